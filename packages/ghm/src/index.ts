@@ -1,0 +1,4 @@
+export * from "./grammar";
+export * from "./rng";
+export * from "./evidence";
+export * from "./sample";
