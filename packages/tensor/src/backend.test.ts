@@ -1,0 +1,36 @@
+import { backendInfo, initBackend, tf } from "./backend";
+
+describe("initBackend (auto)", () => {
+  const saved = process.env.GHM_BACKEND;
+  beforeAll(() => {
+    delete process.env.GHM_BACKEND;
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.GHM_BACKEND;
+    else process.env.GHM_BACKEND = saved;
+  });
+
+  it("refuses node with an error naming GHM_BACKEND and --backend when tfjs-node cannot load", async () => {
+    let nodeLoads = true;
+    try {
+      require("@tensorflow/tfjs-node");
+    } catch {
+      nodeLoads = false;
+    }
+    if (nodeLoads) return; // on machines with a working tfjs-node there is nothing to refuse
+    await expect(initBackend("node")).rejects.toThrow(/GHM_BACKEND=wasm\|cpu.*--backend/);
+    expect(backendInfo()).toBeNull();
+  });
+
+  it("picks wasm (tfjs-node does not load here), idempotently", async () => {
+    expect(() => initBackend("gpu" as never)).toThrow(/auto, node, wasm, cpu/);
+    const info = await initBackend();
+    expect(["node", "wasm"]).toContain(info.name);
+    expect(tf.getBackend()).toBe(info.tfBackend);
+    expect(await initBackend()).toBe(info);
+    expect(await initBackend(info.name)).toBe(info);
+    expect(backendInfo()).toBe(info);
+    const other = info.name === "wasm" ? "cpu" : "wasm";
+    await expect(initBackend(other)).rejects.toThrow(/already initialised/);
+  });
+});

@@ -1,0 +1,4 @@
+/** Register ghmkit's custom wasm kernels; returns their names. */
+export function registerWasmKernels(): string[] {
+  return [];
+}
