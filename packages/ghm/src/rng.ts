@@ -104,6 +104,21 @@ export class Rng {
     return a;
   }
 
+  /** The full generator state, to checkpoint a run and resume it exactly. */
+  getState(): number[] {
+    return [this.s0, this.s1, this.s2, this.s3, this.spareNormal ?? NaN];
+  }
+
+  /** Restores a state from getState(). */
+  setState(state: readonly number[]): this {
+    if (state.length !== 5 || state.slice(0, 4).some((v) => !Number.isInteger(v))) {
+      throw new RangeError("Rng state must be the 5 numbers returned by getState()");
+    }
+    [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v | 0);
+    this.spareNormal = state[4] == null || Number.isNaN(state[4]) ? null : state[4]; // JSON turns NaN into null
+    return this;
+  }
+
   /** A new independent generator derived from this one (for sub-streams). */
   fork(): Rng {
     return new Rng(this.nextUint32() * 4294967296 + this.nextUint32());
