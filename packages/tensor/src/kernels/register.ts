@@ -1,4 +1,52 @@
-/** Register ghmkit's custom wasm kernels; returns their names. */
+// Registration of ghmkit's wasm kernels over the stock ones. The stock configs are kept:
+// their setupFunc (which binds the C++ entry point) must still run when the backend
+// initialises, and `useCustomWasmKernels(false)` puts them back (used by the benchmark).
+import * as tf from "@tensorflow/tfjs";
+import { batchMatMulConfig } from "./batch_mat_mul";
+import { conv2DBackpropFilterConfig } from "./conv2d_backprop_filter";
+import { conv2DBackpropInputConfig } from "./conv2d_backprop_input";
+import { setStockBatchMatMul } from "./matmul_nn";
+
+const CUSTOM: Omit<tf.KernelConfig, "setupFunc">[] = [
+  batchMatMulConfig,
+  conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
+];
+
+const stock = new Map<string, tf.KernelConfig | undefined>();
+let active = false;
+
+/** Names of the kernels `registerWasmKernels` overrides or adds. */
+export const CUSTOM_WASM_KERNELS: readonly string[] = CUSTOM.map((c) => c.kernelName);
+
+/**
+ * Switch ghmkit's custom wasm kernels on or off. Requires @tensorflow/tfjs-backend-wasm to
+ * be loaded (its import registers the stock kernels). Returns the custom kernels now active.
+ */
+export function useCustomWasmKernels(on: boolean): string[] {
+  if (on === active) return on ? [...CUSTOM_WASM_KERNELS] : [];
+  if (on) {
+    for (const config of CUSTOM) {
+      const original = tf.getKernel(config.kernelName, "wasm");
+      stock.set(config.kernelName, original);
+      if (config.kernelName === tf.BatchMatMul) {
+        if (original === undefined) throw new Error("wasm BatchMatMul missing: load @tensorflow/tfjs-backend-wasm first");
+        setStockBatchMatMul(original);
+      }
+      if (original !== undefined) tf.unregisterKernel(config.kernelName, "wasm");
+      tf.registerKernel({ ...config, setupFunc: original?.setupFunc });
+    }
+  } else {
+    for (const config of CUSTOM) {
+      tf.unregisterKernel(config.kernelName, "wasm");
+      const original = stock.get(config.kernelName);
+      if (original !== undefined) tf.registerKernel(original);
+    }
+  }
+  active = on;
+  return on ? [...CUSTOM_WASM_KERNELS] : [];
+}
+
 export function registerWasmKernels(): string[] {
-  return [];
+  return useCustomWasmKernels(true);
 }

@@ -1,0 +1,60 @@
+// Test helpers: run the same computation on wasm (custom kernels) and on the pure-JS cpu
+// backend, and compare. Inputs are seeded so every run sees the same numbers.
+import { tf } from "../backend";
+
+export function seeded(shape: number[], seed: number): Float32Array {
+  return tf.tidy(() => tf.randomNormal(shape, 0, 1, "float32", seed).dataSync() as Float32Array);
+}
+
+export interface Outputs {
+  shapes: number[][];
+  values: Float32Array[];
+}
+
+/** Run `f` on backend `name` (inputs re-created there), read its outputs, restore wasm. */
+export async function runOn(
+  name: "wasm" | "cpu",
+  inputs: { shape: number[]; data: Float32Array }[],
+  f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+): Promise<Outputs> {
+  await tf.setBackend(name);
+  try {
+    return tf.tidy(() => {
+      const xs = inputs.map((i) => tf.tensor(i.data, i.shape, "float32"));
+      const out = f(...xs);
+      const outs = Array.isArray(out) ? out : [out];
+      return {
+        shapes: outs.map((o) => o.shape),
+        values: outs.map((o) => o.dataSync() as Float32Array),
+      };
+    });
+  } finally {
+    await tf.setBackend("wasm");
+  }
+}
+
+/** Largest |a-b| relative to the largest |b| (float32 GEMMs sum in different orders). */
+export function relError(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let diff = 0;
+  let scale = 1e-6;
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) return Infinity;
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
+
+export async function expectSameOnCpu(
+  inputs: { shape: number[]; data: Float32Array }[],
+  f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+  tol = 1e-5,
+): Promise<void> {
+  const wasm = await runOn("wasm", inputs, f);
+  const cpu = await runOn("cpu", inputs, f);
+  expect(wasm.shapes).toEqual(cpu.shapes);
+  wasm.values.forEach((v, i) => {
+    expect(relError(v, cpu.values[i])).toBeLessThan(tol);
+  });
+}
