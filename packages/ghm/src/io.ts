@@ -1,0 +1,58 @@
+/**
+ * Grammar files. Writes go to a temporary file in the same directory and are then
+ * renamed over the target (atomic on POSIX), so a crash or a full disk never
+ * leaves a half-written grammar behind.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Grammar } from "./grammar";
+import { GrammarError } from "./grammarError";
+import { ParseOptions, grammarToJson, parseGrammar, validateGrammar } from "./format";
+
+/** Read and validate a ghm/v1 file. Errors name the file; GrammarErrors keep their path. */
+export function readGrammarFile(file: string, options: ParseOptions = {}): Grammar {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new Error(`cannot read grammar file ${file}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new GrammarError("", `${file} is not valid JSON (${(err as Error).message})`);
+  }
+  try {
+    return parseGrammar(json, options);
+  } catch (err) {
+    if (err instanceof GrammarError) throw new GrammarError(err.path, `${err.detail} (in ${file})`);
+    throw err;
+  }
+}
+
+/** Validate g, then write it as ghm/v1 JSON atomically (temp file + rename). */
+export function writeGrammarFile(file: string, g: Grammar): void {
+  validateGrammar(g);
+  let text: string;
+  try {
+    text = `${JSON.stringify(grammarToJson(g))}\n`;
+  } catch (err) {
+    throw new RangeError(`grammar too large to serialise as one JSON string (${(err as Error).message}); use product or rules kernels`);
+  }
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  try {
+    const fd = fs.openSync(tmp, "w");
+    try {
+      fs.writeFileSync(fd, text, "utf8");
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw new Error(`cannot write grammar file ${file}: ${(err as Error).message}`);
+  }
+}
