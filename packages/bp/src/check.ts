@@ -1,0 +1,34 @@
+/** Input checks shared by the entry points: evidence shape and values, memory limits. */
+import { Evidence } from "@ghmkit/ghm";
+import { CompiledGrammar } from "./compile";
+
+/** Upper bound on the memory one call may allocate for messages; split larger batches. */
+export const MAX_BP_BYTES = 4 * 2 ** 30;
+
+export function checkEvidence(g: CompiledGrammar, ev: Evidence): void {
+  const d = g.nodes[g.L];
+  const S = g.vocab[g.L];
+  if (!Number.isInteger(ev.batch) || ev.batch < 0) throw new Error(`evidence.batch is ${ev.batch}; use a non-negative integer`);
+  if (ev.d !== d) throw new Error(`evidence.d is ${ev.d}; the grammar has d = m^L = ${d} leaves`);
+  if (ev.S !== S) throw new Error(`evidence.S is ${ev.S}; the grammar's leaf vocabulary is S_L = ${S}`);
+  if (!(ev.e instanceof Float64Array) || ev.e.length !== ev.batch * d * S)
+    throw new Error(`evidence.e has ${ev.e?.length} entries; expected a Float64Array of batch*d*S = ${ev.batch * d * S}`);
+  const e = ev.e;
+  for (let i = 0; i < e.length; i++) {
+    const x = e[i];
+    // NaN and +Infinity fail this test; -Infinity (impossible symbol) passes.
+    if (!(x < Infinity)) {
+      throw new Error(`evidence.e[${i}] is ${x}; log-likelihoods must be finite or -Infinity (fix the noise model that produced it)`);
+    }
+  }
+}
+
+export function checkBytes(what: string, bytes: number, batch: number): void {
+  if (bytes > MAX_BP_BYTES) {
+    const perRow = bytes / Math.max(batch, 1);
+    const fit = Math.max(1, Math.floor(MAX_BP_BYTES / perRow));
+    throw new RangeError(
+      `${what} needs ${(bytes / 2 ** 30).toFixed(2)} GiB for batch ${batch} (limit ${MAX_BP_BYTES / 2 ** 30} GiB); split the batch into chunks of at most ${fit} sequences`,
+    );
+  }
+}

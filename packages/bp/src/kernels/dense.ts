@@ -1,0 +1,152 @@
+/**
+ * Dense kernels (the full table K_l(b_0..b_{m-1} | a), small S and m only), one parent
+ * node at a time; O(S_{l-1} S_l^m) per parent. The children's exp-domain messages
+ * are expanded into the tuple product P[t] = prod_j exp(u_{c_j}(t_j)) (whose max is
+ * 1), so the upward step is one matrix-vector product with K.
+ */
+import { DenseLevel } from "../compile";
+import { TINY, shiftToMaxZero } from "../logspace";
+import { Scratch, fillRange, logAddExp } from "./scratch";
+
+/** P[t] = prod_j V[j*Sc + t_j] over the T = Sc^m tuples (first child most significant). */
+function tupleProducts(V: Float64Array, m: number, Sc: number, P: Float64Array): void {
+  for (let b = 0; b < Sc; b++) P[b] = V[b];
+  let len = Sc;
+  for (let j = 1; j < m; j++) {
+    // Descending t: entries t*Sc+b >= t, so unread entries are never overwritten.
+    for (let t = len - 1; t >= 0; t--) {
+      const pt = P[t];
+      for (let b = Sc - 1; b >= 0; b--) P[t * Sc + b] = pt * V[j * Sc + b];
+    }
+    len *= Sc;
+  }
+}
+
+/** Log-domain tuple sums L[t] = sum_j u[cOff + j*Sc + t_j]. */
+function tupleLogSums(u: Float64Array, cOff: number, m: number, Sc: number, Lt: Float64Array): void {
+  for (let b = 0; b < Sc; b++) Lt[b] = u[cOff + b];
+  let len = Sc;
+  for (let j = 1; j < m; j++) {
+    for (let t = len - 1; t >= 0; t--) {
+      const lt = Lt[t];
+      for (let b = Sc - 1; b >= 0; b--) Lt[t * Sc + b] = lt + u[cOff + j * Sc + b];
+    }
+    len *= Sc;
+  }
+}
+
+/** Upward step for one parent; see productUp for the offsets and the return value. */
+export function denseUp(lv: DenseLevel, u: Float64Array, cOff: number, out: Float64Array, pOff: number, s: Scratch): number {
+  const { m, Sp, Sc, T, K } = lv;
+  const V = s.v;
+  for (let i = 0; i < m * Sc; i++) V[i] = Math.exp(u[cOff + i]);
+  const P = s.x;
+  tupleProducts(V, m, Sc, P);
+  const t = s.t;
+  let tmax = 0;
+  for (let a = 0; a < Sp; a++) {
+    const row = a * T;
+    let acc = 0;
+    for (let i = 0; i < T; i++) acc += K[row + i] * P[i];
+    t[a] = acc;
+    if (acc > tmax) tmax = acc;
+  }
+  if (tmax >= TINY) {
+    const inv = 1 / tmax;
+    for (let a = 0; a < Sp; a++) out[pOff + a] = Math.log(t[a] * inv);
+    return Math.log(tmax);
+  }
+  const Lt = s.x;
+  tupleLogSums(u, cOff, m, Sc, Lt);
+  for (let a = 0; a < Sp; a++) {
+    const row = a * T;
+    let acc = -Infinity;
+    for (let i = 0; i < T; i++) acc = logAddExp(acc, lv.logK[row + i] + Lt[i]);
+    out[pOff + a] = acc;
+  }
+  return shiftToMaxZero(out, pOff, Sp);
+}
+
+/** Downward step for one parent; see productDown. Reads the children's own up messages. */
+export function denseDown(
+  lv: DenseLevel,
+  u: Float64Array,
+  w: Float64Array,
+  pOff: number,
+  wc: Float64Array,
+  cOff: number,
+  s: Scratch,
+): void {
+  const { m, Sp, Sc, T, K } = lv;
+  const V = s.v;
+  for (let i = 0; i < m * Sc; i++) V[i] = Math.exp(u[cOff + i]);
+  // G[t] = sum_a exp(w_p(a)) K[a, t]: the parent's side, shared by all children.
+  const G = s.x;
+  for (let i = 0; i < T; i++) G[i] = 0;
+  for (let a = 0; a < Sp; a++) {
+    const xa = Math.exp(w[pOff + a]);
+    if (xa === 0) continue;
+    for (let i = 0, row = a * T; i < T; i++) G[i] += xa * K[row + i];
+  }
+  const Y = s.t;
+  for (let i = 0; i < m * Sc; i++) Y[i] = 0;
+  const d = s.digits;
+  d.fill(0);
+  for (let i = 0; i < T; i++) {
+    const g = G[i];
+    if (g !== 0) {
+      for (let j = 0; j < m; j++) {
+        let prod = g;
+        for (let k = 0; k < m; k++) if (k !== j) prod *= V[k * Sc + d[k]];
+        Y[j * Sc + d[j]] += prod;
+      }
+    }
+    for (let k = m - 1; k >= 0; k--) {
+      if (++d[k] < Sc) break;
+      d[k] = 0;
+    }
+  }
+  for (let j = 0; j < m; j++) {
+    const c = cOff + j * Sc;
+    let ymax = 0;
+    for (let b = 0; b < Sc; b++) if (Y[j * Sc + b] > ymax) ymax = Y[j * Sc + b];
+    if (ymax >= TINY) {
+      const inv = 1 / ymax;
+      for (let b = 0; b < Sc; b++) wc[c + b] = Math.log(Y[j * Sc + b] * inv);
+    } else {
+      denseDownExact(lv, u, w, pOff, wc, cOff, j, s);
+    }
+  }
+}
+
+/** Child j's message in the log domain, term by term. */
+function denseDownExact(
+  lv: DenseLevel,
+  u: Float64Array,
+  w: Float64Array,
+  pOff: number,
+  wc: Float64Array,
+  cOff: number,
+  j: number,
+  s: Scratch,
+): void {
+  const { m, Sp, Sc, T } = lv;
+  const c = cOff + j * Sc;
+  fillRange(wc, c, Sc, -Infinity);
+  const d = s.digits;
+  d.fill(0);
+  for (let i = 0; i < T; i++) {
+    let lg = -Infinity;
+    for (let a = 0; a < Sp; a++) lg = logAddExp(lg, w[pOff + a] + lv.logK[a * T + i]);
+    if (lg !== -Infinity) {
+      let z = lg;
+      for (let k = 0; k < m; k++) if (k !== j) z += u[cOff + k * Sc + d[k]];
+      wc[c + d[j]] = logAddExp(wc[c + d[j]], z);
+    }
+    for (let k = m - 1; k >= 0; k--) {
+      if (++d[k] < Sc) break;
+      d[k] = 0;
+    }
+  }
+  shiftToMaxZero(wc, c, Sc);
+}

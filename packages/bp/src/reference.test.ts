@@ -1,0 +1,47 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { bruteForceBP } from "./brute";
+import { runBP } from "./run";
+import { JsonEvidence, JsonGrammar, evidenceFromJson, grammarFromJson } from "./testing/ghmv1";
+
+const file = path.resolve(__dirname, "../../../../shared/reference/bp-vectors.json");
+const present = fs.existsSync(file);
+if (!present) console.warn(`bp reference vectors not found at ${file}; skipping reference.test.ts`);
+
+interface Case {
+  grammar: JsonGrammar;
+  evidence: JsonEvidence;
+  expected: { logZ: (number | null)[]; marginals: number[][][][] | null };
+}
+
+const cases: Case[] = present ? JSON.parse(fs.readFileSync(file, "utf8")).cases : [];
+const TOL = 1e-10;
+
+(present ? describe : describe.skip)("reference vectors (shared/reference/bp-vectors.json)", () => {
+  test.each(cases.map((c, i) => [i, c.grammar.levels.map((k) => k.kind).join("+"), c.evidence.kind, c] as const))(
+    "case %i (%s, %s evidence)",
+    (_i, _kinds, _ev, c) => {
+      const g = grammarFromJson(c.grammar);
+      const ev = evidenceFromJson(c.evidence, g);
+      for (const r of [runBP(g, ev), bruteForceBP(g, ev)]) {
+        c.expected.logZ.forEach((lz, b) => {
+          if (lz === null) {
+            expect(r.logZ[b]).toBe(-Infinity);
+          } else {
+            expect(Math.abs(r.logZ[b] - lz)).toBeLessThan(TOL);
+          }
+        });
+        const marg = r.marginals!;
+        if (c.expected.marginals === null) {
+          for (const m of marg) for (const x of m) expect(x).toBe(0);
+          continue;
+        }
+        c.expected.marginals.forEach((level, l) => {
+          const flat = level.flat(2);
+          expect(marg[l].length).toBe(flat.length);
+          flat.forEach((x, i) => expect(Math.abs(marg[l][i] - x)).toBeLessThan(TOL));
+        });
+      }
+    },
+  );
+});

@@ -1,0 +1,215 @@
+/**
+ * Exact sum-product BP over a batch (SPEC.md section 3). Messages are `[batch, m^l,
+ * S_l]` per level, log domain, each node shifted to max 0 with the shifts summed into
+ * logZ. Rows are processed in blocks so the product kernels' q buffer (needed again
+ * by the downward pass) stays small; within a block, each level is a loop over
+ * rows then nodes, i.e. over contiguous memory.
+ */
+import { Evidence, Grammar } from "@ghmkit/ghm";
+import { CompiledGrammar, CompiledLevel, compileGrammar } from "./compile";
+import { checkBytes, checkEvidence } from "./check";
+import { logSumExp, shiftToMaxZero } from "./logspace";
+import { denseDown, denseUp } from "./kernels/dense";
+import { productDown, productUp } from "./kernels/product";
+import { rulesDown, rulesUp } from "./kernels/rules";
+import { Scratch, fillRange, makeScratch } from "./kernels/scratch";
+
+export interface BPOptions {
+  /** Also run the downward pass and compute every level's marginals (default true). */
+  downward?: boolean;
+}
+
+export interface BPResult {
+  batch: number;
+  /** [batch] log p(evidence); -Infinity when impossible. */
+  logZ: Float64Array;
+  /** [batch] 1 = impossible evidence (every tree has probability 0). */
+  impossible: Uint8Array;
+  /** u_l for l = 0..L, each [batch, m^l, S_l], log domain, each node shifted to max 0. */
+  up: Float64Array[];
+  /** w_l for l = 0..L, same layout and shift; -Infinity throughout for impossible rows. */
+  down?: Float64Array[];
+  /** P(x_{l,i} = s | obs), l = 0..L, [batch, m^l, S_l]; zeros for impossible rows. */
+  marginals?: Float64Array[];
+  /** [batch, S_0] classification posterior P(y | obs); zeros when impossible. */
+  root: Float64Array;
+}
+
+/** Floats of q kept per block; bounds the scratch to 16 MiB. */
+const Q_BLOCK_FLOATS = 2 ** 21;
+
+/** Bytes of message memory per sequence: up (+ down + marginals), plus q scratch. */
+export function messageBytesPerSequence(g: CompiledGrammar, downward: boolean): number {
+  let floats = 0;
+  for (let l = 0; l <= g.L; l++) floats += g.nodes[l] * g.vocab[l];
+  return 8 * (floats * (downward ? 3 : 1) + 2 * g.vocab[0] + 2);
+}
+
+function qFloatsPerRow(g: CompiledGrammar): number[] {
+  // qOffset[l] for product levels: q of level-l children is [rows, m^l, S_{l-1}].
+  const off: number[] = new Array(g.L + 2).fill(0);
+  for (let l = 1; l <= g.L; l++) {
+    const lv = g.levels[l - 1];
+    off[l + 1] = off[l] + (lv.kind === "product" ? g.nodes[l] * lv.Sp : 0);
+  }
+  return off;
+}
+
+export function runBP(g: Grammar, ev: Evidence, options: BPOptions = {}): BPResult {
+  const cg = compileGrammar(g);
+  checkEvidence(cg, ev);
+  return runCompiled(cg, ev, options.downward ?? true);
+}
+
+export function runCompiled(cg: CompiledGrammar, ev: Evidence, downward: boolean): BPResult {
+  const { L, vocab, nodes } = cg;
+  const batch = ev.batch;
+  checkBytes("runBP", batch * messageBytesPerSequence(cg, downward), batch);
+
+  const up = vocab.map((S, l) => new Float64Array(batch * nodes[l] * S));
+  const down = downward ? vocab.map((S, l) => new Float64Array(batch * nodes[l] * S)) : undefined;
+  const marginals = downward ? vocab.map((S, l) => new Float64Array(batch * nodes[l] * S)) : undefined;
+  const logZ = new Float64Array(batch);
+  const impossible = new Uint8Array(batch);
+  const C = vocab[0];
+  const root = new Float64Array(batch * C);
+
+  const qOff = qFloatsPerRow(cg);
+  const qRow = qOff[L + 1];
+  const block = downward && qRow > 0 ? Math.max(1, Math.min(batch, Math.floor(Q_BLOCK_FLOATS / qRow))) : Math.max(1, batch);
+  const q = new Float64Array(downward ? block * qRow : 0);
+  // Level l's q region of a block starts at block * (per-row offset).
+  const qBase = qOff.map((o) => o * block);
+  const s = makeScratch(cg);
+  const rootTmp = new Float64Array(C);
+
+  for (let b0 = 0; b0 < batch; b0 += block) {
+    const b1 = Math.min(batch, b0 + block);
+    upward(cg, ev, b0, b1, up, q, qBase, downward, logZ, s);
+    for (let row = b0; row < b1; row++) {
+      for (let a = 0; a < C; a++) rootTmp[a] = cg.logPi[a] + up[0][row * C + a];
+      const lz = logSumExp(rootTmp, 0, C);
+      logZ[row] += lz;
+      if (logZ[row] === -Infinity) {
+        impossible[row] = 1;
+        continue;
+      }
+      for (let a = 0; a < C; a++) root[row * C + a] = Math.exp(rootTmp[a] - lz);
+    }
+    if (down && marginals) downwardPass(cg, b0, b1, up, down, marginals, q, qBase, impossible, s);
+  }
+  const result: BPResult = { batch, logZ, impossible, up, root };
+  if (down) result.down = down;
+  if (marginals) result.marginals = marginals;
+  return result;
+}
+
+function upward(
+  cg: CompiledGrammar,
+  ev: Evidence,
+  b0: number,
+  b1: number,
+  up: Float64Array[],
+  q: Float64Array,
+  qOff: number[],
+  keepQ: boolean,
+  logZ: Float64Array,
+  s: Scratch,
+): void {
+  const { L, m, vocab, nodes } = cg;
+  const d = nodes[L];
+  const S = vocab[L];
+  const uL = up[L];
+  uL.set(ev.e.subarray(b0 * d * S, b1 * d * S), b0 * d * S);
+  for (let row = b0; row < b1; row++) {
+    let z = 0;
+    for (let i = 0; i < d; i++) z += shiftToMaxZero(uL, (row * d + i) * S, S);
+    logZ[row] = z;
+  }
+  for (let l = L; l >= 1; l--) {
+    const lv = cg.levels[l - 1];
+    const Np = nodes[l - 1];
+    const Sp = lv.Sp;
+    const Sc = lv.Sc;
+    const uc = up[l];
+    const up_ = up[l - 1];
+    for (let row = b0; row < b1; row++) {
+      let z = 0;
+      for (let i = 0; i < Np; i++) {
+        const P = row * Np + i;
+        const pOff = P * Sp;
+        const cOff = P * m * Sc;
+        let shift: number;
+        if (lv.kind === "product") {
+          if (keepQ) shift = productUp(lv, uc, cOff, up_, pOff, q, qOff[l] + ((row - b0) * nodes[l] + i * m) * Sp, s);
+          else shift = productUp(lv, uc, cOff, up_, pOff, s.q, 0, s);
+        } else if (lv.kind === "rules") shift = rulesUp(lv, uc, cOff, up_, pOff, s);
+        else shift = denseUp(lv, uc, cOff, up_, pOff, s);
+        z += shift;
+      }
+      logZ[row] += z;
+    }
+  }
+}
+
+function downwardPass(
+  cg: CompiledGrammar,
+  b0: number,
+  b1: number,
+  up: Float64Array[],
+  down: Float64Array[],
+  marginals: Float64Array[],
+  q: Float64Array,
+  qOff: number[],
+  impossible: Uint8Array,
+  s: Scratch,
+): void {
+  const { L, m, vocab, nodes } = cg;
+  const C = vocab[0];
+  for (let row = b0; row < b1; row++) {
+    if (impossible[row]) {
+      for (let l = 0; l <= L; l++) fillRange(down[l], row * nodes[l] * vocab[l], nodes[l] * vocab[l], -Infinity);
+      continue;
+    }
+    down[0].set(cg.logPi, row * C);
+    shiftToMaxZero(down[0], row * C, C);
+    marginal(up[0], down[0], row * C, C, marginals[0]);
+  }
+  for (let l = 1; l <= L; l++) {
+    const lv: CompiledLevel = cg.levels[l - 1];
+    const Np = nodes[l - 1];
+    const Sp = lv.Sp;
+    const Sc = lv.Sc;
+    for (let row = b0; row < b1; row++) {
+      if (impossible[row]) continue;
+      for (let i = 0; i < Np; i++) {
+        const P = row * Np + i;
+        const pOff = P * Sp;
+        const cOff = P * m * Sc;
+        if (lv.kind === "product")
+          productDown(lv, q, qOff[l] + ((row - b0) * nodes[l] + i * m) * Sp, down[l - 1], pOff, down[l], cOff, s);
+        else if (lv.kind === "rules") rulesDown(lv, up[l], down[l - 1], pOff, down[l], cOff, s);
+        else denseDown(lv, up[l], down[l - 1], pOff, down[l], cOff, s);
+        for (let j = 0; j < m; j++) marginal(up[l], down[l], cOff + j * Sc, Sc, marginals[l]);
+      }
+    }
+  }
+}
+
+/** P(x = s | obs) ∝ exp(u(s) + w(s)) for one node. */
+function marginal(u: Float64Array, w: Float64Array, off: number, S: number, out: Float64Array): void {
+  let mx = -Infinity;
+  for (let i = 0; i < S; i++) {
+    const z = u[off + i] + w[off + i];
+    if (z > mx) mx = z;
+  }
+  if (mx === -Infinity) return;
+  let sum = 0;
+  for (let i = 0; i < S; i++) {
+    const p = Math.exp(u[off + i] + w[off + i] - mx);
+    out[off + i] = p;
+    sum += p;
+  }
+  const inv = 1 / sum;
+  for (let i = 0; i < S; i++) out[off + i] *= inv;
+}
