@@ -1,0 +1,102 @@
+/**
+ * Configuration of the trainable architectures (SPEC.md section 4). One typed object,
+ * saved beside every model (ghm-model.json), so a model can be rebuilt from its file.
+ */
+import type { Grammar } from "@ghmkit/ghm";
+
+export type Arch = "convnet" | "unet" | "unet-noskip" | "flat" | "mlp";
+export type Task = "classifier" | "denoiser";
+/** Nonlinearities accepted (tfjs layer activation names). */
+export type Activation = "relu" | "gelu" | "tanh" | "elu" | "softplus" | "swish";
+
+export const ARCHS: readonly Arch[] = ["convnet", "unet", "unet-noskip", "flat", "mlp"];
+export const TASKS: readonly Task[] = ["classifier", "denoiser"];
+export const ACTIVATIONS: readonly Activation[] = ["relu", "gelu", "tanh", "elu", "softplus", "swish"];
+
+/**
+ * Which architectures serve which task. The ConvNet is the U-Net's encoder (it has no
+ * per-leaf output); the U-Nets are denoisers (their classifier is the ConvNet).
+ */
+export const ARCHS_FOR_TASK: Readonly<Record<Task, readonly Arch[]>> = {
+  classifier: ["convnet", "flat", "mlp"],
+  denoiser: ["unet", "unet-noskip", "flat", "mlp"],
+};
+
+export interface NetConfig {
+  /** L: grammar depth = number of down-sampling blocks. */
+  depth: number;
+  /** m: grammar arity = kernel size and stride of every block. */
+  arity: number;
+  /** S_L: input channels per leaf (leaf vocabulary size). */
+  channels: number;
+  /** C = S_0: classifier logits (ignored by denoisers, which output S_L per leaf). */
+  classes: number;
+  /** W: channels of every hidden layer. */
+  width: number;
+  activation: Activation;
+  /** Extra 1x1 convolutions (width W, same activation) after each block's main map. */
+  extraConvs: number;
+  /** Seed of the weight initialisers; every layer's seed is drawn from `new Rng(seed)`. */
+  seed: number;
+}
+
+/** Defaults for everything a grammar does not determine. */
+export const DEFAULT_NET: Pick<NetConfig, "width" | "activation" | "extraConvs" | "seed"> = {
+  width: 64, // wide enough for the small grammars of the experiments (S <= 32)
+  activation: "relu",
+  extraConvs: 1, // one 1x1 conv per block: the per-node log-sum-exp needs a hidden layer
+  seed: 0,
+};
+
+/** A config whose depth, arity, channels and classes come from the grammar. */
+export function configFromGrammar(g: Grammar, options: Partial<Omit<NetConfig, "depth" | "arity" | "channels" | "classes">> = {}): NetConfig {
+  const cfg: NetConfig = {
+    ...DEFAULT_NET,
+    ...options,
+    depth: g.depth,
+    arity: g.arity,
+    channels: g.vocab[g.depth],
+    classes: g.vocab[0],
+  };
+  validateConfig(cfg);
+  return cfg;
+}
+
+/** The largest leaf count d = m^L accepted (the flat and MLP inputs grow with d). */
+export const MAX_LEAVES = 1 << 20;
+
+function positiveInt(cfg: NetConfig, field: keyof NetConfig, min: number): void {
+  const v = cfg[field];
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
+    throw new Error(`net config: ${field} must be an integer >= ${min}, got ${String(v)}`);
+  }
+}
+
+/** Throws an Error naming the bad field and the fix. */
+export function validateConfig(cfg: NetConfig): void {
+  if (cfg === null || typeof cfg !== "object") throw new Error("net config: expected an object");
+  positiveInt(cfg, "depth", 1);
+  positiveInt(cfg, "arity", 2);
+  positiveInt(cfg, "channels", 1);
+  positiveInt(cfg, "classes", 1);
+  positiveInt(cfg, "width", 1);
+  positiveInt(cfg, "extraConvs", 0);
+  if (!ACTIVATIONS.includes(cfg.activation)) {
+    throw new Error(`net config: activation must be one of ${ACTIVATIONS.join(", ")}, got ${String(cfg.activation)}`);
+  }
+  if (typeof cfg.seed !== "number" || !Number.isFinite(cfg.seed)) {
+    throw new Error(`net config: seed must be a finite number, got ${String(cfg.seed)}`);
+  }
+  if (cfg.arity ** cfg.depth > MAX_LEAVES) {
+    throw new Error(`net config: d = arity^depth = ${cfg.arity}^${cfg.depth} exceeds ${MAX_LEAVES} leaves; use a smaller depth or arity`);
+  }
+}
+
+export function validateArchTask(arch: Arch, task: Task): void {
+  if (!ARCHS.includes(arch)) throw new Error(`arch must be one of ${ARCHS.join(", ")}, got ${String(arch)}`);
+  if (!TASKS.includes(task)) throw new Error(`task must be one of ${TASKS.join(", ")}, got ${String(task)}`);
+  if (!ARCHS_FOR_TASK[task].includes(arch)) {
+    const hint = task === "denoiser" ? "the ConvNet has no per-leaf output; use unet" : "use convnet (the U-Net's encoder)";
+    throw new Error(`arch "${arch}" has no ${task}: ${hint}; ${task} archs are ${ARCHS_FOR_TASK[task].join(", ")}`);
+  }
+}

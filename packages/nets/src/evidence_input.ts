@@ -1,0 +1,57 @@
+/**
+ * Leaf evidence as network input. A network cannot take -Infinity (it turns into NaN at
+ * the first multiply by 0), and evidence is defined only up to a constant per leaf, so:
+ * subtract each leaf's max (the most likely symbol gets 0), clip at -clip (a symbol
+ * e^clip times less likely than the best counts as impossible), and by default divide
+ * by clip so values lie in [-1, 0]. Exact evidence then becomes onehot(x) - 1, the
+ * same information as a one-hot input; a leaf with no possible symbol (all -Infinity,
+ * impossible evidence) becomes all zeros (uninformative).
+ */
+import { tf } from "@ghmkit/tensor";
+import type { Evidence } from "@ghmkit/ghm";
+
+export interface NetInputOptions {
+  /** Clip level B > 0 (default 20: e^-20 ~ 2e-9). */
+  clip?: number;
+  /** Divide by B so inputs lie in [-1, 0] (default true). */
+  rescale?: boolean;
+}
+
+function clipOf(options: NetInputOptions): number {
+  const clip = options.clip ?? 20;
+  if (!(clip > 0 && Number.isFinite(clip))) throw new Error(`evidenceToNetInput: clip must be a finite number > 0, got ${clip}`);
+  return clip;
+}
+
+/** Evidence `[batch, d, S]` (Float64Array or a tensor of log-likelihoods) -> float32 net input `[batch, d, S]`. */
+export function evidenceToNetInput(ev: Evidence | tf.Tensor3D, options: NetInputOptions = {}): tf.Tensor3D {
+  const clip = clipOf(options);
+  const scale = options.rescale ?? true ? 1 / clip : 1;
+  if (ev instanceof tf.Tensor) {
+    return tf.tidy(() => {
+      const mx = tf.max(ev, -1, true);
+      const safe = tf.where(tf.isFinite(mx), mx, tf.zerosLike(mx));
+      // -Infinity - finite = -Infinity, and maximum(-Infinity, -clip) = -clip; NaN in means NaN out.
+      const shifted = tf.maximum(tf.sub(ev, safe), -clip);
+      const rowOk = tf.isFinite(mx);
+      const out = tf.where(tf.broadcastTo(rowOk, ev.shape), shifted, tf.zerosLike(ev));
+      return tf.mul(out, scale) as tf.Tensor3D;
+    });
+  }
+  const { batch, d, S, e } = ev;
+  if (e.length !== batch * d * S) throw new Error(`evidenceToNetInput: e has ${e.length} entries, expected batch*d*S = ${batch * d * S}`);
+  const out = new Float32Array(e.length);
+  for (let r = 0; r < batch * d; r++) {
+    const o = r * S;
+    let mx = -Infinity;
+    for (let s = 0; s < S; s++) {
+      const v = e[o + s];
+      if (Number.isNaN(v)) throw new Error(`evidenceToNetInput: e[${o + s}] is NaN; evidence must be log-likelihoods (-Infinity allowed)`);
+      if (v > mx) mx = v;
+    }
+    if (mx === Infinity) throw new Error(`evidenceToNetInput: e[${o}..${o + S}) contains +Infinity; evidence must be finite or -Infinity`);
+    if (mx === -Infinity) continue; // impossible leaf: zeros
+    for (let s = 0; s < S; s++) out[o + s] = Math.max(e[o + s] - mx, -clip) * scale;
+  }
+  return tf.tensor3d(out, [batch, d, S]);
+}
