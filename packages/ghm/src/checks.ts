@@ -2,7 +2,7 @@
 
 export function requireInt(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
+    const range = max >= 2 ** 31 - 1 ? `>= ${min}` : `in [${min}, ${max}]`;
     throw new RangeError(`${name} must be an integer ${range}, got ${String(v)}`);
   }
   return v;

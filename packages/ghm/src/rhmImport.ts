@@ -12,7 +12,7 @@ import { parseGrammar } from "./format";
 import { MAX_VOCAB, parseWith } from "./schema";
 
 export interface RhmImportOptions {
-  /** Vocabulary size of levels 1..L (default: inferred, max symbol + 1). */
+  /** Vocabulary size of levels 1..L (default: the largest symbol + 1, or the most symbols of any level 1..L-1 if larger). */
   S?: number;
 }
 
@@ -59,9 +59,6 @@ export function importRhmRules(json: unknown, options: RhmImportOptions = {}): G
   const rows = levels.slice(1).map((level) => level.length);
   const S = options.S ?? Math.max(maxSymbol + 1, ...rows);
   if (!Number.isInteger(S) || S < 1 || S > MAX_VOCAB) throw new RangeError(`options.S must be an integer in [1, ${MAX_VOCAB}], got ${S}`);
-  for (let l = 1; l < L; l++) {
-    if (levels[l].length !== S) throw new GrammarError(at(l), `expected S = ${S} symbols (shape [S, k, m]; S ${options.S === undefined ? "inferred as the largest symbol + 1" : "from options.S"}), got ${levels[l].length}`);
-  }
   levels.forEach((level, l) =>
     level.forEach((rs, a) =>
       rs.forEach((t, r) =>
@@ -72,6 +69,9 @@ export function importRhmRules(json: unknown, options: RhmImportOptions = {}): G
     ),
   );
 
+  for (let l = 1; l < L; l++) {
+    if (levels[l].length !== S) throw new GrammarError(at(l), `expected S = ${S} symbols (shape [S, k, m]; S ${options.S === undefined ? "inferred as the largest symbol + 1 or the most symbols of a level" : "from options.S"}), got ${levels[l].length}`);
+  }
   const C = levels[0].length;
   return parseGrammar({
     format: "ghm/v1",
