@@ -5,6 +5,7 @@
  * The net with W hidden units is the piecewise-linear interpolant of f at W+1 knots
  * t_0 < ... < t_W:  f_W(x) = f(t_0) + sum_k c_k relu(x - t_k)  on the clipped input
  * x in [t_0, t_W] (clipping is itself two ReLUs), with c_k the change of slope at t_k.
+ * It is stored as knots and values and evaluated in an equivalent, better-conditioned form.
  * Knots are equally spaced in x (exp: uniform relative error) or in log x (log: its
  * curvature grows like 1/x^2). With a seed, each interior knot is drawn uniformly in
  * its cell instead (a seeded random ReLU feature basis, still fitted exactly).
@@ -16,10 +17,8 @@ import { tf } from "@ghmkit/tensor";
 export interface ScalarReLUNet {
   /** Knots t_0..t_W (W + 1 values, increasing); inputs are clipped to [t_0, t_W]. */
   knots: Float64Array;
-  /** f(t_0). */
-  bias: number;
-  /** Output weight of hidden unit k = relu(x - t_k), k = 0..W-1. */
-  coef: Float64Array;
+  /** f(t_0), ..., f(t_W). */
+  values: Float64Array;
 }
 
 export interface FitOptions {
@@ -46,49 +45,56 @@ export function fitScalarReLU(f: (x: number) => number, width: number, lo: numbe
   }
   knots[0] = lo;
   knots[width] = hi;
-  const values = Array.from(knots, f);
-  const coef = new Float64Array(width);
-  let prevSlope = 0;
-  for (let k = 0; k < width; k++) {
-    const slope = (values[k + 1] - values[k]) / (knots[k + 1] - knots[k]);
-    coef[k] = slope - prevSlope;
-    prevSlope = slope;
+  const values = knots.map(f);
+  for (let k = 0; k <= width; k++) {
+    if (!Number.isFinite(values[k])) throw new Error(`approx: the function is not finite at knot ${knots[k]}; narrow the range`);
   }
-  return { knots, bias: values[0], coef };
+  return { knots, values };
 }
 
 /** Float64 evaluation (reference for tests). */
 export function evalScalarReLU(net: ScalarReLUNet, x: number): number {
-  const W = net.coef.length;
-  const xc = Math.min(Math.max(x, net.knots[0]), net.knots[W]);
-  let y = net.bias;
-  for (let k = 0; k < W; k++) y += net.coef[k] * Math.max(xc - net.knots[k], 0);
+  const { knots, values } = net;
+  let y = values[0];
+  for (let k = 0; k + 1 < knots.length; k++) {
+    const z = (x - knots[k]) / (knots[k + 1] - knots[k]);
+    y += (values[k + 1] - values[k]) * Math.min(Math.max(z, 0), 1);
+  }
   return y;
 }
 
-/** The same net as float32 tensors, applied elementwise. */
+/**
+ * The same net as float32 tensors, applied elementwise. It is evaluated in the
+ * clipped-ramp form f(t_0) + sum_k (f(t_{k+1}) - f(t_k)) clip((x - t_k) / (t_{k+1} - t_k), 0, 1)
+ * (each ramp = relu(z) - relu(z - 1); the same function as the single-ReLU form), because
+ * the single-ReLU form sums slopes up to 1/t_0 ~ e^R and cancels catastrophically in float32.
+ */
 export class ScalarReLULayer {
-  private readonly hiddenBias: tf.Tensor1D;
-  private readonly outWeight: tf.Tensor2D;
+  private readonly knotsLeft: tf.Tensor1D;
+  private readonly invWidth: tf.Tensor1D;
+  private readonly steps: tf.Tensor2D;
   readonly width: number;
 
   constructor(readonly net: ScalarReLUNet) {
-    this.width = net.coef.length;
-    this.hiddenBias = tf.tensor1d(Array.from(net.knots.subarray(0, this.width), (t) => -t));
-    this.outWeight = tf.tensor2d(Array.from(net.coef), [this.width, 1]);
+    const { knots, values } = net;
+    const W = knots.length - 1;
+    this.width = W;
+    this.knotsLeft = tf.tensor1d(Array.from(knots.subarray(0, W)));
+    this.invWidth = tf.tensor1d(Array.from({ length: W }, (_, k) => 1 / (knots[k + 1] - knots[k])));
+    this.steps = tf.tensor2d(Array.from({ length: W }, (_, k) => values[k + 1] - values[k]), [W, 1]);
   }
 
   apply(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const W = this.width;
-      const xc = tf.clipByValue(x, this.net.knots[0], this.net.knots[W]);
-      const h = tf.relu(tf.add(tf.reshape(xc, [-1, 1]), this.hiddenBias));
-      return tf.reshape(tf.add(tf.matMul(h, this.outWeight), this.net.bias), x.shape);
+      const z = tf.mul(tf.sub(tf.reshape(x, [-1, 1]), this.knotsLeft), this.invWidth);
+      const ramps = tf.clipByValue(z, 0, 1);
+      return tf.reshape(tf.add(tf.matMul(ramps, this.steps), this.net.values[0]), x.shape);
     });
   }
 
   dispose(): void {
-    this.hiddenBias.dispose();
-    this.outWeight.dispose();
+    this.knotsLeft.dispose();
+    this.invWidth.dispose();
+    this.steps.dispose();
   }
 }
