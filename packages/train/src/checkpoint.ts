@@ -1,0 +1,123 @@
+/**
+ * Checkpoints: everything needed to continue a run exactly where it stopped.
+ *
+ *   checkpoints/step-00000128/
+ *     model/           nets' saveModel (tfjs model.json + weights.bin + ghm-model.json)
+ *     optimizer.json   Adam's scalars and the moment tensors' names, shapes, offsets
+ *     optimizer.bin    the moments, float32 little-endian, concatenated
+ *     state.json       step, data-stream position and RNG states, early-stopping state
+ *   checkpoints/latest.json   {"step": 128, "dir": "step-00000128"}
+ *
+ * A checkpoint directory is written under a temporary name and renamed into place,
+ * and latest.json is replaced atomically after it, so a crash at any moment leaves
+ * latest.json pointing at a complete checkpoint.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadModel, saveModel } from "@ghmkit/nets";
+import type { ModelMeta } from "@ghmkit/nets";
+import type { tf } from "@ghmkit/tensor";
+import type { AdamState } from "./adam";
+import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from "./atomic";
+import type { BatchStreamState } from "./data";
+
+export const CHECKPOINT_FORMAT = "ghm-train-checkpoint/v1";
+
+/** The loop's own state besides model and optimizer. */
+export interface LoopState {
+  step: number;
+  stream: BatchStreamState;
+  /** Best test loss so far (the early-stopping monitor) and its step. */
+  best: number | null;
+  bestStep: number;
+  /** Evaluations since the last improvement. */
+  badEvals: number;
+  /** Training loss accumulated since the last evaluation (reported as trainLoss). */
+  lossSum: number;
+  lossCount: number;
+  /** Seconds of training before this process (so elapsed time continues across resumes). */
+  elapsedS: number;
+}
+
+export interface Checkpoint {
+  model: tf.LayersModel;
+  meta: ModelMeta;
+  optimizer: AdamState;
+  loop: LoopState;
+  dir: string;
+}
+
+export function checkpointRoot(outDir: string): string {
+  return path.join(outDir, "checkpoints");
+}
+
+export function checkpointName(step: number): string {
+  return `step-${String(step).padStart(8, "0")}`;
+}
+
+/** Steps at which a checkpoint is written besides the end: 1, 2, 4, 8, ... (log-spaced). */
+export function isLogSpacedStep(step: number): boolean {
+  return step >= 1 && (step & (step - 1)) === 0;
+}
+
+export async function saveCheckpoint(outDir: string, model: tf.LayersModel, meta: ModelMeta, optimizer: AdamState, loop: LoopState): Promise<string> {
+  const root = checkpointRoot(outDir);
+  fs.mkdirSync(root, { recursive: true });
+  const name = checkpointName(loop.step);
+  const dir = path.join(root, name);
+  await writeDirAtomic(dir, async (tmp) => {
+    await saveModel(model, path.join(tmp, "model"), meta);
+    let offset = 0;
+    const manifest = optimizer.tensors.map((t) => {
+      const entry = { name: t.name, shape: t.shape, offset, length: t.values.length };
+      offset += t.values.length;
+      return entry;
+    });
+    const bin = new Float32Array(offset);
+    optimizer.tensors.forEach((t, i) => bin.set(t.values, manifest[i].offset));
+    fs.writeFileSync(path.join(tmp, "optimizer.bin"), new Uint8Array(bin.buffer));
+    const { tensors: _moments, ...scalars } = optimizer;
+    void _moments;
+    writeJsonAtomic(path.join(tmp, "optimizer.json"), { ...scalars, tensors: manifest });
+    writeJsonAtomic(path.join(tmp, "state.json"), { format: CHECKPOINT_FORMAT, ...loop });
+  });
+  writeFileAtomic(path.join(root, "latest.json"), `${JSON.stringify({ step: loop.step, dir: name })}\n`);
+  return dir;
+}
+
+/** The directory latest.json points at, or null when the run has no checkpoint. */
+export function latestCheckpoint(outDir: string): string | null {
+  const file = path.join(checkpointRoot(outDir), "latest.json");
+  if (!fs.existsSync(file)) return null;
+  let latest: { dir?: unknown };
+  try {
+    latest = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON (${(err as Error).message}); point it at a checkpoint directory: {"step": N, "dir": "step-0000000N"}`);
+  }
+  if (typeof latest.dir !== "string") throw new Error(`${file}: field dir must name a checkpoint directory`);
+  return path.join(checkpointRoot(outDir), latest.dir);
+}
+
+export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
+  const read = (f: string): unknown => {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
+    } catch (err) {
+      throw new Error(`checkpoint ${dir}: cannot read ${f} (${(err as Error).message})`);
+    }
+  };
+  const state = read("state.json") as LoopState & { format?: unknown };
+  if (state.format !== CHECKPOINT_FORMAT) throw new Error(`checkpoint ${dir}: state.json has format ${JSON.stringify(state.format)}, expected "${CHECKPOINT_FORMAT}"`);
+  const { format: _f, ...loop } = state;
+  void _f;
+  const opt = read("optimizer.json") as Omit<AdamState, "tensors"> & { tensors: { name: string; shape: number[]; offset: number; length: number }[] };
+  const buf = fs.readFileSync(path.join(dir, "optimizer.bin"));
+  const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const tensors = opt.tensors.map((t) => {
+    if (t.offset + t.length > all.length) throw new Error(`checkpoint ${dir}: optimizer.bin is truncated (moment ${t.name} ends at ${t.offset + t.length} of ${all.length} floats)`);
+    return { name: t.name, shape: t.shape, values: all.slice(t.offset, t.offset + t.length) };
+  });
+  const { model, meta } = await loadModel(path.join(dir, "model"));
+  return { model, meta, optimizer: { iterations: opt.iterations, accBeta1: opt.accBeta1, accBeta2: opt.accBeta2, tensors }, loop, dir };
+}

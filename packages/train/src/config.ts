@@ -1,0 +1,137 @@
+/**
+ * The one typed configuration of a training run. Every default is visible in
+ * `defaultTrainConfig`; the whole object is saved as `config.json` beside the
+ * results, so a run directory says exactly how it was produced.
+ */
+import type { Activation } from "@ghmkit/nets";
+import { validateTrainConfig } from "./validate";
+
+export type Task = "classifier" | "denoiser";
+export type Arch = "convnet" | "unet" | "unet-noskip" | "flat" | "mlp";
+
+/** Where the grammar comes from: a Random Hierarchy Model drawn from a seed, or a ghm/v1 file. */
+export type GrammarSpec =
+  | { kind: "rhm"; S: number; classes: number; k: number; arity: number; depth: number; seed: number }
+  | { kind: "file"; path: string };
+
+/**
+ * Leaf noise of the net input. `exact`: clean sequences (the evidence is 0 at the
+ * observed symbol, -Infinity elsewhere). `gaussian`: the VP one-hot model
+ * z = alpha onehot(x) + sigma g with alpha = sqrt(abar), sigma^2 = 1 - abar, abar drawn
+ * per sample uniformly in [abarMin, abarMax]; the net sees the evidence
+ * e = (alpha / sigma^2) z through nets' `evidenceToNetInput`, the same input the
+ * U-Net adapter builds from a diffusion state (so one net serves every level).
+ */
+export type NoiseSpec = { kind: "exact" } | { kind: "gaussian"; abarMin: number; abarMax: number };
+
+export type LrSchedule = "constant" | "cosine";
+
+export interface TrainConfig {
+  task: Task;
+  arch: Arch;
+  grammar: GrammarSpec;
+  /** Seeds of the independent random streams (the grammar's own seed is in `grammar`). */
+  seeds: {
+    /** Training and test sequences, and the order of the training set in each epoch. */
+    data: number;
+    /** Network weight initialisation. */
+    init: number;
+    /** Leaf noise of training batches and of the test set. */
+    noise: number;
+  };
+  data: {
+    /** P, the number of fixed training samples (the sample-complexity setting); 0 = fresh samples every step. */
+    trainSize: number;
+    /** Held-out test samples (drawn from their own stream, so the test set does not change with P). */
+    testSize: number;
+  };
+  noise: NoiseSpec;
+  /** Denoiser only: extra test evaluations at these fixed signal levels abar (same test sequences). */
+  evalAbar: number[];
+  /** Network hyper-parameters passed to nets' `buildModel` (its seed is seeds.init; shapes come from the grammar). */
+  net: {
+    /** W: channels of every hidden layer. */
+    width: number;
+    activation: Activation;
+    /** Extra 1x1 convolutions after each block's main map. */
+    extraConvs: number;
+  };
+  optimizer: {
+    /** Peak learning rate of Adam. */
+    lr: number;
+    schedule: LrSchedule;
+    /** Linear warm-up from lr/warmupSteps to lr over the first warmupSteps steps. */
+    warmupSteps: number;
+    /** cosine: the learning rate decays from lr to lr * minLrFrac at maxSteps. */
+    minLrFrac: number;
+    beta1: number;
+    beta2: number;
+    epsilon: number;
+  };
+  batchSize: number;
+  /** Upper bound on optimisation steps. */
+  maxSteps: number;
+  /** Evaluate on the test set every this many steps; 0 = once per epoch (ceil(P / batchSize) steps; 100 when online). */
+  evalEvery: number;
+  /** Rows per forward pass during evaluation (memory bound only; results do not depend on it). */
+  evalBatchSize: number;
+  earlyStop: {
+    /** Stop after this many evaluations without an improvement of the test loss by more than minDelta; 0 = never. */
+    patience: number;
+    minDelta: number;
+    /** Stop as soon as the gap to Bayes is at most this (classifier: accuracy points as a fraction; denoiser: MSE ratio - 1); null = never. */
+    targetGap: number | null;
+  };
+}
+
+/**
+ * Defaults for the paper's experiments on the default RHM (S = 8, C = 8, k = 2,
+ * m = 2, L = 3). The convnet classifier and the U-Net denoiser reach Bayes with
+ * these (see README for the measured figures).
+ */
+export function defaultTrainConfig(task: Task, arch: Arch): TrainConfig {
+  const denoise = task === "denoiser";
+  return {
+    task,
+    arch,
+    grammar: { kind: "rhm", S: 8, classes: 8, k: 2, arity: 2, depth: 3, seed: 1 },
+    seeds: { data: 2, init: 3, noise: 4 },
+    data: { trainSize: denoise ? 0 : 4096, testSize: 1024 },
+    noise: denoise ? { kind: "gaussian", abarMin: 0.05, abarMax: 0.95 } : { kind: "exact" },
+    evalAbar: denoise ? [0.25, 0.5, 0.75] : [],
+    net: { width: 64, activation: "relu", extraConvs: 1 },
+    optimizer: { lr: 3e-3, schedule: "cosine", warmupSteps: 50, minLrFrac: 0.05, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+    batchSize: 64,
+    maxSteps: denoise ? 4000 : 2000,
+    evalEvery: denoise ? 200 : 0,
+    evalBatchSize: 512,
+    earlyStop: { patience: 0, minDelta: 0, targetGap: null },
+  };
+}
+
+/** A partial configuration, merged field by field over the defaults. */
+export type TrainConfigOverrides = {
+  [K in keyof TrainConfig]?: TrainConfig[K] extends unknown[] | number | string | null
+    ? TrainConfig[K]
+    : TrainConfig[K] extends { kind: string }
+      ? TrainConfig[K]
+      : Partial<TrainConfig[K]>;
+};
+
+/** Defaults for (task, arch) with the given fields replaced (nested objects merged one level deep). */
+export function makeTrainConfig(task: Task, arch: Arch, overrides: TrainConfigOverrides = {}): TrainConfig {
+  const base = defaultTrainConfig(task, arch) as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    const old = base[key];
+    const mergeable = isPlainObject(old) && isPlainObject(value) && !("kind" in value);
+    base[key] = mergeable ? { ...old, ...value } : value;
+  }
+  const cfg = base as unknown as TrainConfig;
+  validateTrainConfig(cfg);
+  return cfg;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,213 @@
+/**
+ * Training and test data drawn from the GHM sampler, and the leaf evidence the
+ * network sees. Convention (shared with unetDenoiser): the net input is the leaf
+ * evidence e of the observation, normalised by nets' `evidenceToNetInput`;
+ * for the gaussian model e = (alpha / sigma^2) z with alpha = sqrt(abar),
+ * sigma^2 = 1 - abar, so the input carries its own noise level.
+ *
+ * Streams: the test set comes from the first fork of the data seed and the
+ * training set from the second, so the test set does not change with P; the
+ * epoch order uses a third fork. Noise draws come from the noise seed (test noise
+ * first, then each fixed evaluation level, then training batches).
+ */
+import { Evidence, Grammar, Rng, exactEvidence, gaussianEvidence, leafCount, sample } from "@ghmkit/ghm";
+import type { NoiseSpec, TrainConfig } from "./config";
+import { MAX_SAMPLES } from "./validate";
+
+/** A fixed set of sequences with their observation (evidence) and, for noisy data, each row's signal level. */
+export interface LabeledSet {
+  n: number;
+  d: number;
+  S: number;
+  /** `[n, d]` clean leaf symbols x_0. */
+  x: Int32Array;
+  /** `[n]` root classes y. */
+  y: Int32Array;
+  /** Evidence of the observed leaves, `[n, d, S]`. */
+  evidence: Evidence;
+  /** `[n]` abar per row (gaussian noise), null for exact evidence. */
+  abar: Float64Array | null;
+}
+
+export interface TestData {
+  /** The test set with the configured noise (per-row abar drawn from the range). */
+  main: LabeledSet;
+  /** The same sequences at each fixed level of `config.evalAbar`. */
+  levels: { abar: number; set: LabeledSet }[];
+}
+
+/** Evidence of x (`[n, d]`) under the noise model; abar drawn per row from the spec's range unless given. */
+export function observe(x: Int32Array, n: number, d: number, S: number, noise: NoiseSpec, rng: Rng, fixedAbar?: number): { evidence: Evidence; abar: Float64Array | null } {
+  if (noise.kind === "exact") return { evidence: exactEvidence(x, n, d, S), abar: null };
+  const lo = noise.abarMin;
+  const hi = noise.abarMax;
+  const abar = new Float64Array(n);
+  const e = new Float64Array(n * d * S);
+  for (let r = 0; r < n; r++) {
+    const a = fixedAbar ?? lo + (hi - lo) * rng.uniform();
+    abar[r] = a;
+    const row = gaussianEvidence(x.subarray(r * d, (r + 1) * d), 1, d, S, Math.sqrt(a), Math.sqrt(1 - a), rng);
+    e.set(row.evidence.e, r * d * S);
+  }
+  return { evidence: { batch: n, d, S, e }, abar };
+}
+
+function labeled(g: Grammar, x: Int32Array, y: Int32Array, obs: { evidence: Evidence; abar: Float64Array | null }): LabeledSet {
+  return { n: y.length, d: leafCount(g), S: g.vocab[g.depth], x, y, evidence: obs.evidence, abar: obs.abar };
+}
+
+/** Refuses a set whose evidence would not fit before allocating it. */
+function checkSize(field: string, n: number, d: number, S: number): void {
+  if (n * d > MAX_SAMPLES * 64 || n * d * S > 2 ** 28) {
+    throw new RangeError(`config.${field}: ${n} samples x d = ${d} x S = ${S} evidence entries (${((n * d * S * 8) / 2 ** 30).toFixed(1)} GiB) do not fit; use fewer samples`);
+  }
+}
+
+/** The random streams of a run, derived from its seeds in a fixed order. */
+export interface Streams {
+  test: Rng;
+  train: Rng;
+  order: Rng;
+  testNoise: Rng;
+  levelNoise: Rng[];
+  trainNoise: Rng;
+}
+
+export function makeStreams(cfg: TrainConfig): Streams {
+  const data = new Rng(cfg.seeds.data);
+  const noise = new Rng(cfg.seeds.noise);
+  const test = data.fork();
+  const train = data.fork();
+  const order = data.fork();
+  const testNoise = noise.fork();
+  const levelNoise = cfg.evalAbar.map(() => noise.fork());
+  const trainNoise = noise.fork();
+  return { test, train, order, testNoise, levelNoise, trainNoise };
+}
+
+export function makeTestData(g: Grammar, cfg: TrainConfig, streams: Streams): TestData {
+  const d = leafCount(g);
+  const S = g.vocab[g.depth];
+  const n = cfg.data.testSize;
+  checkSize("data.testSize", n * (1 + cfg.evalAbar.length), d, S);
+  const s = sample(g, n, streams.test);
+  const main = labeled(g, s.x, s.y, observe(s.x, n, d, S, cfg.noise, streams.testNoise));
+  const levels = cfg.evalAbar.map((a, j) => ({ abar: a, set: labeled(g, s.x, s.y, observe(s.x, n, d, S, cfg.noise, streams.levelNoise[j], a)) }));
+  return { main, levels };
+}
+
+/** One training batch: the observation and the targets (classes y, and leaves x_0 for denoisers). */
+export interface Batch {
+  n: number;
+  evidence: Evidence;
+  x: Int32Array;
+  y: Int32Array;
+}
+
+/** Resumable position in the training stream. */
+export interface BatchStreamState {
+  epoch: number;
+  /** Next index into this epoch's order. */
+  pos: number;
+  /** The order stream's state at the start of this epoch (the order is re-derived from it on resume). */
+  orderAtEpochStart: number[];
+  train: number[];
+  order: number[];
+  trainNoise: number[];
+}
+
+/**
+ * Training batches: from a fixed set of P sequences in a fresh random order each
+ * epoch (the last partial batch of an epoch is dropped so that every step has the
+ * same size), or fresh sequences every step when P = 0. Noise is drawn anew for
+ * every batch, so a fixed sequence is seen at many noise levels.
+ */
+export class BatchStream {
+  readonly fixed: { x: Int32Array; y: Int32Array } | null;
+  private perm: Int32Array | null = null;
+  private st: { epoch: number; pos: number; orderAtEpochStart: number[] };
+
+  constructor(
+    private readonly g: Grammar,
+    private readonly cfg: TrainConfig,
+    private readonly streams: Streams,
+  ) {
+    const P = cfg.data.trainSize;
+    const d = leafCount(g);
+    if (P > 0) {
+      checkSize("data.trainSize", P, d, 1);
+      const s = sample(g, P, streams.train);
+      this.fixed = { x: s.x, y: s.y };
+    } else {
+      this.fixed = null;
+    }
+    this.st = { epoch: 0, pos: 0, orderAtEpochStart: streams.order.getState() };
+  }
+
+  /** Steps per pass over the fixed set (null when online). */
+  stepsPerEpoch(): number | null {
+    return this.fixed ? Math.floor(this.cfg.data.trainSize / this.cfg.batchSize) : null;
+  }
+
+  get epoch(): number {
+    return this.st.epoch;
+  }
+
+  next(): Batch {
+    const B = this.cfg.batchSize;
+    const d = leafCount(this.g);
+    const S = this.g.vocab[this.g.depth];
+    let x: Int32Array;
+    let y: Int32Array;
+    if (this.fixed) {
+      const perm = this.order();
+      x = new Int32Array(B * d);
+      y = new Int32Array(B);
+      for (let b = 0; b < B; b++) {
+        const r = perm[this.st.pos + b];
+        y[b] = this.fixed.y[r];
+        x.set(this.fixed.x.subarray(r * d, (r + 1) * d), b * d);
+      }
+      this.st.pos += B;
+      if (this.st.pos + B > perm.length) this.startEpoch();
+    } else {
+      const s = sample(this.g, B, this.streams.train);
+      x = s.x;
+      y = s.y;
+      this.st.pos += B;
+    }
+    const { evidence } = observe(x, B, d, S, this.cfg.noise, this.streams.trainNoise);
+    return { n: B, evidence, x, y };
+  }
+
+  private order(): Int32Array {
+    if (this.perm === null) {
+      const idx = Array.from({ length: this.cfg.data.trainSize }, (_, i) => i);
+      this.streams.order.setState(this.st.orderAtEpochStart);
+      this.perm = Int32Array.from(this.streams.order.shuffle(idx));
+    }
+    return this.perm;
+  }
+
+  private startEpoch(): void {
+    this.st = { epoch: this.st.epoch + 1, pos: 0, orderAtEpochStart: this.streams.order.getState() };
+    this.perm = null;
+  }
+
+  getState(): BatchStreamState {
+    return {
+      ...this.st,
+      train: this.streams.train.getState(),
+      order: this.streams.order.getState(),
+      trainNoise: this.streams.trainNoise.getState(),
+    };
+  }
+
+  setState(s: BatchStreamState): void {
+    this.st = { epoch: s.epoch, pos: s.pos, orderAtEpochStart: s.orderAtEpochStart };
+    this.perm = null; // re-derived lazily from orderAtEpochStart, which leaves the order stream where it was saved
+    this.streams.train.setState(s.train);
+    this.streams.order.setState(s.order);
+    this.streams.trainNoise.setState(s.trainNoise);
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Everything a run needs before its first step: the grammar, the run directory,
+ * data streams, the test set with its Bayes values, the model and the optimizer,
+ * either fresh or restored from the latest checkpoint.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Grammar, randomRhm, readGrammarFile, writeGrammarFile } from "@ghmkit/ghm";
+import { buildModel, configFromGrammar } from "@ghmkit/nets";
+import type { ModelMeta } from "@ghmkit/nets";
+import { tf } from "@ghmkit/tensor";
+import { ScheduledAdam } from "./adam";
+import { writeJsonAtomic } from "./atomic";
+import { LoopState, latestCheckpoint, loadCheckpoint } from "./checkpoint";
+import type { GrammarSpec, TrainConfig } from "./config";
+import { BatchStream, makeStreams, makeTestData } from "./data";
+import { PreparedTest, disposeTest, prepareTest } from "./evaluate";
+import { truncateMetrics } from "./metricsLog";
+
+/** Files of a run directory. */
+export function runPaths(outDir: string) {
+  return {
+    config: path.join(outDir, "config.json"),
+    grammar: path.join(outDir, "grammar.json"),
+    bayes: path.join(outDir, "bayes.json"),
+    metrics: path.join(outDir, "metrics.jsonl"),
+    result: path.join(outDir, "result.json"),
+  };
+}
+
+export function loadGrammar(spec: GrammarSpec): Grammar {
+  if (spec.kind === "file") return readGrammarFile(spec.path);
+  const { kind: _k, ...options } = spec;
+  void _k;
+  return randomRhm(options);
+}
+
+export interface Run {
+  cfg: TrainConfig;
+  outDir: string;
+  g: Grammar;
+  model: tf.LayersModel;
+  meta: ModelMeta;
+  vars: tf.Variable[];
+  opt: ScheduledAdam;
+  stream: BatchStream;
+  test: PreparedTest;
+  loop: LoopState;
+  /** The checkpoint this process started from (null for a fresh run). */
+  resumedFrom: string | null;
+  dispose(): void;
+}
+
+/** Fields a resumed run may change: they decide when to stop, not what a step computes. */
+const RESUME_MAY_CHANGE = ["maxSteps", "earlyStop", "evalBatchSize"];
+
+function checkResumeConfig(saved: TrainConfig, cfg: TrainConfig, file: string): void {
+  for (const key of Object.keys({ ...saved, ...cfg }) as (keyof TrainConfig)[]) {
+    if (RESUME_MAY_CHANGE.includes(key)) continue;
+    if (JSON.stringify(saved[key]) !== JSON.stringify(cfg[key])) {
+      throw new RangeError(
+        `config.${key} differs from the run being resumed (${file} has ${JSON.stringify(saved[key])}, given ${JSON.stringify(cfg[key])}); ` +
+          `a resumed run must keep its configuration (only ${RESUME_MAY_CHANGE.join(", ")} may change): use resumeRun(outDir) or a new outDir`,
+      );
+    }
+  }
+}
+
+export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean): Promise<Run> {
+  const paths = runPaths(outDir);
+  const ckptDir = fs.existsSync(outDir) ? latestCheckpoint(outDir) : null;
+  if (!resume && (ckptDir !== null || fs.existsSync(paths.metrics))) {
+    throw new Error(`outDir ${outDir} already holds a training run; resume it (resume: true / --resume) or choose another directory`);
+  }
+  fs.mkdirSync(outDir, { recursive: true });
+  if (ckptDir !== null && fs.existsSync(paths.config)) {
+    checkResumeConfig(JSON.parse(fs.readFileSync(paths.config, "utf8")) as TrainConfig, cfg, paths.config);
+  }
+  // A resumed run reads the grammar it was trained on, wherever the original file went.
+  const g = ckptDir !== null && fs.existsSync(paths.grammar) ? readGrammarFile(paths.grammar) : loadGrammar(cfg.grammar);
+  writeJsonAtomic(paths.config, cfg);
+  writeGrammarFile(paths.grammar, g);
+
+  const streams = makeStreams(cfg);
+  const test = prepareTest(g, cfg.task, makeTestData(g, cfg, streams));
+  const stream = new BatchStream(g, cfg, streams);
+  writeJsonAtomic(paths.bayes, {
+    testSize: cfg.data.testSize,
+    main: test.main.bayes,
+    levels: test.levels.map((l) => ({ abar: l.abar, ...l.prepared.bayes })),
+  });
+
+  const netConfig = configFromGrammar(g, { ...cfg.net, seed: cfg.seeds.init });
+  const meta: ModelMeta = { arch: cfg.arch, task: cfg.task, config: netConfig, extra: { grammar: cfg.grammar, noise: cfg.noise } };
+  const o = cfg.optimizer;
+  const opt = new ScheduledAdam(o.lr, o.beta1, o.beta2, o.epsilon);
+  let model: tf.LayersModel;
+  let loop: LoopState;
+  if (ckptDir !== null) {
+    const ck = await loadCheckpoint(ckptDir);
+    if (JSON.stringify(ck.meta.config) !== JSON.stringify(netConfig) || ck.meta.arch !== cfg.arch || ck.meta.task !== cfg.task) {
+      ck.model.dispose();
+      throw new Error(`checkpoint ${ckptDir} holds a ${ck.meta.arch} ${ck.meta.task} with another network config than config.net; resume with the run's own config.json`);
+    }
+    model = ck.model;
+    await opt.loadState(ck.optimizer, model.trainableWeights.map((w) => w.shape as number[]));
+    stream.setState(ck.loop.stream);
+    loop = ck.loop;
+    truncateMetrics(paths.metrics, loop.step);
+  } else {
+    model = buildModel(cfg.arch, cfg.task, netConfig);
+    fs.rmSync(paths.metrics, { force: true });
+    loop = { step: 0, stream: stream.getState(), best: null, bestStep: 0, badEvals: 0, lossSum: 0, lossCount: 0, elapsedS: 0 };
+  }
+  // The optimizer's moments are matched to weights by position, so the list is fixed once here.
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  return {
+    cfg,
+    outDir,
+    g,
+    model,
+    meta,
+    vars,
+    opt,
+    stream,
+    test,
+    loop,
+    resumedFrom: ckptDir,
+    dispose() {
+      disposeTest(test);
+      opt.dispose();
+      model.dispose();
+    },
+  };
+}

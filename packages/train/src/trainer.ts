@@ -1,0 +1,194 @@
+/**
+ * The training loop: Adam on cross-entropy (classifier: the class; denoiser: each
+ * leaf's clean symbol x_0, whose minimiser is the BP denoiser), evaluated against
+ * the Bayes values of BP, with log-spaced checkpoints and exact resume.
+ */
+import * as fs from "node:fs";
+import { evidenceToNetInput } from "@ghmkit/nets";
+import { initBackend, tf } from "@ghmkit/tensor";
+import { writeJsonAtomic } from "./atomic";
+import { LoopState, isLogSpacedStep, latestCheckpoint, saveCheckpoint } from "./checkpoint";
+import type { TrainConfig } from "./config";
+import type { Batch } from "./data";
+import { TestMetrics, evaluate } from "./evaluate";
+import { learningRate } from "./lrSchedule";
+import { appendMetrics } from "./metricsLog";
+import { Run, openRun, runPaths } from "./setup";
+import { validateTrainConfig } from "./validate";
+
+/** One line of metrics.jsonl. */
+export interface EvalRecord extends TestMetrics {
+  step: number;
+  epoch: number;
+  elapsedS: number;
+  lr: number;
+  /** Mean training loss over the steps since the previous evaluation. */
+  trainLoss: number;
+}
+
+export interface TrainProgress {
+  step: number;
+  maxSteps: number;
+  epoch: number;
+  loss: number;
+  lr: number;
+  elapsedS: number;
+  /** Present on the steps that evaluated. */
+  eval?: EvalRecord;
+  /** The latest evaluation so far (for a progress bar's gap-to-Bayes). */
+  lastEval: EvalRecord | null;
+  /** Present on the steps that wrote a checkpoint: its directory. */
+  checkpoint?: string;
+}
+
+export type StopReason = "max-steps" | "early-stop" | "target-gap" | "aborted" | "diverged";
+
+export interface TrainResult {
+  status: StopReason;
+  /** One human sentence: why it stopped and where to go from here. */
+  message: string;
+  step: number;
+  lastEval: EvalRecord | null;
+  best: { step: number; testLoss: number } | null;
+  /** The latest complete checkpoint (the last good one after a divergence), or null. */
+  checkpoint: string | null;
+  outDir: string;
+}
+
+export interface TrainRunOptions {
+  /** Run directory (config.json, metrics.jsonl, checkpoints/, ...). */
+  outDir: string;
+  /** Aborting stops after the current step, writes a checkpoint and resolves with status "aborted". */
+  signal?: AbortSignal;
+  onProgress?: (p: TrainProgress) => void;
+  /** Continue from the latest checkpoint in outDir (a fresh start when it has none). */
+  resume?: boolean;
+}
+
+/** Mean over rows (and leaves) of -log softmax(logits)[target]; target is one-hot. */
+function softmaxCrossEntropy(logits: tf.Tensor, target: tf.Tensor): tf.Scalar {
+  const logp = tf.sub(logits, tf.logSumExp(logits, -1, true));
+  return tf.neg(tf.mean(tf.sum(tf.mul(target, logp), -1))) as tf.Scalar;
+}
+
+function trainStep(r: Run, batch: Batch, lr: number): number {
+  r.opt.setLearningRate(lr);
+  const { task } = r.cfg;
+  const S = r.g.vocab[r.g.depth];
+  return tf.tidy(() => {
+    const input = evidenceToNetInput(batch.evidence);
+    const target = task === "classifier" ? tf.oneHot(tf.tensor1d(batch.y, "int32"), r.g.vocab[0]) : tf.oneHot(tf.tensor2d(batch.x, [batch.n, batch.evidence.d], "int32"), S);
+    const cost = r.opt.minimize(() => softmaxCrossEntropy(r.model.apply(input, { training: true }) as tf.Tensor, target), true, r.vars);
+    return cost!.dataSync()[0];
+  });
+}
+
+function updateEarlyStop(st: LoopState, m: TestMetrics, es: TrainConfig["earlyStop"]): StopReason | null {
+  if (st.best === null || m.testLoss < st.best - es.minDelta) {
+    st.best = m.testLoss;
+    st.bestStep = st.step;
+    st.badEvals = 0;
+  } else {
+    st.badEvals++;
+  }
+  if (es.targetGap !== null && m.gap <= es.targetGap) return "target-gap";
+  if (es.patience > 0 && st.badEvals >= es.patience) return "early-stop";
+  return null;
+}
+
+/** Steps between evaluations: config.evalEvery, or one epoch (100 steps when online). */
+export function evalInterval(cfg: TrainConfig): number {
+  if (cfg.evalEvery > 0) return cfg.evalEvery;
+  return cfg.data.trainSize > 0 ? Math.max(1, Math.floor(cfg.data.trainSize / cfg.batchSize)) : 100;
+}
+
+function weightsFinite(model: tf.LayersModel): boolean {
+  return tf.tidy(() => model.trainableWeights.every((w) => tf.all(tf.isFinite(w.read())).dataSync()[0] === 1));
+}
+
+/** Train `config` in `outDir` until maxSteps, early stopping, divergence or abort. */
+export async function trainRun(config: TrainConfig, options: TrainRunOptions): Promise<TrainResult> {
+  validateTrainConfig(config);
+  await initBackend();
+  const r = await openRun(config, options.outDir, options.resume ?? false);
+  try {
+    return await loop(r, options);
+  } finally {
+    r.dispose();
+  }
+}
+
+async function loop(r: Run, options: TrainRunOptions): Promise<TrainResult> {
+  const { cfg, loop: st } = r;
+  const every = evalInterval(cfg);
+  const paths = runPaths(r.outDir);
+  const t0 = Date.now();
+  const elapsed = (): number => st.elapsedS + (Date.now() - t0) / 1000;
+  let lastEval: EvalRecord | null = null;
+  let lastCkpt: number | null = r.resumedFrom !== null ? st.step : null;
+
+  const checkpoint = async (): Promise<string | null> => {
+    if (!weightsFinite(r.model)) return null;
+    const dir = await saveCheckpoint(r.outDir, r.model, r.meta, await r.opt.saveState(), { ...st, stream: r.stream.getState(), elapsedS: elapsed() });
+    lastCkpt = st.step;
+    return dir;
+  };
+  const finish = (status: StopReason, message: string): TrainResult => {
+    const best = st.best === null ? null : { step: st.bestStep, testLoss: st.best };
+    const result = { status, message, step: st.step, lastEval, best, checkpoint: latestCheckpoint(r.outDir), outDir: r.outDir };
+    writeJsonAtomic(paths.result, result);
+    return result;
+  };
+  const diverged = (what: string): TrainResult => {
+    const good = latestCheckpoint(r.outDir);
+    return finish("diverged", `${what} at step ${st.step} (lr ${learningRate(cfg, Math.max(0, st.step - 1)).toExponential(2)}); training stopped. ` +
+      (good ? `The last good checkpoint is ${good}; resume from it with a lower optimizer.lr.` : "No checkpoint was written before it; lower optimizer.lr and start again."));
+  };
+
+  while (st.step < cfg.maxSteps) {
+    if (options.signal?.aborted) {
+      const dir = lastCkpt === st.step ? latestCheckpoint(r.outDir) : await checkpoint();
+      if (dir === null) return diverged("non-finite weights");
+      return finish("aborted", `aborted at step ${st.step}; checkpoint ${dir}. Resume with resumeRun("${r.outDir}") (CLI: the same command with --resume).`);
+    }
+    const lr = learningRate(cfg, st.step);
+    const loss = trainStep(r, r.stream.next(), lr);
+    st.step++;
+    if (!Number.isFinite(loss)) return diverged(`non-finite training loss (${loss})`);
+    st.lossSum += loss;
+    st.lossCount++;
+
+    let evalRec: EvalRecord | undefined;
+    let stop: StopReason | null = st.step === cfg.maxSteps ? "max-steps" : null;
+    if (st.step % every === 0 || st.step === cfg.maxSteps) {
+      const m = await evaluate(r.model, r.g, cfg.task, r.test, cfg.evalBatchSize);
+      evalRec = { step: st.step, epoch: r.stream.epoch, elapsedS: elapsed(), lr, trainLoss: st.lossSum / st.lossCount, ...m };
+      st.lossSum = 0;
+      st.lossCount = 0;
+      appendMetrics(paths.metrics, evalRec);
+      lastEval = evalRec;
+      stop = updateEarlyStop(st, m, cfg.earlyStop) ?? stop;
+    }
+    let ckpt: string | undefined;
+    if (isLogSpacedStep(st.step) || stop !== null) {
+      const dir = await checkpoint();
+      if (dir === null) return diverged("non-finite weights");
+      ckpt = dir;
+    }
+    options.onProgress?.({ step: st.step, maxSteps: cfg.maxSteps, epoch: r.stream.epoch, loss, lr, elapsedS: elapsed(), eval: evalRec, lastEval, checkpoint: ckpt });
+    if (stop === "early-stop") return finish(stop, `early stop at step ${st.step}: no test-loss improvement in ${cfg.earlyStop.patience} evaluations (best ${st.best} at step ${st.bestStep})`);
+    if (stop === "target-gap") return finish(stop, `reached the target gap to Bayes (${lastEval!.gap} <= ${cfg.earlyStop.targetGap}) at step ${st.step}`);
+  }
+  return finish("max-steps", `finished ${cfg.maxSteps} steps`);
+}
+
+/** Continue the run in outDir from its latest checkpoint with its saved config (optionally a new maxSteps). */
+export async function resumeRun(outDir: string, options: Omit<TrainRunOptions, "outDir" | "resume"> & { maxSteps?: number } = {}): Promise<TrainResult> {
+  const file = runPaths(outDir).config;
+  if (!fs.existsSync(file)) throw new Error(`cannot resume: ${file} does not exist; is ${outDir} a training run directory?`);
+  const cfg = JSON.parse(fs.readFileSync(file, "utf8")) as TrainConfig;
+  if (options.maxSteps !== undefined) cfg.maxSteps = options.maxSteps;
+  const { maxSteps: _m, ...rest } = options;
+  void _m;
+  return trainRun(cfg, { ...rest, outDir, resume: true });
+}

@@ -1,0 +1,97 @@
+import { ACTIVATIONS } from "@ghmkit/nets";
+import type { TrainConfig } from "./config";
+
+const TASKS = ["classifier", "denoiser"];
+const ARCHS = ["convnet", "unet", "unet-noskip", "flat", "mlp"];
+
+/** Largest training/test set held in memory (sequences); about 1 GiB of net input at d*S = 64. */
+export const MAX_SAMPLES = 4_000_000;
+
+/**
+ * Throws a RangeError naming the first bad field of a configuration and how to
+ * fix it; a run never starts on a configuration that would produce NaN or cannot fit.
+ */
+export function validateTrainConfig(cfg: TrainConfig): void {
+  const fail = (field: string, msg: string): never => {
+    throw new RangeError(`config.${field}: ${msg}`);
+  };
+  const int = (field: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void => {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+      fail(field, `must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
+    }
+  };
+  const num = (field: string, v: unknown, lo: number, hi: number, openLo = false): void => {
+    if (typeof v !== "number" || !Number.isFinite(v) || v > hi || (openLo ? v <= lo : v < lo)) {
+      fail(field, `must be a number in ${openLo ? "(" : "["}${lo}, ${hi}], got ${JSON.stringify(v)}`);
+    }
+  };
+
+  if (!TASKS.includes(cfg.task)) fail("task", `must be one of ${TASKS.join(", ")}, got ${JSON.stringify(cfg.task)}`);
+  if (!ARCHS.includes(cfg.arch)) fail("arch", `must be one of ${ARCHS.join(", ")}, got ${JSON.stringify(cfg.arch)}`);
+  if (cfg.task === "classifier" && (cfg.arch === "unet" || cfg.arch === "unet-noskip")) {
+    fail("arch", `"${cfg.arch}" is a denoiser; for task classifier use convnet, flat or mlp`);
+  }
+  if (cfg.task === "denoiser" && cfg.arch === "convnet") {
+    fail("arch", `"convnet" is a classifier; for task denoiser use unet, unet-noskip, flat or mlp`);
+  }
+
+  const g = cfg.grammar;
+  if (g?.kind === "rhm") {
+    int("grammar.S", g.S, 2, 4096);
+    int("grammar.classes", g.classes, 2, g.S);
+    int("grammar.k", g.k, 1, 1e6);
+    int("grammar.arity", g.arity, 2, 16);
+    int("grammar.depth", g.depth, 1, 16);
+    num("grammar.seed", g.seed, -Number.MAX_VALUE, Number.MAX_VALUE);
+    if (g.arity ** g.depth > 65536) fail("grammar.depth", `d = arity^depth = ${g.arity ** g.depth} leaves is above 65536`);
+  } else if (g?.kind === "file") {
+    if (typeof g.path !== "string" || g.path === "") fail("grammar.path", "must name a ghm/v1 grammar file");
+  } else {
+    fail("grammar.kind", `must be "rhm" or "file", got ${JSON.stringify((g as { kind?: unknown })?.kind)}`);
+  }
+
+  for (const k of ["data", "init", "noise"] as const) num(`seeds.${k}`, cfg.seeds?.[k], -Number.MAX_VALUE, Number.MAX_VALUE);
+  int("data.trainSize", cfg.data?.trainSize, 0, MAX_SAMPLES);
+  int("data.testSize", cfg.data?.testSize, 1, MAX_SAMPLES);
+
+  const n = cfg.noise;
+  if (n?.kind === "gaussian") {
+    num("noise.abarMin", n.abarMin, 0, 1, true);
+    num("noise.abarMax", n.abarMax, n.abarMin, 1);
+    if (n.abarMax >= 1) fail("noise.abarMax", "must be below 1 (abar = 1 is noiseless: sigma = 0 makes the evidence infinite); use noise.kind exact for clean data");
+  } else if (n?.kind !== "exact") {
+    fail("noise.kind", `must be "exact" or "gaussian", got ${JSON.stringify((n as { kind?: unknown })?.kind)}`);
+  }
+  if (cfg.task === "denoiser" && n.kind === "exact") fail("noise.kind", "a denoiser needs noisy inputs; use gaussian");
+  if (!Array.isArray(cfg.evalAbar)) fail("evalAbar", "must be an array of signal levels in (0, 1)");
+  cfg.evalAbar.forEach((a, i) => {
+    num(`evalAbar[${i}]`, a, 0, 1, true);
+    if (a >= 1) fail(`evalAbar[${i}]`, "must be below 1");
+  });
+  if (cfg.task === "classifier" && cfg.evalAbar.length > 0) fail("evalAbar", "is for denoisers only; use []");
+
+  int("net.width", cfg.net?.width, 1, 4096);
+  int("net.extraConvs", cfg.net.extraConvs, 0, 64);
+  if (!ACTIVATIONS.includes(cfg.net.activation)) fail("net.activation", `must be one of ${ACTIVATIONS.join(", ")}, got ${JSON.stringify(cfg.net.activation)}`);
+  const o = cfg.optimizer;
+  num("optimizer.lr", o?.lr, 0, 1e6, true);
+  if (o.schedule !== "constant" && o.schedule !== "cosine") fail("optimizer.schedule", `must be "constant" or "cosine", got ${JSON.stringify(o.schedule)}`);
+  int("optimizer.warmupSteps", o.warmupSteps, 0);
+  num("optimizer.minLrFrac", o.minLrFrac, 0, 1);
+  num("optimizer.beta1", o.beta1, 0, 1);
+  if (o.beta1 >= 1) fail("optimizer.beta1", "must be below 1");
+  num("optimizer.beta2", o.beta2, 0, 1);
+  if (o.beta2 >= 1) fail("optimizer.beta2", "must be below 1");
+  num("optimizer.epsilon", o.epsilon, 0, 1, true);
+
+  int("batchSize", cfg.batchSize, 1, 65536);
+  if (cfg.data.trainSize > 0 && cfg.batchSize > cfg.data.trainSize) {
+    fail("batchSize", `${cfg.batchSize} is larger than data.trainSize = ${cfg.data.trainSize}; lower it or add training samples`);
+  }
+  int("maxSteps", cfg.maxSteps, 1, 1e9);
+  int("evalEvery", cfg.evalEvery, 0, 1e9);
+  int("evalBatchSize", cfg.evalBatchSize, 1, 65536);
+  int("earlyStop.patience", cfg.earlyStop?.patience, 0, 1e9);
+  num("earlyStop.minDelta", cfg.earlyStop.minDelta, 0, Number.MAX_VALUE);
+  if (cfg.earlyStop.targetGap !== null) num("earlyStop.targetGap", cfg.earlyStop.targetGap, -1, Number.MAX_VALUE);
+}
