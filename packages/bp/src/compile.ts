@@ -37,6 +37,11 @@ export interface RulesLevel extends LevelShape {
   slot: Int32Array;
   /** Largest number of rules of one parent symbol. */
   maxRules: number;
+  /** parent[r] = a for the rules of a. */
+  parent: Int32Array;
+  /** Rules with b_{r,j} = b are bySlot[bySlotStart[j*Sc+b] .. bySlotStart[j*Sc+b+1]). */
+  bySlotStart: Int32Array;
+  bySlot: Int32Array;
   p: Float64Array;
   logp: Float64Array;
 }
@@ -125,7 +130,15 @@ function compileLevel(k: Kernel, l: number, m: number, Sp: number, Sc: number): 
       for (let i = 0; i < R * m; i++) slot[i] = (i % m) * Sc + children[i];
       let maxRules = 0;
       for (let a = 0; a < Sp; a++) maxRules = Math.max(maxRules, start[a + 1] - start[a]);
-      return { kind: "rules", m, Sp, Sc, start, children, slot, maxRules, p, logp: logOf(p) };
+      const parent = new Int32Array(R);
+      for (let a = 0; a < Sp; a++) parent.fill(a, start[a], start[a + 1]);
+      const bySlotStart = new Int32Array(m * Sc + 1);
+      for (let i = 0; i < R * m; i++) bySlotStart[slot[i] + 1]++;
+      for (let k = 0; k < m * Sc; k++) bySlotStart[k + 1] += bySlotStart[k];
+      const bySlot = new Int32Array(R * m);
+      const fillAt = bySlotStart.slice(0, m * Sc);
+      for (let i = 0; i < R * m; i++) bySlot[fillAt[slot[i]]++] = Math.floor(i / m);
+      return { kind: "rules", m, Sp, Sc, start, children, slot, maxRules, parent, bySlotStart, bySlot, p, logp: logOf(p) };
     }
     case "dense": {
       const T = Sc ** m;

@@ -2,11 +2,12 @@
  * Dense kernels (the full table K_l(b_0..b_{m-1} | a), small S and m only), one parent
  * node at a time; O(S_{l-1} S_l^m) per parent. The children's exp-domain messages
  * are expanded into the tuple product P[t] = prod_j exp(u_{c_j}(t_j)) (whose max is
- * 1), so the upward step is one matrix-vector product with K.
+ * 1), so the upward step is one matrix-vector product with K. Sums below TINY are
+ * redone in the log domain, as in the other kernels.
  */
 import { DenseLevel } from "../compile";
 import { TINY, shiftToMaxZero } from "../logspace";
-import { Scratch, fillRange, logAddExp } from "./scratch";
+import { Scratch, logAddExp } from "./scratch";
 
 /** P[t] = prod_j V[j*Sc + t_j] over the T = Sc^m tuples (first child most significant). */
 function tupleProducts(V: Float64Array, m: number, Sc: number, P: Float64Array): void {
@@ -42,27 +43,22 @@ export function denseUp(lv: DenseLevel, u: Float64Array, cOff: number, out: Floa
   for (let i = 0; i < m * Sc; i++) V[i] = Math.exp(u[cOff + i]);
   const P = s.x;
   tupleProducts(V, m, Sc, P);
-  const t = s.t;
-  let tmax = 0;
+  let Lt: Float64Array | null = null;
   for (let a = 0; a < Sp; a++) {
     const row = a * T;
     let acc = 0;
     for (let i = 0; i < T; i++) acc += K[row + i] * P[i];
-    t[a] = acc;
-    if (acc > tmax) tmax = acc;
-  }
-  if (tmax >= TINY) {
-    const inv = 1 / tmax;
-    for (let a = 0; a < Sp; a++) out[pOff + a] = Math.log(t[a] * inv);
-    return Math.log(tmax);
-  }
-  const Lt = s.x;
-  tupleLogSums(u, cOff, m, Sc, Lt);
-  for (let a = 0; a < Sp; a++) {
-    const row = a * T;
-    let acc = -Infinity;
-    for (let i = 0; i < T; i++) acc = logAddExp(acc, lv.logK[row + i] + Lt[i]);
-    out[pOff + a] = acc;
+    if (acc >= TINY) {
+      out[pOff + a] = Math.log(acc);
+      continue;
+    }
+    if (Lt === null) {
+      Lt = s.y;
+      tupleLogSums(u, cOff, m, Sc, Lt);
+    }
+    let z = -Infinity;
+    for (let i = 0; i < T; i++) z = logAddExp(z, lv.logK[row + i] + Lt[i]);
+    out[pOff + a] = z;
   }
   return shiftToMaxZero(out, pOff, Sp);
 }
@@ -106,47 +102,51 @@ export function denseDown(
       d[k] = 0;
     }
   }
-  for (let j = 0; j < m; j++) {
-    const c = cOff + j * Sc;
-    let ymax = 0;
-    for (let b = 0; b < Sc; b++) if (Y[j * Sc + b] > ymax) ymax = Y[j * Sc + b];
-    if (ymax >= TINY) {
-      const inv = 1 / ymax;
-      for (let b = 0; b < Sc; b++) wc[c + b] = Math.log(Y[j * Sc + b] * inv);
-    } else {
-      denseDownExact(lv, u, w, pOff, wc, cOff, j, s);
+  let LG: Float64Array | null = null;
+  for (let i = 0; i < m * Sc; i++) {
+    if (Y[i] >= TINY) {
+      wc[cOff + i] = Math.log(Y[i]);
+      continue;
     }
+    if (LG === null) {
+      // LG[t] = log sum_a exp(w_p(a)) K[a, t], exact.
+      LG = s.y;
+      for (let t = 0; t < T; t++) {
+        let z = -Infinity;
+        for (let a = 0; a < Sp; a++) z = logAddExp(z, w[pOff + a] + lv.logK[a * T + t]);
+        LG[t] = z;
+      }
+    }
+    wc[cOff + i] = denseDownExact(LG, u, cOff, m, Sc, T, i, s.digits);
   }
+  for (let j = 0; j < m; j++) shiftToMaxZero(wc, cOff + j * Sc, Sc);
 }
 
-/** Child j's message in the log domain, term by term. */
+/** Child slot i = j*Sc + b: log sum over tuples t with t_j = b of LG[t] prod_{k != j} exp(u_k(t_k)). */
 function denseDownExact(
-  lv: DenseLevel,
+  LG: Float64Array,
   u: Float64Array,
-  w: Float64Array,
-  pOff: number,
-  wc: Float64Array,
   cOff: number,
-  j: number,
-  s: Scratch,
-): void {
-  const { m, Sp, Sc, T } = lv;
-  const c = cOff + j * Sc;
-  fillRange(wc, c, Sc, -Infinity);
-  const d = s.digits;
+  m: number,
+  Sc: number,
+  T: number,
+  i: number,
+  d: Int32Array,
+): number {
+  const j = Math.floor(i / Sc);
+  const b = i % Sc;
+  let acc = -Infinity;
   d.fill(0);
-  for (let i = 0; i < T; i++) {
-    let lg = -Infinity;
-    for (let a = 0; a < Sp; a++) lg = logAddExp(lg, w[pOff + a] + lv.logK[a * T + i]);
-    if (lg !== -Infinity) {
-      let z = lg;
+  for (let t = 0; t < T; t++) {
+    if (d[j] === b && LG[t] !== -Infinity) {
+      let z = LG[t];
       for (let k = 0; k < m; k++) if (k !== j) z += u[cOff + k * Sc + d[k]];
-      wc[c + d[j]] = logAddExp(wc[c + d[j]], z);
+      acc = logAddExp(acc, z);
     }
     for (let k = m - 1; k >= 0; k--) {
       if (++d[k] < Sc) break;
       d[k] = 0;
     }
   }
-  shiftToMaxZero(wc, c, Sc);
+  return acc;
 }

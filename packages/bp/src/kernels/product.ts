@@ -6,8 +6,10 @@
  * matrix-vector products in the exp domain; q stays in the log domain so that
  * combining m children cannot underflow. The sum over siblings k != j is formed
  * directly rather than as u - q, because u - q is NaN when both are -Infinity.
- * When a whole product falls below TINY (evidence concentrated where M is zero) the
- * node is redone as an exact log-sum-exp.
+ * Any single sum that comes out below TINY (evidence concentrated where M is small or
+ * zero, so its terms may have underflowed) is redone as an exact log-sum-exp; every
+ * sum kept from the exp domain is >= TINY, so what it lost to underflow is below
+ * 2^-574 of it.
  */
 import { ProductLevel } from "../compile";
 import { TINY, shiftToMaxZero } from "../logspace";
@@ -44,7 +46,6 @@ export function productUp(
         v[nnz++] = x;
       }
     }
-    let tmax = 0;
     if (nnz === Sc) {
       // Two rows at a time: each loaded v[b] feeds two accumulators.
       let a = 0;
@@ -60,15 +61,12 @@ export function productUp(
         }
         t[a] = acc0;
         t[a + 1] = acc1;
-        if (acc0 > tmax) tmax = acc0;
-        if (acc1 > tmax) tmax = acc1;
       }
       if (a < Sp) {
         const r0 = a * Sc;
         let acc = 0;
         for (let b = 0; b < Sc; b++) acc += M[r0 + b] * v[b];
         t[a] = acc;
-        if (acc > tmax) tmax = acc;
       }
     } else {
       for (let a = 0; a < Sp; a++) {
@@ -76,45 +74,27 @@ export function productUp(
         let acc = 0;
         for (let k = 0; k < nnz; k++) acc += M[row + idx[k]] * v[k];
         t[a] = acc;
-        if (acc > tmax) tmax = acc;
       }
     }
     const qj = qOff + j * Sp;
-    if (tmax >= TINY) {
-      for (let a = 0; a < Sp; a++) q[qj + a] = Math.log(t[a]);
-    } else {
-      productUpExact(lv.logM[j], Sp, Sc, u, c, q, qj);
-    }
+    for (let a = 0; a < Sp; a++) q[qj + a] = t[a] >= TINY ? Math.log(t[a]) : productUpExact(lv.logM[j], a, Sc, u, c);
     for (let a = 0; a < Sp; a++) out[pOff + a] += q[qj + a];
   }
   return shiftToMaxZero(out, pOff, Sp);
 }
 
-/** q(a) = log sum_b exp(logM[a,b] + u(b)), exact with a max per a. */
-function productUpExact(
-  logM: Float64Array,
-  Sp: number,
-  Sc: number,
-  u: Float64Array,
-  c: number,
-  q: Float64Array,
-  qj: number,
-): void {
-  for (let a = 0; a < Sp; a++) {
-    const row = a * Sc;
-    let mx = -Infinity;
-    for (let b = 0; b < Sc; b++) {
-      const z = logM[row + b] + u[c + b];
-      if (z > mx) mx = z;
-    }
-    if (mx === -Infinity) {
-      q[qj + a] = -Infinity;
-      continue;
-    }
-    let sum = 0;
-    for (let b = 0; b < Sc; b++) sum += Math.exp(logM[row + b] + u[c + b] - mx);
-    q[qj + a] = mx + Math.log(sum);
+/** q(a) = log sum_b exp(logM[a,b] + u(b)) for one a, with its own max. */
+function productUpExact(logM: Float64Array, a: number, Sc: number, u: Float64Array, c: number): number {
+  const row = a * Sc;
+  let mx = -Infinity;
+  for (let b = 0; b < Sc; b++) {
+    const z = logM[row + b] + u[c + b];
+    if (z > mx) mx = z;
   }
+  if (mx === -Infinity) return -Infinity;
+  let sum = 0;
+  for (let b = 0; b < Sc; b++) sum += Math.exp(logM[row + b] + u[c + b] - mx);
+  return mx + Math.log(sum);
 }
 
 /**
@@ -149,6 +129,9 @@ export function productDown(
     }
     for (let a = 0; a < Sp; a++) x[a] = Math.exp(r[a] - R);
     const MT = lv.MT[j];
+    // Rows of M sum to 1 (checked at compile time), so sum_b y(b) = sum_a x(a) >= 1
+    // and ymax >= 1/Sc: the shift log(ymax) never needs the log domain, single
+    // entries y(b) may.
     let ymax = 0;
     for (let b = 0; b < Sc; b++) {
       const row = b * Sp;
@@ -157,22 +140,23 @@ export function productDown(
       wc[c + b] = acc;
       if (acc > ymax) ymax = acc;
     }
-    if (ymax >= TINY) {
-      const inv = 1 / ymax;
-      for (let b = 0; b < Sc; b++) wc[c + b] = Math.log(wc[c + b] * inv);
-    } else {
-      const logM = lv.logM[j];
-      for (let b = 0; b < Sc; b++) {
-        let mx = -Infinity;
-        for (let a = 0; a < Sp; a++) {
-          const z = logM[a * Sc + b] + r[a];
-          if (z > mx) mx = z;
-        }
-        let sum = 0;
-        if (mx !== -Infinity) for (let a = 0; a < Sp; a++) sum += Math.exp(logM[a * Sc + b] + r[a] - mx);
-        wc[c + b] = mx === -Infinity ? -Infinity : mx + Math.log(sum);
-      }
-      shiftToMaxZero(wc, c, Sc);
+    const logYmax = Math.log(ymax);
+    for (let b = 0; b < Sc; b++) {
+      const y = wc[c + b];
+      wc[c + b] = (y >= TINY ? Math.log(y) : productDownExact(lv.logM[j], b, Sp, Sc, r) - R) - logYmax;
     }
   }
+}
+
+/** log sum_a exp(logM[a,b] + r(a)) for one b, with its own max. */
+function productDownExact(logM: Float64Array, b: number, Sp: number, Sc: number, r: Float64Array): number {
+  let mx = -Infinity;
+  for (let a = 0; a < Sp; a++) {
+    const z = logM[a * Sc + b] + r[a];
+    if (z > mx) mx = z;
+  }
+  if (mx === -Infinity) return -Infinity;
+  let sum = 0;
+  for (let a = 0; a < Sp; a++) sum += Math.exp(logM[a * Sc + b] + r[a] - mx);
+  return mx + Math.log(sum);
 }

@@ -3,12 +3,12 @@
  *   u_{l-1,p}(a) = log sum_{r in rules(a)} p_r prod_j exp(u_{l,c_j}(b_{r,j}))
  *   w_{l,c_j}(b) = log sum_a exp(w_{l-1,p}(a)) sum_{r in rules(a): b_{r,j} = b} p_r prod_{k != j} exp(u_{l,c_k}(b_{r,k})).
  * Only the listed tuples are visited: O(#rules * m) per parent. Products of child
- * messages (each <= 1) can underflow when no rule matches the evidence well; then
- * the node is redone in the log domain.
+ * messages (each <= 1) can underflow when no rule matches the evidence well; any sum
+ * below TINY is redone in the log domain over just its own rules.
  */
 import { RulesLevel } from "../compile";
 import { TINY, shiftToMaxZero } from "../logspace";
-import { Scratch, fillRange, logAddExp } from "./scratch";
+import { Scratch, logAddExp } from "./scratch";
 
 /** Upward step for one parent; see productUp for the offsets and the return value. */
 export function rulesUp(lv: RulesLevel, u: Float64Array, cOff: number, out: Float64Array, pOff: number, s: Scratch): number {
@@ -16,42 +16,31 @@ export function rulesUp(lv: RulesLevel, u: Float64Array, cOff: number, out: Floa
   const V = s.v;
   const n = m * Sc;
   for (let i = 0; i < n; i++) V[i] = Math.exp(u[cOff + i]);
-  const t = s.t;
-  let tmax = 0;
-  if (m === 2) {
-    for (let a = 0; a < Sp; a++) {
-      let acc = 0;
+  for (let a = 0; a < Sp; a++) {
+    let acc = 0;
+    if (m === 2) {
       for (let r = start[a], e = start[a + 1]; r < e; r++) acc += p[r] * V[slot[2 * r]] * V[slot[2 * r + 1]];
-      t[a] = acc;
-      if (acc > tmax) tmax = acc;
-    }
-  } else {
-    for (let a = 0; a < Sp; a++) {
-      let acc = 0;
+    } else {
       for (let r = start[a], e = start[a + 1]; r < e; r++) {
         let prod = p[r];
         for (let j = 0, base = r * m; j < m; j++) prod *= V[slot[base + j]];
         acc += prod;
       }
-      t[a] = acc;
-      if (acc > tmax) tmax = acc;
     }
-  }
-  if (tmax >= TINY) {
-    const inv = 1 / tmax;
-    for (let a = 0; a < Sp; a++) out[pOff + a] = Math.log(t[a] * inv);
-    return Math.log(tmax);
-  }
-  for (let a = 0; a < Sp; a++) {
-    let acc = -Infinity;
-    for (let r = start[a], e = start[a + 1]; r < e; r++) {
-      let z = lv.logp[r];
-      for (let j = 0, base = r * m; j < m; j++) z += u[cOff + slot[base + j]];
-      acc = logAddExp(acc, z);
-    }
-    out[pOff + a] = acc;
+    out[pOff + a] = acc >= TINY ? Math.log(acc) : rulesUpExact(lv, u, cOff, a);
   }
   return shiftToMaxZero(out, pOff, Sp);
+}
+
+function rulesUpExact(lv: RulesLevel, u: Float64Array, cOff: number, a: number): number {
+  const { m, start, slot, logp } = lv;
+  let acc = -Infinity;
+  for (let r = start[a], e = start[a + 1]; r < e; r++) {
+    let z = logp[r];
+    for (let j = 0, base = r * m; j < m; j++) z += u[cOff + slot[base + j]];
+    acc = logAddExp(acc, z);
+  }
+  return acc;
 }
 
 /** Downward step for one parent; see productDown. Reads the children's own up messages. */
@@ -91,27 +80,20 @@ export function rulesDown(
       }
     }
   }
-  for (let j = 0; j < m; j++) {
-    const c = cOff + j * Sc;
-    let ymax = 0;
-    for (let b = 0; b < Sc; b++) if (Y[j * Sc + b] > ymax) ymax = Y[j * Sc + b];
-    if (ymax >= TINY) {
-      const inv = 1 / ymax;
-      for (let b = 0; b < Sc; b++) wc[c + b] = Math.log(Y[j * Sc + b] * inv);
-      continue;
-    }
-    // Exact: accumulate every (a, rule) term for child j in the log domain.
-    fillRange(wc, c, Sc, -Infinity);
-    for (let a = 0; a < Sp; a++) {
-      const wa = w[pOff + a];
-      if (wa === -Infinity) continue;
-      for (let r = start[a], e = start[a + 1]; r < e; r++) {
-        let z = wa + lv.logp[r];
-        for (let k = 0; k < m; k++) if (k !== j) z += u[cOff + slot[r * m + k]];
-        const target = cOff + slot[r * m + j];
-        wc[target] = logAddExp(wc[target], z);
-      }
-    }
-    shiftToMaxZero(wc, c, Sc);
+  for (let i = 0; i < n; i++) wc[cOff + i] = Y[i] >= TINY ? Math.log(Y[i]) : rulesDownExact(lv, u, w, pOff, cOff, i);
+  for (let j = 0; j < m; j++) shiftToMaxZero(wc, cOff + j * Sc, Sc);
+}
+
+/** Child slot i = j*Sc + b: the log-domain sum over the rules that put b at position j. */
+function rulesDownExact(lv: RulesLevel, u: Float64Array, w: Float64Array, pOff: number, cOff: number, i: number): number {
+  const { m, Sc, slot, logp, parent, bySlot, bySlotStart } = lv;
+  const j = Math.floor(i / Sc);
+  let acc = -Infinity;
+  for (let k0 = bySlotStart[i], e = bySlotStart[i + 1]; k0 < e; k0++) {
+    const r = bySlot[k0];
+    let z = w[pOff + parent[r]] + logp[r];
+    for (let k = 0; k < m; k++) if (k !== j) z += u[cOff + slot[r * m + k]];
+    acc = logAddExp(acc, z);
   }
+  return acc;
 }
