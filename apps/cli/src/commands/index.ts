@@ -1,0 +1,10 @@
+import type { Command } from "commander";
+import type { Context } from "../program";
+import { registerGrammar } from "./grammar";
+import { registerSample } from "./sample";
+import { registerBP } from "./bp";
+import { registerBayes } from "./bayes";
+
+export type Register = (program: Command, ctx: Context) => void;
+
+export const commands: Register[] = [registerGrammar, registerSample, registerBP, registerBayes];

@@ -1,0 +1,59 @@
+import { Command, Option } from "commander";
+import { Evidence, exactEvidence, gaussianEvidence, Grammar, maskedEvidence, Rng, SampleBatch, uniformEvidence, uniformNoise } from "@ghmkit/ghm";
+import { asUserInput } from "./errors";
+import { floatArg, intArg } from "./options";
+
+export type NoiseKind = "exact" | "gaussian" | "uniform" | "mask";
+
+export interface NoiseFlags {
+  noise: NoiseKind;
+  alpha: number;
+  sigma: number;
+  keep: number;
+  maskRate: number;
+  noiseSeed: number;
+}
+
+/** The observation-model flags shared by classify and denoise (SPEC.md section 2). */
+export function addNoiseOptions(cmd: Command, defaultKind: NoiseKind): Command {
+  return cmd
+    .addOption(new Option("--noise <kind>", "observation model of the leaves").choices(["exact", "gaussian", "uniform", "mask"]).default(defaultKind))
+    .option("--alpha <a>", "gaussian: signal scale in z = alpha onehot + sigma g", floatArg(0, Infinity, { exclusiveMin: true }), 1)
+    .option("--sigma <s>", "gaussian: noise std", floatArg(0, Infinity, { exclusiveMin: true }), 1)
+    .option("--keep <q>", "uniform: probability a leaf keeps its symbol", floatArg(0, 1), 0.5)
+    .option("--mask-rate <r>", "mask: probability a leaf is masked", floatArg(0, 1), 0.5)
+    .option("--noise-seed <n>", "noise seed", intArg(0), 1);
+}
+
+/** Corrupts the clean leaves of `data` and returns the evidence BP (and nets) see. */
+export function noisyEvidence(g: Grammar, data: SampleBatch, f: NoiseFlags): Evidence {
+  const S = g.vocab[g.depth];
+  const rng = new Rng(f.noiseSeed);
+  return asUserInput("noise", () => {
+    switch (f.noise) {
+      case "exact":
+        return exactEvidence(data.x, data.n, data.d, S);
+      case "gaussian":
+        return gaussianEvidence(data.x, data.n, data.d, S, f.alpha, f.sigma, rng).evidence;
+      case "uniform":
+        return uniformEvidence(uniformNoise(data.x, data.n, data.d, S, f.keep, rng), data.n, data.d, S, f.keep);
+      case "mask": {
+        const obs = Int32Array.from(data.x, (s) => (rng.uniform() < f.maskRate ? -1 : s));
+        return maskedEvidence(obs, data.n, data.d, S);
+      }
+    }
+  });
+}
+
+export function describeNoise(f: NoiseFlags): string {
+  switch (f.noise) {
+    case "exact":
+      return "exact leaves";
+    case "gaussian":
+      return `gaussian alpha=${f.alpha} sigma=${f.sigma}`;
+    case "uniform":
+      return `uniform keep=${f.keep}`;
+    case "mask":
+      return `mask rate=${f.maskRate}`;
+  }
+}

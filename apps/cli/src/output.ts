@@ -1,0 +1,40 @@
+/** Where a command writes: the CLI binds these to the process, tests capture them. */
+export interface Console {
+  out(text: string): void;
+  err(text: string): void;
+  /** True when stderr is an interactive terminal (progress bars only then). */
+  isTTY: boolean;
+}
+
+export const processConsole: Console = {
+  out: (text) => process.stdout.write(text.endsWith("\n") ? text : text + "\n"),
+  err: (text) => process.stderr.write(text.endsWith("\n") ? text : text + "\n"),
+  isTTY: Boolean(process.stderr.isTTY),
+};
+
+/** Global output flags every command honours. */
+export interface OutputFlags {
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** Prints a result: one JSON document with --json, else the human text. */
+export function report(con: Console, flags: OutputFlags, value: unknown, human: () => string): void {
+  if (flags.json) con.out(JSON.stringify(value));
+  else if (!flags.quiet) con.out(human());
+}
+
+/** Formats rows as an aligned text table. */
+export function table(header: string[], rows: (string | number)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === "number" ? fmt(c) : c)))];
+  const widths = header.map((_, j) => Math.max(...cells.map((r) => String(r[j] ?? "").length)));
+  return cells.map((r) => r.map((c, j) => String(c ?? "").padEnd(widths[j])).join("  ").trimEnd()).join("\n");
+}
+
+export function fmt(x: number, digits = 4): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x)) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(digits - 1);
+  return x.toPrecision(digits);
+}

@@ -1,0 +1,61 @@
+import { Command, CommanderError } from "commander";
+import { EXIT_USER_ERROR, UserError } from "./errors";
+import { Console, OutputFlags, processConsole } from "./output";
+import { commands } from "./commands";
+
+/** What every command receives: where to print, and the global flags. */
+export interface Context {
+  con: Console;
+  flags(cmd: Command): OutputFlags;
+}
+
+export function buildProgram(con: Console): Command {
+  const program = new Command("ghm")
+    .description("ghmkit: generative hierarchical models, exact belief propagation, U-Nets and diffusion")
+    .option("--json", "machine-readable output (one JSON document on stdout)")
+    .option("-q, --quiet", "no progress and no human summary")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: (s) => con.out(s.trimEnd()), writeErr: (s) => con.err(s.trimEnd()) })
+    .exitOverride();
+  const ctx: Context = {
+    con,
+    flags: (cmd) => {
+      const o = cmd.optsWithGlobals() as OutputFlags;
+      return { json: Boolean(o.json), quiet: Boolean(o.quiet) };
+    },
+  };
+  for (const register of commands) register(program, ctx);
+  // exitOverride is not inherited by commands added after it was set on the parent.
+  const override = (c: Command): void => {
+    c.exitOverride();
+    c.configureOutput({ writeOut: (s) => con.out(s.trimEnd()), writeErr: (s) => con.err(s.trimEnd()) });
+    c.showHelpAfterError("(run with --help for usage)");
+    c.commands.forEach(override);
+  };
+  program.commands.forEach(override);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws for user mistakes. */
+export async function run(argv: string[], con: Console = processConsole): Promise<number> {
+  const program = buildProgram(con);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return 0;
+      // Commander already printed its message (unknown option, bad argument...).
+      return err.exitCode === 0 ? 0 : EXIT_USER_ERROR;
+    }
+    if (err instanceof UserError) {
+      con.err(`ghm: ${err.message}`);
+      return EXIT_USER_ERROR;
+    }
+    const e = err as Error;
+    con.err(`ghm: internal error: ${e?.message ?? String(err)}`);
+    if (process.env.GHM_DEBUG) con.err(e?.stack ?? "");
+    else con.err("(set GHM_DEBUG=1 for the stack trace; please report this)");
+    return 1;
+  }
+}

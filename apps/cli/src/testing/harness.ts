@@ -1,0 +1,26 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { run } from "../program";
+
+export interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs the CLI in-process with captured output. */
+export async function ghm(...argv: string[]): Promise<CliResult> {
+  let out = "";
+  let err = "";
+  const code = await run(argv, { out: (s) => (out += s + "\n"), err: (s) => (err += s + "\n"), isTTY: false });
+  return { code, out, err };
+}
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "ghm-cli-"));
+}
+
+export function readJson(file: string): any {
+  return JSON.parse(fs.readFileSync(file, "utf8"));
+}
