@@ -1,4 +1,4 @@
-import { importRhmRules } from "./rhmImport";
+import { exportRhmRules, importRhmRules } from "./rhmImport";
 import { GrammarError } from "./grammarError";
 import { RulesKernel } from "./grammar";
 import { randomRhm } from "./randomRhm";
@@ -50,8 +50,18 @@ describe("importRhmRules", () => {
 
   it("round trips a random RHM through its rule tensors", () => {
     const g = randomRhm({ S: 5, classes: 3, k: 2, arity: 3, depth: 3, seed: 4 });
-    const asTensors = g.levels.map((k) => (k as RulesKernel).rules.map((rs) => rs.map((r) => r.children)));
+    const asTensors = exportRhmRules(g);
+    expect(asTensors[1][4][1]).toEqual((g.levels[1] as RulesKernel).rules[4][1].children);
     expect(importRhmRules(JSON.parse(JSON.stringify(asTensors)))).toEqual(g);
+    expect(exportRhmRules(importRhmRules(tensors()))).toEqual(tensors());
+  });
+
+  it("exportRhmRules refuses grammars the tensors cannot express", () => {
+    const g = importRhmRules(tensors());
+    expect(() => exportRhmRules({ ...g, root: Float64Array.from([0.3, 0.7]) })).toThrow(/root\[0\].*uniform/);
+    const skewed = importRhmRules(tensors());
+    (skewed.levels[1] as RulesKernel).rules[2][0].p = 0.25;
+    expect(() => exportRhmRules(skewed)).toThrow(/levels\[1\]\.rules\[2\]\[0\]\.p/);
   });
 
   it("refuses malformed tensors, naming the entry", () => {

@@ -82,3 +82,26 @@ export function importRhmRules(json: unknown, options: RhmImportOptions = {}): G
     levels: levels.map((level) => ({ kind: "rules", rules: level.map((rs) => rs.map((t) => ({ children: t, p: 1 / rs.length }))) })),
   });
 }
+
+/**
+ * Inverse of importRhmRules: the rule tensors `[l][a][r] = m-tuple` of a grammar
+ * whose levels are all `rules` with k_l equally likely rules per symbol and a
+ * uniform root (what the RHM codebases can represent); anything else is refused.
+ */
+export function exportRhmRules(g: Grammar): number[][][][] {
+  const C = g.vocab[0];
+  g.root.forEach((p, a) => {
+    if (Math.abs(p - 1 / C) > 1e-12) throw new GrammarError(`root[${a}]`, `RHM rule tensors imply a uniform root prior 1/C = ${1 / C}, got ${p}`);
+  });
+  return g.levels.map((k, i) => {
+    if (k.kind !== "rules") throw new GrammarError(`levels[${i}].kind`, `RHM rule tensors need "rules" kernels, got "${k.kind}"`);
+    const kl = k.rules[0].length;
+    return k.rules.map((rs, a) => {
+      if (rs.length !== kl) throw new GrammarError(`levels[${i}].rules[${a}]`, `RHM rule tensors need k = ${kl} rules for every symbol of a level, got ${rs.length}`);
+      return rs.map((r, j) => {
+        if (Math.abs(r.p - 1 / kl) > 1e-12) throw new GrammarError(`levels[${i}].rules[${a}][${j}].p`, `RHM rules are uniform (p = 1/k = ${1 / kl}), got ${r.p}`);
+        return r.children.slice();
+      });
+    });
+  });
+}
