@@ -44,7 +44,16 @@ function logKernelTable(k: Kernel, m: number, Sp: number, Sc: number): Float64Ar
   return out;
 }
 
-export function bruteForceBP(g: Grammar, ev: Evidence): BruteForceResult {
+/** Shapes and kernel tables of a model small enough to enumerate. */
+interface Enumeration {
+  cg: ReturnType<typeof compileGrammar>;
+  tables: Float64Array[];
+  levelOf: number[];
+  indexOf: number[];
+  nodeStart: number[];
+}
+
+function prepare(g: Grammar, ev: Evidence): Enumeration {
   const cg = compileGrammar(g);
   checkEvidence(cg, ev);
   const { L, m, vocab, nodes } = cg;
@@ -55,57 +64,87 @@ export function bruteForceBP(g: Grammar, ev: Evidence): BruteForceResult {
   const tables = g.levels.map((k, i) => logKernelTable(k, m, vocab[i], vocab[i + 1]));
   const levelOf: number[] = [];
   const indexOf: number[] = [];
-  for (let l = 0; l <= L; l++) for (let i = 0; i < nodes[l]; i++) {
-    levelOf.push(l);
-    indexOf.push(i);
-  }
+  for (let l = 0; l <= L; l++)
+    for (let i = 0; i < nodes[l]; i++) {
+      levelOf.push(l);
+      indexOf.push(i);
+    }
   const nodeStart = nodes.map((_, l) => (m ** l - 1) / (m - 1));
+  return { cg, tables, levelOf, indexOf, nodeStart };
+}
+
+/**
+ * Call onTree(weight, sym) for every tree of positive weight for batch row `row`,
+ * weight = log p(tree) + sum_i e_i(x_i), sym = the node symbols level by level.
+ */
+function visitTrees(en: Enumeration, g: Grammar, ev: Evidence, row: number, onTree: (w: number, sym: Int32Array) => void): void {
+  const { cg, tables, levelOf, indexOf, nodeStart } = en;
+  const { L, m, vocab, nodes } = cg;
   const total = levelOf.length;
   const sym = new Int32Array(total);
   const d = nodes[L];
   const S = vocab[L];
+  const visit = (k: number, weight: number): void => {
+    if (weight === -Infinity) return;
+    if (k === total) {
+      onTree(weight, sym);
+      return;
+    }
+    const l = levelOf[k];
+    const i = indexOf[k];
+    for (let a = 0; a < vocab[l]; a++) {
+      sym[k] = a;
+      let w = weight;
+      if (l === 0) w += Math.log(g.root[a]);
+      if (l === L) w += ev.e[(row * d + i) * S + a];
+      if (l > 0 && i % m === m - 1) {
+        // Last sibling placed: add K_l(children tuple | parent).
+        const first = nodeStart[l] + i - (m - 1);
+        let t = 0;
+        for (let j = 0; j < m; j++) t = t * vocab[l] + sym[first + j];
+        const parent = nodeStart[l - 1] + (i - (m - 1)) / m;
+        w += tables[l - 1][sym[parent] * vocab[l] ** m + t];
+      }
+      visit(k + 1, w);
+    }
+  };
+  visit(0, 0);
+}
+
+export function bruteForceBP(g: Grammar, ev: Evidence): BruteForceResult {
+  const en = prepare(g, ev);
+  const { levelOf, indexOf } = en;
+  const { vocab, nodes } = en.cg;
   const batch = ev.batch;
   const logZ = new Float64Array(batch);
   const marginals = vocab.map((Sl, l) => new Float64Array(batch * nodes[l] * Sl));
-
   for (let row = 0; row < batch; row++) {
-    const visit = (k: number, weight: number, onTree: (w: number) => void): void => {
-      if (weight === -Infinity) return;
-      if (k === total) {
-        onTree(weight);
-        return;
-      }
-      const l = levelOf[k];
-      const i = indexOf[k];
-      for (let a = 0; a < vocab[l]; a++) {
-        sym[k] = a;
-        let w = weight;
-        if (l === 0) w += Math.log(g.root[a]);
-        if (l === L) w += ev.e[(row * d + i) * S + a];
-        if (l > 0 && i % m === m - 1) {
-          // Last sibling placed: add K_l(children tuple | parent).
-          const first = nodeStart[l] + i - (m - 1);
-          let t = 0;
-          for (let j = 0; j < m; j++) t = t * vocab[l] + sym[first + j];
-          const parent = nodeStart[l - 1] + (i - (m - 1)) / m;
-          w += tables[l - 1][sym[parent] * vocab[l] ** m + t];
-        }
-        visit(k + 1, w, onTree);
-      }
-    };
     let lz = -Infinity;
-    visit(0, 0, (w) => {
+    visitTrees(en, g, ev, row, (w) => {
       lz = logAddExp(lz, w);
     });
     logZ[row] = lz;
     if (lz === -Infinity) continue;
-    visit(0, 0, (w) => {
+    visitTrees(en, g, ev, row, (w, sym) => {
       const p = Math.exp(w - lz);
-      for (let k = 0; k < total; k++) {
+      for (let k = 0; k < sym.length; k++) {
         const l = levelOf[k];
         marginals[l][(row * nodes[l] + indexOf[k]) * vocab[l] + sym[k]] += p;
       }
     });
   }
   return { logZ, marginals };
+}
+
+/**
+ * Every tree of positive weight for one batch row, as [weight, tree] with
+ * tree[l] = the m^l symbols of level l (for tests of MAP and sampling).
+ */
+export function enumerateTrees(g: Grammar, ev: Evidence, row: number): { weight: number; tree: Int32Array[] }[] {
+  const en = prepare(g, ev);
+  const out: { weight: number; tree: Int32Array[] }[] = [];
+  visitTrees(en, g, ev, row, (w, sym) => {
+    out.push({ weight: w, tree: en.cg.nodes.map((n, l) => sym.slice(en.nodeStart[l], en.nodeStart[l] + n)) });
+  });
+  return out;
 }

@@ -1,5 +1,10 @@
 export { runBP, messageBytesPerSequence } from "./run";
 export type { BPOptions, BPResult } from "./run";
-export { MAX_BP_BYTES } from "./check";
-export { bruteForceBP, BRUTE_FORCE_MAX_TREES } from "./brute";
+export { denoise } from "./denoise";
+export { posteriorSample } from "./sample";
+export { mapDecode } from "./map";
+export type { MapResult } from "./map";
+export { logLikelihood, validityPerLevel } from "./likelihood";
+export { bruteForceBP, enumerateTrees, BRUTE_FORCE_MAX_TREES } from "./brute";
 export type { BruteForceResult } from "./brute";
+export { MAX_BP_BYTES } from "./check";

@@ -38,8 +38,12 @@ export interface BPResult {
 /** Floats of q kept per block; bounds the scratch to 16 MiB. */
 const Q_BLOCK_FLOATS = 2 ** 21;
 
-/** Bytes of message memory per sequence: up (+ down + marginals), plus q scratch. */
-export function messageBytesPerSequence(g: CompiledGrammar, downward: boolean): number {
+/** Bytes of message memory runBP allocates per sequence: up, plus down and marginals when downward. */
+export function messageBytesPerSequence(g: Grammar, downward = true): number {
+  return compiledMessageBytes(compileGrammar(g), downward);
+}
+
+function compiledMessageBytes(g: CompiledGrammar, downward: boolean): number {
   let floats = 0;
   for (let l = 0; l <= g.L; l++) floats += g.nodes[l] * g.vocab[l];
   return 8 * (floats * (downward ? 3 : 1) + 2 * g.vocab[0] + 2);
@@ -64,7 +68,7 @@ export function runBP(g: Grammar, ev: Evidence, options: BPOptions = {}): BPResu
 export function runCompiled(cg: CompiledGrammar, ev: Evidence, downward: boolean): BPResult {
   const { L, vocab, nodes } = cg;
   const batch = ev.batch;
-  checkBytes("runBP", batch * messageBytesPerSequence(cg, downward), batch);
+  checkBytes("runBP", batch * compiledMessageBytes(cg, downward), batch);
 
   const up = vocab.map((S, l) => new Float64Array(batch * nodes[l] * S));
   const down = downward ? vocab.map((S, l) => new Float64Array(batch * nodes[l] * S)) : undefined;

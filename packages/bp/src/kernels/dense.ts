@@ -8,6 +8,7 @@
 import { DenseLevel } from "../compile";
 import { TINY, shiftToMaxZero } from "../logspace";
 import { Scratch, logAddExp } from "./scratch";
+import { tupleLogSums } from "../tuples";
 
 /** P[t] = prod_j V[j*Sc + t_j] over the T = Sc^m tuples (first child most significant). */
 function tupleProducts(V: Float64Array, m: number, Sc: number, P: Float64Array): void {
@@ -18,19 +19,6 @@ function tupleProducts(V: Float64Array, m: number, Sc: number, P: Float64Array):
     for (let t = len - 1; t >= 0; t--) {
       const pt = P[t];
       for (let b = Sc - 1; b >= 0; b--) P[t * Sc + b] = pt * V[j * Sc + b];
-    }
-    len *= Sc;
-  }
-}
-
-/** Log-domain tuple sums L[t] = sum_j u[cOff + j*Sc + t_j]. */
-function tupleLogSums(u: Float64Array, cOff: number, m: number, Sc: number, Lt: Float64Array): void {
-  for (let b = 0; b < Sc; b++) Lt[b] = u[cOff + b];
-  let len = Sc;
-  for (let j = 1; j < m; j++) {
-    for (let t = len - 1; t >= 0; t--) {
-      const lt = Lt[t];
-      for (let b = Sc - 1; b >= 0; b--) Lt[t * Sc + b] = lt + u[cOff + j * Sc + b];
     }
     len *= Sc;
   }
