@@ -4,7 +4,8 @@ import { registerGrammar } from "./grammar";
 import { registerSample } from "./sample";
 import { registerBP } from "./bp";
 import { registerBayes } from "./bayes";
+import { registerDemo } from "./demo";
 
 export type Register = (program: Command, ctx: Context) => void;
 
-export const commands: Register[] = [registerGrammar, registerSample, registerBP, registerBayes];
+export const commands: Register[] = [registerGrammar, registerSample, registerBP, registerBayes, registerDemo];
