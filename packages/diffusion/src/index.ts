@@ -1,1 +1,15 @@
-export {};
+export * from "./denoiser";
+export * from "./evidence";
+export * from "./bpDenoiser";
+export * from "./schedules";
+export * from "./vp";
+export * from "./discrete";
+export * from "./schedulers/scheduler";
+export * from "./schedulers/ddpm";
+export * from "./schedulers/ddim";
+export * from "./schedulers/uniform";
+export * from "./schedulers/mask";
+export * from "./generate";
+export * from "./metrics";
+export * from "./forwardBackward";
+export * from "./bench";

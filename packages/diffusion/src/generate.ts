@@ -1,0 +1,159 @@
+import { Grammar, Rng, leafCount } from "@ghmkit/ghm";
+import { Denoiser, DenoiserInput, DiffusionProcess } from "./denoiser";
+import { argmaxLeaves, oneHot } from "./evidence";
+import { DDIMScheduler } from "./schedulers/ddim";
+import { DDPMScheduler } from "./schedulers/ddpm";
+import { MaskScheduler } from "./schedulers/mask";
+import { Scheduler, SchedulerConfig } from "./schedulers/scheduler";
+import { UniformScheduler } from "./schedulers/uniform";
+import { makeSchedule } from "./schedules";
+import { NoiseSchedule, ScheduleConfig } from "./schedules/schedule";
+
+export interface GenerateOptions {
+  grammar: Grammar;
+  denoiser: Denoiser;
+  process: DiffusionProcess;
+  /** Reverse steps (spaced evenly over the schedule's T; steps <= T). */
+  steps: number;
+  /** Number of samples. */
+  n: number;
+  seed: number;
+  /** Default: linear with T = max(1000, steps). */
+  schedule?: NoiseSchedule | ScheduleConfig;
+  /** VP only: "ddpm" (default) or "ddim". */
+  sampler?: "ddpm" | "ddim";
+  /** DDIM only: 0 (default) is deterministic. */
+  eta?: number;
+  /**
+   * How each step gets x_0 from the denoiser. "marginal" (default): per-leaf
+   * p(x_0 | x_t), the only option for a network. "joint": the one-hot of an exact
+   * joint draw (needs `denoiser.sampleJoint`): exact discrete reverse steps, exact
+   * ancestral VP steps.
+   */
+  x0?: "marginal" | "joint";
+  /**
+   * VP only: how the final sample becomes symbols. The last reverse step ends on
+   * x0_hat = E[onehot(x_0) | x_t1] (t1 = last timestep). "argmax" takes its per-leaf
+   * argmax; "joint" asks the denoiser for an exact joint draw at t1 instead (no
+   * extra model call). Default: "joint" when the denoiser has sampleJoint, else "argmax".
+   */
+  finalize?: "argmax" | "joint";
+  /** Rows per denoiser call (default 1024); only memory use depends on it, not the result. */
+  batchSize?: number;
+  onStep?: (progress: StepProgress) => void;
+}
+
+export interface StepProgress {
+  /** Steps done so far over all batches, and the total. */
+  done: number;
+  total: number;
+  t: number;
+  abar: number;
+}
+
+export interface GenerateResult {
+  /** `[n, d]` symbols. */
+  x: Int32Array;
+  n: number;
+  d: number;
+  /** The scheduler configuration actually used (save it with the samples). */
+  config: SchedulerConfig & { process: DiffusionProcess; x0: "marginal" | "joint"; finalize?: "argmax" | "joint"; denoiser: string };
+}
+
+/** Most state entries (n * d * S doubles) a single denoiser call may hold. */
+const MAX_ENTRIES = 2 ** 26;
+
+/**
+ * The diffusion pipeline: draw x_T from the process's stationary distribution, run
+ * the scheduler's reverse steps with the denoiser's x_0 predictions, return symbols.
+ * Each batch of rows uses its own Rng forked in order from `seed`, so the result
+ * depends on seed and batchSize only.
+ */
+export async function generate(o: GenerateOptions): Promise<GenerateResult> {
+  const g = o.grammar;
+  const d = leafCount(g);
+  const S = g.vocab[g.depth];
+  if (!Number.isInteger(o.n) || o.n < 0) throw new RangeError(`n must be a non-negative integer, got ${o.n}`);
+  if (!Number.isInteger(o.steps) || o.steps < 1) throw new RangeError(`steps must be a positive integer, got ${o.steps}`);
+  const x0Mode = o.x0 ?? "marginal";
+  if (x0Mode !== "marginal" && x0Mode !== "joint") throw new RangeError(`x0 must be "marginal" or "joint", got ${JSON.stringify(o.x0)}`);
+  if (x0Mode === "joint" && !o.denoiser.sampleJoint) throw new RangeError(`x0 = "joint" needs a denoiser with sampleJoint (e.g. bpJointDenoiser); "${o.denoiser.name}" has none: use x0 = "marginal"`);
+  const finalize = o.process === "vp" ? (o.finalize ?? (o.denoiser.sampleJoint ? "joint" : "argmax")) : undefined;
+  if (finalize === "joint" && !o.denoiser.sampleJoint) throw new RangeError(`finalize = "joint" needs a denoiser with sampleJoint; "${o.denoiser.name}" has none: use finalize = "argmax"`);
+  const batchSize = o.batchSize ?? 1024;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  const rowsPerCall = Math.min(batchSize, Math.max(1, o.n));
+  if (rowsPerCall * d * S > MAX_ENTRIES) throw new RangeError(`batchSize * d * S = ${rowsPerCall * d * S} exceeds ${MAX_ENTRIES} entries; lower batchSize`);
+
+  const scheduler = makeScheduler(o, S);
+  scheduler.setTimesteps(o.steps);
+  const ts = scheduler.timesteps;
+  const rng = new Rng(o.seed);
+  const x = new Int32Array(o.n * d);
+  const batches = Math.ceil(o.n / rowsPerCall);
+  let done = 0;
+  for (let b = 0; b < batches; b++) {
+    const brng = rng.fork();
+    const start = b * rowsPerCall;
+    const rows = Math.min(rowsPerCall, o.n - start);
+    let state: Float64Array | Int32Array = scheduler.priorSample(rows * d, S, brng);
+    let symbols: Int32Array | undefined;
+    for (const t of ts) {
+      const abar = scheduler.schedule.abar(t);
+      const input = (o.process === "vp"
+        ? { process: "vp", batch: rows, d, S, abar, xt: state as Float64Array }
+        : { process: o.process, batch: rows, d, S, abar, xt: state as Int32Array }) as DenoiserInput;
+      const lastVp = o.process === "vp" && scheduler.prevTimestep(t) === 0;
+      if (lastVp && finalize === "joint") {
+        symbols = await o.denoiser.sampleJoint!(input, brng);
+        checkSymbols(symbols, rows * d, S, o.denoiser.name);
+      } else {
+        const x0 = x0Mode === "joint" ? oneHot(checkSymbols(await o.denoiser.sampleJoint!(input, brng), rows * d, S, o.denoiser.name), S) : checkPosterior(await o.denoiser.posterior(input), rows * d, S, o.denoiser.name);
+        state = (scheduler as Scheduler<Float64Array | Int32Array>).step(x0, t, state, brng);
+        if (lastVp) symbols = argmaxLeaves(state, rows * d, S);
+      }
+      done++;
+      o.onStep?.({ done, total: batches * ts.length, t, abar });
+    }
+    x.set(symbols ?? (state as Int32Array), start * d);
+  }
+  return { x, n: o.n, d, config: { ...scheduler.config, process: o.process, x0: x0Mode, ...(finalize ? { finalize } : {}), denoiser: o.denoiser.name } };
+}
+
+function makeScheduler(o: GenerateOptions, S: number): Scheduler<Float64Array> | Scheduler<Int32Array> {
+  const schedule = resolveSchedule(o.schedule, o.steps);
+  const sampler = o.sampler ?? "ddpm";
+  switch (o.process) {
+    case "vp":
+      if (sampler === "ddpm") return new DDPMScheduler(schedule);
+      if (sampler === "ddim") return new DDIMScheduler(schedule, { eta: o.eta });
+      throw new RangeError(`sampler must be "ddpm" or "ddim", got ${JSON.stringify(sampler)}`);
+    case "uniform":
+      return new UniformScheduler(schedule);
+    case "mask":
+      return new MaskScheduler(schedule);
+    default:
+      throw new RangeError(`process must be "vp", "uniform" or "mask", got ${JSON.stringify(o.process)} (S = ${S})`);
+  }
+}
+
+function resolveSchedule(s: NoiseSchedule | ScheduleConfig | undefined, steps: number): NoiseSchedule {
+  if (s === undefined) return makeSchedule({ kind: "linear", T: Math.max(1000, steps) });
+  return "abar" in s ? s : makeSchedule(s);
+}
+
+function checkPosterior(p: Float64Array, rows: number, S: number, name: string): Float64Array {
+  if (p.length !== rows * S) throw new RangeError(`denoiser "${name}" returned ${p.length} probabilities, expected batch*d*S = ${rows * S}`);
+  for (let i = 0; i < p.length; i++) {
+    if (!(p[i] >= 0 && p[i] <= 1 + 1e-9)) throw new RangeError(`denoiser "${name}" returned p[${i}] = ${p[i]}; probabilities must be in [0, 1]`);
+  }
+  return p;
+}
+
+function checkSymbols(x: Int32Array, rows: number, S: number, name: string): Int32Array {
+  if (x.length !== rows) throw new RangeError(`denoiser "${name}" sampleJoint returned ${x.length} symbols, expected batch*d = ${rows}`);
+  for (let i = 0; i < x.length; i++) {
+    if (!(x[i] >= 0 && x[i] < S)) throw new RangeError(`denoiser "${name}" sampleJoint returned x[${i}] = ${x[i]}, outside [0, ${S})`);
+  }
+  return x;
+}

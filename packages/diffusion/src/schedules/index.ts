@@ -1,0 +1,19 @@
+import { cosineSchedule } from "./cosine";
+import { linearSchedule } from "./linear";
+import { NoiseSchedule, ScheduleConfig } from "./schedule";
+
+export * from "./schedule";
+export * from "./linear";
+export * from "./cosine";
+
+/** Rebuild a schedule from its saved configuration. */
+export function makeSchedule(config: ScheduleConfig): NoiseSchedule {
+  switch (config.kind) {
+    case "linear":
+      return linearSchedule(config);
+    case "cosine":
+      return cosineSchedule(config);
+    default:
+      throw new RangeError(`schedule kind must be "linear" or "cosine", got ${JSON.stringify((config as { kind: unknown }).kind)}`);
+  }
+}
