@@ -169,6 +169,7 @@ async function activateWasm(reason: string): Promise<BackendInfo> {
 
 async function activateCpu(reason: string): Promise<BackendInfo> {
   await setBackendOrThrow("cpu");
+  silenceCpuNodeHint();
   return { name: "cpu", tfBackend: tf.getBackend(), reason, customKernels: [] };
 }
 
@@ -178,4 +179,13 @@ async function setBackendOrThrow(name: string): Promise<void> {
   if (!ok || tf.getBackend() !== name) {
     throw new Error(`backend: tfjs could not activate "${name}"`);
   }
+}
+
+/**
+ * The cpu backend logs "install tfjs-node" on its first write in Node. When cpu is chosen
+ * (or used as a reference in tests) that hint is noise; `firstUse` is the flag it checks.
+ */
+export function silenceCpuNodeHint(): void {
+  const cpu = tf.findBackend("cpu") as { firstUse?: boolean } | null;
+  if (cpu !== null) cpu.firstUse = false;
 }

@@ -4,8 +4,8 @@
 // back to the input: a reshape for non-overlapping 1D convs, a JS col2im otherwise.
 import * as tf from "@tensorflow/tfjs";
 import { col2im, convGeometry } from "./conv_patches";
-import { matMulNN } from "./matmul_nn";
-import { heapF32, KernelArgs, release, reshape, transpose } from "./wasm_ops";
+import { matMulAnyTranspose } from "./batch_mat_mul";
+import { heapF32, KernelArgs, release, reshape } from "./wasm_ops";
 
 function conv2DBackpropInput(args: KernelArgs<tf.Conv2DBackpropInputAttrs>): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
@@ -13,10 +13,9 @@ function conv2DBackpropInput(args: KernelArgs<tf.Conv2DBackpropInputAttrs>): tf.
   const g = convGeometry(tf.Conv2DBackpropInput, attrs.inputShape, filter.shape, attrs);
   const outC = g.info.outChannels;
   const w2 = reshape(backend, filter, [g.K, outC]);
-  const wT = transpose(backend, w2, [1, 0]);
   const dy2 = reshape(backend, dy, [g.P, outC]);
-  const cols = matMulNN(backend, dy2, wT);
-  release(backend, w2, wT, dy2);
+  const cols = matMulAnyTranspose(backend, dy2, w2, false, true);
+  release(backend, w2, dy2);
   if (g.tiles) {
     const out = reshape(backend, cols, attrs.inputShape);
     release(backend, cols);

@@ -5,13 +5,31 @@ import * as tf from "@tensorflow/tfjs";
 import { batchMatMulConfig } from "./batch_mat_mul";
 import { conv2DBackpropFilterConfig } from "./conv2d_backprop_filter";
 import { conv2DBackpropInputConfig } from "./conv2d_backprop_input";
+import { identityConfig } from "./identity";
 import { setStockBatchMatMul } from "./matmul_nn";
+import { setStockSlice, sliceConfig } from "./slice";
+import { splitVConfig } from "./split_v";
+import { setStockSum, sumConfig } from "./sum";
 
-const CUSTOM: Omit<tf.KernelConfig, "setupFunc">[] = [
+const CUSTOM: tf.KernelConfig[] = [
   batchMatMulConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
+  identityConfig,
+  sliceConfig,
+  splitVConfig,
+  sumConfig,
 ];
+
+/** Custom kernels that fall back to (or build on) the stock kernel they replace. */
+const KEEP_STOCK: Record<string, (config: tf.KernelConfig | undefined) => void> = {
+  [tf.BatchMatMul]: (config) => {
+    if (config === undefined) throw new Error("wasm BatchMatMul missing: load @tensorflow/tfjs-backend-wasm first");
+    setStockBatchMatMul(config);
+  },
+  [tf.Slice]: setStockSlice,
+  [tf.Sum]: setStockSum,
+};
 
 const stock = new Map<string, tf.KernelConfig | undefined>();
 let active = false;
@@ -29,10 +47,7 @@ export function useCustomWasmKernels(on: boolean): string[] {
     for (const config of CUSTOM) {
       const original = tf.getKernel(config.kernelName, "wasm");
       stock.set(config.kernelName, original);
-      if (config.kernelName === tf.BatchMatMul) {
-        if (original === undefined) throw new Error("wasm BatchMatMul missing: load @tensorflow/tfjs-backend-wasm first");
-        setStockBatchMatMul(original);
-      }
+      KEEP_STOCK[config.kernelName]?.(original);
       if (original !== undefined) tf.unregisterKernel(config.kernelName, "wasm");
       tf.registerKernel({ ...config, setupFunc: original?.setupFunc });
     }

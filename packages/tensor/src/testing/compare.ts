@@ -1,6 +1,6 @@
 // Test helpers: run the same computation on wasm (custom kernels) and on the pure-JS cpu
 // backend, and compare. Inputs are seeded so every run sees the same numbers.
-import { tf } from "../backend";
+import { silenceCpuNodeHint, tf } from "../backend";
 
 export function seeded(shape: number[], seed: number): Float32Array {
   return tf.tidy(() => tf.randomNormal(shape, 0, 1, "float32", seed).dataSync() as Float32Array);
@@ -18,6 +18,7 @@ export async function runOn(
   f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
 ): Promise<Outputs> {
   await tf.setBackend(name);
+  silenceCpuNodeHint();
   try {
     return tf.tidy(() => {
       const xs = inputs.map((i) => tf.tensor(i.data, i.shape, "float32"));

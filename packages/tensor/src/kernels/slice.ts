@@ -1,0 +1,65 @@
+// Slice (also behind SplitV, hence behind the gradient of every concatenation). Stock wasm
+// first copies the *whole* input out of the wasm heap (readSync) for every slice: 4 ms to
+// take half of a [64,64,128] tensor. Here the copy runs between views of the heap, after
+// merging trailing dims that are taken whole, so each contiguous run is copied once.
+import * as tf from "@tensorflow/tfjs";
+import { callKernelFunc, KernelArgs } from "./wasm_ops";
+
+let stockSlice: tf.KernelConfig | undefined;
+
+export function setStockSlice(config: tf.KernelConfig | undefined): void {
+  stockSlice = config;
+}
+
+export function slice(args: KernelArgs<tf.SliceAttrs>): tf.TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { x } = inputs;
+  if (x.dtype === "string") {
+    if (stockSlice === undefined) throw new Error("Slice: string tensors need the stock wasm Slice kernel");
+    return callKernelFunc(stockSlice.kernelFunc, backend, inputs, attrs as unknown as Record<string, unknown>);
+  }
+  const [begin0, size0] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin, attrs.size);
+  const out = backend.makeOutput(size0, x.dtype);
+  if (tf.util.sizeFromShape(size0) === 0) return out;
+  // Views taken after makeOutput: an allocation may grow (and detach) the heap.
+  const src = backend.typedArrayFromHeap(x);
+  const dst = backend.typedArrayFromHeap(out);
+
+  const shape = x.shape.slice();
+  const begin = begin0.slice();
+  const size = size0.slice();
+  while (shape.length > 1 && begin[shape.length - 1] === 0 && size[shape.length - 1] === shape[shape.length - 1]) {
+    const inner = shape.pop() as number;
+    begin.pop();
+    size.pop();
+    const r = shape.length - 1;
+    shape[r] *= inner;
+    begin[r] *= inner;
+    size[r] *= inner;
+  }
+  const rank = shape.length;
+  const run = size[rank - 1];
+  const strides = tf.util.computeStrides(shape);
+  const idx = new Array<number>(Math.max(rank - 1, 0)).fill(0);
+  const runs = tf.util.sizeFromShape(size) / run;
+  for (let n = 0, o = 0; n < runs; n++, o += run) {
+    let s = begin[rank - 1];
+    for (let d = 0; d < rank - 1; d++) s += (begin[d] + idx[d]) * strides[d];
+    if (run < 32) {
+      for (let k = 0; k < run; k++) dst[o + k] = src[s + k];
+    } else {
+      dst.set(src.subarray(s, s + run), o);
+    }
+    for (let d = rank - 2; d >= 0; d--) {
+      if (++idx[d] < size[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+export const sliceConfig: tf.KernelConfig = {
+  kernelName: tf.Slice,
+  backendName: "wasm",
+  kernelFunc: slice as unknown as tf.KernelFunc,
+};
