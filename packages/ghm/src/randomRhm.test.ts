@@ -60,6 +60,7 @@ describe("randomRhm", () => {
     expect(() => randomRhm({ ...base, S: 3, classes: 1, k: 4, depth: 2 })).toThrow(/levels 2..L need S \* k = 3 \* 4 = 12/);
     expect(() => randomRhm({ ...base, S: 3, classes: 1, k: 4, depth: 1 })).not.toThrow();
     expect(() => randomRhm({ ...base, k: 0 })).toThrow(/k must be an integer >= 1/);
+    expect(() => randomRhm({ S: 2 ** 20, classes: 2, k: 64, arity: 2, depth: 3, seed: 1 })).toThrow(/above the limit of 134217728/);
   });
 
   it("sampled sequences only use the grammar's rules, at every level", () => {
