@@ -134,7 +134,7 @@ describe("ghm/v1 properties", () => {
         expect(grammarToJson(parseGrammar(doc))).toEqual(doc);
         expect(JSON.stringify(grammarToJson(parseGrammar(JSON.parse(JSON.stringify(doc)))))).toBe(JSON.stringify(doc));
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
@@ -155,7 +155,7 @@ describe("ghm/v1 properties", () => {
         if (!(caught instanceof GrammarError)) throw new Error(`mutation ${how} at ${JSON.stringify(path)} gave ${String(caught)} instead of a GrammarError`);
         expect(caught.message.length).toBeGreaterThan(caught.path.length + 2);
       }),
-      { numRuns: 600 },
+      { numRuns: 400 },
     );
   });
 });
