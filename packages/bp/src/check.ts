@@ -23,12 +23,12 @@ export function checkEvidence(g: CompiledGrammar, ev: Evidence): void {
   }
 }
 
-export function checkBytes(what: string, bytes: number, batch: number): void {
-  if (bytes > MAX_BP_BYTES) {
+export function checkBytes(what: string, bytes: number, batch: number, limit = MAX_BP_BYTES): void {
+  if (bytes > limit) {
     const perRow = bytes / Math.max(batch, 1);
-    const fit = Math.max(1, Math.floor(MAX_BP_BYTES / perRow));
+    const fit = Math.max(1, Math.floor(limit / perRow));
     throw new RangeError(
-      `${what} needs ${(bytes / 2 ** 30).toFixed(2)} GiB for batch ${batch} (limit ${MAX_BP_BYTES / 2 ** 30} GiB); split the batch into chunks of at most ${fit} sequences`,
+      `${what} needs ${(bytes / 2 ** 30).toFixed(3)} GiB of messages for batch ${batch} (limit ${(limit / 2 ** 30).toFixed(3)} GiB); split the batch into chunks of at most ${fit} sequences`,
     );
   }
 }

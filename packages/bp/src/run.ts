@@ -17,6 +17,8 @@ import { Scratch, fillRange, makeScratch } from "./kernels/scratch";
 export interface BPOptions {
   /** Also run the downward pass and compute every level's marginals (default true). */
   downward?: boolean;
+  /** Refuse (before allocating) when the messages would need more bytes (default MAX_BP_BYTES = 4 GiB). */
+  maxBytes?: number;
 }
 
 export interface BPResult {
@@ -62,13 +64,13 @@ function qFloatsPerRow(g: CompiledGrammar): number[] {
 export function runBP(g: Grammar, ev: Evidence, options: BPOptions = {}): BPResult {
   const cg = compileGrammar(g);
   checkEvidence(cg, ev);
-  return runCompiled(cg, ev, options.downward ?? true);
+  return runCompiled(cg, ev, options.downward ?? true, options.maxBytes);
 }
 
-export function runCompiled(cg: CompiledGrammar, ev: Evidence, downward: boolean): BPResult {
+export function runCompiled(cg: CompiledGrammar, ev: Evidence, downward: boolean, maxBytes?: number): BPResult {
   const { L, vocab, nodes } = cg;
   const batch = ev.batch;
-  checkBytes("runBP", batch * compiledMessageBytes(cg, downward), batch);
+  checkBytes("runBP", batch * compiledMessageBytes(cg, downward), batch, maxBytes);
 
   const up = vocab.map((S, l) => new Float64Array(batch * nodes[l] * S));
   const down = downward ? vocab.map((S, l) => new Float64Array(batch * nodes[l] * S)) : undefined;

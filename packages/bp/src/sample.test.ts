@@ -13,7 +13,7 @@ function repeat(ev: Evidence, n: number): Evidence {
 }
 
 describe("posteriorSample", () => {
-  const N = 20000;
+  const N = 8000;
   test.each<[Kind, number, number[]]>([
     ["product", 2, [2, 3, 3]],
     ["rules", 2, [2, 3, 3]],

@@ -1,0 +1,95 @@
+import { Rng, exactEvidence, gaussianEvidence, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
+import { logLikelihood } from "./likelihood";
+import { naiveBP } from "./naive";
+import { messageBytesPerSequence, runBP } from "./run";
+import { Kind, randomGrammar, randomLogits } from "./testing/random";
+
+function noNaN(arrays: Float64Array[]): boolean {
+  return arrays.every((a) => !a.some(Number.isNaN));
+}
+
+describe("extreme evidence", () => {
+  test("sigma = 1e-6 gaussian evidence of sampled data (|e| ~ 1e12): finite, exact, marginals one-hot", () => {
+    for (const g of [
+      randomRhm({ S: 6, classes: 3, k: 2, arity: 2, depth: 3, seed: 1 }),
+      randomProductGrammar({ depth: 4, arity: 2, vocab: 5, seed: 2 }),
+      randomGrammar({ kind: "dense", m: 2, vocab: [2, 3, 3], zeroProb: 0.3 }, new Rng(3)),
+    ]) {
+      const data = sample(g, 40, new Rng(4));
+      const S = g.vocab[g.depth];
+      const { evidence } = gaussianEvidence(data.x, data.n, data.d, S, 1, 1e-6, new Rng(5));
+      const bp = runBP(g, evidence);
+      const ll = logLikelihood(g, data.x, data.n);
+      expect(noNaN([...bp.up, ...bp.down!, ...bp.marginals!, bp.root, bp.logZ])).toBe(true);
+      for (let r = 0; r < data.n; r++) {
+        expect(bp.impossible[r]).toBe(0);
+        // Every other sequence is e^-1e12 less likely: log p(obs) = sum_i e_i(x_i) + log p(x).
+        let ex = ll[r];
+        for (let i = 0; i < data.d; i++) ex += evidence.e[(r * data.d + i) * S + data.x[r * data.d + i]];
+        expect(Math.abs(bp.logZ[r] - ex)).toBeLessThanOrEqual(1e-13 * Math.abs(ex));
+      }
+      const leaves = bp.marginals![g.depth];
+      for (let i = 0; i < data.n * data.d; i++) expect(leaves[i * S + data.x[i]]).toBe(1);
+    }
+  });
+
+  test.each<Kind>(["product", "rules", "dense"])(
+    "conflicting logits of scale 1e3 on a model too large to enumerate (%s): agrees with log-domain BP",
+    (kind) => {
+      const rng = new Rng(kind.length);
+      const vocab = kind === "dense" ? [3, 3, 3, 3, 3] : [4, 5, 5, 5, 5, 5];
+      const g = randomGrammar({ kind, m: 2, vocab, zeroProb: 0.4 }, rng);
+      const ev = randomLogits(g, 6, rng, 1e3, 0.05);
+      const fast = runBP(g, ev);
+      const slow = naiveBP(g, ev);
+      for (let r = 0; r < ev.batch; r++) {
+        if (slow.logZ[r] === -Infinity) expect(fast.logZ[r]).toBe(-Infinity);
+        else expect(Math.abs(fast.logZ[r] - slow.logZ[r])).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(slow.logZ[r])));
+      }
+      // Log-weights of magnitude ~1e5 leave ~1e-11 absolute rounding in either side's marginals.
+      fast.marginals!.forEach((m, l) => m.forEach((x, i) => expect(Math.abs(x - slow.marginals[l][i])).toBeLessThan(1e-9)));
+    },
+  );
+
+  test("impossible evidence: flagged, logZ -Infinity, zero marginals, no NaN", () => {
+    const g = randomRhm({ S: 8, classes: 2, k: 2, arity: 2, depth: 3, seed: 8 });
+    const x = sample(g, 4, new Rng(1)).x.slice();
+    x[3] = (x[3] + 1) % 8; // row 0: almost surely not a sentence
+    const ev = exactEvidence(x, 4, 8, 8);
+    ev.e.fill(-Infinity, 8 * 8, 8 * 8 + 8); // row 1, leaf 0: every symbol impossible
+    const bp = runBP(g, ev);
+    expect(bp.impossible[1]).toBe(1);
+    expect(bp.logZ[1]).toBe(-Infinity);
+    expect(bp.impossible[2]).toBe(0);
+    expect(noNaN([...bp.up, ...bp.down!, ...bp.marginals!, bp.root, bp.logZ])).toBe(true);
+    for (const r of [0, 1]) {
+      if (!bp.impossible[r]) continue;
+      for (let l = 0; l <= 3; l++) {
+        const n = 2 ** l * g.vocab[l];
+        expect(bp.marginals![l].subarray(r * n, (r + 1) * n).every((v) => v === 0)).toBe(true);
+      }
+      expect(bp.root[2 * r] + bp.root[2 * r + 1]).toBe(0);
+    }
+  });
+
+  test("bad evidence is refused with the field named", () => {
+    const g = randomGrammar({ kind: "product", m: 2, vocab: [2, 2], zeroProb: 0 }, new Rng(1));
+    const ev = randomLogits(g, 1, new Rng(2), 1, 0);
+    ev.e[1] = NaN;
+    expect(() => runBP(g, ev)).toThrow(/evidence.e\[1\] is NaN/);
+    ev.e[1] = Infinity;
+    expect(() => runBP(g, ev)).toThrow(/evidence.e\[1\] is Infinity/);
+    expect(() => runBP(g, { ...ev, S: 3 })).toThrow(/evidence.S/);
+    const bad = randomGrammar({ kind: "product", m: 2, vocab: [2, 2], zeroProb: 0 }, new Rng(1));
+    if (bad.levels[0].kind === "product") bad.levels[0].matrices[1][0] += 0.5;
+    expect(() => runBP(bad, ev)).toThrow(/levels\[0\].matrices\[1\] row 0 sums to/);
+  });
+
+  test("refuses batches whose messages cannot fit, before allocating", () => {
+    const g = randomProductGrammar({ depth: 3, arity: 2, vocab: 4, seed: 1 });
+    const ev = randomLogits(g, 10, new Rng(2), 1, 0);
+    const perRow = messageBytesPerSequence(g);
+    expect(() => runBP(g, ev, { maxBytes: 10 * perRow })).not.toThrow();
+    expect(() => runBP(g, ev, { maxBytes: 9 * perRow })).toThrow(/split the batch into chunks of at most 9 sequences/);
+  });
+});
