@@ -5,7 +5,8 @@ import { registerSample } from "./sample";
 import { registerBP } from "./bp";
 import { registerBayes } from "./bayes";
 import { registerDemo } from "./demo";
+import { registerDiffuse } from "./diffuse";
 
 export type Register = (program: Command, ctx: Context) => void;
 
-export const commands: Register[] = [registerGrammar, registerSample, registerBP, registerBayes, registerDemo];
+export const commands: Register[] = [registerGrammar, registerSample, registerBP, registerBayes, registerDiffuse, registerDemo];

@@ -1,0 +1,184 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command, Option } from "commander";
+import { backendInfo } from "@ghmkit/tensor";
+import type { Context } from "../program";
+import { UserError } from "../errors";
+import { intArg } from "../options";
+import { fmt, OutputFlags, report } from "../output";
+import { progress } from "../progress";
+import { resolveConfig, validateConfig } from "../experiments/config";
+import { EXPERIMENTS, getExperiment } from "../experiments/registry";
+import { collect, CollectResult, executePlan, runJob, RunOneSpec, runOneArgv, shellQuote, writePlan } from "../experiments/runner";
+import { headlineLines, SuiteEntry, writeSuiteReport } from "../experiments/suite";
+import { AnyExperiment, Preset, PRESETS } from "../experiments/types";
+
+interface RunFlags {
+  preset: Preset;
+  full?: boolean;
+  config?: string;
+  set: string[];
+  out: string;
+  jobs: number;
+  plan?: boolean;
+}
+
+const collectSet = (v: string, prev: string[]) => [...prev, v];
+
+function addRunOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option("--preset <name>", "sizes of the sweep: quick (minutes), full (larger figures), tiny (seconds, for tests)").choices(PRESETS as string[]).default("quick"))
+    .option("--full", "shorthand for --preset full")
+    .option("--jobs <n>", "configurations run in parallel child processes (1 = in this process)", intArg(1, 256), 1)
+    .requiredOption("--out <dir>", "experiment directory (created; a rerun resumes: finished jobs are kept)");
+}
+
+/** Aborts on Ctrl-C while `fn` runs; a second Ctrl-C exits the usual way. */
+async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  const onSigint = (): void => {
+    process.removeListener("SIGINT", onSigint);
+    ac.abort();
+  };
+  process.once("SIGINT", onSigint);
+  try {
+    return await fn(ac.signal);
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
+}
+
+async function runExperiment(ctx: Context, flags: OutputFlags, exp: AnyExperiment, config: unknown, preset: Preset, dir: string, jobs: number, signal: AbortSignal): Promise<{ result: CollectResult; wallS: number }> {
+  const t0 = Date.now();
+  const plan = writePlan(exp, config, preset, dir);
+  const bar = progress(ctx.con, flags, exp.name.padEnd(17), plan.jobs.length);
+  try {
+    await executePlan(plan, dir, { jobs, signal, onProgress: (done, _total, info) => bar.update(done, info) });
+  } finally {
+    bar.stop();
+  }
+  const wallS = (Date.now() - t0) / 1000;
+  return { result: await collect(dir, { wallS }), wallS };
+}
+
+function summaryJson(r: CollectResult, wallS: number) {
+  return { experiment: r.experiment.name, dir: r.dir, report: r.report, wallS, jobs: r.plan.jobs.length, missing: r.missing, headline: r.summary.headline, figures: r.figures.map((f) => f.png) };
+}
+
+function printPlan(ctx: Context, exp: AnyExperiment, config: unknown, preset: Preset, dir: string): void {
+  const plan = writePlan(exp, config, preset, dir);
+  for (const job of plan.jobs) {
+    const argv = runOneArgv(plan, job, dir);
+    ctx.con.out(JSON.stringify({ experiment: exp.name, id: job.id, out: path.resolve(dir), argv, command: shellQuote(argv) }));
+  }
+}
+
+function registerOne(parent: Command, ctx: Context, exp: AnyExperiment): void {
+  addRunOptions(
+    parent
+      .command(exp.name)
+      .description(`${exp.title}. Tests: ${exp.claim}`)
+      .option("--config <file>", "JSON config (any subset of the fields printed by --print-config), merged over the preset")
+      .option("--set <path=value>", "override one field, e.g. --set train.steps=300 or --set 'P=[64,256]' (repeatable)", collectSet, [])
+      .option("--plan", "write the plan into --out and print one self-contained command per configuration (JSON lines), without running")
+      .option("--print-config", "print the resolved config and exit"),
+  ).action(async (o: RunFlags & { printConfig?: boolean }, cmd: Command) => {
+    const flags = ctx.flags(cmd);
+    const preset: Preset = o.full ? "full" : o.preset;
+    const config = resolveConfig(exp, { preset, file: o.config, sets: o.set });
+    if (o.printConfig) return void ctx.con.out(JSON.stringify(config, null, 2));
+    if (o.plan) return printPlan(ctx, exp, config, preset, o.out);
+    if (!flags.quiet && !flags.json) ctx.con.out(`${exp.name} (preset ${preset}) config:\n${JSON.stringify(config, null, 2)}`);
+    const { result, wallS } = await withInterrupt((signal) => runExperiment(ctx, flags, exp, config, preset, o.out, o.jobs, signal));
+    report(ctx.con, flags, summaryJson(result, wallS), () => [`${exp.title}: ${fmt(wallS, 3)} s`, ...headlineLines(result).map((l) => `  ${l}`), `report: ${result.report}`].join("\n"));
+  });
+}
+
+function parseSpec(text: string): RunOneSpec {
+  let raw = text;
+  if (text.startsWith("@")) {
+    try {
+      raw = fs.readFileSync(text.slice(1), "utf8");
+    } catch (err) {
+      throw new UserError(`--spec ${text}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
+  let spec: Partial<RunOneSpec>;
+  try {
+    spec = JSON.parse(raw) as Partial<RunOneSpec>;
+  } catch (err) {
+    throw new UserError(`--spec: not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof spec?.experiment !== "string") throw new UserError("--spec: missing field experiment");
+  if (typeof spec.job?.id !== "string" || typeof spec.job.params !== "object" || spec.job.params === null) throw new UserError("--spec: job must be {id, params}");
+  const exp = getExperiment(spec.experiment);
+  validateConfig(exp, spec.config, "--spec config");
+  if (!exp.jobs(spec.config).some((j) => j.id === spec.job!.id && JSON.stringify(j.params) === JSON.stringify(spec.job!.params))) {
+    throw new UserError(`--spec: job ${spec.job.id} is not one of the jobs of this ${spec.experiment} config`);
+  }
+  return spec as RunOneSpec;
+}
+
+export function registerExperiment(program: Command, ctx: Context): void {
+  const experiment = program
+    .command("experiment")
+    .description("the paper's claims as experiments: results (JSONL, CSV), figures (SVG, PNG) and a Markdown report per experiment");
+
+  for (const exp of EXPERIMENTS) registerOne(experiment, ctx, exp);
+
+  addRunOptions(
+    experiment
+      .command("suite")
+      .description("all experiments end to end (quick preset: a few minutes), then DIR/report.md with every figure and headline number")
+      .option("--only <names>", "comma-separated subset of experiments"),
+  ).action(async (o: RunFlags & { only?: string }, cmd: Command) => {
+    const flags = ctx.flags(cmd);
+    const preset: Preset = o.full ? "full" : o.preset;
+    const chosen = o.only ? o.only.split(",").map((n) => getExperiment(n.trim())) : [...EXPERIMENTS];
+    const t0 = Date.now();
+    fs.mkdirSync(o.out, { recursive: true });
+    const entries: SuiteEntry[] = [];
+    await withInterrupt(async (signal) => {
+      for (const exp of chosen) {
+        const config = resolveConfig(exp, { preset });
+        entries.push(await runExperiment(ctx, flags, exp, config, preset, path.join(o.out, exp.name), o.jobs, signal));
+      }
+    });
+    const wallS = (Date.now() - t0) / 1000;
+    const b = backendInfo();
+    const backend = b ? `tfjs ${b.tfBackend} (${b.name}${o.jobs > 1 ? ", in child processes" : ""})` : o.jobs > 1 ? "see each experiment's report (child processes)" : "none used";
+    const file = writeSuiteReport(o.out, preset, entries, wallS, backend);
+    report(ctx.con, flags, { report: file, preset, wallS, backend, experiments: entries.map((e) => summaryJson(e.result, e.wallS)) }, () =>
+      [`suite (preset ${preset}) done in ${fmt(wallS, 3)} s; report: ${file}`, ...entries.flatMap((e) => [`${e.result.experiment.name} (${fmt(e.wallS, 3)} s):`, ...headlineLines(e.result).map((l) => `  ${l}`)])].join("\n"),
+    );
+  });
+
+  experiment
+    .command("run-one")
+    .description("run one job of a plan (the commands printed by --plan): writes OUT/jobs/<id>.json")
+    .requiredOption("--spec <json>", "the job: {experiment, config, job: {id, params}} as JSON, or @file")
+    .requiredOption("--out <dir>", "the experiment directory")
+    .action(async (o: { spec: string; out: string }, cmd: Command) => {
+      const spec = parseSpec(o.spec);
+      const file = await withInterrupt((signal) => runJob(spec.experiment, spec.config, spec.job, o.out, { signal }));
+      report(ctx.con, ctx.flags(cmd), { id: file.id, rows: file.rows.length, wallS: file.wallS, backend: file.backend }, () => `${file.id}: ${file.rows.length} rows in ${fmt(file.wallS, 3)} s (${file.backend})`);
+    });
+
+  experiment
+    .command("collect")
+    .description("merge the job results of an experiment directory into results, figures and report.md")
+    .argument("<dir>", "experiment directory (holds plan.json)")
+    .action(async (dir: string, _o, cmd: Command) => {
+      const r = await collect(dir);
+      report(ctx.con, ctx.flags(cmd), summaryJson(r, r.jobWallS), () =>
+        [`${r.experiment.title}: ${r.plan.jobs.length - r.missing.length}/${r.plan.jobs.length} jobs`, ...headlineLines(r).map((l) => `  ${l}`), `report: ${r.report}`].join("\n"),
+      );
+    });
+
+  experiment
+    .command("list")
+    .description("the experiments and what each tests")
+    .action((_o, cmd: Command) => {
+      report(ctx.con, ctx.flags(cmd), EXPERIMENTS.map((e) => ({ name: e.name, title: e.title, claim: e.claim })), () => EXPERIMENTS.map((e) => `${e.name.padEnd(18)} ${e.title}`).join("\n"));
+    });
+}

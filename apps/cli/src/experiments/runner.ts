@@ -1,0 +1,168 @@
+/**
+ * Plan, run and collect an experiment directory:
+ *   plan    writes plan.json and config.json (the resolved config, every seed);
+ *   run     executes the jobs whose results are missing, in this process or in a
+ *           pool of `ghm experiment run-one` child processes;
+ *   collect merges jobs/*.json into results.jsonl/csv, renders the figures and
+ *           writes report.md and summary.json.
+ * Each step only reads files the previous one wrote, so they can run on different
+ * machines (see README.md).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { backendInfo } from "@ghmkit/tensor";
+import { UserError } from "../errors";
+import { writeFileAtomic, writeJsonAtomic } from "../io";
+import { renderFigures, RenderedFigure, systemFontsPresent } from "../report/render";
+import { writeReport } from "../report/experimentReport";
+import { checkJobIds, JOB_FORMAT, JobFile, PLAN_FORMAT, PlanFile, paths, readJobIfDone, readPlan } from "./files";
+import { runPool } from "./pool";
+import { getExperiment } from "./registry";
+import { toCsv, toJsonl } from "./tables";
+import type { AnyExperiment, JobContext, JobSpec, Preset, Row, Summary } from "./types";
+import { validateConfig } from "./config";
+
+/** Writes plan.json and config.json; refuses a directory planned with another config. */
+export function writePlan(exp: AnyExperiment, config: unknown, preset: Preset, dir: string): PlanFile {
+  const jobs = exp.jobs(config);
+  checkJobIds(jobs);
+  const plan: PlanFile = { format: PLAN_FORMAT, experiment: exp.name, preset, config, jobs };
+  fs.mkdirSync(paths.jobs(dir), { recursive: true });
+  if (fs.existsSync(paths.plan(dir))) {
+    const old = readPlan(dir);
+    if (old.experiment !== exp.name || JSON.stringify(old.config) !== JSON.stringify(config)) {
+      throw new UserError(`--out ${dir} already holds a ${old.experiment} experiment with another configuration; choose another --out (or delete ${dir})`);
+    }
+  }
+  writeJsonAtomic(paths.plan(dir), plan);
+  // config.json is exactly a --config file: rerunning with it reproduces the plan.
+  writeFileAtomic(paths.config(dir), JSON.stringify(config, null, 2) + "\n");
+  return plan;
+}
+
+function backendName(exp: AnyExperiment): string {
+  if (!exp.usesTensors) return "none (exact BP in float64, no tensors)";
+  const b = backendInfo();
+  return b ? `tfjs ${b.tfBackend} (${b.name})` : "tfjs (not initialised)";
+}
+
+/** Runs one job in this process and writes jobs/<id>.json. */
+export async function runJob(experiment: string, config: unknown, job: JobSpec, dir: string, ctx: Omit<JobContext, "dir"> = {}): Promise<JobFile> {
+  const exp = getExperiment(experiment);
+  const cfg = validateConfig(exp, config, `${experiment} config`);
+  fs.mkdirSync(paths.jobs(dir), { recursive: true });
+  const t0 = Date.now();
+  const rows = await exp.run(cfg, job, { ...ctx, dir });
+  const file: JobFile = {
+    format: JOB_FORMAT,
+    experiment,
+    id: job.id,
+    params: job.params,
+    rows,
+    wallS: (Date.now() - t0) / 1000,
+    backend: backendName(exp),
+    finishedAt: new Date().toISOString(),
+  };
+  writeJsonAtomic(paths.job(dir, job.id), file);
+  return file;
+}
+
+/** The self-contained spec of `ghm experiment run-one`. */
+export interface RunOneSpec {
+  experiment: string;
+  config: unknown;
+  job: JobSpec;
+}
+
+/** How to call this CLI from another process: the built entry point when it exists, else `ghm` on PATH. */
+export function cliInvocation(): string[] {
+  const main = path.join(__dirname, "..", "main.js");
+  return fs.existsSync(main) ? [process.execPath, main] : ["ghm"];
+}
+
+export function runOneArgv(plan: PlanFile, job: JobSpec, dir: string): string[] {
+  const spec: RunOneSpec = { experiment: plan.experiment, config: plan.config, job };
+  return [...cliInvocation(), "--quiet", "experiment", "run-one", "--out", path.resolve(dir), "--spec", JSON.stringify(spec)];
+}
+
+export function shellQuote(argv: string[]): string {
+  return argv.map((a) => (/^[A-Za-z0-9_./=:@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(" ");
+}
+
+export interface ExecuteOptions {
+  /** Parallel child processes; 1 runs every job in this process. */
+  jobs: number;
+  signal?: AbortSignal;
+  /** Jobs finished / total, with the running job and its own progress. */
+  onProgress?: (done: number, total: number, info: Record<string, string | number>) => void;
+}
+
+/** Runs the plan's missing jobs. Returns how many ran and how many were already done. */
+export async function executePlan(plan: PlanFile, dir: string, o: ExecuteOptions): Promise<{ ran: number; skipped: number }> {
+  const todo = plan.jobs.filter((j) => readJobIfDone(dir, j, plan.experiment) === null);
+  const skipped = plan.jobs.length - todo.length;
+  let done = skipped;
+  const total = plan.jobs.length;
+  o.onProgress?.(done, total, {});
+  if (o.jobs <= 1 || todo.length <= 1) {
+    for (const job of todo) {
+      if (o.signal?.aborted) throw new UserError(`interrupted; run the same command again to resume (${done}/${total} jobs done)`);
+      await runJob(plan.experiment, plan.config, job, dir, {
+        signal: o.signal,
+        onProgress: (p) => o.onProgress?.(done, total, { job: job.id, step: `${p.done}/${p.total}` }),
+      });
+      done++;
+      o.onProgress?.(done, total, { job: job.id });
+    }
+    return { ran: todo.length, skipped };
+  }
+  const main = cliInvocation();
+  if (main[0] === "ghm") throw new UserError(`--jobs ${o.jobs} runs child processes of the built CLI; build it first (pnpm build) or use --jobs 1`);
+  const outcomes = await runPool(
+    todo.map((job) => ({ id: job.id, argv: runOneArgv(plan, job, dir) })),
+    { jobs: o.jobs, signal: o.signal, onDone: (out) => o.onProgress?.(++done, total, { job: out.id }) },
+  );
+  const failed = outcomes.filter((r) => r.code !== 0);
+  if (failed.length > 0) {
+    const first = failed[0];
+    const why = first.stderr.trim().split("\n").slice(-3).join(" / ") || `exit ${first.code ?? first.signal}`;
+    throw new UserError(`${failed.length} of ${todo.length} jobs failed (first: ${first.id}: ${why}); fix the cause and run the same command again: finished jobs are kept`);
+  }
+  return { ran: todo.length, skipped };
+}
+
+export interface CollectResult {
+  dir: string;
+  experiment: AnyExperiment;
+  plan: PlanFile;
+  rows: Row[];
+  missing: string[];
+  summary: Summary;
+  figures: RenderedFigure[];
+  report: string;
+  jobWallS: number;
+}
+
+/** Merges the job results of `dir` and writes results, figures, summary.json and report.md. */
+export async function collect(dir: string, options: { wallS?: number } = {}): Promise<CollectResult> {
+  const plan = readPlan(dir);
+  const exp = getExperiment(plan.experiment);
+  const config = validateConfig(exp, plan.config, `${paths.plan(dir)} config`);
+  const files: JobFile[] = [];
+  const missing: string[] = [];
+  for (const job of plan.jobs) {
+    const f = readJobIfDone(dir, job, plan.experiment);
+    if (f === null) missing.push(job.id);
+    else files.push(f);
+  }
+  if (files.length === 0) throw new UserError(`${dir}: no job has finished yet (${plan.jobs.length} planned); run them first (see ghm experiment ${plan.experiment} --plan)`);
+  const rows = files.flatMap((f) => f.rows.map((r) => ({ job: f.id, ...r })));
+  writeFileAtomic(paths.jsonl(dir), toJsonl(rows));
+  writeFileAtomic(paths.csv(dir), toCsv(rows));
+  const summary = exp.summarize(config, rows);
+  const figures = await renderFigures(exp.figures(config, rows), paths.figures(dir));
+  const jobWallS = files.reduce((a, f) => a + f.wallS, 0);
+  writeJsonAtomic(paths.summary(dir), { experiment: exp.name, preset: plan.preset, headline: summary.headline, missing, jobWallS, wallS: options.wallS ?? null });
+  const report = writeReport({ dir, exp, plan, files, missing, summary, figures, wallS: options.wallS, fonts: systemFontsPresent() });
+  return { dir, experiment: exp, plan, rows, missing, summary, figures, report, jobWallS };
+}

@@ -1,0 +1,70 @@
+/**
+ * Vega-Lite specs for the experiment figures: lines with points over long-format
+ * rows (one row per plotted point), optional dashed reference series (Bayes / exact
+ * BP) and small multiples. Specs are plain data; render.ts draws them.
+ */
+import type { VegaLiteSpec } from "./render";
+
+export type Row = Record<string, string | number | null>;
+
+export interface AxisSpec {
+  field: string;
+  title: string;
+  scale?: "linear" | "log";
+  /** Fixed domain, e.g. [0, 1] for accuracies. */
+  domain?: [number, number];
+}
+
+export interface LineChartOptions {
+  title: string;
+  rows: Row[];
+  x: AxisSpec;
+  y: AxisSpec;
+  /** Field whose values are separate coloured series. */
+  color?: { field: string; title: string };
+  /** Field that marks reference series: rows where it is truthy are drawn dashed. */
+  dashed?: { field: string; title: string };
+  /** Field to facet by (one panel per value, side by side). */
+  column?: { field: string; title: string };
+  width?: number;
+  height?: number;
+}
+
+function axis(a: AxisSpec): Record<string, unknown> {
+  const scale: Record<string, unknown> = { type: a.scale ?? "linear" };
+  if (a.domain) scale.domain = a.domain;
+  if (a.scale !== "log" && !a.domain) scale.zero = false;
+  return { field: a.field, type: "quantitative", title: a.title, scale };
+}
+
+/** Rows with a null or non-finite x or y cannot be drawn (log scales refuse <= 0 too). */
+function drawable(o: LineChartOptions): Row[] {
+  const ok = (v: unknown, log: boolean): boolean => typeof v === "number" && Number.isFinite(v) && (!log || v > 0);
+  return o.rows.filter((r) => ok(r[o.x.field], o.x.scale === "log") && ok(r[o.y.field], o.y.scale === "log"));
+}
+
+export function lineChart(o: LineChartOptions): VegaLiteSpec {
+  const encoding: Record<string, unknown> = {
+    x: axis(o.x),
+    y: axis(o.y),
+    tooltip: [{ field: o.x.field }, { field: o.y.field }],
+  };
+  if (o.color) encoding.color = { field: o.color.field, type: "nominal", title: o.color.title };
+  if (o.dashed) {
+    encoding.strokeDash = { field: o.dashed.field, type: "nominal", title: o.dashed.title, legend: { orient: "bottom" } };
+    encoding.shape = { field: o.dashed.field, type: "nominal", legend: null };
+  }
+  const detail = [o.color?.field, o.dashed?.field].filter((f): f is string => f !== undefined);
+  if (detail.length > 0) encoding.detail = detail.map((field) => ({ field, type: "nominal" }));
+  const inner: VegaLiteSpec = {
+    width: o.width ?? 320,
+    height: o.height ?? 220,
+    mark: { type: "line", point: { filled: true, size: 40 }, strokeWidth: 2 },
+    encoding,
+  };
+  const data = { values: drawable(o) };
+  if (o.column) {
+    return { title: o.title, data, facet: { column: { field: o.column.field, type: "nominal", title: o.column.title } }, spec: inner, resolve: { scale: { x: "independent" } } };
+  }
+  return { title: o.title, data, ...inner };
+}
