@@ -1,5 +1,24 @@
 import { backendInfo, initBackend, tf } from "./backend";
 
+describe("one tfjs-core", () => {
+  it("tfjs, tfjs-backend-wasm and tfjs-node all resolve the same tfjs-core file", () => {
+    const fs = require("node:fs") as typeof import("node:fs");
+    const path = require("node:path") as typeof import("node:path");
+    const coreFrom = (pkg: string) =>
+      fs.realpathSync(require.resolve("@tensorflow/tfjs-core", { paths: [path.dirname(require.resolve(pkg))] }));
+    const core = coreFrom("@tensorflow/tfjs");
+    expect(coreFrom("@tensorflow/tfjs-backend-wasm")).toBe(core);
+    let nodeDir: string;
+    try {
+      nodeDir = path.dirname(require.resolve("@tensorflow/tfjs-node/package.json"));
+    } catch {
+      return; // the optional tfjs-node is not installed at all: nothing more to share
+    }
+    const tfjsFromNode = fs.realpathSync(require.resolve("@tensorflow/tfjs", { paths: [nodeDir] }));
+    expect(tfjsFromNode).toBe(fs.realpathSync(require.resolve("@tensorflow/tfjs")));
+  });
+});
+
 describe("initBackend (auto)", () => {
   const saved = process.env.GHM_BACKEND;
   beforeAll(() => {

@@ -1,6 +1,6 @@
 // Registration of ghmkit's wasm kernels over the stock ones. The stock configs are kept:
 // their setupFunc (which binds the C++ entry point) must still run when the backend
-// initialises, and `useCustomWasmKernels(false)` puts them back (used by the benchmark).
+// initialises, some custom kernels fall back to them, and the benchmark puts them back.
 import * as tf from "@tensorflow/tfjs";
 import { batchMatMulConfig } from "./batch_mat_mul";
 import { conv2DBackpropFilterConfig } from "./conv2d_backprop_filter";
@@ -32,34 +32,46 @@ const KEEP_STOCK: Record<string, (config: tf.KernelConfig | undefined) => void> 
 };
 
 const stock = new Map<string, tf.KernelConfig | undefined>();
-let active = false;
+const installed = new Set<string>();
 
 /** Names of the kernels `registerWasmKernels` overrides or adds. */
 export const CUSTOM_WASM_KERNELS: readonly string[] = CUSTOM.map((c) => c.kernelName);
 
 /**
- * Switch ghmkit's custom wasm kernels on or off. Requires @tensorflow/tfjs-backend-wasm to
- * be loaded (its import registers the stock kernels). Returns the custom kernels now active.
+ * Make exactly `names` (a subset of CUSTOM_WASM_KERNELS) custom on wasm and put the stock
+ * kernels back for the rest (the benchmark compares the two). Requires
+ * @tensorflow/tfjs-backend-wasm to be loaded: its import registers the stock kernels.
+ * Returns the custom kernels now installed.
  */
-export function useCustomWasmKernels(on: boolean): string[] {
-  if (on === active) return on ? [...CUSTOM_WASM_KERNELS] : [];
-  if (on) {
-    for (const config of CUSTOM) {
-      const original = tf.getKernel(config.kernelName, "wasm");
-      stock.set(config.kernelName, original);
-      KEEP_STOCK[config.kernelName]?.(original);
-      if (original !== undefined) tf.unregisterKernel(config.kernelName, "wasm");
-      tf.registerKernel({ ...config, setupFunc: original?.setupFunc });
-    }
-  } else {
-    for (const config of CUSTOM) {
-      tf.unregisterKernel(config.kernelName, "wasm");
-      const original = stock.get(config.kernelName);
-      if (original !== undefined) tf.registerKernel(original);
+export function setCustomWasmKernels(names: readonly string[]): string[] {
+  for (const name of names) {
+    if (!CUSTOM_WASM_KERNELS.includes(name)) {
+      throw new Error(`custom kernels: unknown kernel "${name}"; choose from ${CUSTOM_WASM_KERNELS.join(", ")}`);
     }
   }
-  active = on;
-  return on ? [...CUSTOM_WASM_KERNELS] : [];
+  for (const config of CUSTOM) {
+    const name = config.kernelName;
+    const want = names.includes(name);
+    if (want && !installed.has(name)) {
+      const original = tf.getKernel(name, "wasm");
+      stock.set(name, original);
+      KEEP_STOCK[name]?.(original);
+      if (original !== undefined) tf.unregisterKernel(name, "wasm");
+      tf.registerKernel({ ...config, setupFunc: original?.setupFunc });
+      installed.add(name);
+    } else if (!want && installed.has(name)) {
+      tf.unregisterKernel(name, "wasm");
+      const original = stock.get(name);
+      if (original !== undefined) tf.registerKernel(original);
+      installed.delete(name);
+    }
+  }
+  return CUSTOM_WASM_KERNELS.filter((n) => installed.has(n));
+}
+
+/** Switch all of ghmkit's custom wasm kernels on or off. */
+export function useCustomWasmKernels(on: boolean): string[] {
+  return setCustomWasmKernels(on ? CUSTOM_WASM_KERNELS : []);
 }
 
 export function registerWasmKernels(): string[] {

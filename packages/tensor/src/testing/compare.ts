@@ -56,6 +56,6 @@ export async function expectSameOnCpu(
   const cpu = await runOn("cpu", inputs, f);
   expect(wasm.shapes).toEqual(cpu.shapes);
   wasm.values.forEach((v, i) => {
-    expect(relError(v, cpu.values[i])).toBeLessThan(tol);
+    expect(relError(v, cpu.values[i])).toBeLessThanOrEqual(tol);
   });
 }

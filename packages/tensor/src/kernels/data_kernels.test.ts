@@ -1,0 +1,81 @@
+import { initBackend, tf } from "../backend";
+import { expectSameOnCpu, seeded } from "../testing/compare";
+
+function input(shape: number[], seed: number) {
+  return { shape, data: seeded(shape, seed) };
+}
+
+beforeAll(async () => {
+  await initBackend("wasm");
+});
+
+describe("Slice", () => {
+  const cases: [number[], number[], number[]][] = [
+    [[10], [3], [4]],
+    [[64, 6, 8], [0, 0, 0], [64, 6, 4]],
+    [[5, 6, 8], [1, 2, 3], [3, -1, 2]],
+    [[4, 5, 6], [0, 1, 0], [4, 3, 6]],
+    [[2, 3, 4, 5, 6], [1, 0, 2, 1, 3], [1, 3, 2, 3, 3]],
+    [[3, 4], [0, 0], [3, 4]],
+  ];
+  it.each(cases)("x %j begin %j size %j matches cpu", async (shape, begin, size) => {
+    await expectSameOnCpu([input(shape, 1)], (x) => tf.slice(x, begin, size), 0);
+  });
+
+  it("slices int32 and bool tensors", () => {
+    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], "int32");
+    expect(tf.slice(x, [0, 1], [2, 2]).arraySync()).toEqual([[2, 3], [5, 6]]);
+    const b = tf.tensor2d([[true, false, true], [false, true, false]], [2, 3], "bool");
+    expect(tf.slice(b, [1, 0], [1, 2]).arraySync()).toEqual([[0, 1]]);
+    tf.dispose([x, b]);
+  });
+});
+
+describe("SplitV", () => {
+  it.each([0, 1, 2])("uneven split along axis %i matches cpu", async (axis) => {
+    const shape = [6, 7, 8];
+    const sizes = axis === 0 ? [1, 5] : axis === 1 ? [2, 4, 1] : [3, 5];
+    await expectSameOnCpu([input(shape, 2)], (x) => tf.split(x, sizes, axis), 0);
+  });
+
+  it("backs the gradient of concatenate", async () => {
+    await expectSameOnCpu([input([3, 4, 5], 3), input([3, 4, 2], 4)], (a, b) =>
+      tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.concat([p, q], 2).square().sum())([a, b]),
+    );
+  });
+});
+
+describe("Sum", () => {
+  const cases: [number[], number | number[], boolean][] = [
+    [[9, 5], 0, false],
+    [[6, 7, 5], [0, 1], false],
+    [[6, 7, 5], [1, 0], true],
+    [[7, 3, 2, 5], [0, 1, 2], false],
+    [[6, 7, 5], 1, false],
+    [[6, 7, 5], -1, true],
+    [[6, 7, 5], [0, 1, 2], false],
+  ];
+  it.each(cases)("x %j over axes %j (keepDims %s) matches cpu", async (shape, axis, keepDims) => {
+    await expectSameOnCpu([input(shape, 5)], (x) => tf.sum(x, axis, keepDims));
+  });
+
+  it("sums int32 over leading axes (stock path)", () => {
+    const x = tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], "int32");
+    const s = tf.sum(x, 0);
+    expect(s.dtype).toBe("int32");
+    expect(s.arraySync()).toEqual([9, 12]);
+    tf.dispose([x, s]);
+  });
+});
+
+describe("Identity", () => {
+  it("shares data by reference count: a clone outlives its source, and both are freed", () => {
+    const before = tf.engine().backend.numDataIds();
+    const x = tf.tensor1d([1, 2, 3]);
+    const c = tf.clone(x);
+    x.dispose();
+    expect(Array.from(c.dataSync())).toEqual([1, 2, 3]);
+    c.dispose();
+    expect(tf.engine().backend.numDataIds()).toBe(before);
+  });
+});
