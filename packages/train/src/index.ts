@@ -17,3 +17,5 @@ export type { TestMetrics } from "./evaluate";
 export { loadGrammar, runPaths } from "./setup";
 export { evalInterval, resumeRun, trainRun } from "./trainer";
 export type { EvalRecord, StopReason, TrainProgress, TrainResult, TrainRunOptions } from "./trainer";
+export { loadUNetDenoiser, unetDenoiser } from "./unetDenoiser";
+export type { LoadedDenoiser, UNetDenoiserOptions } from "./unetDenoiser";
