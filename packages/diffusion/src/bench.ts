@@ -1,7 +1,7 @@
 import { Grammar, RandomRhmOptions, randomRhm } from "@ghmkit/ghm";
 import { bpDenoiser, bpJointDenoiser } from "./bpDenoiser";
 import { DiffusionProcess } from "./denoiser";
-import { generate } from "./generate";
+import { GenerateResult, generate } from "./generate";
 import { SampleMetrics, sampleMetrics } from "./metrics";
 
 /** The default benchmark grammar: RHM with S = 8, C = 8, k = 2, m = 2, L = 3 (d = 8), seed 0. */
@@ -11,8 +11,9 @@ export interface BenchDiffusionOptions {
   /** A grammar, or RHM options overriding DEFAULT_BENCH_RHM. */
   grammar?: Grammar;
   rhm?: Partial<RandomRhmOptions>;
-  /** Default "vp" with the "ddpm" sampler. */
+  /** Default "vp". */
   process?: DiffusionProcess;
+  /** VP only; default "ddpm". */
   sampler?: "ddpm" | "ddim";
   /** Default 200. */
   steps?: number;
@@ -27,7 +28,8 @@ export interface BenchDiffusionOptions {
 }
 
 export interface BenchDiffusionResult {
-  config: Required<Omit<BenchDiffusionOptions, "grammar" | "rhm" | "metrics">> & { grammar: string };
+  /** The pipeline configuration (schedule, sampler, steps, process, denoiser) plus n, seed and the grammar. */
+  config: GenerateResult["config"] & { n: number; seed: number; grammar: string };
   seconds: number;
   samplesPerSecond: number;
   metrics?: SampleMetrics;
@@ -37,24 +39,18 @@ export interface BenchDiffusionResult {
 export async function benchDiffusion(o: BenchDiffusionOptions = {}): Promise<BenchDiffusionResult> {
   const rhm = { ...DEFAULT_BENCH_RHM, ...o.rhm };
   const grammar = o.grammar ?? randomRhm(rhm);
-  const config = {
-    process: o.process ?? "vp",
-    sampler: o.sampler ?? "ddpm",
-    steps: o.steps ?? 200,
-    n: o.n ?? 1000,
-    seed: o.seed ?? 0,
-    denoiser: o.denoiser ?? "bp",
-    grammar: o.grammar ? "given" : `rhm S=${rhm.S} C=${rhm.classes} k=${rhm.k} m=${rhm.arity} L=${rhm.depth} seed=${rhm.seed}`,
-  } as const;
-  const joint = config.denoiser === "bp-joint";
+  const n = o.n ?? 1000;
+  const seed = o.seed ?? 0;
+  const joint = o.denoiser === "bp-joint";
   const denoiser = joint ? bpJointDenoiser(grammar) : bpDenoiser(grammar);
   const start = process.hrtime.bigint();
-  const out = await generate({ grammar, denoiser, process: config.process, sampler: config.sampler, steps: config.steps, n: config.n, seed: config.seed, x0: joint ? "joint" : "marginal" });
+  const out = await generate({ grammar, denoiser, process: o.process ?? "vp", ...((o.process ?? "vp") === "vp" ? { sampler: o.sampler ?? "ddpm" } : {}), steps: o.steps ?? 200, n, seed, x0: joint ? "joint" : "marginal" });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const name = o.grammar ? "given" : `rhm S=${rhm.S} C=${rhm.classes} k=${rhm.k} m=${rhm.arity} L=${rhm.depth} seed=${rhm.seed}`;
   return {
-    config,
+    config: { ...out.config, n, seed, grammar: name },
     seconds,
-    samplesPerSecond: config.n / seconds,
+    samplesPerSecond: n / seconds,
     ...(o.metrics === false ? {} : { metrics: sampleMetrics(grammar, out.x, out.n) }),
   };
 }

@@ -6,7 +6,7 @@ const g = tinyRules([0.3, 0.7]);
 
 describe.each(["vp", "uniform", "mask"] as const)("forward-backward (%s)", (process) => {
   it("keeps everything at tiny noise and only chance agreement at maximum noise", () => {
-    const rows = forwardBackward({ grammar: g, process, abars: [1 - 1e-6, 0.5, ABAR_MIN], n: 2000, seed: 1 });
+    const rows = forwardBackward({ grammar: g, process, abars: [1 - 1e-6, 0.5, ABAR_MIN], n: 1000, seed: 1 });
     expect(rows).toHaveLength(3);
     const [clean, mid, noise] = rows;
     expect(clean.classAgreement).toBe(1);

@@ -123,6 +123,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
 function makeScheduler(o: GenerateOptions, S: number): Scheduler<Float64Array> | Scheduler<Int32Array> {
   const schedule = resolveSchedule(o.schedule, o.steps);
   const sampler = o.sampler ?? "ddpm";
+  if (o.process !== "vp" && o.sampler !== undefined) throw new RangeError(`sampler applies to process "vp" only; the ${o.process} process has one reverse step: leave sampler out`);
   switch (o.process) {
     case "vp":
       if (sampler === "ddpm") return new DDPMScheduler(schedule);
