@@ -34,9 +34,31 @@ describe("BatchMatMul (transposes routed through the plain GEMM)", () => {
     [[3, 5, 7], [3, 7, 4], false, false],
     [[1, 7, 5], [3, 7, 4], true, false],
     [[2, 3, 5, 7], [2, 3, 4, 7], false, true],
+    // big enough per batch entry for the per-batch XNNPACK split, with broadcasting
+    [[3, 40, 30], [3, 30, 20], false, false],
+    [[4, 30, 40], [20, 30], true, true],
+    [[1, 40, 30], [5, 20, 30], false, true],
   ];
   it.each(cases)("a %j x b %j, transposeA=%s transposeB=%s", async (sa, sb, ta, tb) => {
     await expectSameOnCpu([input(sa, 1), input(sb, 2)], (a, b) => tf.matMul(a, b, ta, tb));
+  });
+
+  it("broadcasts 4D batch dims [2,1] x [1,3] like per-block 2D products", () => {
+    // (tfjs's cpu BatchMatMul mis-indexes this broadcast, so it cannot be the reference.)
+    const a = tf.randomNormal([2, 1, 40, 30], 0, 1, "float32", 5);
+    const b = tf.randomNormal([1, 3, 30, 20], 0, 1, "float32", 6);
+    const out = tf.matMul(a, b);
+    expect(out.shape).toEqual([2, 3, 40, 20]);
+    for (let i = 0; i < 2; i++) {
+      for (let j = 0; j < 3; j++) {
+        const err = tf.tidy(() => {
+          const ref = tf.matMul(a.slice([i, 0], [1, 1]).reshape([40, 30]), b.slice([0, j], [1, 1]).reshape([30, 20]));
+          return tf.max(tf.abs(ref.sub(out.slice([i, j], [1, 1]).reshape([40, 20])))).dataSync()[0];
+        });
+        expect(err).toBeLessThan(1e-4);
+      }
+    }
+    tf.dispose([a, b, out]);
   });
 
   it("gradients match cpu (they use the transposed variants)", async () => {
@@ -107,6 +129,8 @@ describe("Conv2DBackpropFilter / Conv2DBackpropInput", () => {
         tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, [1, 2], "valid").sum())([x1, f1]);
         tf.matMul(x1.reshape([8, 6]), f1.reshape([4, 6]), false, true);
         tf.matMul(x1.reshape([6, 8]), f1.reshape([4, 6]), true, true);
+        tf.matMul(tf.ones([3, 40, 30]), tf.ones([30, 20]));
+        tf.matMul(tf.ones([3, 30, 40]), tf.ones([3, 20, 30]), true, true);
       });
     }
     expect(wasmDataIds()).toBe(before);
