@@ -1,0 +1,64 @@
+/**
+ * Loading a U-Net saved by the CLI: a model directory holds the standard TensorFlow.js
+ * files (model.json + weights.bin) and ghm-model.json (architecture, task, net config
+ * and, under extra.grammar, the grammar it was trained on). Either pick the files or
+ * give the URL of the directory or of its model.json.
+ */
+import { tf } from "@ghmkit/tensor";
+import type { ModelMeta } from "@ghmkit/nets";
+
+export interface LoadedUNet {
+  model: tf.LayersModel;
+  /** ghm-model.json when it came along (null without it: the shapes are then all we know). */
+  meta: ModelMeta | null;
+  /** Leaves d and symbols S of the input and output `[batch, d, S]`. */
+  d: number;
+  S: number;
+  source: string;
+}
+
+export async function loadFromFiles(files: File[]): Promise<LoadedUNet> {
+  const byName = (n: string): File | undefined => files.find((f) => f.name === n);
+  const json = byName("model.json") ?? files.find((f) => f.name.endsWith(".json") && f.name !== "ghm-model.json");
+  if (!json) throw new Error("pick the model directory's model.json together with its weights (.bin) file(s), and ghm-model.json if present");
+  const weights = files.filter((f) => f.name.endsWith(".bin"));
+  if (weights.length === 0) throw new Error(`${json.name} needs its weights: pick the .bin file(s) listed in its weightsManifest too`);
+  const model = await tf.loadLayersModel(tf.io.browserFiles([json, ...weights]));
+  const metaFile = byName("ghm-model.json");
+  const meta = metaFile ? parseMeta(await metaFile.text(), metaFile.name) : null;
+  return describe(model, meta, files.map((f) => f.name).join(", "));
+}
+
+export async function loadFromUrl(url: string): Promise<LoadedUNet> {
+  const trimmed = url.trim();
+  if (trimmed === "") throw new Error("model URL is empty: give the model directory or its model.json");
+  const modelUrl = new URL(trimmed.endsWith(".json") ? trimmed : `${trimmed.replace(/\/+$/, "")}/model.json`, document.baseURI).href;
+  const model = await tf.loadLayersModel(modelUrl);
+  const metaUrl = new URL("ghm-model.json", modelUrl).href;
+  const res = await fetch(metaUrl).catch(() => null);
+  const meta = res && res.ok ? parseMeta(await res.text(), metaUrl) : null;
+  return describe(model, meta, modelUrl);
+}
+
+function parseMeta(text: string, where: string): ModelMeta {
+  let raw: Partial<ModelMeta> & { format?: unknown };
+  try {
+    raw = JSON.parse(text) as typeof raw;
+  } catch (err) {
+    throw new Error(`${where} is not JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (raw.format !== "ghm-model/v1") throw new Error(`${where} has format ${JSON.stringify(raw.format)}; expected "ghm-model/v1" (written by the CLI)`);
+  if (raw.task !== "denoiser") throw new Error(`${where}: this model is a ${String(raw.task)}; the demo needs a denoiser (arch unet, unet-noskip, flat or mlp)`);
+  return raw as ModelMeta;
+}
+
+function describe(model: tf.LayersModel, meta: ModelMeta | null, source: string): LoadedUNet {
+  const inShape = model.inputs[0].shape;
+  const outShape = model.outputs[0].shape;
+  const ok = inShape.length === 3 && outShape.length === 3 && inShape[1] === outShape[1] && inShape[2] === outShape[2];
+  if (!ok || typeof inShape[1] !== "number" || typeof inShape[2] !== "number") {
+    model.dispose();
+    throw new Error(`the model maps ${JSON.stringify(inShape)} to ${JSON.stringify(outShape)}; a denoiser maps [batch, d, S] to [batch, d, S]`);
+  }
+  return { model, meta, d: inShape[1], S: inShape[2], source };
+}
