@@ -10,6 +10,13 @@
  */
 export const TINY = 2 ** -500;
 
+/**
+ * Products of exp-domain factors (each <= 1) are trusted at or above this: every
+ * partial product is then a normal float, and the factors' own underflowed terms
+ * (< 2^-1074) are below 2^-74 of them.
+ */
+export const LOW = 2 ** -1000;
+
 /** log sum_i exp(x[off + i]) over n entries; -Infinity when all are -Infinity. */
 export function logSumExp(x: ArrayLike<number>, off: number, n: number): number {
   let mx = -Infinity;

@@ -1,14 +1,15 @@
 /**
  * Exact sum-product BP over a batch (SPEC.md section 3). Messages are `[batch, m^l,
  * S_l]` per level, log domain, each node shifted to max 0 with the shifts summed into
- * logZ. Rows are processed in blocks so the product kernels' q buffer (needed again
- * by the downward pass) stays small; within a block, each level is a loop over
- * rows then nodes, i.e. over contiguous memory.
+ * logZ. Rows are processed in blocks so the product kernels' scratch (q, needed again
+ * by the downward pass, and the exp-domain copies of the messages) stays small;
+ * within a block, each level is a loop over rows then nodes, i.e. over contiguous
+ * memory.
  */
 import { Evidence, Grammar } from "@ghmkit/ghm";
 import { CompiledGrammar, CompiledLevel, compileGrammar } from "./compile";
 import { checkBytes, checkEvidence } from "./check";
-import { logSumExp, shiftToMaxZero } from "./logspace";
+import { LOW, logSumExp, shiftToMaxZero } from "./logspace";
 import { denseDown, denseUp } from "./kernels/dense";
 import { productDown, productUp } from "./kernels/product";
 import { rulesDown, rulesUp } from "./kernels/rules";
@@ -37,8 +38,8 @@ export interface BPResult {
   root: Float64Array;
 }
 
-/** Floats of q kept per block; bounds the scratch to 16 MiB. */
-const Q_BLOCK_FLOATS = 2 ** 21;
+/** Floats of block-local scratch (q, and the exp-domain vx / wx of product levels); 16 MiB. */
+const BLOCK_FLOATS = 2 ** 21;
 
 /** Bytes of message memory runBP allocates per sequence: up, plus down and marginals when downward. */
 export function messageBytesPerSequence(g: Grammar, downward = true): number {
@@ -51,14 +52,42 @@ function compiledMessageBytes(g: CompiledGrammar, downward: boolean): number {
   return 8 * (floats * (downward ? 3 : 1) + 2 * g.vocab[0] + 2);
 }
 
-function qFloatsPerRow(g: CompiledGrammar): number[] {
-  // qOffset[l] for product levels: q of level-l children is [rows, m^l, S_{l-1}].
-  const off: number[] = new Array(g.L + 2).fill(0);
-  for (let l = 1; l <= g.L; l++) {
-    const lv = g.levels[l - 1];
-    off[l + 1] = off[l] + (lv.kind === "product" ? g.nodes[l] * lv.Sp : 0);
-  }
-  return off;
+/** Block-local work arrays; index ((row - b0) * m^l + i) * S. */
+interface Block {
+  rows: number;
+  /** q of product levels as t = exp(q): qBase[l] + ((row - b0) * m^l + child) * S_{l-1}. */
+  q: Float64Array;
+  qBase: number[];
+  /** exp(u_l), exp(w_l) for levels next to a product kernel (else empty). */
+  vx: Float64Array[];
+  wx: Float64Array[];
+}
+
+function isProduct(cg: CompiledGrammar, level: number): boolean {
+  return level >= 1 && level <= cg.L && cg.levels[level - 1].kind === "product";
+}
+
+/** Level l needs exp-domain copies if a product kernel reads or writes it. */
+function needsExp(cg: CompiledGrammar, l: number): boolean {
+  return isProduct(cg, l) || isProduct(cg, l + 1);
+}
+
+function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block {
+  const { L, nodes, vocab } = cg;
+  const qRowOff: number[] = new Array(L + 2).fill(0);
+  let expRow = 0;
+  for (let l = 1; l <= L; l++) qRowOff[l + 1] = qRowOff[l] + (isProduct(cg, l) ? nodes[l] * vocab[l - 1] : 0);
+  for (let l = 0; l <= L; l++) if (needsExp(cg, l)) expRow += nodes[l] * vocab[l] * (downward ? 2 : 1);
+  const perRow = qRowOff[L + 1] + expRow;
+  const rows = perRow > 0 ? Math.max(1, Math.min(batch, Math.floor(BLOCK_FLOATS / perRow))) : Math.max(1, batch);
+  const size = (l: number, on: boolean): Float64Array => new Float64Array(on ? rows * nodes[l] * vocab[l] : 0);
+  return {
+    rows,
+    q: new Float64Array(rows * qRowOff[L + 1]),
+    qBase: qRowOff.map((o) => o * rows),
+    vx: vocab.map((_, l) => size(l, needsExp(cg, l))),
+    wx: vocab.map((_, l) => size(l, downward && needsExp(cg, l))),
+  };
 }
 
 export function runBP(g: Grammar, ev: Evidence, options: BPOptions = {}): BPResult {
@@ -79,19 +108,13 @@ export function runCompiled(cg: CompiledGrammar, ev: Evidence, downward: boolean
   const impossible = new Uint8Array(batch);
   const C = vocab[0];
   const root = new Float64Array(batch * C);
-
-  const qOff = qFloatsPerRow(cg);
-  const qRow = qOff[L + 1];
-  const block = downward && qRow > 0 ? Math.max(1, Math.min(batch, Math.floor(Q_BLOCK_FLOATS / qRow))) : Math.max(1, batch);
-  const q = new Float64Array(downward ? block * qRow : 0);
-  // Level l's q region of a block starts at block * (per-row offset).
-  const qBase = qOff.map((o) => o * block);
+  const blk = makeBlock(cg, batch, downward);
   const s = makeScratch(cg);
   const rootTmp = new Float64Array(C);
 
-  for (let b0 = 0; b0 < batch; b0 += block) {
-    const b1 = Math.min(batch, b0 + block);
-    upward(cg, ev, b0, b1, up, q, qBase, downward, logZ, s);
+  for (let b0 = 0; b0 < batch; b0 += blk.rows) {
+    const b1 = Math.min(batch, b0 + blk.rows);
+    upward(cg, ev, b0, b1, up, blk, logZ, s);
     for (let row = b0; row < b1; row++) {
       for (let a = 0; a < C; a++) rootTmp[a] = cg.logPi[a] + up[0][row * C + a];
       const lz = logSumExp(rootTmp, 0, C);
@@ -102,7 +125,7 @@ export function runCompiled(cg: CompiledGrammar, ev: Evidence, downward: boolean
       }
       for (let a = 0; a < C; a++) root[row * C + a] = Math.exp(rootTmp[a] - lz);
     }
-    if (down && marginals) downwardPass(cg, b0, b1, up, down, marginals, q, qBase, impossible, s);
+    if (down && marginals) downwardPass(cg, b0, b1, up, down, marginals, blk, impossible, s);
   }
   const result: BPResult = { batch, logZ, impossible, up, root };
   if (down) result.down = down;
@@ -110,18 +133,13 @@ export function runCompiled(cg: CompiledGrammar, ev: Evidence, downward: boolean
   return result;
 }
 
-function upward(
-  cg: CompiledGrammar,
-  ev: Evidence,
-  b0: number,
-  b1: number,
-  up: Float64Array[],
-  q: Float64Array,
-  qOff: number[],
-  keepQ: boolean,
-  logZ: Float64Array,
-  s: Scratch,
-): void {
+/** dst[local block slice of level l] = exp(src[global slice]) for rows b0..b1. */
+function expLevel(cg: CompiledGrammar, l: number, src: Float64Array, dst: Float64Array, b0: number, b1: number): void {
+  const n = cg.nodes[l] * cg.vocab[l];
+  for (let i = 0, off = b0 * n; i < (b1 - b0) * n; i++) dst[i] = Math.exp(src[off + i]);
+}
+
+function upward(cg: CompiledGrammar, ev: Evidence, b0: number, b1: number, up: Float64Array[], blk: Block, logZ: Float64Array, s: Scratch): void {
   const { L, m, vocab, nodes } = cg;
   const d = nodes[L];
   const S = vocab[L];
@@ -132,6 +150,7 @@ function upward(
     for (let i = 0; i < d; i++) z += shiftToMaxZero(uL, (row * d + i) * S, S);
     logZ[row] = z;
   }
+  if (needsExp(cg, L)) expLevel(cg, L, uL, blk.vx[L], b0, b1);
   for (let l = L; l >= 1; l--) {
     const lv = cg.levels[l - 1];
     const Np = nodes[l - 1];
@@ -145,16 +164,16 @@ function upward(
         const P = row * Np + i;
         const pOff = P * Sp;
         const cOff = P * m * Sc;
-        let shift: number;
+        const local = (row - b0) * Np + i;
         if (lv.kind === "product") {
-          if (keepQ) shift = productUp(lv, uc, cOff, up_, pOff, q, qOff[l] + ((row - b0) * nodes[l] + i * m) * Sp, s);
-          else shift = productUp(lv, uc, cOff, up_, pOff, s.q, 0, s);
-        } else if (lv.kind === "rules") shift = rulesUp(lv, uc, cOff, up_, pOff, s);
-        else shift = denseUp(lv, uc, cOff, up_, pOff, s);
-        z += shift;
+          const qOff = blk.qBase[l] + local * m * Sp;
+          z += productUp(lv, blk.vx[l], local * m * Sc, uc, cOff, up_, pOff, blk.vx[l - 1], local * Sp, blk.q, qOff, s);
+        } else if (lv.kind === "rules") z += rulesUp(lv, uc, cOff, up_, pOff, s);
+        else z += denseUp(lv, uc, cOff, up_, pOff, s);
       }
       logZ[row] += z;
     }
+    if (lv.kind !== "product" && needsExp(cg, l - 1)) expLevel(cg, l - 1, up_, blk.vx[l - 1], b0, b1);
   }
 }
 
@@ -165,8 +184,7 @@ function downwardPass(
   up: Float64Array[],
   down: Float64Array[],
   marginals: Float64Array[],
-  q: Float64Array,
-  qOff: number[],
+  blk: Block,
   impossible: Uint8Array,
   s: Scratch,
 ): void {
@@ -181,6 +199,7 @@ function downwardPass(
     shiftToMaxZero(down[0], row * C, C);
     marginal(up[0], down[0], row * C, C, marginals[0]);
   }
+  if (needsExp(cg, 0)) expLevel(cg, 0, down[0], blk.wx[0], b0, b1);
   for (let l = 1; l <= L; l++) {
     const lv: CompiledLevel = cg.levels[l - 1];
     const Np = nodes[l - 1];
@@ -192,13 +211,19 @@ function downwardPass(
         const P = row * Np + i;
         const pOff = P * Sp;
         const cOff = P * m * Sc;
-        if (lv.kind === "product")
-          productDown(lv, q, qOff[l] + ((row - b0) * nodes[l] + i * m) * Sp, down[l - 1], pOff, down[l], cOff, s);
-        else if (lv.kind === "rules") rulesDown(lv, up[l], down[l - 1], pOff, down[l], cOff, s);
-        else denseDown(lv, up[l], down[l - 1], pOff, down[l], cOff, s);
-        for (let j = 0; j < m; j++) marginal(up[l], down[l], cOff + j * Sc, Sc, marginals[l]);
+        const local = (row - b0) * Np + i;
+        if (lv.kind === "product") {
+          const qOff = blk.qBase[l] + local * m * Sp;
+          productDown(lv, blk.q, qOff, blk.wx[l - 1], local * Sp, down[l - 1], pOff, down[l], cOff, blk.wx[l], local * m * Sc, up[l], s);
+          for (let j = 0; j < m; j++) marginalExp(blk.vx[l], blk.wx[l], (local * m + j) * Sc, up[l], down[l], cOff + j * Sc, Sc, marginals[l]);
+        } else {
+          if (lv.kind === "rules") rulesDown(lv, up[l], down[l - 1], pOff, down[l], cOff, s);
+          else denseDown(lv, up[l], down[l - 1], pOff, down[l], cOff, s);
+          for (let j = 0; j < m; j++) marginal(up[l], down[l], cOff + j * Sc, Sc, marginals[l]);
+        }
       }
     }
+    if (lv.kind !== "product" && needsExp(cg, l)) expLevel(cg, l, down[l], blk.wx[l], b0, b1);
   }
 }
 
@@ -215,6 +240,33 @@ function marginal(u: Float64Array, w: Float64Array, off: number, S: number, out:
     const p = Math.exp(u[off + i] + w[off + i] - mx);
     out[off + i] = p;
     sum += p;
+  }
+  const inv = 1 / sum;
+  for (let i = 0; i < S; i++) out[off + i] *= inv;
+}
+
+/** The same from the exp-domain copies (no exp), falling back when their product is tiny. */
+function marginalExp(
+  vx: Float64Array,
+  wx: Float64Array,
+  loc: number,
+  u: Float64Array,
+  w: Float64Array,
+  off: number,
+  S: number,
+  out: Float64Array,
+): void {
+  let mx = 0;
+  let sum = 0;
+  for (let i = 0; i < S; i++) {
+    const z = vx[loc + i] * wx[loc + i];
+    out[off + i] = z;
+    sum += z;
+    if (z > mx) mx = z;
+  }
+  if (mx < LOW) {
+    marginal(u, w, off, S, out);
+    return;
   }
   const inv = 1 / sum;
   for (let i = 0; i < S; i++) out[off + i] *= inv;

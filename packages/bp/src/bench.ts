@@ -1,0 +1,130 @@
+/**
+ * Throughput of runBP on the two reference workloads, against the straightforward
+ * log-domain BP (naive.ts) measured in the same process:
+ *   product: random Mei-style product grammar, m = 2, L = 10, S = 16 (d = 1024)
+ *   rhm:     random RHM, S = C = 32, k = 4, m = 2, L = 6 (d = 64)
+ * Evidence: sampled sequences seen through gaussian noise with alpha = 1, sigma = 1
+ * (a mid-diffusion noise level), so no message is trivially sparse.
+ * Run: build (ghm and bp), then
+ *   node -e "console.log(require('./dist/bench').benchBP({}).text)"
+ */
+import { Evidence, Grammar, Rng, gaussianEvidence, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
+import { naiveBP } from "./naive";
+import { messageBytesPerSequence, runBP } from "./run";
+
+export type BenchCaseName = "product" | "rhm";
+
+export interface BenchOptions {
+  /** Workloads to time (default both). */
+  cases?: BenchCaseName[];
+  /** Sequences per runBP call (default 256). */
+  batch?: number;
+  /** Timed runBP calls after one warm-up; the median is reported (default 3). */
+  repeats?: number;
+  /** Sequences given to the naive baseline, which is slow (default 16; 0 skips it). */
+  naiveBatch?: number;
+  /** Run the downward pass and marginals too (default true). */
+  downward?: boolean;
+  /** Noise level of the gaussian evidence (default 1). */
+  sigma?: number;
+  seed?: number;
+}
+
+export interface BenchCase {
+  name: BenchCaseName;
+  description: string;
+  batch: number;
+  downward: boolean;
+  msPerBatch: number;
+  sequencesPerSecond: number;
+  /** Message memory runBP allocates per sequence (up, down, marginals). */
+  bytesPerSequence: number;
+  naive: { batch: number; msPerBatch: number; sequencesPerSecond: number } | null;
+  /** sequencesPerSecond / naive.sequencesPerSecond. */
+  speedup: number | null;
+}
+
+export interface BenchReport {
+  node: string;
+  cases: BenchCase[];
+  /** Human-readable table of the above. */
+  text: string;
+}
+
+function workload(name: BenchCaseName, seed: number): { g: Grammar; description: string } {
+  if (name === "product")
+    return { g: randomProductGrammar({ depth: 10, arity: 2, vocab: 16, seed }), description: "product m=2 L=10 S=16 (d=1024)" };
+  return { g: randomRhm({ S: 32, classes: 32, k: 4, arity: 2, depth: 6, seed }), description: "RHM S=C=32 k=4 m=2 L=6 (d=64)" };
+}
+
+function evidenceFor(g: Grammar, batch: number, sigma: number, seed: number): Evidence {
+  const data = sample(g, batch, new Rng(seed));
+  return gaussianEvidence(data.x, batch, data.d, g.vocab[g.depth], 1, sigma, new Rng(seed + 1)).evidence;
+}
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeMs(f: () => void, repeats: number): number {
+  f(); // warm-up: JIT and first-touch of the buffers
+  const ts: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    f();
+    ts.push(performance.now() - t0);
+  }
+  return median(ts);
+}
+
+export function benchBP(options: BenchOptions = {}): BenchReport {
+  const names = options.cases ?? ["product", "rhm"];
+  const batch = options.batch ?? 256;
+  const repeats = options.repeats ?? 3;
+  const naiveBatch = options.naiveBatch ?? 16;
+  const downward = options.downward ?? true;
+  const sigma = options.sigma ?? 1;
+  const seed = options.seed ?? 1;
+  for (const [k, v] of Object.entries({ batch, repeats, naiveBatch }))
+    if (!Number.isInteger(v) || v < (k === "naiveBatch" ? 0 : 1)) throw new Error(`benchBP: ${k} is ${v}; use a positive integer`);
+  const cases = names.map((name): BenchCase => {
+    const { g, description } = workload(name, seed);
+    const ev = evidenceFor(g, batch, sigma, seed + 10);
+    const ms = timeMs(() => runBP(g, ev, { downward }), repeats);
+    let naive: BenchCase["naive"] = null;
+    if (naiveBatch > 0) {
+      const small = evidenceFor(g, naiveBatch, sigma, seed + 20);
+      const nms = timeMs(() => naiveBP(g, small), 1);
+      naive = { batch: naiveBatch, msPerBatch: nms, sequencesPerSecond: (1000 * naiveBatch) / nms };
+    }
+    const sps = (1000 * batch) / ms;
+    return {
+      name,
+      description,
+      batch,
+      downward,
+      msPerBatch: ms,
+      sequencesPerSecond: sps,
+      bytesPerSequence: messageBytesPerSequence(g, downward),
+      naive,
+      speedup: naive ? sps / naive.sequencesPerSecond : null,
+    };
+  });
+  return { node: process.version, cases, text: formatBench(cases) };
+}
+
+function formatBench(cases: BenchCase[]): string {
+  const lines = [`runBP benchmark (${process.version}, one thread, float64)`];
+  for (const c of cases) {
+    lines.push(
+      `${c.description}, batch ${c.batch}${c.downward ? ", up+down+marginals" : ", upward only"}: ` +
+        `${c.msPerBatch.toFixed(1)} ms/batch, ${c.sequencesPerSecond.toFixed(0)} seq/s, ` +
+        `${(c.bytesPerSequence / 1024).toFixed(0)} KiB messages/seq` +
+        (c.naive
+          ? `; naive log-domain ${c.naive.sequencesPerSecond.toFixed(1)} seq/s (batch ${c.naive.batch}), fast/naive = ${c.speedup!.toFixed(1)}x`
+          : ""),
+    );
+  }
+  return lines.join("\n");
+}
