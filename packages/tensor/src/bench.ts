@@ -3,6 +3,7 @@
 // reference measured for the same model (41.5 steps/s).
 import { backendInfo, BackendInfo, initBackend, tf } from "./backend";
 import { benchBatch, BenchUNetConfig, buildBenchUNet, levelsOf, makeTrainStep } from "./bench_model";
+import { adam } from "./adam";
 import { setCustomWasmKernels } from "./kernels/register";
 
 /** PyTorch-CPU steps/s on the default configuration (batch 64, d=64, S=8, 64 filters). */
@@ -37,11 +38,11 @@ export interface BenchResult {
   backend: BackendInfo;
   config: BenchUNetConfig & { steps: number; warmup: number };
   referenceStepsPerSec: number;
-  /** Kernels as initBackend registered them (custom ones on wasm). */
+  /** Kernels as initBackend registered them (custom ones on wasm), with `adam()`. */
   active: BenchRun;
   /**
-   * Stock wasm plus only the kernel it lacks for training (Conv2DBackpropFilter): what the
-   * other custom kernels buy. Absent unless the backend is wasm and compareStock is on.
+   * Stock wasm plus only the kernel it lacks for training (Conv2DBackpropFilter), with
+   * tf.train.adam: what the other custom kernels and the fused Adam buy. Absent unless the backend is wasm and compareStock is on.
    */
   minimal?: BenchRun;
   /** Stock wasm kernels only (fails: no Conv2DBackpropFilter). Same condition. */
@@ -65,7 +66,7 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
   if (!Number.isInteger(warmup) || warmup < 1) throw new Error(`warmup: must be an integer >= 1, got ${warmup}`);
 
   const backend = backendInfo() ?? (await initBackend());
-  const active = timeTraining(config, steps, warmup);
+  const active = timeTraining(config, steps, warmup, () => adam(1e-3));
   const result: BenchResult = {
     backend,
     config: { ...config, steps, warmup },
@@ -76,9 +77,9 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
     const before = setCustomWasmKernels(backend.customKernels);
     try {
       setCustomWasmKernels([tf.Conv2DBackpropFilter]);
-      result.minimal = timeTraining(config, steps, warmup);
+      result.minimal = timeTraining(config, steps, warmup, () => tf.train.adam(1e-3));
       setCustomWasmKernels([]);
-      result.stock = timeTraining(config, steps, warmup);
+      result.stock = timeTraining(config, steps, warmup, () => tf.train.adam(1e-3));
     } finally {
       setCustomWasmKernels(before);
     }
@@ -86,9 +87,14 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
   return result;
 }
 
-function timeTraining(config: BenchUNetConfig, steps: number, warmup: number): BenchRun {
+function timeTraining(
+  config: BenchUNetConfig,
+  steps: number,
+  warmup: number,
+  makeOptimizer: () => tf.Optimizer,
+): BenchRun {
   const model = buildBenchUNet(config);
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = makeOptimizer();
   const { x, y } = benchBatch(config);
   try {
     const step = makeTrainStep(model, optimizer);

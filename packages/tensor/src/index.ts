@@ -5,3 +5,6 @@ export { benchTrainStep, DEFAULT_BENCH, PYTORCH_CPU_STEPS_PER_SEC } from "./benc
 export type { BenchOptions, BenchResult, BenchRun } from "./bench";
 export { buildBenchUNet, benchBatch, makeTrainStep, levelsOf } from "./bench_model";
 export type { BenchUNetConfig } from "./bench_model";
+export { adam, FusedAdamOptimizer } from "./adam";
+export { ADAM_UPDATE } from "./kernels/adam_update";
+export type { AdamUpdateAttrs } from "./kernels/adam_update";

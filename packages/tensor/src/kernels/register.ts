@@ -2,6 +2,7 @@
 // their setupFunc (which binds the C++ entry point) must still run when the backend
 // initialises, some custom kernels fall back to them, and the benchmark puts them back.
 import * as tf from "@tensorflow/tfjs";
+import { adamUpdateConfig } from "./adam_update";
 import { batchMatMulConfig } from "./batch_mat_mul";
 import { conv2DBackpropFilterConfig } from "./conv2d_backprop_filter";
 import { conv2DBackpropInputConfig } from "./conv2d_backprop_input";
@@ -12,6 +13,7 @@ import { splitVConfig } from "./split_v";
 import { setStockSum, sumConfig } from "./sum";
 
 const CUSTOM: tf.KernelConfig[] = [
+  adamUpdateConfig,
   batchMatMulConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
