@@ -35,8 +35,12 @@ export interface BenchCase {
   description: string;
   batch: number;
   downward: boolean;
+  /** Median wall-clock time of one runBP call. */
   msPerBatch: number;
   sequencesPerSecond: number;
+  /** Median CPU time (user + system) of one call: steadier than wall time on a shared machine. */
+  cpuMsPerBatch: number;
+  cpuSequencesPerSecond: number;
   /** Message memory runBP allocates per sequence (up, down, marginals). */
   bytesPerSequence: number;
   naive: { batch: number; msPerBatch: number; sequencesPerSecond: number } | null;
@@ -67,15 +71,20 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function timeMs(f: () => void, repeats: number): number {
+/** Median wall and CPU milliseconds of f over `repeats` calls after one warm-up. */
+function timeMs(f: () => void, repeats: number): { wall: number; cpu: number } {
   f(); // warm-up: JIT and first-touch of the buffers
-  const ts: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < repeats; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     f();
-    ts.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return median(ts);
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
 export function benchBP(options: BenchOptions = {}): BenchReport {
@@ -91,21 +100,23 @@ export function benchBP(options: BenchOptions = {}): BenchReport {
   const cases = names.map((name): BenchCase => {
     const { g, description } = workload(name, seed);
     const ev = evidenceFor(g, batch, sigma, seed + 10);
-    const ms = timeMs(() => runBP(g, ev, { downward }), repeats);
+    const t = timeMs(() => runBP(g, ev, { downward }), repeats);
     let naive: BenchCase["naive"] = null;
     if (naiveBatch > 0) {
       const small = evidenceFor(g, naiveBatch, sigma, seed + 20);
-      const nms = timeMs(() => naiveBP(g, small), 1);
+      const nms = timeMs(() => naiveBP(g, small), 1).wall;
       naive = { batch: naiveBatch, msPerBatch: nms, sequencesPerSecond: (1000 * naiveBatch) / nms };
     }
-    const sps = (1000 * batch) / ms;
+    const sps = (1000 * batch) / t.wall;
     return {
       name,
       description,
       batch,
       downward,
-      msPerBatch: ms,
+      msPerBatch: t.wall,
       sequencesPerSecond: sps,
+      cpuMsPerBatch: t.cpu,
+      cpuSequencesPerSecond: (1000 * batch) / t.cpu,
       bytesPerSequence: messageBytesPerSequence(g, downward),
       naive,
       speedup: naive ? sps / naive.sequencesPerSecond : null,
@@ -119,7 +130,8 @@ function formatBench(cases: BenchCase[]): string {
   for (const c of cases) {
     lines.push(
       `${c.description}, batch ${c.batch}${c.downward ? ", up+down+marginals" : ", upward only"}: ` +
-        `${c.msPerBatch.toFixed(1)} ms/batch, ${c.sequencesPerSecond.toFixed(0)} seq/s, ` +
+        `${c.msPerBatch.toFixed(1)} ms/batch, ${c.sequencesPerSecond.toFixed(0)} seq/s ` +
+        `(CPU time: ${c.cpuMsPerBatch.toFixed(1)} ms, ${c.cpuSequencesPerSecond.toFixed(0)} seq/s), ` +
         `${(c.bytesPerSequence / 1024).toFixed(0)} KiB messages/seq` +
         (c.naive
           ? `; naive log-domain ${c.naive.sequencesPerSecond.toFixed(1)} seq/s (batch ${c.naive.batch}), fast/naive = ${c.speedup!.toFixed(1)}x`
