@@ -2,14 +2,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { bruteForceBP } from "./brute";
 import { runBP } from "./run";
-import { JsonEvidence, JsonGrammar, evidenceFromJson, grammarFromJson } from "./testing/ghmv1";
+import { parseGrammar } from "@ghmkit/ghm";
+import { JsonEvidence, evidenceFromJson } from "./testing/ghmv1";
 
 const file = path.resolve(__dirname, "../../../../shared/reference/bp-vectors.json");
 const present = fs.existsSync(file);
 if (!present) console.warn(`bp reference vectors not found at ${file}; skipping reference.test.ts`);
 
 interface Case {
-  grammar: JsonGrammar;
+  grammar: { levels: { kind: string }[] };
   evidence: JsonEvidence;
   expected: { logZ: (number | null)[]; marginals: number[][][][] | null };
 }
@@ -21,7 +22,7 @@ const TOL = 1e-10;
   test.each(cases.map((c, i) => [i, c.grammar.levels.map((k) => k.kind).join("+"), c.evidence.kind, c] as const))(
     "case %i (%s, %s evidence)",
     (_i, _kinds, _ev, c) => {
-      const g = grammarFromJson(c.grammar);
+      const g = parseGrammar(c.grammar);
       const ev = evidenceFromJson(c.evidence, g);
       for (const r of [runBP(g, ev), bruteForceBP(g, ev)]) {
         c.expected.logZ.forEach((lz, b) => {
