@@ -45,6 +45,29 @@ describe("SplitV", () => {
   });
 });
 
+describe("Concat", () => {
+  const cases: [number[][], number][] = [
+    [[[4, 3, 5], [4, 3, 2]], 2],
+    [[[4, 3, 5], [4, 1, 5], [4, 2, 5]], 1],
+    [[[2, 3], [5, 3]], 0],
+    [[[7], [3]], 0],
+    [[[2, 0, 3], [2, 4, 3]], 1],
+  ];
+  it.each(cases)("%j along axis %i matches cpu", async (shapes, axis) => {
+    await expectSameOnCpu(shapes.map((s, i) => input(s, 40 + i)), (...xs) => tf.concat(xs, axis), 0);
+  });
+
+  it("joins int32 and bool tensors", () => {
+    const a = tf.tensor2d([[1], [2]], [2, 1], "int32");
+    const b = tf.tensor2d([[3, 4], [5, 6]], [2, 2], "int32");
+    expect(tf.concat([a, b], 1).arraySync()).toEqual([[1, 3, 4], [2, 5, 6]]);
+    const p = tf.tensor1d([true, false], "bool");
+    const q = tf.tensor1d([false], "bool");
+    expect(tf.concat([p, q]).arraySync()).toEqual([1, 0, 0]);
+    tf.dispose([a, b, p, q]);
+  });
+});
+
 describe("Sum", () => {
   const cases: [number[], number | number[], boolean][] = [
     [[9, 5], 0, false],

@@ -4,6 +4,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { adamUpdateConfig } from "./adam_update";
 import { batchMatMulConfig } from "./batch_mat_mul";
+import { concatConfig, setStockConcat } from "./concat";
 import { conv2DBackpropFilterConfig } from "./conv2d_backprop_filter";
 import { conv2DBackpropInputConfig } from "./conv2d_backprop_input";
 import { identityConfig } from "./identity";
@@ -15,6 +16,7 @@ import { setStockSum, sumConfig } from "./sum";
 const CUSTOM: tf.KernelConfig[] = [
   adamUpdateConfig,
   batchMatMulConfig,
+  concatConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   identityConfig,
@@ -29,6 +31,7 @@ const KEEP_STOCK: Record<string, (config: tf.KernelConfig | undefined) => void> 
     if (config === undefined) throw new Error("wasm BatchMatMul missing: load @tensorflow/tfjs-backend-wasm first");
     setStockBatchMatMul(config);
   },
+  [tf.Concat]: setStockConcat,
   [tf.Slice]: setStockSlice,
   [tf.Sum]: setStockSum,
 };

@@ -3,7 +3,7 @@
 // take half of a [64,64,128] tensor. Here the copy runs between views of the heap, after
 // merging trailing dims that are taken whole, so each contiguous run is copied once.
 import * as tf from "@tensorflow/tfjs";
-import { callKernelFunc, KernelArgs } from "./wasm_ops";
+import { callKernelFunc, heapElems, KernelArgs } from "./wasm_ops";
 
 let stockSlice: tf.KernelConfig | undefined;
 
@@ -21,9 +21,9 @@ export function slice(args: KernelArgs<tf.SliceAttrs>): tf.TensorInfo {
   const [begin0, size0] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin, attrs.size);
   const out = backend.makeOutput(size0, x.dtype);
   if (tf.util.sizeFromShape(size0) === 0) return out;
-  // Views taken after makeOutput: an allocation may grow (and detach) the heap.
-  const src = backend.typedArrayFromHeap(x);
-  const dst = backend.typedArrayFromHeap(out);
+  // Heap views taken after makeOutput: an allocation may grow (and detach) the heap.
+  const { heap, offset: src } = heapElems(backend, x);
+  const dst = heapElems(backend, out).offset;
 
   const shape = x.shape.slice();
   const begin = begin0.slice();
@@ -43,13 +43,9 @@ export function slice(args: KernelArgs<tf.SliceAttrs>): tf.TensorInfo {
   const idx = new Array<number>(Math.max(rank - 1, 0)).fill(0);
   const runs = tf.util.sizeFromShape(size) / run;
   for (let n = 0, o = 0; n < runs; n++, o += run) {
-    let s = begin[rank - 1];
+    let s = src + begin[rank - 1];
     for (let d = 0; d < rank - 1; d++) s += (begin[d] + idx[d]) * strides[d];
-    if (run < 32) {
-      for (let k = 0; k < run; k++) dst[o + k] = src[s + k];
-    } else {
-      dst.set(src.subarray(s, s + run), o);
-    }
+    heap.copyWithin(dst + o, s, s + run);
     for (let d = rank - 2; d >= 0; d--) {
       if (++idx[d] < size[d]) break;
       idx[d] = 0;

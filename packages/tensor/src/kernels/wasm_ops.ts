@@ -62,3 +62,15 @@ export function release(backend: BackendWasm, ...infos: TensorInfo[]): void {
 export function heapF32(backend: BackendWasm, x: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(x) as Float32Array;
 }
+
+/**
+ * The whole wasm heap as elements of `dtype`'s width (4 bytes for float32/int32, 1 for
+ * bool) and the tensor's offset in it: copies between tensors then go through
+ * `copyWithin`, a memmove with no view allocated per run. Take it after any allocation.
+ */
+export function heapElems(backend: BackendWasm, x: TensorInfo): { heap: Int32Array | Uint8Array; offset: number } {
+  const { memoryOffset } = backend.dataIdMap.get(x.dataId) as unknown as { memoryOffset: number };
+  const buffer = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer;
+  if (x.dtype === "bool") return { heap: new Uint8Array(buffer), offset: memoryOffset };
+  return { heap: new Int32Array(buffer), offset: memoryOffset / 4 };
+}
