@@ -12,7 +12,7 @@ import type { TrainConfig } from "./config";
 import type { Batch } from "./data";
 import { TestMetrics, evaluate } from "./evaluate";
 import { learningRate } from "./lrSchedule";
-import { appendMetrics } from "./metricsLog";
+import { appendMetrics, readMetrics } from "./metricsLog";
 import { Run, openRun, runPaths } from "./setup";
 import { validateTrainConfig } from "./validate";
 
@@ -124,7 +124,7 @@ async function loop(r: Run, options: TrainRunOptions): Promise<TrainResult> {
   const paths = runPaths(r.outDir);
   const t0 = Date.now();
   const elapsed = (): number => st.elapsedS + (Date.now() - t0) / 1000;
-  let lastEval: EvalRecord | null = null;
+  let lastEval: EvalRecord | null = readMetrics<EvalRecord>(paths.metrics).pop() ?? null; // a resumed run continues its log
   let lastCkpt: number | null = r.resumedFrom !== null ? st.step : null;
 
   const checkpoint = async (): Promise<string | null> => {
