@@ -13,7 +13,7 @@ export { fsIOHandler, MODEL_JSON, WEIGHTS_BIN } from "./io_node";
 export { saveModel, loadModel, META_JSON, META_FORMAT } from "./save";
 export type { ModelMeta, LoadedModel } from "./save";
 export { compileBPConvNet, compileBPUNet } from "./compiled/compile";
-export type { CompiledBPConvNet, CompiledBPUNet, CompiledBPConvNetOptions } from "./compiled/compile";
+export type { CompiledBPConvNet, CompiledBPUNet, CompiledBPConvNetOptions, CompiledBPUNetOptions } from "./compiled/compile";
 export type { ApproxOptions, CompiledBPOptions } from "./compiled/product_bp";
 export { fitScalarReLU, evalScalarReLU } from "./compiled/scalar_relu";
 export type { ScalarReLUNet, FitOptions } from "./compiled/scalar_relu";

@@ -6,6 +6,7 @@
 import type { Evidence, Grammar } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 import { CompiledBPOptions, ProductBPNet } from "./product_bp";
+import { scaledLeafMarginals, scaledUpward } from "./scaled_bp";
 
 export interface CompiledBPConvNetOptions extends CompiledBPOptions {
   /** "logprob" (default): log P(y | obs); "prob": P(y | obs). */
@@ -45,7 +46,7 @@ export function compileBPConvNet(g: Grammar, options: CompiledBPConvNetOptions =
     predict(ev) {
       net.assertLive(who);
       return tf.tidy(() => {
-        const uL = net.evidenceTensor(ev, who);
+        const uL = net.leafMessages(ev, "log", who);
         const B = uL.shape[0];
         const { u } = net.upward(uL);
         const logits = net.rootLogits(u[0], B);
@@ -56,19 +57,36 @@ export function compileBPConvNet(g: Grammar, options: CompiledBPConvNetOptions =
   };
 }
 
-/** Upward then downward pass; output softmax(u_L + w_L) per leaf. */
-export function compileBPUNet(g: Grammar, options: CompiledBPOptions = {}): CompiledBPUNet {
+export interface CompiledBPUNetOptions extends CompiledBPOptions {
+  /**
+   * "scaled" (default for exact BP, fastest): exp-domain messages rescaled per node, no
+   * log/exp between levels (scaled_bp.ts). "log": log-sum-exp layers, the form the ReLU
+   * approximation needs (required with `approx`).
+   */
+  domain?: "scaled" | "log";
+}
+
+/** Upward then downward pass; output the leaf marginals, softmax(u_L + w_L) per leaf. */
+export function compileBPUNet(g: Grammar, options: CompiledBPUNetOptions = {}): CompiledBPUNet {
   const who = "compileBPUNet";
+  const domain = options.domain ?? (options.approx === undefined ? "scaled" : "log");
+  if (domain !== "scaled" && domain !== "log") throw new Error(`${who}: domain must be "scaled" or "log", got ${String(domain)}`);
+  if (domain === "scaled" && options.approx !== undefined) {
+    throw new Error(`${who}: the ReLU approximation replaces log-domain exp and log; use domain "log" (the default with approx)`);
+  }
   const net = new ProductBPNet(g, options, who);
   return {
     grammar: g,
     predict(ev) {
       net.assertLive(who);
       return tf.tidy(() => {
-        const uL = net.evidenceTensor(ev, who);
-        const B = uL.shape[0];
+        if (domain === "scaled") {
+          const { x, sib } = scaledUpward(net, net.leafMessages(ev, "exp", who), true);
+          return scaledLeafMarginals(net, x, sib);
+        }
+        const uL = net.leafMessages(ev, "log", who);
         const { q } = net.upward(uL);
-        const w = net.downward(q, B);
+        const w = net.downward(q, uL.shape[0]);
         return ProductBPNet.softmax(tf.add(uL, w[net.L])) as tf.Tensor3D;
       });
     },

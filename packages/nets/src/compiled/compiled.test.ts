@@ -50,6 +50,11 @@ describe("BP-compiled networks match @ghmkit/bp runBP", () => {
     const unet = compileBPUNet(g);
     const marg = unet.predict(ev);
     expect(maxAbsDiff(marg.dataSync(), bp.marginals![g.depth])).toBeLessThan(1e-4);
+    const logUNet = compileBPUNet(g, { domain: "log" });
+    const logMarg = logUNet.predict(ev);
+    expect(maxAbsDiff(logMarg.dataSync(), bp.marginals![g.depth])).toBeLessThan(1e-4);
+    tf.dispose(logMarg);
+    logUNet.dispose();
     const conv = compileBPConvNet(g, { output: "prob" });
     const root = conv.predict(ev);
     expect(maxAbsDiff(root.dataSync(), bp.root)).toBeLessThan(1e-4);
@@ -78,19 +83,21 @@ describe("BP-compiled networks match @ghmkit/bp runBP", () => {
     }
     expect(bad).not.toBeNull();
     const ev = exactEvidence(Int32Array.from([...good, ...bad!]), 2, d, 3);
-    const marg = compileBPUNet(g).predict(ev).arraySync() as number[][][];
-    expect(marg[1].flat().every((v) => v === 0)).toBe(true);
-    expect(marg[0].every((row) => Math.abs(row.reduce((s, v) => s + v, 0) - 1) < 1e-5)).toBe(true);
+    for (const domain of ["scaled", "log"] as const) {
+      const marg = compileBPUNet(g, { domain }).predict(ev).arraySync() as number[][][];
+      expect(marg[1].flat().every((v) => v === 0)).toBe(true);
+      expect(marg[0].every((row) => Math.abs(row.reduce((s, v) => s + v, 0) - 1) < 1e-5)).toBe(true);
+    }
     const lp = compileBPConvNet(g).predict(ev).arraySync() as number[][];
     expect(lp[1].every((v) => v === -Infinity)).toBe(true);
     expect(lp[0].every((v) => !Number.isNaN(v))).toBe(true);
   });
 
-  test("tensor input equals array input, and predict leaks no tensors", () => {
+  test.each(["scaled", "log"] as const)("%s: tensor input equals array input, and predict leaks no tensors", (domain) => {
     const g = randomProductGrammar({ depth: 3, arity: 2, vocab: 4, seed: 9 });
     const rng = new Rng(3);
     const ev = gaussianEvidence(sample(g, 4, rng).x, 4, 8, 4, 1, 1, rng).evidence;
-    const unet = compileBPUNet(g);
+    const unet = compileBPUNet(g, { domain });
     const a = unet.predict(ev);
     const e = tf.tensor3d(Float32Array.from(ev.e), [4, 8, 4]);
     const before = tf.memory().numTensors;
@@ -112,6 +119,7 @@ describe("BP-compiled networks match @ghmkit/bp runBP", () => {
     expect(() => unet.predict({ batch: 1, d: 4, S: 3, e: new Float64Array(12).fill(NaN) })).toThrow(/NaN/);
     const rhmLike: Grammar = { ...g, levels: [{ kind: "rules", rules: [] }, g.levels[1]] };
     expect(() => compileBPUNet(rhmLike)).toThrow(/product kernels/);
+    expect(() => compileBPUNet(g, { domain: "scaled", approx: { width: 8 } })).toThrow(/domain "log"/);
     unet.dispose();
   });
 });
@@ -131,7 +139,6 @@ describe("ReLU approximation of exp and log", () => {
       net.dispose();
       return err;
     });
-    console.log(`approx max error at W = 4, 8, 64, 256: ${errors.map((e) => e.toExponential(2)).join(", ")}`);
     expect(errors[1]).toBeLessThan(errors[0]);
     expect(errors[2]).toBeLessThan(errors[1]);
     expect(errors[3]).toBeLessThan(errors[2]);

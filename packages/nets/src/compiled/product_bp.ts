@@ -11,6 +11,7 @@
  */
 import type { Evidence, Grammar } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
+import { expNonPositive } from "./fast_exp";
 import { fitScalarReLU, ScalarReLULayer } from "./scalar_relu";
 import { LevelWeights, levelWeights, productKernels } from "./weights";
 
@@ -35,17 +36,25 @@ export interface CompiledBPOptions {
 
 type Fn = (x: tf.Tensor) => tf.Tensor;
 
+// A module-level alias: under jest's vm sandbox every global lookup (`Infinity`, `Math`,
+// `Number`) in a hot loop goes through the sandbox's global object, ~15x slower.
+const INF = Number.POSITIVE_INFINITY;
+
 export class ProductBPNet {
   readonly m: number;
   readonly L: number;
   readonly d: number;
-  private readonly levels: LevelWeights[];
+  readonly levels: LevelWeights[];
   private readonly logPi: tf.Tensor3D;
+  /** pi as `[1, 1, S_0]` (the scaled pass's w_0). */
+  readonly pi: tf.Tensor3D;
   private readonly expLayer: ScalarReLULayer | null = null;
   private readonly logLayer: ScalarReLULayer | null = null;
   private readonly exp: Fn;
   private readonly log: Fn;
   private disposed = false;
+  /** exp and log are ReLU nets (options.approx). */
+  readonly approximate: boolean;
 
   constructor(readonly grammar: Grammar, options: CompiledBPOptions, who: string) {
     const kernels = productKernels(grammar, who);
@@ -57,6 +66,8 @@ export class ProductBPNet {
     }
     this.levels = kernels.map((k, i) => levelWeights(grammar, k, i + 1));
     this.logPi = tf.tensor3d(Array.from(grammar.root, Math.log), [1, 1, grammar.vocab[0]]);
+    this.pi = tf.tensor3d(Float32Array.from(grammar.root), [1, 1, grammar.vocab[0]]);
+    this.approximate = options.approx !== undefined;
     if (options.approx === undefined) {
       this.exp = tf.exp;
       this.log = tf.log;
@@ -76,29 +87,39 @@ export class ProductBPNet {
     }
   }
 
-  /** Evidence `[B, d, S_L]` as float32 with each leaf's max moved to 0 (done in float64 for arrays). */
-  evidenceTensor(ev: Evidence | tf.Tensor3D, who: string): tf.Tensor3D {
+  /**
+   * Evidence `[B, d, S_L]` as float32 leaf messages with each leaf's max moved to 0:
+   * log domain (`u_L`) or exp domain (`x_L = exp(u_L)`, max 1). Array input is shifted
+   * (and exponentiated) in float64 before the conversion.
+   */
+  leafMessages(ev: Evidence | tf.Tensor3D, domain: "log" | "exp", who: string): tf.Tensor3D {
     const SL = this.grammar.vocab[this.L];
     if (ev instanceof tf.Tensor) {
       if (ev.rank !== 3 || ev.shape[1] !== this.d || ev.shape[2] !== SL) {
         throw new Error(`${who}: evidence tensor has shape [${ev.shape}], expected [batch, d = ${this.d}, S_L = ${SL}]`);
       }
       this.checkSize(ev.shape[0], who);
-      return tf.tidy(() => tf.sub(ev, this.nodeMax(ev)) as tf.Tensor3D);
+      return tf.tidy(() => {
+        const u = tf.sub(ev, this.nodeMax(ev)) as tf.Tensor3D;
+        return domain === "log" ? u : tf.exp(u);
+      });
     }
     if (ev.d !== this.d || ev.S !== SL) throw new Error(`${who}: evidence has d = ${ev.d}, S = ${ev.S}; the grammar needs d = ${this.d}, S_L = ${SL}`);
     if (ev.e.length !== ev.batch * ev.d * ev.S) throw new Error(`${who}: evidence e has ${ev.e.length} entries, expected batch*d*S = ${ev.batch * ev.d * ev.S}`);
     this.checkSize(ev.batch, who);
-    const out = new Float32Array(ev.e.length);
-    for (let o = 0; o < ev.e.length; o += SL) {
-      let mx = -Infinity;
+    const e = ev.e;
+    const out = new Float32Array(e.length);
+    for (let o = 0; o < e.length; o += SL) {
+      let mx = -INF;
       for (let s = 0; s < SL; s++) {
-        const v = ev.e[o + s];
-        if (Number.isNaN(v) || v === Infinity) throw new Error(`${who}: evidence e[${o + s}] = ${v}; entries must be finite or -Infinity`);
+        const v = e[o + s];
+        // v !== v is NaN
+        if (v !== v || v === INF) throw new Error(`${who}: evidence e[${o + s}] = ${v}; entries must be finite or -Infinity`);
         if (v > mx) mx = v;
       }
-      if (mx === -Infinity) mx = 0;
-      for (let s = 0; s < SL; s++) out[o + s] = ev.e[o + s] - mx;
+      if (mx === -INF) mx = 0;
+      if (domain === "log") for (let s = 0; s < SL; s++) out[o + s] = e[o + s] - mx;
+      else for (let s = 0; s < SL; s++) out[o + s] = expNonPositive(e[o + s] - mx);
     }
     return tf.tensor3d(out, [ev.batch, this.d, SL]);
   }
@@ -198,11 +219,8 @@ export class ProductBPNet {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const lv of this.levels) {
-      lv.up.dispose();
-      lv.down.dispose();
-    }
-    this.logPi.dispose();
+    for (const lv of this.levels) tf.dispose([lv.up, lv.down, ...lv.siblings, ...(lv.downSwapped === null ? [] : [lv.downSwapped])]);
+    tf.dispose([this.logPi, this.pi]);
     this.expLayer?.dispose();
     this.logLayer?.dispose();
   }

@@ -10,7 +10,7 @@
 import type { Grammar, ProductKernel } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 
-/** The block-diagonal matrices are (m S)^2 floats; refuse more than this. */
+/** The m+1 block matrices of a level hold (m+1)(m S)^2 floats; refuse more than this. */
 export const MAX_BLOCK_ENTRIES = 1 << 24;
 
 export interface LevelWeights {
@@ -22,6 +22,18 @@ export interface LevelWeights {
   up: tf.Tensor2D;
   /** `[m*S_{l-1}, m*S_l]` = diag(M_j). */
   down: tf.Tensor2D;
+  /**
+   * For m > 2, sibling maps for r = 1..m-1, each `[m*S_l, m*S_{l-1}]`: like `up`, but slot j
+   * of the output receives sibling j' = (j + r) mod m's sum `sum_b M_{l,j'}[a, b] x_{j'}(b)`.
+   * Empty for m = 2, where the only sibling is the other child and `downSwapped` is used.
+   */
+  siblings: tf.Tensor2D[];
+  /**
+   * For m = 2: `down` with its two row blocks exchanged, so that
+   * `(w ⊙ [s_0 | s_1]) @ downSwapped = [(w ⊙ s_1) M_0 | (w ⊙ s_0) M_1]`: each child's downward
+   * message from its parent times its sibling, with no separate swap. null for m > 2.
+   */
+  downSwapped: tf.Tensor2D | null;
   /** Largest column sum of the M_{l,j} (bounds the downward exp-domain sums). */
   maxColumnSum: number;
 }
@@ -57,11 +69,13 @@ export function levelWeights(g: Grammar, k: ProductKernel, l: number): LevelWeig
   const m = g.arity;
   const Sp = g.vocab[l - 1];
   const Sc = g.vocab[l];
-  if ((m * Sp) * (m * Sc) > MAX_BLOCK_ENTRIES) {
-    throw new Error(`compiled BP: level ${l} block matrix (m*S_${l - 1}) x (m*S_${l}) = ${m * Sp} x ${m * Sc} is too large; use @ghmkit/bp runBP`);
+  if ((m + 1) * (m * Sp) * (m * Sc) > MAX_BLOCK_ENTRIES) {
+    throw new Error(`compiled BP: level ${l} needs m+1 block matrices of (m*S_${l - 1}) x (m*S_${l}) = ${m * Sp} x ${m * Sc}; too large, use @ghmkit/bp runBP`);
   }
   const up = new Float32Array(m * Sc * m * Sp);
   const down = new Float32Array(m * Sp * m * Sc);
+  const rot: Float32Array[] = m === 2 ? [] : Array.from({ length: m - 1 }, () => new Float32Array(m * Sc * m * Sp));
+  const swapped = m === 2 ? new Float32Array(m * Sp * m * Sc) : null;
   let maxColumnSum = 0;
   for (let j = 0; j < m; j++) {
     const M = k.matrices[j];
@@ -72,6 +86,9 @@ export function levelWeights(g: Grammar, k: ProductKernel, l: number): LevelWeig
         col += v;
         up[(j * Sc + b) * (m * Sp) + j * Sp + a] = v;
         down[(j * Sp + a) * (m * Sc) + j * Sc + b] = v;
+        if (swapped !== null) swapped[((1 - j) * Sp + a) * (m * Sc) + j * Sc + b] = v;
+        // Child j is sibling r of slot (j - r) mod m.
+        for (let r = 1; r < rot.length + 1; r++) rot[r - 1][(j * Sc + b) * (m * Sp) + ((j - r + m) % m) * Sp + a] = v;
       }
       maxColumnSum = Math.max(maxColumnSum, col);
     }
@@ -81,6 +98,8 @@ export function levelWeights(g: Grammar, k: ProductKernel, l: number): LevelWeig
     Sc,
     up: tf.tensor2d(up, [m * Sc, m * Sp]),
     down: tf.tensor2d(down, [m * Sp, m * Sc]),
+    siblings: rot.map((R) => tf.tensor2d(R, [m * Sc, m * Sp])),
+    downSwapped: swapped === null ? null : tf.tensor2d(swapped, [m * Sp, m * Sc]),
     maxColumnSum,
   };
 }
