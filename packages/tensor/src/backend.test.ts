@@ -1,4 +1,4 @@
-import { backendInfo, initBackend, tf } from "./backend";
+import { backendInfo, initBackend, tf, wasmBinaryDir } from "./backend";
 
 describe("one tfjs-core", () => {
   it("tfjs, tfjs-backend-wasm and tfjs-node all resolve the same tfjs-core file", () => {
@@ -51,5 +51,15 @@ describe("initBackend (auto)", () => {
     expect(backendInfo()).toBe(info);
     const other = info.name === "wasm" ? "cpu" : "wasm";
     await expect(initBackend(other)).rejects.toThrow(/already initialised/);
+  });
+});
+
+describe("wasmBinaryDir", () => {
+  it("is the folder of the installed .wasm binaries", () => {
+    const fs = require("node:fs") as typeof import("node:fs");
+    const dir = wasmBinaryDir();
+    expect(dir).not.toBeNull();
+    expect(dir?.endsWith("/") || dir?.endsWith("\\")).toBe(true);
+    expect(fs.existsSync(`${dir}tfjs-backend-wasm-simd.wasm`)).toBe(true);
   });
 });

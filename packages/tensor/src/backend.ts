@@ -5,7 +5,6 @@
 // deduplicated by pnpm) and only *adds* the "tensorflow" backend to its engine. We load
 // tfjs-node for that side effect and never use its exports as `tf`; we also check that it
 // shares our Tensor class, so two copies of tfjs-core can never mix silently.
-import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmKernels } from "./kernels/register";
 
@@ -78,11 +77,12 @@ function resolvePreference(preference?: BackendPreference): {
     }
     return { pref: preference, source: "argument / --backend" };
   }
-  const env = process.env.GHM_BACKEND?.trim().toLowerCase();
+  const raw = typeof process === "undefined" ? undefined : process.env.GHM_BACKEND;
+  const env = raw?.trim().toLowerCase();
   if (env !== undefined && env !== "") {
     if (env !== "auto" && !BACKEND_NAMES.includes(env as BackendName)) {
       throw new Error(
-        `GHM_BACKEND: unknown backend "${process.env.GHM_BACKEND}"; set it to auto, node, ` +
+        `GHM_BACKEND: unknown backend "${raw}"; set it to auto, node, ` +
           `wasm or cpu (or unset it).`,
       );
     }
@@ -147,9 +147,15 @@ async function activateNode(reason: string): Promise<BackendInfo> {
   return { name: "node", tfBackend: tf.getBackend(), reason, customKernels: [] };
 }
 
-/** Directory holding the .wasm binaries (the package's dist/, which is its `main`'s dir). */
-export function wasmBinaryDir(): string {
-  return path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm")) + path.sep;
+/**
+ * Directory holding the .wasm binaries (the package's dist/, its `main`'s folder), with a
+ * trailing separator as setWasmPaths expects; null where modules cannot be resolved
+ * (a browser bundle), where tfjs's default, next to the script, applies.
+ */
+export function wasmBinaryDir(): string | null {
+  if (typeof require !== "function" || typeof require.resolve !== "function") return null;
+  const main = require.resolve("@tensorflow/tfjs-backend-wasm");
+  return main.slice(0, Math.max(main.lastIndexOf("/"), main.lastIndexOf("\\")) + 1);
 }
 
 let wasmPathsSet = false;
@@ -159,7 +165,8 @@ async function activateWasm(reason: string): Promise<BackendInfo> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wasm = require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
   if (!wasmPathsSet) {
-    wasm.setWasmPaths(wasmBinaryDir());
+    const dir = wasmBinaryDir();
+    if (dir !== null) wasm.setWasmPaths(dir);
     wasmPathsSet = true;
   }
   const customKernels = registerWasmKernels();
