@@ -100,13 +100,15 @@ describe("BP-compiled networks match @ghmkit/bp runBP", () => {
     const unet = compileBPUNet(g, { domain });
     const a = unet.predict(ev);
     const e = tf.tensor3d(Float32Array.from(ev.e), [4, 8, 4]);
+    const conv = compileBPConvNet(g);
     const before = tf.memory().numTensors;
     for (let k = 0; k < 3; k++) {
       const b = unet.predict(e);
       expect(maxAbsDiff(a.dataSync(), b.dataSync())).toBeLessThan(1e-5);
-      b.dispose();
+      tf.dispose([b, conv.predict(e)]);
     }
     expect(tf.memory().numTensors).toBe(before);
+    conv.dispose();
     tf.dispose([a, e]);
     unet.dispose();
     expect(() => unet.predict(ev)).toThrow(/disposed/);
