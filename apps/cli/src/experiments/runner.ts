@@ -40,10 +40,10 @@ export function writePlan(exp: AnyExperiment, config: unknown, preset: Preset, d
   return plan;
 }
 
+/** The tensor backend a job ran on; exact-BP jobs run in float64 without tensors. */
 function backendName(exp: AnyExperiment): string {
-  if (!exp.usesTensors) return "none (exact BP in float64, no tensors)";
-  const b = backendInfo();
-  return b ? `tfjs ${b.tfBackend} (${b.name})` : "tfjs (not initialised)";
+  const b = exp.usesTensors ? backendInfo() : null;
+  return b ? `tfjs ${b.tfBackend}` : "none (exact BP, float64)";
 }
 
 /** Runs one job in this process and writes jobs/<id>.json. */

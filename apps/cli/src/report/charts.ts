@@ -52,7 +52,6 @@ export function lineChart(o: LineChartOptions): VegaLiteSpec {
   if (o.color) encoding.color = { field: o.color.field, type: "nominal", title: o.color.title };
   if (o.dashed) {
     encoding.strokeDash = { field: o.dashed.field, type: "nominal", title: o.dashed.title, legend: { orient: "bottom" } };
-    encoding.shape = { field: o.dashed.field, type: "nominal", legend: null };
   }
   const detail = [o.color?.field, o.dashed?.field].filter((f): f is string => f !== undefined);
   if (detail.length > 0) encoding.detail = detail.map((field) => ({ field, type: "nominal" }));
