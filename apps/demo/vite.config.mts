@@ -1,13 +1,13 @@
 /**
  * The demo bundles the workspace packages from their TypeScript sources (no prior
- * build), except @ghmkit/tensor, replaced by the browser entry src/net/tfBrowser.ts. Node built-ins that some package files import for their Node-only helpers
- * (ghm's grammar-file io, tensor's wasm path lookup, nets' fs model handler) resolve
- * to an empty module: the browser never calls those helpers.
+ * build). What they load only for Node resolves to stubs the page never calls:
+ * @ghmkit/tensor's Node backends (tfjs-node, wasm), and the Node built-ins used by
+ * ghm's grammar-file io and nets' fs model handler.
  */
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
-const PACKAGES = ["ghm", "bp", "diffusion", "nets"];
+const PACKAGES = ["ghm", "bp", "diffusion", "tensor", "nets"];
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
@@ -16,8 +16,8 @@ export default defineConfig({
   resolve: {
     alias: [
       ...PACKAGES.map((p) => ({ find: new RegExp(`^@ghmkit/${p}$`), replacement: here(`../../packages/${p}/src/index.ts`) })),
-      // @ghmkit/tensor's entry require()s tfjs-node and the wasm backend: see src/net/tfBrowser.ts.
-      { find: /^@ghmkit\/tensor$/, replacement: here("src/net/tfBrowser.ts") },
+      // @ghmkit/tensor require()s these inside initBackend (Node backends); a bundler would follow them into native code.
+      { find: /^@tensorflow\/tfjs-(node|backend-wasm)$/, replacement: here("src/nodeOnlyStub.ts") },
       { find: /^node:(fs|fs\/promises|path)$/, replacement: here("src/nodeStub.ts") },
     ],
   },

@@ -134,6 +134,19 @@ describeE2E("demo page in headless Chromium", () => {
     expect(await page.locator('#d-denoiser option[value="unet"]').isDisabled()).toBe(false);
   });
 
+  it("loads the shipped example U-Net, which denoises better than each leaf alone", async () => {
+    await page.click("#m-example");
+    await page.waitForFunction(() => {
+      const u = window.__ghmDemo?.unet as { source: string; probs: unknown } | null;
+      return u != null && u.source.includes("rhm-unet") && u.probs != null;
+    }, undefined, { timeout: 20_000 });
+    const h = await handle();
+    expect(h.grammarSource).toContain("seed=1");
+    console.log(`example U-Net at sigma 0.7: MSE ${h.mse.unet}, BP ${h.mse.bp}, each leaf alone ${h.mse.leafwise}`);
+    expect(h.mse.unet!).toBeLessThan(h.mse.leafwise!);
+    expect(h.mse.unet!).toBeGreaterThanOrEqual(h.mse.bp! * 0.5);
+  });
+
   it("generates step by step, ending on the sequence generate() returns, with its validity", async () => {
     await page.selectOption("#d-denoiser", "bp");
     await page.fill("#d-steps", "12");

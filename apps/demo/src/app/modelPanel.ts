@@ -11,6 +11,9 @@ import { DemoState, NetModule } from "./state";
 import { guarded, setStatus } from "./ui";
 import type { LoadedUNet } from "../net/loadUNet";
 
+/** The U-Net shipped with the page (public/models/rhm-unet; see src/scripts/exampleModel.manual.test.ts). */
+export const EXAMPLE_MODEL = "models/rhm-unet";
+
 export class ModelPanel {
   private net: NetModule | null = null;
 
@@ -24,6 +27,9 @@ export class ModelPanel {
     byId<HTMLInputElement>("m-files").addEventListener("change", (ev) => {
       const files = Array.from((ev.target as HTMLInputElement).files ?? []);
       if (files.length > 0) void guarded("m-status", () => this.load((net) => net.loadFromFiles(files)));
+    });
+    byId("m-example").addEventListener("click", () => {
+      void guarded("m-status", () => this.load((net) => net.loadFromUrl(EXAMPLE_MODEL)));
     });
     byId<HTMLFormElement>("model-form").addEventListener("submit", (ev) => {
       ev.preventDefault();
