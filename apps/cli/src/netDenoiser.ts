@@ -1,8 +1,23 @@
+import * as fs from "node:fs";
 import type { Denoiser } from "@ghmkit/diffusion";
-import type { Grammar } from "@ghmkit/ghm";
+import { Grammar, leafCount } from "@ghmkit/ghm";
+import { BackendPreference, initBackend } from "@ghmkit/tensor";
+import { loadUNetDenoiser } from "@ghmkit/train";
 import { UserError } from "./errors";
 
-/** Placeholder until the U-Net adapter lands in @ghmkit/train (replaced in the next commit). */
-export async function loadNetDenoiser(_g: Grammar, dir: string, _backend?: string): Promise<Denoiser> {
-  throw new UserError(`--denoiser ${dir}: network denoisers are not wired yet`);
+/** A trained U-Net (model directory or training run) behind the Denoiser interface, checked against the grammar. */
+export async function loadNetDenoiser(g: Grammar, dir: string, backend?: string): Promise<Denoiser> {
+  if (!fs.existsSync(dir)) throw new UserError(`--denoiser ${dir}: no such model directory (use bp, bp-joint, or a directory from \`ghm train denoiser\`)`);
+  await initBackend((backend ?? process.env.GHM_BACKEND ?? "auto") as BackendPreference).catch((e: Error) => {
+    throw new UserError(e.message);
+  });
+  const loaded = await loadUNetDenoiser(dir).catch((e: Error) => {
+    throw new UserError(`--denoiser ${dir}: ${e.message}`);
+  });
+  const [, d, S] = loaded.model.inputs[0].shape as number[];
+  if (d !== leafCount(g) || S !== g.vocab[g.depth]) {
+    loaded.dispose();
+    throw new UserError(`--denoiser ${dir}: the network takes d = ${d}, S = ${S}, the grammar has d = ${leafCount(g)}, S_L = ${g.vocab[g.depth]}: use the grammar it was trained on`);
+  }
+  return loaded.denoiser;
 }

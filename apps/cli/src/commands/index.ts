@@ -6,7 +6,8 @@ import { registerBP } from "./bp";
 import { registerBayes } from "./bayes";
 import { registerDemo } from "./demo";
 import { registerDiffuse } from "./diffuse";
+import { registerTrain } from "./train";
 
 export type Register = (program: Command, ctx: Context) => void;
 
-export const commands: Register[] = [registerGrammar, registerSample, registerBP, registerBayes, registerDiffuse, registerDemo];
+export const commands: Register[] = [registerGrammar, registerSample, registerBP, registerBayes, registerTrain, registerDiffuse, registerDemo];

@@ -22,8 +22,8 @@ export interface LineChartOptions {
   y: AxisSpec;
   /** Field whose values are separate coloured series. */
   color?: { field: string; title: string };
-  /** Field that marks reference series: rows where it is truthy are drawn dashed. */
-  dashed?: { field: string; title: string };
+  /** Rows whose `field` equals `value` (a reference such as Bayes) are drawn dashed; color already names them. */
+  dashed?: { field: string; value: string };
   /** Field to facet by (one panel per value, side by side). */
   column?: { field: string; title: string };
   width?: number;
@@ -49,9 +49,16 @@ export function lineChart(o: LineChartOptions): VegaLiteSpec {
     y: axis(o.y),
     tooltip: [{ field: o.x.field }, { field: o.y.field }],
   };
-  if (o.color) encoding.color = { field: o.color.field, type: "nominal", title: o.color.title };
+  if (o.color) encoding.color = { field: o.color.field, type: "nominal", title: o.color.title, legend: { labelLimit: 320 } };
   if (o.dashed) {
-    encoding.strokeDash = { field: o.dashed.field, type: "nominal", title: o.dashed.title, legend: { orient: "bottom" } };
+    const values = [...new Set(o.rows.map((r) => String(r[o.dashed!.field])))];
+    const solid = values.filter((v) => v !== o.dashed!.value);
+    encoding.strokeDash = {
+      field: o.dashed.field,
+      type: "nominal",
+      scale: { domain: [...solid, o.dashed.value], range: [...solid.map(() => [1, 0]), [6, 4]] },
+      legend: null,
+    };
   }
   const detail = [o.color?.field, o.dashed?.field].filter((f): f is string => f !== undefined);
   if (detail.length > 0) encoding.detail = detail.map((field) => ({ field, type: "nominal" }));

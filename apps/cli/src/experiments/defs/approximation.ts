@@ -35,7 +35,7 @@ function defaults(preset: Preset): ApproximationConfig {
     grammar: { S: 8, classes: 8, arity: 2, depth: 3, mix: 0.3, scale: 1 },
     widths: preset === "tiny" ? [4, 16] : preset === "quick" ? [2, 4, 8, 16, 32, 64, 128, 256] : [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048],
     range: 16,
-    n: preset === "tiny" ? 16 : preset === "quick" ? 512 : 4096,
+    n: preset === "tiny" ? 16 : preset === "quick" ? 2048 : 8192,
     abar: 0.5,
     seeds: { grammar: 0, data: 1, noise: 2, approx: 3 },
   };
@@ -119,7 +119,7 @@ export const approximation: Experiment<ApproximationConfig> = {
       {
         name: "error-vs-width",
         title: `Mean total-variation error of the compiled networks against exact BP, by ReLU width W (abar = ${c.abar}; dashed: exact weights in float32)`,
-        spec: lineChart({ title: "Compiled BP with ReLU exp/log: error against width", rows: long, x: { field: "W", title: "ReLU width W", scale: "log" }, y: { field: "error", title: "mean TV distance to exact BP", scale: "log" }, color: { field: "series", title: "network" }, dashed: { field: "reference", title: "" } }),
+        spec: lineChart({ title: "Compiled BP with ReLU exp/log: error against width", rows: long, x: { field: "W", title: "ReLU width W", scale: "log" }, y: { field: "error", title: "mean TV distance to exact BP", scale: "log" }, color: { field: "series", title: "network" }, dashed: { field: "reference", value: "exact weights (float32)" } }),
       },
     ];
   },

@@ -29,11 +29,11 @@ function defaults(preset: Preset): ClassificationConfig {
     grammar: { ...defaultShape },
     seeds: { grammar: DEFAULT_RHM.seed, data: 1, init: 2, noise: 3 },
     archs: ["convnet"],
-    P: preset === "tiny" ? [16, 32] : preset === "quick" ? [32, 128, 512] : [32, 64, 128, 256, 512, 1024, 4096],
+    P: preset === "tiny" ? [16, 32] : preset === "quick" ? [32, 128, 512, 2048] : [32, 64, 128, 256, 512, 1024, 2048, 4096],
     train: {
       width: preset === "tiny" ? 8 : 32,
       extraConvs: 1,
-      steps: preset === "tiny" ? 4 : preset === "quick" ? 150 : 1500,
+      steps: preset === "tiny" ? 4 : preset === "quick" ? 400 : 1500,
       batchSize: 32,
       lr: 5e-3,
       testSize: preset === "tiny" ? 32 : preset === "quick" ? 512 : 2048,
@@ -66,12 +66,12 @@ export const classification: Experiment<ClassificationConfig> = {
       {
         name: "accuracy",
         title: "Test accuracy against the number of training samples P (dashed: Bayes-optimal, exact BP)",
-        spec: lineChart({ title: "Test accuracy", rows: long("accuracy", "bayesAccuracy"), x: { field: "P", title: "training samples P", scale: "log" }, y: { field: "value", title: "accuracy", domain: [0, 1] }, color: { field: "series", title: "predictor" }, dashed: { field: "reference", title: "" } }),
+        spec: lineChart({ title: "Test accuracy", rows: long("accuracy", "bayesAccuracy"), x: { field: "P", title: "training samples P", scale: "log" }, y: { field: "value", title: "accuracy", domain: [0, 1] }, color: { field: "series", title: "predictor" }, dashed: { field: "reference", value: "Bayes" } }),
       },
       {
         name: "cross-entropy",
         title: "Test cross-entropy against P (dashed: Bayes-optimal, exact BP)",
-        spec: lineChart({ title: "Test cross-entropy", rows: long("crossEntropy", "bayesCrossEntropy"), x: { field: "P", title: "training samples P", scale: "log" }, y: { field: "value", title: "cross-entropy (nats)" }, color: { field: "series", title: "predictor" }, dashed: { field: "reference", title: "" } }),
+        spec: lineChart({ title: "Test cross-entropy", rows: long("crossEntropy", "bayesCrossEntropy"), x: { field: "P", title: "training samples P", scale: "log" }, y: { field: "value", title: "cross-entropy (nats)" }, color: { field: "series", title: "predictor" }, dashed: { field: "reference", value: "Bayes" } }),
       },
     ];
   },

@@ -34,12 +34,12 @@ export type PhaseTransitionConfig = z.infer<typeof schema>;
 function defaults(preset: Preset): PhaseTransitionConfig {
   return {
     grammar: { S: 8, classes: 8, k: 2, arity: 2 },
-    depths: preset === "tiny" ? [2, 3] : preset === "quick" ? [2, 3, 4] : [2, 3, 4, 5, 6],
+    depths: preset === "tiny" ? [2, 3] : preset === "quick" ? [2, 3, 4, 5] : [2, 3, 4, 5, 6],
     processes: preset === "tiny" ? ["vp"] : ["vp", "mask"],
-    levels: preset === "tiny" ? 5 : preset === "quick" ? 17 : 33,
+    levels: preset === "tiny" ? 5 : preset === "quick" ? 25 : 41,
     minNoise: 0.02,
     maxNoise: 0.98,
-    n: preset === "tiny" ? 50 : preset === "quick" ? 400 : 2000,
+    n: preset === "tiny" ? 50 : preset === "quick" ? 1000 : 4000,
     seeds: { grammar: 0, data: 1 },
     detailDepth: 3,
   };

@@ -28,15 +28,15 @@ function defaults(preset: Preset): SampleComplexityConfig {
     grammar: { S: 8, classes: 4, arity: 2 },
     depths: preset === "tiny" ? [2] : [2, 3],
     ks: preset === "tiny" ? [2] : preset === "quick" ? [2, 3] : [2, 3, 4],
-    ratios: preset === "tiny" ? [0.5, 2] : preset === "quick" ? [0.25, 1, 4] : [0.125, 0.25, 0.5, 1, 2, 4, 8],
+    ratios: preset === "tiny" ? [0.5, 2] : preset === "quick" ? [0.25, 1, 4] : [0.25, 0.5, 1, 2, 4, 8],
     seeds: { grammar: 0, data: 1, init: 2, noise: 3 },
     train: {
       width: preset === "tiny" ? 8 : 32,
       extraConvs: 1,
-      steps: preset === "tiny" ? 4 : preset === "quick" ? 150 : 1500,
+      steps: preset === "tiny" ? 4 : preset === "quick" ? 250 : 600,
       batchSize: 32,
       lr: 5e-3,
-      testSize: preset === "tiny" ? 32 : preset === "quick" ? 256 : 2048,
+      testSize: preset === "tiny" ? 32 : preset === "quick" ? 512 : 2048,
     },
   };
 }

@@ -1,0 +1,138 @@
+import * as fs from "node:fs";
+import { Command, Option } from "commander";
+import { initBackend, BackendPreference } from "@ghmkit/tensor";
+import { Arch, defaultTrainConfig, makeTrainConfig, resumeRun, Task, TrainConfig, TrainConfigOverrides, TrainProgress, TrainResult, trainRun } from "@ghmkit/train";
+import type { Context } from "../program";
+import { asUserInput, UserError } from "../errors";
+import { readJsonFile } from "../io";
+import { floatArg, intArg } from "../options";
+import { fmt, OutputFlags, report, table } from "../output";
+import { progress } from "../progress";
+import { Console } from "../output";
+
+const ARCHS = ["convnet", "unet", "unet-noskip", "flat", "mlp"];
+const BACKENDS = ["auto", "node", "wasm", "cpu"];
+
+export function registerTrain(program: Command, ctx: Context): void {
+  program
+    .command("train")
+    .description("train a classifier or denoiser on GHM data, evaluated against the Bayes optimum (exact BP)")
+    .argument("<task>", "classifier | denoiser")
+    .addOption(new Option("--arch <arch>", "architecture (default: convnet for classifier, unet for denoiser)").choices(ARCHS))
+    .option("--grammar <file>", "ghm/v1 grammar JSON (default: the built-in RHM S=8 C=8 k=2 m=2 L=3)")
+    .option("--config <file>", "JSON with any TrainConfig fields to override (see packages/train/README.md)")
+    .option("--train-size <P>", "fixed training samples P; 0 = fresh samples every step", intArg(0))
+    .option("--test-size <n>", "held-out test samples", intArg(1))
+    .option("--steps <n>", "maximum optimisation steps", intArg(1))
+    .option("--batch <n>", "batch size", intArg(1, 65536))
+    .option("--width <W>", "channels of every hidden layer", intArg(1, 65536))
+    .option("--lr <x>", "peak Adam learning rate", floatArg(0, 10, { exclusiveMin: true }))
+    .option("--eval-every <n>", "evaluate every n steps (0 = once per epoch)", intArg(0))
+    .option("--target-gap <g>", "stop once the gap to Bayes is at most g", floatArg(0))
+    .option("--seed-data <n>", "data seed", intArg(0))
+    .option("--seed-init <n>", "weight-initialisation seed", intArg(0))
+    .option("--seed-noise <n>", "noise seed", intArg(0))
+    .addOption(new Option("--backend <name>", "TensorFlow.js backend (default: GHM_BACKEND or auto: node > wasm > cpu)").choices(BACKENDS))
+    .requiredOption("--out <dir>", "run directory (config.json, metrics.jsonl, checkpoints/, result.json)")
+    .option("--resume", "continue the run in --out from its latest checkpoint")
+    .action(async (taskArg: string, o, cmd: Command) => {
+      const flags = ctx.flags(cmd);
+      if (taskArg !== "classifier" && taskArg !== "denoiser") throw new UserError(`task must be classifier or denoiser, got "${taskArg}"`);
+      const task = taskArg as Task;
+      const backend = await initBackend((o.backend ?? process.env.GHM_BACKEND ?? "auto") as BackendPreference).catch((e: Error) => {
+        throw new UserError(e.message);
+      });
+      if (!flags.quiet && !flags.json) ctx.con.err(`backend: ${backend.name} (${backend.reason})`);
+      const run = (opts: { signal: AbortSignal; onProgress: (p: TrainProgress) => void }): Promise<TrainResult> => {
+        if (o.resume) {
+          if (!fs.existsSync(o.out)) throw new UserError(`--resume: ${o.out} does not exist; start the run without --resume`);
+          return resumeRun(o.out, { ...opts, maxSteps: o.steps });
+        }
+        if (fs.existsSync(o.out) && fs.readdirSync(o.out).length > 0) {
+          throw new UserError(`--out ${o.out} is not empty: pass --resume to continue that run, or choose a new directory`);
+        }
+        return trainRun(buildConfig(task, o), { ...opts, outDir: o.out });
+      };
+      const result = await withProgressAndInterrupt(ctx.con, flags, run);
+      report(ctx.con, flags, result, () => describeResult(result));
+      if (result.status === "diverged") throw new UserError(result.message);
+    });
+}
+
+function buildConfig(task: Task, o: Record<string, any>): TrainConfig {
+  const arch = (o.arch ?? (task === "classifier" ? "convnet" : "unet")) as Arch;
+  let overrides: TrainConfigOverrides = {};
+  if (o.config) {
+    const json = readJsonFile(o.config, "--config");
+    if (typeof json !== "object" || json === null || Array.isArray(json)) throw new UserError(`--config ${o.config}: expected a JSON object of TrainConfig fields`);
+    overrides = json as TrainConfigOverrides;
+  }
+  const merged: TrainConfigOverrides = { ...overrides };
+  if (o.grammar) merged.grammar = { kind: "file", path: o.grammar };
+  const set = <K extends keyof TrainConfigOverrides>(key: K, patch: Record<string, unknown>): void => {
+    const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    if (Object.keys(clean).length) merged[key] = { ...(merged[key] as object), ...clean } as TrainConfigOverrides[K];
+  };
+  set("data", { trainSize: o.trainSize, testSize: o.testSize });
+  set("net", { width: o.width });
+  set("optimizer", { lr: o.lr });
+  set("seeds", { data: o.seedData, init: o.seedInit, noise: o.seedNoise });
+  if (o.targetGap !== undefined) set("earlyStop", { targetGap: o.targetGap });
+  if (o.steps !== undefined) merged.maxSteps = o.steps;
+  if (o.batch !== undefined) merged.batchSize = o.batch;
+  if (o.evalEvery !== undefined) merged.evalEvery = o.evalEvery;
+  if (o.grammar && !fs.existsSync(o.grammar)) throw new UserError(`--grammar ${o.grammar}: no such file`);
+  const what = o.config ? `--config ${o.config}` : "training configuration";
+  const known = new Set(Object.keys(defaultTrainConfig(task, arch)));
+  const unknown = Object.keys(overrides).filter((k) => !known.has(k));
+  if (unknown.length) throw new UserError(`${what}: unknown field(s) ${unknown.join(", ")}; known fields: ${[...known].join(", ")}`);
+  return asUserInput(what, () => makeTrainConfig(task, arch, merged));
+}
+
+/**
+ * Runs a long job with a progress bar (TTY only) and turns Ctrl-C into a clean
+ * stop: the trainer finishes its step, writes a checkpoint and says how to resume.
+ */
+async function withProgressAndInterrupt(
+  con: Console,
+  flags: OutputFlags,
+  run: (o: { signal: AbortSignal; onProgress: (p: TrainProgress) => void }) => Promise<TrainResult>,
+): Promise<TrainResult> {
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    con.err("\ninterrupted: finishing this step and writing a checkpoint (Ctrl-C again to kill)");
+    controller.abort();
+    process.removeListener("SIGINT", onSigint);
+  };
+  process.on("SIGINT", onSigint);
+  let bar: ReturnType<typeof progress> | null = null;
+  try {
+    return await run({
+      signal: controller.signal,
+      onProgress: (p) => {
+        bar ??= progress(con, flags, "train", p.maxSteps);
+        const info: Record<string, string | number> = { loss: p.loss };
+        if (p.lastEval) info.gap = p.lastEval.gap;
+        bar.update(p.step, info);
+      },
+    });
+  } finally {
+    (bar as ReturnType<typeof progress> | null)?.stop();
+    process.removeListener("SIGINT", onSigint);
+  }
+}
+
+function describeResult(r: TrainResult): string {
+  const e = r.lastEval;
+  const lines = [`${r.status}: ${r.message}`];
+  if (e) {
+    if (e.accuracy !== undefined) {
+      lines.push(table(["step", "test accuracy", "Bayes accuracy", "cross-entropy", "Bayes CE"], [[e.step, fmt(e.accuracy), fmt(e.bayesAccuracy ?? NaN), fmt(e.crossEntropy), fmt(e.bayesCrossEntropy)]]));
+    } else {
+      lines.push(table(["step", "test MSE", "Bayes MSE", "MSE / Bayes"], [[e.step, fmt(e.mse ?? NaN), fmt(e.bayesMse ?? NaN), fmt(e.ratio ?? NaN)]]));
+      if (e.levels?.length) lines.push(table(["abar", "MSE", "Bayes MSE", "ratio"], e.levels.map((l) => [l.abar, fmt(l.mse), fmt(l.bayesMse), fmt(l.ratio)])));
+    }
+  }
+  lines.push(`run directory: ${r.outDir}`);
+  return lines.join("\n");
+}
