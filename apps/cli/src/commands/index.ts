@@ -7,7 +7,8 @@ import { registerBayes } from "./bayes";
 import { registerDemo } from "./demo";
 import { registerDiffuse } from "./diffuse";
 import { registerTrain } from "./train";
+import { registerBench } from "./bench";
 
 export type Register = (program: Command, ctx: Context) => void;
 
-export const commands: Register[] = [registerGrammar, registerSample, registerBP, registerBayes, registerTrain, registerDiffuse, registerDemo];
+export const commands: Register[] = [registerGrammar, registerSample, registerBP, registerBayes, registerTrain, registerDiffuse, registerDemo, registerBench];

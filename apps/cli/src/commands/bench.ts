@@ -1,0 +1,94 @@
+import { Command, Option } from "commander";
+import { benchBP } from "@ghmkit/bp";
+import { benchDiffusion } from "@ghmkit/diffusion";
+import { benchCompiledBP } from "@ghmkit/nets";
+import { BackendPreference, benchTrainStep, initBackend, PYTORCH_CPU_STEPS_PER_SEC } from "@ghmkit/tensor";
+import type { Context } from "../program";
+import { UserError } from "../errors";
+import { fmt, report, table } from "../output";
+
+const SUITES = ["bp", "compiled", "train", "diffusion"] as const;
+type Suite = (typeof SUITES)[number];
+
+/**
+ * `ghm bench`: every throughput figure of the project, each next to a reference
+ * measured in the same run (a naive BP, the float64 engine, PyTorch-CPU's
+ * recorded 41.5 steps/s). Wall time and process CPU time are both reported: on a
+ * shared machine CPU time estimates the unloaded single-core rate.
+ */
+export function registerBench(program: Command, ctx: Context): void {
+  program
+    .command("bench")
+    .description("throughput benchmarks: exact BP, BP-compiled U-Net, U-Net training steps, BP-driven diffusion")
+    .argument("[suites...]", `any of ${SUITES.join(", ")} (default: all)`)
+    .option("--quick", "fewer repetitions (a smoke run; figures are noisier)")
+    .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices(["auto", "node", "wasm", "cpu"]))
+    .action(async (suites: string[], o, cmd: Command) => {
+      const flags = ctx.flags(cmd);
+      const bad = suites.filter((s) => !(SUITES as readonly string[]).includes(s));
+      if (bad.length) throw new UserError(`unknown bench suite(s) ${bad.join(", ")}: choose from ${SUITES.join(", ")}`);
+      const chosen = (suites.length ? suites : [...SUITES]) as Suite[];
+      const note = (s: string): void => {
+        if (!flags.quiet && !flags.json) ctx.con.err(s);
+      };
+      const results: Record<string, unknown> = {};
+      const lines: string[] = [];
+      if (chosen.some((s) => s !== "bp" && s !== "diffusion")) {
+        const info = await initBackend((o.backend ?? process.env.GHM_BACKEND ?? "auto") as BackendPreference).catch((e: Error) => {
+          throw new UserError(e.message);
+        });
+        results.backend = info;
+        lines.push(`TensorFlow.js backend: ${info.name} (${info.reason})`);
+      }
+      if (chosen.includes("bp")) {
+        note("bench bp: exact float64 BP, product m=2 L=10 S=16 and RHM S=32 k=4 m=2 L=6, batch 256 ...");
+        const r = benchBP({ repeats: o.quick ? 1 : 5 });
+        results.bp = r;
+        lines.push(
+          "exact BP (float64, up + down + marginals), batch 256:",
+          table(
+            ["case", "seq/s (wall)", "seq/s (CPU)", "memory/seq", "naive seq/s", "vs naive"],
+            r.cases.map((c) => [c.name, fmt(c.sequencesPerSecond), fmt(c.cpuSequencesPerSecond), `${fmt(c.bytesPerSequence / 1024)} KiB`, c.naive ? fmt(c.naive.sequencesPerSecond) : "-", c.speedup ? `${fmt(c.speedup, 3)}x` : "-"]),
+          ),
+        );
+      }
+      if (chosen.includes("compiled")) {
+        note("bench compiled: BP-compiled U-Net (float32 tensors) vs float64 runBP, product m=2 L=10 S=16, batch 256 ...");
+        const r = await benchCompiledBP({ reps: o.quick ? 1 : 3 });
+        results.compiled = r;
+        lines.push(
+          `BP-compiled U-Net on ${r.backend}, product m=${r.arity} L=${r.depth} S=${r.vocab}, batch ${r.batch}:`,
+          table(
+            ["", "seq/s (wall)", "seq/s (CPU)"],
+            [
+              ["compiled U-Net", fmt(r.compiledSeqPerSec), fmt(r.compiledCpuSeqPerSec)],
+              ["runBP (float64)", fmt(r.bpSeqPerSec), fmt(r.bpCpuSeqPerSec)],
+            ],
+          ),
+          `ratio ${fmt(r.ratio, 3)}x, max |difference| of leaf marginals ${fmt(r.maxAbsDiff)}`,
+        );
+      }
+      if (chosen.includes("train")) {
+        note("bench train: U-Net training steps (batch 64, d=64, S=8, 64 filters) ...");
+        const r = await benchTrainStep({ steps: o.quick ? 5 : 20, compareStock: !o.quick });
+        results.train = r;
+        const rows: (string | number)[][] = [];
+        for (const [name, run] of [["custom kernels", r.active], ["stock wasm + Conv2DBackpropFilter", r.minimal], ["stock wasm", r.stock]] as const) {
+          if (!run) continue;
+          if (run.ok) rows.push([name, fmt(run.stepsPerSec), fmt(1000 / run.cpuMsPerStep), `${fmt(run.ratioToPytorch, 3)}x`]);
+          else rows.push([name, "fails", "-", (run as { error?: string }).error ?? ""]);
+        }
+        lines.push(`U-Net training on ${r.backend.name} (PyTorch-CPU reference: ${PYTORCH_CPU_STEPS_PER_SEC} steps/s):`, table(["variant", "steps/s (wall)", "steps/s (CPU)", "vs PyTorch (wall)"], rows));
+      }
+      if (chosen.includes("diffusion")) {
+        note("bench diffusion: DDPM with the exact BP denoiser, 200 steps, default RHM ...");
+        const r = await benchDiffusion({ steps: 200, n: o.quick ? 100 : 1000, metrics: true });
+        results.diffusion = r;
+        lines.push(
+          `BP-driven DDPM, ${r.config.steps ?? 200} steps, ${r.config.n} samples: ${fmt(r.samplesPerSecond)} samples/s` +
+            (r.metrics ? `, validity ${fmt(r.metrics.validity)}, class TV ${r.metrics.classTV === null ? "-" : fmt(r.metrics.classTV)}` : ""),
+        );
+      }
+      report(ctx.con, flags, results, () => lines.join("\n\n"));
+    });
+}
