@@ -3,6 +3,7 @@ import { ghm } from "../testing/harness";
 describe("ghm bench", () => {
   it("runs the diffusion suite and reports samples/s with sample metrics", async () => {
     const r = await ghm("--json", "bench", "diffusion", "--quick");
+    expect(r.err).toBe("");
     expect(r.code).toBe(0);
     const res = JSON.parse(r.out);
     expect(res.diffusion.samplesPerSecond).toBeGreaterThan(0);
