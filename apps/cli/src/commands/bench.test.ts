@@ -1,4 +1,5 @@
-import { ghm } from "../testing/harness";
+import * as path from "node:path";
+import { ghm, readJson, tempDir } from "../testing/harness";
 
 describe("ghm bench", () => {
   it("runs the diffusion suite and reports samples/s with sample metrics", async () => {
@@ -14,5 +15,30 @@ describe("ghm bench", () => {
     const r = await ghm("bench", "gpu");
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/unknown bench suite.*gpu/);
+  });
+});
+
+describe("ghm compile", () => {
+  it("compiles a product grammar whose U-Net matches BP, and whose ReLU version errs more at small width", async () => {
+    const dir = tempDir();
+    const G = path.join(dir, "p.json");
+    expect((await ghm("grammar", "random", "--kind", "product", "--vocab", "4", "--classes", "3", "--depth", "3", "--seed", "1", "--out", G)).code).toBe(0);
+    let r = await ghm("--json", "compile", "--grammar", G, "-n", "32", "--out", path.join(dir, "exact"));
+    expect(r.err).toBe("");
+    const exact = JSON.parse(r.out);
+    exact.errors.forEach((e: { maxAbsError: number }) => expect(e.maxAbsError).toBeLessThan(1e-4));
+    expect(readJson(path.join(dir, "exact", "compiled.json")).grammar.format).toBe("ghm/v1");
+    r = await ghm("--json", "compile", "--grammar", G, "-n", "32", "--approx-width", "4", "--out", path.join(dir, "w4"));
+    const w4 = JSON.parse(r.out);
+    expect(w4.errors[0].maxAbsError).toBeGreaterThan(exact.errors[0].maxAbsError);
+  });
+
+  it("refuses a rules grammar with exit 2", async () => {
+    const dir = tempDir();
+    const G = path.join(dir, "r.json");
+    await ghm("grammar", "random", "--kind", "rhm", "--vocab", "4", "--classes", "2", "--depth", "2", "--out", G);
+    const r = await ghm("compile", "--grammar", G, "--out", path.join(dir, "x"));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/product kernels only/);
   });
 });

@@ -8,7 +8,8 @@ import { registerDemo } from "./demo";
 import { registerDiffuse } from "./diffuse";
 import { registerTrain } from "./train";
 import { registerBench } from "./bench";
+import { registerCompile } from "./compile";
 
 export type Register = (program: Command, ctx: Context) => void;
 
-export const commands: Register[] = [registerGrammar, registerSample, registerBP, registerBayes, registerTrain, registerDiffuse, registerDemo, registerBench];
+export const commands: Register[] = [registerGrammar, registerSample, registerBP, registerBayes, registerTrain, registerCompile, registerDiffuse, registerDemo, registerBench];
