@@ -9,7 +9,8 @@ import { registerDiffuse } from "./diffuse";
 import { registerTrain } from "./train";
 import { registerBench } from "./bench";
 import { registerCompile } from "./compile";
+import { registerEval } from "./eval";
 
 export type Register = (program: Command, ctx: Context) => void;
 
-export const commands: Register[] = [registerGrammar, registerSample, registerBP, registerBayes, registerTrain, registerCompile, registerDiffuse, registerDemo, registerBench];
+export const commands: Register[] = [registerGrammar, registerSample, registerBP, registerBayes, registerTrain, registerEval, registerCompile, registerDiffuse, registerDemo, registerBench];

@@ -17,6 +17,18 @@ describe("ghm train (tiny runs on the default grammar)", () => {
     expect(fs.readFileSync(path.join(out, "metrics.jsonl"), "utf8").trim().split("\n")).toHaveLength(2);
   });
 
+  it("evaluates the run and its saved model against Bayes", async () => {
+    const out = path.join(dir, "cls");
+    let r = await ghm("--json", "eval", "--model", out, "--test-size", "32");
+    expect(r.err).toBe("");
+    const m = JSON.parse(r.out);
+    expect(m.task).toBe("classifier");
+    expect(m.bayesAccuracy).toBeGreaterThan(0.99);
+    expect(m.accuracy).toBeGreaterThanOrEqual(0);
+    r = await ghm("eval", "--model", path.join(dir, "nope"));
+    expect(r.code).toBe(2);
+  });
+
   it("resumes a finished run to more steps and refuses to overwrite a run", async () => {
     const out = path.join(dir, "cls");
     let r = await ghm("--json", "train", "classifier", "--out", out);
