@@ -41,6 +41,9 @@ function defaults(preset: Preset): ApproximationConfig {
   };
 }
 
+/** Largest intermediate tensor of one pass (floats); keeps wasm well inside its memory. */
+const CHUNK_ELEMENTS = 1 << 22;
+
 /** Mean over rows of the total variation 1/2 sum |p - q|, and the largest entry difference. */
 function compare(p: ArrayLike<number>, q: ArrayLike<number>, width: number): { tv: number; maxAbs: number; agree: number } {
   const rows = p.length / width;
@@ -86,12 +89,21 @@ export const approximation: Experiment<ApproximationConfig> = {
     const unet = compileBPUNet(g, options);
     const conv = compileBPConvNet(g, { ...options, output: "prob" });
     try {
-      const leafT = unet.predict(ev);
-      const leaves = await leafT.data();
-      leafT.dispose();
-      const rootT = conv.predict(ev);
-      const root = await rootT.data();
-      rootT.dispose();
+      const leaves = new Float64Array(c.n * data.d * S);
+      const root = new Float64Array(c.n * classes);
+      // Rows per pass: each exp/log layer holds rows x nodes x S x W floats, and wasm memory is small.
+      const widest = Math.max(...g.vocab.map((s, l) => arity ** l * s * (l < depth ? arity : 1)));
+      const chunk = Math.max(1, Math.floor(CHUNK_ELEMENTS / (widest * (W ?? 1))));
+      for (let start = 0; start < c.n; start += chunk) {
+        const rows = Math.min(chunk, c.n - start);
+        const part = { batch: rows, d: ev.d, S: ev.S, e: ev.e.subarray(start * ev.d * ev.S, (start + rows) * ev.d * ev.S) };
+        const leafT = unet.predict(part);
+        leaves.set(await leafT.data(), start * data.d * S);
+        leafT.dispose();
+        const rootT = conv.predict(part);
+        root.set(await rootT.data(), start * classes);
+        rootT.dispose();
+      }
       const leaf = compare(exact.marginals![depth], leaves, S);
       const cls = compare(exact.root, root, classes);
       ctx.onProgress?.({ done: 1, total: 1 });
