@@ -6,6 +6,14 @@ export interface Console {
   isTTY: boolean;
 }
 
+/** A closed pipe (`ghm ... | head`) ends output quietly instead of crashing with EPIPE. */
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
+}
+
 export const processConsole: Console = {
   out: (text) => process.stdout.write(text.endsWith("\n") ? text : text + "\n"),
   err: (text) => process.stderr.write(text.endsWith("\n") ? text : text + "\n"),

@@ -10,7 +10,8 @@ import { registerTrain } from "./train";
 import { registerBench } from "./bench";
 import { registerCompile } from "./compile";
 import { registerEval } from "./eval";
+import { registerExperiment } from "./experiment";
 
 export type Register = (program: Command, ctx: Context) => void;
 
-export const commands: Register[] = [registerGrammar, registerSample, registerBP, registerBayes, registerTrain, registerEval, registerCompile, registerDiffuse, registerDemo, registerBench];
+export const commands: Register[] = [registerGrammar, registerSample, registerBP, registerBayes, registerTrain, registerEval, registerCompile, registerDiffuse, registerDemo, registerExperiment, registerBench];

@@ -12,7 +12,7 @@ import { DEFAULT_RHM } from "../../defaults";
 import { int, intList, rhmShape, trainSchema, unitOpen } from "../schemas";
 import { groupBy, num } from "../stats";
 import { trainConfigFor, trainJob } from "../training";
-import { netDenoiser } from "../netDenoiser";
+import { unetDenoiser } from "@ghmkit/train";
 import type { Experiment, JobContext, Preset, Row } from "../types";
 
 const DENOISERS = ["bp", "bp-joint", "unet"] as const;
@@ -96,7 +96,7 @@ async function run(c: DiffusionConfig, denoiser: DenoiserKind, P: number | null,
   const trained = await trainJob(trainOptions(c, P!), id, ctx);
   const ck = await loadCheckpoint(trained.result.checkpoint!);
   try {
-    const out = await generate({ ...common, denoiser: netDenoiser(ck.model, `unet-P${P}`), finalize: "argmax", onStep });
+    const out = await generate({ ...common, denoiser: unetDenoiser(ck.model, { name: `unet-P${P}` }), finalize: "argmax", onStep });
     return metricRows(c, "unet", P!, out.x, out.n).map((r) => ({ ...r, trainMse: trained.eval.mse ?? null, bayesMse: trained.eval.bayesMse ?? null }));
   } finally {
     ck.model.dispose();
