@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { writeFileAtomic as atomicWrite } from "@ghmkit/ghm";
 import { UserError } from "./errors";
 
 /** Reads and parses a JSON file, with errors that name the file and the flag. */
@@ -20,27 +21,11 @@ export function readJsonFile(file: string, flag: string): unknown {
   }
 }
 
-/**
- * Writes a file so that readers never see a half-written one: write a sibling
- * temp file, fsync, then rename over the target (atomic on POSIX filesystems).
- */
+/** Atomic write (ghm's temp file + rename), with a user-facing error for a missing directory. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   const dir = path.dirname(path.resolve(file));
   if (!fs.existsSync(dir)) throw new UserError(`output directory ${dir} does not exist: create it first`);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    const fd = fs.openSync(tmp, "w");
-    try {
-      fs.writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
+  atomicWrite(file, data);
 }
 
 export function writeJsonAtomic(file: string, value: unknown): void {

@@ -1,16 +1,14 @@
 import * as fs from "node:fs";
 import type { Denoiser } from "@ghmkit/diffusion";
 import { Grammar, leafCount } from "@ghmkit/ghm";
-import { BackendPreference, initBackend } from "@ghmkit/tensor";
 import { loadUNetDenoiser } from "@ghmkit/train";
+import { useBackend } from "./backend";
 import { UserError } from "./errors";
 
 /** A trained U-Net (model directory or training run) behind the Denoiser interface, checked against the grammar. */
 export async function loadNetDenoiser(g: Grammar, dir: string, backend?: string): Promise<Denoiser> {
   if (!fs.existsSync(dir)) throw new UserError(`--denoiser ${dir}: no such model directory (use bp, bp-joint, or a directory from \`ghm train denoiser\`)`);
-  await initBackend((backend ?? process.env.GHM_BACKEND ?? "auto") as BackendPreference).catch((e: Error) => {
-    throw new UserError(e.message);
-  });
+  await useBackend(backend);
   const loaded = await loadUNetDenoiser(dir).catch((e: Error) => {
     throw new UserError(`--denoiser ${dir}: ${e.message}`);
   });

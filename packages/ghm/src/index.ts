@@ -13,3 +13,4 @@ export * from "./randomDense";
 export * from "./rhmImport";
 export * from "./gaussianEvidence";
 export * from "./uniformEvidence";
+export * from "./atomic";

@@ -4,10 +4,11 @@
  * leaves a half-written grammar behind.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
+
 import { Grammar } from "./grammar";
 import { GrammarError } from "./grammarError";
 import { ParseOptions, grammarToJson, parseGrammar, validateGrammar } from "./format";
+import { writeFileAtomic } from "./atomic";
 
 /** Read and validate a ghm/v1 file. Errors name the file; GrammarErrors keep their path. */
 export function readGrammarFile(file: string, options: ParseOptions = {}): Grammar {
@@ -40,19 +41,10 @@ export function writeGrammarFile(file: string, g: Grammar): void {
   } catch (err) {
     throw new RangeError(`grammar too large to serialise as one JSON string (${(err as Error).message}); use product or rules kernels`);
   }
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   try {
-    const fd = fs.openSync(tmp, "w");
-    try {
-      fs.writeFileSync(fd, text, "utf8");
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
+    writeFileAtomic(file, text);
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw new Error(`cannot write grammar file ${file}: ${(err as Error).message}`);
+    const cause = ((err as Error).cause as Error | undefined) ?? (err as Error);
+    throw new Error(`cannot write grammar file ${file}: ${cause.message}`);
   }
 }

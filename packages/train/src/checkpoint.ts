@@ -18,7 +18,7 @@ import { loadModel, saveModel } from "@ghmkit/nets";
 import type { ModelMeta } from "@ghmkit/nets";
 import type { tf } from "@ghmkit/tensor";
 import type { AdamState } from "./adam";
-import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from "./atomic";
+import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from "@ghmkit/ghm";
 import type { BatchStreamState } from "./data";
 
 export const CHECKPOINT_FORMAT = "ghm-train-checkpoint/v1";

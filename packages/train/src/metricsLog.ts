@@ -5,7 +5,7 @@
  * step, so a resumed run's log equals an uninterrupted one's.
  */
 import * as fs from "node:fs";
-import { writeFileAtomic } from "./atomic";
+import { writeFileAtomic } from "@ghmkit/ghm";
 
 export function appendMetrics(file: string, record: object): void {
   fs.appendFileSync(file, `${JSON.stringify(record)}\n`);

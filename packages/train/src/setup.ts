@@ -10,7 +10,7 @@ import { buildModel, configFromGrammar } from "@ghmkit/nets";
 import type { ModelMeta } from "@ghmkit/nets";
 import { tf } from "@ghmkit/tensor";
 import { ScheduledAdam } from "./adam";
-import { writeJsonAtomic } from "./atomic";
+import { writeJsonAtomic } from "@ghmkit/ghm";
 import { LoopState, latestCheckpoint, loadCheckpoint } from "./checkpoint";
 import type { GrammarSpec, TrainConfig } from "./config";
 import { BatchStream, makeStreams, makeTestData } from "./data";

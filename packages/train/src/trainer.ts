@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import { evidenceToNetInput } from "@ghmkit/nets";
 import { initBackend, tf } from "@ghmkit/tensor";
-import { writeJsonAtomic } from "./atomic";
+import { writeJsonAtomic } from "@ghmkit/ghm";
 import { LoopState, isLogSpacedStep, latestCheckpoint, saveCheckpoint } from "./checkpoint";
 import type { TrainConfig } from "./config";
 import type { Batch } from "./data";

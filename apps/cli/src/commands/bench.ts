@@ -1,9 +1,10 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { benchBP } from "@ghmkit/bp";
 import { benchDiffusion } from "@ghmkit/diffusion";
 import { benchCompiledBP } from "@ghmkit/nets";
-import { BackendPreference, benchTrainStep, initBackend, PYTORCH_CPU_STEPS_PER_SEC } from "@ghmkit/tensor";
+import { benchTrainStep, PYTORCH_CPU_STEPS_PER_SEC } from "@ghmkit/tensor";
 import type { Context } from "../program";
+import { backendOption, useBackend } from "../backend";
 import { UserError } from "../errors";
 import { fmt, report, table } from "../output";
 
@@ -22,7 +23,7 @@ export function registerBench(program: Command, ctx: Context): void {
     .description("throughput benchmarks: exact BP, BP-compiled U-Net, U-Net training steps, BP-driven diffusion")
     .argument("[suites...]", `any of ${SUITES.join(", ")} (default: all)`)
     .option("--quick", "fewer repetitions (a smoke run; figures are noisier)")
-    .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices(["auto", "node", "wasm", "cpu"]))
+    .addOption(backendOption())
     .action(async (suites: string[], o, cmd: Command) => {
       const flags = ctx.flags(cmd);
       const bad = suites.filter((s) => !(SUITES as readonly string[]).includes(s));
@@ -34,9 +35,7 @@ export function registerBench(program: Command, ctx: Context): void {
       const results: Record<string, unknown> = {};
       const lines: string[] = [];
       if (chosen.some((s) => s !== "bp" && s !== "diffusion")) {
-        const info = await initBackend((o.backend ?? process.env.GHM_BACKEND ?? "auto") as BackendPreference).catch((e: Error) => {
-          throw new UserError(e.message);
-        });
+        const info = await useBackend(o.backend);
         results.backend = info;
         lines.push(`TensorFlow.js backend: ${info.name} (${info.reason})`);
       }

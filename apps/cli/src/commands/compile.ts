@@ -4,8 +4,8 @@ import { Command, Option } from "commander";
 import { runBP } from "@ghmkit/bp";
 import { gaussianEvidence, grammarToJson, Rng, sample } from "@ghmkit/ghm";
 import { compileBPConvNet, compileBPUNet } from "@ghmkit/nets";
-import { BackendPreference, initBackend } from "@ghmkit/tensor";
 import type { Context } from "../program";
+import { backendOption, useBackend } from "../backend";
 import { UserError } from "../errors";
 import { writeJsonAtomic } from "../io";
 import { floatListArg, intArg } from "../options";
@@ -29,16 +29,14 @@ export function registerCompile(program: Command, ctx: Context): void {
     .option("-n, --n <count>", "test sequences per noise level", intArg(1, 100_000), 256)
     .option("--sigmas <list>", "gaussian noise levels to test at", floatListArg(1e-6, 1e6), [0.5, 1, 2])
     .option("--seed <n>", "data and noise seed", intArg(0), 0)
-    .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices(["auto", "node", "wasm", "cpu"]))
+    .addOption(backendOption())
     .requiredOption("--out <dir>", "directory for compiled.json (grammar, options, measured error)")
     .action(async (o, cmd: Command) => {
       const g = loadGrammar(o.grammar);
       const nonProduct = g.levels.findIndex((k) => k.kind !== "product");
       if (nonProduct >= 0) throw new UserError(`--grammar ${o.grammar}: level ${nonProduct + 1} is "${g.levels[nonProduct].kind}"; BP compiles to a network for product kernels only`);
       if (fs.existsSync(o.out) && !fs.statSync(o.out).isDirectory()) throw new UserError(`--out ${o.out} is a file; give a directory`);
-      const backend = await initBackend((o.backend ?? process.env.GHM_BACKEND ?? "auto") as BackendPreference).catch((e: Error) => {
-        throw new UserError(e.message);
-      });
+      const backend = await useBackend(o.backend);
       const approx = o.approxWidth ? { width: o.approxWidth, ...(o.approxSeed !== undefined ? { seed: o.approxSeed } : {}) } : undefined;
       const net = o.arch === "unet" ? compileBPUNet(g, { approx }) : compileBPConvNet(g, { output: "prob", approx });
       const S = g.vocab[g.depth];

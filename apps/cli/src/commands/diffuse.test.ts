@@ -14,6 +14,7 @@ describe("ghm diffuse / forward-backward with the exact BP denoiser", () => {
   it.each([["vp"], ["uniform"], ["mask"]])("%s process generates valid sequences and writes them", async (process) => {
     const S = path.join(dir, `s-${process}.json`);
     const r = await ghm("--json", "diffuse", "--grammar", G, "--denoiser", "bp-joint", "--process", process, "--steps", "20", "-n", "40", "--seed", "3", "--train", D, "--out", S);
+    expect(r.err).toBe("");
     expect(r.code).toBe(0);
     const m = JSON.parse(r.out);
     expect(m.validity).toBeGreaterThanOrEqual(0.9);

@@ -18,7 +18,7 @@ export function registerDiffuse(program: Command, ctx: Context): void {
     .requiredOption("--grammar <file>", "ghm/v1 grammar JSON")
     .option("--denoiser <bp|bp-joint|DIR>", "bp (exact marginals), bp-joint (exact posterior draws) or a model directory from `ghm train denoiser`", "bp")
     .addOption(new Option("--process <p>", "noise process").choices(["vp", "uniform", "mask"]).default("vp"))
-    .addOption(new Option("--sampler <s>", "vp reverse step").choices(["ddpm", "ddim"]).default("ddpm"))
+    .addOption(new Option("--sampler <s>", "vp reverse step (default ddpm)").choices(["ddpm", "ddim"]))
     .addOption(new Option("--schedule <s>", "noise schedule").choices(["linear", "cosine"]).default("linear"))
     .addOption(new Option("--x0 <how>", "how a step gets x_0: per-leaf marginals, or an exact joint draw (bp-joint only; default there)").choices(["marginal", "joint"]))
     .option("--steps <n>", "reverse steps", intArg(1, 100_000), 200)
@@ -31,6 +31,7 @@ export function registerDiffuse(program: Command, ctx: Context): void {
       const flags = ctx.flags(cmd);
       const g = loadGrammar(o.grammar);
       const train = o.train ? parseDataFile(readJsonFile(o.train, "--train"), g, `--train ${o.train}`) : undefined;
+      if (o.sampler && o.process !== "vp") throw new UserError(`--sampler ${o.sampler} applies to --process vp only; the ${o.process} process has one reverse step`);
       const denoiser = await makeDenoiser(g, o.denoiser, o.backend);
       if (o.x0 === "joint" && !denoiser.sampleJoint) throw new UserError(`--x0 joint needs a denoiser that draws exact joint samples (--denoiser bp-joint), not ${o.denoiser}`);
       const x0: "marginal" | "joint" = o.x0 ?? (denoiser.sampleJoint ? "joint" : "marginal");
@@ -40,7 +41,7 @@ export function registerDiffuse(program: Command, ctx: Context): void {
         grammar: g,
         denoiser,
         process: o.process as DiffusionProcess,
-        sampler: o.sampler,
+        ...(o.process === "vp" ? { sampler: o.sampler ?? "ddpm" } : {}),
         x0,
         steps: o.steps,
         n: o.n,

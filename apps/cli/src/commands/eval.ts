@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { Grammar, leafCount } from "@ghmkit/ghm";
 import { loadModel, META_JSON } from "@ghmkit/nets";
-import { BackendPreference, initBackend } from "@ghmkit/tensor";
 import { disposeTest, evaluate, latestCheckpoint, makeStreams, makeTestData, makeTrainConfig, prepareTest, runPaths, TrainConfig } from "@ghmkit/train";
 import type { Context } from "../program";
+import { backendOption, useBackend } from "../backend";
 import { asUserInput, UserError } from "../errors";
 import { readJsonFile } from "../io";
 import { floatListArg, intArg } from "../options";
@@ -23,12 +23,10 @@ export function registerEval(program: Command, ctx: Context): void {
     .option("--seed-data <n>", "test data seed (default: the run's)", intArg(0))
     .option("--seed-noise <n>", "test noise seed (default: the run's)", intArg(0))
     .option("--abar <list>", "denoiser: also evaluate at these signal levels", floatListArg(0, 1))
-    .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices(["auto", "node", "wasm", "cpu"]))
+    .addOption(backendOption())
     .action(async (o, cmd: Command) => {
       const { modelDir, runConfig, runGrammar } = locate(o.model);
-      await initBackend((o.backend ?? process.env.GHM_BACKEND ?? "auto") as BackendPreference).catch((e: Error) => {
-        throw new UserError(e.message);
-      });
+      await useBackend(o.backend);
       const { model, meta } = await loadModel(modelDir).catch((e: Error) => {
         throw new UserError(`--model ${o.model}: ${e.message}`);
       });

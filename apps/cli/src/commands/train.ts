@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import { Command, Option } from "commander";
-import { initBackend, BackendPreference } from "@ghmkit/tensor";
 import { Arch, defaultTrainConfig, makeTrainConfig, resumeRun, Task, TrainConfig, TrainConfigOverrides, TrainProgress, TrainResult, trainRun } from "@ghmkit/train";
 import type { Context } from "../program";
+import { backendOption, useBackend } from "../backend";
 import { asUserInput, UserError } from "../errors";
 import { readJsonFile } from "../io";
 import { floatArg, intArg } from "../options";
@@ -11,7 +11,6 @@ import { progress } from "../progress";
 import { Console } from "../output";
 
 const ARCHS = ["convnet", "unet", "unet-noskip", "flat", "mlp"];
-const BACKENDS = ["auto", "node", "wasm", "cpu"];
 
 export function registerTrain(program: Command, ctx: Context): void {
   program
@@ -32,16 +31,14 @@ export function registerTrain(program: Command, ctx: Context): void {
     .option("--seed-data <n>", "data seed", intArg(0))
     .option("--seed-init <n>", "weight-initialisation seed", intArg(0))
     .option("--seed-noise <n>", "noise seed", intArg(0))
-    .addOption(new Option("--backend <name>", "TensorFlow.js backend (default: GHM_BACKEND or auto: node > wasm > cpu)").choices(BACKENDS))
+    .addOption(backendOption())
     .requiredOption("--out <dir>", "run directory (config.json, metrics.jsonl, checkpoints/, result.json)")
     .option("--resume", "continue the run in --out from its latest checkpoint")
     .action(async (taskArg: string, o, cmd: Command) => {
       const flags = ctx.flags(cmd);
       if (taskArg !== "classifier" && taskArg !== "denoiser") throw new UserError(`task must be classifier or denoiser, got "${taskArg}"`);
       const task = taskArg as Task;
-      const backend = await initBackend((o.backend ?? process.env.GHM_BACKEND ?? "auto") as BackendPreference).catch((e: Error) => {
-        throw new UserError(e.message);
-      });
+      const backend = await useBackend(o.backend);
       if (!flags.quiet && !flags.json) ctx.con.err(`backend: ${backend.name} (${backend.reason})`);
       const run = (opts: { signal: AbortSignal; onProgress: (p: TrainProgress) => void }): Promise<TrainResult> => {
         if (o.resume) {

@@ -23,7 +23,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    throw new Error(`cannot write ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot write ${file}: ${(err as Error).message}`, { cause: err });
   }
 }
 
