@@ -41,8 +41,10 @@ export interface BenchCase {
   /** Median CPU time (user + system) of one call: steadier than wall time on a shared machine. */
   cpuMsPerBatch: number;
   cpuSequencesPerSecond: number;
-  /** Message memory runBP allocates per sequence (up, down, marginals). */
+  /** Result memory per sequence with `messages: true` (up, down, marginals). */
   bytesPerSequence: number;
+  /** Result memory per sequence of the timed calls (runBP's default: marginals only). */
+  defaultBytesPerSequence: number;
   naive: { batch: number; msPerBatch: number; sequencesPerSecond: number } | null;
   /** sequencesPerSecond / naive.sequencesPerSecond. */
   speedup: number | null;
@@ -117,7 +119,8 @@ export function benchBP(options: BenchOptions = {}): BenchReport {
       sequencesPerSecond: sps,
       cpuMsPerBatch: t.cpu,
       cpuSequencesPerSecond: (1000 * batch) / t.cpu,
-      bytesPerSequence: messageBytesPerSequence(g, downward),
+      bytesPerSequence: messageBytesPerSequence(g, downward, true),
+      defaultBytesPerSequence: messageBytesPerSequence(g, downward),
       naive,
       speedup: naive ? sps / naive.sequencesPerSecond : null,
     };
@@ -132,7 +135,7 @@ function formatBench(cases: BenchCase[]): string {
       `${c.description}, batch ${c.batch}${c.downward ? ", up+down+marginals" : ", upward only"}: ` +
         `${c.msPerBatch.toFixed(1)} ms/batch, ${c.sequencesPerSecond.toFixed(0)} seq/s ` +
         `(CPU time: ${c.cpuMsPerBatch.toFixed(1)} ms, ${c.cpuSequencesPerSecond.toFixed(0)} seq/s), ` +
-        `${(c.bytesPerSequence / 1024).toFixed(0)} KiB messages/seq` +
+        `${(c.defaultBytesPerSequence / 1024).toFixed(0)} KiB results/seq (${(c.bytesPerSequence / 1024).toFixed(0)} KiB with messages)` +
         (c.naive
           ? `; naive log-domain ${c.naive.sequencesPerSecond.toFixed(1)} seq/s (batch ${c.naive.batch}), fast/naive = ${c.speedup!.toFixed(1)}x`
           : ""),

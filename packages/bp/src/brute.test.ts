@@ -41,7 +41,7 @@ describe("runBP agrees with enumeration on random tiny models", () => {
         const rng = new Rng(c.seed);
         const g = randomGrammar({ kind: c.kind, m: c.shape.m, vocab, zeroProb: c.zeroProb }, rng);
         const ev = randomLogits(g, c.batch, rng, c.scale, c.infProb);
-        const bp = runBP(g, ev);
+        const bp = runBP(g, ev, { messages: true });
         const bf = bruteForceBP(g, ev);
         for (let b = 0; b < c.batch; b++) {
           if (!close(bp.logZ[b], bf.logZ[b])) return false;

@@ -18,7 +18,7 @@ describe("extreme evidence", () => {
       const data = sample(g, 40, new Rng(4));
       const S = g.vocab[g.depth];
       const { evidence } = gaussianEvidence(data.x, data.n, data.d, S, 1, 1e-6, new Rng(5));
-      const bp = runBP(g, evidence);
+      const bp = runBP(g, evidence, { messages: true });
       const ll = logLikelihood(g, data.x, data.n);
       expect(noNaN([...bp.up, ...bp.down!, ...bp.marginals!, bp.root, bp.logZ])).toBe(true);
       for (let r = 0; r < data.n; r++) {
@@ -57,7 +57,7 @@ describe("extreme evidence", () => {
     x[3] = (x[3] + 1) % 8; // row 0: almost surely not a sentence
     const ev = exactEvidence(x, 4, 8, 8);
     ev.e.fill(-Infinity, 8 * 8, 8 * 8 + 8); // row 1, leaf 0: every symbol impossible
-    const bp = runBP(g, ev);
+    const bp = runBP(g, ev, { messages: true });
     expect(bp.impossible[1]).toBe(1);
     expect(bp.logZ[1]).toBe(-Infinity);
     expect(bp.impossible[2]).toBe(0);

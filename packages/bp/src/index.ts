@@ -1,5 +1,5 @@
 export { runBP, messageBytesPerSequence } from "./run";
-export type { BPOptions, BPResult } from "./run";
+export type { BPOptions, BPResult, BPResultWithMessages } from "./run";
 export { denoise } from "./denoise";
 export { posteriorSample } from "./sample";
 export { mapDecode } from "./map";

@@ -27,7 +27,7 @@ export function logLikelihood(g: Grammar, x: Int32Array, n: number): Float64Arra
   for (let r0 = 0; r0 < n; r0 += chunk) {
     const r1 = Math.min(n, r0 + chunk);
     const ev = exactEvidence(x.subarray(r0 * d, r1 * d), r1 - r0, d, S);
-    out.set(runCompiled(cg, ev, false).logZ, r0);
+    out.set(runCompiled(cg, ev, { downward: false }).logZ, r0);
   }
   return out;
 }

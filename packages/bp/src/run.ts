@@ -1,24 +1,33 @@
 /**
- * Exact sum-product BP over a batch (SPEC.md section 3). Messages are `[batch, m^l,
- * S_l]` per level, log domain, each node shifted to max 0 with the shifts summed into
- * logZ. Rows are processed in blocks so the product kernels' scratch (q, needed again
- * by the downward pass, and the exp-domain copies of the messages) stays small;
- * within a block, each level is a loop over rows then nodes, i.e. over contiguous
- * memory.
+ * Exact sum-product BP over a batch (SPEC.md section 3). Rows are processed in small
+ * blocks; within a block every level is one pass over contiguous memory, in the exp
+ * domain of kernels/messages.ts (each node scaled to max 1, the scales summed into
+ * logZ, exact logs kept only for entries below TINY). Marginals come straight from
+ * the products v * w; log-domain messages are written only when asked for.
  */
 import { Evidence, Grammar } from "@ghmkit/ghm";
-import { CompiledGrammar, CompiledLevel, compileGrammar } from "./compile";
+import { CompiledGrammar, compileGrammar } from "./compile";
 import { checkBytes, checkEvidence } from "./check";
-import { LOW, logSumExp, shiftToMaxZero } from "./logspace";
-import { denseDown, denseUp } from "./kernels/dense";
-import { productDown, productUp } from "./kernels/product";
-import { rulesDown, rulesUp } from "./kernels/rules";
+import { LOW, TINY, logAt, logSumExp } from "./logspace";
+import { denseDownLevel, denseUpLevel } from "./kernels/dense";
+import { ExpMessages, writeLogs } from "./kernels/messages";
+import { productDownLevel, productUpLevel } from "./kernels/product";
+import { rulesDownLevel, rulesUpLevel } from "./kernels/rules";
 import { Scratch, fillRange, makeScratch } from "./kernels/scratch";
+
+const { exp, log } = Math;
+const NEG_INF = -Infinity;
 
 export interface BPOptions {
   /** Also run the downward pass and compute every level's marginals (default true). */
   downward?: boolean;
-  /** Refuse (before allocating) when the messages would need more bytes (default MAX_BP_BYTES = 4 GiB). */
+  /**
+   * Also return the log-domain messages `up` (and `down` with the downward pass)
+   * (default false). They cost one log per entry and 8 bytes per entry per level;
+   * marginals, root, logZ and posteriorSample do not need them.
+   */
+  messages?: boolean;
+  /** Refuse (before allocating) when the results would need more bytes (default MAX_BP_BYTES = 4 GiB). */
   maxBytes?: number;
 }
 
@@ -28,9 +37,9 @@ export interface BPResult {
   logZ: Float64Array;
   /** [batch] 1 = impossible evidence (every tree has probability 0). */
   impossible: Uint8Array;
-  /** u_l for l = 0..L, each [batch, m^l, S_l], log domain, each node shifted to max 0. */
-  up: Float64Array[];
-  /** w_l for l = 0..L, same layout and shift; -Infinity throughout for impossible rows. */
+  /** With `messages`: u_l for l = 0..L, each [batch, m^l, S_l], log domain, each node shifted to max 0. */
+  up?: Float64Array[];
+  /** With `messages` and `downward`: w_l, same layout and shift; -Infinity throughout for impossible rows. */
   down?: Float64Array[];
   /** P(x_{l,i} = s | obs), l = 0..L, [batch, m^l, S_l]; zeros for impossible rows. */
   marginals?: Float64Array[];
@@ -38,236 +47,281 @@ export interface BPResult {
   root: Float64Array;
 }
 
-/** Floats of block-local scratch (q, and the exp-domain vx / wx of product levels); 16 MiB. */
-const BLOCK_FLOATS = 2 ** 21;
+/** Floats of block scratch to aim for (~1 MiB: a block's levels stay in cache between passes). */
+const BLOCK_FLOATS = 2 ** 17;
 
-/** Bytes of message memory runBP allocates per sequence: up, plus down and marginals when downward. */
-export function messageBytesPerSequence(g: Grammar, downward = true): number {
-  return compiledMessageBytes(compileGrammar(g), downward);
+/**
+ * Bytes of result memory runBP allocates per sequence: marginals when downward, plus
+ * up (and down when downward) when messages; root and logZ always.
+ */
+export function messageBytesPerSequence(g: Grammar, downward = true, messages = false): number {
+  return compiledMessageBytes(compileGrammar(g), downward, messages);
 }
 
-function compiledMessageBytes(g: CompiledGrammar, downward: boolean): number {
+function compiledMessageBytes(g: CompiledGrammar, downward: boolean, messages: boolean): number {
   let floats = 0;
   for (let l = 0; l <= g.L; l++) floats += g.nodes[l] * g.vocab[l];
-  return 8 * (floats * (downward ? 3 : 1) + 2 * g.vocab[0] + 2);
+  const copies = (downward ? 1 : 0) + (messages ? (downward ? 2 : 1) : 0);
+  return 8 * (floats * copies + 2 * g.vocab[0] + 2);
 }
 
-/** Block-local work arrays; index ((row - b0) * m^l + i) * S. */
+/** Block-local messages; index ((row - b0) * m^l + i) * S_l. */
 interface Block {
   rows: number;
-  /** q of product levels as t = exp(q): qBase[l] + ((row - b0) * m^l + child) * S_{l-1}. */
-  q: Float64Array;
-  qBase: number[];
-  /** exp(u_l), exp(w_l) for levels next to a product kernel (else empty). */
-  vx: Float64Array[];
-  wx: Float64Array[];
-}
-
-function isProduct(cg: CompiledGrammar, level: number): boolean {
-  return level >= 1 && level <= cg.L && cg.levels[level - 1].kind === "product";
-}
-
-/** Level l needs exp-domain copies if a product kernel reads or writes it. */
-function needsExp(cg: CompiledGrammar, l: number): boolean {
-  return isProduct(cg, l) || isProduct(cg, l + 1);
+  up: ExpMessages[];
+  down: ExpMessages[];
+  /** t = exp(q) of product levels, [rows * m^l, S_{l-1}] (empty for other kinds). */
+  t: Float64Array[];
 }
 
 function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block {
   const { L, nodes, vocab } = cg;
-  const qRowOff: number[] = new Array(L + 2).fill(0);
-  let expRow = 0;
-  for (let l = 1; l <= L; l++) qRowOff[l + 1] = qRowOff[l] + (isProduct(cg, l) ? nodes[l] * vocab[l - 1] : 0);
-  for (let l = 0; l <= L; l++) if (needsExp(cg, l)) expRow += nodes[l] * vocab[l] * (downward ? 2 : 1);
-  const perRow = qRowOff[L + 1] + expRow;
-  const rows = perRow > 0 ? Math.max(1, Math.min(batch, Math.floor(BLOCK_FLOATS / perRow))) : Math.max(1, batch);
-  const size = (l: number, on: boolean): Float64Array => new Float64Array(on ? rows * nodes[l] * vocab[l] : 0);
+  const isProduct = (l: number): boolean => l >= 1 && cg.levels[l - 1].kind === "product";
+  let perRow = 0;
+  for (let l = 0; l <= L; l++) perRow += nodes[l] * (vocab[l] * (downward ? 4 : 2) + (isProduct(l) ? vocab[l - 1] : 0));
+  const rows = Math.max(1, Math.min(batch, Math.floor(BLOCK_FLOATS / perRow)));
+  const msgs = (on: boolean): ExpMessages[] =>
+    vocab.map((S, l) => ({ v: new Float64Array(on ? rows * nodes[l] * S : 0), ul: new Float64Array(on ? rows * nodes[l] * S : 0) }));
   return {
     rows,
-    q: new Float64Array(rows * qRowOff[L + 1]),
-    qBase: qRowOff.map((o) => o * rows),
-    vx: vocab.map((_, l) => size(l, needsExp(cg, l))),
-    wx: vocab.map((_, l) => size(l, downward && needsExp(cg, l))),
+    up: msgs(true),
+    down: msgs(downward),
+    t: vocab.map((_, l) => new Float64Array(isProduct(l) ? rows * nodes[l] * vocab[l - 1] : 0)),
   };
 }
 
+/** A result of `messages: true`: up is always there (down with the downward pass). */
+export type BPResultWithMessages = BPResult & { up: Float64Array[] };
+
+export function runBP(g: Grammar, ev: Evidence, options: BPOptions & { messages: true }): BPResultWithMessages;
+export function runBP(g: Grammar, ev: Evidence, options?: BPOptions): BPResult;
 export function runBP(g: Grammar, ev: Evidence, options: BPOptions = {}): BPResult {
   const cg = compileGrammar(g);
   checkEvidence(cg, ev);
-  return runCompiled(cg, ev, options.downward ?? true, options.maxBytes);
+  return runCompiled(cg, ev, options);
 }
 
-export function runCompiled(cg: CompiledGrammar, ev: Evidence, downward: boolean, maxBytes?: number): BPResult {
+export function runCompiled(cg: CompiledGrammar, ev: Evidence, options: BPOptions = {}): BPResult {
   const { L, vocab, nodes } = cg;
+  const downward = options.downward ?? true;
+  const messages = options.messages ?? false;
   const batch = ev.batch;
-  checkBytes("runBP", batch * compiledMessageBytes(cg, downward), batch, maxBytes);
+  checkBytes("runBP", batch * compiledMessageBytes(cg, downward, messages), batch, options.maxBytes);
+  // The block and scratch below grow with the tree, not the batch: none for an empty batch.
+  if (batch === 0) {
+    const empty = (): Float64Array[] => vocab.map(() => new Float64Array(0));
+    const result: BPResult = { batch, logZ: new Float64Array(0), impossible: new Uint8Array(0), root: new Float64Array(0) };
+    if (messages) result.up = empty();
+    if (messages && downward) result.down = empty();
+    if (downward) result.marginals = empty();
+    return result;
+  }
 
-  const up = vocab.map((S, l) => new Float64Array(batch * nodes[l] * S));
-  const down = downward ? vocab.map((S, l) => new Float64Array(batch * nodes[l] * S)) : undefined;
-  const marginals = downward ? vocab.map((S, l) => new Float64Array(batch * nodes[l] * S)) : undefined;
+  const level = (S: number, l: number): Float64Array => new Float64Array(batch * nodes[l] * S);
+  const up = messages ? vocab.map(level) : undefined;
+  const down = messages && downward ? vocab.map(level) : undefined;
+  const marginals = downward ? vocab.map(level) : undefined;
   const logZ = new Float64Array(batch);
   const impossible = new Uint8Array(batch);
-  const C = vocab[0];
-  const root = new Float64Array(batch * C);
+  const root = new Float64Array(batch * vocab[0]);
   const blk = makeBlock(cg, batch, downward);
   const s = makeScratch(cg);
-  const rootTmp = new Float64Array(C);
+  const prior = priorMessage(cg);
 
   for (let b0 = 0; b0 < batch; b0 += blk.rows) {
-    const b1 = Math.min(batch, b0 + blk.rows);
-    upward(cg, ev, b0, b1, up, blk, logZ, s);
-    for (let row = b0; row < b1; row++) {
-      for (let a = 0; a < C; a++) rootTmp[a] = cg.logPi[a] + up[0][row * C + a];
-      const lz = logSumExp(rootTmp, 0, C);
-      logZ[row] += lz;
-      if (logZ[row] === -Infinity) {
-        impossible[row] = 1;
-        continue;
-      }
-      for (let a = 0; a < C; a++) root[row * C + a] = Math.exp(rootTmp[a] - lz);
+    const rows = Math.min(batch, b0 + blk.rows) - b0;
+    leaves(cg, ev, b0, rows, blk.up[L], logZ, up);
+    for (let l = L; l >= 1; l--) {
+      const lv = cg.levels[l - 1];
+      const Np = nodes[l - 1];
+      if (lv.kind === "product") productUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], blk.t[l], logZ, b0, s);
+      else if (lv.kind === "rules") rulesUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s);
+      else denseUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s);
     }
-    if (down && marginals) downwardPass(cg, b0, b1, up, down, marginals, blk, impossible, s);
+    rootPosterior(cg, b0, rows, blk.up[0], logZ, impossible, root, s);
+    if (up) for (let l = 0; l < L; l++) writeLogs(blk.up[l], 0, rows * nodes[l] * vocab[l], up[l], b0 * nodes[l] * vocab[l]);
+    if (!marginals) continue;
+    downwardPass(cg, b0, rows, blk, prior, impossible, s);
+    for (let l = 0; l <= L; l++) {
+      const n = nodes[l] * vocab[l];
+      if (l === 0) marginals[0].set(root.subarray(b0 * n, (b0 + rows) * n), b0 * n);
+      else levelMarginals(blk.up[l], blk.down[l], rows, nodes[l], vocab[l], impossible, b0, marginals[l], s);
+      if (!down) continue;
+      for (let r = 0; r < rows; r++) {
+        if (impossible[b0 + r]) fillRange(down[l], (b0 + r) * n, n, NEG_INF);
+        else writeLogs(blk.down[l], r * n, n, down[l], (b0 + r) * n);
+      }
+    }
   }
-  const result: BPResult = { batch, logZ, impossible, up, root };
+  const result: BPResult = { batch, logZ, impossible, root };
+  if (up) result.up = up;
   if (down) result.down = down;
   if (marginals) result.marginals = marginals;
   return result;
 }
 
-/** dst[local block slice of level l] = exp(src[global slice]) for rows b0..b1. */
-function expLevel(cg: CompiledGrammar, l: number, src: Float64Array, dst: Float64Array, b0: number, b1: number): void {
-  const n = cg.nodes[l] * cg.vocab[l];
-  for (let i = 0, off = b0 * n; i < (b1 - b0) * n; i++) dst[i] = Math.exp(src[off + i]);
+/** The root's down message pi scaled to max 1 (one node, copied per row). */
+function priorMessage(cg: CompiledGrammar): ExpMessages {
+  const C = cg.vocab[0];
+  let mx = 0;
+  for (let a = 0; a < C; a++) if (cg.pi[a] > mx) mx = cg.pi[a];
+  const lmx = log(mx);
+  const v = new Float64Array(C);
+  const ul = new Float64Array(C);
+  for (let a = 0; a < C; a++) {
+    v[a] = cg.pi[a] / mx;
+    ul[a] = cg.logPi[a] - lmx;
+  }
+  return { v, ul };
 }
 
-function upward(cg: CompiledGrammar, ev: Evidence, b0: number, b1: number, up: Float64Array[], blk: Block, logZ: Float64Array, s: Scratch): void {
-  const { L, m, vocab, nodes } = cg;
-  const d = nodes[L];
-  const S = vocab[L];
-  const uL = up[L];
-  uL.set(ev.e.subarray(b0 * d * S, b1 * d * S), b0 * d * S);
-  for (let row = b0; row < b1; row++) {
+/** Leaf messages exp(e - max) per leaf (shift into logZ), and their logs when asked for. */
+function leaves(cg: CompiledGrammar, ev: Evidence, b0: number, rows: number, out: ExpMessages, logZ: Float64Array, up: Float64Array[] | undefined): void {
+  const d = cg.nodes[cg.L];
+  const S = cg.vocab[cg.L];
+  const e = ev.e;
+  const { v, ul } = out;
+  const u = up ? up[cg.L] : null;
+  for (let r = 0; r < rows; r++) {
     let z = 0;
-    for (let i = 0; i < d; i++) z += shiftToMaxZero(uL, (row * d + i) * S, S);
-    logZ[row] = z;
-  }
-  if (needsExp(cg, L)) expLevel(cg, L, uL, blk.vx[L], b0, b1);
-  for (let l = L; l >= 1; l--) {
-    const lv = cg.levels[l - 1];
-    const Np = nodes[l - 1];
-    const Sp = lv.Sp;
-    const Sc = lv.Sc;
-    const uc = up[l];
-    const up_ = up[l - 1];
-    for (let row = b0; row < b1; row++) {
-      let z = 0;
-      for (let i = 0; i < Np; i++) {
-        const P = row * Np + i;
-        const pOff = P * Sp;
-        const cOff = P * m * Sc;
-        const local = (row - b0) * Np + i;
-        if (lv.kind === "product") {
-          const qOff = blk.qBase[l] + local * m * Sp;
-          z += productUp(lv, blk.vx[l], local * m * Sc, uc, cOff, up_, pOff, blk.vx[l - 1], local * Sp, blk.q, qOff, s);
-        } else if (lv.kind === "rules") z += rulesUp(lv, uc, cOff, up_, pOff, s);
-        else z += denseUp(lv, uc, cOff, up_, pOff, s);
+    for (let i = 0; i < d; i++) {
+      const off = (r * d + i) * S;
+      const src = (b0 * d) * S + off;
+      let mx = NEG_INF;
+      for (let k = 0; k < S; k++) if (e[src + k] > mx) mx = e[src + k];
+      z += mx;
+      for (let k = 0; k < S; k++) {
+        // An all -Infinity leaf (impossible row) becomes zeros with log -Infinity.
+        const x = mx === NEG_INF ? NEG_INF : e[src + k] - mx;
+        const y = exp(x);
+        v[off + k] = y;
+        if (y < TINY) ul[off + k] = x;
+        if (u) u[src + k] = x;
       }
-      logZ[row] += z;
     }
-    if (lv.kind !== "product" && needsExp(cg, l - 1)) expLevel(cg, l - 1, up_, blk.vx[l - 1], b0, b1);
+    logZ[b0 + r] = z;
   }
 }
 
-function downwardPass(
+/** log sum_a pi(a) exp(u_0(a)) into logZ, P(y | obs) into root; flags impossible rows. */
+function rootPosterior(
   cg: CompiledGrammar,
   b0: number,
-  b1: number,
-  up: Float64Array[],
-  down: Float64Array[],
-  marginals: Float64Array[],
-  blk: Block,
+  rows: number,
+  u0: ExpMessages,
+  logZ: Float64Array,
   impossible: Uint8Array,
+  root: Float64Array,
   s: Scratch,
 ): void {
-  const { L, m, vocab, nodes } = cg;
-  const C = vocab[0];
-  for (let row = b0; row < b1; row++) {
-    if (impossible[row]) {
-      for (let l = 0; l <= L; l++) fillRange(down[l], row * nodes[l] * vocab[l], nodes[l] * vocab[l], -Infinity);
+  const C = cg.vocab[0];
+  const pi = cg.pi;
+  const tmp = s.terms;
+  for (let r = 0; r < rows; r++) {
+    const row = b0 + r;
+    const off = row * C;
+    let sum = 0;
+    for (let a = 0; a < C; a++) {
+      const p = pi[a] * u0.v[r * C + a];
+      root[off + a] = p;
+      sum += p;
+    }
+    if (sum >= TINY) {
+      logZ[row] += log(sum);
+      const inv = 1 / sum;
+      for (let a = 0; a < C; a++) root[off + a] *= inv;
       continue;
     }
-    down[0].set(cg.logPi, row * C);
-    shiftToMaxZero(down[0], row * C, C);
-    marginal(up[0], down[0], row * C, C, marginals[0]);
-  }
-  if (needsExp(cg, 0)) expLevel(cg, 0, down[0], blk.wx[0], b0, b1);
-  for (let l = 1; l <= L; l++) {
-    const lv: CompiledLevel = cg.levels[l - 1];
-    const Np = nodes[l - 1];
-    const Sp = lv.Sp;
-    const Sc = lv.Sc;
-    for (let row = b0; row < b1; row++) {
-      if (impossible[row]) continue;
-      for (let i = 0; i < Np; i++) {
-        const P = row * Np + i;
-        const pOff = P * Sp;
-        const cOff = P * m * Sc;
-        const local = (row - b0) * Np + i;
-        if (lv.kind === "product") {
-          const qOff = blk.qBase[l] + local * m * Sp;
-          productDown(lv, blk.q, qOff, blk.wx[l - 1], local * Sp, down[l - 1], pOff, down[l], cOff, blk.wx[l], local * m * Sc, up[l], s);
-          for (let j = 0; j < m; j++) marginalExp(blk.vx[l], blk.wx[l], (local * m + j) * Sc, up[l], down[l], cOff + j * Sc, Sc, marginals[l]);
-        } else {
-          if (lv.kind === "rules") rulesDown(lv, up[l], down[l - 1], pOff, down[l], cOff, s);
-          else denseDown(lv, up[l], down[l - 1], pOff, down[l], cOff, s);
-          for (let j = 0; j < m; j++) marginal(up[l], down[l], cOff + j * Sc, Sc, marginals[l]);
-        }
-      }
+    for (let a = 0; a < C; a++) tmp[a] = cg.logPi[a] + logAt(u0.v, u0.ul, r * C + a);
+    logZ[row] += logSumExp(tmp, 0, C);
+    if (logZ[row] === NEG_INF) {
+      impossible[row] = 1;
+      for (let a = 0; a < C; a++) root[off + a] = 0;
+      continue;
     }
-    if (lv.kind !== "product" && needsExp(cg, l)) expLevel(cg, l, down[l], blk.wx[l], b0, b1);
+    softmax(tmp, C, root, off);
   }
 }
 
-/** P(x = s | obs) ∝ exp(u(s) + w(s)) for one node. */
-function marginal(u: Float64Array, w: Float64Array, off: number, S: number, out: Float64Array): void {
-  let mx = -Infinity;
-  for (let i = 0; i < S; i++) {
-    const z = u[off + i] + w[off + i];
-    if (z > mx) mx = z;
+/**
+ * out[off..off+n) = the distribution ∝ exp(z), zeros when every z is -Infinity.
+ * Normalised by the sum of the exps, not by exp(z - logsumexp): at |z| ~ 1e306 the
+ * log of the sum is absorbed and would leave weights summing to more than 1.
+ */
+function softmax(z: Float64Array, n: number, out: Float64Array, off: number): void {
+  let mx = NEG_INF;
+  for (let k = 0; k < n; k++) if (z[k] > mx) mx = z[k];
+  if (mx === NEG_INF) {
+    for (let k = 0; k < n; k++) out[off + k] = 0;
+    return;
   }
-  if (mx === -Infinity) return;
   let sum = 0;
-  for (let i = 0; i < S; i++) {
-    const p = Math.exp(u[off + i] + w[off + i] - mx);
-    out[off + i] = p;
+  for (let k = 0; k < n; k++) {
+    const p = exp(z[k] - mx);
+    out[off + k] = p;
     sum += p;
   }
   const inv = 1 / sum;
-  for (let i = 0; i < S; i++) out[off + i] *= inv;
+  for (let k = 0; k < n; k++) out[off + k] *= inv;
 }
 
-/** The same from the exp-domain copies (no exp), falling back when their product is tiny. */
-function marginalExp(
-  vx: Float64Array,
-  wx: Float64Array,
-  loc: number,
-  u: Float64Array,
-  w: Float64Array,
-  off: number,
+function downwardPass(cg: CompiledGrammar, b0: number, rows: number, blk: Block, prior: ExpMessages, impossible: Uint8Array, s: Scratch): void {
+  const { L, nodes } = cg;
+  const C = cg.vocab[0];
+  for (let r = 0; r < rows; r++) {
+    blk.down[0].v.set(prior.v, r * C);
+    blk.down[0].ul.set(prior.ul, r * C);
+  }
+  for (let l = 1; l <= L; l++) {
+    const lv = cg.levels[l - 1];
+    const Np = nodes[l - 1];
+    const p = blk.down[l - 1];
+    const c = blk.up[l];
+    const out = blk.down[l];
+    if (lv.kind === "product") productDownLevel(lv, rows, Np, b0, impossible, p, blk.t[l], c, out, s);
+    else if (lv.kind === "rules") rulesDownLevel(lv, rows, Np, b0, impossible, p, c, out, s);
+    else denseDownLevel(lv, rows, Np, b0, impossible, p, c, out, s);
+  }
+}
+
+/**
+ * P(x = s | obs) ∝ exp(u(s) + w(s)) = v(s) w(s) per node of a block level, into the
+ * global out (rows b0..); in the log domain when every product is below LOW.
+ */
+function levelMarginals(
+  u: ExpMessages,
+  w: ExpMessages,
+  rows: number,
+  N: number,
   S: number,
+  impossible: Uint8Array,
+  b0: number,
   out: Float64Array,
+  s: Scratch,
 ): void {
-  let mx = 0;
-  let sum = 0;
-  for (let i = 0; i < S; i++) {
-    const z = vx[loc + i] * wx[loc + i];
-    out[off + i] = z;
-    sum += z;
-    if (z > mx) mx = z;
+  const vu = u.v;
+  const vw = w.v;
+  const tmp = s.terms;
+  for (let r = 0; r < rows; r++) {
+    if (impossible[b0 + r]) continue;
+    for (let i = 0; i < N; i++) {
+      const off = (r * N + i) * S;
+      const o = b0 * N * S + off;
+      let mx = 0;
+      let sum = 0;
+      for (let k = 0; k < S; k++) {
+        const z = vu[off + k] * vw[off + k];
+        out[o + k] = z;
+        sum += z;
+        if (z > mx) mx = z;
+      }
+      if (mx >= LOW) {
+        const inv = 1 / sum;
+        for (let k = 0; k < S; k++) out[o + k] *= inv;
+        continue;
+      }
+      for (let k = 0; k < S; k++) tmp[k] = logAt(u.v, u.ul, off + k) + logAt(w.v, w.ul, off + k);
+      softmax(tmp, S, out, o);
+    }
   }
-  if (mx < LOW) {
-    marginal(u, w, off, S, out);
-    return;
-  }
-  const inv = 1 / sum;
-  for (let i = 0; i < S; i++) out[off + i] *= inv;
 }

@@ -9,17 +9,25 @@ import { checkEvidence } from "./check";
 import { BPResult, runCompiled } from "./run";
 import { choiceCount, tupleLogSums, writeTuple } from "./tuples";
 
+const { exp } = Math;
+
 /**
  * One posterior tree per batch row: tree[l] is [batch, m^l] for l = 0..L (leaves =
  * tree[L]). Rows with impossible evidence are filled with -1 (result.impossible).
- * Pass the runBP result of the same grammar and evidence to reuse its upward pass.
+ * Pass the runBP result of the same grammar and evidence, run with `messages: true`,
+ * to reuse its upward pass.
  */
 export function posteriorSample(g: Grammar, ev: Evidence, rng: Rng, result?: BPResult): Int32Array[] {
   const cg = compileGrammar(g);
   checkEvidence(cg, ev);
-  if (result && (result.batch !== ev.batch || result.up.length !== cg.L + 1))
-    throw new Error(`posteriorSample: result is for batch ${result.batch} with ${result.up.length} levels; pass the runBP result of this grammar and evidence (or none)`);
-  const bp = result ?? runCompiled(cg, ev, false);
+  if (result && (result.batch !== ev.batch || result.root.length !== ev.batch * cg.vocab[0] || (result.up && result.up.length !== cg.L + 1)))
+    throw new Error(
+      `posteriorSample: result is for batch ${result.batch} with ${result.root.length / Math.max(result.batch, 1)} classes; pass the runBP result of this grammar and evidence (or none)`,
+    );
+  // A result without log-domain messages (runBP's default) gives its root and flags;
+  // the upward pass is rerun for the messages.
+  const bp = result?.up ? result : runCompiled(cg, ev, { downward: false, messages: true });
+  const up = bp.up!;
   const { L, m, vocab, nodes } = cg;
   const batch = ev.batch;
   const C = vocab[0];
@@ -35,7 +43,7 @@ export function posteriorSample(g: Grammar, ev: Evidence, rng: Rng, result?: BPR
     for (let l = 1; l <= L; l++) {
       const lv = cg.levels[l - 1];
       const Sc = lv.Sc;
-      const u = bp.up[l];
+      const u = up[l];
       const Np = nodes[l - 1];
       for (let i = 0; i < Np; i++) {
         const a = tree[l - 1][row * Np + i];
@@ -72,6 +80,6 @@ export function posteriorSample(g: Grammar, ev: Evidence, rng: Rng, result?: BPR
 function drawLog(rng: Rng, z: Float64Array, n: number): number {
   let mx = -Infinity;
   for (let i = 0; i < n; i++) if (z[i] > mx) mx = z[i];
-  for (let i = 0; i < n; i++) z[i] = Math.exp(z[i] - mx);
+  for (let i = 0; i < n; i++) z[i] = exp(z[i] - mx);
   return rng.categorical(z, 0, n);
 }

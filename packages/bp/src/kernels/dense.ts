@@ -6,9 +6,13 @@
  * redone in the log domain, as in the other kernels.
  */
 import { DenseLevel } from "../compile";
-import { TINY, shiftToMaxZero } from "../logspace";
+import { TINY, logAt, shiftToMaxZero } from "../logspace";
+import { ExpMessages } from "./messages";
 import { Scratch, logAddExp } from "./scratch";
 import { tupleLogSums } from "../tuples";
+
+const { exp, log } = Math;
+const NEG_INF = -Infinity;
 
 /** P[t] = prod_j V[j*Sc + t_j] over the T = Sc^m tuples (first child most significant). */
 function tupleProducts(V: Float64Array, m: number, Sc: number, P: Float64Array): void {
@@ -28,7 +32,7 @@ function tupleProducts(V: Float64Array, m: number, Sc: number, P: Float64Array):
 export function denseUp(lv: DenseLevel, u: Float64Array, cOff: number, out: Float64Array, pOff: number, s: Scratch): number {
   const { m, Sp, Sc, T, K } = lv;
   const V = s.v;
-  for (let i = 0; i < m * Sc; i++) V[i] = Math.exp(u[cOff + i]);
+  for (let i = 0; i < m * Sc; i++) V[i] = exp(u[cOff + i]);
   const P = s.x;
   tupleProducts(V, m, Sc, P);
   let Lt: Float64Array | null = null;
@@ -37,14 +41,14 @@ export function denseUp(lv: DenseLevel, u: Float64Array, cOff: number, out: Floa
     let acc = 0;
     for (let i = 0; i < T; i++) acc += K[row + i] * P[i];
     if (acc >= TINY) {
-      out[pOff + a] = Math.log(acc);
+      out[pOff + a] = log(acc);
       continue;
     }
     if (Lt === null) {
       Lt = s.y;
       tupleLogSums(u, cOff, m, Sc, Lt);
     }
-    let z = -Infinity;
+    let z = NEG_INF;
     for (let i = 0; i < T; i++) z = logAddExp(z, lv.logK[row + i] + Lt[i]);
     out[pOff + a] = z;
   }
@@ -63,12 +67,12 @@ export function denseDown(
 ): void {
   const { m, Sp, Sc, T, K } = lv;
   const V = s.v;
-  for (let i = 0; i < m * Sc; i++) V[i] = Math.exp(u[cOff + i]);
+  for (let i = 0; i < m * Sc; i++) V[i] = exp(u[cOff + i]);
   // G[t] = sum_a exp(w_p(a)) K[a, t]: the parent's side, shared by all children.
   const G = s.x;
   for (let i = 0; i < T; i++) G[i] = 0;
   for (let a = 0; a < Sp; a++) {
-    const xa = Math.exp(w[pOff + a]);
+    const xa = exp(w[pOff + a]);
     if (xa === 0) continue;
     for (let i = 0, row = a * T; i < T; i++) G[i] += xa * K[row + i];
   }
@@ -93,14 +97,14 @@ export function denseDown(
   let LG: Float64Array | null = null;
   for (let i = 0; i < m * Sc; i++) {
     if (Y[i] >= TINY) {
-      wc[cOff + i] = Math.log(Y[i]);
+      wc[cOff + i] = log(Y[i]);
       continue;
     }
     if (LG === null) {
       // LG[t] = log sum_a exp(w_p(a)) K[a, t], exact.
       LG = s.y;
       for (let t = 0; t < T; t++) {
-        let z = -Infinity;
+        let z = NEG_INF;
         for (let a = 0; a < Sp; a++) z = logAddExp(z, w[pOff + a] + lv.logK[a * T + t]);
         LG[t] = z;
       }
@@ -121,12 +125,12 @@ function denseDownExact(
   i: number,
   d: Int32Array,
 ): number {
-  const j = Math.floor(i / Sc);
+  const j = (i / Sc) | 0;
   const b = i % Sc;
-  let acc = -Infinity;
+  let acc = NEG_INF;
   d.fill(0);
   for (let t = 0; t < T; t++) {
-    if (d[j] === b && LG[t] !== -Infinity) {
+    if (d[j] === b && LG[t] !== NEG_INF) {
       let z = LG[t];
       for (let k = 0; k < m; k++) if (k !== j) z += u[cOff + k * Sc + d[k]];
       acc = logAddExp(acc, z);
@@ -137,4 +141,60 @@ function denseDownExact(
     }
   }
   return acc;
+}
+
+/**
+ * The dense kernels on exp-domain messages (messages.ts): each parent's children are
+ * read back to the log domain and the log-domain steps above run on them. Dense
+ * kernels are for tiny S and m, where the tuple table, not the transcendentals, is
+ * the cost.
+ */
+export function denseUpLevel(lv: DenseLevel, rows: number, Np: number, c: ExpMessages, p: ExpMessages, logZ: Float64Array, b0: number, s: Scratch): void {
+  const { m, Sp, Sc } = lv;
+  const n = m * Sc;
+  const { lc, lo } = s;
+  for (let row = 0; row < rows; row++) {
+    let z = 0;
+    for (let i = 0; i < Np; i++) {
+      const node = row * Np + i;
+      for (let k = 0; k < n; k++) lc[k] = logAt(c.v, c.ul, node * n + k);
+      z += denseUp(lv, lc, 0, lo, 0, s);
+      fromLogs(lo, Sp, p, node * Sp);
+    }
+    logZ[b0 + row] += z;
+  }
+}
+
+export function denseDownLevel(
+  lv: DenseLevel,
+  rows: number,
+  Np: number,
+  b0: number,
+  impossible: Uint8Array,
+  p: ExpMessages,
+  c: ExpMessages,
+  out: ExpMessages,
+  s: Scratch,
+): void {
+  const { m, Sp, Sc } = lv;
+  const n = m * Sc;
+  const { lc, lp, lo } = s;
+  for (let row = 0; row < rows; row++) {
+    if (impossible[b0 + row]) continue;
+    for (let i = 0; i < Np; i++) {
+      const node = row * Np + i;
+      for (let k = 0; k < n; k++) lc[k] = logAt(c.v, c.ul, node * n + k);
+      for (let a = 0; a < Sp; a++) lp[a] = logAt(p.v, p.ul, node * Sp + a);
+      denseDown(lv, lc, lp, 0, lo, 0, s);
+      fromLogs(lo, n, out, node * n);
+    }
+  }
+}
+
+/** Store max-0 (or all NEG_INF) log values as exp-domain messages, keeping the logs. */
+function fromLogs(src: Float64Array, n: number, dst: ExpMessages, off: number): void {
+  for (let k = 0; k < n; k++) {
+    dst.ul[off + k] = src[k];
+    dst.v[off + k] = exp(src[k]);
+  }
 }

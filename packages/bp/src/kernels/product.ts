@@ -1,285 +1,276 @@
 /**
- * Product kernels, one parent node at a time (SPEC.md section 3):
+ * Product kernels, a whole level of a block at a time (SPEC.md section 3):
  *   q_{l,c}(a) = log sum_b M_{l,j}[a,b] exp(u_{l,c}(b)),   u_{l-1,p} = sum_j q_{l,mp+j}
  *   w_{l,c}(b) = log sum_a M_{l,j}[a,b] exp(w_{l-1,p}(a) + sum_{k != j} q_{l,mp+k}(a)).
- * The work is done in the exp domain: each message also exists as vx = exp(u) (or
- * wx = exp(w)), max 1, in block-local buffers, so a step is matrix-vector products and
- * products over children, and the only transcendental per entry is the log that fills
- * the log-domain outputs. q is kept as t = exp(q) for the downward pass; the sum over
- * siblings k != j is formed directly rather than as u - q, which is NaN when both
- * are -Infinity.
- * Exactness: a sum t or y below TINY, or a product below LOW, may have lost terms to
- * underflow; those entries (or the whole child, when every entry is that small) are
- * redone as exact log-sum-exps from the log-domain messages. Kept exp-domain values
- * lose at most 2^-74 of themselves.
+ * Everything runs in the exp domain (messages.ts): t = exp(q) is a matrix-vector
+ * product of the child's v, the parent's v the product of its children's t scaled to
+ * max 1, so the only transcendental per parent node is the log of that scale (summed
+ * into logZ); the downward pass needs none at all. t is kept for the downward pass;
+ * the sum over siblings k != j is formed directly rather than as u - q, which is NaN
+ * when both are -Infinity.
+ * Exactness: an entry whose product is below LOW (upward), or whose sum is below TINY
+ * (t, downward), or a whole child whose parent-side weights are all below TINY, may
+ * have lost terms to underflow; those are redone as exact log-sum-exps through logAt.
+ * Kept exp-domain values lose at most ~2^-70 of themselves.
  */
 import { ProductLevel } from "../compile";
-import { LOW, TINY } from "../logspace";
+import { LOW, TINY, logAt } from "../logspace";
+import { gemv, gemvSparse } from "./gemv";
+import { ExpMessages, storeScaled } from "./messages";
 import { Scratch } from "./scratch";
 
-/** log t for one q entry: from the exp domain when trustworthy, else exact. */
-function qLog(lv: ProductLevel, j: number, a: number, t: number, u: Float64Array, c: number): number {
-  return t >= TINY ? Math.log(t) : productUpExact(lv.logM[j], a, lv.Sc, u, c);
-}
+const { exp, log } = Math;
+const NEG_INF = -Infinity;
 
 /**
- * Upward step for one parent: reads its m contiguous children (exp domain at
- * vc[vcOff..], log domain at u[cOff..]), stores t_j = exp(q_j) at q[qOff..] ([m, Sp]),
- * writes the max-0 parent message at out[pOff..] and its exp at vp[vpOff..]; returns
- * the shift taken out, -Infinity if the subtree is impossible.
+ * Upward step for every parent of `rows` block rows (Np parents per row): reads the
+ * children c, writes t ([children, Sp], child-major) and the parents p, and adds each
+ * parent's scale (log) to logZ[b0 + row]; -Infinity there marks an impossible subtree.
  */
-export function productUp(
+export function productUpLevel(
   lv: ProductLevel,
-  vc: Float64Array,
-  vcOff: number,
-  u: Float64Array,
-  cOff: number,
-  out: Float64Array,
-  pOff: number,
-  vp: Float64Array,
-  vpOff: number,
-  q: Float64Array,
-  qOff: number,
+  rows: number,
+  Np: number,
+  c: ExpMessages,
+  p: ExpMessages,
+  t: Float64Array,
+  logZ: Float64Array,
+  b0: number,
   s: Scratch,
-): number {
-  const { m, Sp, Sc } = lv;
-  const v = s.v;
-  const idx = s.idx;
+): void {
+  const { m, Sp, Sc, M } = lv;
+  const vc = c.v;
+  const vp = p.v;
+  const ulp = p.ul;
   const P = s.x;
-  for (let a = 0; a < Sp; a++) P[a] = 1;
-  for (let j = 0; j < m; j++) {
-    const M = lv.M[j];
-    const c = vcOff + j * Sc;
-    const qj = qOff + j * Sp;
-    let nnz = 0;
-    for (let b = 0; b < Sc; b++) {
-      const x = vc[c + b];
-      if (x !== 0) {
-        idx[nnz] = b;
-        v[nnz++] = x;
-      }
-    }
-    if (nnz === Sc) {
-      // Two rows at a time: each loaded v[b] feeds two accumulators.
-      let a = 0;
-      for (; a + 1 < Sp; a += 2) {
-        const r0 = a * Sc;
-        const r1 = r0 + Sc;
-        let acc0 = 0;
-        let acc1 = 0;
+  const idx = s.idx;
+  const val = s.v;
+  for (let r = 0; r < rows; r++) {
+    let z = 0;
+    for (let i = 0; i < Np; i++) {
+      const node = r * Np + i;
+      for (let j = 0; j < m; j++) {
+        const child = node * m + j;
+        const cOff = child * Sc;
+        const tOff = child * Sp;
+        let nnz = 0;
         for (let b = 0; b < Sc; b++) {
-          const vb = v[b];
-          acc0 += M[r0 + b] * vb;
-          acc1 += M[r1 + b] * vb;
+          const x = vc[cOff + b];
+          if (x !== 0) {
+            idx[nnz] = b;
+            val[nnz++] = x;
+          }
         }
-        q[qj + a] = acc0;
-        q[qj + a + 1] = acc1;
-        P[a] *= acc0;
-        P[a + 1] *= acc1;
+        // Exact evidence makes leaf messages one-hot: then only the nonzeros are read.
+        if (2 * nnz > Sc) gemv(M[j], Sp, Sc, vc, cOff, t, tOff);
+        else gemvSparse(M[j], Sp, Sc, idx, val, nnz, t, tOff);
+        if (j === 0) for (let a = 0; a < Sp; a++) P[a] = t[tOff + a];
+        else for (let a = 0; a < Sp; a++) P[a] *= t[tOff + a];
       }
-      if (a < Sp) {
-        const r0 = a * Sc;
-        let acc = 0;
-        for (let b = 0; b < Sc; b++) acc += M[r0 + b] * v[b];
-        q[qj + a] = acc;
-        P[a] *= acc;
+      let Pmax = 0;
+      for (let a = 0; a < Sp; a++) if (P[a] > Pmax) Pmax = P[a];
+      const pOff = node * Sp;
+      if (Pmax < LOW) {
+        z += upLogNode(lv, node, c, p, pOff, t, s);
+        continue;
       }
-    } else {
+      const inv = 1 / Pmax;
+      const lg = log(Pmax);
+      z += lg;
       for (let a = 0; a < Sp; a++) {
-        const row = a * Sc;
-        let acc = 0;
-        for (let k = 0; k < nnz; k++) acc += M[row + idx[k]] * v[k];
-        q[qj + a] = acc;
-        P[a] *= acc;
+        const x = P[a];
+        if (x >= LOW) storeScaled(p, pOff + a, x * inv);
+        else {
+          const e = upExact(lv, node, a, c, t, s) - lg;
+          ulp[pOff + a] = e;
+          vp[pOff + a] = exp(e);
+        }
       }
     }
+    logZ[b0 + r] += z;
   }
-  let mx = -Infinity;
+}
+
+/** Parent node entirely in the log domain (every product below LOW); returns its shift. */
+function upLogNode(lv: ProductLevel, node: number, c: ExpMessages, p: ExpMessages, pOff: number, t: Float64Array, s: Scratch): number {
+  const Sp = lv.Sp;
+  const { v, ul } = p;
+  let mx = NEG_INF;
   for (let a = 0; a < Sp; a++) {
-    let z: number;
-    if (P[a] >= LOW) z = Math.log(P[a]);
-    else {
-      z = 0;
-      for (let j = 0; j < m; j++) z += qLog(lv, j, a, q[qOff + j * Sp + a], u, cOff + j * Sc);
-    }
-    out[pOff + a] = z;
-    if (z > mx) mx = z;
+    const e = upExact(lv, node, a, c, t, s);
+    ul[pOff + a] = e;
+    if (e > mx) mx = e;
   }
-  if (mx === -Infinity) {
-    for (let a = 0; a < Sp; a++) vp[vpOff + a] = 0;
-    return -Infinity;
+  if (mx === NEG_INF) {
+    for (let a = 0; a < Sp; a++) v[pOff + a] = 0;
+    return NEG_INF;
   }
   for (let a = 0; a < Sp; a++) {
-    const z = out[pOff + a] - mx;
-    out[pOff + a] = z;
-    vp[vpOff + a] = P[a] >= LOW ? P[a] * Math.exp(-mx) : Math.exp(z);
+    const e = ul[pOff + a] - mx;
+    ul[pOff + a] = e;
+    v[pOff + a] = exp(e);
   }
   return mx;
 }
 
-/** q(a) = log sum_b exp(logM[a,b] + u(b)) for one a, with its own max. */
-function productUpExact(logM: Float64Array, a: number, Sc: number, u: Float64Array, c: number): number {
+/** Exact sum_j q_j(a) of one parent entry (relative to its children's scales). */
+function upExact(lv: ProductLevel, node: number, a: number, c: ExpMessages, t: Float64Array, s: Scratch): number {
+  let z = 0;
+  for (let j = 0; j < lv.m && z !== NEG_INF; j++) z += qLog(lv, j, a, node * lv.m + j, c, t, s.terms);
+  return z;
+}
+
+/** q_j(a) of one child: log t when trustworthy, else exact from the child's logs. */
+function qLog(lv: ProductLevel, j: number, a: number, child: number, c: ExpMessages, t: Float64Array, terms: Float64Array): number {
+  const x = t[child * lv.Sp + a];
+  if (x >= TINY) return log(x);
+  const { Sc } = lv;
+  const logM = lv.logM[j];
   const row = a * Sc;
-  let mx = -Infinity;
+  const cOff = child * Sc;
+  let mx = NEG_INF;
   for (let b = 0; b < Sc; b++) {
-    const z = logM[row + b] + u[c + b];
+    const lm = logM[row + b];
+    const z = lm === NEG_INF ? NEG_INF : lm + logAt(c.v, c.ul, cOff + b);
+    terms[b] = z;
     if (z > mx) mx = z;
   }
-  if (mx === -Infinity) return -Infinity;
+  return sumExpShifted(terms, Sc, mx);
+}
+
+/** mx + log sum_k exp(terms[k] - mx) for n terms whose max is mx. */
+function sumExpShifted(terms: Float64Array, n: number, mx: number): number {
+  if (mx === NEG_INF) return NEG_INF;
   let sum = 0;
-  for (let b = 0; b < Sc; b++) sum += Math.exp(logM[row + b] + u[c + b] - mx);
-  return mx + Math.log(sum);
+  for (let k = 0; k < n; k++) sum += exp(terms[k] - mx);
+  return mx + log(sum);
 }
 
 /**
- * Downward step for one parent: from its message (exp domain at W[wOff..], log
- * domain at w[pOff..]) and the children's t at q[qOff..], writes the m children's
- * max-0 messages at wc[cOff..] and their exps at wx[wxOff..]. u (the children's up
- * messages) is read only by the exact fallback.
+ * Downward step for every parent of `rows` block rows (impossible rows skipped):
+ * from the parents' down messages p, the children's t and up messages c (read only
+ * by the exact fallback), writes the children's down messages out.
  */
-export function productDown(
+export function productDownLevel(
   lv: ProductLevel,
-  q: Float64Array,
-  qOff: number,
-  W: Float64Array,
-  wOff: number,
-  w: Float64Array,
-  pOff: number,
-  wc: Float64Array,
-  cOff: number,
-  wx: Float64Array,
-  wxOff: number,
-  u: Float64Array,
+  rows: number,
+  Np: number,
+  b0: number,
+  impossible: Uint8Array,
+  p: ExpMessages,
+  t: Float64Array,
+  c: ExpMessages,
+  out: ExpMessages,
   s: Scratch,
 ): void {
-  const { m, Sp, Sc } = lv;
-  const x = s.x;
-  const r = s.t;
-  for (let j = 0; j < m; j++) {
-    const c = cOff + j * Sc;
-    const cx = wxOff + j * Sc;
-    let Xmax = 0;
-    for (let a = 0; a < Sp; a++) {
-      let z = W[wOff + a];
-      for (let k = 0; k < m; k++) if (k !== j) z *= q[qOff + k * Sp + a];
-      x[a] = z;
-      if (z > Xmax) Xmax = z;
-    }
-    if (Xmax < LOW) {
-      productDownLog(lv, j, q, qOff, w, pOff, wc, c, wx, cx, u, cOff, r);
-      continue;
-    }
-    const inv = 1 / Xmax;
-    for (let a = 0; a < Sp; a++) x[a] *= inv;
-    const MT = lv.MT[j];
-    // Rows of M sum to 1 (checked at compile time), so sum_b y(b) = sum_a x(a) >= 1
-    // and ymax >= 1/Sc: the shift never needs the log domain, single entries may.
-    let ymax = 0;
-    let b = 0;
-    for (; b + 1 < Sc; b += 2) {
-      const r0 = b * Sp;
-      const r1 = r0 + Sp;
-      let acc0 = 0;
-      let acc1 = 0;
-      for (let a = 0; a < Sp; a++) {
-        const xa = x[a];
-        acc0 += MT[r0 + a] * xa;
-        acc1 += MT[r1 + a] * xa;
+  const { m, Sp, Sc, MT } = lv;
+  const W = p.v;
+  const X = s.x;
+  const wc = out.v;
+  const ulc = out.ul;
+  for (let r = 0; r < rows; r++) {
+    if (impossible[b0 + r]) continue;
+    for (let i = 0; i < Np; i++) {
+      const node = r * Np + i;
+      const pOff = node * Sp;
+      for (let j = 0; j < m; j++) {
+        const cOff = (node * m + j) * Sc;
+        let Xmax = 0;
+        if (m === 2) {
+          const sib = (node * 2 + 1 - j) * Sp;
+          for (let a = 0; a < Sp; a++) {
+            const x = W[pOff + a] * t[sib + a];
+            X[a] = x;
+            if (x > Xmax) Xmax = x;
+          }
+        } else {
+          for (let a = 0; a < Sp; a++) {
+            let x = W[pOff + a];
+            for (let k = 0; k < m; k++) if (k !== j) x *= t[(node * m + k) * Sp + a];
+            X[a] = x;
+            if (x > Xmax) Xmax = x;
+          }
+        }
+        if (Xmax < TINY) {
+          downLogChild(lv, j, node, p, pOff, t, c, out, cOff, s);
+          continue;
+        }
+        const inv = 1 / Xmax;
+        for (let a = 0; a < Sp; a++) X[a] *= inv;
+        gemv(MT[j], Sc, Sp, X, 0, wc, cOff);
+        // Rows of M sum to 1 (checked at compile time), so sum_b y(b) = sum_a X(a) >= 1
+        // and ymax >= 1/Sc: the scale is always trustworthy, single entries may not be.
+        let ymax = 0;
+        for (let b = 0; b < Sc; b++) if (wc[cOff + b] > ymax) ymax = wc[cOff + b];
+        const invY = 1 / ymax;
+        let shift = NaN;
+        for (let b = 0; b < Sc; b++) {
+          const y = wc[cOff + b];
+          if (y >= TINY) {
+            storeScaled(out, cOff + b, y * invY);
+            continue;
+          }
+          if (shift !== shift) {
+            siblingLogs(lv, j, node, p, pOff, t, c, s);
+            shift = log(Xmax) + log(ymax);
+          }
+          const e = colLogSum(lv.logM[j], b, Sp, Sc, s.r, s.terms) - shift;
+          ulc[cOff + b] = e;
+          wc[cOff + b] = exp(e);
+        }
       }
-      wx[cx + b] = acc0;
-      wx[cx + b + 1] = acc1;
-      if (acc0 > ymax) ymax = acc0;
-      if (acc1 > ymax) ymax = acc1;
-    }
-    if (b < Sc) {
-      const r0 = b * Sp;
-      let acc = 0;
-      for (let a = 0; a < Sp; a++) acc += MT[r0 + a] * x[a];
-      wx[cx + b] = acc;
-      if (acc > ymax) ymax = acc;
-    }
-    const logYmax = Math.log(ymax);
-    const invY = 1 / ymax;
-    let haveR = false;
-    for (let b = 0; b < Sc; b++) {
-      const y = wx[cx + b];
-      if (y >= TINY) {
-        wc[c + b] = Math.log(y) - logYmax;
-        wx[cx + b] = y * invY;
-        continue;
-      }
-      if (!haveR) {
-        siblingLogs(lv, j, q, qOff, w, pOff, u, cOff, r);
-        haveR = true;
-      }
-      const z = productDownExact(lv.logM[j], b, Sp, Sc, r) - Math.log(Xmax) - logYmax;
-      wc[c + b] = z;
-      wx[cx + b] = Math.exp(z);
     }
   }
 }
 
-/** r(a) = w_p(a) + sum_{k != j} q_k(a), log domain. */
-function siblingLogs(
-  lv: ProductLevel,
-  j: number,
-  q: Float64Array,
-  qOff: number,
-  w: Float64Array,
-  pOff: number,
-  u: Float64Array,
-  cOff: number,
-  r: Float64Array,
-): void {
-  const { m, Sp, Sc } = lv;
+/** s.r(a) = w_p(a) + sum_{k != j} q_k(a), exact log domain. */
+function siblingLogs(lv: ProductLevel, j: number, node: number, p: ExpMessages, pOff: number, t: Float64Array, c: ExpMessages, s: Scratch): void {
+  const { m, Sp } = lv;
+  const r = s.r;
   for (let a = 0; a < Sp; a++) {
-    let z = w[pOff + a];
-    for (let k = 0; k < m && z !== -Infinity; k++) if (k !== j) z += qLog(lv, k, a, q[qOff + k * Sp + a], u, cOff + k * Sc);
+    let z = logAt(p.v, p.ul, pOff + a);
+    for (let k = 0; k < m && z !== NEG_INF; k++) if (k !== j) z += qLog(lv, k, a, node * m + k, c, t, s.terms);
     r[a] = z;
   }
 }
 
-/** Child j entirely in the log domain (its parent-side weights are all below LOW). */
-function productDownLog(
+/** Child j entirely in the log domain (its parent-side weights are all below TINY). */
+function downLogChild(
   lv: ProductLevel,
   j: number,
-  q: Float64Array,
-  qOff: number,
-  w: Float64Array,
+  node: number,
+  p: ExpMessages,
   pOff: number,
-  wc: Float64Array,
-  c: number,
-  wx: Float64Array,
-  cx: number,
-  u: Float64Array,
+  t: Float64Array,
+  c: ExpMessages,
+  out: ExpMessages,
   cOff: number,
-  r: Float64Array,
+  s: Scratch,
 ): void {
   const { Sp, Sc } = lv;
-  siblingLogs(lv, j, q, qOff, w, pOff, u, cOff, r);
-  let mx = -Infinity;
+  const { v, ul } = out;
+  siblingLogs(lv, j, node, p, pOff, t, c, s);
+  let mx = NEG_INF;
   for (let b = 0; b < Sc; b++) {
-    const z = productDownExact(lv.logM[j], b, Sp, Sc, r);
-    wc[c + b] = z;
+    const z = colLogSum(lv.logM[j], b, Sp, Sc, s.r, s.terms);
+    ul[cOff + b] = z;
     if (z > mx) mx = z;
   }
   for (let b = 0; b < Sc; b++) {
     // mx is -Infinity only for impossible evidence, whose rows the driver skips.
-    const z = mx === -Infinity ? -Infinity : wc[c + b] - mx;
-    wc[c + b] = z;
-    wx[cx + b] = Math.exp(z);
+    const z = mx === NEG_INF ? NEG_INF : ul[cOff + b] - mx;
+    ul[cOff + b] = z;
+    v[cOff + b] = exp(z);
   }
 }
 
-/** log sum_a exp(logM[a,b] + r(a)) for one b, with its own max. */
-function productDownExact(logM: Float64Array, b: number, Sp: number, Sc: number, r: Float64Array): number {
-  let mx = -Infinity;
+/** log sum_a exp(logM[a,b] + r(a)) for one b. */
+function colLogSum(logM: Float64Array, b: number, Sp: number, Sc: number, r: Float64Array, terms: Float64Array): number {
+  let mx = NEG_INF;
   for (let a = 0; a < Sp; a++) {
     const z = logM[a * Sc + b] + r[a];
+    terms[a] = z;
     if (z > mx) mx = z;
   }
-  if (mx === -Infinity) return -Infinity;
-  let sum = 0;
-  for (let a = 0; a < Sp; a++) sum += Math.exp(logM[a * Sc + b] + r[a] - mx);
-  return mx + Math.log(sum);
+  return sumExpShifted(terms, Sp, mx);
 }

@@ -1,99 +1,207 @@
 /**
- * Rules kernels (sparse productions, e.g. the RHM), one parent node at a time:
+ * Rules kernels (sparse productions, e.g. the RHM), a whole level of a block at a time:
  *   u_{l-1,p}(a) = log sum_{r in rules(a)} p_r prod_j exp(u_{l,c_j}(b_{r,j}))
  *   w_{l,c_j}(b) = log sum_a exp(w_{l-1,p}(a)) sum_{r in rules(a): b_{r,j} = b} p_r prod_{k != j} exp(u_{l,c_k}(b_{r,k})).
- * Only the listed tuples are visited: O(#rules * m) per parent. Products of child
- * messages (each <= 1) can underflow when no rule matches the evidence well; any sum
- * below TINY is redone in the log domain over just its own rules.
+ * Only the listed tuples are visited: O(#rules * m) per parent, in the exp domain of
+ * messages.ts (no exp or log per entry). Products of child messages (each <= 1) can
+ * underflow when no rule matches the evidence well; any sum below TINY is redone in
+ * the log domain over just its own rules.
  */
 import { RulesLevel } from "../compile";
-import { TINY, shiftToMaxZero } from "../logspace";
-import { Scratch, logAddExp } from "./scratch";
+import { TINY, logAt } from "../logspace";
+import { ExpMessages, storeScaled } from "./messages";
+import { Scratch } from "./scratch";
 
-/** Upward step for one parent; see productUp for the offsets and the return value. */
-export function rulesUp(lv: RulesLevel, u: Float64Array, cOff: number, out: Float64Array, pOff: number, s: Scratch): number {
-  const { m, Sp, Sc, start, slot, p } = lv;
-  const V = s.v;
-  const n = m * Sc;
-  for (let i = 0; i < n; i++) V[i] = Math.exp(u[cOff + i]);
-  for (let a = 0; a < Sp; a++) {
-    let acc = 0;
-    if (m === 2) {
-      for (let r = start[a], e = start[a + 1]; r < e; r++) acc += p[r] * V[slot[2 * r]] * V[slot[2 * r + 1]];
-    } else {
-      for (let r = start[a], e = start[a + 1]; r < e; r++) {
-        let prod = p[r];
-        for (let j = 0, base = r * m; j < m; j++) prod *= V[slot[base + j]];
-        acc += prod;
+const { exp, log } = Math;
+const NEG_INF = -Infinity;
+
+/** Upward step for every parent of `rows` block rows; see productUpLevel. */
+export function rulesUpLevel(lv: RulesLevel, rows: number, Np: number, c: ExpMessages, p: ExpMessages, logZ: Float64Array, b0: number, s: Scratch): void {
+  const { m, Sp, Sc, start, slot, p: prob } = lv;
+  const V = c.v;
+  const vp = p.v;
+  const ulp = p.ul;
+  const acc = s.x;
+  for (let row = 0; row < rows; row++) {
+    let z = 0;
+    for (let i = 0; i < Np; i++) {
+      const node = row * Np + i;
+      const cOff = node * m * Sc;
+      const pOff = node * Sp;
+      let Amax = 0;
+      for (let a = 0; a < Sp; a++) {
+        let sum = 0;
+        if (m === 2) {
+          for (let r = start[a], e = start[a + 1]; r < e; r++) sum += prob[r] * V[cOff + slot[2 * r]] * V[cOff + slot[2 * r + 1]];
+        } else {
+          for (let r = start[a], e = start[a + 1]; r < e; r++) {
+            let prod = prob[r];
+            for (let j = 0, base = r * m; j < m; j++) prod *= V[cOff + slot[base + j]];
+            sum += prod;
+          }
+        }
+        acc[a] = sum;
+        if (sum > Amax) Amax = sum;
+      }
+      if (Amax < TINY) {
+        z += upLogNode(lv, c, cOff, p, pOff, s);
+        continue;
+      }
+      const inv = 1 / Amax;
+      const lg = log(Amax);
+      z += lg;
+      for (let a = 0; a < Sp; a++) {
+        const x = acc[a];
+        if (x >= TINY) storeScaled(p, pOff + a, x * inv);
+        else {
+          const e = upExact(lv, c, cOff, a, s.terms) - lg;
+          ulp[pOff + a] = e;
+          vp[pOff + a] = exp(e);
+        }
       }
     }
-    out[pOff + a] = acc >= TINY ? Math.log(acc) : rulesUpExact(lv, u, cOff, a);
+    logZ[b0 + row] += z;
   }
-  return shiftToMaxZero(out, pOff, Sp);
 }
 
-function rulesUpExact(lv: RulesLevel, u: Float64Array, cOff: number, a: number): number {
-  const { m, start, slot, logp } = lv;
-  let acc = -Infinity;
-  for (let r = start[a], e = start[a + 1]; r < e; r++) {
-    let z = logp[r];
-    for (let j = 0, base = r * m; j < m; j++) z += u[cOff + slot[base + j]];
-    acc = logAddExp(acc, z);
+function upLogNode(lv: RulesLevel, c: ExpMessages, cOff: number, p: ExpMessages, pOff: number, s: Scratch): number {
+  const Sp = lv.Sp;
+  const { v, ul } = p;
+  let mx = NEG_INF;
+  for (let a = 0; a < Sp; a++) {
+    const e = upExact(lv, c, cOff, a, s.terms);
+    ul[pOff + a] = e;
+    if (e > mx) mx = e;
   }
-  return acc;
-}
-
-/** Downward step for one parent; see productDown. Reads the children's own up messages. */
-export function rulesDown(
-  lv: RulesLevel,
-  u: Float64Array,
-  w: Float64Array,
-  pOff: number,
-  wc: Float64Array,
-  cOff: number,
-  s: Scratch,
-): void {
-  const { m, Sp, Sc, start, slot, p } = lv;
-  const n = m * Sc;
-  const V = s.v;
-  const Y = s.t;
-  for (let i = 0; i < n; i++) {
-    V[i] = Math.exp(u[cOff + i]);
-    Y[i] = 0;
+  if (mx === NEG_INF) {
+    for (let a = 0; a < Sp; a++) v[pOff + a] = 0;
+    return NEG_INF;
   }
   for (let a = 0; a < Sp; a++) {
-    const xa = Math.exp(w[pOff + a]);
-    if (xa === 0) continue;
-    for (let r = start[a], e = start[a + 1]; r < e; r++) {
-      const base = xa * p[r];
-      if (m === 2) {
-        const s0 = slot[2 * r];
-        const s1 = slot[2 * r + 1];
-        Y[s0] += base * V[s1];
-        Y[s1] += base * V[s0];
-      } else {
-        for (let j = 0; j < m; j++) {
-          let prod = base;
-          for (let k = 0; k < m; k++) if (k !== j) prod *= V[slot[r * m + k]];
-          Y[slot[r * m + j]] += prod;
+    const e = ul[pOff + a] - mx;
+    ul[pOff + a] = e;
+    v[pOff + a] = exp(e);
+  }
+  return mx;
+}
+
+/** Exact log sum over the rules of a (rules with a true zero factor skipped early). */
+function upExact(lv: RulesLevel, c: ExpMessages, cOff: number, a: number, terms: Float64Array): number {
+  const { m, start, slot, logp } = lv;
+  let n = 0;
+  let mx = NEG_INF;
+  for (let r = start[a], e = start[a + 1]; r < e; r++) {
+    let z = logp[r];
+    for (let j = 0, base = r * m; j < m && z !== NEG_INF; j++) z += logAt(c.v, c.ul, cOff + slot[base + j]);
+    if (z === NEG_INF) continue;
+    terms[n++] = z;
+    if (z > mx) mx = z;
+  }
+  return sumExpShifted(terms, n, mx);
+}
+
+function sumExpShifted(terms: Float64Array, n: number, mx: number): number {
+  if (mx === NEG_INF) return NEG_INF;
+  let sum = 0;
+  for (let k = 0; k < n; k++) sum += exp(terms[k] - mx);
+  return mx + log(sum);
+}
+
+/** Downward step for every parent of `rows` block rows; see productDownLevel. */
+export function rulesDownLevel(
+  lv: RulesLevel,
+  rows: number,
+  Np: number,
+  b0: number,
+  impossible: Uint8Array,
+  p: ExpMessages,
+  c: ExpMessages,
+  out: ExpMessages,
+  s: Scratch,
+): void {
+  const { m, Sp, Sc, start, slot, p: prob } = lv;
+  const n = m * Sc;
+  const V = c.v;
+  const W = p.v;
+  const Y = out.v;
+  const ul = out.ul;
+  for (let row = 0; row < rows; row++) {
+    if (impossible[b0 + row]) continue;
+    for (let i = 0; i < Np; i++) {
+      const node = row * Np + i;
+      const cOff = node * n;
+      const pOff = node * Sp;
+      for (let k = 0; k < n; k++) Y[cOff + k] = 0;
+      for (let a = 0; a < Sp; a++) {
+        const xa = W[pOff + a];
+        if (xa === 0) continue;
+        for (let r = start[a], e = start[a + 1]; r < e; r++) {
+          const base = xa * prob[r];
+          if (m === 2) {
+            const s0 = cOff + slot[2 * r];
+            const s1 = cOff + slot[2 * r + 1];
+            Y[s0] += base * V[s1];
+            Y[s1] += base * V[s0];
+          } else {
+            for (let j = 0; j < m; j++) {
+              let prod = base;
+              for (let k = 0; k < m; k++) if (k !== j) prod *= V[cOff + slot[r * m + k]];
+              Y[cOff + slot[r * m + j]] += prod;
+            }
+          }
+        }
+      }
+      for (let j = 0; j < m; j++) {
+        const off = cOff + j * Sc;
+        let ymax = 0;
+        for (let b = 0; b < Sc; b++) if (Y[off + b] > ymax) ymax = Y[off + b];
+        if (ymax < TINY) {
+          let mx = NEG_INF;
+          for (let b = 0; b < Sc; b++) {
+            const e = downExact(lv, p, pOff, c, cOff, j * Sc + b, s.terms);
+            ul[off + b] = e;
+            if (e > mx) mx = e;
+          }
+          for (let b = 0; b < Sc; b++) {
+            // mx is -Infinity only for impossible evidence, whose rows are skipped.
+            const e = mx === NEG_INF ? NEG_INF : ul[off + b] - mx;
+            ul[off + b] = e;
+            Y[off + b] = exp(e);
+          }
+          continue;
+        }
+        const inv = 1 / ymax;
+        let lg = NaN;
+        for (let b = 0; b < Sc; b++) {
+          const y = Y[off + b];
+          if (y >= TINY) {
+            storeScaled(out, off + b, y * inv);
+            continue;
+          }
+          if (lg !== lg) lg = log(ymax);
+          const e = downExact(lv, p, pOff, c, cOff, j * Sc + b, s.terms) - lg;
+          ul[off + b] = e;
+          Y[off + b] = exp(e);
         }
       }
     }
   }
-  for (let i = 0; i < n; i++) wc[cOff + i] = Y[i] >= TINY ? Math.log(Y[i]) : rulesDownExact(lv, u, w, pOff, cOff, i);
-  for (let j = 0; j < m; j++) shiftToMaxZero(wc, cOff + j * Sc, Sc);
 }
 
-/** Child slot i = j*Sc + b: the log-domain sum over the rules that put b at position j. */
-function rulesDownExact(lv: RulesLevel, u: Float64Array, w: Float64Array, pOff: number, cOff: number, i: number): number {
+/** Child slot i = j*Sc + b: the exact log-domain sum over the rules that put b at position j. */
+function downExact(lv: RulesLevel, p: ExpMessages, pOff: number, c: ExpMessages, cOff: number, i: number, terms: Float64Array): number {
   const { m, Sc, slot, logp, parent, bySlot, bySlotStart } = lv;
-  const j = Math.floor(i / Sc);
-  let acc = -Infinity;
+  const j = (i / Sc) | 0;
+  let n = 0;
+  let mx = NEG_INF;
   for (let k0 = bySlotStart[i], e = bySlotStart[i + 1]; k0 < e; k0++) {
     const r = bySlot[k0];
-    let z = w[pOff + parent[r]] + logp[r];
-    for (let k = 0; k < m; k++) if (k !== j) z += u[cOff + slot[r * m + k]];
-    acc = logAddExp(acc, z);
+    let z = logp[r];
+    if (z !== NEG_INF) z += logAt(p.v, p.ul, pOff + parent[r]);
+    for (let k = 0; k < m && z !== NEG_INF; k++) if (k !== j) z += logAt(c.v, c.ul, cOff + slot[r * m + k]);
+    if (z === NEG_INF) continue;
+    terms[n++] = z;
+    if (z > mx) mx = z;
   }
-  return acc;
+  return sumExpShifted(terms, n, mx);
 }
