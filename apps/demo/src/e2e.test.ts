@@ -2,7 +2,7 @@
  * End to end: build the page, serve it on 127.0.0.1, drive it in headless Chromium,
  * and check that what it shows is what the packages compute in Node for the same
  * input (BP marginals, the U-Net's output, the generated sequence, forward-backward).
- * Writes apps/demo/screenshot.png. Skips when Chromium is absent
+ * Writes a screenshot (apps/demo/screenshot.png with GHM_UPDATE_SCREENSHOT=1). Skips when Chromium is absent
  * (`apt-get install -y chromium`, or point GHM_CHROMIUM at a binary).
  */
 import { execFileSync } from "node:child_process";
@@ -24,7 +24,8 @@ import type { DemoHandle } from "./app/debugHandle";
 const CHROMIUM = process.env.GHM_CHROMIUM ?? "/usr/bin/chromium";
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const DEMO_DIR = path.resolve(__dirname, "..");
-const SCREENSHOT = path.join(DEMO_DIR, "screenshot.png");
+// The committed screenshot changes only on request; ordinary runs leave the tree clean.
+const SCREENSHOT = process.env.GHM_UPDATE_SCREENSHOT ? path.join(DEMO_DIR, "screenshot.png") : path.join(tmpdir(), "ghm-demo-screenshot.png");
 
 if (!HAVE_CHROMIUM) {
   console.warn(`demo e2e test SKIPPED: no Chromium at ${CHROMIUM}. Install it (apt-get install -y chromium) or set GHM_CHROMIUM.`);
