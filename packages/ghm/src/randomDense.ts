@@ -8,7 +8,7 @@ import { DenseKernel, Grammar } from "./grammar";
 import { Rng } from "./rng";
 import { requireInt, requireNumber, requireSeed, resolveVocab } from "./checks";
 import { dirichletInto } from "./dirichlet";
-import { DEFAULT_MAX_ENTRIES, assertKernelFits } from "./size";
+import { DEFAULT_MAX_ENTRIES, assertGrammarFits, assertKernelFits } from "./size";
 
 export interface RandomDenseOptions {
   depth: number;
@@ -20,7 +20,7 @@ export interface RandomDenseOptions {
   /** Dirichlet concentration > 0 (default 1). */
   concentration?: number;
   seed: number;
-  /** Size guard per level, in table entries (default 2^27). */
+  /** Size guard per level and for all levels together, in table entries (default 2^27). */
   maxEntries?: number;
 }
 
@@ -32,6 +32,7 @@ export function randomDenseGrammar(o: RandomDenseOptions): Grammar {
   const alpha = requireNumber("concentration", o.concentration ?? 1, 0, Infinity, true);
   const rng = new Rng(requireSeed(o.seed));
   for (let l = 1; l <= depth; l++) assertKernelFits("dense", l, vocab[l - 1], vocab[l], m, o.maxEntries ?? DEFAULT_MAX_ENTRIES);
+  assertGrammarFits({ arity: m, vocab, kinds: new Array(depth).fill("dense") }, o.maxEntries ?? DEFAULT_MAX_ENTRIES);
   const levels: DenseKernel[] = [];
   for (let l = 1; l <= depth; l++) {
     const T = vocab[l] ** m;

@@ -16,7 +16,7 @@
 import { Grammar, ProductKernel } from "./grammar";
 import { Rng } from "./rng";
 import { requireInt, requireNumber, requireSeed, resolveVocab } from "./checks";
-import { DEFAULT_MAX_ENTRIES, assertKernelFits } from "./size";
+import { DEFAULT_MAX_ENTRIES, assertGrammarFits, assertKernelFits } from "./size";
 
 /**
  * Default mixing p = 0.3: each child copies (a permutation of) its parent's symbol
@@ -39,7 +39,7 @@ export interface RandomProductOptions {
   /** Standard deviation of the softmax logits G (default 1). */
   scale?: number;
   seed: number;
-  /** Size guard per level, in table entries (default 2^27). */
+  /** Size guard per level and for all levels together, in table entries (default 2^27). */
   maxEntries?: number;
 }
 
@@ -52,6 +52,7 @@ export function randomProductGrammar(o: RandomProductOptions): Grammar {
   const scale = requireNumber("scale", o.scale ?? 1, 0, Infinity);
   const rng = new Rng(requireSeed(o.seed));
   for (let l = 1; l <= depth; l++) assertKernelFits("product", l, vocab[l - 1], vocab[l], m, o.maxEntries ?? DEFAULT_MAX_ENTRIES);
+  assertGrammarFits({ arity: m, vocab, kinds: new Array(depth).fill("product") }, o.maxEntries ?? DEFAULT_MAX_ENTRIES);
   const levels: ProductKernel[] = [];
   for (let l = 1; l <= depth; l++) {
     const matrices: Float64Array[] = [];
