@@ -5,6 +5,16 @@ import { CompiledGrammar } from "./compile";
 /** Upper bound on the memory one call may allocate for messages; split larger batches. */
 export const MAX_BP_BYTES = 4 * 2 ** 30;
 
+/**
+ * Largest |e| accepted for a model with d leaves: 2^1020 / d. log p(evidence) and
+ * every message are sums of at most d leaf terms and of in-leaf differences, so
+ * with this bound none can overflow to +-Infinity (which would turn into NaN, or
+ * flag a possible row as impossible).
+ */
+export function maxEvidenceMagnitude(d: number): number {
+  return 2 ** 1020 / d;
+}
+
 export function checkEvidence(g: CompiledGrammar, ev: Evidence): void {
   const d = g.nodes[g.L];
   const S = g.vocab[g.L];
@@ -14,11 +24,18 @@ export function checkEvidence(g: CompiledGrammar, ev: Evidence): void {
   if (!(ev.e instanceof Float64Array) || ev.e.length !== ev.batch * d * S)
     throw new Error(`evidence.e has ${ev.e?.length} entries; expected a Float64Array of batch*d*S = ${ev.batch * d * S}`);
   const e = ev.e;
+  const limit = maxEvidenceMagnitude(d);
   for (let i = 0; i < e.length; i++) {
     const x = e[i];
     // NaN and +Infinity fail this test; -Infinity (impossible symbol) passes.
     if (!(x < Infinity)) {
       throw new Error(`evidence.e[${i}] is ${x}; log-likelihoods must be finite or -Infinity (fix the noise model that produced it)`);
+    }
+    if (x > limit || (x < -limit && x !== -Infinity)) {
+      throw new RangeError(
+        `evidence.e[${i}] is ${x}; |log-likelihoods| above 2^1020 / d = ${limit.toExponential(3)} could overflow log p(evidence) over d = ${d} leaves: ` +
+          "subtract each leaf's max (evidence is defined up to a constant per leaf) and use -Infinity for impossible symbols",
+      );
     }
   }
 }

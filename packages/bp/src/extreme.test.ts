@@ -1,6 +1,10 @@
 import { Rng, exactEvidence, gaussianEvidence, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
+import { bruteForceBP } from "./brute";
+import { maxEvidenceMagnitude } from "./check";
 import { logLikelihood } from "./likelihood";
+import { mapDecode } from "./map";
 import { naiveBP } from "./naive";
+import { fuzzModel } from "./fuzz/models";
 import { messageBytesPerSequence, runBP } from "./run";
 import { Kind, randomGrammar, randomLogits } from "./testing/random";
 
@@ -91,5 +95,96 @@ describe("extreme evidence", () => {
     const perRow = messageBytesPerSequence(g);
     expect(() => runBP(g, ev, { maxBytes: 10 * perRow })).not.toThrow();
     expect(() => runBP(g, ev, { maxBytes: 9 * perRow })).toThrow(/split the batch into chunks of at most 9 sequences/);
+  });
+});
+
+/** Evidence with each leaf shifted to max 0 (exactly what BP does first) and the total shift. */
+function shiftLeaves(ev: { batch: number; d: number; S: number; e: Float64Array }): { ev: typeof ev; shift: Float64Array } {
+  const e = ev.e.slice();
+  const shift = new Float64Array(ev.batch);
+  for (let r = 0; r < ev.batch; r++) {
+    for (let i = 0; i < ev.d; i++) {
+      const off = (r * ev.d + i) * ev.S;
+      const mx = Math.max(...e.subarray(off, off + ev.S));
+      if (mx === -Infinity) continue;
+      for (let s = 0; s < ev.S; s++) e[off + s] -= mx;
+      shift[r] += mx;
+    }
+  }
+  return { ev: { ...ev, e }, shift };
+}
+
+describe("gaussian noise from sigma = 1e-6 to 1e6", () => {
+  const sigmas = Array.from({ length: 13 }, (_, i) => Number(`1e${i - 6}`));
+  const tiny = (["product", "rules", "dense"] as Kind[]).map((kind, i) =>
+    randomGrammar({ kind, m: 2, vocab: kind === "dense" ? [2, 3, 3] : [3, 3, 3], zeroProb: 0.3 }, new Rng(20 + i)),
+  );
+  test.each(sigmas)("sigma = %p: exact against enumeration on every kernel kind, finite, no NaN", (sigma) => {
+    for (const g of tiny) {
+      const data = sample(g, 6, new Rng(7));
+      const S = g.vocab[g.depth];
+      const { evidence } = gaussianEvidence(data.x, data.n, data.d, S, 1, sigma, new Rng(8));
+      const bp = runBP(g, evidence, { messages: true });
+      expect(noNaN([...bp.up, ...bp.down!, ...bp.marginals!, bp.root, bp.logZ])).toBe(true);
+      // Enumeration is run on the leaf-shifted evidence: its own sums of 1e12-sized terms would round at 1e-4.
+      const { ev: shifted, shift } = shiftLeaves(evidence);
+      const ref = bruteForceBP(g, shifted);
+      for (let r = 0; r < data.n; r++) {
+        expect(bp.impossible[r]).toBe(0);
+        expect(Number.isFinite(bp.logZ[r])).toBe(true);
+        const want = ref.logZ[r] + shift[r];
+        expect(Math.abs(bp.logZ[r] - want)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
+      }
+      bp.marginals!.forEach((M, l) => M.forEach((x, i) => expect(Math.abs(x - ref.marginals[l][i])).toBeLessThanOrEqual(1e-10)));
+    }
+  });
+
+  test("sigma sweep on models too large to enumerate: agrees with log-domain BP", () => {
+    const models = [randomRhm({ S: 6, classes: 3, k: 2, arity: 2, depth: 4, seed: 3 }), randomProductGrammar({ depth: 4, arity: 3, vocab: 4, seed: 4 })];
+    for (const g of models)
+      for (const sigma of [1e-6, 1e-3, 1, 1e3, 1e6]) {
+        const data = sample(g, 3, new Rng(9));
+        const S = g.vocab[g.depth];
+        const { evidence } = gaussianEvidence(data.x, data.n, data.d, S, 1, sigma, new Rng(10));
+        const bp = runBP(g, evidence);
+        const { ev: shifted, shift } = shiftLeaves(evidence);
+        const ref = naiveBP(g, shifted);
+        for (let r = 0; r < data.n; r++) {
+          const want = ref.logZ[r] + shift[r];
+          expect(Math.abs(bp.logZ[r] - want)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
+        }
+        bp.marginals!.forEach((M, l) => M.forEach((x, i) => expect(Math.abs(x - ref.marginals[l][i])).toBeLessThanOrEqual(1e-9)));
+      }
+  });
+});
+
+describe("evidence at the overflow bound", () => {
+  const limit = maxEvidenceMagnitude(3);
+
+  test("|e| up to 2^1020 / d: logZ finite, root and marginals are distributions", () => {
+    // Fuzz seed 18: a dense m = 3 model with every entry at +-2^1020/3 (its root posterior used to sum to 2).
+    const { g, ev } = fuzzModel(18);
+    expect(ev.e.every((x) => Math.abs(x) === limit)).toBe(true);
+    const bp = runBP(g, ev, { messages: true });
+    const ref = naiveBP(g, ev);
+    expect(noNaN([...bp.up, ...bp.down!, ...bp.marginals!, bp.root, bp.logZ])).toBe(true);
+    for (let r = 0; r < ev.batch; r++) {
+      expect(bp.impossible[r]).toBe(ref.logZ[r] === -Infinity ? 1 : 0);
+      if (bp.impossible[r]) continue;
+      expect(Number.isFinite(bp.logZ[r])).toBe(true);
+      expect(Math.abs(bp.logZ[r] - ref.logZ[r])).toBeLessThanOrEqual(1e-12 * Math.abs(ref.logZ[r]));
+      // log pi is absorbed by messages of size 1e306; the posterior must still sum to 1.
+      expect(Math.abs(bp.root[3 * r] + bp.root[3 * r + 1] + bp.root[3 * r + 2] - 1)).toBeLessThan(1e-15);
+    }
+  });
+
+  test("beyond the bound: refused, naming the entry (it used to give logZ NaN or flag a possible row impossible)", () => {
+    const g = randomGrammar({ kind: "dense", m: 3, vocab: [3, 2], zeroProb: 0.3 }, new Rng(18));
+    const ev = randomLogits(g, 1, new Rng(5), 1, 0);
+    ev.e[4] = 1e308;
+    expect(() => runBP(g, ev)).toThrow(/evidence\.e\[4\] is 1e\+308; \|log-likelihoods\| above 2\^1020 \/ d/);
+    ev.e[4] = -1e308;
+    expect(() => mapDecode(g, ev)).toThrow(/evidence\.e\[4\]/);
+    expect(() => naiveBP(g, ev)).toThrow(/evidence\.e\[4\]/);
   });
 });

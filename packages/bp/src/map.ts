@@ -25,6 +25,8 @@ export function mapDecode(g: Grammar, ev: Evidence): MapResult {
   const S = vocab[L];
   const tree = nodes.map((n) => new Int32Array(batch * n).fill(-1));
   const logp = new Float64Array(batch);
+  // The work arrays below grow with the tree, not the batch: none for an empty batch.
+  if (batch === 0) return { tree, logp };
   const mu = vocab.map((Sl, l) => new Float64Array(nodes[l] * Sl));
   // best[l]: for product [m^l children, S_{l-1}] -> b; otherwise [m^(l-1) parents, S_{l-1}] -> rule / tuple.
   const best = cg.levels.map((lv, i) => new Int32Array((lv.kind === "product" ? nodes[i + 1] : nodes[i]) * lv.Sp));
