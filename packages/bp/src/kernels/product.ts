@@ -15,8 +15,8 @@
  */
 import { ProductLevel } from "../compile";
 import { LOW, TINY, logAt } from "../logspace";
-import { gemv, gemvSparse } from "./gemv";
-import { ExpMessages, storeScaled } from "./messages";
+import { gemvMax, gemvSparse } from "./gemv";
+import { ExpMessages } from "./messages";
 import { Scratch } from "./scratch";
 
 const { exp, log } = Math;
@@ -53,17 +53,21 @@ export function productUpLevel(
         const child = node * m + j;
         const cOff = child * Sc;
         const tOff = child * Sp;
-        let nnz = 0;
-        for (let b = 0; b < Sc; b++) {
-          const x = vc[cOff + b];
-          if (x !== 0) {
-            idx[nnz] = b;
-            val[nnz++] = x;
+        let zeros = 0;
+        for (let b = 0; b < Sc; b++) if (vc[cOff + b] === 0) zeros++;
+        if (2 * zeros < Sc) gemvMax(M[j], Sp, Sc, vc, cOff, t, tOff);
+        else {
+          // Exact evidence makes leaf messages one-hot: then only the nonzeros are read.
+          let nnz = 0;
+          for (let b = 0; b < Sc; b++) {
+            const x = vc[cOff + b];
+            if (x !== 0) {
+              idx[nnz] = b;
+              val[nnz++] = x;
+            }
           }
+          gemvSparse(M[j], Sp, Sc, idx, val, nnz, t, tOff);
         }
-        // Exact evidence makes leaf messages one-hot: then only the nonzeros are read.
-        if (2 * nnz > Sc) gemv(M[j], Sp, Sc, vc, cOff, t, tOff);
-        else gemvSparse(M[j], Sp, Sc, idx, val, nnz, t, tOff);
         if (j === 0) for (let a = 0; a < Sp; a++) P[a] = t[tOff + a];
         else for (let a = 0; a < Sp; a++) P[a] *= t[tOff + a];
       }
@@ -79,8 +83,11 @@ export function productUpLevel(
       z += lg;
       for (let a = 0; a < Sp; a++) {
         const x = P[a];
-        if (x >= LOW) storeScaled(p, pOff + a, x * inv);
-        else {
+        if (x >= LOW) {
+          const y = x * inv;
+          vp[pOff + a] = y;
+          if (y < TINY) ulp[pOff + a] = log(y);
+        } else {
           const e = upExact(lv, node, a, c, t, s) - lg;
           ulp[pOff + a] = e;
           vp[pOff + a] = exp(e);
@@ -195,26 +202,27 @@ export function productDownLevel(
           downLogChild(lv, j, node, p, pOff, t, c, out, cOff, s);
           continue;
         }
-        const inv = 1 / Xmax;
-        for (let a = 0; a < Sp; a++) X[a] *= inv;
-        gemv(MT[j], Sc, Sp, X, 0, wc, cOff);
-        // Rows of M sum to 1 (checked at compile time), so sum_b y(b) = sum_a X(a) >= 1
-        // and ymax >= 1/Sc: the scale is always trustworthy, single entries may not be.
-        let ymax = 0;
-        for (let b = 0; b < Sc; b++) if (wc[cOff + b] > ymax) ymax = wc[cOff + b];
+        // Rows of M sum to 1 (checked at compile time), so sum_b y(b) = sum_a X(a) >= Xmax
+        // and ymax >= Xmax/Sc: the scale is always trustworthy, single entries may not be.
+        // An entry is trusted when y / Xmax >= TINY: its underflowed terms (< 2^-1074
+        // each) are then below 2^-74 of it, as Xmax >= TINY.
+        const ymax = gemvMax(MT[j], Sc, Sp, X, 0, wc, cOff);
         const invY = 1 / ymax;
-        let shift = NaN;
+        const trust = TINY * Xmax;
+        let lg = NaN;
         for (let b = 0; b < Sc; b++) {
           const y = wc[cOff + b];
-          if (y >= TINY) {
-            storeScaled(out, cOff + b, y * invY);
+          if (y >= trust) {
+            const q = y * invY;
+            wc[cOff + b] = q;
+            if (q < TINY) ulc[cOff + b] = log(q);
             continue;
           }
-          if (shift !== shift) {
+          if (lg !== lg) {
             siblingLogs(lv, j, node, p, pOff, t, c, s);
-            shift = log(Xmax) + log(ymax);
+            lg = log(ymax);
           }
-          const e = colLogSum(lv.logM[j], b, Sp, Sc, s.r, s.terms) - shift;
+          const e = colLogSum(lv.logM[j], b, Sp, Sc, s.r, s.terms) - lg;
           ulc[cOff + b] = e;
           wc[cOff + b] = exp(e);
         }
