@@ -18,11 +18,24 @@ export type GrammarSpec =
  * Leaf noise of the net input. `exact`: clean sequences (the evidence is 0 at the
  * observed symbol, -Infinity elsewhere). `gaussian`: the VP one-hot model
  * z = alpha onehot(x) + sigma g with alpha = sqrt(abar), sigma^2 = 1 - abar, abar drawn
- * per sample uniformly in [abarMin, abarMax]; the net sees the evidence
+ * per sample in [abarMin, abarMax] (how: `sampling`, see noiseLevel.ts); the net sees the evidence
  * e = (alpha / sigma^2) z through nets' `evidenceToNetInput`, the same input the
  * U-Net adapter builds from a diffusion state (so one net serves every level).
  */
-export type NoiseSpec = { kind: "exact" } | { kind: "gaussian"; abarMin: number; abarMax: number };
+export type NoiseSpec = { kind: "exact" } | GaussianNoise;
+
+/** How abar is drawn in [abarMin, abarMax]: uniformly (default), uniformly in log SNR, or at a diffusion schedule's timesteps. */
+export type AbarSampling = "uniform" | "logsnr" | "schedule";
+
+export interface GaussianNoise {
+  kind: "gaussian";
+  abarMin: number;
+  abarMax: number;
+  /** Default "uniform" (absent in configs written before the option existed). */
+  sampling?: AbarSampling;
+  /** sampling "schedule" only: which T = 1000 schedule's timesteps (default "linear", as `ghm diffuse`). */
+  schedule?: "linear" | "cosine";
+}
 
 export type LrSchedule = "constant" | "cosine";
 

@@ -13,6 +13,7 @@
 import { Evidence, Grammar, Rng, exactEvidence, gaussianEvidence, leafCount, sample } from "@ghmkit/ghm";
 import type { NoiseSpec, TrainConfig } from "./config";
 import { MAX_SAMPLES } from "./validate";
+import { abarSampler } from "./noiseLevel";
 
 /** A fixed set of sequences with their observation (evidence) and, for noisy data, each row's signal level. */
 export interface LabeledSet {
@@ -36,15 +37,14 @@ export interface TestData {
   levels: { abar: number; set: LabeledSet }[];
 }
 
-/** Evidence of x (`[n, d]`) under the noise model; abar drawn per row from the spec's range unless given. */
+/** Evidence of x (`[n, d]`) under the noise model; abar drawn per row by the spec's sampling unless given. */
 export function observe(x: Int32Array, n: number, d: number, S: number, noise: NoiseSpec, rng: Rng, fixedAbar?: number): { evidence: Evidence; abar: Float64Array | null } {
   if (noise.kind === "exact") return { evidence: exactEvidence(x, n, d, S), abar: null };
-  const lo = noise.abarMin;
-  const hi = noise.abarMax;
+  const draw = abarSampler(noise);
   const abar = new Float64Array(n);
   const e = new Float64Array(n * d * S);
   for (let r = 0; r < n; r++) {
-    const a = fixedAbar ?? lo + (hi - lo) * rng.uniform();
+    const a = fixedAbar ?? draw(rng);
     abar[r] = a;
     const row = gaussianEvidence(x.subarray(r * d, (r + 1) * d), 1, d, S, Math.sqrt(a), Math.sqrt(1 - a), rng);
     e.set(row.evidence.e, r * d * S);

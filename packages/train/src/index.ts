@@ -1,5 +1,5 @@
 export { defaultTrainConfig, makeTrainConfig } from "./config";
-export type { Arch, GrammarSpec, LrSchedule, NoiseSpec, Task, TrainConfig, TrainConfigOverrides } from "./config";
+export type { AbarSampling, Arch, GaussianNoise, GrammarSpec, LrSchedule, NoiseSpec, Task, TrainConfig, TrainConfigOverrides } from "./config";
 export { validateTrainConfig, MAX_SAMPLES } from "./validate";
 export { BatchStream, makeStreams, makeTestData, observe } from "./data";
 export type { Batch, BatchStreamState, LabeledSet, Streams, TestData } from "./data";
@@ -14,7 +14,9 @@ export type { Checkpoint, LoopState } from "./checkpoint";
 export { appendMetrics, readMetrics, truncateMetrics } from "./metricsLog";
 export { disposeTest, evaluate, predictLogits, prepareTest } from "./evaluate";
 export type { PreparedTest, TestMetrics } from "./evaluate";
-export { loadGrammar, runPaths } from "./setup";
+export { loadGrammar, runPaths, trainingSetJson } from "./setup";
+export { abarSampler, scheduleLevels } from "./noiseLevel";
+export type { AbarSampler } from "./noiseLevel";
 export { evalInterval, resumeRun, trainRun } from "./trainer";
 export type { EvalRecord, StopReason, TrainProgress, TrainResult, TrainRunOptions } from "./trainer";
 export { loadUNetDenoiser, unetDenoiser } from "./unetDenoiser";

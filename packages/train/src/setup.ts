@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Grammar, randomRhm, readGrammarFile, writeGrammarFile } from "@ghmkit/ghm";
+import { Grammar, leafCount, randomRhm, readGrammarFile, writeGrammarFile } from "@ghmkit/ghm";
 import { buildModel, configFromGrammar } from "@ghmkit/nets";
 import type { ModelMeta } from "@ghmkit/nets";
 import { tf } from "@ghmkit/tensor";
@@ -25,7 +25,18 @@ export function runPaths(outDir: string) {
     bayes: path.join(outDir, "bayes.json"),
     metrics: path.join(outDir, "metrics.jsonl"),
     result: path.join(outDir, "result.json"),
+    /** The fixed training set (data.trainSize > 0), ghm-data/v1, for copy-fraction measures. */
+    train: path.join(outDir, "train.json"),
   };
+}
+
+/**
+ * The fixed training set in the CLI's data format (ghm-data/v1, without trees):
+ * `ghm diffuse --train RUN_DIR` reads it to count generated samples that copy it.
+ */
+export function trainingSetJson(set: { x: Int32Array; y: Int32Array }, n: number, d: number) {
+  const x = Array.from({ length: n }, (_, b) => Array.from(set.x.subarray(b * d, (b + 1) * d)));
+  return { format: "ghm-data/v1", n, d, x, y: Array.from(set.y) };
 }
 
 export function loadGrammar(spec: GrammarSpec): Grammar {
@@ -84,6 +95,7 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
   const streams = makeStreams(cfg);
   const test = prepareTest(g, cfg.task, makeTestData(g, cfg, streams));
   const stream = new BatchStream(g, cfg, streams);
+  if (stream.fixed) writeJsonAtomic(paths.train, trainingSetJson(stream.fixed, cfg.data.trainSize, leafCount(g)));
   writeJsonAtomic(paths.bayes, {
     testSize: cfg.data.testSize,
     main: test.main.bayes,

@@ -1,8 +1,10 @@
 import { ACTIVATIONS } from "@ghmkit/nets";
 import type { TrainConfig } from "./config";
+import { scheduleLevels } from "./noiseLevel";
 
 const TASKS = ["classifier", "denoiser"];
 const ARCHS = ["convnet", "unet", "unet-noskip", "flat", "mlp"];
+const SAMPLINGS = ["uniform", "logsnr", "schedule"];
 
 /** Largest training/test set held in memory (sequences); about 1 GiB of net input at d*S = 64. */
 export const MAX_SAMPLES = 4_000_000;
@@ -59,6 +61,15 @@ export function validateTrainConfig(cfg: TrainConfig): void {
     num("noise.abarMin", n.abarMin, 0, 1, true);
     num("noise.abarMax", n.abarMax, n.abarMin, 1);
     if (n.abarMax >= 1) fail("noise.abarMax", "must be below 1 (abar = 1 is noiseless: sigma = 0 makes the evidence infinite); use noise.kind exact for clean data");
+    const sampling = n.sampling ?? "uniform";
+    if (!SAMPLINGS.includes(sampling)) fail("noise.sampling", `must be one of ${SAMPLINGS.join(", ")}, got ${JSON.stringify(n.sampling)}`);
+    if (n.schedule !== undefined) {
+      if (sampling !== "schedule") fail("noise.schedule", `applies to sampling "schedule" only; remove it or set noise.sampling to "schedule"`);
+      if (n.schedule !== "linear" && n.schedule !== "cosine") fail("noise.schedule", `must be "linear" or "cosine", got ${JSON.stringify(n.schedule)}`);
+    }
+    if (sampling === "schedule" && scheduleLevels(n.schedule ?? "linear", n.abarMin, n.abarMax).length === 0) {
+      fail("noise.abarMin", `no timestep of the ${n.schedule ?? "linear"} schedule has abar in [${n.abarMin}, ${n.abarMax}]; widen the range`);
+    }
   } else if (n?.kind !== "exact") {
     fail("noise.kind", `must be "exact" or "gaussian", got ${JSON.stringify((n as { kind?: unknown })?.kind)}`);
   }
