@@ -84,7 +84,7 @@ export function validityPerLevel(g: Grammar, x: Int32Array, n: number): number[]
             for (let t = 0; t < lv.T && !can; t++) {
               if (!(lv.K[a * lv.T + t] > 0)) continue;
               let all = 1;
-              for (let j = m - 1, rest = t; j >= 0 && all; j--, rest = Math.floor(rest / Sc)) all = oc[cOff + j * Sc + (rest % Sc)];
+              for (let j = m - 1, rest = t; j >= 0 && all; j--, rest = (rest - (rest % Sc)) / Sc) all = oc[cOff + j * Sc + (rest % Sc)];
               can = all;
             }
           }

@@ -22,7 +22,7 @@ export function tupleLogSums(u: Float64Array, cOff: number, m: number, Sc: numbe
 export function writeTuple(t: number, m: number, Sc: number, out: Int32Array, off: number): void {
   for (let j = m - 1; j >= 0; j--) {
     out[off + j] = t % Sc;
-    t = Math.floor(t / Sc);
+    t = (t - (t % Sc)) / Sc;
   }
 }
 
