@@ -1,4 +1,4 @@
-import { Grammar, Rng, leafCount } from "@ghmkit/ghm";
+import { Grammar, MAX_SAMPLE_LEAVES, Rng, leafCount } from "@ghmkit/ghm";
 import { Denoiser, DenoiserInput, DiffusionProcess } from "./denoiser";
 import { argmaxLeaves, oneHot } from "./evidence";
 import { DDIMScheduler } from "./schedulers/ddim";
@@ -74,6 +74,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   const d = leafCount(g);
   const S = g.vocab[g.depth];
   if (!Number.isInteger(o.n) || o.n < 0) throw new RangeError(`n must be a non-negative integer, got ${o.n}`);
+  // The output holds every sample: refuse before the first step, not after hours of sampling.
+  if (o.n * d > MAX_SAMPLE_LEAVES) throw new RangeError(`n * d = ${o.n} * ${d} = ${o.n * d} output symbols exceed ${MAX_SAMPLE_LEAVES} (1 GiB); generate fewer samples per call`);
   if (!Number.isInteger(o.steps) || o.steps < 1) throw new RangeError(`steps must be a positive integer, got ${o.steps}`);
   const x0Mode = o.x0 ?? "marginal";
   if (x0Mode !== "marginal" && x0Mode !== "joint") throw new RangeError(`x0 must be "marginal" or "joint", got ${JSON.stringify(o.x0)}`);
