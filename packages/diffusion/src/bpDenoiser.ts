@@ -53,7 +53,7 @@ function bpPosterior(g: Grammar, input: DenoiserInput): Float64Array {
 function bpSampleJoint(g: Grammar, input: DenoiserInput, rng: Rng): Int32Array {
   const ev = evidenceFor(g, input);
   const L = g.depth;
-  const res = runBP(g, ev, { downward: false });
+  const res = runBP(g, ev, { downward: false, messages: true });
   const out = Int32Array.from(posteriorSample(g, ev, rng, res)[L]);
   const bad = impossibleRows(res.impossible);
   if (bad.length > 0) {

@@ -54,7 +54,7 @@ export function forwardBackward(o: ForwardBackwardOptions): ForwardBackwardRow[]
     const noise = rng.fork();
     const input = noisy(o.process, real.x, o.n, d, S, abar, noise);
     const ev = stateEvidence(input);
-    const res = runBP(g, ev, { downward: false });
+    const res = runBP(g, ev, { downward: false, messages: true });
     const drawn = posteriorSample(g, ev, noise, res);
     const levelAgreement: number[] = [];
     for (let l = 0; l <= L; l++) {

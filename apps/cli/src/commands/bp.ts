@@ -21,7 +21,8 @@ export function registerBP(program: Command, ctx: Context): void {
     .action((o, cmd: Command) => {
       const g = loadGrammar(o.grammar);
       const ev = parseEvidenceFile(readJsonFile(o.evidence, "--evidence"), g, `--evidence ${o.evidence}`);
-      const r = runBP(g, ev);
+      // Posterior samples reuse the upward messages, so ask for them only then.
+      const r = runBP(g, ev, { messages: o.samples > 0 });
       const out: Record<string, unknown> = {
         logZ: Array.from(r.logZ, finiteOrNull),
         impossible: Array.from(r.impossible, (v) => v === 1),

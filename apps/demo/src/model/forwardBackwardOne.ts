@@ -68,7 +68,7 @@ export function forwardBackwardOne(g: Grammar, tree: Int32Array[], o: FBOptions)
     const abar = schedule.abarAt(u);
     const noise = rng.fork();
     const ev = stateEvidence({ process: "vp", batch: R, d, S, abar, xt: qSampleVP(x0, S, abar, noise) });
-    const drawn = posteriorSample(g, ev, noise, runBP(g, ev, { downward: false }));
+    const drawn = posteriorSample(g, ev, noise, runBP(g, ev, { downward: false, messages: true }));
     const classCounts = new Array<number>(C).fill(0);
     for (let r = 0; r < R; r++) classCounts[drawn[0][r]]++;
     const levelAgreement = tree.map((symbols, l) => {
