@@ -17,8 +17,11 @@ import { LevelWeights, levelWeights, productKernels } from "./weights";
 
 /** Lowest finite float32: a node whose max is -Infinity is shifted by this instead. */
 const MAX_FLOOR = -3.4e38;
-/** Refuse a pass whose largest intermediate tensor exceeds this many floats (1 GiB). */
-export const MAX_TENSOR_ELEMENTS = 1 << 28;
+/**
+ * Refuse a pass whose largest intermediate tensor exceeds this many floats (256 MiB):
+ * several such tensors are alive at once, and the wasm heap (2-4 GiB) must hold them all.
+ */
+export const MAX_TENSOR_ELEMENTS = 1 << 26;
 
 export interface ApproxOptions {
   /** W: hidden units of each scalar ReLU net (exp and log). */
