@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { ghm, readJson, tempDir } from "../testing/harness";
 
@@ -30,6 +31,20 @@ describe("ghm diffuse / forward-backward with the exact BP denoiser", () => {
     const rows = JSON.parse(r.out);
     expect(rows[0].classAgreement).toBeGreaterThan(0.95);
     expect(rows[1].classAgreement).toBeLessThan(0.6);
+  });
+
+  it("--train RUN_DIR reads the run's train.json; a directory without one exits 2", async () => {
+    const run = path.join(dir, "run");
+    fs.mkdirSync(run, { recursive: true });
+    fs.copyFileSync(D, path.join(run, "train.json"));
+    const args = ["--json", "diffuse", "--grammar", G, "--denoiser", "bp", "--steps", "10", "-n", "30", "--seed", "4"];
+    const byFile = JSON.parse((await ghm(...args, "--train", D)).out);
+    const byDir = JSON.parse((await ghm(...args, "--train", run)).out);
+    expect(byDir.copyFraction).toBe(byFile.copyFraction);
+    expect(byDir.copyFraction).not.toBeNull();
+    const r = await ghm(...args, "--train", path.join(dir));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no train.json/);
   });
 
   it("rejects a missing model directory with exit 2", async () => {

@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { Command, Option } from "commander";
 import { bpDenoiser, bpJointDenoiser, Denoiser, DiffusionProcess, forwardBackward, generate, sampleMetrics } from "@ghmkit/diffusion";
 import { Grammar, leafCount } from "@ghmkit/ghm";
@@ -24,13 +26,14 @@ export function registerDiffuse(program: Command, ctx: Context): void {
     .option("--steps <n>", "reverse steps", intArg(1, 100_000), 200)
     .option("-n, --n <count>", "samples", intArg(1, 10_000_000), 1000)
     .option("--seed <n>", "sampling seed", intArg(0), 0)
-    .option("--train <file>", "training data (ghm-data/v1), to measure the copy fraction")
+    .option("--train <file|RUN_DIR>", "training data (ghm-data/v1) or a training run with a fixed set (its train.json), to measure the copy fraction")
     .option("--backend <name>", "TensorFlow.js backend for a network denoiser: node|wasm|cpu (default: GHM_BACKEND or auto)")
     .option("--out <file>", "write the samples and metrics as JSON")
     .action(async (o, cmd: Command) => {
       const flags = ctx.flags(cmd);
       const g = loadGrammar(o.grammar);
-      const train = o.train ? parseDataFile(readJsonFile(o.train, "--train"), g, `--train ${o.train}`) : undefined;
+      const trainFile = o.train ? trainDataFile(o.train) : undefined;
+      const train = trainFile ? parseDataFile(readJsonFile(trainFile, "--train"), g, `--train ${trainFile}`) : undefined;
       if (o.sampler && o.process !== "vp") throw new UserError(`--sampler ${o.sampler} applies to --process vp only; the ${o.process} process has one reverse step`);
       const denoiser = await makeDenoiser(g, o.denoiser, o.backend);
       if (o.x0 === "joint" && !denoiser.sampleJoint) throw new UserError(`--x0 joint needs a denoiser that draws exact joint samples (--denoiser bp-joint), not ${o.denoiser}`);
@@ -101,6 +104,14 @@ function defaultAbars(points: number): number[] {
   const lo = -8;
   const hi = 8;
   return Array.from({ length: points }, (_, i) => 1 / (1 + Math.exp(-(hi - ((hi - lo) * i) / (points - 1)))));
+}
+
+/** A data file, or a training run directory's train.json (written when it trained on a fixed set). */
+function trainDataFile(arg: string): string {
+  if (!fs.existsSync(arg) || !fs.statSync(arg).isDirectory()) return arg;
+  const file = path.join(arg, "train.json");
+  if (!fs.existsSync(file)) throw new UserError(`--train ${arg}: the directory has no train.json; only runs with a fixed training set (data.trainSize > 0) write one`);
+  return file;
 }
 
 async function makeDenoiser(g: Grammar, spec: string, backend?: string): Promise<Denoiser> {
