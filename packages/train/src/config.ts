@@ -136,7 +136,14 @@ export function makeTrainConfig(task: Task, arch: Arch, overrides: TrainConfigOv
   const base = defaultTrainConfig(task, arch) as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
+    if (!(key in base)) throw new RangeError(`config.${key}: unknown field; known fields: ${Object.keys(base).join(", ")}`);
     const old = base[key];
+    // A typo in a nested field would otherwise be saved and silently ignored.
+    if (isPlainObject(old) && isPlainObject(value) && !("kind" in old)) {
+      for (const k of Object.keys(value)) {
+        if (!(k in old)) throw new RangeError(`config.${key}.${k}: unknown field; known fields of ${key}: ${Object.keys(old).join(", ")}`);
+      }
+    }
     const mergeable = isPlainObject(old) && isPlainObject(value) && !("kind" in value);
     base[key] = mergeable ? { ...old, ...value } : value;
   }

@@ -57,6 +57,10 @@ export function validateTrainConfig(cfg: TrainConfig): void {
   int("data.testSize", cfg.data?.testSize, 1, MAX_SAMPLES);
 
   const n = cfg.noise;
+  const noiseFields: Record<string, string[]> = { exact: ["kind"], gaussian: ["kind", "abarMin", "abarMax", "sampling", "schedule"] };
+  const allowed = noiseFields[(n as { kind?: string })?.kind ?? ""];
+  const stray = allowed ? Object.keys(n).filter((k) => !allowed.includes(k)) : [];
+  if (stray.length) fail(`noise.${stray[0]}`, `is not a field of noise kind "${n.kind}" (fields: ${allowed.join(", ")})`);
   if (n?.kind === "gaussian") {
     num("noise.abarMin", n.abarMin, 0, 1, true);
     num("noise.abarMax", n.abarMax, n.abarMin, 1);

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { runBP } from "@ghmkit/bp";
 import type { Context } from "../program";
+import { asUserInput } from "../errors";
 import { readJsonFile } from "../io";
 import { fmt, report, table } from "../output";
 import { loadGrammar } from "../grammarFile";
@@ -19,7 +20,8 @@ export function registerBayes(program: Command, ctx: Context): void {
   ).action((o: NoiseFlags & { grammar: string; data: string }, cmd: Command) => {
     const g = loadGrammar(o.grammar);
     const data = parseDataFile(readJsonFile(o.data, "--data"), g, `--data ${o.data}`);
-    const r = runBP(g, noisyEvidence(g, data, o), { downward: false });
+    // A tiny --sigma makes evidence BP refuses (|e| above 2^1020 / d): a user error, exit 2.
+    const r = asUserInput("noise", () => runBP(g, noisyEvidence(g, data, o), { downward: false }));
     const C = g.vocab[0];
     let correct = 0;
     let ce = 0;
@@ -51,7 +53,7 @@ export function registerBayes(program: Command, ctx: Context): void {
   ).action((o: NoiseFlags & { grammar: string; data: string }, cmd: Command) => {
     const g = loadGrammar(o.grammar);
     const data = parseDataFile(readJsonFile(o.data, "--data"), g, `--data ${o.data}`);
-    const r = runBP(g, noisyEvidence(g, data, o));
+    const r = asUserInput("noise", () => runBP(g, noisyEvidence(g, data, o)));
     const leaves = r.marginals![g.depth];
     const S = g.vocab[g.depth];
     let se = 0;

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { Grammar, nodeCount, Rng } from "@ghmkit/ghm";
 import { mapDecode, posteriorSample, runBP } from "@ghmkit/bp";
 import type { Context } from "../program";
+import { asUserInput } from "../errors";
 import { readJsonFile, finiteOrNull, writeJsonAtomic } from "../io";
 import { intArg } from "../options";
 import { fmt, report, table } from "../output";
@@ -22,7 +23,8 @@ export function registerBP(program: Command, ctx: Context): void {
       const g = loadGrammar(o.grammar);
       const ev = parseEvidenceFile(readJsonFile(o.evidence, "--evidence"), g, `--evidence ${o.evidence}`);
       // Posterior samples reuse the upward messages, so ask for them only then.
-      const r = runBP(g, ev, { messages: o.samples > 0 });
+      // BP refuses evidence a valid file can still hold (|e| above 2^1020 / d): a user error, exit 2.
+      const r = asUserInput(`--evidence ${o.evidence}`, () => runBP(g, ev, { messages: o.samples > 0 }));
       const out: Record<string, unknown> = {
         logZ: Array.from(r.logZ, finiteOrNull),
         impossible: Array.from(r.impossible, (v) => v === 1),

@@ -4,7 +4,7 @@ import { Command, Option } from "commander";
 import { bpDenoiser, bpJointDenoiser, Denoiser, DiffusionProcess, forwardBackward, generate, sampleMetrics } from "@ghmkit/diffusion";
 import { Grammar, leafCount } from "@ghmkit/ghm";
 import type { Context } from "../program";
-import { UserError } from "../errors";
+import { asUserInput, UserError } from "../errors";
 import { readJsonFile, writeJsonAtomic } from "../io";
 import { floatListArg, intArg } from "../options";
 import { fmt, report, table } from "../output";
@@ -40,6 +40,7 @@ export function registerDiffuse(program: Command, ctx: Context): void {
       const x0: "marginal" | "joint" = o.x0 ?? (denoiser.sampleJoint ? "joint" : "marginal");
       const bar = progress(ctx.con, flags, "diffuse", o.steps);
       const t0 = Date.now();
+      // Sizes the library refuses (n * d above 2^28 output symbols, batch * d * S per call) are user errors.
       const result = await generate({
         grammar: g,
         denoiser,
@@ -51,6 +52,8 @@ export function registerDiffuse(program: Command, ctx: Context): void {
         seed: o.seed,
         schedule: o.schedule === "cosine" ? { kind: "cosine", T: Math.max(1000, o.steps) } : undefined,
         onStep: (p) => bar.update(Math.round((p.done / p.total) * o.steps), { t: p.t }),
+      }).catch((e: Error) => {
+        throw e instanceof RangeError ? new UserError(`-n ${o.n}: ${e.message}`) : e;
       });
       bar.stop();
       const seconds = (Date.now() - t0) / 1000;
@@ -88,7 +91,7 @@ export function registerDiffuse(program: Command, ctx: Context): void {
       const g = loadGrammar(o.grammar);
       const abars: number[] = o.abars ?? defaultAbars(o.points);
       if (abars.some((a) => a <= 0)) throw new UserError("--abars: every level must be > 0 (abar = 0 is pure noise; use a small value like 1e-4)");
-      const rows = forwardBackward({ grammar: g, process: o.process, abars, n: o.n, seed: o.seed });
+      const rows = asUserInput(`-n ${o.n}`, () => forwardBackward({ grammar: g, process: o.process, abars, n: o.n, seed: o.seed }));
       if (o.out) writeJsonAtomic(o.out, { format: "ghm-forward-backward/v1", process: o.process, n: o.n, seed: o.seed, rows });
       report(ctx.con, ctx.flags(cmd), rows, () =>
         table(

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { Command, Option } from "commander";
-import { Arch, defaultTrainConfig, makeTrainConfig, resumeRun, Task, TrainConfig, TrainConfigOverrides, TrainProgress, TrainResult, trainRun } from "@ghmkit/train";
+import { Arch, makeTrainConfig, resumeRun, Task, TrainConfig, TrainConfigOverrides, TrainProgress, TrainResult, trainRun } from "@ghmkit/train";
 import type { Context } from "../program";
 import { backendOption, useBackend } from "../backend";
 import { asUserInput, UserError } from "../errors";
@@ -9,6 +10,22 @@ import { floatArg, intArg } from "../options";
 import { fmt, OutputFlags, report, table } from "../output";
 import { progress } from "../progress";
 import { Console } from "../output";
+
+/** Flags that shape a run: [option key, flag, its value in a saved config]. With --resume each must match the saved run. */
+const RESUME_FIXED: [string, string, (c: TrainConfig) => unknown][] = [
+  ["arch", "--arch", (c) => c.arch],
+  ["grammar", "--grammar", (c) => (c.grammar.kind === "file" ? c.grammar.path : "(built-in RHM)")],
+  ["trainSize", "--train-size", (c) => c.data.trainSize],
+  ["testSize", "--test-size", (c) => c.data.testSize],
+  ["batch", "--batch", (c) => c.batchSize],
+  ["width", "--width", (c) => c.net.width],
+  ["lr", "--lr", (c) => c.optimizer.lr],
+  ["evalEvery", "--eval-every", (c) => c.evalEvery],
+  ["targetGap", "--target-gap", (c) => c.earlyStop.targetGap],
+  ["seedData", "--seed-data", (c) => c.seeds.data],
+  ["seedInit", "--seed-init", (c) => c.seeds.init],
+  ["seedNoise", "--seed-noise", (c) => c.seeds.noise],
+];
 
 const ARCHS = ["convnet", "unet", "unet-noskip", "flat", "mlp"];
 
@@ -43,7 +60,17 @@ export function registerTrain(program: Command, ctx: Context): void {
       const run = (opts: { signal: AbortSignal; onProgress: (p: TrainProgress) => void }): Promise<TrainResult> => {
         if (o.resume) {
           if (!fs.existsSync(o.out)) throw new UserError(`--resume: ${o.out} does not exist; start the run without --resume`);
-          return resumeRun(o.out, { ...opts, maxSteps: o.steps });
+          const savedFile = path.join(o.out, "config.json");
+          if (!fs.existsSync(savedFile)) throw new UserError(`--resume: ${o.out} holds no training run (no config.json); start a new run without --resume, in an empty or new --out`);
+          // The run continues with its saved config: a flag that says otherwise would be silently ignored.
+          const saved = readJsonFile(savedFile, "--resume") as TrainConfig;
+          const changed = RESUME_FIXED.filter(([key, , get]) => o[key] !== undefined && get(saved) !== o[key]).map(([key, flag, get]) => `${flag} ${o[key]} (the run has ${get(saved)})`);
+          if (o.config) changed.push("--config (a resumed run keeps its config.json)");
+          if (changed.length) throw new UserError(`--resume continues with ${savedFile}; only --steps may change, but ${changed.join(", ")}: drop those flags or start a new run in another --out`);
+          return resumeRun(o.out, { ...opts, maxSteps: o.steps }).catch((e: Error) => {
+            // Run-directory problems (latest.json or a checkpoint unreadable, config mismatch) are the user's to fix.
+            throw e instanceof RangeError || /^(cannot resume|checkpoint |.*latest\.json)/.test(e.message) ? new UserError(`--resume ${o.out}: ${e.message}`) : e;
+          });
         }
         if (fs.existsSync(o.out) && fs.readdirSync(o.out).length > 0) {
           throw new UserError(`--out ${o.out} is not empty: pass --resume to continue that run, or choose a new directory`);
@@ -80,9 +107,6 @@ function buildConfig(task: Task, o: Record<string, any>): TrainConfig {
   if (o.evalEvery !== undefined) merged.evalEvery = o.evalEvery;
   if (o.grammar && !fs.existsSync(o.grammar)) throw new UserError(`--grammar ${o.grammar}: no such file`);
   const what = o.config ? `--config ${o.config}` : "training configuration";
-  const known = new Set(Object.keys(defaultTrainConfig(task, arch)));
-  const unknown = Object.keys(overrides).filter((k) => !known.has(k));
-  if (unknown.length) throw new UserError(`${what}: unknown field(s) ${unknown.join(", ")}; known fields: ${[...known].join(", ")}`);
   return asUserInput(what, () => makeTrainConfig(task, arch, merged));
 }
 
