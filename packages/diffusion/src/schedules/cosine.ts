@@ -1,4 +1,4 @@
-import { ABAR_MIN, NoiseSchedule, ScheduleConfig, checkStep, checkSteps, checkTime, tabulate } from "./schedule";
+import { ABAR_MIN, NoiseSchedule, checkSteps, scheduleFromBetas } from "./schedule";
 
 /**
  * Cosine schedule (Nichol & Dhariwal 2021): abar(u) = f(u)/f(0) with
@@ -16,24 +16,5 @@ export function cosineSchedule(options: { T?: number; s?: number } = {}): NoiseS
   const continuous = (u: number): number => Math.max(ABAR_MIN, Math.min(1, f(u) / f0));
   const betas = new Float64Array(T);
   for (let t = 1; t <= T; t++) betas[t - 1] = Math.min(0.999, 1 - continuous(t / T) / continuous((t - 1) / T));
-  const tab = tabulate(betas);
-  const config: ScheduleConfig = { kind: "cosine", T, s };
-  return {
-    kind: "cosine",
-    T,
-    config,
-    abar(t) {
-      checkStep(t, T);
-      return tab.abar[t];
-    },
-    beta(t) {
-      checkStep(t, T);
-      if (t === 0) throw new RangeError("beta_t is defined for t = 1..T, got t = 0");
-      return tab.beta[t];
-    },
-    abarAt(u) {
-      checkTime(u);
-      return u === 0 ? 1 : continuous(u);
-    },
-  };
+  return scheduleFromBetas({ kind: "cosine", T, s }, betas, continuous);
 }

@@ -1,4 +1,4 @@
-import { ABAR_MIN, NoiseSchedule, ScheduleConfig, checkStep, checkSteps, checkTime, tabulate } from "./schedule";
+import { ABAR_MIN, NoiseSchedule, checkSteps, scheduleFromBetas } from "./schedule";
 
 /**
  * Linear beta schedule (Ho et al. 2020): beta_t from betaStart to betaEnd, linear in
@@ -14,25 +14,8 @@ export function linearSchedule(options: { T?: number; betaStart?: number; betaEn
   if (!(betaEnd >= betaStart && betaEnd < 1)) throw new RangeError(`betaEnd must be in [betaStart, 1), got ${betaEnd}`);
   const betas = new Float64Array(T);
   for (let t = 1; t <= T; t++) betas[t - 1] = T === 1 ? betaEnd : betaStart + ((betaEnd - betaStart) * (t - 1)) / (T - 1);
-  const tab = tabulate(betas);
-  const config: ScheduleConfig = { kind: "linear", T, betaStart, betaEnd };
-  return {
-    kind: "linear",
-    T,
-    config,
-    abar(t) {
-      checkStep(t, T);
-      return tab.abar[t];
-    },
-    beta(t) {
-      checkStep(t, T);
-      if (t === 0) throw new RangeError("beta_t is defined for t = 1..T, got t = 0");
-      return tab.beta[t];
-    },
-    abarAt(u) {
-      checkTime(u);
-      const integral = T * (betaStart * u + ((betaEnd - betaStart) * u * u) / 2);
-      return Math.max(ABAR_MIN, Math.exp(-integral));
-    },
-  };
+  return scheduleFromBetas({ kind: "linear", T, betaStart, betaEnd }, betas, (u) => {
+    const integral = T * (betaStart * u + ((betaEnd - betaStart) * u * u) / 2);
+    return Math.max(ABAR_MIN, Math.exp(-integral));
+  });
 }

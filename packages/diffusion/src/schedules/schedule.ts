@@ -64,3 +64,30 @@ export function checkStep(t: number, T: number): void {
 export function checkTime(u: number): void {
   if (!(u >= 0 && u <= 1)) throw new RangeError(`continuous time u must be in [0, 1], got ${u}`);
 }
+
+/**
+ * The schedule of `config` from its per-step betas (tabulated once) and its
+ * continuous-time form; every schedule kind shares the step and time checks.
+ */
+export function scheduleFromBetas(config: ScheduleConfig, betas: Float64Array, continuous: (u: number) => number): NoiseSchedule {
+  const { T } = config;
+  const tab = tabulate(betas);
+  return {
+    kind: config.kind,
+    T,
+    config,
+    abar(t) {
+      checkStep(t, T);
+      return tab.abar[t];
+    },
+    beta(t) {
+      checkStep(t, T);
+      if (t === 0) throw new RangeError("beta_t is defined for t = 1..T, got t = 0");
+      return tab.beta[t];
+    },
+    abarAt(u) {
+      checkTime(u);
+      return u === 0 ? 1 : continuous(u);
+    },
+  };
+}
