@@ -102,3 +102,26 @@ describe("Identity", () => {
     expect(tf.engine().backend.numDataIds()).toBe(before);
   });
 });
+
+describe("Transpose", () => {
+  const cases: [number[], number[]][] = [
+    [[13, 21], [1, 0]],
+    [[3, 9, 17], [0, 2, 1]],
+    [[2, 3, 4, 5], [0, 2, 3, 1]],
+    [[2, 3, 4, 5], [2, 3, 0, 1]],
+    [[4, 5, 6], [1, 0, 2]],
+    [[4, 5, 6], [2, 0, 1]],
+    [[4, 0, 6], [0, 2, 1]],
+  ];
+  it.each(cases)("x %j perm %j matches cpu", async (shape, perm) => {
+    await expectSameOnCpu([input(shape, 6)], (x) => tf.transpose(x, perm), 0);
+  });
+
+  it("transposes int32 and bool tensors", () => {
+    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], "int32");
+    expect(tf.transpose(x).arraySync()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    const b = tf.tensor2d([[true, false, true], [false, false, true]], [2, 3], "bool");
+    expect(tf.transpose(b).arraySync()).toEqual([[1, 0], [0, 0], [1, 1]]);
+    tf.dispose([x, b]);
+  });
+});

@@ -12,6 +12,7 @@ import { setStockBatchMatMul } from "./matmul_nn";
 import { setStockSlice, sliceConfig } from "./slice";
 import { splitVConfig } from "./split_v";
 import { setStockSum, sumConfig } from "./sum";
+import { setStockTranspose, transposeConfig } from "./transpose";
 
 const CUSTOM: tf.KernelConfig[] = [
   adamUpdateConfig,
@@ -23,6 +24,7 @@ const CUSTOM: tf.KernelConfig[] = [
   sliceConfig,
   splitVConfig,
   sumConfig,
+  transposeConfig,
 ];
 
 /** Custom kernels that fall back to (or build on) the stock kernel they replace. */
@@ -34,6 +36,7 @@ const KEEP_STOCK: Record<string, (config: tf.KernelConfig | undefined) => void> 
   [tf.Concat]: setStockConcat,
   [tf.Slice]: setStockSlice,
   [tf.Sum]: setStockSum,
+  [tf.Transpose]: setStockTranspose,
 };
 
 const stock = new Map<string, tf.KernelConfig | undefined>();
