@@ -9,6 +9,7 @@ import { readJsonFile } from "../io";
 import { floatArg, intArg } from "../options";
 import { fmt, OutputFlags, report, table } from "../output";
 import { progress } from "../progress";
+import { parseTrainConfigFile } from "../formats/trainConfig";
 import { Console } from "../output";
 
 /** Flags that shape a run: [option key, flag, its value in a saved config]. With --resume each must match the saved run. */
@@ -55,6 +56,8 @@ export function registerTrain(program: Command, ctx: Context): void {
       const flags = ctx.flags(cmd);
       if (taskArg !== "classifier" && taskArg !== "denoiser") throw new UserError(`task must be classifier or denoiser, got "${taskArg}"`);
       const task = taskArg as Task;
+      // Settle the configuration first: a mistake in it is reported before any backend work.
+      const fresh = o.resume ? null : buildConfig(task, o);
       const backend = await useBackend(o.backend);
       if (!flags.quiet && !flags.json) ctx.con.err(`backend: ${backend.name} (${backend.reason})`);
       const run = (opts: { signal: AbortSignal; onProgress: (p: TrainProgress) => void }): Promise<TrainResult> => {
@@ -75,7 +78,7 @@ export function registerTrain(program: Command, ctx: Context): void {
         if (fs.existsSync(o.out) && fs.readdirSync(o.out).length > 0) {
           throw new UserError(`--out ${o.out} is not empty: pass --resume to continue that run, or choose a new directory`);
         }
-        return trainRun(buildConfig(task, o), { ...opts, outDir: o.out });
+        return trainRun(fresh!, { ...opts, outDir: o.out });
       };
       const result = await withProgressAndInterrupt(ctx.con, flags, run);
       report(ctx.con, flags, result, () => describeResult(result));
@@ -87,9 +90,7 @@ function buildConfig(task: Task, o: Record<string, any>): TrainConfig {
   const arch = (o.arch ?? (task === "classifier" ? "convnet" : "unet")) as Arch;
   let overrides: TrainConfigOverrides = {};
   if (o.config) {
-    const json = readJsonFile(o.config, "--config");
-    if (typeof json !== "object" || json === null || Array.isArray(json)) throw new UserError(`--config ${o.config}: expected a JSON object of TrainConfig fields`);
-    overrides = json as TrainConfigOverrides;
+    overrides = parseTrainConfigFile(readJsonFile(o.config, "--config"), `--config ${o.config}`);
   }
   const merged: TrainConfigOverrides = { ...overrides };
   if (o.grammar) merged.grammar = { kind: "file", path: o.grammar };
