@@ -32,6 +32,14 @@ export function logAt(v: Float64Array, ul: Float64Array, i: number): number {
   return x >= TINY ? log(x) : ul[i];
 }
 
+/** mx + log sum_k exp(terms[k] - mx) for the first n terms, whose max the caller already has as mx. */
+export function sumExpShifted(terms: Float64Array, n: number, mx: number): number {
+  if (mx === NEG_INF) return NEG_INF;
+  let sum = 0;
+  for (let k = 0; k < n; k++) sum += exp(terms[k] - mx);
+  return mx + log(sum);
+}
+
 /** log sum_i exp(x[off + i]) over n entries; -Infinity when all are -Infinity. */
 export function logSumExp(x: ArrayLike<number>, off: number, n: number): number {
   let mx = NEG_INF;

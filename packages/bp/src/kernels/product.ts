@@ -14,7 +14,7 @@
  * Kept exp-domain values lose at most ~2^-70 of themselves.
  */
 import { ProductLevel } from "../compile";
-import { LOW, TINY, logAt } from "../logspace";
+import { LOW, TINY, logAt, sumExpShifted } from "../logspace";
 import { gemvMax, gemvSparse } from "./gemv";
 import { ExpMessages } from "./messages";
 import { Scratch } from "./scratch";
@@ -143,14 +143,6 @@ function qLog(lv: ProductLevel, j: number, a: number, child: number, c: ExpMessa
     if (z > mx) mx = z;
   }
   return sumExpShifted(terms, Sc, mx);
-}
-
-/** mx + log sum_k exp(terms[k] - mx) for n terms whose max is mx. */
-function sumExpShifted(terms: Float64Array, n: number, mx: number): number {
-  if (mx === NEG_INF) return NEG_INF;
-  let sum = 0;
-  for (let k = 0; k < n; k++) sum += exp(terms[k] - mx);
-  return mx + log(sum);
 }
 
 /**

@@ -8,7 +8,7 @@
  * the log domain over just its own rules.
  */
 import { RulesLevel } from "../compile";
-import { TINY, logAt } from "../logspace";
+import { TINY, logAt, sumExpShifted } from "../logspace";
 import { ExpMessages, storeScaled } from "./messages";
 import { Scratch } from "./scratch";
 
@@ -98,13 +98,6 @@ function upExact(lv: RulesLevel, c: ExpMessages, cOff: number, a: number, terms:
     if (z > mx) mx = z;
   }
   return sumExpShifted(terms, n, mx);
-}
-
-function sumExpShifted(terms: Float64Array, n: number, mx: number): number {
-  if (mx === NEG_INF) return NEG_INF;
-  let sum = 0;
-  for (let k = 0; k < n; k++) sum += exp(terms[k] - mx);
-  return mx + log(sum);
 }
 
 /** Downward step for every parent of `rows` block rows; see productDownLevel. */
