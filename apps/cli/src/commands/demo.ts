@@ -3,6 +3,7 @@ import { randomRhm, Rng, sample, gaussianEvidence, exactEvidence } from "@ghmkit
 import { runBP } from "@ghmkit/bp";
 import type { Context } from "../program";
 import { DEFAULT_RHM } from "../defaults";
+import { classScores, leafScores } from "../bayesScores";
 import { intArg } from "../options";
 import { fmt, report, table } from "../output";
 
@@ -25,16 +26,7 @@ export function registerDemo(program: Command, ctx: Context): void {
       const rows = [0.25, 0.5, 1, 2, 4].map((sigma, k) => {
         const { evidence } = gaussianEvidence(data.x, data.n, data.d, S, 1, sigma, new Rng(1000 + k));
         const r = runBP(g, evidence);
-        let correct = 0;
-        for (let b = 0; b < data.n; b++) {
-          let best = 0;
-          for (let c = 1; c < C; c++) if (r.root[b * C + c] > r.root[b * C + best]) best = c;
-          if (best === data.y[b]) correct++;
-        }
-        const leaves = r.marginals![g.depth];
-        let se = 0;
-        for (let i = 0; i < data.n * data.d; i++) for (let s = 0; s < S; s++) se += (leaves[i * S + s] - (s === data.x[i] ? 1 : 0)) ** 2;
-        return { sigma, bayesAccuracy: correct / data.n, bayesMSE: se / (data.n * data.d) };
+        return { sigma, bayesAccuracy: classScores(r.root, data.y, C, r.impossible).accuracy ?? 0, bayesMSE: leafScores(r.marginals![g.depth], data.x, S).mse };
       });
       const out = { grammar: { kind: "rhm", ...DEFAULT_RHM }, n: data.n, validity: valid, meanLogP, noise: rows, seconds: (Date.now() - t0) / 1000 };
       report(ctx.con, ctx.flags(cmd), out, () =>
