@@ -14,3 +14,4 @@ export * from "./rhmImport";
 export * from "./gaussianEvidence";
 export * from "./uniformEvidence";
 export * from "./atomic";
+export * from "./fingerprint";
