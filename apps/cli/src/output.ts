@@ -1,3 +1,4 @@
+import { fmt } from "@ghmkit/experiments";
 /** Where a command writes: the CLI binds these to the process, tests capture them. */
 export interface Console {
   out(text: string): void;
@@ -39,10 +40,4 @@ export function table(header: string[], rows: (string | number)[][]): string {
   return cells.map((r) => r.map((c, j) => String(c ?? "").padEnd(widths[j])).join("  ").trimEnd()).join("\n");
 }
 
-export function fmt(x: number, digits = 4): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (Number.isInteger(x)) return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(digits - 1);
-  return x.toPrecision(digits);
-}
+export { fmt } from "@ghmkit/experiments";

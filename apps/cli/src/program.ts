@@ -48,7 +48,8 @@ export async function run(argv: string[], con: Console = processConsole): Promis
       // Commander already printed its message (unknown option, bad argument...).
       return err.exitCode === 0 ? 0 : EXIT_USER_ERROR;
     }
-    if (err instanceof UserError) {
+    // Library errors that mean "fix your input" (experiments' config, directory or job spec).
+    if (err instanceof UserError || (err instanceof Error && err.name === "ExperimentError")) {
       con.err(`ghm: ${err.message}`);
       return EXIT_USER_ERROR;
     }

@@ -4,8 +4,8 @@
  * validated by the experiment's zod schema. Errors name the field and exit 2.
  */
 import { z } from "zod";
-import { UserError } from "../errors";
-import { readJsonFile } from "../io";
+import { ExperimentError } from "./errors";
+import { readJsonFile } from "./io";
 import type { AnyExperiment, Preset } from "./types";
 
 type Json = unknown;
@@ -25,9 +25,9 @@ export function mergeDeep(base: Json, over: Json): Json {
 /** Parses `a.b.c=value` (value as JSON when it parses, else a string) into a nested object. */
 export function parseSet(assignment: string): Record<string, unknown> {
   const eq = assignment.indexOf("=");
-  if (eq <= 0) throw new UserError(`--set ${assignment}: expected path=value, e.g. --set train.steps=200 or --set P=[64,256]`);
+  if (eq <= 0) throw new ExperimentError(`--set ${assignment}: expected path=value, e.g. --set train.steps=200 or --set P=[64,256]`);
   const keys = assignment.slice(0, eq).trim().split(".");
-  if (keys.some((k) => k === "")) throw new UserError(`--set ${assignment}: empty field name in "${assignment.slice(0, eq)}"`);
+  if (keys.some((k) => k === "")) throw new ExperimentError(`--set ${assignment}: empty field name in "${assignment.slice(0, eq)}"`);
   const raw = assignment.slice(eq + 1);
   let value: unknown;
   try {
@@ -61,7 +61,7 @@ export interface ConfigSources {
 /** Validates a full config object; `what` names its source in the error. */
 export function validateConfig<C>(exp: AnyExperiment, value: unknown, what: string): C {
   const r = exp.schema.safeParse(value);
-  if (!r.success) throw new UserError(`${what}: ${formatZodError(r.error)}`);
+  if (!r.success) throw new ExperimentError(`${what}: ${formatZodError(r.error)}`);
   return r.data as C;
 }
 
@@ -70,7 +70,7 @@ export function resolveConfig<C>(exp: AnyExperiment, src: ConfigSources): C {
   let what = `${exp.name} config (preset ${src.preset})`;
   if (src.file !== undefined) {
     const json = readJsonFile(src.file, "--config");
-    if (!isPlainObject(json)) throw new UserError(`--config ${src.file}: expected a JSON object of config fields`);
+    if (!isPlainObject(json)) throw new ExperimentError(`--config ${src.file}: expected a JSON object of config fields`);
     cfg = mergeDeep(cfg, json);
     what = `--config ${src.file}`;
   }

@@ -1,7 +1,7 @@
 /** The layout of an experiment directory and its JSON files. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UserError } from "../errors";
+import { ExperimentError } from "./errors";
 import type { JobSpec, Preset, Row } from "./types";
 
 export const PLAN_FORMAT = "ghm-experiment-plan/v1";
@@ -46,15 +46,15 @@ function readJson(file: string, what: string): unknown {
     return JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new UserError(`${what} ${file}: no such file`);
-    throw new UserError(`${what} ${file}: unreadable (${(err as Error).message})`);
+    if (code === "ENOENT") throw new ExperimentError(`${what} ${file}: no such file`);
+    throw new ExperimentError(`${what} ${file}: unreadable (${(err as Error).message})`);
   }
 }
 
 export function readPlan(dir: string): PlanFile {
   const p = readJson(paths.plan(dir), "plan") as Partial<PlanFile>;
   if (p?.format !== PLAN_FORMAT || typeof p.experiment !== "string" || !Array.isArray(p.jobs)) {
-    throw new UserError(`${paths.plan(dir)}: not a ${PLAN_FORMAT} file; is ${dir} an experiment directory (made by ghm experiment NAME --out DIR or --plan)?`);
+    throw new ExperimentError(`${paths.plan(dir)}: not a ${PLAN_FORMAT} file; is ${dir} an experiment directory (made by ghm experiment NAME --out DIR or --plan)?`);
   }
   return p as PlanFile;
 }

@@ -1,5 +1,5 @@
 /** The experiments of `ghm experiment`, in the order of the suite. */
-import { UserError } from "../errors";
+import { ExperimentError } from "./errors";
 import { approximation } from "./defs/approximation";
 import { classification } from "./defs/classification";
 import { diffusion } from "./defs/diffusion";
@@ -12,6 +12,6 @@ export const EXPERIMENTS: readonly AnyExperiment[] = [classification, denoising,
 
 export function getExperiment(name: string): AnyExperiment {
   const e = EXPERIMENTS.find((x) => x.name === name);
-  if (!e) throw new UserError(`unknown experiment "${name}"; choose one of ${EXPERIMENTS.map((x) => x.name).join(", ")}`);
+  if (!e) throw new ExperimentError(`unknown experiment "${name}"; choose one of ${EXPERIMENTS.map((x) => x.name).join(", ")}`);
   return e;
 }

@@ -11,10 +11,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { backendInfo } from "@ghmkit/tensor";
-import { UserError } from "../errors";
-import { writeFileAtomic, writeJsonAtomic } from "../io";
-import { renderFigures, RenderedFigure, systemFontsPresent } from "../report/render";
-import { writeReport } from "../report/experimentReport";
+import { ExperimentError } from "./errors";
+import { writeFileAtomic, writeJsonAtomic } from "./io";
+import { renderFigures, RenderedFigure, systemFontsPresent } from "./report/render";
+import { writeReport } from "./report/experimentReport";
 import { checkJobIds, JOB_FORMAT, JobFile, PLAN_FORMAT, PlanFile, paths, readJobIfDone, readPlan } from "./files";
 import { runPool } from "./pool";
 import { getExperiment } from "./registry";
@@ -31,7 +31,7 @@ export function writePlan(exp: AnyExperiment, config: unknown, preset: Preset, d
   if (fs.existsSync(paths.plan(dir))) {
     const old = readPlan(dir);
     if (old.experiment !== exp.name || JSON.stringify(old.config) !== JSON.stringify(config)) {
-      throw new UserError(`--out ${dir} already holds a ${old.experiment} experiment with another configuration; choose another --out (or delete ${dir})`);
+      throw new ExperimentError(`--out ${dir} already holds a ${old.experiment} experiment with another configuration; choose another --out (or delete ${dir})`);
     }
   }
   writeJsonAtomic(paths.plan(dir), plan);
@@ -74,15 +74,13 @@ export interface RunOneSpec {
   job: JobSpec;
 }
 
-/** How to call this CLI from another process: the built entry point when it exists, else `ghm` on PATH. */
-export function cliInvocation(): string[] {
-  const main = path.join(__dirname, "..", "main.js");
-  return fs.existsSync(main) ? [process.execPath, main] : ["ghm"];
-}
-
-export function runOneArgv(plan: PlanFile, job: JobSpec, dir: string): string[] {
+/**
+ * The argv of `ghm --quiet experiment run-one` for one job; `cli` is how to call the
+ * command from another process (e.g. [node, main.js], or ["ghm"] on PATH).
+ */
+export function runOneArgv(cli: string[], plan: PlanFile, job: JobSpec, dir: string): string[] {
   const spec: RunOneSpec = { experiment: plan.experiment, config: plan.config, job };
-  return [...cliInvocation(), "--quiet", "experiment", "run-one", "--out", path.resolve(dir), "--spec", JSON.stringify(spec)];
+  return [...cli, "--quiet", "experiment", "run-one", "--out", path.resolve(dir), "--spec", JSON.stringify(spec)];
 }
 
 export function shellQuote(argv: string[]): string {
@@ -92,6 +90,8 @@ export function shellQuote(argv: string[]): string {
 export interface ExecuteOptions {
   /** Parallel child processes; 1 runs every job in this process. */
   jobs: number;
+  /** How to start the `ghm` command in a child process (needed when jobs > 1). */
+  cli?: string[];
   signal?: AbortSignal;
   /** Jobs finished / total, with the running job and its own progress. */
   onProgress?: (done: number, total: number, info: Record<string, string | number>) => void;
@@ -106,7 +106,7 @@ export async function executePlan(plan: PlanFile, dir: string, o: ExecuteOptions
   o.onProgress?.(done, total, {});
   if (o.jobs <= 1 || todo.length <= 1) {
     for (const job of todo) {
-      if (o.signal?.aborted) throw new UserError(`interrupted; run the same command again to resume (${done}/${total} jobs done)`);
+      if (o.signal?.aborted) throw new ExperimentError(`interrupted; run the same command again to resume (${done}/${total} jobs done)`);
       await runJob(plan.experiment, plan.config, job, dir, {
         signal: o.signal,
         onProgress: (p) => o.onProgress?.(done, total, { job: job.id, step: `${p.done}/${p.total}` }),
@@ -116,17 +116,17 @@ export async function executePlan(plan: PlanFile, dir: string, o: ExecuteOptions
     }
     return { ran: todo.length, skipped };
   }
-  const main = cliInvocation();
-  if (main[0] === "ghm") throw new UserError(`--jobs ${o.jobs} runs child processes of the built CLI; build it first (pnpm build) or use --jobs 1`);
+  if (!o.cli) throw new ExperimentError(`--jobs ${o.jobs} runs child processes of the built CLI; build it first (pnpm build) or use --jobs 1`);
+  const cli = o.cli;
   const outcomes = await runPool(
-    todo.map((job) => ({ id: job.id, argv: runOneArgv(plan, job, dir) })),
+    todo.map((job) => ({ id: job.id, argv: runOneArgv(cli, plan, job, dir) })),
     { jobs: o.jobs, signal: o.signal, onDone: (out) => o.onProgress?.(++done, total, { job: out.id }) },
   );
   const failed = outcomes.filter((r) => r.code !== 0);
   if (failed.length > 0) {
     const first = failed[0];
     const why = first.stderr.trim().split("\n").slice(-3).join(" / ") || `exit ${first.code ?? first.signal}`;
-    throw new UserError(`${failed.length} of ${todo.length} jobs failed (first: ${first.id}: ${why}); fix the cause and run the same command again: finished jobs are kept`);
+    throw new ExperimentError(`${failed.length} of ${todo.length} jobs failed (first: ${first.id}: ${why}); fix the cause and run the same command again: finished jobs are kept`);
   }
   return { ran: todo.length, skipped };
 }
@@ -155,7 +155,7 @@ export async function collect(dir: string, options: { wallS?: number } = {}): Pr
     if (f === null) missing.push(job.id);
     else files.push(f);
   }
-  if (files.length === 0) throw new UserError(`${dir}: no job has finished yet (${plan.jobs.length} planned); run them first (see ghm experiment ${plan.experiment} --plan)`);
+  if (files.length === 0) throw new ExperimentError(`${dir}: no job has finished yet (${plan.jobs.length} planned); run them first (see ghm experiment ${plan.experiment} --plan)`);
   const rows = files.flatMap((f) => f.rows.map((r) => ({ job: f.id, ...r })));
   writeFileAtomic(paths.jsonl(dir), toJsonl(rows));
   writeFileAtomic(paths.csv(dir), toCsv(rows));

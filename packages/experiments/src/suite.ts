@@ -4,10 +4,10 @@
  * figures, and DIR/summary.json.
  */
 import * as path from "node:path";
-import { writeFileAtomic, writeJsonAtomic } from "../io";
-import { fmt } from "../output";
-import { relativeFigure } from "../report/experimentReport";
-import { mdFigure, mdTable } from "../report/markdown";
+import { writeFileAtomic, writeJsonAtomic } from "./io";
+import { fmt } from "./format";
+import { relativeFigure } from "./report/experimentReport";
+import { mdFigure, mdTable } from "./report/markdown";
 import type { CollectResult } from "./runner";
 import type { Preset } from "./types";
 

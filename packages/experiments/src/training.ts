@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Arch, EvalRecord, makeTrainConfig, NoiseSpec, Task, TrainConfig, trainRun, TrainResult, runPaths } from "@ghmkit/train";
-import { asUserInput, UserError } from "../errors";
+import { asUserInput, ExperimentError } from "./errors";
 import { RhmShape, rhmSpec, Seeds, TrainSettings } from "./schemas";
 import type { JobContext } from "./types";
 
@@ -64,8 +64,8 @@ export async function trainJob(o: TrainJobOptions, id: string, ctx: JobContext):
     signal: ctx.signal,
     onProgress: (p) => ctx.onProgress?.({ done: p.step, total: p.maxSteps, note: `loss ${p.loss.toPrecision(3)}` }),
   });
-  if (result.status === "aborted") throw new UserError(`interrupted during ${id}; run the same command again to resume (${result.message})`);
+  if (result.status === "aborted") throw new ExperimentError(`interrupted during ${id}; run the same command again to resume (${result.message})`);
   if (result.lastEval === null) throw new Error(`training ${id} ended (${result.status}) without an evaluation: ${result.message}`);
-  if (result.status === "diverged") throw new UserError(`training ${id} diverged: ${result.message} (lower train.lr)`);
+  if (result.status === "diverged") throw new ExperimentError(`training ${id} diverged: ${result.message} (lower train.lr)`);
   return { config, result, eval: result.lastEval, outDir };
 }

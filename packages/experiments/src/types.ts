@@ -5,8 +5,8 @@
  * numbers. Jobs are self-contained JSON, so any scheduler can run them.
  */
 import type { z } from "zod";
-import type { Figure } from "../report/render";
-import type { Row } from "../report/charts";
+import type { Figure } from "./report/render";
+import type { Row } from "./report/charts";
 
 export type { Row };
 

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ghm, readJson, tempDir } from "./testing/cli";
+import { ghm, readJson, tempDir } from "../testing/harness";
 
 describe("--plan, run-one and collect", () => {
   it("prints one self-contained command per job; running them anywhere and collecting gives the report", async () => {

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ghm, tempDir } from "./testing/cli";
+import { ghm, tempDir } from "../testing/harness";
 
 test("suite: runs the chosen experiments and writes one report with their figures and headline numbers", async () => {
   const dir = tempDir();

@@ -7,11 +7,32 @@ import { UserError } from "../errors";
 import { intArg } from "../options";
 import { fmt, OutputFlags, report } from "../output";
 import { progress } from "../progress";
-import { resolveConfig, validateConfig } from "../experiments/config";
-import { EXPERIMENTS, getExperiment } from "../experiments/registry";
-import { collect, CollectResult, executePlan, runJob, RunOneSpec, runOneArgv, shellQuote, writePlan } from "../experiments/runner";
-import { headlineLines, SuiteEntry, writeSuiteReport } from "../experiments/suite";
-import { AnyExperiment, Preset, PRESETS } from "../experiments/types";
+import {
+  AnyExperiment,
+  collect,
+  CollectResult,
+  EXPERIMENTS,
+  executePlan,
+  getExperiment,
+  headlineLines,
+  Preset,
+  PRESETS,
+  resolveConfig,
+  runJob,
+  RunOneSpec,
+  runOneArgv,
+  shellQuote,
+  SuiteEntry,
+  validateConfig,
+  writePlan,
+  writeSuiteReport,
+} from "@ghmkit/experiments";
+
+/** How child processes call this CLI: the built entry point when it exists, else `ghm` on PATH. */
+function cliInvocation(): string[] | undefined {
+  const main = path.join(__dirname, "..", "main.js");
+  return fs.existsSync(main) ? [process.execPath, main] : undefined;
+}
 
 interface RunFlags {
   preset: Preset;
@@ -53,7 +74,7 @@ async function runExperiment(ctx: Context, flags: OutputFlags, exp: AnyExperimen
   const plan = writePlan(exp, config, preset, dir);
   const bar = progress(ctx.con, flags, exp.name.padEnd(17), plan.jobs.length);
   try {
-    await executePlan(plan, dir, { jobs, signal, onProgress: (done, _total, info) => bar.update(done, info) });
+    await executePlan(plan, dir, { jobs, cli: cliInvocation(), signal, onProgress: (done, _total, info) => bar.update(done, info) });
   } finally {
     bar.stop();
   }
@@ -68,7 +89,7 @@ function summaryJson(r: CollectResult, wallS: number) {
 function printPlan(ctx: Context, exp: AnyExperiment, config: unknown, preset: Preset, dir: string): void {
   const plan = writePlan(exp, config, preset, dir);
   for (const job of plan.jobs) {
-    const argv = runOneArgv(plan, job, dir);
+    const argv = runOneArgv(cliInvocation() ?? ["ghm"], plan, job, dir);
     ctx.con.out(JSON.stringify({ experiment: exp.name, id: job.id, out: path.resolve(dir), argv, command: shellQuote(argv) }));
   }
 }

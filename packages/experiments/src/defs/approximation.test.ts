@@ -1,6 +1,5 @@
 import * as path from "node:path";
-import { tempDir } from "../testing/cli";
-import { runTiny } from "../testing/expect";
+import { runTiny, tempDir } from "../testing/runTiny";
 
 test("approximation: exact compiled weights match BP to float32 rounding; ReLU widths give larger errors", async () => {
   const dir = path.join(tempDir(), "ap");

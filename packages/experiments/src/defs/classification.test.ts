@@ -1,6 +1,5 @@
 import * as path from "node:path";
-import { tempDir } from "../testing/cli";
-import { runTiny } from "../testing/expect";
+import { runTiny, tempDir } from "../testing/runTiny";
 
 test("classification: one trained ConvNet per P, scored beside the Bayes values of BP", async () => {
   const dir = path.join(tempDir(), "cl");

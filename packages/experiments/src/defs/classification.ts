@@ -3,13 +3,13 @@
  * and cross-entropy against P, beside the Bayes values of exact BP on the same test set.
  */
 import { z } from "zod";
-import { fmt } from "../../output";
-import { lineChart } from "../../report/charts";
+import { fmt } from "../format";
+import { lineChart } from "../report/charts";
 import { intList, rhmShape, seedsSchema, trainSchema } from "../schemas";
 import { num } from "../stats";
 import { trainJob } from "../training";
 import type { Experiment, Preset, Row } from "../types";
-import { DEFAULT_RHM } from "../../defaults";
+import { DEFAULT_RHM } from "../defaults";
 
 const schema = z.strictObject({
   grammar: rhmShape,

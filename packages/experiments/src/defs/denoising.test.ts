@@ -1,6 +1,5 @@
 import * as path from "node:path";
-import { tempDir } from "../testing/cli";
-import { runTiny } from "../testing/expect";
+import { runTiny, tempDir } from "../testing/runTiny";
 
 test("denoising: U-Net and an ablation scored against the Bayes MSE, mixed and per noise level", async () => {
   const dir = path.join(tempDir(), "dn");

@@ -4,9 +4,9 @@
  * (U-Net without long skips, flat ConvNet, MLP) trained identically.
  */
 import { z } from "zod";
-import { fmt } from "../../output";
-import { lineChart } from "../../report/charts";
-import { DEFAULT_RHM } from "../../defaults";
+import { fmt } from "../format";
+import { lineChart } from "../report/charts";
+import { DEFAULT_RHM } from "../defaults";
 import { intList, rhmShape, seedsSchema, trainSchema, unitOpen } from "../schemas";
 import { groupBy, num } from "../stats";
 import { trainJob } from "../training";

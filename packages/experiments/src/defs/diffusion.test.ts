@@ -1,6 +1,5 @@
 import * as path from "node:path";
-import { tempDir } from "../testing/cli";
-import { runTiny } from "../testing/expect";
+import { runTiny, tempDir } from "../testing/runTiny";
 
 test("diffusion: exact BP joint draws are valid sentences; U-Net samples are scored for validity and copying", async () => {
   const dir = path.join(tempDir(), "df");

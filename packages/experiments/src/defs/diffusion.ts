@@ -6,9 +6,9 @@
 import { z } from "zod";
 import { bpDenoiser, bpJointDenoiser, generate, sampleMetrics } from "@ghmkit/diffusion";
 import { BatchStream, loadCheckpoint, loadGrammar, makeStreams } from "@ghmkit/train";
-import { fmt } from "../../output";
-import { lineChart } from "../../report/charts";
-import { DEFAULT_RHM } from "../../defaults";
+import { fmt } from "../format";
+import { lineChart } from "../report/charts";
+import { DEFAULT_RHM } from "../defaults";
 import { int, intList, rhmShape, trainSchema, unitOpen } from "../schemas";
 import { groupBy, num } from "../stats";
 import { trainConfigFor, trainJob } from "../training";

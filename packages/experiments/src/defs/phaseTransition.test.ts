@@ -1,6 +1,5 @@
 import * as path from "node:path";
-import { tempDir } from "../testing/cli";
-import { runTiny } from "../testing/expect";
+import { runTiny, tempDir } from "../testing/runTiny";
 
 test("phase-transition: agreement is a probability, near 1 at low noise, lower at high noise", async () => {
   const dir = path.join(tempDir(), "pt");

@@ -6,9 +6,9 @@
 import { z } from "zod";
 import { randomRhm } from "@ghmkit/ghm";
 import { forwardBackward } from "@ghmkit/diffusion";
-import { asUserInput } from "../../errors";
-import { fmt } from "../../output";
-import { lineChart } from "../../report/charts";
+import { asUserInput } from "../errors";
+import { fmt } from "../format";
+import { lineChart } from "../report/charts";
 import { int, intList } from "../schemas";
 import { crossingDown, groupBy, linspace, num } from "../stats";
 import type { Experiment, Preset, Row } from "../types";

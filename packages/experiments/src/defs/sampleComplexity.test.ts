@@ -1,6 +1,5 @@
 import * as path from "node:path";
-import { tempDir } from "../testing/cli";
-import { runTiny } from "../testing/expect";
+import { runTiny, tempDir } from "../testing/runTiny";
 import { sampleComplexity } from "./sampleComplexity";
 
 test("sample-complexity: P is a multiple of P* = C k^L and the error is 1 - accuracy", async () => {

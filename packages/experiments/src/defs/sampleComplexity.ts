@@ -4,8 +4,8 @@
  * ConvNet needs P* ~ C k^L samples, so the curves collapse on that axis.
  */
 import { z } from "zod";
-import { fmt } from "../../output";
-import { lineChart } from "../../report/charts";
+import { fmt } from "../format";
+import { lineChart } from "../report/charts";
 import { int, intList, seedsSchema, trainSchema } from "../schemas";
 import { crossingDown, groupBy, num } from "../stats";
 import { trainJob } from "../training";

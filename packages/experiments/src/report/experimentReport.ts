@@ -1,10 +1,10 @@
 /** report.md of one experiment directory: measured findings, table, figures, configuration, seeds, jobs. */
 import * as path from "node:path";
 import { writeFileAtomic } from "../io";
-import { fmt } from "../output";
-import type { JobFile, PlanFile } from "../experiments/files";
-import { paths } from "../experiments/files";
-import type { AnyExperiment, Summary } from "../experiments/types";
+import { fmt } from "../format";
+import type { JobFile, PlanFile } from "../files";
+import { paths } from "../files";
+import type { AnyExperiment, Summary } from "../types";
 import { mdCode, mdFigure, mdTable } from "./markdown";
 import type { RenderedFigure } from "./render";
 
