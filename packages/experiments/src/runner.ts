@@ -162,7 +162,7 @@ export async function collect(dir: string, options: { wallS?: number } = {}): Pr
   const summary = exp.summarize(config, rows);
   const figures = await renderFigures(exp.figures(config, rows), paths.figures(dir));
   const jobWallS = files.reduce((a, f) => a + f.wallS, 0);
-  writeJsonAtomic(paths.summary(dir), { experiment: exp.name, preset: plan.preset, headline: summary.headline, missing, jobWallS, wallS: options.wallS ?? null });
+  writeJsonAtomic(paths.summary(dir), { experiment: exp.name, preset: plan.preset, headline: summary.headline, verdicts: summary.verdicts, missing, jobWallS, wallS: options.wallS ?? null });
   const report = writeReport({ dir, exp, plan, files, missing, summary, figures, wallS: options.wallS, fonts: systemFontsPresent() });
   return { dir, experiment: exp, plan, rows, missing, summary, figures, report, jobWallS };
 }

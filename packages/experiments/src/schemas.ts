@@ -23,6 +23,23 @@ export const seedsSchema = z.strictObject({
 });
 export type Seeds = z.infer<typeof seedsSchema>;
 
+/** Independent repetitions of every point (each with its own grammar, data, init and noise seeds). */
+export const repeatsSchema = int(1, 1000);
+
+/**
+ * The seeds of repetition `rep`: the base seeds shifted by 1000 rep, so the four
+ * streams stay distinct from each other and from every other repetition's.
+ */
+export function seedsOf(base: Seeds, rep: number): Seeds {
+  const o = 1000 * rep;
+  return { grammar: base.grammar + o, data: base.data + o, init: base.init + o, noise: base.noise + o };
+}
+
+/** Each job repeated `repeats` times: id suffix `-s<rep>`, params gain `rep`. */
+export function withRepeats(jobs: { id: string; params: Record<string, unknown> }[], repeats: number): { id: string; params: Record<string, unknown> }[] {
+  return jobs.flatMap((j) => Array.from({ length: repeats }, (_, rep) => ({ id: `${j.id}-s${rep}`, params: { ...j.params, rep } })));
+}
+
 /** Training settings of every learned network in an experiment. */
 export const trainSchema = z.strictObject({
   /** W: channels of every hidden layer. */

@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "./io";
 import { fmt } from "./format";
-import { relativeFigure } from "./report/experimentReport";
+import { relativeFigure, verdictSection } from "./report/experimentReport";
 import { mdFigure, mdTable } from "./report/markdown";
 import type { CollectResult } from "./runner";
 import type { Preset } from "./types";
@@ -17,7 +17,10 @@ export interface SuiteEntry {
 }
 
 export function headlineLines(r: CollectResult): string[] {
-  return Object.entries(r.summary.headline).map(([k, v]) => `${k}: ${v === null ? "–" : typeof v === "number" ? fmt(v) : v}`);
+  return [
+    ...r.summary.verdicts.map((v) => `${v.verdict.toUpperCase()}: ${v.hypothesis} (${v.quantity}: ${v.measured})`),
+    ...Object.entries(r.summary.headline).map(([k, v]) => `${k}: ${v === null ? "–" : typeof v === "number" ? fmt(v) : v}`),
+  ];
 }
 
 /** Writes DIR/report.md and DIR/summary.json; returns the report path. */
@@ -34,10 +37,18 @@ export function writeSuiteReport(dir: string, preset: Preset, entries: SuiteEntr
       (x) => fmt(x, 3),
     ),
     "",
+    "## Every claim at a glance",
+    "",
+    mdTable(
+      ["experiment", "hypothesis", "measured (95% interval)", "verdict"],
+      entries.flatMap((e) => e.result.summary.verdicts.map((v) => [e.result.experiment.name, v.hypothesis, v.measured, `**${v.verdict}**`])),
+      (x) => fmt(x, 3),
+    ),
+    "",
   ];
   for (const e of entries) {
     const r = e.result;
-    lines.push(`## ${r.experiment.title}`, "", `**Tests:** ${r.experiment.claim}`, "", ...r.summary.findings.map((f) => `- ${f}`), "");
+    lines.push(`## ${r.experiment.title}`, "", `**Tests:** ${r.experiment.claim}`, "", ...verdictSection(r.summary.verdicts).map((l) => l.replace(/^## /, "### ")), ...r.summary.findings.map((f) => `- ${f}`), "");
     for (const f of r.figures) {
       const rel = relativeFigure(r.dir, f);
       lines.push(mdFigure(f.title, path.join(path.relative(dir, r.dir), rel.png), path.join(path.relative(dir, r.dir), rel.svg)), "");
@@ -50,7 +61,7 @@ export function writeSuiteReport(dir: string, preset: Preset, entries: SuiteEntr
     preset,
     wallS,
     backend,
-    experiments: entries.map((e) => ({ name: e.result.experiment.name, dir: e.result.dir, report: e.result.report, wallS: e.wallS, headline: e.result.summary.headline, missing: e.result.missing })),
+    experiments: entries.map((e) => ({ name: e.result.experiment.name, dir: e.result.dir, report: e.result.report, wallS: e.wallS, headline: e.result.summary.headline, verdicts: e.result.summary.verdicts, missing: e.result.missing })),
   });
   return file;
 }

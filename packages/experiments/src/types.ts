@@ -7,8 +7,10 @@
 import type { z } from "zod";
 import type { Figure } from "./report/render";
 import type { Row } from "./report/charts";
+import type { Verdict } from "./statistics/verdict";
 
 export type { Row };
+export type { Verdict };
 
 /** Quick: the suite's few-minute preset; full: larger figures; tiny: seconds, for tests. */
 export type Preset = "tiny" | "quick" | "full";
@@ -42,6 +44,8 @@ export interface Summary {
   headline: Record<string, number | string | null>;
   /** Sentences stating what was measured (not what the paper claims). */
   findings: string[];
+  /** Each hypothesis the experiment tests, with its measured value, interval and verdict. */
+  verdicts: Verdict[];
 }
 
 export interface Experiment<C = unknown> {

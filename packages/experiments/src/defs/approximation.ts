@@ -154,7 +154,7 @@ export const approximation: Experiment<ApproximationConfig> = {
       findings.push(`With exact exp and log (float32 tensors), the compiled U-Net is within ${fmt(num(exact.leafTV), 3)} mean TV of float64 BP: the residual is rounding, the floor the approximation approaches.`);
     }
     findings.push(`Random product grammar S = ${c.grammar.S}, C = ${c.grammar.classes}, m = ${c.grammar.arity}, L = ${c.grammar.depth} (mix ${c.grammar.mix}); ${c.n} sequences with Gaussian noise at abar = ${c.abar}; approximation range R = ${c.range}.`);
-    return {
+    return { verdicts: [],
       header: ["W", "leaf TV", "leaf max |err|", "leaf argmax agrees", "class TV", "class max |err|", "class argmax agrees"],
       rows: sorted.map((r) => [r.W === null ? "exact" : num(r.W), num(r.leafTV), num(r.leafMaxAbs), num(r.leafArgmaxAgreement), num(r.rootTV), num(r.rootMaxAbs), num(r.classArgmaxAgreement)]),
       headline,

@@ -88,7 +88,7 @@ export const classification: Experiment<ClassificationConfig> = {
           `Each network trained for ${c.train.steps} Adam steps (batch ${c.train.batchSize}, width ${c.train.width}); the RHM is unambiguous, so clean leaves determine the class and the Bayes accuracy is 1.`,
         ]
       : [];
-    return {
+    return { verdicts: [],
       header: ["arch", "P", "accuracy", "Bayes accuracy", "cross-entropy", "Bayes cross-entropy", "train s"],
       rows: sorted.map((r) => [String(r.arch), num(r.P), num(r.accuracy), num(r.bayesAccuracy), num(r.crossEntropy), num(r.bayesCrossEntropy), num(r.trainS)]),
       headline,

@@ -113,7 +113,7 @@ export const denoising: Experiment<DenoisingConfig> = {
     const fixed = rows.filter((r) => r.noise === "fixed" && r.P === Pmax && r.arch === c.archs[0]).sort((a, b) => num(a.abar) - num(b.abar));
     if (fixed.length) findings.push(`${label(c.archs[0])} at P = ${Pmax} by signal level: ${fixed.map((r) => `${fmt(num(r.ratio), 3)} (abar ${r.abar})`).join(", ")}.`);
     findings.push(`Every network: ${c.train.steps} Adam steps, batch ${c.train.batchSize}, width ${c.train.width}; Bayes MSE from exact BP on the same ${c.train.testSize} noisy test sequences.`);
-    return {
+    return { verdicts: [],
       header: ["arch", "P", "noise", "MSE", "Bayes MSE", "MSE / Bayes"],
       rows: rows
         .slice()

@@ -154,7 +154,7 @@ export const diffusion: Experiment<DiffusionConfig> = {
       }
     }
     findings.push(`${c.n} samples per denoiser, VP ${c.sampler.toUpperCase()} with ${c.steps} steps (linear schedule, T = 1000); U-Nets: width ${c.train.width}, ${c.train.steps} Adam steps on abar ~ U[${c.noise.abarMin}, ${c.noise.abarMax}].`);
-    return {
+    return { verdicts: [],
       header: ["denoiser", "P", "validity", "copy fraction", "distinct / n", "class TV to pi", "mean log p(x)"],
       rows: samples.map((r) => [LABEL[r.denoiser as DenoiserKind], num(r.P), num(r.validity), r.copyFraction as number | null, num(r.diversity), r.classTV as number | null, r.meanLogLikelihood as number | null]),
       headline,

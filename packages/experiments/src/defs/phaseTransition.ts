@@ -131,6 +131,6 @@ export const phaseTransition: Experiment<PhaseTransitionConfig> = {
       );
     }
     findings.push(`${c.n} real trees per noise level, ${c.levels} levels; exact BP posterior sampling, no learning.`);
-    return { header: ["process", "L", "critical noise (half-way to chance)", "width (90%→10%)", "agreement at min noise", "agreement at max noise"], rows: table, headline, findings };
+    return { header: ["process", "L", "critical noise (half-way to chance)", "width (90%→10%)", "agreement at min noise", "agreement at max noise"], rows: table, headline, findings, verdicts: [] };
   },
 };

@@ -96,6 +96,6 @@ export const sampleComplexity: Experiment<SampleComplexityConfig> = {
     }
     findings.push(`P / (C k^L) at which the test error falls to half of chance (${fmt(half, 3)}): ${perGrammar.join("; ")}. A collapse means these numbers agree across grammars while the raw P differs.`);
     findings.push(`ConvNet of width ${c.train.width}, ${c.train.steps} Adam steps per run (batch ${c.train.batchSize}, capped at P), ${c.train.testSize} test sequences; RHM S = ${c.grammar.S}, C = ${c.grammar.classes}, m = ${c.grammar.arity}.`);
-    return { header: ["grammar", "P* = C k^L", "P", "P / P*", "accuracy", "Bayes accuracy"], rows: table, headline, findings };
+    return { header: ["grammar", "P* = C k^L", "P", "P / P*", "accuracy", "Bayes accuracy"], rows: table, headline, findings, verdicts: [] };
   },
 };

@@ -1,7 +1,7 @@
 /**
  * Vega-Lite specs for the experiment figures: lines with points over long-format
  * rows (one row per plotted point), optional dashed reference series (Bayes / exact
- * BP) and small multiples. Specs are plain data; render.ts draws them.
+ * BP), error bars (the seed interval of each point) and small multiples. Specs are plain data; render.ts draws them.
  */
 import type { VegaLiteSpec } from "./render";
 
@@ -24,6 +24,8 @@ export interface LineChartOptions {
   color?: { field: string; title: string };
   /** Rows whose `field` equals `value` (a reference such as Bayes) are drawn dashed; color already names them. */
   dashed?: { field: string; value: string };
+  /** Fields holding each point's interval (e.g. from aggregateSeeds: yLo, yHi), drawn as error bars. */
+  interval?: { lo: string; hi: string };
   /** Field to facet by (one panel per value, side by side). */
   column?: { field: string; title: string };
   width?: number;
@@ -40,7 +42,12 @@ function axis(a: AxisSpec): Record<string, unknown> {
 /** Rows with a null or non-finite x or y cannot be drawn (log scales refuse <= 0 too). */
 function drawable(o: LineChartOptions): Row[] {
   const ok = (v: unknown, log: boolean): boolean => typeof v === "number" && Number.isFinite(v) && (!log || v > 0);
-  return o.rows.filter((r) => ok(r[o.x.field], o.x.scale === "log") && ok(r[o.y.field], o.y.scale === "log"));
+  const logY = o.y.scale === "log";
+  const rows = o.rows.filter((r) => ok(r[o.x.field], o.x.scale === "log") && ok(r[o.y.field], logY));
+  if (!o.interval) return rows;
+  // An interval edge a log axis cannot show is cut at the point itself.
+  const { lo, hi } = o.interval;
+  return rows.map((r) => ({ ...r, [lo]: ok(r[lo], logY) ? r[lo] : r[o.y.field], [hi]: ok(r[hi], logY) ? r[hi] : r[o.y.field] }));
 }
 
 export function lineChart(o: LineChartOptions): VegaLiteSpec {
@@ -62,12 +69,14 @@ export function lineChart(o: LineChartOptions): VegaLiteSpec {
   }
   const detail = [o.color?.field, o.dashed?.field].filter((f): f is string => f !== undefined);
   if (detail.length > 0) encoding.detail = detail.map((field) => ({ field, type: "nominal" }));
-  const inner: VegaLiteSpec = {
-    width: o.width ?? 320,
-    height: o.height ?? 220,
-    mark: { type: "line", point: { filled: true, size: 40 }, strokeWidth: 2 },
-    encoding,
-  };
+  const line = { mark: { type: "line", point: { filled: true, size: 40 }, strokeWidth: 2 }, encoding };
+  const size = { width: o.width ?? 320, height: o.height ?? 220 };
+  let inner: VegaLiteSpec = { ...size, ...line };
+  if (o.interval) {
+    const bars: Record<string, unknown> = { x: encoding.x, y: { ...axis(o.y), field: o.interval.lo }, y2: { field: o.interval.hi } };
+    if (encoding.color) bars.color = encoding.color;
+    inner = { ...size, layer: [line, { mark: { type: "errorbar", ticks: true }, encoding: bars }] };
+  }
   const data = { values: drawable(o) };
   if (o.column) {
     return { title: o.title, data, facet: { column: { field: o.column.field, type: "nominal", title: o.column.title } }, spec: inner, resolve: { scale: { x: "independent" } } };

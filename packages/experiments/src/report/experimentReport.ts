@@ -4,7 +4,7 @@ import { writeFileAtomic } from "../io";
 import { fmt } from "../format";
 import type { JobFile, PlanFile } from "../files";
 import { paths } from "../files";
-import type { AnyExperiment, Summary } from "../types";
+import type { AnyExperiment, Summary, Verdict } from "../types";
 import { mdCode, mdFigure, mdTable } from "./markdown";
 import type { RenderedFigure } from "./render";
 
@@ -25,6 +25,21 @@ export function relativeFigure(dir: string, f: RenderedFigure): { png: string; s
   return { png: path.relative(dir, f.png), svg: path.relative(dir, f.svg) };
 }
 
+/** The claims table: hypothesis, tested quantity, measured value with interval, verdict and why. */
+export function verdictSection(verdicts: Verdict[]): string[] {
+  if (verdicts.length === 0) return [];
+  return [
+    "## Claims and verdicts",
+    "",
+    mdTable(
+      ["hypothesis", "quantity", "measured (95% interval)", "verdict", "why"],
+      verdicts.map((v) => [v.hypothesis, v.quantity, v.measured, `**${v.verdict}**`, v.why]),
+      (x) => fmt(x),
+    ),
+    "",
+  ];
+}
+
 /** Writes report.md and returns its path. */
 export function writeReport(r: ReportInput): string {
   const { exp, plan, files, summary } = r;
@@ -36,6 +51,7 @@ export function writeReport(r: ReportInput): string {
     "",
     `**Tests:** ${exp.claim}`,
     "",
+    ...verdictSection(summary.verdicts),
     "## What was measured",
     "",
     ...summary.findings.map((f) => `- ${f}`),

@@ -1,0 +1,10 @@
+export { formatInterval, meanInterval, t975 } from "./interval";
+export type { Interval } from "./interval";
+export { crossing, describeCrossing } from "./crossing";
+export type { Crossing, CrossingOptions } from "./crossing";
+export { fitLine, fitPowerLaw } from "./fit";
+export type { LineFit } from "./fit";
+export { aggregateSeeds, groupRows, intervalOf } from "./aggregate";
+export type { SeedGroup } from "./aggregate";
+export { intervalVerdict } from "./verdict";
+export type { Verdict, VerdictValue } from "./verdict";
