@@ -4,7 +4,8 @@
  * results, so a run directory says exactly how it was produced.
  */
 import type { Activation } from "@ghmkit/nets";
-import { validateTrainConfig } from "./validate";
+import { DEFAULT_DIFFUSION, diffusionNoise } from "./diffusionSpec";
+import { MAX_DIFFUSION_STEPS, validateTrainConfig } from "./validate";
 
 export type Task = "classifier" | "denoiser";
 export type Arch = "convnet" | "unet" | "unet-noskip" | "flat" | "mlp";
@@ -33,8 +34,32 @@ export interface GaussianNoise {
   abarMax: number;
   /** Default "uniform" (absent in configs written before the option existed). */
   sampling?: AbarSampling;
-  /** sampling "schedule" only: which T = 1000 schedule's timesteps (default "linear", as `ghm diffuse`). */
+  /** sampling "schedule" only: which schedule's timesteps (default "linear", as `ghm diffuse`). */
   schedule?: "linear" | "cosine";
+  /**
+   * sampling "schedule" only: the reverse sampler's number of steps T'. The levels are
+   * abar at the timesteps a `steps`-step sampler visits (over T = max(1000, steps), as
+   * `ghm diffuse`); absent: every timestep 1..1000. Set from `config.diffusion.steps`.
+   */
+  steps?: number;
+}
+
+/**
+ * How the trained denoiser will be sampled (`ghm diffuse --denoiser RUN` uses it by
+ * default): the names and meanings of `ghm diffuse`'s --process, --schedule, --steps and
+ * --sampler. With it, `makeTrainConfig` derives the training noise from it when no
+ * `noise` is given: abar at the sampler's timesteps, each equally often (one denoiser
+ * call per timestep), over exactly the range the sampler visits (diffusionSpec.ts).
+ */
+export interface DiffusionSpec {
+  /** Only "vp": the trainer's gaussian one-hot noise is the VP process. */
+  process: "vp";
+  /** Noise schedule, T = max(1000, steps) timesteps. */
+  schedule: "linear" | "cosine";
+  /** Reverse steps T', spaced evenly over T..1. */
+  steps: number;
+  /** VP reverse step. */
+  sampler: "ddpm" | "ddim";
 }
 
 export type LrSchedule = "constant" | "cosine";
@@ -88,6 +113,11 @@ export interface TrainConfig {
   evalEvery: number;
   /** Rows per forward pass during evaluation (memory bound only; results do not depend on it). */
   evalBatchSize: number;
+  /**
+   * Denoiser only, optional: the diffusion sampler this denoiser is trained for (saved
+   * in config.json and the model's metadata; absent in configs written before it existed).
+   */
+  diffusion?: DiffusionSpec;
   earlyStop: {
     /** Stop after this many evaluations without an improvement of the test loss by more than minDelta; 0 = never. */
     patience: number;
@@ -136,7 +166,12 @@ export function makeTrainConfig(task: Task, arch: Arch, overrides: TrainConfigOv
   const base = defaultTrainConfig(task, arch) as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
-    if (!(key in base)) throw new RangeError(`config.${key}: unknown field; known fields: ${Object.keys(base).join(", ")}`);
+    if (OPTIONAL_SECTIONS.includes(key)) {
+      // Fields left out take the defaults of `ghm diffuse`; validateTrainConfig checks the rest.
+      base[key] = isPlainObject(value) ? { ...DEFAULT_DIFFUSION, ...value } : value;
+      continue;
+    }
+    if (!(key in base)) throw new RangeError(`config.${key}: unknown field; known fields: ${[...Object.keys(base), ...OPTIONAL_SECTIONS].join(", ")}`);
     const old = base[key];
     // A typo in a nested field would otherwise be saved and silently ignored.
     if (isPlainObject(old) && isPlainObject(value) && !("kind" in old)) {
@@ -148,9 +183,24 @@ export function makeTrainConfig(task: Task, arch: Arch, overrides: TrainConfigOv
     base[key] = mergeable ? { ...old, ...value } : value;
   }
   const cfg = base as unknown as TrainConfig;
+  // A diffusion section without an explicit noise: train at the levels its sampler visits.
+  // With noise sampling "schedule", its schedule and steps default to the sampler's.
+  const d = cfg.diffusion;
+  if (d !== undefined && isPlainObject(d) && task === "denoiser" && derivable(d)) {
+    if (overrides.noise === undefined) cfg.noise = diffusionNoise(d);
+    else if (cfg.noise.kind === "gaussian" && cfg.noise.sampling === "schedule") cfg.noise = { schedule: d.schedule, steps: d.steps, ...cfg.noise };
+  }
   validateTrainConfig(cfg);
   return cfg;
 }
+
+/** The section's schedule and steps are valid (otherwise validateTrainConfig names the bad field). */
+function derivable(d: DiffusionSpec): boolean {
+  return (d.schedule === "linear" || d.schedule === "cosine") && Number.isInteger(d.steps) && d.steps >= 1 && d.steps <= MAX_DIFFUSION_STEPS;
+}
+
+/** Sections that are absent by default (and in configs written before they existed). */
+const OPTIONAL_SECTIONS = ["diffusion"];
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);

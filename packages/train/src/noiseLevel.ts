@@ -6,27 +6,29 @@
  *
  * - `uniform`: abar ~ U[abarMin, abarMax] (the default, and the only mode of old configs).
  * - `logsnr`: log SNR = log(abar / (1 - abar)) uniform between its values at abarMin and abarMax.
- * - `schedule`: t uniform among the timesteps 1..T of a diffusion schedule (linear or
- *   cosine, T = 1000: `ghm diffuse`'s defaults) whose abar(t) lies in [abarMin, abarMax].
+ * - `schedule`: t uniform among the timesteps of a diffusion schedule (linear or
+ *   cosine) whose abar(t) lies in [abarMin, abarMax]: with `steps` = T', the T' timesteps
+ *   a T'-step reverse sampler visits (T = max(1000, T'), as `ghm diffuse`), so training
+ *   sees each level the sampler evaluates as often as it does; without, every timestep
+ *   1..1000. `config.diffusion` sets these fields (diffusionSpec.ts).
  */
 import { Rng } from "@ghmkit/ghm";
-import { cosineSchedule, linearSchedule } from "@ghmkit/diffusion";
 import type { GaussianNoise } from "./config";
+import { samplerLevels } from "./diffusionSpec";
 
 export type AbarSampler = (rng: Rng) => number;
 
 const logit = (a: number): number => Math.log(a / (1 - a));
 const sigmoid = (l: number): number => 1 / (1 + Math.exp(-l));
 
-/** The timesteps' abar of the named schedule that lie in [lo, hi] (T = 1000, the sampler's default). */
-export function scheduleLevels(kind: "linear" | "cosine", lo: number, hi: number): Float64Array {
-  const s = kind === "cosine" ? cosineSchedule({ T: 1000 }) : linearSchedule({ T: 1000 });
-  const out: number[] = [];
-  for (let t = 1; t <= s.config.T; t++) {
-    const a = s.abar(t);
-    if (a >= lo && a <= hi) out.push(a);
-  }
-  return Float64Array.from(out);
+/**
+ * abar of the named schedule at the timesteps of a `steps`-step sampler (default 1000:
+ * every timestep of T = 1000) that lie in [lo, hi], in increasing t (decreasing abar).
+ */
+export function scheduleLevels(kind: "linear" | "cosine", lo: number, hi: number, steps = 1000): Float64Array {
+  return samplerLevels(kind, steps)
+    .reverse()
+    .filter((a) => a >= lo && a <= hi);
 }
 
 /** A sampler of abar for the noise spec; every draw lies in [abarMin, abarMax]. */
@@ -39,7 +41,7 @@ export function abarSampler(noise: GaussianNoise): AbarSampler {
     const l1 = logit(hi);
     return (rng) => Math.min(hi, Math.max(lo, sigmoid(l0 + (l1 - l0) * rng.uniform())));
   }
-  const levels = scheduleLevels(noise.schedule ?? "linear", lo, hi);
+  const levels = scheduleLevels(noise.schedule ?? "linear", lo, hi, noise.steps);
   if (levels.length === 0) {
     throw new RangeError(`config.noise: no timestep of the ${noise.schedule ?? "linear"} schedule has abar in [${lo}, ${hi}]; widen abarMin..abarMax`);
   }

@@ -103,7 +103,7 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
   });
 
   const netConfig = configFromGrammar(g, { ...cfg.net, seed: cfg.seeds.init });
-  const meta: ModelMeta = { arch: cfg.arch, task: cfg.task, config: netConfig, extra: { grammar: cfg.grammar, noise: cfg.noise } };
+  const meta: ModelMeta = { arch: cfg.arch, task: cfg.task, config: netConfig, extra: { grammar: cfg.grammar, noise: cfg.noise, ...(cfg.diffusion ? { diffusion: cfg.diffusion } : {}) } };
   const o = cfg.optimizer;
   const opt = new ScheduledAdam(o.lr, o.beta1, o.beta2, o.epsilon);
   let model: tf.LayersModel;

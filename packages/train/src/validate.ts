@@ -5,6 +5,9 @@ import { scheduleLevels } from "./noiseLevel";
 const TASKS = ["classifier", "denoiser"];
 const ARCHS = ["convnet", "unet", "unet-noskip", "flat", "mlp"];
 const SAMPLINGS = ["uniform", "logsnr", "schedule"];
+const DIFFUSION_FIELDS = ["process", "schedule", "steps", "sampler"];
+/** Most reverse steps of a sampler (`ghm diffuse --steps`' limit). */
+export const MAX_DIFFUSION_STEPS = 100_000;
 
 /** Largest training/test set held in memory (sequences); about 1 GiB of net input at d*S = 64. */
 export const MAX_SAMPLES = 4_000_000;
@@ -57,7 +60,7 @@ export function validateTrainConfig(cfg: TrainConfig): void {
   int("data.testSize", cfg.data?.testSize, 1, MAX_SAMPLES);
 
   const n = cfg.noise;
-  const noiseFields: Record<string, string[]> = { exact: ["kind"], gaussian: ["kind", "abarMin", "abarMax", "sampling", "schedule"] };
+  const noiseFields: Record<string, string[]> = { exact: ["kind"], gaussian: ["kind", "abarMin", "abarMax", "sampling", "schedule", "steps"] };
   const allowed = noiseFields[(n as { kind?: string })?.kind ?? ""];
   const stray = allowed ? Object.keys(n).filter((k) => !allowed.includes(k)) : [];
   if (stray.length) fail(`noise.${stray[0]}`, `is not a field of noise kind "${n.kind}" (fields: ${allowed.join(", ")})`);
@@ -71,8 +74,12 @@ export function validateTrainConfig(cfg: TrainConfig): void {
       if (sampling !== "schedule") fail("noise.schedule", `applies to sampling "schedule" only; remove it or set noise.sampling to "schedule"`);
       if (n.schedule !== "linear" && n.schedule !== "cosine") fail("noise.schedule", `must be "linear" or "cosine", got ${JSON.stringify(n.schedule)}`);
     }
-    if (sampling === "schedule" && scheduleLevels(n.schedule ?? "linear", n.abarMin, n.abarMax).length === 0) {
-      fail("noise.abarMin", `no timestep of the ${n.schedule ?? "linear"} schedule has abar in [${n.abarMin}, ${n.abarMax}]; widen the range`);
+    if (n.steps !== undefined) {
+      if (sampling !== "schedule") fail("noise.steps", `applies to sampling "schedule" only; remove it or set noise.sampling to "schedule"`);
+      int("noise.steps", n.steps, 1, MAX_DIFFUSION_STEPS);
+    }
+    if (sampling === "schedule" && scheduleLevels(n.schedule ?? "linear", n.abarMin, n.abarMax, n.steps).length === 0) {
+      fail("noise.abarMin", `no timestep of the ${n.schedule ?? "linear"} schedule${n.steps ? ` sampled in ${n.steps} steps` : ""} has abar in [${n.abarMin}, ${n.abarMax}]; widen the range`);
     }
   } else if (n?.kind !== "exact") {
     fail("noise.kind", `must be "exact" or "gaussian", got ${JSON.stringify((n as { kind?: unknown })?.kind)}`);
@@ -84,6 +91,8 @@ export function validateTrainConfig(cfg: TrainConfig): void {
     if (a >= 1) fail(`evalAbar[${i}]`, "must be below 1");
   });
   if (cfg.task === "classifier" && cfg.evalAbar.length > 0) fail("evalAbar", "is for denoisers only; use []");
+
+  if (cfg.diffusion !== undefined) validateDiffusion(cfg, fail, int);
 
   int("net.width", cfg.net?.width, 1, 4096);
   int("net.extraConvs", cfg.net.extraConvs, 0, 64);
@@ -109,4 +118,23 @@ export function validateTrainConfig(cfg: TrainConfig): void {
   int("earlyStop.patience", cfg.earlyStop?.patience, 0, 1e9);
   num("earlyStop.minDelta", cfg.earlyStop.minDelta, 0, Number.MAX_VALUE);
   if (cfg.earlyStop.targetGap !== null) num("earlyStop.targetGap", cfg.earlyStop.targetGap, -1, Number.MAX_VALUE);
+}
+
+/** The diffusion section: its own fields, and agreement with the noise it trains on. */
+function validateDiffusion(cfg: TrainConfig, fail: (field: string, msg: string) => never, int: (field: string, v: unknown, min: number, max?: number) => void): void {
+  const d = cfg.diffusion as unknown as Record<string, unknown>;
+  if (typeof d !== "object" || d === null || Array.isArray(d)) fail("diffusion", `must be an object {${DIFFUSION_FIELDS.join(", ")}} or absent, got ${JSON.stringify(d)}`);
+  const stray = Object.keys(d).filter((k) => !DIFFUSION_FIELDS.includes(k));
+  if (stray.length) fail(`diffusion.${stray[0]}`, `unknown field; fields of diffusion: ${DIFFUSION_FIELDS.join(", ")}`);
+  if (cfg.task !== "denoiser") fail("diffusion", "is for denoisers only (the sampler a denoiser is trained for); remove it");
+  if (d.process !== "vp") fail("diffusion.process", `must be "vp" (the trainer's gaussian one-hot noise is the VP process), got ${JSON.stringify(d.process)}`);
+  if (d.schedule !== "linear" && d.schedule !== "cosine") fail("diffusion.schedule", `must be "linear" or "cosine", got ${JSON.stringify(d.schedule)}`);
+  int("diffusion.steps", d.steps, 1, MAX_DIFFUSION_STEPS);
+  if (d.sampler !== "ddpm" && d.sampler !== "ddim") fail("diffusion.sampler", `must be "ddpm" or "ddim", got ${JSON.stringify(d.sampler)}`);
+  const n = cfg.noise;
+  if (n.kind === "gaussian" && n.sampling === "schedule") {
+    const fix = "the training levels must be the sampler's: leave noise out to derive it from config.diffusion";
+    if ((n.schedule ?? "linear") !== d.schedule) fail("noise.schedule", `is "${n.schedule ?? "linear"}" but config.diffusion.schedule is "${d.schedule}"; ${fix}, or make them equal`);
+    if (n.steps !== d.steps) fail("noise.steps", `is ${n.steps ?? "absent (every timestep of T = 1000)"} but config.diffusion.steps is ${d.steps}; ${fix}, or make them equal`);
+  }
 }

@@ -12,6 +12,7 @@ import { progress } from "../progress";
 import { loadGrammar } from "../grammarFile";
 import { parseDataFile } from "../formats/data";
 import { loadNetDenoiser } from "../netDenoiser";
+import { DiffusionSpec, describeDiffusion, readDiffusionSpec, scheduleT } from "@ghmkit/train";
 
 export function registerDiffuse(program: Command, ctx: Context): void {
   program
@@ -20,10 +21,10 @@ export function registerDiffuse(program: Command, ctx: Context): void {
     .requiredOption("--grammar <file>", "ghm/v1 grammar JSON")
     .option("--denoiser <bp|bp-joint|DIR>", "bp (exact marginals), bp-joint (exact posterior draws) or a model directory from `ghm train denoiser`", "bp")
     .addOption(new Option("--process <p>", "noise process").choices(["vp", "uniform", "mask"]).default("vp"))
-    .addOption(new Option("--sampler <s>", "vp reverse step (default ddpm)").choices(["ddpm", "ddim"]))
-    .addOption(new Option("--schedule <s>", "noise schedule").choices(["linear", "cosine"]).default("linear"))
+    .addOption(new Option("--sampler <s>", "vp reverse step (default: the one a trained denoiser was trained for, else ddpm)").choices(["ddpm", "ddim"]))
+    .addOption(new Option("--schedule <s>", "noise schedule (default: the one a trained denoiser was trained for, else linear)").choices(["linear", "cosine"]))
     .addOption(new Option("--x0 <how>", "how a step gets x_0: per-leaf marginals, or an exact joint draw (bp-joint only; default there)").choices(["marginal", "joint"]))
-    .option("--steps <n>", "reverse steps", intArg(1, 100_000), 200)
+    .option("--steps <n>", "reverse steps (default: the number a trained denoiser was trained for, else 200)", intArg(1, 100_000))
     .option("-n, --n <count>", "samples", intArg(1, 10_000_000), 1000)
     .option("--seed <n>", "sampling seed", intArg(0), 0)
     .option("--train <file|RUN_DIR>", "training data (ghm-data/v1) or a training run with a fixed set (its train.json), to measure the copy fraction")
@@ -38,20 +39,21 @@ export function registerDiffuse(program: Command, ctx: Context): void {
       const denoiser = await makeDenoiser(g, o.denoiser, o.backend);
       if (o.x0 === "joint" && !denoiser.sampleJoint) throw new UserError(`--x0 joint needs a denoiser that draws exact joint samples (--denoiser bp-joint), not ${o.denoiser}`);
       const x0: "marginal" | "joint" = o.x0 ?? (denoiser.sampleJoint ? "joint" : "marginal");
-      const bar = progress(ctx.con, flags, "diffuse", o.steps);
+      const plan = samplingPlan(o, isBp(o.denoiser) ? null : savedDiffusion(o.denoiser));
+      const bar = progress(ctx.con, flags, "diffuse", plan.steps);
       const t0 = Date.now();
       // Sizes the library refuses (n * d above 2^28 output symbols, batch * d * S per call) are user errors.
       const result = await generate({
         grammar: g,
         denoiser,
         process: o.process as DiffusionProcess,
-        ...(o.process === "vp" ? { sampler: o.sampler ?? "ddpm" } : {}),
+        ...(o.process === "vp" ? { sampler: plan.sampler } : {}),
         x0,
-        steps: o.steps,
+        steps: plan.steps,
         n: o.n,
         seed: o.seed,
-        schedule: o.schedule === "cosine" ? { kind: "cosine", T: Math.max(1000, o.steps) } : undefined,
-        onStep: (p) => bar.update(Math.round((p.done / p.total) * o.steps), { t: p.t }),
+        schedule: { kind: plan.schedule, T: scheduleT(plan.steps) },
+        onStep: (p) => bar.update(Math.round((p.done / p.total) * plan.steps), { t: p.t }),
       }).catch((e: Error) => {
         throw e instanceof RangeError ? new UserError(`-n ${o.n}: ${e.message}`) : e;
       });
@@ -63,10 +65,11 @@ export function registerDiffuse(program: Command, ctx: Context): void {
         const x = Array.from({ length: result.n }, (_, b) => Array.from(result.x.subarray(b * d, (b + 1) * d)));
         writeJsonAtomic(o.out, { format: "ghm-samples/v1", config: { ...result.config, seed: o.seed, grammar: o.grammar }, metrics, x });
       }
-      const summary = { ...metrics, seconds, samplesPerSecond: result.n / seconds, config: result.config };
+      const summary = { ...metrics, seconds, samplesPerSecond: result.n / seconds, config: result.config, trainedFor: plan.trainedFor, matchesTraining: plan.matchesTraining };
       report(ctx.con, flags, summary, () =>
         [
-          `${result.n} samples, ${o.process} process, ${result.config.denoiser} denoiser, ${o.steps} steps, ${fmt(seconds, 3)} s`,
+          `${result.n} samples, ${o.process} process, ${result.config.denoiser} denoiser, ${plan.schedule} schedule, ${plan.steps}${o.process === "vp" ? ` ${plan.sampler}` : ""} steps, ${fmt(seconds, 3)} s`,
+          plan.note,
           table(
             ["validity", "class TV to prior", "mean log p(x)", "diversity", "copy fraction"],
             [[fmt(metrics.validity), metrics.classTV === null ? "-" : fmt(metrics.classTV), metrics.meanLogLikelihood === null ? "-" : fmt(metrics.meanLogLikelihood), fmt(metrics.diversity), metrics.copyFraction === null ? "-" : fmt(metrics.copyFraction)]],
@@ -121,4 +124,46 @@ async function makeDenoiser(g: Grammar, spec: string, backend?: string): Promise
   if (spec === "bp") return bpDenoiser(g);
   if (spec === "bp-joint") return bpJointDenoiser(g);
   return loadNetDenoiser(g, spec, backend);
+}
+
+const isBp = (spec: string): boolean => spec === "bp" || spec === "bp-joint";
+
+function savedDiffusion(dir: string): DiffusionSpec | null {
+  try {
+    return readDiffusionSpec(dir);
+  } catch (e) {
+    throw new UserError(`--denoiser ${dir}: cannot read its saved diffusion settings: ${(e as Error).message}`);
+  }
+}
+
+interface SamplingPlan {
+  schedule: "linear" | "cosine";
+  steps: number;
+  sampler: "ddpm" | "ddim";
+  /** The sampler saved with a trained denoiser (config.diffusion of its run), or null. */
+  trainedFor: DiffusionSpec | null;
+  /** Whether the sampling matches trainedFor (null without one). */
+  matchesTraining: boolean | null;
+  /** A line for the human output when a flag overrides what the denoiser was trained for. */
+  note: string;
+}
+
+/**
+ * Schedule, steps and sampler: each flag given wins; otherwise the sampler the
+ * denoiser was trained for (its run's config.diffusion); otherwise linear, 200, ddpm.
+ */
+function samplingPlan(o: { schedule?: string; steps?: number; sampler?: string; process: string }, trainedFor: DiffusionSpec | null): SamplingPlan {
+  const saved = o.process === "vp" ? trainedFor : null; // a net is trained for vp only; it refuses other processes itself
+  const plan = {
+    schedule: (o.schedule ?? saved?.schedule ?? "linear") as "linear" | "cosine",
+    steps: (o.steps ?? saved?.steps ?? 200) as number,
+    sampler: (o.sampler ?? saved?.sampler ?? "ddpm") as "ddpm" | "ddim",
+  };
+  if (trainedFor === null) return { ...plan, trainedFor: null, matchesTraining: null, note: "" };
+  const used: DiffusionSpec = { process: o.process as "vp", ...plan };
+  const differs = (["process", "schedule", "steps", "sampler"] as const).filter((k) => used[k] !== trainedFor[k]);
+  const note = differs.length
+    ? `note: the denoiser was trained for ${describeDiffusion(trainedFor)}; sampling with ${describeDiffusion(used)} (${differs.join(", ")} set by flags)`
+    : `sampling as the denoiser was trained: ${describeDiffusion(used)}`;
+  return { ...plan, trainedFor, matchesTraining: differs.length === 0, note };
 }

@@ -29,8 +29,11 @@ export const trainConfigFileSchema = z
         abarMax: num,
         sampling: z.enum(["uniform", "logsnr", "schedule"]).optional(),
         schedule: z.enum(["linear", "cosine"]).optional(),
+        steps: int.optional(),
       }),
     ]),
+    /** The sampler the denoiser is trained for; fields left out take `ghm diffuse`'s defaults. */
+    diffusion: section({ process: z.literal("vp"), schedule: z.enum(["linear", "cosine"]), steps: int, sampler: z.enum(["ddpm", "ddim"]) }),
     evalAbar: z.array(num),
     net: section({ width: int, activation: z.string(), extraConvs: int }),
     optimizer: section({ lr: num, schedule: z.enum(["constant", "cosine"]), warmupSteps: int, minLrFrac: num, beta1: num, beta2: num, epsilon: num }),
