@@ -8,7 +8,9 @@
  * Streams: the test set comes from the first fork of the data seed and the
  * training set from the second, so the test set does not change with P; the
  * epoch order uses a third fork. Noise draws come from the noise seed (test noise
- * first, then each fixed evaluation level, then training batches).
+ * first, then each fixed evaluation level, then training batches). The unseen test
+ * set (heldOut.ts) takes a fourth data fork and the noise forks after those, so
+ * every older stream, and every number computed from one, is unchanged.
  */
 import { Evidence, Grammar, Rng, exactEvidence, gaussianEvidence, leafCount, sample } from "@ghmkit/ghm";
 import type { NoiseSpec, TrainConfig } from "./config";
@@ -52,7 +54,8 @@ export function observe(x: Int32Array, n: number, d: number, S: number, noise: N
   return { evidence: { batch: n, d, S, e }, abar };
 }
 
-function labeled(g: Grammar, x: Int32Array, y: Int32Array, obs: { evidence: Evidence; abar: Float64Array | null }): LabeledSet {
+/** A LabeledSet of the sequences x `[n, d]` with classes y and their observation. */
+export function labeledSet(g: Grammar, x: Int32Array, y: Int32Array, obs: { evidence: Evidence; abar: Float64Array | null }): LabeledSet {
   return { n: y.length, d: leafCount(g), S: g.vocab[g.depth], x, y, evidence: obs.evidence, abar: obs.abar };
 }
 
@@ -71,6 +74,11 @@ export interface Streams {
   testNoise: Rng;
   levelNoise: Rng[];
   trainNoise: Rng;
+  /** The unseen test set's sequences (rejection-sampled against the training set). */
+  unseen: Rng;
+  /** The unseen set's noise, and its noise at each fixed level of config.evalAbar. */
+  unseenNoise: Rng;
+  unseenLevelNoise: Rng[];
 }
 
 export function makeStreams(cfg: TrainConfig): Streams {
@@ -82,7 +90,11 @@ export function makeStreams(cfg: TrainConfig): Streams {
   const testNoise = noise.fork();
   const levelNoise = cfg.evalAbar.map(() => noise.fork());
   const trainNoise = noise.fork();
-  return { test, train, order, testNoise, levelNoise, trainNoise };
+  // Forked after every older stream: adding them changed none of those.
+  const unseen = data.fork();
+  const unseenNoise = noise.fork();
+  const unseenLevelNoise = cfg.evalAbar.map(() => noise.fork());
+  return { test, train, order, testNoise, levelNoise, trainNoise, unseen, unseenNoise, unseenLevelNoise };
 }
 
 export function makeTestData(g: Grammar, cfg: TrainConfig, streams: Streams): TestData {
@@ -91,8 +103,8 @@ export function makeTestData(g: Grammar, cfg: TrainConfig, streams: Streams): Te
   const n = cfg.data.testSize;
   checkSize("data.testSize", n * (1 + cfg.evalAbar.length), d, S);
   const s = sample(g, n, streams.test);
-  const main = labeled(g, s.x, s.y, observe(s.x, n, d, S, cfg.noise, streams.testNoise));
-  const levels = cfg.evalAbar.map((a, j) => ({ abar: a, set: labeled(g, s.x, s.y, observe(s.x, n, d, S, cfg.noise, streams.levelNoise[j], a)) }));
+  const main = labeledSet(g, s.x, s.y, observe(s.x, n, d, S, cfg.noise, streams.testNoise));
+  const levels = cfg.evalAbar.map((a, j) => ({ abar: a, set: labeledSet(g, s.x, s.y, observe(s.x, n, d, S, cfg.noise, streams.levelNoise[j], a)) }));
   return { main, levels };
 }
 
@@ -126,6 +138,9 @@ export class BatchStream {
   readonly fixed: { x: Int32Array; y: Int32Array } | null;
   private perm: Int32Array | null = null;
   private st: { epoch: number; pos: number; orderAtEpochStart: number[] };
+  /** Online: the train stream's state before the first batch (draws are replayed from it). */
+  private readonly trainStart: number[];
+  private watcher: { see(x: Int32Array, n: number): void } | null = null;
 
   constructor(
     private readonly g: Grammar,
@@ -141,7 +156,25 @@ export class BatchStream {
     } else {
       this.fixed = null;
     }
+    this.trainStart = streams.train.getState();
     this.st = { epoch: 0, pos: 0, orderAtEpochStart: streams.order.getState() };
+  }
+
+  /**
+   * Online only: show `watcher` every training sequence drawn so far (replayed
+   * from the start of the train stream, so a resumed run sees exactly what an
+   * uninterrupted one saw) and every one drawn from now on. Replaying draws
+   * sequences only (no noise), once, when the watch starts.
+   */
+  watchTest(watcher: { see(x: Int32Array, n: number): void }): void {
+    if (this.fixed) throw new Error("watchTest: the training set is fixed; compare against it directly");
+    const B = this.cfg.batchSize;
+    const replay = new Rng(0).setState(this.trainStart);
+    for (let b = 0; b < Math.floor(this.st.pos / B); b++) {
+      const s = sample(this.g, B, replay);
+      watcher.see(s.x, B);
+    }
+    this.watcher = watcher;
   }
 
   /** Steps per pass over the fixed set (null when online). */
@@ -175,6 +208,7 @@ export class BatchStream {
       x = s.x;
       y = s.y;
       this.st.pos += B;
+      this.watcher?.see(x, B);
     }
     const { evidence } = observe(x, B, d, S, this.cfg.noise, this.streams.trainNoise);
     return { n: B, evidence, x, y };

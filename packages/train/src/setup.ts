@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Grammar, leafCount, randomRhm, readGrammarFile, writeGrammarFile } from "@ghmkit/ghm";
+import { Grammar, grammarFingerprint, leafCount, randomRhm, readGrammarFile, writeGrammarFile } from "@ghmkit/ghm";
 import { buildModel, configFromGrammar } from "@ghmkit/nets";
 import type { ModelMeta } from "@ghmkit/nets";
 import { tf } from "@ghmkit/tensor";
@@ -15,6 +15,7 @@ import { LoopState, latestCheckpoint, loadCheckpoint } from "./checkpoint";
 import type { GrammarSpec, TrainConfig } from "./config";
 import { BatchStream, makeStreams, makeTestData } from "./data";
 import { PreparedTest, disposeTest, prepareTest } from "./evaluate";
+import { fixedHeldOut, HeldOutData, onlineHeldOut } from "./heldOut";
 import { truncateMetrics } from "./metricsLog";
 
 /** Files of a run directory. */
@@ -55,7 +56,10 @@ export interface Run {
   vars: tf.Variable[];
   opt: ScheduledAdam;
   stream: BatchStream;
+  /** Population and unseen test data (heldOut always set). */
   test: PreparedTest;
+  /** grammarFingerprint(g), also in the saved models' meta.extra and in result.json. */
+  fingerprint: string;
   loop: LoopState;
   /** The checkpoint this process started from (null for a fresh run). */
   resumedFrom: string | null;
@@ -93,17 +97,23 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
   writeGrammarFile(paths.grammar, g);
 
   const streams = makeStreams(cfg);
-  const test = prepareTest(g, cfg.task, makeTestData(g, cfg, streams));
+  const testData = makeTestData(g, cfg, streams);
   const stream = new BatchStream(g, cfg, streams);
+  // The training set decides which test rows are seen: fixed, it is compared once; online, the stream reports its draws.
+  const heldOut: HeldOutData = stream.fixed ? fixedHeldOut(g, cfg, streams, testData, { x: stream.fixed.x, n: cfg.data.trainSize }) : onlineHeldOut(testData);
+  const test = prepareTest(g, cfg.task, testData, heldOut);
   if (stream.fixed) writeJsonAtomic(paths.train, trainingSetJson(stream.fixed, cfg.data.trainSize, leafCount(g)));
+  const u = test.heldOut?.kind === "fixed" ? test.heldOut.unseen : null;
   writeJsonAtomic(paths.bayes, {
     testSize: cfg.data.testSize,
     main: test.main.bayes,
     levels: test.levels.map((l) => ({ abar: l.abar, ...l.prepared.bayes })),
+    ...(u ? { unseen: { n: u.main.set.n, main: u.main.bayes, levels: u.levels.map((l) => ({ abar: l.abar, ...l.prepared.bayes })) } } : {}),
   });
 
+  const fingerprint = grammarFingerprint(g);
   const netConfig = configFromGrammar(g, { ...cfg.net, seed: cfg.seeds.init });
-  const meta: ModelMeta = { arch: cfg.arch, task: cfg.task, config: netConfig, extra: { grammar: cfg.grammar, noise: cfg.noise, ...(cfg.diffusion ? { diffusion: cfg.diffusion } : {}) } };
+  const meta: ModelMeta = { arch: cfg.arch, task: cfg.task, config: netConfig, extra: { grammar: cfg.grammar, grammarFingerprint: fingerprint, noise: cfg.noise } };
   const o = cfg.optimizer;
   const opt = new ScheduledAdam(o.lr, o.beta1, o.beta2, o.epsilon);
   let model: tf.LayersModel;
@@ -124,6 +134,8 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
     fs.rmSync(paths.metrics, { force: true });
     loop = { step: 0, stream: stream.getState(), best: null, bestStep: 0, badEvals: 0, lossSum: 0, lossCount: 0, elapsedS: 0 };
   }
+  // After setState: the watcher replays the draws up to the checkpoint, then follows new ones.
+  if (heldOut.kind === "online") stream.watchTest(heldOut.watcher);
   // The optimizer's moments are matched to weights by position, so the list is fixed once here.
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   return {
@@ -136,6 +148,7 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
     opt,
     stream,
     test,
+    fingerprint,
     loop,
     resumedFrom: ckptDir,
     dispose() {

@@ -1,7 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { runBP } from "@ghmkit/bp";
+import { Rng, grammarFingerprint, randomRhm, readGrammarFile, sample } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 import { ScheduledAdam } from "./adam";
+import { makeStreams, makeTestData } from "./data";
 import { readMetrics } from "./metricsLog";
 import { EvalRecord, TrainProgress, resumeRun, trainRun } from "./trainer";
 import { removeTempDirs, tinyConfig, tempDir } from "./testing/tiny";
@@ -32,11 +35,29 @@ describe("trainRun", () => {
     expect(lines.map((l) => l.step)).toEqual([6, 12, 18, 24]);
     expect(lines[3].trainLoss).toBeLessThan(lines[0].trainLoss);
     expect(lines[3].testLoss).toBeLessThan(lines[0].testLoss);
+    // The Bayes cross-entropy is BP's -log P(y | x) on the population test set, computed here directly.
+    const g = readGrammarFile(path.join(dir, "grammar.json"));
+    const test = makeTestData(g, cfg, makeStreams(cfg)).main;
+    const post = runBP(g, test.evidence, { downward: false }).root;
+    let bayesCE = 0;
+    for (let r = 0; r < test.n; r++) bayesCE -= Math.log(post[r * 2 + test.y[r]]);
+    // P = 64 draws of a grammar with 16 sentences hold all of them: every test row is a training row, no unseen row exists.
     for (const l of lines) {
       expect(l.bayesAccuracy).toBe(1); // an RHM is unambiguous: BP recovers the class from a clean sequence
+      expect(l.bayesCrossEntropy).toBeCloseTo(bayesCE / test.n, 12);
       expect(l.gap).toBeCloseTo(l.bayesAccuracy! - l.accuracy!, 12);
-      expect(l.accuracy).toBeGreaterThanOrEqual(0);
+      expect(Number.isInteger(l.accuracy! * 64)).toBe(true);
+      expect(l.overlap).toBe(1);
+      expect(l.unseen).toBeNull();
+      expect(l.unseenCount).toBe(0);
+      expect(l.unseenRequested).toBe(64);
+      expect(l.unseenNote).toBe("only 0 of 64 requested unseen test sequences were found in 4096 draws: the grammar's support is nearly covered by the training set");
     }
+    const result = JSON.parse(fs.readFileSync(path.join(dir, "result.json"), "utf8"));
+    expect(result.grammarFingerprint).toBe(grammarFingerprint(g));
+    expect(result.lastEval.overlap).toBe(1);
+    const meta = JSON.parse(fs.readFileSync(path.join(dir, "checkpoints", "step-00000024", "model", "ghm-model.json"), "utf8"));
+    expect(meta.extra.grammarFingerprint).toBe(grammarFingerprint(g));
     expect(JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"))).toEqual(cfg);
     expect(fs.readdirSync(path.join(dir, "checkpoints")).sort()).toEqual(
       ["latest.json", "step-00000001", "step-00000002", "step-00000004", "step-00000008", "step-00000016", "step-00000024"],
@@ -51,7 +72,49 @@ describe("trainRun", () => {
     expect(e.mse).toBeGreaterThan(e.bayesMse!); // nothing beats Bayes on 64 test rows after 4 steps
     expect(e.ratio).toBeCloseTo(e.mse! / e.bayesMse!, 12);
     expect(e.levels!.map((l) => l.abar)).toEqual([0.5]);
-    expect(e.levels![0].bayesMse).toBeGreaterThan(0);
+    // Bayes MSE = BP's leaf marginals against the clean leaves, on the population set and at abar = 0.5, computed here directly.
+    const cfg = tinyConfig("denoiser", "unet", { maxSteps: 4, evalEvery: 4 });
+    const g = readGrammarFile(path.join(dir, "grammar.json"));
+    const t = makeTestData(g, cfg, makeStreams(cfg));
+    const mse = (set: typeof t.main): number => {
+      const marg = runBP(g, set.evidence).marginals![g.depth];
+      let se = 0;
+      for (let i = 0; i < set.n * set.d; i++) for (let a = 0; a < set.S; a++) se += (marg[i * set.S + a] - (set.x[i] === a ? 1 : 0)) ** 2;
+      return se / (set.n * set.d);
+    };
+    expect(e.bayesMse).toBeCloseTo(mse(t.main), 12);
+    expect(e.levels![0].bayesMse).toBeCloseTo(mse(t.levels[0].set), 12);
+  });
+
+  test("online (P = 0): overlap is the share of test rows drawn for training so far and grows to 1 on a 16-sentence grammar", async () => {
+    const dir = tempDir("online");
+    const cfg = tinyConfig("classifier", "convnet", { data: { trainSize: 0, testSize: 64 }, batchSize: 4, maxSteps: 40, evalEvery: 2 });
+    const res = await trainRun(cfg, { outDir: dir });
+    const lines = readMetrics<EvalRecord>(path.join(dir, "metrics.jsonl"));
+    const g = randomRhm({ S: 4, classes: 2, k: 2, arity: 2, depth: 2, seed: 7 });
+    const test = makeTestData(g, cfg, makeStreams(cfg)).main;
+    const testRows = Array.from({ length: 64 }, (_, r) => test.x.subarray(r * 4, r * 4 + 4).join(","));
+    // Replay the training draws (the train stream is the second fork of the data seed) and count by hand.
+    const data = new Rng(cfg.seeds.data);
+    data.fork();
+    const train = data.fork();
+    const drawn = new Set<string>();
+    let step = 0;
+    for (const l of lines) {
+      for (; step < l.step; step++) {
+        const s = sample(g, 4, train);
+        for (let b = 0; b < 4; b++) drawn.add(s.x.subarray(b * 4, b * 4 + 4).join(","));
+      }
+      const seen = testRows.filter((r) => drawn.has(r)).length;
+      expect(l.overlap).toBe(seen / 64);
+      expect(l.unseenCount).toBe(64 - seen);
+      expect(l.unseen === null ? 0 : l.unseen.n).toBe(64 - seen);
+      expect(l.unseenNote).toContain(`the ${64 - seen} of 64 population test rows`);
+    }
+    expect(lines[0].overlap).toBeLessThan(1);
+    for (let i = 1; i < lines.length; i++) expect(lines[i].overlap).toBeGreaterThanOrEqual(lines[i - 1].overlap);
+    expect(res.lastEval!.overlap).toBe(1);
+    expect(res.lastEval!.unseen).toBeNull();
   });
 
   test("a run resumed from a checkpoint gives the same losses as an uninterrupted one", async () => {
@@ -84,6 +147,21 @@ describe("trainRun", () => {
     const logA = readMetrics<EvalRecord>(path.join(dirA, "metrics.jsonl")).map(timeless);
     const logB = readMetrics<EvalRecord>(path.join(dirB, "metrics.jsonl")).map(timeless);
     expect(logB).toEqual(logA);
+  });
+
+  test("online: a resumed run rebuilds the drawn-sequence set and logs the same overlap and unseen metrics", async () => {
+    const cfg = tinyConfig("classifier", "convnet", { data: { trainSize: 0, testSize: 64 }, batchSize: 2, maxSteps: 10, evalEvery: 2 });
+    const dirA = tempDir("onfull");
+    await trainRun(cfg, { outDir: dirA });
+    const dirB = tempDir("onres");
+    const ctl = new AbortController();
+    await trainRun(cfg, { outDir: dirB, signal: ctl.signal, onProgress: (p) => p.step === 5 && ctl.abort() });
+    await resumeRun(dirB);
+    const logA = readMetrics<EvalRecord>(path.join(dirA, "metrics.jsonl")).map(timeless);
+    const logB = readMetrics<EvalRecord>(path.join(dirB, "metrics.jsonl")).map(timeless);
+    expect(logB).toEqual(logA);
+    expect(logA[4].overlap).toBeGreaterThan(logA[0].overlap); // 20 draws vs 4: more test rows seen
+    expect(logA[4].overlap).toBeLessThan(1);
   });
 
   test("resuming cuts the metrics log back to the checkpoint", async () => {

@@ -50,6 +50,8 @@ export interface TrainResult {
   step: number;
   lastEval: EvalRecord | null;
   best: { step: number; testLoss: number } | null;
+  /** grammarFingerprint of the grammar the run trained on ("sha256:<hex>"). */
+  grammarFingerprint: string;
   /** The latest complete checkpoint (the last good one after a divergence), or null. */
   checkpoint: string | null;
   outDir: string;
@@ -135,7 +137,7 @@ async function loop(r: Run, options: TrainRunOptions): Promise<TrainResult> {
   };
   const finish = (status: StopReason, message: string): TrainResult => {
     const best = st.best === null ? null : { step: st.bestStep, testLoss: st.best };
-    const result = { status, message, step: st.step, lastEval, best, checkpoint: latestCheckpoint(r.outDir), outDir: r.outDir };
+    const result = { status, message, step: st.step, lastEval, best, checkpoint: latestCheckpoint(r.outDir), outDir: r.outDir, grammarFingerprint: r.fingerprint };
     writeJsonAtomic(paths.result, result);
     return result;
   };
