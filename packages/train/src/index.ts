@@ -1,6 +1,7 @@
 export { defaultTrainConfig, makeTrainConfig } from "./config";
-export type { AbarSampling, Arch, GaussianNoise, GrammarSpec, LrSchedule, NoiseSpec, Task, TrainConfig, TrainConfigOverrides } from "./config";
-export { validateTrainConfig, MAX_SAMPLES } from "./validate";
+export type { AbarSampling, Arch, DiffusionSpec, GaussianNoise, GrammarSpec, LrSchedule, NoiseSpec, Task, TrainConfig, TrainConfigOverrides } from "./config";
+export { validateTrainConfig, MAX_DIFFUSION_STEPS, MAX_SAMPLES } from "./validate";
+export { DEFAULT_DIFFUSION, describeDiffusion, diffusionNoise, readDiffusionSpec, samplerLevels, scheduleT } from "./diffusionSpec";
 export { BatchStream, labeledSet, makeStreams, makeTestData, observe } from "./data";
 export type { Batch, BatchStreamState, LabeledSet, Streams, TestData } from "./data";
 export { bayesClassifier, bayesDenoiser, bayesLeafPosterior, bayesPosterior } from "./bayes";

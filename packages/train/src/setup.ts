@@ -113,7 +113,7 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
 
   const fingerprint = grammarFingerprint(g);
   const netConfig = configFromGrammar(g, { ...cfg.net, seed: cfg.seeds.init });
-  const meta: ModelMeta = { arch: cfg.arch, task: cfg.task, config: netConfig, extra: { grammar: cfg.grammar, grammarFingerprint: fingerprint, noise: cfg.noise } };
+  const meta: ModelMeta = { arch: cfg.arch, task: cfg.task, config: netConfig, extra: { grammar: cfg.grammar, grammarFingerprint: fingerprint, noise: cfg.noise, ...(cfg.diffusion ? { diffusion: cfg.diffusion } : {}) } };
   const o = cfg.optimizer;
   const opt = new ScheduledAdam(o.lr, o.beta1, o.beta2, o.epsilon);
   let model: tf.LayersModel;
