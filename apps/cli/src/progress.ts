@@ -6,9 +6,43 @@ export interface Progress {
   stop(): void;
 }
 
-/** A progress bar on an interactive terminal; silent with --quiet/--json or when piped. */
+/** Off a terminal (CI, nohup, `| tee`), one plain line at most this often. */
+export const PLAIN_INTERVAL_MS = 10_000;
+
+const infoText = (info?: Record<string, string | number>): string =>
+  info ? Object.entries(info).map(([k, v]) => `${k}=${typeof v === "number" ? v.toPrecision(4) : v}`).join(" ") : "";
+
+/**
+ * Plain progress lines on stderr for long jobs off a terminal: nothing for the first
+ * `intervalMs` (short commands stay quiet), then one line every `intervalMs`, and a
+ * closing line when anything was printed.
+ */
+export function plainProgress(con: Console, label: string, total: number, intervalMs = PLAIN_INTERVAL_MS, now: () => number = Date.now): Progress {
+  const t0 = now();
+  let last = t0;
+  let printed = false;
+  let state: { done: number; info?: Record<string, string | number> } = { done: 0 };
+  const line = (): void => {
+    last = now();
+    printed = true;
+    const text = infoText(state.info);
+    con.err(`${label.trim()}: ${state.done}/${total} after ${((last - t0) / 1000).toFixed(0)} s${text ? ` (${text})` : ""}`);
+  };
+  return {
+    update(done, info) {
+      state = { done, info };
+      if (now() - last >= intervalMs) line();
+    },
+    stop() {
+      if (printed) line();
+    },
+  };
+}
+
+/** A progress bar on an interactive terminal, plain lines every ~10 s off one; silent with --quiet/--json. */
 export function progress(con: Console, flags: OutputFlags, label: string, total: number): Progress {
-  if (flags.quiet || flags.json || !con.isTTY) return { update() {}, stop() {} };
+  if (flags.quiet || flags.json) return { update() {}, stop() {} };
+  if (!con.isTTY) return plainProgress(con, label, total);
   const bar = new SingleBar(
     { format: `${label} [{bar}] {value}/{total} {eta_formatted} {info}`, stream: process.stderr, hideCursor: true },
     Presets.shades_classic,
@@ -16,8 +50,7 @@ export function progress(con: Console, flags: OutputFlags, label: string, total:
   bar.start(total, 0, { info: "" });
   return {
     update(done, info) {
-      const text = info ? Object.entries(info).map(([k, v]) => `${k}=${typeof v === "number" ? v.toPrecision(4) : v}`).join(" ") : "";
-      bar.update(done, { info: text });
+      bar.update(done, { info: infoText(info) });
     },
     stop() {
       bar.stop();

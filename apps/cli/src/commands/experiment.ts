@@ -28,8 +28,13 @@ import {
   writeSuiteReport,
 } from "@ghmkit/experiments";
 
-/** How child processes call this CLI: the built entry point when it exists, else `ghm` on PATH. */
+/**
+ * How other processes call this CLI: $GHM_CLI (space-separated words, e.g. the path
+ * of `ghm` on cluster nodes) when set, else the built entry point when it exists.
+ */
 function cliInvocation(): string[] | undefined {
+  const env = process.env.GHM_CLI?.trim();
+  if (env) return env.split(/\s+/);
   const main = path.join(__dirname, "..", "main.js");
   return fs.existsSync(main) ? [process.execPath, main] : undefined;
 }
@@ -41,7 +46,7 @@ interface RunFlags {
   set: string[];
   out: string;
   jobs: number;
-  plan?: boolean;
+  plan?: boolean | string;
 }
 
 const collectSet = (v: string, prev: string[]) => [...prev, v];
@@ -86,11 +91,13 @@ function summaryJson(r: CollectResult, wallS: number) {
   return { experiment: r.experiment.name, dir: r.dir, report: r.report, wallS, jobs: r.plan.jobs.length, missing: r.missing, headline: r.summary.headline, figures: r.figures.map((f) => f.png) };
 }
 
-function printPlan(ctx: Context, exp: AnyExperiment, config: unknown, preset: Preset, dir: string): void {
+/** `--plan` / `--plan jsonl`: one JSON object per job; `--plan sh`: one shell command per line (for GNU parallel, Slurm arrays). */
+function printPlan(ctx: Context, exp: AnyExperiment, config: unknown, preset: Preset, dir: string, format: string): void {
+  if (format !== "jsonl" && format !== "sh") throw new UserError(`--plan ${format}: choose jsonl (JSON lines, the default) or sh (one shell command per line)`);
   const plan = writePlan(exp, config, preset, dir);
   for (const job of plan.jobs) {
     const argv = runOneArgv(cliInvocation() ?? ["ghm"], plan, job, dir);
-    ctx.con.out(JSON.stringify({ experiment: exp.name, id: job.id, out: path.resolve(dir), argv, command: shellQuote(argv) }));
+    ctx.con.out(format === "sh" ? shellQuote(argv) : JSON.stringify({ experiment: exp.name, id: job.id, out: path.resolve(dir), argv, command: shellQuote(argv) }));
   }
 }
 
@@ -101,14 +108,14 @@ function registerOne(parent: Command, ctx: Context, exp: AnyExperiment): void {
       .description(`${exp.title}. Tests: ${exp.claim}`)
       .option("--config <file>", "JSON config (any subset of the fields printed by --print-config), merged over the preset")
       .option("--set <path=value>", "override one field, e.g. --set train.steps=300 or --set 'P=[64,256]' (repeatable)", collectSet, [])
-      .option("--plan", "write the plan into --out and print one self-contained command per configuration (JSON lines), without running")
+      .option("--plan [format]", "write the plan into --out and print one self-contained command per job without running: jsonl (default) or sh (one shell command per line, for GNU parallel or a Slurm array)")
       .option("--print-config", "print the resolved config and exit"),
   ).action(async (o: RunFlags & { printConfig?: boolean }, cmd: Command) => {
     const flags = ctx.flags(cmd);
     const preset: Preset = o.full ? "full" : o.preset;
     const config = resolveConfig(exp, { preset, file: o.config, sets: o.set });
     if (o.printConfig) return void ctx.con.out(JSON.stringify(config, null, 2));
-    if (o.plan) return printPlan(ctx, exp, config, preset, o.out);
+    if (o.plan) return printPlan(ctx, exp, config, preset, o.out, o.plan === true ? "jsonl" : o.plan);
     if (!flags.quiet && !flags.json) ctx.con.out(`${exp.name} (preset ${preset}) config:\n${JSON.stringify(config, null, 2)}`);
     const { result, wallS } = await withInterrupt((signal) => runExperiment(ctx, flags, exp, config, preset, o.out, o.jobs, signal));
     report(ctx.con, flags, summaryJson(result, wallS), () => [`${exp.title}: ${fmt(wallS, 3)} s`, ...headlineLines(result).map((l) => `  ${l}`), `report: ${result.report}`].join("\n"));

@@ -1,0 +1,32 @@
+import { plainProgress } from "./progress";
+
+describe("plainProgress (off a terminal)", () => {
+  const make = () => {
+    const lines: string[] = [];
+    let t = 0;
+    const con = { out: () => {}, err: (s: string) => lines.push(s), isTTY: false };
+    const p = plainProgress(con, "train ", 100, 10_000, () => t);
+    return { lines, p, advance: (ms: number) => (t += ms) };
+  };
+
+  it("stays quiet for a job shorter than the interval", () => {
+    const { lines, p, advance } = make();
+    p.update(50);
+    advance(9_000);
+    p.update(100);
+    p.stop();
+    expect(lines).toEqual([]);
+  });
+
+  it("prints one line per interval, then a closing line", () => {
+    const { lines, p, advance } = make();
+    for (let step = 1; step <= 100; step++) {
+      advance(500); // 50 s in all
+      p.update(step, { loss: 0.5 });
+    }
+    p.stop();
+    expect(lines).toHaveLength(6); // at 10, 20, 30, 40, 50 s, and the closing line
+    expect(lines[0]).toBe("train: 20/100 after 10 s (loss=0.5000)");
+    expect(lines[5]).toBe("train: 100/100 after 50 s (loss=0.5000)");
+  });
+});
