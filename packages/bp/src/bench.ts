@@ -9,8 +9,8 @@
  *   node -e "console.log(require('./dist/bench').benchBP({}).text)"
  */
 import { Evidence, Grammar, Rng, gaussianEvidence, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
-import { naiveBP } from "./naive";
-import { messageBytesPerSequence, runBP } from "./run";
+import { naiveBP, NaiveBPResult } from "./naive";
+import { BPResult, messageBytesPerSequence, runBP } from "./run";
 
 export type BenchCaseName = "product" | "rhm";
 
@@ -46,6 +46,8 @@ export interface BenchCase {
   /** Result memory per sequence of the timed calls (runBP's default: marginals only). */
   defaultBytesPerSequence: number;
   naive: { batch: number; msPerBatch: number; sequencesPerSecond: number } | null;
+  /** Largest |log Z| and marginal difference between runBP and the naive reference on the naive batch: a fast wrong answer is no speed-up. */
+  agreement: { maxAbsLogZ: number; maxAbsMarginal: number } | null;
   /** sequencesPerSecond / naive.sequencesPerSecond. */
   speedup: number | null;
 }
@@ -104,10 +106,13 @@ export function benchBP(options: BenchOptions = {}): BenchReport {
     const ev = evidenceFor(g, batch, sigma, seed + 10);
     const t = timeMs(() => runBP(g, ev, { downward }), repeats);
     let naive: BenchCase["naive"] = null;
+    let agreement: BenchCase["agreement"] = null;
     if (naiveBatch > 0) {
       const small = evidenceFor(g, naiveBatch, sigma, seed + 20);
-      const nms = timeMs(() => naiveBP(g, small), 1).wall;
+      let ref: NaiveBPResult | undefined;
+      const nms = timeMs(() => (ref = naiveBP(g, small)), 1).wall;
       naive = { batch: naiveBatch, msPerBatch: nms, sequencesPerSecond: (1000 * naiveBatch) / nms };
+      agreement = agreementWith(runBP(g, small, { downward }), ref!, downward);
     }
     const sps = (1000 * batch) / t.wall;
     return {
@@ -122,10 +127,22 @@ export function benchBP(options: BenchOptions = {}): BenchReport {
       bytesPerSequence: messageBytesPerSequence(g, downward, true),
       defaultBytesPerSequence: messageBytesPerSequence(g, downward),
       naive,
+      agreement,
       speedup: naive ? sps / naive.sequencesPerSecond : null,
     };
   });
   return { node: process.version, cases, text: formatBench(cases) };
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+function agreementWith(fast: BPResult, ref: NaiveBPResult, downward: boolean): BenchCase["agreement"] {
+  const levels = downward ? fast.marginals!.map((m, l) => maxAbsDiff(m, ref.marginals[l])) : [maxAbsDiff(fast.root, ref.marginals[0])];
+  return { maxAbsLogZ: maxAbsDiff(fast.logZ, ref.logZ), maxAbsMarginal: Math.max(...levels) };
 }
 
 function formatBench(cases: BenchCase[]): string {
@@ -137,7 +154,8 @@ function formatBench(cases: BenchCase[]): string {
         `(CPU time: ${c.cpuMsPerBatch.toFixed(1)} ms, ${c.cpuSequencesPerSecond.toFixed(0)} seq/s), ` +
         `${(c.defaultBytesPerSequence / 1024).toFixed(0)} KiB results/seq (${(c.bytesPerSequence / 1024).toFixed(0)} KiB with messages)` +
         (c.naive
-          ? `; naive log-domain ${c.naive.sequencesPerSecond.toFixed(1)} seq/s (batch ${c.naive.batch}), fast/naive = ${c.speedup!.toFixed(1)}x`
+          ? `; naive log-domain ${c.naive.sequencesPerSecond.toFixed(1)} seq/s (batch ${c.naive.batch}), fast/naive = ${c.speedup!.toFixed(1)}x` +
+            `, agreeing to ${c.agreement!.maxAbsLogZ.toExponential(1)} in log Z`
           : ""),
     );
   }

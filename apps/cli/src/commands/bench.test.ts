@@ -7,8 +7,18 @@ describe("ghm bench", () => {
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     const res = JSON.parse(r.out);
-    expect(res.diffusion.samplesPerSecond).toBeGreaterThan(0);
-    expect(res.diffusion.metrics.validity).toBeGreaterThan(0.9);
+    const { n } = res.diffusion.config;
+    expect(res.diffusion.samplesPerSecond).toBeCloseTo(n / res.diffusion.seconds, 6);
+    // The exact BP denoiser generates only sentences of the grammar, at every level.
+    const m = res.diffusion.metrics;
+    expect(m.validity).toBe(1);
+    expect(m.validityPerLevel).toEqual([1, 1, 1, 1]);
+    // Every sentence of this RHM (C = 8, k = 2, m = 2, L = 3, unambiguous) has p = 1/8 * (1/2)^7.
+    expect(m.meanLogLikelihood).toBeCloseTo(-Math.log(8 * 2 ** 7), 10);
+    // Class frequencies of n exact samples from the uniform prior: TV is typically 0.1-0.2 at n = 100
+    // and exceeds 0.3 with probability < 1e-3 (Hoeffding over the 2^8 class subsets).
+    expect(m.classDistribution.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(m.classTV).toBeLessThan(0.3);
   });
 
   it("rejects an unknown suite with exit 2", async () => {
