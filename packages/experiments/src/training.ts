@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Arch, EvalRecord, makeTrainConfig, NoiseSpec, Task, TrainConfig, trainRun, TrainResult, runPaths } from "@ghmkit/train";
+import { Arch, DiffusionSpec, EvalRecord, makeTrainConfig, NoiseSpec, Task, TrainConfig, trainRun, TrainResult, runPaths } from "@ghmkit/train";
 import { asUserInput, ExperimentError } from "./errors";
 import { RhmShape, rhmSpec, Seeds, TrainSettings } from "./schemas";
 import type { JobContext } from "./types";
@@ -20,6 +20,12 @@ export interface TrainJobOptions {
   P: number;
   noise?: NoiseSpec;
   evalAbar?: number[];
+  /**
+   * Denoisers for diffusion: the sampler they are trained for (packages/train's
+   * `config.diffusion`). Without `noise`, the training noise is derived from it: abar at
+   * the sampler's timesteps, each equally often.
+   */
+  diffusion?: DiffusionSpec;
 }
 
 export function trainConfigFor(o: TrainJobOptions): TrainConfig {
@@ -29,7 +35,8 @@ export function trainConfigFor(o: TrainJobOptions): TrainConfig {
       grammar: rhmSpec(o.grammar, o.seeds.grammar),
       seeds: { data: o.seeds.data, init: o.seeds.init, noise: o.seeds.noise },
       data: { trainSize: o.P, testSize: t.testSize },
-      noise: o.noise ?? { kind: "exact" },
+      noise: o.noise ?? (o.diffusion ? undefined : { kind: "exact" }),
+      diffusion: o.diffusion,
       evalAbar: o.evalAbar ?? [],
       net: { width: t.width, activation: "relu", extraConvs: t.extraConvs },
       optimizer: { lr: t.lr, schedule: "cosine", warmupSteps: Math.min(50, Math.floor(t.steps / 10)), minLrFrac: 0.05 },
