@@ -9,11 +9,18 @@ export interface Context {
   flags(cmd: Command): OutputFlags;
 }
 
+/** The version of @ghmkit/cli (its package.json sits one level above src/ and dist/). */
+export function cliVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("../package.json") as { version: string }).version;
+}
+
 export function buildProgram(con: Console): Command {
   const program = new Command("ghm")
     .description("ghmkit: generative hierarchical models, exact belief propagation, U-Nets and diffusion")
     .option("--json", "machine-readable output (one JSON document on stdout)")
     .option("-q, --quiet", "no progress and no human summary")
+    .version(cliVersion(), "-V, --version", "print the version of ghm and exit")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: (s) => con.out(s.trimEnd()), writeErr: (s) => con.err(s.trimEnd()) })
     .exitOverride();

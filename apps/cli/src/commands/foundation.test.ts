@@ -103,3 +103,12 @@ describe("user errors exit 2 with a one-line message and write nothing", () => {
     expect(r.out).toContain("--evidence");
   });
 });
+
+test("ghm --version prints the package version and exits 0", async () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8"));
+  for (const flag of ["--version", "-V"]) {
+    const r = await ghm(flag);
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(pkg.version);
+  }
+});
