@@ -12,13 +12,15 @@ import { progress } from "../progress";
 import { loadGrammar } from "../grammarFile";
 import { parseDataFile } from "../formats/data";
 import { loadNetDenoiser } from "../netDenoiser";
+import { grammarForModel, mismatchLine } from "../modelGrammar";
 import { DiffusionSpec, describeDiffusion, readDiffusionSpec, scheduleT } from "@ghmkit/train";
 
 export function registerDiffuse(program: Command, ctx: Context): void {
   program
     .command("diffuse")
     .description("generate sequences by diffusion with the exact BP denoiser or a trained U-Net, and measure them")
-    .requiredOption("--grammar <file>", "ghm/v1 grammar JSON")
+    .option("--grammar <file>", "ghm/v1 grammar JSON (default with --denoiser RUN_DIR: the run's grammar.json; refused when it is not the denoiser's grammar)")
+    .option("--allow-grammar-mismatch", "use --grammar even when it is not the grammar the --denoiser model was trained on (recorded as grammarMismatch)")
     .option("--denoiser <bp|bp-joint|DIR>", "bp (exact marginals), bp-joint (exact posterior draws) or a model directory from `ghm train denoiser`", "bp")
     .addOption(new Option("--process <p>", "noise process").choices(["vp", "uniform", "mask"]).default("vp"))
     .addOption(new Option("--sampler <s>", "vp reverse step (default: the one a trained denoiser was trained for, else ddpm)").choices(["ddpm", "ddim"]))
@@ -32,7 +34,11 @@ export function registerDiffuse(program: Command, ctx: Context): void {
     .option("--out <file>", "write the samples and metrics as JSON")
     .action(async (o, cmd: Command) => {
       const flags = ctx.flags(cmd);
-      const g = loadGrammar(o.grammar);
+      if (!o.grammar && isBp(o.denoiser)) throw new UserError(`--grammar is required with --denoiser ${o.denoiser} (only a trained denoiser's run directory holds its grammar)`);
+      const chosen = isBp(o.denoiser) ? null : grammarForModel({ grammar: o.grammar, model: o.denoiser, modelFlag: "--denoiser", allowMismatch: o.allowGrammarMismatch, warn: (l) => flags.quiet || ctx.con.err(l) });
+      const g = chosen ? chosen.g : loadGrammar(o.grammar);
+      const grammarFile: string = chosen ? chosen.file : o.grammar;
+      const grammarMismatch = chosen?.grammarMismatch ? { grammarMismatch: chosen.grammarMismatch } : {};
       const trainFile = o.train ? trainDataFile(o.train) : undefined;
       const train = trainFile ? parseDataFile(readJsonFile(trainFile, "--train"), g, `--train ${trainFile}`) : undefined;
       if (o.sampler && o.process !== "vp") throw new UserError(`--sampler ${o.sampler} applies to --process vp only; the ${o.process} process has one reverse step`);
@@ -63,13 +69,14 @@ export function registerDiffuse(program: Command, ctx: Context): void {
       const d = leafCount(g);
       if (o.out) {
         const x = Array.from({ length: result.n }, (_, b) => Array.from(result.x.subarray(b * d, (b + 1) * d)));
-        writeJsonAtomic(o.out, { format: "ghm-samples/v1", config: { ...result.config, seed: o.seed, grammar: o.grammar }, metrics, x });
+        writeJsonAtomic(o.out, { format: "ghm-samples/v1", config: { ...result.config, seed: o.seed, grammar: grammarFile }, ...grammarMismatch, metrics, x });
       }
-      const summary = { ...metrics, seconds, samplesPerSecond: result.n / seconds, config: result.config, trainedFor: plan.trainedFor, matchesTraining: plan.matchesTraining };
+      const summary = { ...metrics, seconds, samplesPerSecond: result.n / seconds, config: result.config, trainedFor: plan.trainedFor, matchesTraining: plan.matchesTraining, ...grammarMismatch };
       report(ctx.con, flags, summary, () =>
         [
           `${result.n} samples, ${o.process} process, ${result.config.denoiser} denoiser, ${plan.schedule} schedule, ${plan.steps}${o.process === "vp" ? ` ${plan.sampler}` : ""} steps, ${fmt(seconds, 3)} s`,
           plan.note,
+          mismatchLine(chosen?.grammarMismatch),
           table(
             ["validity", "class TV to prior", "mean log p(x)", "diversity", "copy fraction"],
             [[fmt(metrics.validity), metrics.classTV === null ? "-" : fmt(metrics.classTV), metrics.meanLogLikelihood === null ? "-" : fmt(metrics.meanLogLikelihood), fmt(metrics.diversity), metrics.copyFraction === null ? "-" : fmt(metrics.copyFraction)]],

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { Arch, makeTrainConfig, resumeRun, Task, TrainConfig, TrainConfigOverrides, TrainProgress, TrainResult, trainRun } from "@ghmkit/train";
+import { Arch, makeTrainConfig, resumeRun, SetMetrics, Task, TrainConfig, TrainConfigOverrides, TrainProgress, TrainResult, trainRun } from "@ghmkit/train";
 import type { Context } from "../program";
 import { backendOption, useBackend } from "../backend";
 import { asUserInput, UserError } from "../errors";
@@ -148,12 +148,20 @@ function describeResult(r: TrainResult): string {
   const e = r.lastEval;
   const lines = [`${r.status}: ${r.message}`];
   if (e) {
+    // Population: fresh draws from the grammar (some may be training sequences: overlap); unseen: none is.
+    const sets: [string, SetMetrics | null][] = [[`population (overlap ${fmt(e.overlap)})`, e], [`unseen (${e.unseenCount} of ${e.unseenRequested})`, e.unseen]];
+    const present = sets.filter((s): s is [string, SetMetrics] => s[1] !== null);
     if (e.accuracy !== undefined) {
-      lines.push(table(["step", "test accuracy", "Bayes accuracy", "cross-entropy", "Bayes CE"], [[e.step, fmt(e.accuracy), fmt(e.bayesAccuracy ?? NaN), fmt(e.crossEntropy), fmt(e.bayesCrossEntropy)]]));
+      lines.push(table(["step " + e.step, "accuracy", "Bayes accuracy", "cross-entropy", "Bayes CE"], present.map(([name, m]) => [name, fmt(m.accuracy ?? NaN), fmt(m.bayesAccuracy ?? NaN), fmt(m.crossEntropy), fmt(m.bayesCrossEntropy)])));
     } else {
-      lines.push(table(["step", "test MSE", "Bayes MSE", "MSE / Bayes"], [[e.step, fmt(e.mse ?? NaN), fmt(e.bayesMse ?? NaN), fmt(e.ratio ?? NaN)]]));
-      if (e.levels?.length) lines.push(table(["abar", "MSE", "Bayes MSE", "ratio"], e.levels.map((l) => [l.abar, fmt(l.mse), fmt(l.bayesMse), fmt(l.ratio)])));
+      lines.push(table(["step " + e.step, "MSE", "Bayes MSE", "MSE / Bayes"], present.map(([name, m]) => [name, fmt(m.mse ?? NaN), fmt(m.bayesMse ?? NaN), fmt(m.ratio ?? NaN)])));
+      if (e.levels?.length) {
+        const rows = present.flatMap(([name, m]) => (m.levels ?? []).map((l) => [name.split(" ")[0], l.abar, fmt(l.mse), fmt(l.bayesMse), fmt(l.ratio)]));
+        lines.push(table(["set", "abar", "MSE", "Bayes MSE", "ratio"], rows));
+      }
     }
+    if (e.unseen === null) lines.push("unseen: none");
+    if (e.unseenNote) lines.push(`note: ${e.unseenNote}`);
   }
   lines.push(`run directory: ${r.outDir}`);
   return lines.join("\n");
