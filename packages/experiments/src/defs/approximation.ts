@@ -52,7 +52,7 @@ function defaults(preset: Preset): ApproximationConfig {
     widths: preset === "tiny" ? [8, 32, 128] : preset === "quick" ? [4, 8, 16, 32, 64, 128, 256] : [4, 8, 16, 32, 64, 128, 256, 512, 1024],
     range: 16,
     fitMinWidth: 32,
-    n: preset === "tiny" ? 32 : preset === "quick" ? 256 : 1024,
+    n: preset === "tiny" ? 32 : preset === "quick" ? 256 : 512,
     abar: 0.5,
     seeds: { grammar: 0, data: 1, noise: 2, approx: 3 },
     repeats: preset === "tiny" ? 2 : preset === "quick" ? 3 : 5,

@@ -46,12 +46,12 @@ export type PhaseTransitionConfig = z.infer<typeof schema>;
 function defaults(preset: Preset): PhaseTransitionConfig {
   return {
     grammar: { S: 8, classes: 8, k: 2, arity: 2 },
-    depths: preset === "tiny" ? [2, 3] : preset === "quick" ? [2, 3, 4, 5, 6] : [2, 3, 4, 5, 6, 7, 8],
+    depths: preset === "tiny" ? [2, 3] : preset === "quick" ? [2, 3, 4, 5, 6, 7] : [2, 3, 4, 5, 6, 7, 8],
     processes: preset === "full" ? ["vp", "mask"] : ["vp"],
     levels: preset === "tiny" ? 8 : preset === "quick" ? 21 : 41,
     minNoise: 0,
     maxNoise: 0.98,
-    n: preset === "tiny" ? 100 : preset === "quick" ? 300 : 1000,
+    n: preset === "tiny" ? 100 : preset === "quick" ? 400 : 1000,
     seeds: { grammar: 0, data: 1 },
     repeats: preset === "tiny" ? 2 : preset === "quick" ? 3 : 4,
     detailDepth: 3,
@@ -160,7 +160,9 @@ export function sharpeningVerdict(process: string, fits: SeedFit[]): { verdict: 
   const measured = `b = ${slopeText(fit)} per level (w x ${f3(Math.exp(fit.slope))} per level)`;
   const lo = fit.slopeLo!;
   const hi = fit.slopeHi!;
-  if (hi < 0) return { verdict: { hypothesis, quantity, measured, verdict: "supported", why: `the whole interval of b lies below 0` }, fit };
+  const over = (b: number) => f3(Math.exp(b * span));
+  const change = `over L = ${Math.min(...Ls)}..${Math.max(...Ls)} the fit changes w by a factor ${over(fit.slope)} [${over(lo)}, ${over(hi)}]`;
+  if (hi < 0) return { verdict: { hypothesis, quantity, measured, verdict: "supported", why: `the whole interval of b lies below 0: ${change}` }, fit };
   if (lo > -delta) {
     return {
       verdict: {
@@ -168,12 +170,12 @@ export function sharpeningVerdict(process: string, fits: SeedFit[]): { verdict: 
         quantity,
         measured,
         verdict: "not supported",
-        why: `the interval's lower end ${f3(lo)} lies above -${f3(delta)} = -ln(${NEGLIGIBLE_WIDTH_FACTOR})/(L range ${span}): even the most favourable slope narrows w by less than a factor ${NEGLIGIBLE_WIDTH_FACTOR} over the depths measured`,
+        why: `the interval's lower end ${f3(lo)} lies above -${f3(delta)} = -ln(${NEGLIGIBLE_WIDTH_FACTOR})/(L range ${span}): even the most favourable slope narrows w by less than a factor ${NEGLIGIBLE_WIDTH_FACTOR} over the depths measured (${change})`,
       },
       fit,
     };
   }
-  return { verdict: { hypothesis, quantity, measured, verdict: "inconclusive", why: `the interval contains 0 and reaches below -${f3(delta)} (a narrowing by more than ${NEGLIGIBLE_WIDTH_FACTOR}x is not excluded)` }, fit };
+  return { verdict: { hypothesis, quantity, measured, verdict: "inconclusive", why: `the interval contains 0 and reaches below -${f3(delta)} (a narrowing by more than ${NEGLIGIBLE_WIDTH_FACTOR}x is not excluded; ${change})` }, fit };
 }
 
 /**
