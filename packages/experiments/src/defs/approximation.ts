@@ -266,7 +266,7 @@ export const approximation: Experiment<ApproximationConfig> = {
         .filter((r) => r.W === null)
         .flatMap((e) => c.widths.map((W) => ({ network: net.name, L: e.L, W, error: e[net.field], errorLo: e[`${net.field}Lo`], errorHi: e[`${net.field}Hi`], depth: `L = ${e.L}`, reference: "exact weights (float32)" }))),
     );
-    const byDepth = long((r) => r.W !== null, (r) => ({ width: `W = ${r.W}` }));
+    const byDepth = long((r) => r.W !== null, () => ({}));
     const { depths } = exponentFits(c, rows);
     const expRows = depths.map((d) => ({ network: d.network, L: d.L, a: d.a.mean, aLo: d.a.lo, aHi: d.a.hi }));
     const seedsNote = `mean of ${c.repeats} seeds, bars: 95% interval`;
@@ -293,7 +293,7 @@ export const approximation: Experiment<ApproximationConfig> = {
           rows: byDepth,
           x: { field: "L", title: "depth L" },
           y: { field: "error", title: "mean TV distance to exact BP", scale: "log" },
-          color: { field: "width", title: "ReLU width" },
+          color: { field: "W", title: "ReLU width W" },
           interval: { lo: "errorLo", hi: "errorHi" },
           column: { field: "network", title: "network" },
         }),
