@@ -145,7 +145,7 @@ export const classification: Experiment<ClassificationConfig> = {
     return [
       {
         name: "error",
-        title: `Test error against P on unseen sequences (left) and on the population (right); mean of ${c.repeats} seeds with 95% intervals; dashed: Bayes (exact BP)`,
+        title: `Test error against P, one panel per test set (unseen sequences, none of them a training sequence; population draws); mean of ${c.repeats} seeds with 95% intervals; dashed: Bayes (exact BP)`,
         spec: lineChart({ ...common, title: "Test error", rows: errorFigureRows(c, agg, { unseen: ["unseenError", "unseenBayesError"], population: ["testError", "bayesError"] }), y: { field: "value", title: "test error", domain: [0, 1] } }),
       },
       {

@@ -49,7 +49,7 @@ function defaults(preset: Preset): SampleComplexityConfig {
     train: {
       width: preset === "tiny" ? 8 : 32,
       extraConvs: 1,
-      steps: preset === "tiny" ? 4 : preset === "quick" ? 200 : 800,
+      steps: preset === "tiny" ? 4 : preset === "quick" ? 200 : 700,
       batchSize: 32,
       lr: 5e-3,
       testSize: preset === "tiny" ? 32 : preset === "quick" ? 512 : 1024,
