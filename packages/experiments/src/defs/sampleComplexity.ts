@@ -43,7 +43,7 @@ function defaults(preset: Preset): SampleComplexityConfig {
     grammars: preset === "tiny" ? [{ L: 2, k: 2 }] : preset === "quick" ? [{ L: 3, k: 2 }, { L: 4, k: 2 }, { L: 3, k: 3 }] : [{ L: 3, k: 2 }, { L: 4, k: 2 }, { L: 3, k: 3 }, { L: 3, k: 4 }, { L: 4, k: 3 }],
     archs: preset === "full" ? ["convnet", "flat", "mlp"] : ["convnet"],
     ablationMaxL: 3,
-    ratios: preset === "tiny" ? [0.5, 2] : preset === "quick" ? [0.25, 1, 4] : [0.125, 0.25, 0.5, 1, 2, 4],
+    ratios: preset === "tiny" ? [0.5, 2] : preset === "quick" ? [0.25, 1, 4] : [0.125, 0.25, 0.5, 1, 2, 4, 8],
     seeds: { grammar: 0, data: 1, init: 2, noise: 3 },
     repeats: preset === "tiny" ? 2 : 3,
     train: {
