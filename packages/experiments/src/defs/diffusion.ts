@@ -68,12 +68,12 @@ function defaults(preset: Preset): DiffusionConfig {
     grammar: { ...defaultShape },
     seeds: { grammar: DEFAULT_RHM.seed, data: 1, init: 2, noise: 3, sample: 4 },
     repeats: tiny ? 2 : 3,
-    P: tiny ? [16] : quick ? [64, 256, 1024] : [32, 64, 128, 256, 512, 1024, 2048, 4096],
+    P: tiny ? [16] : quick ? [64, 512] : [64, 256, 1024, 4096],
     archs: tiny ? ["unet"] : quick ? ["unet", "unet-noskip"] : ["unet", "unet-noskip", "flat", "mlp"],
     references: tiny ? ["bp-joint", "exact"] : quick ? ["bp-joint", "exact"] : ["bp", "bp-joint", "exact"],
     sampler: "ddpm",
-    steps: tiny ? 5 : quick ? 50 : 200,
-    n: tiny ? 16 : quick ? 512 : 2000,
+    steps: tiny ? 5 : quick ? 50 : 100,
+    n: tiny ? 16 : quick ? 256 : 500,
     trainNoise: { levels: "sampler", abarMin: 0.02, abarMax: 0.98 },
     levelThreshold: 0.9,
     validityTarget: 0.9,
@@ -81,7 +81,7 @@ function defaults(preset: Preset): DiffusionConfig {
     train: {
       width: tiny ? 8 : 32,
       extraConvs: 1,
-      steps: tiny ? 4 : quick ? 500 : 4000,
+      steps: tiny ? 4 : quick ? 250 : 1400,
       batchSize: 32,
       lr: 5e-3,
       testSize: tiny ? 32 : 256,
@@ -151,6 +151,9 @@ function metricRows(c: DiffusionConfig, ex: ReturnType<typeof exactContext>, ser
       copyFraction: m.copyFraction,
       expectedCopy,
       excessCopy: m.copyFraction! - expectedCopy,
+      // Among valid samples (an invalid sample cannot be a copy): memorisation shows as copies beyond what p gives.
+      copyValid: m.validity > 0 ? m.copyFraction! / m.validity : null,
+      excessCopyValid: m.validity > 0 ? m.copyFraction! / m.validity - expectedCopy : null,
       diversity: m.diversity,
       classTV: m.classTV,
       meanLogP: m.meanLogLikelihood,
@@ -197,7 +200,7 @@ async function runJob(c: DiffusionConfig, series: Series, P: number | null, rep:
 // ---------------------------------------------------------------------------------------------
 // Analysis (pure functions of the rows, so tests can feed hand-made rows).
 
-const FIELDS = ["validity", "copyFraction", "expectedCopy", "excessCopy", "diversity", "classTV", "meanLogP", "entropy", "logPGap", "tv", "klValid"];
+const FIELDS = ["validity", "copyFraction", "expectedCopy", "excessCopy", "copyValid", "excessCopyValid", "diversity", "classTV", "meanLogP", "entropy", "logPGap", "tv", "klValid"];
 
 function seriesOrder(c: DiffusionConfig): string[] {
   return [...c.archs, ...c.references];
@@ -316,12 +319,17 @@ function verdictsOf(c: DiffusionConfig, rows: Row[]): Verdict[] {
       quantity: `per seed, the P where the ${label(lead)}'s level-l validity crosses ${c.levelThreshold} (log-interpolated), the least-squares slope of ln P* against l, its seed interval, against ln k (${crossedLevels} of ${st.length} levels crossed on the seed mean)`,
       ...fav,
     });
-    // 4. Memorisation: copies beyond what exact sampling from p would give.
-    const ex = at(rows, lead, Pmin, "excessCopy");
+    // 4. Memorisation: among valid samples, copies beyond what exact sampling from p would give.
+    const ex = at(rows, lead, Pmin, "excessCopyValid");
     if (ex) {
       const exp = at(rows, lead, Pmin, "expectedCopy");
       const r = ex.n > 1 ? intervalVerdict(ex.lo, ex.hi, 0, "the excess copy fraction") : { verdict: "inconclusive" as const, why: "one seed: no interval" };
-      out.push({ hypothesis: `the ${label(lead)} memorises: at the smallest P its samples copy the training set more often than exact samples from p would`, quantity: `copy fraction - P(an exact draw is a training sentence) (the sum of p(x) over the distinct training sentences) at P = ${Pmin}`, measured: `${formatInterval(ex, f3)} (expected copy probability ${ivText(exp)})`, ...r });
+      out.push({
+        hypothesis: `the ${label(lead)} memorises: at the smallest P its valid samples are training sentences more often than exact samples from p would be`,
+        quantity: `copy fraction among valid samples - P(an exact draw is a training sentence) (the sum of p(x) over the distinct training sentences) at P = ${Pmin}`,
+        measured: `${formatInterval(ex, f3)} (copy fraction among valid ${ivText(at(rows, lead, Pmin, "copyValid"))}, expected ${ivText(exp)}, validity ${ivText(at(rows, lead, Pmin, "validity"))})`,
+        ...r,
+      });
     }
     // 5. Distance to p beyond the finite-sample floor.
     if (c.references.includes("exact")) {
@@ -357,7 +365,7 @@ function summarize(c: DiffusionConfig, rows: Row[]) {
     const rs = agg.filter((r) => r.denoiser === s);
     if (!rs.length) continue;
     if (isReference(s)) findings.push(`${label(s)}: validity ${iv(rs[0], "validity")} (independent of P); exact TV to p ${iv(rs[0], "tv")}; copy fraction ${rs.map((r) => `${iv(r, "copyFraction")} (P = ${r.P})`).join(", ")}.`);
-    else findings.push(`${label(s)}: validity ${rs.map((r) => `${iv(r, "validity")} (P = ${r.P})`).join(", ")}; copy fraction ${rs.map((r) => `${iv(r, "copyFraction")} vs ${f3(num(r.expectedCopy))} expected`).join(", ")}.`);
+    else findings.push(`${label(s)}: validity ${rs.map((r) => `${iv(r, "validity")} (P = ${r.P})`).join(", ")}; copy fraction among valid samples ${rs.map((r) => `${iv(r, "copyValid")} vs ${f3(num(r.expectedCopy))} for exact sampling (P = ${r.P})`).join(", ")}.`);
   }
   const first = rows.find((r) => r.kind === "samples");
   if (first) {
@@ -374,8 +382,8 @@ function summarize(c: DiffusionConfig, rows: Row[]) {
   const verdicts = verdictsOf(c, rows);
   return {
     verdicts,
-    header: ["denoiser", "P", "seeds", "validity", "copy fraction", "expected copy (exact)", "exact TV to p", "KL(valid || p)", "mean log p(x)", "H(p)"],
-    rows: agg.map((r) => [label(r.denoiser), num(r.P), num(r.n), iv(r, "validity"), iv(r, "copyFraction"), r.expectedCopy as number | null, iv(r, "tv"), iv(r, "klValid"), iv(r, "meanLogP"), r.entropy as number | null]),
+    header: ["denoiser", "P", "seeds", "validity", "copy fraction", "copies among valid", "expected copy (exact)", "exact TV to p", "KL(valid || p)", "mean log p(x)", "H(p)"],
+    rows: agg.map((r) => [label(r.denoiser), num(r.P), num(r.n), iv(r, "validity"), iv(r, "copyFraction"), iv(r, "copyValid"), r.expectedCopy as number | null, iv(r, "tv"), iv(r, "klValid"), iv(r, "meanLogP"), r.entropy as number | null]),
     headline,
     findings,
   };
@@ -390,7 +398,7 @@ function figures(c: DiffusionConfig, rows: Row[]) {
   }));
   const learned = agg.filter((r) => !isReference(r.denoiser));
   const copies = [
-    ...learned.map((r) => ({ P: r.P, copyFraction: r.copyFraction, copyFractionLo: r.copyFractionLo, copyFractionHi: r.copyFractionHi, series: label(r.denoiser), reference: "learned" })),
+    ...learned.map((r) => ({ P: r.P, copyFraction: r.copyValid, copyFractionLo: r.copyValidLo, copyFractionHi: r.copyValidHi, series: label(r.denoiser), reference: "learned" })),
     ...aggregateSeeds(rows.filter((r) => r.kind === "samples" && r.denoiser === (c.archs[0] ?? c.references[0])), ["P"], ["expectedCopy"]).map((r) => ({ P: r.P, copyFraction: r.expectedCopy, copyFractionLo: r.expectedCopyLo, copyFractionHi: r.expectedCopyHi, series: "expected for exact sampling", reference: "reference" })),
   ];
   const x = { field: "P", title: "training samples P", scale: "log" as const };
@@ -410,8 +418,8 @@ function figures(c: DiffusionConfig, rows: Row[]) {
     },
     {
       name: "copy-vs-P",
-      title: "Copy fraction (share of samples found in the training set) against P; dashed: the probability that an exact draw from p is a training sentence",
-      spec: lineChart({ title: "Samples copied from the training set", rows: copies, x, y: { field: "copyFraction", title: "copy fraction", domain: [0, 1] }, color, dashed, interval: { lo: "copyFractionLo", hi: "copyFractionHi" } }),
+      title: "Copy fraction among valid samples (share found in the training set) against P; dashed: the probability that an exact draw from p is a training sentence",
+      spec: lineChart({ title: "Valid samples copied from the training set", rows: copies, x, y: { field: "copyFraction", title: "copies / valid samples", domain: [0, 1] }, color, dashed, interval: { lo: "copyFractionLo", hi: "copyFractionHi" } }),
     },
     hasTV
       ? {
