@@ -94,3 +94,16 @@ test("diffusion verdicts flip with the data (hand-made rows through summarize)",
 function num(v: unknown): number {
   return v as number;
 }
+
+test("diffusion on a grammar too large to enumerate: mean log p against the exact entropy instead of TV", async () => {
+  const c = { ...diffusion.defaults("tiny"), maxEnumeratedTrees: 100, n: 64 };
+  const rows = await diffusion.run(c, { id: "exact-s0", params: { denoiser: "exact", P: null, rep: 0 } }, { dir: tempDir() });
+  const s = rows.find((r) => r.kind === "samples")!;
+  expect(s.tv).toBeNull();
+  expect(s.supportSize).toBeNull();
+  // The RHM is unambiguous: the tree recursion is exact, and every sentence has p = 1/1024, so the gap is exactly 0.
+  expect(s.entropyMethod).toBe("tree recursion (unambiguous grammar)");
+  expect(s.entropy as number).toBeCloseTo(Math.log(1024), 10);
+  expect(s.logPGap as number).toBeCloseTo(0, 10);
+  expect(diffusion.figures(c, rows).map((f) => f.name)).toContain("logp-gap-vs-P");
+});

@@ -389,17 +389,30 @@ function summarize(c: DiffusionConfig, rows: Row[]) {
   };
 }
 
+/** Interval edges of fractions drawn inside [0, 1] (a t interval of few seeds can pass the bounds; tables keep the raw values). */
+function clampFractions(r: Row, fields: string[]): Row {
+  const out: Row = { ...r };
+  for (const f of fields)
+    for (const e of [`${f}Lo`, `${f}Hi`]) {
+      const v = out[e];
+      if (typeof v === "number") out[e] = Math.min(1, Math.max(0, v));
+    }
+  return out;
+}
+
+const FRACTIONS = ["validity", "copyFraction", "copyValid", "expectedCopy", "tv"];
+
 function figures(c: DiffusionConfig, rows: Row[]) {
-  const agg = aggregateSeeds(rows.filter((r) => r.kind === "samples"), ["denoiser", "P"], FIELDS).map((r): Row => ({ ...r, series: label(r.denoiser), reference: isReference(r.denoiser) ? "reference" : "learned" }));
+  const agg = aggregateSeeds(rows.filter((r) => r.kind === "samples"), ["denoiser", "P"], FIELDS).map((r): Row => clampFractions({ ...r, series: label(r.denoiser), reference: isReference(r.denoiser) ? "reference" : "learned" }, FRACTIONS));
   const levels = aggregateSeeds(rows.filter((r) => r.kind === "level" && num(r.level) < c.grammar.depth), ["denoiser", "P", "level", "ruleLevel"], ["validity"]).map((r) => ({
-    ...r,
+    ...clampFractions(r, ["validity"]),
     series: label(r.denoiser),
     node: `rule level ${r.ruleLevel}${r.level === 0 ? " (whole sequence)" : ""}`,
   }));
   const learned = agg.filter((r) => !isReference(r.denoiser));
   const copies = [
     ...learned.map((r) => ({ P: r.P, copyFraction: r.copyValid, copyFractionLo: r.copyValidLo, copyFractionHi: r.copyValidHi, series: label(r.denoiser), reference: "learned" })),
-    ...aggregateSeeds(rows.filter((r) => r.kind === "samples" && r.denoiser === (c.archs[0] ?? c.references[0])), ["P"], ["expectedCopy"]).map((r) => ({ P: r.P, copyFraction: r.expectedCopy, copyFractionLo: r.expectedCopyLo, copyFractionHi: r.expectedCopyHi, series: "expected for exact sampling", reference: "reference" })),
+    ...aggregateSeeds(rows.filter((r) => r.kind === "samples" && r.denoiser === (c.archs[0] ?? c.references[0])), ["P"], ["expectedCopy"]).map((r0) => clampFractions(r0, ["expectedCopy"])).map((r) => ({ P: r.P, copyFraction: r.expectedCopy, copyFractionLo: r.expectedCopyLo, copyFractionHi: r.expectedCopyHi, series: "expected for exact sampling", reference: "reference" })),
   ];
   const x = { field: "P", title: "training samples P", scale: "log" as const };
   const color = { field: "series", title: "denoiser" };
