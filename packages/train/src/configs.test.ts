@@ -10,5 +10,7 @@ describe("shipped configs (packages/train/configs, for ghm train --config)", () 
     const cfg = makeTrainConfig("denoiser", "unet", over);
     expect(cfg.data.trainSize).toBeGreaterThan(0); // so the run writes train.json for the copy fraction
     expect(Object.keys(over).every((k) => k in cfg)).toBe(true);
+    // The sampler the recipe was measured with, so `ghm diffuse --denoiser RUN` uses it by default.
+    expect(cfg.diffusion).toEqual(expect.objectContaining({ process: "vp", steps: expect.any(Number) }));
   });
 });
