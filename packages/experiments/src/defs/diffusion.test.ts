@@ -1,4 +1,6 @@
 import * as fs from "node:fs";
+import { linearSchedule, makeSchedule } from "@ghmkit/diffusion";
+import { makeTrainConfig } from "@ghmkit/train";
 import * as path from "node:path";
 import { readJson, runTiny, tempDir } from "../testing/runTiny";
 import type { Row } from "../types";
@@ -106,4 +108,15 @@ test("diffusion on a grammar too large to enumerate: mean log p against the exac
   expect(s.entropy as number).toBeCloseTo(Math.log(1024), 10);
   expect(s.logPGap as number).toBeCloseTo(0, 10);
   expect(diffusion.figures(c, rows).map((f) => f.name)).toContain("logp-gap-vs-P");
+});
+
+test("the sampler's abar range is the one packages/train derives from config.diffusion, for both schedules", () => {
+  for (const schedule of ["linear", "cosine"] as const) {
+    const cfg = makeTrainConfig("denoiser", "unet", { diffusion: { process: "vp", schedule, steps: 50, sampler: "ddpm" } });
+    const r = samplerAbarRange(50, schedule);
+    expect(cfg.noise).toMatchObject({ kind: "gaussian", abarMin: r.min, abarMax: r.max, sampling: "schedule", schedule });
+  }
+  expect(samplerAbarRange(50, "cosine").max).not.toBeCloseTo(samplerAbarRange(50, "linear").max, 3);
+  // The schedule the experiment passes to generate is generate's own default for linear.
+  for (const t of [1, 250, 1000]) expect(makeSchedule({ kind: "linear", T: 1000 }).abar(t)).toBe(linearSchedule({ T: 1000 }).abar(t));
 });

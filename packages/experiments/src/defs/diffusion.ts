@@ -40,7 +40,9 @@ const schema = z.strictObject({
   /** P-independent references: bp (BP leaf marginals), bp-joint (exact BP posterior draws), exact (ancestral draws from the grammar: the finite-sample floor). */
   references: z.array(z.enum(REFERENCES)),
   sampler: z.enum(["ddpm", "ddim"]),
-  /** Reverse steps over a linear schedule with T = max(1000, steps). */
+  /** Noise schedule of the sampler (and so of the learned denoisers' training levels), T = max(1000, steps). */
+  schedule: z.enum(["linear", "cosine"]),
+  /** Reverse steps over the schedule's T = max(1000, steps) timesteps. */
   steps: int(1, 100_000),
   /** Generated samples per denoiser, P and seed. */
   n: int(1, 1_000_000),
@@ -72,6 +74,7 @@ function defaults(preset: Preset): DiffusionConfig {
     archs: tiny ? ["unet"] : quick ? ["unet", "unet-noskip"] : ["unet", "unet-noskip", "flat", "mlp"],
     references: tiny ? ["bp-joint", "exact"] : quick ? ["bp-joint", "exact"] : ["bp", "bp-joint", "exact"],
     sampler: "ddpm",
+    schedule: "linear",
     steps: tiny ? 5 : quick ? 50 : 100,
     n: tiny ? 16 : quick ? 256 : 500,
     trainNoise: { levels: "sampler", abarMin: 0.02, abarMax: 0.98 },
@@ -103,12 +106,12 @@ const isReference = (s: unknown): boolean => (REFERENCES as readonly string[]).i
 
 /** The sampler the learned denoisers are trained for and sampled with. */
 export function diffusionSpec(c: DiffusionConfig): DiffusionSpec {
-  return { process: "vp", schedule: "linear", steps: c.steps, sampler: c.sampler };
+  return { process: "vp", schedule: c.schedule, steps: c.steps, sampler: c.sampler };
 }
 
 /** abar at the timesteps the reverse sampler evaluates the denoiser at (generate's default schedule). */
-export function samplerAbarRange(steps: number): { min: number; max: number } {
-  const sch = makeSchedule({ kind: "linear", T: Math.max(1000, steps) });
+export function samplerAbarRange(steps: number, schedule: "linear" | "cosine" = "linear"): { min: number; max: number } {
+  const sch = makeSchedule({ kind: schedule, T: Math.max(1000, steps) });
   const s = new DDPMScheduler(sch);
   s.setTimesteps(steps);
   const a = s.timesteps.map((t) => sch.abar(t));
@@ -174,7 +177,8 @@ async function runJob(c: DiffusionConfig, series: Series, P: number | null, rep:
   const ex = exactContext(c, rep);
   const seed = c.seeds.sample + 1000 * rep;
   const t0 = Date.now();
-  const common = { grammar: ex.g, process: "vp" as const, sampler: c.sampler, steps: c.steps, n: c.n, seed };
+  const schedule = makeSchedule({ kind: c.schedule, T: Math.max(1000, c.steps) });
+  const common = { grammar: ex.g, process: "vp" as const, sampler: c.sampler, steps: c.steps, n: c.n, seed, schedule };
   const onStep = (p: { done: number; total: number }) => ctx.onProgress?.({ done: p.done, total: p.total, note: "sampling" });
   if (isReference(series)) {
     // References do not learn from the training set: one set of samples, scored against each P's training set.
@@ -375,9 +379,9 @@ function summarize(c: DiffusionConfig, rows: Row[]) {
         : `The grammar is too large to enumerate (> ${c.maxEnumeratedTrees} trees): mean log p(x) of valid samples against H(p) = ${f3(num(first.entropy))} nats (${first.entropyMethod}).`,
     );
   }
-  const range = samplerAbarRange(c.steps);
+  const range = samplerAbarRange(c.steps, c.schedule);
   findings.push(
-    `${c.n} samples per denoiser, P and seed (${c.repeats} seeds; intervals are 95% Student-t over seeds), VP ${c.sampler.toUpperCase()} with ${c.steps} steps (linear schedule, T = ${Math.max(1000, c.steps)}); learned denoisers: width ${c.train.width}, ${c.train.steps} Adam steps, trained ${c.trainNoise.levels === "sampler" ? `at the sampler's own levels (abar ${range.min.toExponential(2)} .. ${f3(range.max)}, each timestep equally often)` : `on abar ~ U[${c.trainNoise.abarMin}, ${c.trainNoise.abarMax}]`}.`,
+    `${c.n} samples per denoiser, P and seed (${c.repeats} seeds; intervals are 95% Student-t over seeds), VP ${c.sampler.toUpperCase()} with ${c.steps} steps (${c.schedule} schedule, T = ${Math.max(1000, c.steps)}); learned denoisers: width ${c.train.width}, ${c.train.steps} Adam steps, trained ${c.trainNoise.levels === "sampler" ? `at the sampler's own levels (abar ${range.min.toExponential(2)} .. ${f3(range.max)}, each timestep equally often)` : `on abar ~ U[${c.trainNoise.abarMin}, ${c.trainNoise.abarMax}]`}.`,
   );
   const verdicts = verdictsOf(c, rows);
   return {
