@@ -132,6 +132,16 @@ describe("P*, growth exponents and verdicts on hand-made rows", () => {
     expect(v.map((x) => x.verdict)).toEqual(["supported", "supported"]);
     const f = denoisingSampleComplexity.summarize(c, rows).findings.join("\n");
     expect(f).toContain("> 1000 (not reached in the grid)");
+    expect(f).toContain("6 of 6 unseen excess-risk curves fall significantly");
+  });
+
+  it("says when the curves are flat in P (the step budget, not the data, limits them)", () => {
+    const c = config();
+    // y = 0.5 + 0.2 (tau - log10 P) with tau = log10 P at every P: a constant 0.5 +- 0.02.
+    const rows = synth({ unet: [2, 2, 2], mlp: [2, 2, 2] }).map((r) => ({ ...r, excess: 0.5 + ((r.rep as number) - 1) * 0.02 }));
+    const f = denoisingSampleComplexity.summarize(c, rows).findings.join("\n");
+    expect(f).toContain("0 of 6 unseen excess-risk curves fall significantly");
+    expect(f).toContain("the other 6 are flat in P");
   });
 
   it("flips: a steep U-Net is not supported; equal growth is inconclusive; a U-Net that never crosses is inconclusive", () => {

@@ -67,17 +67,17 @@ function defaults(preset: Preset): DenoisingSampleComplexityConfig {
     settings: preset === "tiny" ? [{ S: 4, classes: 2, k: 2 }] : full ? [{ S: 8, classes: 8, k: 2 }, { S: 16, classes: 16, k: 4 }] : [{ S: 16, classes: 16, k: 4 }],
     arity: 2,
     depths: preset === "tiny" ? [2, 3] : full ? [2, 3, 4, 5] : [2, 3],
-    archs: preset === "tiny" ? ["unet", "mlp"] : full ? ["unet", "unet-noskip", "flat", "mlp"] : ["unet", "mlp"],
-    P: preset === "tiny" ? [16] : full ? [32, 128, 512, 2048] : [32, 256, 2048],
+    archs: preset === "tiny" ? ["unet", "mlp"] : full ? ["unet", "unet-noskip", "flat", "mlp"] : ["unet", "unet-noskip"],
+    P: preset === "tiny" ? [16] : full ? [32, 128, 512, 2048] : [64, 1024],
     seeds: { grammar: 10, data: 11, init: 12, noise: 13 },
     repeats: preset === "tiny" ? 2 : 3,
     noise: { abarMin: 0.05, abarMax: 0.95 },
     evalAbar: preset === "tiny" ? [0.5] : [0.25, 0.5, 0.75],
     epsilon: preset === "tiny" ? 0.5 : 0.25,
     train: {
-      width: preset === "tiny" ? 8 : full ? 32 : 16,
+      width: preset === "tiny" ? 8 : full ? 24 : 16,
       extraConvs: 1,
-      steps: preset === "tiny" ? 4 : full ? 600 : 150,
+      steps: preset === "tiny" ? 4 : full ? 400 : 120,
       batchSize: 32,
       lr: 5e-3,
       testSize: preset === "tiny" ? 32 : full ? 1024 : 256,
@@ -338,6 +338,19 @@ export const denoisingSampleComplexity: Experiment<DenoisingSampleComplexityConf
       findings.push(`${g.setting}, ${label(g.arch)}: growth exponent a = ${describeA(g)}${fits.length ? `; least-squares fits over the crossed depths: ${fits.join("; ")}` : ""}.`);
       headline[`${g.setting} ${g.arch} exponent a (P* ~ d^a)`] = g.a;
       for (const s of mine) headline[`${g.setting} ${g.arch} L=${s.L} P*`] = s.unseen?.status === "crossed" ? Math.round(s.unseen.x) : s.unseen ? describeCrossing(s.unseen, fP) : "no unseen data";
+    }
+    // Is P what limits the networks? A curve whose excess at the largest P is not
+    // below the smallest P's (95% intervals) is flat in P: limited by the step budget or capacity.
+    const curves = groupRows(agg, ["setting", "arch", "L"]).map((g) => {
+      const pts = g.rows.filter((r) => r.excess !== null).sort((x, y) => num(x.P) - num(y.P));
+      return pts.length >= 2 ? num(pts[pts.length - 1].excessHi) < num(pts[0].excessLo) : null;
+    });
+    const judged = curves.filter((x) => x !== null);
+    if (judged.length > 0) {
+      const falling = judged.filter((x) => x).length;
+      findings.push(
+        `${falling} of ${judged.length} unseen excess-risk curves fall significantly from the smallest to the largest P (95% intervals apart)${falling < judged.length ? `; the other ${judged.length - falling} are flat in P within their intervals, so at ${c.train.steps} steps they measure the step budget (optimisation), not the number of samples` : ""}.`,
+      );
     }
     findings.push(
       `Every network: ${c.train.steps} Adam steps (a fixed step budget: larger P are seen fewer times each), batch ${c.train.batchSize} (at most P), width ${c.train.width}, peak lr ${c.train.lr}; noise abar ~ U[${c.noise.abarMin}, ${c.noise.abarMax}] in training and test; ${c.repeats} seeds per point (grammar, data, init, noise); Bayes MSE from exact BP on the same ${c.train.testSize} noisy test sequences. Settings: ${c.settings.map(settingKey).join(", ")}, m = ${c.arity}, L = ${c.depths.join(", ")}, architectures ${c.archs.map(label).join(", ")}.`,
