@@ -1,10 +1,11 @@
 import { Option } from "commander";
 import { BackendInfo, BackendPreference, initBackend } from "@ghmkit/tensor";
 import { UserError } from "./errors";
+import type { Console, OutputFlags } from "./output";
 
 /** `--backend`, shared by every command that runs TensorFlow.js. */
 export function backendOption(): Option {
-  return new Option("--backend <name>", "TensorFlow.js backend (default: GHM_BACKEND, else node > wasm > cpu)").choices(["auto", "node", "wasm", "cpu"]);
+  return new Option("--backend <name>", "TensorFlow.js backend (default: GHM_BACKEND, else auto = node > wasm > cpu)").choices(["auto", "node", "wasm", "cpu"]);
 }
 
 /** Initialises the backend once; an unavailable choice is the user's to fix (exit 2). */
@@ -14,4 +15,24 @@ export async function useBackend(flag?: string): Promise<BackendInfo> {
   } catch (e) {
     throw new UserError((e as Error).message);
   }
+}
+
+/** Why this backend, in a few words: `wasm (tfjs-node not installed)`. The full reason is `info.reason`. */
+export function shortBackend(info: BackendInfo): string {
+  const r = info.reason;
+  let why: string;
+  if (/^requested via (.*)$/.test(r)) why = r.replace(/^requested via argument \/ /, "requested via ");
+  else if (info.name === "node") why = "tfjs-node";
+  else if (/can not be found|Cannot find module|not found/i.test(r)) why = "tfjs-node not installed";
+  else if (/tfjs-node unavailable/.test(r)) why = "tfjs-node failed to load";
+  else why = r;
+  if (info.name === "cpu" && /wasm failed/.test(r)) why += ", wasm failed";
+  return `${info.name} (${why})`;
+}
+
+/** The one backend line on stderr (full reason with --verbose); nothing with --quiet or --json. */
+export function announceBackend(con: Console, flags: OutputFlags, info: BackendInfo): void {
+  if (flags.quiet || flags.json) return;
+  con.err(`backend: ${shortBackend(info)}`);
+  if (flags.verbose) con.err(`backend detail: ${info.reason}; custom kernels: ${info.customKernels.join(", ") || "none"}`);
 }

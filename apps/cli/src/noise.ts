@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { Evidence, exactEvidence, gaussianEvidence, Grammar, maskedEvidence, Rng, SampleBatch, uniformEvidence, uniformNoise } from "@ghmkit/ghm";
-import { asUserInput } from "./errors";
+import { asUserInput, UserError } from "./errors";
 import { floatArg, intArg } from "./options";
 
 export type NoiseKind = "exact" | "gaussian" | "uniform" | "mask";
@@ -23,6 +23,29 @@ export function addNoiseOptions(cmd: Command, defaultKind: NoiseKind): Command {
     .option("--keep <q>", "uniform: probability a leaf keeps its symbol", floatArg(0, 1), 0.5)
     .option("--mask-rate <r>", "mask: probability a leaf is masked", floatArg(0, 1), 0.5)
     .option("--noise-seed <n>", "noise seed", intArg(0), 1);
+}
+
+/** Which observation model each noise parameter belongs to (its option key, its flag). */
+const NOISE_PARAMS: [keyof NoiseFlags, string, NoiseKind[]][] = [
+  ["alpha", "--alpha", ["gaussian"]],
+  ["sigma", "--sigma", ["gaussian"]],
+  ["keep", "--keep", ["uniform"]],
+  ["maskRate", "--mask-rate", ["mask"]],
+  ["noiseSeed", "--noise-seed", ["gaussian", "uniform", "mask"]],
+];
+
+/** Noise flags the user typed (not defaults). */
+export function givenNoiseFlags(cmd: Command): string[] {
+  return ["noise", ...NOISE_PARAMS.map(([key]) => key)].filter((key) => cmd.getOptionValueSource(key) === "cli").map((key) => (key === "noise" ? "--noise" : NOISE_PARAMS.find(([k]) => k === key)![1]));
+}
+
+/** A noise parameter typed for another observation model is a mistake, not something to ignore. */
+export function checkNoiseFlags(cmd: Command, f: NoiseFlags): void {
+  for (const [key, flag, kinds] of NOISE_PARAMS) {
+    if (cmd.getOptionValueSource(key) === "cli" && !kinds.includes(f.noise)) {
+      throw new UserError(`${flag} applies to --noise ${kinds.join("|")} only, not to --noise ${f.noise}${f.noise === "exact" ? " (exact leaves have no noise)" : ""}: drop ${flag} or change --noise`);
+    }
+  }
 }
 
 /** Corrupts the clean leaves of `data` and returns the evidence BP (and nets) see. */

@@ -5,6 +5,8 @@ export interface Console {
   err(text: string): void;
   /** True when stderr is an interactive terminal (progress bars only then). */
   isTTY: boolean;
+  /** Reads all of stdin (for file arguments given as `-`); the process's fd 0 when absent. */
+  stdin?: () => string;
 }
 
 /** A closed pipe (`ghm ... | head`) ends output quietly instead of crashing with EPIPE. */
@@ -25,12 +27,23 @@ export const processConsole: Console = {
 export interface OutputFlags {
   json?: boolean;
   quiet?: boolean;
+  verbose?: boolean;
 }
 
 /** Prints a result: one JSON document with --json, else the human text. */
 export function report(con: Console, flags: OutputFlags, value: unknown, human: () => string): void {
   if (flags.json) con.out(JSON.stringify(value));
   else if (!flags.quiet) con.out(human());
+}
+
+/**
+ * Prints a command's summary after it wrote its main output to `outFile`: as `report`,
+ * except that with `--out -` stdout carries the data, so the human summary goes to
+ * stderr and the --json summary is left out.
+ */
+export function reportAfterWrite(con: Console, flags: OutputFlags, outFile: string | undefined, value: unknown, human: () => string): void {
+  if (outFile !== "-") return report(con, flags, value, human);
+  if (!flags.quiet && !flags.json) con.err(human());
 }
 
 /** Formats rows as an aligned text table. */

@@ -1,5 +1,7 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Help, Option } from "commander";
 import { EXIT_USER_ERROR, UserError } from "./errors";
+import { printError } from "./errorOutput";
+import { setStdin } from "./io";
 import { Console, OutputFlags, processConsole } from "./output";
 import { commands } from "./commands";
 
@@ -20,23 +22,32 @@ export function buildProgram(con: Console): Command {
     .description("ghmkit: generative hierarchical models, exact belief propagation, U-Nets and diffusion")
     .option("--json", "machine-readable output (one JSON document on stdout)")
     .option("-q, --quiet", "no progress and no human summary")
+    .option("-v, --verbose", "more detail on stderr (e.g. why this TensorFlow.js backend)")
     .version(cliVersion(), "-V, --version", "print the version of ghm and exit")
-    .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ writeOut: (s) => con.out(s.trimEnd()), writeErr: (s) => con.err(s.trimEnd()) })
     .exitOverride();
+  setStdin(con.stdin);
+  // Commander's own error text is printed by run() as one line (and as JSON with --json).
+  const output = { writeOut: (s: string) => con.out(s.trimEnd()), writeErr: (s: string) => con.err(s.trimEnd()), outputError: () => {} };
+  // Help marks required options; defaults and choices are commander's.
+  const helpConfig = {
+    optionDescription(this: Help, opt: Option): string {
+      const text = Help.prototype.optionDescription.call(this, opt);
+      return opt.mandatory ? `${text} (required)` : text;
+    },
+  };
+  program.configureOutput(output).configureHelp(helpConfig);
   const ctx: Context = {
     con,
     flags: (cmd) => {
       const o = cmd.optsWithGlobals() as OutputFlags;
-      return { json: Boolean(o.json), quiet: Boolean(o.quiet) };
+      return { json: Boolean(o.json), quiet: Boolean(o.quiet), verbose: Boolean(o.verbose) };
     },
   };
   for (const register of commands) register(program, ctx);
   // exitOverride is not inherited by commands added after it was set on the parent.
   const override = (c: Command): void => {
     c.exitOverride();
-    c.configureOutput({ writeOut: (s) => con.out(s.trimEnd()), writeErr: (s) => con.err(s.trimEnd()) });
-    c.showHelpAfterError("(run with --help for usage)");
+    c.configureOutput(output).configureHelp(helpConfig);
     c.commands.forEach(override);
   };
   program.commands.forEach(override);
@@ -52,16 +63,18 @@ export async function run(argv: string[], con: Console = processConsole): Promis
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return 0;
-      // Commander already printed its message (unknown option, bad argument...).
-      return err.exitCode === 0 ? 0 : EXIT_USER_ERROR;
+      if (err.exitCode === 0) return 0;
+      // Unknown option, bad argument...: commander's message, on one line.
+      printError(con, argv, "usage", `${err.message.replace(/^error:\s*/, "")} (see --help)`);
+      return EXIT_USER_ERROR;
     }
     // Library errors that mean "fix your input" (experiments' config, directory or job spec).
     if (err instanceof UserError || (err instanceof Error && err.name === "ExperimentError")) {
-      con.err(`ghm: ${err.message}`);
+      printError(con, argv, "invalid_input", err.message);
       return EXIT_USER_ERROR;
     }
     const e = err as Error;
-    con.err(`ghm: internal error: ${e?.message ?? String(err)}`);
+    printError(con, argv, "internal", `internal error: ${e?.message ?? String(err)}`);
     if (process.env.GHM_DEBUG) con.err(e?.stack ?? "");
     else con.err("(set GHM_DEBUG=1 for the stack trace; please report this)");
     return 1;

@@ -15,3 +15,4 @@ export * from "./gaussianEvidence";
 export * from "./uniformEvidence";
 export * from "./atomic";
 export * from "./fingerprint";
+export * from "./evidenceJson";

@@ -4,7 +4,7 @@ import { benchDiffusion } from "@ghmkit/diffusion";
 import { benchCompiledBP } from "@ghmkit/nets";
 import { benchTrainStep, PYTORCH_CPU_STEPS_PER_SEC } from "@ghmkit/tensor";
 import type { Context } from "../program";
-import { backendOption, useBackend } from "../backend";
+import { backendOption, shortBackend, useBackend } from "../backend";
 import { UserError } from "../errors";
 import { fmt, report, table } from "../output";
 
@@ -37,7 +37,7 @@ export function registerBench(program: Command, ctx: Context): void {
       if (chosen.some((s) => s !== "bp" && s !== "diffusion")) {
         const info = await useBackend(o.backend);
         results.backend = info;
-        lines.push(`TensorFlow.js backend: ${info.name} (${info.reason})`);
+        lines.push(`TensorFlow.js backend: ${shortBackend(info)}`);
       }
       if (chosen.includes("bp")) {
         note("bench bp: exact float64 BP, product m=2 L=10 S=16 and RHM S=32 k=4 m=2 L=6, batch 256 ...");

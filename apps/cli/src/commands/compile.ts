@@ -5,7 +5,7 @@ import { runBP } from "@ghmkit/bp";
 import { gaussianEvidence, grammarToJson, Rng, sample } from "@ghmkit/ghm";
 import { compileBPConvNet, compileBPUNet } from "@ghmkit/nets";
 import type { Context } from "../program";
-import { backendOption, useBackend } from "../backend";
+import { announceBackend, backendOption, useBackend } from "../backend";
 import { UserError } from "../errors";
 import { writeJsonAtomic } from "../io";
 import { floatListArg, intArg } from "../options";
@@ -24,8 +24,8 @@ export function registerCompile(program: Command, ctx: Context): void {
     .description("compile a product-kernel grammar into a network that computes BP, and measure it against exact BP")
     .requiredOption("--grammar <file>", "ghm/v1 grammar with product kernels")
     .addOption(new Option("--arch <arch>", "unet: leaf marginals; convnet: root posterior").choices(["unet", "convnet"]).default("unet"))
-    .option("--approx-width <W>", "replace exp and log by ReLU nets of width W (the paper's approximation argument)", intArg(1, 1_000_000))
-    .option("--approx-seed <n>", "seed jittering the ReLU knots", intArg(0))
+    .option("--approx-width <W>", "replace exp and log by ReLU nets of width W (the paper's approximation argument; default: exact log-sum-exp)", intArg(1, 1_000_000))
+    .option("--approx-seed <n>", "seed jittering the ReLU knots (--approx-width only; default: a regular knot grid)", intArg(0))
     .option("-n, --n <count>", "test sequences per noise level", intArg(1, 100_000), 256)
     .option("--sigmas <list>", "gaussian noise levels to test at", floatListArg(1e-6, 1e6), [0.5, 1, 2])
     .option("--seed <n>", "data and noise seed", intArg(0), 0)
@@ -37,6 +37,7 @@ export function registerCompile(program: Command, ctx: Context): void {
       if (nonProduct >= 0) throw new UserError(`--grammar ${o.grammar}: level ${nonProduct + 1} is "${g.levels[nonProduct].kind}"; BP compiles to a network for product kernels only`);
       if (fs.existsSync(o.out) && !fs.statSync(o.out).isDirectory()) throw new UserError(`--out ${o.out} is a file; give a directory`);
       const backend = await useBackend(o.backend);
+      announceBackend(ctx.con, ctx.flags(cmd), backend);
       const approx = o.approxWidth ? { width: o.approxWidth, ...(o.approxSeed !== undefined ? { seed: o.approxSeed } : {}) } : undefined;
       const net = o.arch === "unet" ? compileBPUNet(g, { approx }) : compileBPConvNet(g, { output: "prob", approx });
       const S = g.vocab[g.depth];

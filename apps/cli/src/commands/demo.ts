@@ -32,9 +32,9 @@ export function registerDemo(program: Command, ctx: Context): void {
       report(ctx.con, ctx.flags(cmd), out, () =>
         [
           `ghmkit demo: RHM S=${DEFAULT_RHM.S} C=${DEFAULT_RHM.classes} k=${DEFAULT_RHM.k} m=${DEFAULT_RHM.arity} L=${DEFAULT_RHM.depth} (d = ${data.d} leaves), ${data.n} samples`,
-          `exact leaves: validity ${fmt(valid)} (every sample parses), mean log p(x) ${fmt(meanLogP)}`,
+          `exact leaves: validity ${fmt(valid)} (every sample parses), mean log p(x) over the ${data.n} samples ${fmt(meanLogP)}`,
           "Bayes-optimal (exact BP) under gaussian noise z = onehot(x) + sigma g:",
-          table(["sigma", "class accuracy", "denoising MSE"], rows.map((r) => [r.sigma, fmt(r.bayesAccuracy), fmt(r.bayesMSE)])),
+          table(["sigma", "class accuracy (mean over samples)", "denoising MSE (mean per leaf)"], rows.map((r) => [r.sigma, fmt(r.bayesAccuracy), fmt(r.bayesMSE)])),
           `done in ${fmt(out.seconds, 3)} s`,
         ].join("\n"),
       );

@@ -5,13 +5,15 @@ import { bpDenoiser, bpJointDenoiser, Denoiser, DiffusionProcess, forwardBackwar
 import { Grammar, leafCount } from "@ghmkit/ghm";
 import type { Context } from "../program";
 import { asUserInput, UserError } from "../errors";
-import { readJsonFile, writeJsonAtomic } from "../io";
+import { readJsonFile, writeJsonOut } from "../io";
 import { floatListArg, intArg } from "../options";
-import { fmt, report, table } from "../output";
+import { fmt, report, reportAfterWrite, table } from "../output";
 import { progress } from "../progress";
 import { loadGrammar } from "../grammarFile";
 import { parseDataFile } from "../formats/data";
 import { loadNetDenoiser } from "../netDenoiser";
+import { announceBackend } from "../backend";
+import { backendInfo } from "@ghmkit/tensor";
 import { grammarForModel, mismatchLine } from "../modelGrammar";
 import { DiffusionSpec, describeDiffusion, readDiffusionSpec, scheduleT } from "@ghmkit/train";
 
@@ -29,9 +31,9 @@ export function registerDiffuse(program: Command, ctx: Context): void {
     .option("--steps <n>", "reverse steps (default: the number a trained denoiser was trained for, else 200)", intArg(1, 100_000))
     .option("-n, --n <count>", "samples", intArg(1, 10_000_000), 1000)
     .option("--seed <n>", "sampling seed", intArg(0), 0)
-    .option("--train <file|RUN_DIR>", "training data (ghm-data/v1) or a training run with a fixed set (its train.json), to measure the copy fraction")
-    .option("--backend <name>", "TensorFlow.js backend for a network denoiser: node|wasm|cpu (default: GHM_BACKEND or auto)")
-    .option("--out <file>", "write the samples and metrics as JSON")
+    .option("--train <file|RUN_DIR>", "training data (ghm-data/v1) or a training run with a fixed set (its train.json), to measure the copy fraction (default: none, no copy fraction)")
+    .option("--backend <name>", "TensorFlow.js backend for a network denoiser: node|wasm|cpu (default: GHM_BACKEND, else auto = node > wasm > cpu)")
+    .option("--out <file>", "write the samples and metrics as JSON, - for stdout (default: none)")
     .action(async (o, cmd: Command) => {
       const flags = ctx.flags(cmd);
       if (!o.grammar && isBp(o.denoiser)) throw new UserError(`--grammar is required with --denoiser ${o.denoiser} (only a trained denoiser's run directory holds its grammar)`);
@@ -43,6 +45,8 @@ export function registerDiffuse(program: Command, ctx: Context): void {
       const train = trainFile ? parseDataFile(readJsonFile(trainFile, "--train"), g, `--train ${trainFile}`) : undefined;
       if (o.sampler && o.process !== "vp") throw new UserError(`--sampler ${o.sampler} applies to --process vp only; the ${o.process} process has one reverse step`);
       const denoiser = await makeDenoiser(g, o.denoiser, o.backend);
+      const tfBackend = backendInfo();
+      if (!isBp(o.denoiser) && tfBackend) announceBackend(ctx.con, flags, tfBackend);
       if (o.x0 === "joint" && !denoiser.sampleJoint) throw new UserError(`--x0 joint needs a denoiser that draws exact joint samples (--denoiser bp-joint), not ${o.denoiser}`);
       const x0: "marginal" | "joint" = o.x0 ?? (denoiser.sampleJoint ? "joint" : "marginal");
       const plan = samplingPlan(o, isBp(o.denoiser) ? null : savedDiffusion(o.denoiser));
@@ -69,20 +73,20 @@ export function registerDiffuse(program: Command, ctx: Context): void {
       const d = leafCount(g);
       if (o.out) {
         const x = Array.from({ length: result.n }, (_, b) => Array.from(result.x.subarray(b * d, (b + 1) * d)));
-        writeJsonAtomic(o.out, { format: "ghm-samples/v1", config: { ...result.config, seed: o.seed, grammar: grammarFile }, ...grammarMismatch, metrics, x });
+        writeJsonOut(ctx.con, o.out, { format: "ghm-samples/v1", config: { ...result.config, seed: o.seed, grammar: grammarFile }, ...grammarMismatch, metrics, x });
       }
       const summary = { ...metrics, seconds, samplesPerSecond: result.n / seconds, config: result.config, trainedFor: plan.trainedFor, matchesTraining: plan.matchesTraining, ...grammarMismatch };
-      report(ctx.con, flags, summary, () =>
+      reportAfterWrite(ctx.con, flags, o.out, summary, () =>
         [
           `${result.n} samples, ${o.process} process, ${result.config.denoiser} denoiser, ${plan.schedule} schedule, ${plan.steps}${o.process === "vp" ? ` ${plan.sampler}` : ""} steps, ${fmt(seconds, 3)} s`,
           plan.note,
           mismatchLine(chosen?.grammarMismatch),
           table(
-            ["validity", "class TV to prior", "mean log p(x)", "diversity", "copy fraction"],
+            ["valid / all samples", "class TV to prior (valid samples)", "mean log p(x) (valid samples)", "distinct / all samples", "training copies / all samples"],
             [[fmt(metrics.validity), metrics.classTV === null ? "-" : fmt(metrics.classTV), metrics.meanLogLikelihood === null ? "-" : fmt(metrics.meanLogLikelihood), fmt(metrics.diversity), metrics.copyFraction === null ? "-" : fmt(metrics.copyFraction)]],
           ),
-          `validity per level (root..leaves): ${metrics.validityPerLevel.map((v) => fmt(v)).join("  ")}`,
-          o.out ? `wrote ${o.out}` : "",
+          `validity per level, over all samples (root..leaves): ${metrics.validityPerLevel.map((v) => fmt(v)).join("  ")}`,
+          o.out && o.out !== "-" ? `wrote ${o.out}` : "",
         ].filter(Boolean).join("\n"),
       );
     });
@@ -92,18 +96,18 @@ export function registerDiffuse(program: Command, ctx: Context): void {
     .description("noise real samples to each level, denoise back by an exact BP posterior draw, measure what survives per level")
     .requiredOption("--grammar <file>", "ghm/v1 grammar JSON")
     .addOption(new Option("--process <p>", "noise process").choices(["vp", "uniform", "mask"]).default("vp"))
-    .option("--abars <list>", "signal levels abar in (0, 1], comma-separated", floatListArg(0, 1))
+    .option("--abars <list>", "signal levels abar in (0, 1], comma-separated (default: --points levels)", floatListArg(0, 1))
     .option("--points <n>", "without --abars: this many levels evenly spaced in log(SNR)", intArg(2, 1000), 12)
     .option("-n, --n <count>", "real samples per level", intArg(1, 10_000_000), 500)
     .option("--seed <n>", "seed", intArg(0), 0)
-    .option("--out <file>", "write the rows as JSON")
+    .option("--out <file>", "write the rows as JSON, - for stdout (default: none)")
     .action((o, cmd: Command) => {
       const g = loadGrammar(o.grammar);
       const abars: number[] = o.abars ?? defaultAbars(o.points);
       if (abars.some((a) => a <= 0)) throw new UserError("--abars: every level must be > 0 (abar = 0 is pure noise; use a small value like 1e-4)");
       const rows = asUserInput(`-n ${o.n}`, () => forwardBackward({ grammar: g, process: o.process, abars, n: o.n, seed: o.seed }));
-      if (o.out) writeJsonAtomic(o.out, { format: "ghm-forward-backward/v1", process: o.process, n: o.n, seed: o.seed, rows });
-      report(ctx.con, ctx.flags(cmd), rows, () =>
+      if (o.out) writeJsonOut(ctx.con, o.out, { format: "ghm-forward-backward/v1", process: o.process, n: o.n, seed: o.seed, rows });
+      reportAfterWrite(ctx.con, ctx.flags(cmd), o.out, rows, () =>
         table(
           ["abar", "class kept", ...Array.from({ length: g.depth }, (_, l) => `level ${l + 1} kept`)],
           rows.map((r) => [fmt(r.abar), fmt(r.classAgreement), ...r.levelAgreement.slice(1).map((v) => fmt(v))]),

@@ -22,7 +22,7 @@ import {
   TrainConfig,
 } from "@ghmkit/train";
 import type { Context } from "../program";
-import { backendOption, useBackend } from "../backend";
+import { announceBackend, backendOption, useBackend } from "../backend";
 import { asUserInput, UserError } from "../errors";
 import { readJsonFile } from "../io";
 import { floatListArg, intArg } from "../options";
@@ -39,17 +39,17 @@ export function registerEval(program: Command, ctx: Context): void {
     .requiredOption("--model <dir>", "a training run directory (latest checkpoint) or a saved model directory")
     .option("--grammar <file>", "ghm/v1 grammar (default: the run's grammar.json; required for a bare model directory); refused when it is not the model's grammar")
     .option("--allow-grammar-mismatch", "evaluate on --grammar even when it is not the grammar the model was trained on (recorded as grammarMismatch)")
-    .option("--test-size <n>", "test sequences", intArg(1))
+    .option("--test-size <n>", "test sequences (default: the run's data.testSize)", intArg(1))
     .option("--seed-data <n>", "test data seed (default: the run's)", intArg(0))
     .option("--seed-noise <n>", "test noise seed (default: the run's)", intArg(0))
-    .option("--abar <list>", "denoiser: also evaluate at these signal levels", floatListArg(0, 1))
+    .option("--abar <list>", "denoiser: also evaluate at these signal levels (default: the run's eval levels)", floatListArg(0, 1))
     .addOption(backendOption())
     .action(async (o, cmd: Command) => {
       const flags = ctx.flags(cmd);
       const { modelDir, runDir, runConfig } = locate(o.model);
       const chosen = grammarForModel({ grammar: o.grammar, model: o.model, modelFlag: "--model", allowMismatch: o.allowGrammarMismatch, warn: (l) => flags.quiet || ctx.con.err(l) });
       const { g, file: grammarFile } = chosen;
-      await useBackend(o.backend);
+      announceBackend(ctx.con, flags, await useBackend(o.backend));
       const { model, meta } = await loadModel(modelDir).catch((e: Error) => {
         throw new UserError(`--model ${o.model}: ${e.message}`);
       });

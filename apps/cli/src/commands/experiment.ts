@@ -106,7 +106,7 @@ function registerOne(parent: Command, ctx: Context, exp: AnyExperiment): void {
     parent
       .command(exp.name)
       .description(`${exp.title}. Tests: ${exp.claim}`)
-      .option("--config <file>", "JSON config (any subset of the fields printed by --print-config), merged over the preset")
+      .option("--config <file>", "JSON config (any subset of the fields printed by --print-config), merged over the preset (default: none)")
       .option("--set <path=value>", "override one field, e.g. --set train.steps=300 or --set 'P=[64,256]' (repeatable)", collectSet, [])
       .option("--plan [format]", "write the plan into --out and print one self-contained command per job without running: jsonl (default) or sh (one shell command per line, for GNU parallel or a Slurm array)")
       .option("--print-config", "print the resolved config and exit"),
@@ -158,7 +158,7 @@ export function registerExperiment(program: Command, ctx: Context): void {
     experiment
       .command("suite")
       .description("all experiments end to end (quick preset: a few minutes), then DIR/report.md with every figure and headline number")
-      .option("--only <names>", "comma-separated subset of experiments"),
+      .option("--only <names>", "comma-separated subset of experiments (default: all)"),
   ).action(async (o: RunFlags & { only?: string }, cmd: Command) => {
     const flags = ctx.flags(cmd);
     const preset: Preset = o.full ? "full" : o.preset;

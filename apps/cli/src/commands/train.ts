@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { Command, Option } from "commander";
 import { Arch, makeTrainConfig, resumeRun, SetMetrics, Task, TrainConfig, TrainConfigOverrides, TrainProgress, TrainResult, trainRun } from "@ghmkit/train";
 import type { Context } from "../program";
-import { backendOption, useBackend } from "../backend";
+import { announceBackend, backendOption, useBackend } from "../backend";
 import { asUserInput, UserError } from "../errors";
 import { readJsonFile } from "../io";
 import { floatArg, intArg } from "../options";
@@ -30,6 +30,14 @@ const RESUME_FIXED: [string, string, (c: TrainConfig) => unknown][] = [
 
 const ARCHS = ["convnet", "unet", "unet-noskip", "flat", "mlp"];
 
+/** "(default: X)" or "(default: X for classifier, Y for denoiser)", from the library's own defaults; --config overrides them. */
+function defaultText(get: (c: TrainConfig) => unknown): string {
+  const cls = get(makeTrainConfig("classifier", "convnet", {}));
+  const den = get(makeTrainConfig("denoiser", "unet", {}));
+  return String(cls) === String(den) ? `(default: ${cls})` : `(default: ${cls} for classifier, ${den} for denoiser)`;
+}
+
+
 export function registerTrain(program: Command, ctx: Context): void {
   program
     .command("train")
@@ -37,18 +45,18 @@ export function registerTrain(program: Command, ctx: Context): void {
     .argument("<task>", "classifier | denoiser")
     .addOption(new Option("--arch <arch>", "architecture (default: convnet for classifier, unet for denoiser)").choices(ARCHS))
     .option("--grammar <file>", "ghm/v1 grammar JSON (default: the built-in RHM S=8 C=8 k=2 m=2 L=3)")
-    .option("--config <file>", "JSON with any TrainConfig fields to override (see packages/train/README.md)")
-    .option("--train-size <P>", "fixed training samples P; 0 = fresh samples every step", intArg(0))
-    .option("--test-size <n>", "held-out test samples", intArg(1))
-    .option("--steps <n>", "maximum optimisation steps", intArg(1))
-    .option("--batch <n>", "batch size", intArg(1, 65536))
-    .option("--width <W>", "channels of every hidden layer", intArg(1, 65536))
-    .option("--lr <x>", "peak Adam learning rate", floatArg(0, 10, { exclusiveMin: true }))
-    .option("--eval-every <n>", "evaluate every n steps (0 = once per epoch)", intArg(0))
-    .option("--target-gap <g>", "stop once the gap to Bayes is at most g", floatArg(0))
-    .option("--seed-data <n>", "data seed", intArg(0))
-    .option("--seed-init <n>", "weight-initialisation seed", intArg(0))
-    .option("--seed-noise <n>", "noise seed", intArg(0))
+    .option("--config <file>", "JSON with any TrainConfig fields to override (see packages/train/README.md); flags override it (default: none)")
+    .option("--train-size <P>", `fixed training samples P; 0 = fresh samples every step ${defaultText((c) => c.data.trainSize)}`, intArg(0))
+    .option("--test-size <n>", `held-out test samples ${defaultText((c) => c.data.testSize)}`, intArg(1))
+    .option("--steps <n>", `maximum optimisation steps ${defaultText((c) => c.maxSteps)}`, intArg(1))
+    .option("--batch <n>", `batch size ${defaultText((c) => c.batchSize)}`, intArg(1, 65536))
+    .option("--width <W>", `channels of every hidden layer ${defaultText((c) => c.net.width)}`, intArg(1, 65536))
+    .option("--lr <x>", `peak Adam learning rate ${defaultText((c) => c.optimizer.lr)}`, floatArg(0, 10, { exclusiveMin: true }))
+    .option("--eval-every <n>", `evaluate every n steps (0 = once per epoch) ${defaultText((c) => c.evalEvery)}`, intArg(0))
+    .option("--target-gap <g>", "stop once the gap to Bayes is at most g (default: none, train all --steps)", floatArg(0))
+    .option("--seed-data <n>", `data seed ${defaultText((c) => c.seeds.data)}`, intArg(0))
+    .option("--seed-init <n>", `weight-initialisation seed ${defaultText((c) => c.seeds.init)}`, intArg(0))
+    .option("--seed-noise <n>", `noise seed ${defaultText((c) => c.seeds.noise)}`, intArg(0))
     .addOption(backendOption())
     .requiredOption("--out <dir>", "run directory (config.json, metrics.jsonl, checkpoints/, result.json)")
     .option("--resume", "continue the run in --out from its latest checkpoint")
@@ -59,7 +67,7 @@ export function registerTrain(program: Command, ctx: Context): void {
       // Settle the configuration first: a mistake in it is reported before any backend work.
       const fresh = o.resume ? null : buildConfig(task, o);
       const backend = await useBackend(o.backend);
-      if (!flags.quiet && !flags.json) ctx.con.err(`backend: ${backend.name} (${backend.reason})`);
+      announceBackend(ctx.con, flags, backend);
       const run = (opts: { signal: AbortSignal; onProgress: (p: TrainProgress) => void }): Promise<TrainResult> => {
         if (o.resume) {
           if (!fs.existsSync(o.out)) throw new UserError(`--resume: ${o.out} does not exist; start the run without --resume`);
@@ -80,10 +88,18 @@ export function registerTrain(program: Command, ctx: Context): void {
         }
         return trainRun(fresh!, { ...opts, outDir: o.out });
       };
-      const result = await withProgressAndInterrupt(ctx.con, flags, run);
+      const ran = await withProgressAndInterrupt(ctx.con, flags, run);
+      // The library's message names its own resumeRun(); a CLI user needs the command to type.
+      const resumeCommand = ["ghm", "train", task, "--out", o.out, "--resume", ...(o.backend ? ["--backend", o.backend] : [])].map(shellQuote).join(" ");
+      const result = ran.status === "aborted" ? { ...ran, message: `aborted at step ${ran.step}; checkpoint ${ran.checkpoint ?? "(none yet)"}. Resume with: ${resumeCommand}`, resumeCommand } : ran;
       report(ctx.con, flags, result, () => describeResult(result));
       if (result.status === "diverged") throw new UserError(result.message);
     });
+}
+
+/** Quotes a word for a POSIX shell when it needs it. */
+function shellQuote(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`;
 }
 
 function buildConfig(task: Task, o: Record<string, any>): TrainConfig {

@@ -17,6 +17,14 @@ export async function ghm(...argv: string[]): Promise<CliResult> {
   return { code, out, err };
 }
 
+/** As `ghm`, with `stdin` as what a `-` file argument reads. */
+export async function ghmWithStdin(stdin: string, ...argv: string[]): Promise<CliResult> {
+  let out = "";
+  let err = "";
+  const code = await run(argv, { out: (s) => (out += s + "\n"), err: (s) => (err += s + "\n"), isTTY: false, stdin: () => stdin });
+  return { code, out, err };
+}
+
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "ghm-cli-"));
 }
