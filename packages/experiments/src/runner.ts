@@ -11,6 +11,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { backendInfo } from "@ghmkit/tensor";
+import { acquireDirLock } from "@ghmkit/train";
 import { ExperimentError } from "./errors";
 import { writeFileAtomic, writeJsonAtomic } from "./io";
 import { renderFigures, RenderedFigure, systemFontsPresent } from "./report/render";
@@ -26,6 +27,15 @@ import { validateConfig } from "./config";
 export function writePlan(exp: AnyExperiment, config: unknown, preset: Preset, dir: string): PlanFile {
   const jobs = exp.jobs(config);
   checkJobIds(jobs);
+  const lock = acquireDirLock(dir);
+  try {
+    return writePlanLocked(exp, config, preset, dir, jobs);
+  } finally {
+    lock.release();
+  }
+}
+
+function writePlanLocked(exp: AnyExperiment, config: unknown, preset: Preset, dir: string, jobs: JobSpec[]): PlanFile {
   const plan: PlanFile = { format: PLAN_FORMAT, experiment: exp.name, preset, config, jobs };
   fs.mkdirSync(paths.jobs(dir), { recursive: true });
   if (fs.existsSync(paths.plan(dir))) {
@@ -46,11 +56,32 @@ function backendName(exp: AnyExperiment): string {
   return b ? `tfjs ${b.tfBackend}` : "none (exact BP, float64)";
 }
 
-/** Runs one job in this process and writes jobs/<id>.json. */
+/** The lock of one job: jobs/<id>.lock (one writer per job, whichever process or machine runs it). */
+export function lockJob(dir: string, id: string) {
+  return acquireDirLock(paths.jobs(dir), undefined, `${id}.lock`);
+}
+
+/**
+ * Runs one job in this process and writes jobs/<id>.json, once: under the job's lock
+ * (a second attempt running at the same time is refused with DirLockedError), and a
+ * job whose result already exists is not run again (its file is returned), so retried
+ * jobs and `collect` are idempotent.
+ */
 export async function runJob(experiment: string, config: unknown, job: JobSpec, dir: string, ctx: Omit<JobContext, "dir"> = {}): Promise<JobFile> {
   const exp = getExperiment(experiment);
   const cfg = validateConfig(exp, config, `${experiment} config`);
   fs.mkdirSync(paths.jobs(dir), { recursive: true });
+  const lock = lockJob(dir, job.id);
+  try {
+    const done = readJobIfDone(dir, job, experiment);
+    if (done !== null) return done;
+    return await runJobLocked(exp, experiment, cfg, job, dir, ctx);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runJobLocked(exp: AnyExperiment, experiment: string, cfg: unknown, job: JobSpec, dir: string, ctx: Omit<JobContext, "dir">): Promise<JobFile> {
   const t0 = Date.now();
   const rows = await exp.run(cfg, job, { ...ctx, dir });
   const file: JobFile = {
@@ -99,6 +130,15 @@ export interface ExecuteOptions {
 
 /** Runs the plan's missing jobs. Returns how many ran and how many were already done. */
 export async function executePlan(plan: PlanFile, dir: string, o: ExecuteOptions): Promise<{ ran: number; skipped: number }> {
+  const lock = acquireDirLock(dir);
+  try {
+    return await executePlanLocked(plan, dir, o);
+  } finally {
+    lock.release();
+  }
+}
+
+async function executePlanLocked(plan: PlanFile, dir: string, o: ExecuteOptions): Promise<{ ran: number; skipped: number }> {
   const todo = plan.jobs.filter((j) => readJobIfDone(dir, j, plan.experiment) === null);
   const skipped = plan.jobs.length - todo.length;
   let done = skipped;
@@ -145,6 +185,16 @@ export interface CollectResult {
 
 /** Merges the job results of `dir` and writes results, figures, summary.json and report.md. */
 export async function collect(dir: string, options: { wallS?: number } = {}): Promise<CollectResult> {
+  readPlan(dir); // a directory that is no experiment is refused before anything is created in it
+  const lock = acquireDirLock(dir);
+  try {
+    return await collectLocked(dir, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function collectLocked(dir: string, options: { wallS?: number }): Promise<CollectResult> {
   const plan = readPlan(dir);
   const exp = getExperiment(plan.experiment);
   const config = validateConfig(exp, plan.config, `${paths.plan(dir)} config`);

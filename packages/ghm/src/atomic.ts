@@ -6,6 +6,19 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+/**
+ * Test hook (fault injection): when GHM_FAULT_ENOSPC is set and the path being written
+ * contains it, the write fails as on a full disk (ENOSPC) after half the data reached
+ * the temporary file. Used by the fault suite (`pnpm soak`) where no small file system
+ * can be mounted; unset, it costs one environment lookup.
+ */
+function injectedFault(target: string, tmp: string, data?: string | Uint8Array): void {
+  const pattern = process.env.GHM_FAULT_ENOSPC;
+  if (!pattern || !target.includes(pattern)) return;
+  if (data !== undefined) fs.writeFileSync(tmp, typeof data === "string" ? data.slice(0, data.length >> 1) : data.subarray(0, data.length >> 1));
+  throw Object.assign(new Error(`ENOSPC: no space left on device, write '${tmp}'`), { code: "ENOSPC", errno: -28, syscall: "write", path: tmp });
+}
+
 function tmpName(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
 }
@@ -15,6 +28,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   try {
     const fd = fs.openSync(tmp, "w");
     try {
+      injectedFault(file, tmp, data);
       fs.writeFileSync(fd, data);
       fs.fsyncSync(fd);
     } finally {
@@ -40,6 +54,7 @@ export async function writeDirAtomic(dir: string, fill: (tmp: string) => Promise
   fs.mkdirSync(tmp, { recursive: true });
   try {
     await fill(tmp);
+    injectedFault(dir, tmp);
     if (fs.existsSync(dir)) {
       const old = tmpName(`${dir}.old`);
       fs.renameSync(dir, old);

@@ -10,7 +10,7 @@ export { expectedParamCount, MAX_PARAMS } from "./params";
 export { evidenceToNetInput } from "./evidence_input";
 export type { NetInputOptions } from "./evidence_input";
 export { fsIOHandler, MODEL_JSON, WEIGHTS_BIN } from "./io_node";
-export { saveModel, loadModel, META_JSON, META_FORMAT } from "./save";
+export { saveModel, loadModel, unsafeWeightsPath, MAX_MODEL_JSON_BYTES, META_JSON, META_FORMAT } from "./save";
 export type { ModelMeta, LoadedModel } from "./save";
 export { compileBPConvNet, compileBPUNet } from "./compiled/compile";
 export type { CompiledBPConvNet, CompiledBPUNet, CompiledBPConvNetOptions, CompiledBPUNetOptions } from "./compiled/compile";

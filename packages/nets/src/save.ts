@@ -10,6 +10,8 @@ import type * as PATH from "node:path";
 import { tf } from "@ghmkit/tensor";
 import { Arch, NetConfig, Task, validateArchTask, validateConfig } from "./config";
 import { fsIOHandler, MODEL_JSON } from "./io_node";
+import { buildModel } from "./model";
+import { expectedParamCount, MAX_PARAMS } from "./params";
 
 export const META_JSON = "ghm-model.json";
 export const META_FORMAT = "ghm-model/v1";
@@ -85,9 +87,41 @@ export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelM
   }
 }
 
-/** Read a directory written by saveModel. */
+/** model.json larger than this is refused before it is parsed (a saved model's is a few KiB). */
+export const MAX_MODEL_JSON_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Why `p` (a weights path from model.json) is not a plain relative file name inside
+ * the model directory, or null when it is.
+ */
+export function unsafeWeightsPath(p: unknown): string | null {
+  if (typeof p !== "string" || p === "") return "is not a file name";
+  if (p.includes("\0") || p.includes("\\")) return "holds a NUL or backslash";
+  if (p.startsWith("/") || /^[A-Za-z]:/.test(p)) return "is an absolute path";
+  if (p.split("/").some((seg) => seg === ".." || seg === "." || seg === "")) return "leaves the model directory (.. or empty segments)";
+  if (/^[a-z]+:\/\//i.test(p)) return "is a URL";
+  return null;
+}
+
+interface ManifestWeight {
+  name: string;
+  shape: number[];
+  dtype: string;
+}
+
+/**
+ * Read a directory written by saveModel, validated as a whole before anything is
+ * allocated: ghm-model.json (architecture, task, config) must fit the parameter
+ * limit; model.json's weights manifest must list exactly the weights of the network
+ * that metadata describes (names' last component, shapes, float32, in order), its
+ * files must be plain names inside `dir` (no `..`, absolute paths, URLs or symlinks
+ * leading out), and their byte sizes must add up to the manifest. The network is then
+ * rebuilt from ghm-model.json and given the weights: model.json's topology is never
+ * trusted (a hostile one cannot declare layers of another size).
+ */
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const { fs, path } = node();
+  const where = `loadModel ${dir}`;
   const metaFile = path.join(dir, META_JSON);
   let raw: { format?: unknown } & Partial<ModelMeta>;
   try {
@@ -95,12 +129,84 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   } catch (err) {
     throw new Error(`loadModel: cannot read ${metaFile} (${err instanceof Error ? err.message : String(err)}); is ${dir} a directory written by saveModel?`);
   }
-  if (raw.format !== META_FORMAT) {
-    throw new Error(`loadModel: ${metaFile} has format ${JSON.stringify(raw.format)}, expected "${META_FORMAT}"`);
+  if (raw === null || typeof raw !== "object" || raw.format !== META_FORMAT) {
+    throw new Error(`loadModel: ${metaFile} has format ${JSON.stringify(raw?.format)}, expected "${META_FORMAT}"`);
   }
   const meta: ModelMeta = { arch: raw.arch as Arch, task: raw.task as Task, config: raw.config as NetConfig, extra: raw.extra ?? {} };
   validateMeta(meta, `loadModel ${metaFile}`);
-  if (!(await exists(fs, path.join(dir, MODEL_JSON)))) throw new Error(`loadModel: ${dir} has no ${MODEL_JSON}`);
-  const model = await tf.loadLayersModel(fsIOHandler(dir));
-  return { model, meta };
+  const params = expectedParamCount(meta.arch, meta.task, meta.config);
+  if (!(params <= MAX_PARAMS)) throw new Error(`loadModel ${metaFile}: ${meta.arch} ${meta.task} with width ${meta.config.width} has ${params} parameters, above the limit of ${MAX_PARAMS}; refusing to allocate it`);
+
+  const modelFile = path.join(dir, MODEL_JSON);
+  const st = await fs.stat(modelFile).catch(() => null);
+  if (st === null || !st.isFile()) throw new Error(`loadModel: ${dir} has no ${MODEL_JSON}`);
+  if (st.size > MAX_MODEL_JSON_BYTES) throw new Error(`${where}: ${MODEL_JSON} is ${st.size} bytes, above the limit of ${MAX_MODEL_JSON_BYTES}`);
+  let modelJSON: { weightsManifest?: unknown };
+  try {
+    modelJSON = JSON.parse(await fs.readFile(modelFile, "utf8"));
+  } catch (err) {
+    throw new Error(`${where}: ${MODEL_JSON} is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const groups = modelJSON?.weightsManifest;
+  if (!Array.isArray(groups) || groups.length === 0) throw new Error(`${where}: ${MODEL_JSON} has no weightsManifest`);
+  const specs: ManifestWeight[] = [];
+  const files: string[] = [];
+  const realDir = await fs.realpath(dir);
+  for (const [gi, g] of groups.entries()) {
+    const group = g as { paths?: unknown; weights?: unknown };
+    if (!Array.isArray(group?.paths) || !Array.isArray(group.weights)) throw new Error(`${where}: weightsManifest[${gi}] must have paths and weights arrays`);
+    for (const p of group.paths) {
+      const why = unsafeWeightsPath(p);
+      if (why !== null) throw new Error(`${where}: weightsManifest[${gi}].paths entry ${JSON.stringify(p)} ${why}; weight files must lie inside the model directory`);
+      const real = await fs.realpath(path.join(dir, p as string)).catch(() => {
+        throw new Error(`${where}: weight file ${p as string} listed in ${MODEL_JSON} does not exist`);
+      });
+      const rel = path.relative(realDir, real);
+      if (rel.startsWith("..") || path.isAbsolute(rel)) throw new Error(`${where}: weight file ${p as string} resolves to ${real}, outside the model directory`);
+      files.push(real);
+    }
+    for (const w of group.weights as ManifestWeight[]) {
+      const ok = w !== null && typeof w === "object" && typeof w.name === "string" && Array.isArray(w.shape) && w.shape.every((n) => Number.isInteger(n) && n >= 0 && n <= MAX_PARAMS);
+      if (!ok) throw new Error(`${where}: weightsManifest[${gi}] has a malformed weight entry ${JSON.stringify(w).slice(0, 120)}`);
+      if (w.dtype !== "float32" || "quantization" in w) throw new Error(`${where}: weight ${w.name} has dtype ${JSON.stringify(w.dtype)}${"quantization" in w ? " with quantization" : ""}; only float32 is supported`);
+      specs.push(w);
+    }
+  }
+  const count = specs.reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1), 0);
+  if (count !== params) throw new Error(`${where}: ${MODEL_JSON} lists ${count} weights but ${META_JSON} describes a ${meta.arch} ${meta.task} of width ${meta.config.width} with ${params}; the two files do not belong together`);
+  let bytes = 0;
+  for (const f of files) bytes += (await fs.stat(f)).size;
+  if (bytes !== 4 * count) throw new Error(`${where}: the weight files hold ${bytes} bytes, the manifest needs ${4 * count} (${count} float32); the files are ${bytes < 4 * count ? "truncated" : "too long"}`);
+
+  const model = buildModel(meta.arch, meta.task, meta.config);
+  try {
+    const ws = model.weights;
+    const mismatch = ws.length !== specs.length ? `${specs.length} tensors, the network has ${ws.length}` : ws.map((w, i) => [w, specs[i]] as const).find(([w, s]) => w.shape.join(",") !== s.shape.join(",") || w.name.split("/").pop()!.replace(/_\d+$/, "") !== s.name.split("/").pop()!.replace(/_\d+$/, ""));
+    if (mismatch) {
+      const what = typeof mismatch === "string" ? mismatch : `weight ${mismatch[1].name} has shape [${mismatch[1].shape}], the network's ${mismatch[0].name} has [${mismatch[0].shape}]`;
+      throw new Error(`${where}: ${MODEL_JSON}'s manifest does not match ${META_JSON}: ${what}`);
+    }
+    const buf = new Uint8Array(bytes);
+    let at = 0;
+    for (const f of files) {
+      const b = await fs.readFile(f);
+      if (at + b.byteLength > bytes) throw new Error(`${where}: weight file ${f} changed while it was read`);
+      buf.set(b, at);
+      at += b.byteLength;
+    }
+    const all = new Float32Array(buf.buffer, 0, count);
+    let off = 0;
+    const tensors = ws.map((w) => {
+      const n = w.shape.reduce((x: number, y) => x * (y as number), 1);
+      const t = tf.tensor(all.subarray(off, off + n), w.shape as number[], "float32");
+      off += n;
+      return t;
+    });
+    model.setWeights(tensors);
+    tensors.forEach((t) => t.dispose());
+    return { model, meta };
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
 }

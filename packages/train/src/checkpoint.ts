@@ -96,9 +96,20 @@ export function latestCheckpoint(outDir: string): string | null {
     throw new Error(`${file} is not valid JSON (${(err as Error).message}); point it at a checkpoint directory: {"step": N, "dir": "step-0000000N"}`);
   }
   if (typeof latest.dir !== "string") throw new Error(`${file}: field dir must name a checkpoint directory`);
+  // Only a checkpoint name inside checkpoints/: never "..", a path or an absolute one.
+  if (!/^step-\d{8}$/.test(latest.dir)) throw new Error(`${file}: field dir ${JSON.stringify(latest.dir).slice(0, 80)} is not a checkpoint name (step-NNNNNNNN inside ${checkpointRoot(outDir)})`);
   return path.join(checkpointRoot(outDir), latest.dir);
 }
 
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+
+/**
+ * Loads a checkpoint, validated as a whole before anything is allocated: state.json
+ * (format, step, stream state), the model directory (nets' loadModel: metadata against
+ * manifest and weight bytes), optimizer.json (either no moments or two per trainable
+ * weight, each of that weight's shape, contiguous offsets) against optimizer.bin's
+ * exact byte size.
+ */
 export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const read = (f: string): unknown => {
     try {
@@ -108,16 +119,38 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     }
   };
   const state = read("state.json") as LoopState & { format?: unknown };
-  if (state.format !== CHECKPOINT_FORMAT) throw new Error(`checkpoint ${dir}: state.json has format ${JSON.stringify(state.format)}, expected "${CHECKPOINT_FORMAT}"`);
+  if (state === null || typeof state !== "object" || state.format !== CHECKPOINT_FORMAT) throw new Error(`checkpoint ${dir}: state.json has format ${JSON.stringify(state?.format)}, expected "${CHECKPOINT_FORMAT}"`);
+  if (!isCount(state.step) || state.stream === null || typeof state.stream !== "object" || !Number.isFinite(state.elapsedS)) {
+    throw new Error(`checkpoint ${dir}: state.json needs an integer step >= 0, a stream object and a finite elapsedS`);
+  }
   const { format: _f, ...loop } = state;
   void _f;
   const opt = read("optimizer.json") as Omit<AdamState, "tensors"> & { tensors: { name: string; shape: number[]; offset: number; length: number }[] };
-  const buf = fs.readFileSync(path.join(dir, "optimizer.bin"));
-  const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-  const tensors = opt.tensors.map((t) => {
-    if (t.offset + t.length > all.length) throw new Error(`checkpoint ${dir}: optimizer.bin is truncated (moment ${t.name} ends at ${t.offset + t.length} of ${all.length} floats)`);
-    return { name: t.name, shape: t.shape, values: all.slice(t.offset, t.offset + t.length) };
-  });
+  if (opt === null || typeof opt !== "object" || !isCount(opt.iterations) || !Number.isFinite(opt.accBeta1) || !Number.isFinite(opt.accBeta2) || !Array.isArray(opt.tensors)) {
+    throw new Error(`checkpoint ${dir}: optimizer.json needs integer iterations, finite accBeta1/accBeta2 and a tensors list`);
+  }
   const { model, meta } = await loadModel(path.join(dir, "model"));
-  return { model, meta, optimizer: { iterations: opt.iterations, accBeta1: opt.accBeta1, accBeta2: opt.accBeta2, tensors }, loop, dir };
+  try {
+    const shapes = model.trainableWeights.map((w) => w.shape as number[]);
+    if (opt.tensors.length !== 0 && opt.tensors.length !== 2 * shapes.length) {
+      throw new Error(`checkpoint ${dir}: optimizer.json lists ${opt.tensors.length} moments, the model needs 0 or ${2 * shapes.length}`);
+    }
+    let total = 0;
+    opt.tensors.forEach((t, i) => {
+      const want = shapes[i % shapes.length];
+      const ok = t !== null && typeof t === "object" && typeof t.name === "string" && Array.isArray(t.shape) && t.shape.join(",") === want.join(",") && t.offset === total && t.length === want.reduce((a, b) => a * b, 1);
+      if (!ok) throw new Error(`checkpoint ${dir}: optimizer.json moment ${i} (${JSON.stringify(t).slice(0, 100)}) does not match the model's weight ${i % shapes.length} of shape [${want}] at offset ${total}`);
+      total += t.length;
+    });
+    const binFile = path.join(dir, "optimizer.bin");
+    const size = fs.statSync(binFile).size;
+    if (size !== 4 * total) throw new Error(`checkpoint ${dir}: optimizer.bin is ${size} bytes, optimizer.json needs ${4 * total}; the file is ${size < 4 * total ? "truncated" : "too long"}`);
+    const buf = fs.readFileSync(binFile);
+    const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    const tensors = opt.tensors.map((t) => ({ name: t.name, shape: t.shape, values: all.slice(t.offset, t.offset + t.length) }));
+    return { model, meta, optimizer: { iterations: opt.iterations, accBeta1: opt.accBeta1, accBeta2: opt.accBeta2, tensors }, loop, dir };
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
 }

@@ -24,3 +24,5 @@ export { evalInterval, resumeRun, trainRun } from "./trainer";
 export type { EvalRecord, StopReason, TrainProgress, TrainResult, TrainRunOptions } from "./trainer";
 export { loadUNetDenoiser, unetDenoiser } from "./unetDenoiser";
 export type { LoadedDenoiser, UNetDenoiserOptions } from "./unetDenoiser";
+export { acquireDirLock, describeHolder, DirLockedError, LOCK_FILE, LOCK_FORMAT, setTakeoverReporter, staleReason, takeoverMessage, withDirLock } from "./dirLock";
+export type { DirLock, LockHolder } from "./dirLock";

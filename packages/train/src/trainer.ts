@@ -4,6 +4,7 @@
  * the Bayes values of BP, with log-spaced checkpoints and exact resume.
  */
 import * as fs from "node:fs";
+import { acquireDirLock } from "./dirLock";
 import { evidenceToNetInput } from "@ghmkit/nets";
 import { initBackend, tf } from "@ghmkit/tensor";
 import { writeJsonAtomic } from "@ghmkit/ghm";
@@ -111,12 +112,18 @@ function weightsFinite(model: tf.LayersModel): boolean {
 /** Train `config` in `outDir` until maxSteps, early stopping, divergence or abort. */
 export async function trainRun(config: TrainConfig, options: TrainRunOptions): Promise<TrainResult> {
   validateTrainConfig(config);
-  await initBackend();
-  const r = await openRun(config, options.outDir, options.resume ?? false);
+  // One writer per run directory: a second trainRun on outDir (another process) is refused.
+  const lock = acquireDirLock(options.outDir);
   try {
-    return await loop(r, options);
+    await initBackend();
+    const r = await openRun(config, options.outDir, options.resume ?? false);
+    try {
+      return await loop(r, options);
+    } finally {
+      r.dispose();
+    }
   } finally {
-    r.dispose();
+    lock.release();
   }
 }
 
