@@ -77,10 +77,10 @@ function defaults(preset: Preset): DenoisingSampleComplexityConfig {
     train: {
       width: preset === "tiny" ? 8 : full ? 24 : 16,
       extraConvs: 1,
-      steps: preset === "tiny" ? 4 : full ? 400 : 120,
+      steps: preset === "tiny" ? 4 : full ? 350 : 120,
       batchSize: 32,
       lr: 5e-3,
-      testSize: preset === "tiny" ? 32 : full ? 1024 : 256,
+      testSize: preset === "tiny" ? 32 : full ? 512 : 256,
     },
   };
 }
@@ -228,7 +228,7 @@ export function verdicts(c: DenoisingSampleComplexityConfig, grow: Growth[]): Ve
       const v = sideVerdict(lo, hi, 0, false);
       const diff = g.a !== null && u.a !== null ? fmt(g.a - u.a, 3) : "–";
       out.push({
-        hypothesis: `${key}: the ${label(g.arch)}'s P* grows faster with depth than the U-Net's`,
+        hypothesis: `${key}: P* of the ${label(g.arch)} grows faster with depth than P* of the U-Net`,
         quantity: `a(${label(g.arch)}) - a(U-Net), exponents of P* = c d^a; interval from the two intervals (conservative)`,
         measured: `${diff} [${fmtA(lo)}, ${fmtA(hi)}] (${label(g.arch)}: P* crossed at ${g.crossed} of ${g.depths} depths; U-Net: ${u.crossed} of ${u.depths})`,
         verdict: v,
