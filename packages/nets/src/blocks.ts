@@ -10,7 +10,8 @@
  */
 import { tf } from "@ghmkit/tensor";
 import { Rng } from "@ghmkit/ghm";
-import type { NetConfig } from "./config";
+import { blockActivations, NetConfig } from "./config";
+import "./activations";
 
 type Sym = tf.SymbolicTensor;
 
@@ -27,10 +28,11 @@ export class LayerFactory {
   }
 
   /** Dense map on the last axis (a 1x1 convolution on `[B, n, C]`); biases start at 0. */
-  dense(units: number, name: string, activation: "linear" | NetConfig["activation"] = "linear"): tf.layers.Layer {
+  dense(units: number, name: string, activation: "linear" | "main" | "pointwise" = "linear"): tf.layers.Layer {
+    const act = activation === "linear" ? "linear" : blockActivations(this.cfg.activation)[activation];
     return tf.layers.dense({
       units,
-      activation,
+      activation: act as "linear",
       name,
       kernelInitializer: tf.initializers.glorotUniform({ seed: this.nextSeed() }),
       biasInitializer: "zeros",
@@ -44,7 +46,7 @@ export class LayerFactory {
       kernelSize: this.cfg.arity,
       strides: 1,
       padding: "same",
-      activation: this.cfg.activation,
+      activation: blockActivations(this.cfg.activation).main as "linear",
       name,
       kernelInitializer: tf.initializers.glorotUniform({ seed: this.nextSeed() }),
       biasInitializer: "zeros",
@@ -55,7 +57,7 @@ export class LayerFactory {
   pointwise(x: Sym, prefix: string): Sym {
     let h = x;
     for (let k = 0; k < this.cfg.extraConvs; k++) {
-      h = this.dense(this.cfg.width, `${prefix}_pw${k + 1}`, this.cfg.activation).apply(h) as Sym;
+      h = this.dense(this.cfg.width, `${prefix}_pw${k + 1}`, "pointwise").apply(h) as Sym;
     }
     return h;
   }
@@ -67,7 +69,7 @@ export class LayerFactory {
   down(x: Sym, nOut: number, cIn: number, level: number): Sym {
     const m = this.cfg.arity;
     const grouped = tf.layers.reshape({ targetShape: [nOut, m * cIn], name: `enc${level}_group` }).apply(x) as Sym;
-    const h = this.dense(this.cfg.width, `enc${level}_conv`, this.cfg.activation).apply(grouped) as Sym;
+    const h = this.dense(this.cfg.width, `enc${level}_conv`, "main").apply(grouped) as Sym;
     return this.pointwise(h, `enc${level}`);
   }
 

@@ -7,11 +7,18 @@ import type { Grammar } from "@ghmkit/ghm";
 export type Arch = "convnet" | "unet" | "unet-noskip" | "flat" | "mlp";
 export type Task = "classifier" | "denoiser";
 /** Nonlinearities accepted (tfjs layer activation names). */
-export type Activation = "relu" | "gelu" | "tanh" | "elu" | "softplus" | "swish";
+/**
+ * Nonlinearities accepted (tfjs layer activation names), plus "lse": log-sum-exp blocks,
+ * whose main maps (the non-overlapping conv, the decoder's merge) use softmax and whose
+ * 1x1 conv uses log (`ghmLog`, see activations.ts), so a block computes
+ * `log(V softmax(U x + b))`: the layer that exact BP needs (`compileBPModel`). Needs
+ * extraConvs = 1 and the convnet or unet architecture.
+ */
+export type Activation = "relu" | "gelu" | "tanh" | "elu" | "softplus" | "swish" | "lse";
 
 export const ARCHS: readonly Arch[] = ["convnet", "unet", "unet-noskip", "flat", "mlp"];
 export const TASKS: readonly Task[] = ["classifier", "denoiser"];
-export const ACTIVATIONS: readonly Activation[] = ["relu", "gelu", "tanh", "elu", "softplus", "swish"];
+export const ACTIVATIONS: readonly Activation[] = ["relu", "gelu", "tanh", "elu", "softplus", "swish", "lse"];
 
 /**
  * Which architectures serve which task. The ConvNet is the U-Net's encoder (it has no
@@ -84,6 +91,9 @@ export function validateConfig(cfg: NetConfig): void {
   if (!ACTIVATIONS.includes(cfg.activation)) {
     throw new Error(`net config: activation must be one of ${ACTIVATIONS.join(", ")}, got ${String(cfg.activation)}`);
   }
+  if (cfg.activation === "lse" && cfg.extraConvs !== 1) {
+    throw new Error(`net config: activation "lse" (softmax then log per block) needs extraConvs = 1, got ${cfg.extraConvs}`);
+  }
   if (typeof cfg.seed !== "number" || !Number.isFinite(cfg.seed)) {
     throw new Error(`net config: seed must be a finite number, got ${String(cfg.seed)}`);
   }
@@ -99,4 +109,9 @@ export function validateArchTask(arch: Arch, task: Task): void {
     const hint = task === "denoiser" ? "the ConvNet has no per-leaf output; use unet" : "use convnet (the U-Net's encoder)";
     throw new Error(`arch "${arch}" has no ${task}: ${hint}; ${task} archs are ${ARCHS_FOR_TASK[task].join(", ")}`);
   }
+}
+
+/** The tfjs activation of a block's main map and of its 1x1 convs under `activation`. */
+export function blockActivations(activation: Activation): { main: string; pointwise: string } {
+  return activation === "lse" ? { main: "softmax", pointwise: "ghmLog" } : { main: activation, pointwise: activation };
 }

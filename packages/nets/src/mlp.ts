@@ -20,7 +20,7 @@ export function buildMLP(cfg: NetConfig, task: Task): tf.LayersModel {
   const input = tf.input({ shape: [d, cfg.channels], name: "leaves" });
   let h = tf.layers.reshape({ targetShape: [d * cfg.channels], name: "flatten" }).apply(input) as Sym;
   for (let k = 1; k <= mlpBlocks(cfg, task); k++) {
-    h = f.pointwise(f.dense(cfg.width, `mlp${k}_dense`, cfg.activation).apply(h) as Sym, `mlp${k}`);
+    h = f.pointwise(f.dense(cfg.width, `mlp${k}_dense`, "main").apply(h) as Sym, `mlp${k}`);
   }
   let out: Sym;
   if (task === "classifier") {

@@ -30,7 +30,7 @@ export function buildUNet(cfg: NetConfig, options: UNetOptions = {}): tf.LayersM
   for (let l = 1; l <= L; l++) {
     const up = f.up(v, m ** (l - 1), l);
     const merged = skips ? (tf.layers.concatenate({ axis: -1, name: `dec${l}_skip` }).apply([up, a[l]]) as Sym) : up;
-    v = f.pointwise(f.dense(W, `dec${l}_merge`, cfg.activation).apply(merged) as Sym, `dec${l}`);
+    v = f.pointwise(f.dense(W, `dec${l}_merge`, "main").apply(merged) as Sym, `dec${l}`);
   }
   const logits = f.dense(cfg.channels, "logits").apply(v) as Sym;
   return tf.model({ inputs: input, outputs: logits, name: skips ? "unet" : "unet_noskip" });
