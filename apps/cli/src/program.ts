@@ -1,6 +1,7 @@
 import { Command, CommanderError, Help, Option } from "commander";
 import { EXIT_USER_ERROR, UserError } from "./errors";
 import { printError } from "./errorOutput";
+import { environmentError, EXIT_ENVIRONMENT, resetRecovery } from "./envErrors";
 import { setStdin } from "./io";
 import { Console, OutputFlags, processConsole } from "./output";
 import { commands } from "./commands";
@@ -57,6 +58,7 @@ export function buildProgram(con: Console): Command {
 /** Runs the CLI and returns the exit code; never throws for user mistakes. */
 export async function run(argv: string[], con: Console = processConsole): Promise<number> {
   const program = buildProgram(con);
+  resetRecovery();
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;
@@ -69,9 +71,16 @@ export async function run(argv: string[], con: Console = processConsole): Promis
       return EXIT_USER_ERROR;
     }
     // Library errors that mean "fix your input" (experiments' config, directory or job spec).
-    if (err instanceof UserError || (err instanceof Error && err.name === "ExperimentError")) {
+    // ... and a directory another ghm process is writing (DirLockedError names the holder).
+    if (err instanceof UserError || (err instanceof Error && (err.name === "ExperimentError" || err.name === "DirLockedError"))) {
       printError(con, argv, "invalid_input", err.message);
       return EXIT_USER_ERROR;
+    }
+    // Full disk, no permission, read-only, too many open files, a vanished directory: not a bug.
+    const env = environmentError(err, argv);
+    if (env !== null) {
+      printError(con, argv, "environment", env);
+      return EXIT_ENVIRONMENT;
     }
     const e = err as Error;
     printError(con, argv, "internal", `internal error: ${e?.message ?? String(err)}`);

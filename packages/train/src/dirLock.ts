@@ -187,7 +187,7 @@ const sleepSync = (ms: number): void => void Atomics.wait(new Int32Array(new Sha
  * writer). Throws DirLockedError when a live process holds it; takes over a stale one.
  * `lockName` picks another file in `dir` (e.g. one lock per experiment job).
  */
-export function acquireDirLock(dir: string, command: string = process.argv.slice(1).join(" "), lockName: string = LOCK_FILE): DirLock {
+export function acquireDirLock(dir: string, command: string = [path.basename(process.argv[1] ?? "node"), ...process.argv.slice(2)].join(" "), lockName: string = LOCK_FILE): DirLock {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.resolve(dir, lockName);
   const mine = held.get(file);

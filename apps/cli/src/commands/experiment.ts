@@ -4,6 +4,8 @@ import { Command, Option } from "commander";
 import { backendInfo } from "@ghmkit/tensor";
 import type { Context } from "../program";
 import { UserError } from "../errors";
+import { experimentRecovery, setRecovery } from "../envErrors";
+import { acquireDirLock, withDirLock } from "@ghmkit/train";
 import { intArg } from "../options";
 import { fmt, OutputFlags, report } from "../output";
 import { progress } from "../progress";
@@ -75,6 +77,12 @@ async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>): Promis
 }
 
 async function runExperiment(ctx: Context, flags: OutputFlags, exp: AnyExperiment, config: unknown, preset: Preset, dir: string, jobs: number, signal: AbortSignal): Promise<{ result: CollectResult; wallS: number }> {
+  // One writer per experiment directory, from the plan to the report (jobs take their own locks).
+  setRecovery(experimentRecovery(dir));
+  return withDirLock(dir, () => runExperimentLocked(ctx, flags, exp, config, preset, dir, jobs, signal));
+}
+
+async function runExperimentLocked(ctx: Context, flags: OutputFlags, exp: AnyExperiment, config: unknown, preset: Preset, dir: string, jobs: number, signal: AbortSignal): Promise<{ result: CollectResult; wallS: number }> {
   const t0 = Date.now();
   const plan = writePlan(exp, config, preset, dir);
   const bar = progress(ctx.con, flags, exp.name.padEnd(17), plan.jobs.length);
@@ -167,6 +175,7 @@ export function registerExperiment(program: Command, ctx: Context): void {
     const chosen = EXPERIMENTS.filter((e) => only === null || only.has(e.name));
     const t0 = Date.now();
     fs.mkdirSync(o.out, { recursive: true });
+    const suiteLock = acquireDirLock(o.out);
     const entries: SuiteEntry[] = [];
     await withInterrupt(async (signal) => {
       for (const exp of chosen) {
@@ -178,6 +187,7 @@ export function registerExperiment(program: Command, ctx: Context): void {
     const b = backendInfo();
     const backend = b ? `tfjs ${b.tfBackend} (${b.name}${o.jobs > 1 ? ", in child processes" : ""})` : o.jobs > 1 ? "see each experiment's report (child processes)" : "none used";
     const file = writeSuiteReport(o.out, preset, entries, wallS, backend);
+    suiteLock.release();
     report(ctx.con, flags, { report: file, preset, wallS, backend, experiments: entries.map((e) => summaryJson(e.result, e.wallS)) }, () =>
       [`suite (preset ${preset}) done in ${fmt(wallS, 3)} s; report: ${file}`, ...entries.flatMap((e) => [`${e.result.experiment.name} (${fmt(e.wallS, 3)} s):`, ...headlineLines(e.result).map((l) => `  ${l}`)])].join("\n"),
     );
@@ -190,6 +200,7 @@ export function registerExperiment(program: Command, ctx: Context): void {
     .requiredOption("--out <dir>", "the experiment directory")
     .action(async (o: { spec: string; out: string }, cmd: Command) => {
       const spec = parseSpec(o.spec);
+      setRecovery(experimentRecovery(o.out));
       const file = await withInterrupt((signal) => runJob(spec.experiment, spec.config, spec.job, o.out, { signal }));
       report(ctx.con, ctx.flags(cmd), { id: file.id, rows: file.rows.length, wallS: file.wallS, backend: file.backend }, () => `${file.id}: ${file.rows.length} rows in ${fmt(file.wallS, 3)} s (${file.backend})`);
     });
@@ -199,6 +210,7 @@ export function registerExperiment(program: Command, ctx: Context): void {
     .description("merge the job results of an experiment directory into results, figures and report.md")
     .argument("<dir>", "experiment directory (holds plan.json)")
     .action(async (dir: string, _o, cmd: Command) => {
+      setRecovery(experimentRecovery(dir));
       const r = await collect(dir);
       report(ctx.con, ctx.flags(cmd), summaryJson(r, r.jobWallS), () =>
         [`${r.experiment.title}: ${r.plan.jobs.length - r.missing.length}/${r.plan.jobs.length} jobs`, ...headlineLines(r).map((l) => `  ${l}`), `report: ${r.report}`].join("\n"),

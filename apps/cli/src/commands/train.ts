@@ -1,10 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { Arch, makeTrainConfig, resumeRun, SetMetrics, Task, TrainConfig, TrainConfigOverrides, TrainProgress, TrainResult, trainRun } from "@ghmkit/train";
+import { acquireDirLock, Arch, makeTrainConfig, resumeRun, SetMetrics, Task, TrainConfig, TrainConfigOverrides, TrainProgress, TrainResult, trainRun } from "@ghmkit/train";
 import type { Context } from "../program";
 import { announceBackend, backendOption, useBackend } from "../backend";
 import { asUserInput, UserError } from "../errors";
+import { setRecovery, trainRecovery } from "../envErrors";
 import { readJsonFile } from "../io";
 import { floatArg, intArg } from "../options";
 import { fmt, OutputFlags, report, table } from "../output";
@@ -37,7 +38,6 @@ function defaultText(get: (c: TrainConfig) => unknown): string {
   return String(cls) === String(den) ? `(default: ${cls})` : `(default: ${cls} for classifier, ${den} for denoiser)`;
 }
 
-
 export function registerTrain(program: Command, ctx: Context): void {
   program
     .command("train")
@@ -68,6 +68,7 @@ export function registerTrain(program: Command, ctx: Context): void {
       const fresh = o.resume ? null : buildConfig(task, o);
       const backend = await useBackend(o.backend);
       announceBackend(ctx.con, flags, backend);
+      setRecovery(trainRecovery(task, o.out, o.backend));
       const run = (opts: { signal: AbortSignal; onProgress: (p: TrainProgress) => void }): Promise<TrainResult> => {
         if (o.resume) {
           if (!fs.existsSync(o.out)) throw new UserError(`--resume: ${o.out} does not exist; start the run without --resume`);
@@ -80,9 +81,10 @@ export function registerTrain(program: Command, ctx: Context): void {
           if (changed.length) throw new UserError(`--resume continues with ${savedFile}; only --steps may change, but ${changed.join(", ")}: drop those flags or start a new run in another --out`);
           return resumeRun(o.out, { ...opts, maxSteps: o.steps }).catch((e: Error) => {
             // Run-directory problems (latest.json or a checkpoint unreadable, config mismatch) are the user's to fix.
-            throw e instanceof RangeError || /^(cannot resume|checkpoint |.*latest\.json)/.test(e.message) ? new UserError(`--resume ${o.out}: ${e.message}`) : e;
+            throw e instanceof RangeError || /^(cannot resume|checkpoint |loadModel|.*latest\.json)/.test(e.message) ? new UserError(`--resume ${o.out}: ${e.message}`) : e;
           });
         }
+        acquireDirLock(o.out).release(); // another ghm writing --out is named (exit 2); a stale lock is cleared
         if (fs.existsSync(o.out) && fs.readdirSync(o.out).length > 0) {
           throw new UserError(`--out ${o.out} is not empty: pass --resume to continue that run, or choose a new directory`);
         }
