@@ -26,7 +26,7 @@ describe("plainProgress (off a terminal)", () => {
     }
     p.stop();
     expect(lines).toHaveLength(6); // at 10, 20, 30, 40, 50 s, and the closing line
-    expect(lines[0]).toBe("train: 20/100 after 10 s (loss=0.5000)");
-    expect(lines[5]).toBe("train: 100/100 after 50 s (loss=0.5000)");
+    expect(lines[0]).toBe("train: 20/100 after 10 s (2.0/s, ETA 40 s) loss=0.5000");
+    expect(lines[5]).toBe("train: 100/100 after 50 s (2.0/s) loss=0.5000");
   });
 });

@@ -26,7 +26,10 @@ export function plainProgress(con: Console, label: string, total: number, interv
     last = now();
     printed = true;
     const text = infoText(state.info);
-    con.err(`${label.trim()}: ${state.done}/${total} after ${((last - t0) / 1000).toFixed(0)} s${text ? ` (${text})` : ""}`);
+    const secs = (last - t0) / 1000;
+    const rate = secs > 0 ? state.done / secs : 0;
+    const eta = rate > 0 && state.done < total ? `, ETA ${duration((total - state.done) / rate)}` : "";
+    con.err(`${label.trim()}: ${state.done}/${total} after ${duration(secs)} (${rate >= 10 ? rate.toFixed(0) : rate.toPrecision(2)}/s${eta})${text ? ` ${text}` : ""}`);
   };
   return {
     update(done, info) {
@@ -37,6 +40,13 @@ export function plainProgress(con: Console, label: string, total: number, interv
       if (printed) line();
     },
   };
+}
+
+/** 42 s, 3 min 5 s, 1 h 2 min. */
+function duration(s: number): string {
+  if (s < 60) return `${s.toFixed(0)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
 }
 
 /** A progress bar on an interactive terminal, plain lines every ~10 s off one; silent with --quiet/--json. */
