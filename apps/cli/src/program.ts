@@ -83,9 +83,9 @@ export async function run(argv: string[], con: Console = processConsole): Promis
       return EXIT_ENVIRONMENT;
     }
     const e = err as Error;
-    printError(con, argv, "internal", `internal error: ${e?.message ?? String(err)}`);
+    // One line as every error; the stack trace only when asked for.
+    printError(con, argv, "internal", `internal error: ${e?.message ?? String(err)} (a bug: please report it; GHM_DEBUG=1 prints the stack trace)`);
     if (process.env.GHM_DEBUG) con.err(e?.stack ?? "");
-    else con.err("(set GHM_DEBUG=1 for the stack trace; please report this)");
     return 1;
   }
 }
