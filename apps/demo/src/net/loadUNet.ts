@@ -6,6 +6,7 @@
  */
 import { tf } from "@ghmkit/tensor";
 import type { ModelMeta } from "@ghmkit/nets";
+import { checkWeightsManifest, parseModelJson } from "./weightsManifest";
 
 export interface LoadedUNet {
   model: tf.LayersModel;
@@ -21,6 +22,7 @@ export async function loadFromFiles(files: File[]): Promise<LoadedUNet> {
   const byName = (n: string): File | undefined => files.find((f) => f.name === n);
   const json = byName("model.json") ?? files.find((f) => f.name.endsWith(".json") && f.name !== "ghm-model.json");
   if (!json) throw new Error("pick the model directory's model.json together with its weights (.bin) file(s), and ghm-model.json if present");
+  checkWeightsManifest(parseModelJson(await json.text(), json.name), `file:///picked/${json.name}`);
   const weights = files.filter((f) => f.name.endsWith(".bin"));
   if (weights.length === 0) throw new Error(`${json.name} needs its weights: pick the .bin file(s) listed in its weightsManifest too`);
   const model = await tf.loadLayersModel(tf.io.browserFiles([json, ...weights]));
@@ -33,6 +35,10 @@ export async function loadFromUrl(url: string): Promise<LoadedUNet> {
   const trimmed = url.trim();
   if (trimmed === "") throw new Error("model URL is empty: give the model directory or its model.json");
   const modelUrl = new URL(trimmed.endsWith(".json") ? trimmed : `${trimmed.replace(/\/+$/, "")}/model.json`, document.baseURI).href;
+  // Weight paths are checked before TensorFlow.js fetches any of them.
+  const res0 = await fetch(modelUrl);
+  if (!res0.ok) throw new Error(`${modelUrl}: HTTP ${res0.status}`);
+  checkWeightsManifest(parseModelJson(await res0.text(), modelUrl), modelUrl);
   const model = await tf.loadLayersModel(modelUrl);
   const metaUrl = new URL("ghm-model.json", modelUrl).href;
   const res = await fetch(metaUrl).catch(() => null);
