@@ -47,6 +47,11 @@ describe("newcomer", () => {
     expect(r.err).toMatch(/--mix applies to --kind product only/);
     r = await ghm("bp", "--grammar", G, "--evidence", D, "--sigma", "1");
     expect(r.err).toMatch(/--sigma applies to --data only/);
+    // The library's size refusal points at its maxEntries option, which the CLI has no flag for: the message says so.
+    r = await ghm("grammar", "random", "--kind", "dense", "--vocab", "64", "--arity", "6", "--out", path.join(dir, "x.json"));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/above the limit of 134217728 entries; .*\(the CLI's limit is fixed; library calls take a larger maxEntries option\)/);
+    expect(r.err).not.toMatch(/or raise maxEntries/);
     r = await ghm("diffuse", "--grammar", G, "--process", "mask", "--sampler", "ddim", "-n", "2");
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--sampler ddim applies to --process vp only/);
