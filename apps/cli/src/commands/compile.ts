@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { runBP } from "@ghmkit/bp";
-import { gaussianEvidence, grammarToJson, Rng, sample } from "@ghmkit/ghm";
+import { gaussianEvidence, Grammar, grammarToJson, Rng, sample } from "@ghmkit/ghm";
 import { compileBPConvNet, compileBPUNet } from "@ghmkit/nets";
 import type { Context } from "../program";
 import { announceBackend, backendOption, useBackend } from "../backend";
@@ -11,6 +11,7 @@ import { writeJsonAtomic } from "../io";
 import { floatListArg, intArg } from "../options";
 import { fmt, report, table } from "../output";
 import { loadGrammar } from "../grammarFile";
+import { compileModelOrUserError, measureCompiledModel, saveCompiledModel } from "../compiledModel";
 
 /**
  * `ghm compile`: the BP-compiled network of a product-kernel grammar (SPEC.md section
@@ -21,8 +22,8 @@ import { loadGrammar } from "../grammarFile";
 export function registerCompile(program: Command, ctx: Context): void {
   program
     .command("compile")
-    .description("compile a product-kernel grammar into a network that computes BP, and measure it against exact BP")
-    .requiredOption("--grammar <file>", "ghm/v1 grammar with product kernels")
+    .description("compile a grammar into nets' U-Net (or ConvNet) with weights that compute exact BP, save it as a model directory, and measure it against exact BP")
+    .requiredOption("--grammar <file>", "ghm/v1 grammar (any kernel kind; product kernels only with --approx-width)")
     .addOption(new Option("--arch <arch>", "unet: leaf marginals; convnet: root posterior").choices(["unet", "convnet"]).default("unet"))
     .option("--approx-width <W>", "replace exp and log by ReLU nets of width W (the paper's approximation argument; default: exact log-sum-exp)", intArg(1, 1_000_000))
     .option("--approx-seed <n>", "seed jittering the ReLU knots (--approx-width only; default: a regular knot grid)", intArg(0))
@@ -30,15 +31,16 @@ export function registerCompile(program: Command, ctx: Context): void {
     .option("--sigmas <list>", "gaussian noise levels to test at", floatListArg(1e-6, 1e6), [0.5, 1, 2])
     .option("--seed <n>", "data and noise seed", intArg(0), 0)
     .addOption(backendOption())
-    .requiredOption("--out <dir>", "directory for compiled.json (grammar, options, measured error)")
+    .requiredOption("--out <dir>", "exact: the model directory (as ghm train saves, for ghm eval/diffuse/train --init) plus compiled.json; --approx-width: compiled.json (grammar, options, measured error)")
     .action(async (o, cmd: Command) => {
       const g = loadGrammar(o.grammar);
       const nonProduct = g.levels.findIndex((k) => k.kind !== "product");
-      if (nonProduct >= 0) throw new UserError(`--grammar ${o.grammar}: level ${nonProduct + 1} is "${g.levels[nonProduct].kind}"; BP compiles to a network for product kernels only`);
+      if (nonProduct >= 0 && o.approxWidth) throw new UserError(`--grammar ${o.grammar}: level ${nonProduct + 1} is "${g.levels[nonProduct].kind}"; --approx-width (ReLU exp/log) compiles product kernels only; drop it for the exact compiled model`);
       if (fs.existsSync(o.out) && !fs.statSync(o.out).isDirectory()) throw new UserError(`--out ${o.out} is a file; give a directory`);
       const backend = await useBackend(o.backend);
       announceBackend(ctx.con, ctx.flags(cmd), backend);
       const approx = o.approxWidth ? { width: o.approxWidth, ...(o.approxSeed !== undefined ? { seed: o.approxSeed } : {}) } : undefined;
+      if (!approx) return compileExactModel(ctx, cmd, o, g, backend.name);
       const net = o.arch === "unet" ? compileBPUNet(g, { approx }) : compileBPConvNet(g, { output: "prob", approx });
       const S = g.vocab[g.depth];
       const rng = new Rng(o.seed);
@@ -80,4 +82,42 @@ export function registerCompile(program: Command, ctx: Context): void {
         ].join("\n"),
       );
     });
+}
+
+/**
+ * Exact BP compiled into nets' own U-Net (--arch unet) or ConvNet (--arch convnet), any
+ * kernel kind: --out becomes a model directory (model.json, weights.bin, ghm-model.json
+ * with the grammar's fingerprint) plus compiled.json with the measured error against BP.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function compileExactModel(ctx: Context, cmd: Command, o: any, g: Grammar, backendName: string): Promise<void> {
+  const task = o.arch === "unet" ? "denoiser" : "classifier";
+  const c = compileModelOrUserError(g, task, `--grammar ${o.grammar}`);
+  const S = g.vocab[g.depth];
+  const rng = new Rng(o.seed);
+  const rows: { sigma: number; maxAbsError: number; meanAbsError: number; seqPerSec: number }[] = [];
+  try {
+    for (const sigma of o.sigmas as number[]) {
+      const data = sample(g, o.n, rng);
+      const { evidence } = gaussianEvidence(data.x, data.n, data.d, S, 1, sigma, rng);
+      const m = await measureCompiledModel(c, g, evidence);
+      rows.push({ sigma, maxAbsError: m.maxAbsError, meanAbsError: m.meanAbsError, seqPerSec: data.n / m.seconds });
+    }
+    await saveCompiledModel(c, g, o.grammar, o.out);
+  } finally {
+    c.model.dispose();
+  }
+  const file = path.join(o.out, "compiled.json");
+  const params = c.model.countParams();
+  const result = { format: "ghm-compiled/v1", arch: o.arch, approx: null, model: o.out, width: c.config.width, tuplesPerLevel: c.tuples, params, backend: backendName, seed: o.seed, n: o.n, errors: rows, grammar: grammarToJson(g) };
+  writeJsonAtomic(file, result);
+  const { grammar: _g, ...summary } = result;
+  void _g;
+  report(ctx.con, ctx.flags(cmd), { ...summary, out: file }, () =>
+    [
+      `BP compiled into nets' ${o.arch} (activation lse, width ${c.config.width}, ${params} parameters; tuples per level ${c.tuples.join(", ")}) on ${backendName}, vs float64 BP (${o.arch === "unet" ? "leaf marginals" : "root posterior"}):`,
+      table(["sigma", "max |error|", "mean |error|", "seq/s"], rows.map((r) => [r.sigma, fmt(r.maxAbsError), fmt(r.meanAbsError), fmt(r.seqPerSec)])),
+      `wrote the model directory ${o.out} (use it with ghm eval --model ${o.out} --grammar ${o.grammar}${o.arch === "unet" ? `, ghm diffuse --denoiser ${o.out}` : ""}) and ${file}`,
+    ].join("\n"),
+  );
 }
