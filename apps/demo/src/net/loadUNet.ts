@@ -5,7 +5,10 @@
  * give the URL of the directory or of its model.json.
  */
 import { tf } from "@ghmkit/tensor";
-import type { ModelMeta } from "@ghmkit/nets";
+import { registerNetActivations, type ModelMeta } from "@ghmkit/nets";
+
+// Models compiled from a grammar (`ghm compile`) use nets' "ghmLog" activation.
+registerNetActivations();
 import { checkWeightsManifest, parseModelJson } from "./weightsManifest";
 
 export interface LoadedUNet {
