@@ -114,9 +114,9 @@ export function registerEval(program: Command, ctx: Context): void {
 /** The accuracy or MSE table of one test set (shared with `ghm train`'s summary). */
 export function metricsTable(m: SetMetrics): string {
   return m.accuracy !== undefined
-    ? table(["accuracy", "Bayes accuracy", "cross-entropy", "Bayes CE", "gap"], [[fmt(m.accuracy), fmt(m.bayesAccuracy ?? NaN), fmt(m.crossEntropy), fmt(m.bayesCrossEntropy), fmt(m.gap)]])
+    ? table(["accuracy (per sequence)", "Bayes accuracy", "cross-entropy (nats per sequence)", "Bayes CE", "gap"], [[fmt(m.accuracy), fmt(m.bayesAccuracy ?? NaN), fmt(m.crossEntropy), fmt(m.bayesCrossEntropy), fmt(m.gap)]])
     : table(
-        ["abar", "MSE", "Bayes MSE", "MSE / Bayes"],
+        ["abar", "MSE (per leaf)", "Bayes MSE (per leaf)", "MSE / Bayes"],
         [["mixed", fmt(m.mse ?? NaN), fmt(m.bayesMse ?? NaN), fmt(m.ratio ?? NaN)], ...(m.levels ?? []).map((l) => [l.abar, fmt(l.mse), fmt(l.bayesMse), fmt(l.ratio)])],
       );
 }

@@ -170,12 +170,12 @@ function describeResult(r: TrainResult): string {
     const sets: [string, SetMetrics | null][] = [[`population (overlap ${fmt(e.overlap)})`, e], [`unseen (${e.unseenCount} of ${e.unseenRequested})`, e.unseen]];
     const present = sets.filter((s): s is [string, SetMetrics] => s[1] !== null);
     if (e.accuracy !== undefined) {
-      lines.push(table(["step " + e.step, "accuracy", "Bayes accuracy", "cross-entropy", "Bayes CE"], present.map(([name, m]) => [name, fmt(m.accuracy ?? NaN), fmt(m.bayesAccuracy ?? NaN), fmt(m.crossEntropy), fmt(m.bayesCrossEntropy)])));
+      lines.push(table(["step " + e.step, "accuracy (per sequence)", "Bayes accuracy", "cross-entropy (nats per sequence)", "Bayes CE"], present.map(([name, m]) => [name, fmt(m.accuracy ?? NaN), fmt(m.bayesAccuracy ?? NaN), fmt(m.crossEntropy), fmt(m.bayesCrossEntropy)])));
     } else {
-      lines.push(table(["step " + e.step, "MSE", "Bayes MSE", "MSE / Bayes"], present.map(([name, m]) => [name, fmt(m.mse ?? NaN), fmt(m.bayesMse ?? NaN), fmt(m.ratio ?? NaN)])));
+      lines.push(table(["step " + e.step, "MSE (per leaf, mixed noise levels)", "Bayes MSE", "MSE / Bayes"], present.map(([name, m]) => [name, fmt(m.mse ?? NaN), fmt(m.bayesMse ?? NaN), fmt(m.ratio ?? NaN)])));
       if (e.levels?.length) {
         const rows = present.flatMap(([name, m]) => (m.levels ?? []).map((l) => [name.split(" ")[0], l.abar, fmt(l.mse), fmt(l.bayesMse), fmt(l.ratio)]));
-        lines.push(table(["set", "abar", "MSE", "Bayes MSE", "ratio"], rows));
+        lines.push(table(["set", "abar", "MSE (per leaf)", "Bayes MSE", "ratio"], rows));
       }
     }
     if (e.unseen === null) lines.push("unseen: none");
