@@ -10,7 +10,7 @@ export type { AnyExperiment, Experiment, JobContext, JobProgress, JobSpec, Prese
 export { PRESETS } from "./types";
 export { formatZodError, mergeDeep, parseSet, resolveConfig, validateConfig } from "./config";
 export type { ConfigSources } from "./config";
-export { collect, executePlan, runJob, runOneArgv, shellQuote, writePlan } from "./runner";
+export { collect, executePlan, executePlans, jobCost, runJob, runOneArgv, shellQuote, writePlan } from "./runner";
 export type { CollectResult, ExecuteOptions, RunOneSpec } from "./runner";
 export { JOB_FORMAT, PLAN_FORMAT, paths, readJobIfDone, readPlan } from "./files";
 export type { JobFile, PlanFile } from "./files";

@@ -171,6 +171,54 @@ async function executePlanLocked(plan: PlanFile, dir: string, o: ExecuteOptions)
   return { ran: todo.length, skipped };
 }
 
+/**
+ * A job's expected cost, for ordering a pool longest first: training jobs by steps x
+ * batch x width (what a step costs, times the steps), anything else as 1. Only the
+ * order matters, so a rough proxy suffices.
+ */
+export function jobCost(config: unknown, job: JobSpec): number {
+  const t = (config as { train?: { steps?: unknown; batchSize?: unknown; width?: unknown } } | null)?.train;
+  const P = job.params.P;
+  if (!t || typeof P !== "number" || typeof t.steps !== "number" || typeof t.batchSize !== "number" || typeof t.width !== "number") return 1;
+  return t.steps * Math.min(t.batchSize, P) * t.width;
+}
+
+/**
+ * Runs the missing jobs of several plans (a suite) in ONE pool of child processes,
+ * longest first, so one experiment's long jobs overlap the others' short ones instead
+ * of leaving a core idle at the end of each experiment. Each directory is locked
+ * throughout; with jobs <= 1 the plans run one after another in this process.
+ */
+export async function executePlans(items: { plan: PlanFile; dir: string }[], o: ExecuteOptions): Promise<void> {
+  if (o.jobs <= 1) {
+    for (const it of items) await executePlan(it.plan, it.dir, o);
+    return;
+  }
+  if (!o.cli) throw new ExperimentError(`--jobs ${o.jobs} runs child processes of the built CLI; build it first (pnpm build) or use --jobs 1`);
+  const cli = o.cli;
+  const locks = items.map((it) => acquireDirLock(it.dir));
+  try {
+    const todo = items
+      .flatMap((it) => it.plan.jobs.filter((j) => readJobIfDone(it.dir, j, it.plan.experiment) === null).map((job) => ({ ...it, job, cost: jobCost(it.plan.config, job) })))
+      .sort((a, b) => b.cost - a.cost);
+    const total = items.reduce((a, it) => a + it.plan.jobs.length, 0);
+    let done = total - todo.length;
+    o.onProgress?.(done, total, {});
+    const outcomes = await runPool(
+      todo.map((t) => ({ id: `${t.plan.experiment}/${t.job.id}`, argv: runOneArgv(cli, t.plan, t.job, t.dir) })),
+      { jobs: o.jobs, signal: o.signal, onDone: (out) => o.onProgress?.(++done, total, { job: out.id }) },
+    );
+    const failed = outcomes.filter((r) => r.code !== 0);
+    if (failed.length > 0) {
+      const first = failed[0];
+      const why = first.stderr.trim().split("\n").slice(-3).join(" / ") || `exit ${first.code ?? first.signal}`;
+      throw new ExperimentError(`${failed.length} of ${todo.length} jobs failed (first: ${first.id}: ${why}); fix the cause and run the same command again: finished jobs are kept`);
+    }
+  } finally {
+    for (const l of locks) l.release();
+  }
+}
+
 export interface CollectResult {
   dir: string;
   experiment: AnyExperiment;

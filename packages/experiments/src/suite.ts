@@ -13,6 +13,7 @@ import type { Preset } from "./types";
 
 export interface SuiteEntry {
   result: CollectResult;
+  /** Seconds of job time summed over the experiment's jobs (they share one pool, so no per-experiment wall time exists). */
   wallS: number;
 }
 
@@ -32,7 +33,7 @@ export function writeSuiteReport(dir: string, preset: Preset, entries: SuiteEntr
     "Every number below was measured by this run; each experiment's own report lists its configuration, seeds, jobs and raw results.",
     "",
     mdTable(
-      ["experiment", "jobs", "wall s", "report"],
+      ["experiment", "jobs", "job s (summed)", "report"],
       entries.map((e) => [e.result.experiment.name, e.result.plan.jobs.length, e.wallS, `[report](${path.relative(dir, e.result.report)})`]),
       (x) => fmt(x, 3),
     ),

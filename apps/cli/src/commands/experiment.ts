@@ -15,6 +15,7 @@ import {
   CollectResult,
   EXPERIMENTS,
   executePlan,
+  executePlans,
   getExperiment,
   headlineLines,
   Preset,
@@ -178,9 +179,28 @@ export function registerExperiment(program: Command, ctx: Context): void {
     const suiteLock = acquireDirLock(o.out);
     const entries: SuiteEntry[] = [];
     await withInterrupt(async (signal) => {
-      for (const exp of chosen) {
-        const config = resolveConfig(exp, { preset });
-        entries.push(await runExperiment(ctx, flags, exp, config, preset, path.join(o.out, exp.name), o.jobs, signal));
+      const planned = chosen.map((exp) => {
+        const dir = path.join(o.out, exp.name);
+        // Each experiment directory stays locked from its plan to its report.
+        const lock = acquireDirLock(dir);
+        return { exp, dir, lock, plan: writePlan(exp, resolveConfig(exp, { preset }), preset, dir) };
+      });
+      try {
+        setRecovery(experimentRecovery(o.out));
+        const total = planned.reduce((a, p) => a + p.plan.jobs.length, 0);
+        const bar = progress(ctx.con, flags, "suite", total);
+        try {
+          // One pool for every experiment's jobs, longest first (see executePlans).
+          await executePlans(planned, { jobs: o.jobs, cli: cliInvocation(), signal, onProgress: (done, _t, info) => bar.update(done, info) });
+        } finally {
+          bar.stop();
+        }
+        for (const p of planned) {
+          const result = await collect(p.dir);
+          entries.push({ result, wallS: result.jobWallS });
+        }
+      } finally {
+        for (const p of planned) p.lock.release();
       }
     });
     const wallS = (Date.now() - t0) / 1000;
@@ -189,7 +209,7 @@ export function registerExperiment(program: Command, ctx: Context): void {
     const file = writeSuiteReport(o.out, preset, entries, wallS, backend);
     suiteLock.release();
     report(ctx.con, flags, { report: file, preset, wallS, backend, experiments: entries.map((e) => summaryJson(e.result, e.wallS)) }, () =>
-      [`suite (preset ${preset}) done in ${fmt(wallS, 3)} s; report: ${file}`, ...entries.flatMap((e) => [`${e.result.experiment.name} (${fmt(e.wallS, 3)} s):`, ...headlineLines(e.result).map((l) => `  ${l}`)])].join("\n"),
+      [`suite (preset ${preset}) done in ${fmt(wallS, 3)} s; report: ${file}`, ...entries.flatMap((e) => [`${e.result.experiment.name} (${fmt(e.wallS, 3)} s of jobs):`, ...headlineLines(e.result).map((l) => `  ${l}`)])].join("\n"),
     );
   });
 
