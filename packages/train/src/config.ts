@@ -93,6 +93,15 @@ export interface TrainConfig {
     activation: Activation;
     /** Extra 1x1 convolutions after each block's main map. */
     extraConvs: number;
+    /**
+     * "random" (default): seeded initialisers. "compiled": start from the grammar's
+     * BP-compiled network (nets' `compileBPModel`: this U-Net / ConvNet with activation
+     * "lse" at the width BP needs; width, activation and extraConvs are then taken from
+     * it), so training starts at the Bayes loss and shows how far it moves from BP.
+     */
+    init?: "random" | "compiled";
+    /** With init "compiled": standard deviation of Gaussian noise (seeded by seeds.init) added to every weight (default 0). */
+    initNoise?: number;
   };
   optimizer: {
     /** Peak learning rate of Adam. */
@@ -176,7 +185,8 @@ export function makeTrainConfig(task: Task, arch: Arch, overrides: TrainConfigOv
     // A typo in a nested field would otherwise be saved and silently ignored.
     if (isPlainObject(old) && isPlainObject(value) && !("kind" in old)) {
       for (const k of Object.keys(value)) {
-        if (!(k in old)) throw new RangeError(`config.${key}.${k}: unknown field; known fields of ${key}: ${Object.keys(old).join(", ")}`);
+        const optional = key === "net" ? ["init", "initNoise"] : [];
+        if (!(k in old) && !optional.includes(k)) throw new RangeError(`config.${key}.${k}: unknown field; known fields of ${key}: ${[...Object.keys(old), ...optional].join(", ")}`);
       }
     }
     const mergeable = isPlainObject(old) && isPlainObject(value) && !("kind" in value);

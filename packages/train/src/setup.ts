@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Grammar, grammarFingerprint, leafCount, randomRhm, readGrammarFile, writeGrammarFile } from "@ghmkit/ghm";
-import { buildModel, configFromGrammar } from "@ghmkit/nets";
+import { buildModel, compileBPModel, configFromGrammar } from "@ghmkit/nets";
 import type { ModelMeta } from "@ghmkit/nets";
 import { tf } from "@ghmkit/tensor";
 import { ScheduledAdam } from "./adam";
@@ -112,7 +112,12 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
   });
 
   const fingerprint = grammarFingerprint(g);
-  const netConfig = configFromGrammar(g, { ...cfg.net, seed: cfg.seeds.init });
+  // net.init "compiled": the grammar's BP weights in this same architecture (nets' compileBPModel).
+  const compiled = cfg.net.init === "compiled" ? compileBPModel(g, cfg.task, { seed: cfg.seeds.init }) : null;
+  const { init: _init, initNoise: _initNoise, ...netFields } = cfg.net;
+  void _init;
+  void _initNoise;
+  const netConfig = compiled ? compiled.config : configFromGrammar(g, { ...netFields, seed: cfg.seeds.init });
   const meta: ModelMeta = { arch: cfg.arch, task: cfg.task, config: netConfig, extra: { grammar: cfg.grammar, grammarFingerprint: fingerprint, noise: cfg.noise, ...(cfg.diffusion ? { diffusion: cfg.diffusion } : {}) } };
   const o = cfg.optimizer;
   const opt = new ScheduledAdam(o.lr, o.beta1, o.beta2, o.epsilon);
@@ -124,13 +129,20 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
       ck.model.dispose();
       throw new Error(`checkpoint ${ckptDir} holds a ${ck.meta.arch} ${ck.meta.task} with another network config than config.net; resume with the run's own config.json`);
     }
+    compiled?.model.dispose();
     model = ck.model;
     await opt.loadState(ck.optimizer, model.trainableWeights.map((w) => w.shape as number[]));
     stream.setState(ck.loop.stream);
     loop = ck.loop;
     truncateMetrics(paths.metrics, loop.step);
   } else {
-    model = buildModel(cfg.arch, cfg.task, netConfig);
+    model = compiled ? compiled.model : buildModel(cfg.arch, cfg.task, netConfig);
+    if (compiled && (cfg.net.initNoise ?? 0) > 0) {
+      const sd = cfg.net.initNoise ?? 0;
+      const noisy = tf.tidy(() => model.getWeights().map((w, i) => tf.add(w, tf.randomNormal(w.shape, 0, sd, "float32", cfg.seeds.init * 1009 + i))));
+      model.setWeights(noisy);
+      tf.dispose(noisy);
+    }
     fs.rmSync(paths.metrics, { force: true });
     loop = { step: 0, stream: stream.getState(), best: null, bestStep: 0, badEvals: 0, lossSum: 0, lossCount: 0, elapsedS: 0 };
   }

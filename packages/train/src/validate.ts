@@ -97,6 +97,9 @@ export function validateTrainConfig(cfg: TrainConfig): void {
   int("net.width", cfg.net?.width, 1, 4096);
   int("net.extraConvs", cfg.net.extraConvs, 0, 64);
   if (!ACTIVATIONS.includes(cfg.net.activation)) fail("net.activation", `must be one of ${ACTIVATIONS.join(", ")}, got ${JSON.stringify(cfg.net.activation)}`);
+  if (cfg.net.init !== undefined && cfg.net.init !== "random" && cfg.net.init !== "compiled") fail("net.init", `must be "random" or "compiled", got ${JSON.stringify(cfg.net.init)}`);
+  if (cfg.net.init === "compiled" && cfg.arch !== "unet" && cfg.arch !== "convnet") fail("net.init", `"compiled" builds the BP-compiled U-Net (denoiser) or ConvNet (classifier); arch ${cfg.arch} has none`);
+  if (cfg.net.initNoise !== undefined) num("net.initNoise", cfg.net.initNoise, 0, 1e6);
   const o = cfg.optimizer;
   num("optimizer.lr", o?.lr, 0, 1e6, true);
   if (o.schedule !== "constant" && o.schedule !== "cosine") fail("optimizer.schedule", `must be "constant" or "cosine", got ${JSON.stringify(o.schedule)}`);

@@ -41,6 +41,12 @@ import { buildUNet } from "../unet";
 export const COMPILE_INPUT_CLIP = 20;
 /** Pre-activation of a unit that must carry no mass in its softmax. */
 const OFF = -1e4;
+/**
+ * Up-sampled channels of the other slots' tuples: -100 (e^-100 underflows in float32)
+ * rather than OFF, since these are activations that later weights multiply: a small
+ * weight change then moves the next layer little (training from the compiled weights).
+ */
+const INACTIVE = -100;
 /** log 0 in a weight or bias. */
 const LOG0 = -1e4;
 /** The most tuples one level may have (each is a unit of width W). */
@@ -221,7 +227,7 @@ function setWeights(model: tf.LayersModel, g: Grammar, task: Task, T: Tuple[][],
         T[l - 1].forEach((t, i) => {
           const o = j * W + jj * Rl + i;
           if (jj !== j) {
-            up.b[o] = OFF;
+            up.b[o] = INACTIVE;
             return;
           }
           up.b[o] = beta;
