@@ -30,3 +30,21 @@ describe("plainProgress (off a terminal)", () => {
     expect(lines[5]).toBe("train: 100/100 after 50 s (2.0/s) loss=0.5000");
   });
 });
+
+test("plainProgress prints every interval even while one long step runs (no updates)", () => {
+  jest.useFakeTimers();
+  try {
+    const lines: string[] = [];
+    const con = { out: () => {}, err: (s: string) => lines.push(s), isTTY: false };
+    const p = plainProgress(con, "suite", 10, 10_000, () => Date.now());
+    jest.advanceTimersByTime(25_000);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^suite: 0\/10 after 10 s/);
+    p.stop();
+    expect(lines).toHaveLength(3);
+    jest.advanceTimersByTime(30_000);
+    expect(lines).toHaveLength(3); // stopped: the timer is gone
+  } finally {
+    jest.useRealTimers();
+  }
+});

@@ -31,12 +31,18 @@ export function plainProgress(con: Console, label: string, total: number, interv
     const eta = rate > 0 && state.done < total ? `, ETA ${duration((total - state.done) / rate)}` : "";
     con.err(`${label.trim()}: ${state.done}/${total} after ${duration(secs)} (${rate >= 10 ? rate.toFixed(0) : rate.toPrecision(2)}/s${eta})${text ? ` ${text}` : ""}`);
   };
+  // Long single steps (a job in a child process, a training run) still get a line per interval.
+  const timer = setInterval(() => {
+    if (now() - last >= intervalMs) line();
+  }, intervalMs);
+  timer.unref();
   return {
     update(done, info) {
       state = { done, info };
       if (now() - last >= intervalMs) line();
     },
     stop() {
+      clearInterval(timer);
       if (printed) line();
     },
   };
