@@ -17,7 +17,7 @@ import { writeFileAtomic, writeJsonAtomic } from "./io";
 import { renderFigures, RenderedFigure, systemFontsPresent } from "./report/render";
 import { writeReport } from "./report/experimentReport";
 import { checkJobIds, JOB_FORMAT, JobFile, PLAN_FORMAT, PlanFile, paths, readJobIfDone, readPlan } from "./files";
-import { runPool } from "./pool";
+import { runWorkerPool } from "./workerPool";
 import { getExperiment } from "./registry";
 import { toCsv, toJsonl } from "./tables";
 import type { AnyExperiment, JobContext, JobSpec, Preset, Row, Summary } from "./types";
@@ -156,18 +156,7 @@ async function executePlanLocked(plan: PlanFile, dir: string, o: ExecuteOptions)
     }
     return { ran: todo.length, skipped };
   }
-  if (!o.cli) throw new ExperimentError(`--jobs ${o.jobs} runs child processes of the built CLI; build it first (pnpm build) or use --jobs 1`);
-  const cli = o.cli;
-  const outcomes = await runPool(
-    todo.map((job) => ({ id: job.id, argv: runOneArgv(cli, plan, job, dir) })),
-    { jobs: o.jobs, signal: o.signal, onDone: (out) => o.onProgress?.(++done, total, { job: out.id }) },
-  );
-  const failed = outcomes.filter((r) => r.code !== 0);
-  if (failed.length > 0) {
-    const first = failed[0];
-    const why = first.stderr.trim().split("\n").slice(-3).join(" / ") || `exit ${first.code ?? first.signal}`;
-    throw new ExperimentError(`${failed.length} of ${todo.length} jobs failed (first: ${first.id}: ${why}); fix the cause and run the same command again: finished jobs are kept`);
-  }
+  await runInWorkers(todo.map((job) => ({ plan, dir, job })), o, (id) => o.onProgress?.(++done, total, { job: id }));
   return { ran: todo.length, skipped };
 }
 
@@ -194,28 +183,32 @@ export async function executePlans(items: { plan: PlanFile; dir: string }[], o: 
     for (const it of items) await executePlan(it.plan, it.dir, o);
     return;
   }
-  if (!o.cli) throw new ExperimentError(`--jobs ${o.jobs} runs child processes of the built CLI; build it first (pnpm build) or use --jobs 1`);
-  const cli = o.cli;
   const locks = items.map((it) => acquireDirLock(it.dir));
   try {
-    const todo = items
-      .flatMap((it) => it.plan.jobs.filter((j) => readJobIfDone(it.dir, j, it.plan.experiment) === null).map((job) => ({ ...it, job, cost: jobCost(it.plan.config, job) })))
-      .sort((a, b) => b.cost - a.cost);
+    const todo = items.flatMap((it) => it.plan.jobs.filter((j) => readJobIfDone(it.dir, j, it.plan.experiment) === null).map((job) => ({ ...it, job })));
     const total = items.reduce((a, it) => a + it.plan.jobs.length, 0);
     let done = total - todo.length;
     o.onProgress?.(done, total, {});
-    const outcomes = await runPool(
-      todo.map((t) => ({ id: `${t.plan.experiment}/${t.job.id}`, argv: runOneArgv(cli, t.plan, t.job, t.dir) })),
-      { jobs: o.jobs, signal: o.signal, onDone: (out) => o.onProgress?.(++done, total, { job: out.id }) },
-    );
-    const failed = outcomes.filter((r) => r.code !== 0);
-    if (failed.length > 0) {
-      const first = failed[0];
-      const why = first.stderr.trim().split("\n").slice(-3).join(" / ") || `exit ${first.code ?? first.signal}`;
-      throw new ExperimentError(`${failed.length} of ${todo.length} jobs failed (first: ${first.id}: ${why}); fix the cause and run the same command again: finished jobs are kept`);
-    }
+    await runInWorkers(todo, o, (id) => o.onProgress?.(++done, total, { job: id }));
   } finally {
     for (const l of locks) l.release();
+  }
+}
+
+/** Runs jobs in `o.jobs` worker processes, longest first; throws naming the first failure (finished jobs are kept). */
+async function runInWorkers(todo: { plan: PlanFile; dir: string; job: JobSpec }[], o: ExecuteOptions, onJobDone: (id: string) => void): Promise<void> {
+  if (!o.cli) throw new ExperimentError(`--jobs ${o.jobs} runs child processes of the built CLI; build it first (pnpm build) or use --jobs 1`);
+  const ordered = todo.map((t) => ({ ...t, cost: jobCost(t.plan.config, t.job) })).sort((a, b) => b.cost - a.cost);
+  const outcomes = await runWorkerPool(
+    ordered.map((t) => ({ id: `${t.plan.experiment}/${t.job.id}`, out: path.resolve(t.dir), spec: { experiment: t.plan.experiment, config: t.plan.config, job: t.job } })),
+    { jobs: o.jobs, cli: o.cli, signal: o.signal, onDone: (out) => onJobDone(out.id) },
+  );
+  if (o.signal?.aborted) throw new ExperimentError(`interrupted; run the same command again to resume (finished jobs are kept)`);
+  const failed = outcomes.filter((r) => r.code !== 0);
+  if (failed.length > 0) {
+    const first = failed[0];
+    const why = first.stderr.trim().split("\n").slice(-3).join(" / ") || `exit ${first.code ?? first.signal}`;
+    throw new ExperimentError(`${failed.length} of ${todo.length} jobs failed (first: ${first.id}: ${why}); fix the cause and run the same command again: finished jobs are kept`);
   }
 }
 

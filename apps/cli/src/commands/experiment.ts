@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as readline from "node:readline";
 import { Command, Option } from "commander";
 import { backendInfo } from "@ghmkit/tensor";
 import type { Context } from "../program";
@@ -223,6 +224,30 @@ export function registerExperiment(program: Command, ctx: Context): void {
       setRecovery(experimentRecovery(o.out));
       const file = await withInterrupt((signal) => runJob(spec.experiment, spec.config, spec.job, o.out, { signal }));
       report(ctx.con, ctx.flags(cmd), { id: file.id, rows: file.rows.length, wallS: file.wallS, backend: file.backend }, () => `${file.id}: ${file.rows.length} rows in ${fmt(file.wallS, 3)} s (${file.backend})`);
+    });
+
+  experiment
+    .command("worker")
+    .description("run jobs read from stdin, one JSON line {out, spec} at a time, answering one JSON line each (the process that --jobs N starts N of)")
+    .action(async () => {
+      const lines = readline.createInterface({ input: process.stdin });
+      for await (const line of lines) {
+        if (line.trim() === "") continue;
+        let id = "?";
+        const t0 = Date.now();
+        try {
+          const msg = JSON.parse(line) as { out?: unknown; spec?: unknown };
+          if (typeof msg.out !== "string") throw new UserError("worker: each line needs {out, spec}");
+          const spec = parseSpec(JSON.stringify(msg.spec));
+          id = spec.job.id;
+          setRecovery(experimentRecovery(msg.out));
+          await runJob(spec.experiment, spec.config, spec.job, msg.out, {});
+          ctx.con.out(JSON.stringify({ id, ok: true, seconds: (Date.now() - t0) / 1000 }));
+        } catch (err) {
+          const user = err instanceof UserError || (err instanceof Error && (err.name === "ExperimentError" || err.name === "DirLockedError"));
+          ctx.con.out(JSON.stringify({ id, ok: false, code: user ? 2 : 1, error: err instanceof Error ? err.message : String(err), seconds: (Date.now() - t0) / 1000 }));
+        }
+      }
     });
 
   experiment
