@@ -100,8 +100,21 @@ export interface TrainConfig {
      * it), so training starts at the Bayes loss and shows how far it moves from BP.
      */
     init?: "random" | "compiled";
-    /** With init "compiled": standard deviation of Gaussian noise (seeded by seeds.init) added to every weight (default 0). */
+    /**
+     * With init "compiled": standard deviation of Gaussian noise (seeded by seeds.init) added
+     * to every weight that trains (every weight when initMask is false; default 0).
+     */
     initNoise?: number;
+    /**
+     * With init "compiled" (default true): the entries that are exactly 0 in the compiled
+     * network stay 0 (their gradients are masked), so training moves only the weights BP
+     * uses. The compiled network represents "impossible" as a softmax mass of exactly 0
+     * read by a floored log; a zero weight that moves by the learning rate lifts such a
+     * channel by ~45 nats, and differences of two of them (the decoder's z - u) then
+     * swamp the softmax they feed: one Adam step at lr 2e-9 took MSE / Bayes from 1.000
+     * to 1.23. false trains every entry (the dense U-Net of that width).
+     */
+    initMask?: boolean;
   };
   optimizer: {
     /** Peak learning rate of Adam. */
@@ -185,7 +198,7 @@ export function makeTrainConfig(task: Task, arch: Arch, overrides: TrainConfigOv
     // A typo in a nested field would otherwise be saved and silently ignored.
     if (isPlainObject(old) && isPlainObject(value) && !("kind" in old)) {
       for (const k of Object.keys(value)) {
-        const optional = key === "net" ? ["init", "initNoise"] : [];
+        const optional = key === "net" ? ["init", "initNoise", "initMask"] : [];
         if (!(k in old) && !optional.includes(k)) throw new RangeError(`config.${key}.${k}: unknown field; known fields of ${key}: ${[...Object.keys(old), ...optional].join(", ")}`);
       }
     }

@@ -54,6 +54,8 @@ export interface Run {
   model: tf.LayersModel;
   meta: ModelMeta;
   vars: tf.Variable[];
+  /** Per entry of vars: 1 where the weight trains, 0 where it is held at 0 (net.init "compiled" with initMask); null: all train. */
+  masks: tf.Tensor[] | null;
   opt: ScheduledAdam;
   stream: BatchStream;
   /** Population and unseen test data (heldOut always set). */
@@ -114,6 +116,8 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
   const fingerprint = grammarFingerprint(g);
   // net.init "compiled": the grammar's BP weights in this same architecture (nets' compileBPModel).
   const compiled = cfg.net.init === "compiled" ? compileBPModel(g, cfg.task, { seed: cfg.seeds.init }) : null;
+  // initMask (default with "compiled"): 1 where the compiled weight is non-zero; the zeros stay 0 (trainer masks their gradients).
+  const masks = compiled && (cfg.net.initMask ?? true) ? compiled.model.trainableWeights.map((w) => tf.tidy(() => tf.cast(tf.notEqual(w.read(), 0), "float32"))) : null;
   const { init: _init, initNoise: _initNoise, ...netFields } = cfg.net;
   void _init;
   void _initNoise;
@@ -139,7 +143,12 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
     model = compiled ? compiled.model : buildModel(cfg.arch, cfg.task, netConfig);
     if (compiled && (cfg.net.initNoise ?? 0) > 0) {
       const sd = cfg.net.initNoise ?? 0;
-      const noisy = tf.tidy(() => model.getWeights().map((w, i) => tf.add(w, tf.randomNormal(w.shape, 0, sd, "float32", cfg.seeds.init * 1009 + i))));
+      const noisy = tf.tidy(() =>
+        model.getWeights().map((w, i) => {
+          const eps = tf.randomNormal(w.shape, 0, sd, "float32", cfg.seeds.init * 1009 + i);
+          return tf.add(w, masks ? tf.mul(eps, masks[i]) : eps);
+        }),
+      );
       model.setWeights(noisy);
       tf.dispose(noisy);
     }
@@ -157,6 +166,7 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
     model,
     meta,
     vars,
+    masks,
     opt,
     stream,
     test,
@@ -166,6 +176,7 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
     dispose() {
       disposeTest(test);
       opt.dispose();
+      if (masks) tf.dispose(masks);
       model.dispose();
     },
   };

@@ -33,7 +33,7 @@ describe("trainRun", () => {
     expect(steps.map((s) => s.step)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     const lines = readMetrics<EvalRecord>(path.join(dir, "metrics.jsonl"));
     expect(lines.map((l) => l.step)).toEqual([6, 12, 18, 24]);
-    expect(lines[3].trainLoss).toBeLessThan(lines[0].trainLoss);
+    expect(lines[3].trainLoss!).toBeLessThan(lines[0].trainLoss!);
     expect(lines[3].testLoss).toBeLessThan(lines[0].testLoss);
     // The Bayes cross-entropy is BP's -log P(y | x) on the population test set, computed here directly.
     const g = readGrammarFile(path.join(dir, "grammar.json"));
@@ -147,6 +147,41 @@ describe("trainRun", () => {
     const logA = readMetrics<EvalRecord>(path.join(dirA, "metrics.jsonl")).map(timeless);
     const logB = readMetrics<EvalRecord>(path.join(dirB, "metrics.jsonl")).map(timeless);
     expect(logB).toEqual(logA);
+  });
+
+  test("net.init compiled: step 0 is evaluated at the Bayes MSE, the compiled zeros stay 0, warm-up steps stay near Bayes, and resume is exact", async () => {
+    const base = tinyConfig("denoiser", "unet", { maxSteps: 6, evalEvery: 3, data: { trainSize: 0, testSize: 64 } });
+    const cfg = { ...base, net: { ...base.net, init: "compiled" as const }, optimizer: { ...base.optimizer, lr: 3e-3, warmupSteps: 50 } };
+    const full = collect();
+    const dirA = tempDir("cfull");
+    await trainRun(cfg, { outDir: dirA, onProgress: full.onProgress });
+    expect(full.steps[0].step).toBe(0);
+    const log = readMetrics<EvalRecord>(path.join(dirA, "metrics.jsonl"));
+    expect(log.map((l) => l.step)).toEqual([0, 3, 6]);
+    expect(log[0].trainLoss).toBeNull();
+    // The compiled U-Net is the Bayes denoiser (on evidence clipped at -20 per leaf).
+    expect(Math.abs(log[0].ratio! - 1)).toBeLessThan(1e-4);
+    // Unmasked, the first step (lr 6e-5) already took the default RHM to MSE / Bayes 1.74: here 6 warm-up steps
+    // (lr up to 3.6e-4, batch 16) move it by about 1e-3.
+    expect(Math.abs(log[2].ratio! - 1)).toBeLessThan(5e-3);
+    // Entries that are 0 in the compiled network are 0 in the trained one.
+    const { loadModel, compileBPModel } = await import("@ghmkit/nets");
+    const { model } = await loadModel(path.join(dirA, "checkpoints", "step-00000006", "model"));
+    const compiled = compileBPModel(readGrammarFile(path.join(dirA, "grammar.json")), "denoiser");
+    const trained = model.getWeights().map((w) => w.dataSync());
+    compiled.model.getWeights().forEach((w, i) => w.dataSync().forEach((v, k) => v === 0 && expect(trained[i][k]).toBe(0)));
+    model.dispose();
+    compiled.model.dispose();
+
+    const dirB = tempDir("cres");
+    const ctl = new AbortController();
+    const first = collect();
+    await trainRun(cfg, { outDir: dirB, signal: ctl.signal, onProgress: (p) => (first.onProgress(p), p.step === 4 && ctl.abort()) });
+    const second = collect();
+    await resumeRun(dirB, { onProgress: second.onProgress });
+    const losses = (ps: TrainProgress[]) => ps.map((p) => [p.step, p.loss]);
+    expect(losses([...first.steps, ...second.steps])).toEqual(losses(full.steps));
+    expect(readMetrics<EvalRecord>(path.join(dirB, "metrics.jsonl")).map(timeless)).toEqual(log.map(timeless));
   });
 
   test("online: a resumed run rebuilds the drawn-sequence set and logs the same overlap and unseen metrics", async () => {

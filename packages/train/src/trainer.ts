@@ -23,11 +23,12 @@ export interface EvalRecord extends TestMetrics {
   epoch: number;
   elapsedS: number;
   lr: number;
-  /** Mean training loss over the steps since the previous evaluation. */
-  trainLoss: number;
+  /** Mean training loss over the steps since the previous evaluation (null at step 0: the compiled start, before any step). */
+  trainLoss: number | null;
 }
 
 export interface TrainProgress {
+  /** 0 only for the evaluation of the starting weights of a net.init "compiled" run (loss NaN, lr 0). */
   step: number;
   maxSteps: number;
   epoch: number;
@@ -81,8 +82,16 @@ function trainStep(r: Run, batch: Batch, lr: number): number {
   return tf.tidy(() => {
     const input = evidenceToNetInput(batch.evidence);
     const target = task === "classifier" ? tf.oneHot(tf.tensor1d(batch.y, "int32"), r.g.vocab[0]) : tf.oneHot(tf.tensor2d(batch.x, [batch.n, batch.evidence.d], "int32"), S);
-    const cost = r.opt.minimize(() => softmaxCrossEntropy(r.model.apply(input, { training: true }) as tf.Tensor, target), true, r.vars);
-    return cost!.dataSync()[0];
+    const f = (): tf.Scalar => softmaxCrossEntropy(r.model.apply(input, { training: true }) as tf.Tensor, target);
+    if (r.masks === null) {
+      const cost = r.opt.minimize(f, true, r.vars);
+      return cost!.dataSync()[0];
+    }
+    // minimize() = variableGrads + applyGradients; here the held-at-0 entries get a gradient of exactly 0,
+    // so Adam's moments and update stay 0 there.
+    const { value, grads } = tf.variableGrads(f, r.vars);
+    r.opt.applyGradients(r.vars.map((v, i) => ({ name: v.name, tensor: tf.mul(grads[v.name], r.masks![i]) })));
+    return value.dataSync()[0];
   });
 }
 
@@ -153,6 +162,16 @@ async function loop(r: Run, options: TrainRunOptions): Promise<TrainResult> {
     return finish("diverged", `${what} at step ${st.step} (lr ${learningRate(cfg, Math.max(0, st.step - 1)).toExponential(2)}); training stopped. ` +
       (good ? `The last good checkpoint is ${good}; resume from it with a lower optimizer.lr.` : "No checkpoint was written before it; lower optimizer.lr and start again."));
   };
+
+  // A run that starts from the compiled network logs where it starts: step 0, before any update
+  // (not counted by early stopping; a resumed run already has it in its log).
+  if (st.step === 0 && lastEval === null && cfg.net.init === "compiled") {
+    const m = await evaluate(r.model, r.g, cfg.task, r.test, cfg.evalBatchSize);
+    const evalRec: EvalRecord = { step: 0, epoch: r.stream.epoch, elapsedS: elapsed(), lr: 0, trainLoss: null, ...m };
+    appendMetrics(paths.metrics, evalRec);
+    lastEval = evalRec;
+    options.onProgress?.({ step: 0, maxSteps: cfg.maxSteps, epoch: r.stream.epoch, loss: NaN, lr: 0, elapsedS: elapsed(), eval: evalRec, lastEval });
+  }
 
   while (st.step < cfg.maxSteps) {
     if (options.signal?.aborted) {

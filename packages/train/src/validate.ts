@@ -100,6 +100,9 @@ export function validateTrainConfig(cfg: TrainConfig): void {
   if (cfg.net.init !== undefined && cfg.net.init !== "random" && cfg.net.init !== "compiled") fail("net.init", `must be "random" or "compiled", got ${JSON.stringify(cfg.net.init)}`);
   if (cfg.net.init === "compiled" && cfg.arch !== "unet" && cfg.arch !== "convnet") fail("net.init", `"compiled" builds the BP-compiled U-Net (denoiser) or ConvNet (classifier); arch ${cfg.arch} has none`);
   if (cfg.net.initNoise !== undefined) num("net.initNoise", cfg.net.initNoise, 0, 1e6);
+  if (cfg.net.initNoise !== undefined && cfg.net.initNoise > 0 && cfg.net.init !== "compiled") fail("net.initNoise", `applies to net.init "compiled" only (random weights have their own initialiser); drop it or set net.init to "compiled"`);
+  if (cfg.net.initMask !== undefined && typeof cfg.net.initMask !== "boolean") fail("net.initMask", `must be true or false, got ${JSON.stringify(cfg.net.initMask)}`);
+  if (cfg.net.initMask !== undefined && cfg.net.init !== "compiled") fail("net.initMask", `applies to net.init "compiled" only; drop it or set net.init to "compiled"`);
   const o = cfg.optimizer;
   num("optimizer.lr", o?.lr, 0, 1e6, true);
   if (o.schedule !== "constant" && o.schedule !== "cosine") fail("optimizer.schedule", `must be "constant" or "cosine", got ${JSON.stringify(o.schedule)}`);

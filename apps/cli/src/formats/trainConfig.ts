@@ -35,7 +35,7 @@ export const trainConfigFileSchema = z
     /** The sampler the denoiser is trained for; fields left out take `ghm diffuse`'s defaults. */
     diffusion: section({ process: z.literal("vp"), schedule: z.enum(["linear", "cosine"]), steps: int, sampler: z.enum(["ddpm", "ddim"]) }),
     evalAbar: z.array(num),
-    net: section({ width: int, activation: z.string(), extraConvs: int, init: z.enum(["random", "compiled"]), initNoise: num }),
+    net: section({ width: int, activation: z.string(), extraConvs: int, init: z.enum(["random", "compiled"]), initNoise: num, initMask: z.boolean() }),
     optimizer: section({ lr: num, schedule: z.enum(["constant", "cosine"]), warmupSteps: int, minLrFrac: num, beta1: num, beta2: num, epsilon: num }),
     batchSize: int,
     maxSteps: int,
