@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Command, Option } from "commander";
-import { acquireDirLock, Arch, makeTrainConfig, resumeRun, SetMetrics, Task, TrainConfig, TrainConfigOverrides, TrainProgress, TrainResult, trainRun } from "@ghmkit/train";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { acquireDirLock, Arch, EvalRecord, makeTrainConfig, readMetrics, resumeRun, SetMetrics, Task, TrainConfig, TrainConfigOverrides, TrainProgress, TrainResult, trainRun } from "@ghmkit/train";
 import type { Context } from "../program";
 import { announceBackend, backendOption, useBackend } from "../backend";
 import { asUserInput, UserError } from "../errors";
@@ -27,6 +27,9 @@ const RESUME_FIXED: [string, string, (c: TrainConfig) => unknown][] = [
   ["seedData", "--seed-data", (c) => c.seeds.data],
   ["seedInit", "--seed-init", (c) => c.seeds.init],
   ["seedNoise", "--seed-noise", (c) => c.seeds.noise],
+  ["init", "--init", (c) => c.net.init ?? "random"],
+  ["initNoise", "--init-noise", (c) => c.net.initNoise ?? 0],
+  ["initMask", "--no-init-mask", (c) => c.net.initMask ?? true],
 ];
 
 const ARCHS = ["convnet", "unet", "unet-noskip", "flat", "mlp"];
@@ -57,6 +60,9 @@ export function registerTrain(program: Command, ctx: Context): void {
     .option("--seed-data <n>", `data seed ${defaultText((c) => c.seeds.data)}`, intArg(0))
     .option("--seed-init <n>", `weight-initialisation seed ${defaultText((c) => c.seeds.init)}`, intArg(0))
     .option("--seed-noise <n>", `noise seed ${defaultText((c) => c.seeds.noise)}`, intArg(0))
+    .option("--init <how>", "starting weights: random (seeded initialisers) | compiled (the grammar's exact-BP weights in this U-Net / ConvNet, as ghm compile writes; width from BP; evaluated at step 0) | compiled:W (ReLU-approximated: not available, see the message) (default: random)", initArg)
+    .option("--init-noise <sigma>", "with --init compiled: add Gaussian noise of this standard deviation to the weights that train (default: 0)", floatArg(0, 1e6))
+    .option("--no-init-mask", "with --init compiled: train every weight, also the compiled network's exact zeros (default: they stay 0)")
     .addOption(backendOption())
     .requiredOption("--out <dir>", "run directory (config.json, metrics.jsonl, checkpoints/, result.json)")
     .option("--resume", "continue the run in --out from its latest checkpoint")
@@ -76,7 +82,8 @@ export function registerTrain(program: Command, ctx: Context): void {
           if (!fs.existsSync(savedFile)) throw new UserError(`--resume: ${o.out} holds no training run (no config.json); start a new run without --resume, in an empty or new --out`);
           // The run continues with its saved config: a flag that says otherwise would be silently ignored.
           const saved = readJsonFile(savedFile, "--resume") as TrainConfig;
-          const changed = RESUME_FIXED.filter(([key, , get]) => o[key] !== undefined && get(saved) !== o[key]).map(([key, flag, get]) => `${flag} ${o[key]} (the run has ${get(saved)})`);
+          const given = (key: string): boolean => o[key] !== undefined && !(key === "initMask" && o[key] === true); // --no-init-mask's default is true
+          const changed = RESUME_FIXED.filter(([key, , get]) => given(key) && get(saved) !== o[key]).map(([key, flag, get]) => `${flag} ${o[key]} (the run has ${get(saved)})`);
           if (o.config) changed.push("--config (a resumed run keeps its config.json)");
           if (changed.length) throw new UserError(`--resume continues with ${savedFile}; only --steps may change, but ${changed.join(", ")}: drop those flags or start a new run in another --out`);
           return resumeRun(o.out, { ...opts, maxSteps: o.steps }).catch((e: Error) => {
@@ -93,7 +100,10 @@ export function registerTrain(program: Command, ctx: Context): void {
       const ran = await withProgressAndInterrupt(ctx.con, flags, run);
       // The library's message names its own resumeRun(); a CLI user needs the command to type.
       const resumeCommand = ["ghm", "train", task, "--out", o.out, "--resume", ...(o.backend ? ["--backend", o.backend] : [])].map(shellQuote).join(" ");
-      const result = ran.status === "aborted" ? { ...ran, message: `aborted at step ${ran.step}; checkpoint ${ran.checkpoint ?? "(none yet)"}. Resume with: ${resumeCommand}`, resumeCommand } : ran;
+      const aborted = ran.status === "aborted" ? { ...ran, message: `aborted at step ${ran.step}; checkpoint ${ran.checkpoint ?? "(none yet)"}. Resume with: ${resumeCommand}`, resumeCommand } : ran;
+      // --init compiled: where training started (metrics.jsonl's step-0 line), beside where it ended.
+      const start = readMetrics<EvalRecord>(path.join(o.out, "metrics.jsonl")).find((m) => m.step === 0) ?? null;
+      const result = start ? { ...aborted, start } : aborted;
       report(ctx.con, flags, result, () => describeResult(result));
       if (result.status === "diverged") throw new UserError(result.message);
     });
@@ -117,7 +127,11 @@ function buildConfig(task: Task, o: Record<string, any>): TrainConfig {
     if (Object.keys(clean).length) merged[key] = { ...(merged[key] as object), ...clean } as TrainConfigOverrides[K];
   };
   set("data", { trainSize: o.trainSize, testSize: o.testSize });
-  set("net", { width: o.width });
+  if ((o.init ?? overrides.net?.init) !== "compiled" && (o.initNoise !== undefined || o.initMask === false)) {
+    throw new UserError(`${o.initNoise !== undefined ? "--init-noise" : "--no-init-mask"} applies to --init compiled only: add --init compiled or drop it`);
+  }
+  const initMask = o.initMask === false ? false : undefined;
+  set("net", { width: o.width, init: o.init, initNoise: o.initNoise, initMask });
   set("optimizer", { lr: o.lr });
   set("seeds", { data: o.seedData, init: o.seedInit, noise: o.seedNoise });
   if (o.targetGap !== undefined) set("earlyStop", { targetGap: o.targetGap });
@@ -126,7 +140,24 @@ function buildConfig(task: Task, o: Record<string, any>): TrainConfig {
   if (o.evalEvery !== undefined) merged.evalEvery = o.evalEvery;
   if (o.grammar && !fs.existsSync(o.grammar)) throw new UserError(`--grammar ${o.grammar}: no such file`);
   const what = o.config ? `--config ${o.config}` : "training configuration";
-  return asUserInput(what, () => makeTrainConfig(task, arch, merged));
+  const cfg = asUserInput(what, () => makeTrainConfig(task, arch, merged));
+  // The compiled network's width is the one BP needs; a --width would be silently ignored.
+  if (cfg.net.init === "compiled" && o.width !== undefined) throw new UserError(`--width does not apply with --init compiled: the compiled ${arch} has the width BP needs (ghm compile --grammar G --arch ${arch === "convnet" ? "convnet" : "unet"} reports it); drop --width`);
+  return cfg;
+}
+
+/** --init: random | compiled; compiled:W is refused with what exists instead. */
+function initArg(v: string): "random" | "compiled" {
+  if (v === "random" || v === "compiled") return v;
+  const w = /^compiled:(\d+)$/.exec(v);
+  if (w) {
+    throw new InvalidArgumentError(
+      `--init compiled:${w[1]}: the ReLU-approximated compiled network (exp and log as ReLU nets of width ${w[1]}) exists only as a tensor program for product kernels ` +
+        `(ghm compile --grammar G --approx-width ${w[1]}, a measurement), not as a U-Net / ConvNet model that training can start from; ` +
+        `use --init compiled (exact BP in this U-Net / ConvNet, activation lse)`,
+    );
+  }
+  throw new InvalidArgumentError(`expected random, compiled or compiled:W, got "${v}"`);
 }
 
 /**
@@ -150,6 +181,11 @@ async function withProgressAndInterrupt(
     return await run({
       signal: controller.signal,
       onProgress: (p) => {
+        if (p.step === 0) {
+          // The starting weights' evaluation (--init compiled), before any step.
+          if (p.eval && !flags.quiet && !flags.json) con.err(`step 0 (starting weights): ${startLine(p.eval)}`);
+          return;
+        }
         bar ??= progress(con, flags, "train", p.maxSteps);
         const info: Record<string, string | number> = { loss: p.loss };
         if (p.lastEval) info.gap = p.lastEval.gap;
@@ -162,9 +198,15 @@ async function withProgressAndInterrupt(
   }
 }
 
-function describeResult(r: TrainResult): string {
+/** One line for an evaluation: MSE / Bayes (denoiser) or accuracy against Bayes (classifier), population set. */
+function startLine(e: EvalRecord): string {
+  return e.accuracy !== undefined ? `accuracy ${fmt(e.accuracy)} (Bayes ${fmt(e.bayesAccuracy ?? NaN)}), cross-entropy ${fmt(e.crossEntropy)} (Bayes ${fmt(e.bayesCrossEntropy)})` : `MSE / Bayes ${fmt(e.ratio ?? NaN)} (MSE ${fmt(e.mse ?? NaN)}, Bayes ${fmt(e.bayesMse ?? NaN)})`;
+}
+
+function describeResult(r: TrainResult & { start?: EvalRecord }): string {
   const e = r.lastEval;
   const lines = [`${r.status}: ${r.message}`];
+  if (r.start) lines.push(`step 0 (starting weights, population set): ${startLine(r.start)}`);
   if (e) {
     // Population: fresh draws from the grammar (some may be training sequences: overlap); unseen: none is.
     const sets: [string, SetMetrics | null][] = [[`population (overlap ${fmt(e.overlap)})`, e], [`unseen (${e.unseenCount} of ${e.unseenRequested})`, e.unseen]];
