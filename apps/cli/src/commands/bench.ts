@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { benchBP } from "@ghmkit/bp";
 import { benchDiffusion } from "@ghmkit/diffusion";
-import { benchCompiledBP } from "@ghmkit/nets";
+import { benchCompiledBP, benchCompiledModels } from "@ghmkit/nets";
 import { benchTrainStep, PYTORCH_CPU_STEPS_PER_SEC } from "@ghmkit/tensor";
 import type { Context } from "../program";
 import { backendOption, shortBackend, useBackend } from "../backend";
@@ -65,6 +65,16 @@ export function registerBench(program: Command, ctx: Context): void {
             ],
           ),
           `ratio ${fmt(r.ratio, 3)}x, max |difference| of leaf marginals ${fmt(r.maxAbsDiff)}`,
+        );
+        note("bench compiled: compileBPModel's U-Net (exact BP in nets' own U-Net) per kernel kind vs runBP, m=2 L=6, 64 tuples per level, batch 256 ...");
+        const k = await benchCompiledModels({ reps: o.quick ? 1 : 3 });
+        results.compiledModels = k;
+        lines.push(
+          `BP compiled into nets' U-Net (model directory as ghm compile writes; activation lse) on ${k.backend}, batch ${k.cases[0]?.batch ?? 256}, vs float64 runBP on the same evidence:`,
+          table(
+            ["kind", "grammar", "width", "params", "U-Net seq/s (wall)", "(CPU)", "runBP seq/s (wall)", "(CPU)", "U-Net / runBP", "max |error|"],
+            k.cases.map((c) => [c.kind, c.grammar, c.width, c.params, fmt(c.compiledSeqPerSec), fmt(c.compiledCpuSeqPerSec), fmt(c.bpSeqPerSec), fmt(c.bpCpuSeqPerSec), `${fmt(c.ratio, 3)}x`, fmt(c.maxAbsError)]),
+          ),
         );
       }
       if (chosen.includes("train")) {
