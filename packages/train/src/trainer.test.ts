@@ -184,6 +184,38 @@ describe("trainRun", () => {
     expect(readMetrics<EvalRecord>(path.join(dirB, "metrics.jsonl")).map(timeless)).toEqual(log.map(timeless));
   });
 
+  test("net.init compiled: the ConvNet classifier starts at the Bayes accuracy; initNoise perturbs only the weights that train", async () => {
+    const base = tinyConfig("classifier", "convnet", { maxSteps: 2, evalEvery: 2 });
+    const cls = { ...base, net: { ...base.net, init: "compiled" as const } };
+    const dirC = tempDir("ccls");
+    await trainRun(cls, { outDir: dirC });
+    const logC = readMetrics<EvalRecord>(path.join(dirC, "metrics.jsonl"));
+    expect(logC[0].step).toBe(0);
+    expect(logC[0].accuracy).toBe(logC[0].bayesAccuracy);
+    expect(Math.abs(logC[0].crossEntropy - logC[0].bayesCrossEntropy)).toBeLessThan(1e-4);
+
+    const den = tinyConfig("denoiser", "unet", { maxSteps: 1, evalEvery: 1, data: { trainSize: 0, testSize: 64 } });
+    const noisy = { ...den, net: { ...den.net, init: "compiled" as const, initNoise: 0.05 } };
+    const dirN = tempDir("cnoise");
+    await trainRun(noisy, { outDir: dirN });
+    const logN = readMetrics<EvalRecord>(path.join(dirN, "metrics.jsonl"));
+    expect(logN[0].ratio!).toBeGreaterThan(1 + 1e-4);
+    const { loadModel, compileBPModel } = await import("@ghmkit/nets");
+    const { model } = await loadModel(path.join(dirN, "checkpoints", "step-00000001", "model"));
+    const compiled = compileBPModel(readGrammarFile(path.join(dirN, "grammar.json")), "denoiser");
+    const trained = model.getWeights().map((w) => w.dataSync());
+    let moved = 0;
+    compiled.model.getWeights().forEach((w, i) =>
+      w.dataSync().forEach((v, k) => {
+        if (v === 0) expect(trained[i][k]).toBe(0);
+        else if (Math.abs(trained[i][k] - v) > 1e-3) moved++;
+      }),
+    );
+    expect(moved).toBeGreaterThan(0);
+    model.dispose();
+    compiled.model.dispose();
+  });
+
   test("online: a resumed run rebuilds the drawn-sequence set and logs the same overlap and unseen metrics", async () => {
     const cfg = tinyConfig("classifier", "convnet", { data: { trainSize: 0, testSize: 64 }, batchSize: 2, maxSteps: 10, evalEvery: 2 });
     const dirA = tempDir("onfull");
