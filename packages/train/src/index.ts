@@ -17,10 +17,11 @@ export { disposeTest, evaluate, evaluatePopulation, predictLogits, prepareTest }
 export type { HeldOutMetrics, LevelMetrics, PopulationMetrics, PreparedHeldOut, PreparedSet, PreparedSets, PreparedTest, SetMetrics, TestMetrics, UnseenMetrics } from "./evaluate";
 export { SequenceSet, TestRowWatcher, UNSEEN_DRAW_FACTOR, drawUnseen, fixedHeldOut, membership, onlineHeldOut, onlineNote, sequenceKeyer, shortfallNote, supportSize } from "./heldOut";
 export type { HeldOutData, SequenceKey, UnseenDraw } from "./heldOut";
-export { loadGrammar, runPaths, trainingSetJson } from "./setup";
+export { loadGrammar, openTrainingState, runPaths, trainingSetJson } from "./setup";
+export type { StepState, TrainingState } from "./setup";
 export { abarSampler, scheduleLevels } from "./noiseLevel";
 export type { AbarSampler } from "./noiseLevel";
-export { evalInterval, resumeRun, trainRun } from "./trainer";
+export { evalInterval, resumeRun, trainRun, trainStep } from "./trainer";
 export type { EvalRecord, StopReason, TrainProgress, TrainResult, TrainRunOptions } from "./trainer";
 export { loadUNetDenoiser, unetDenoiser } from "./unetDenoiser";
 export type { LoadedDenoiser, UNetDenoiserOptions } from "./unetDenoiser";

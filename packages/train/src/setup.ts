@@ -47,7 +47,7 @@ export function loadGrammar(spec: GrammarSpec): Grammar {
   return randomRhm(options);
 }
 
-export interface Run {
+export interface Run extends StepState {
   cfg: TrainConfig;
   outDir: string;
   g: Grammar;
@@ -83,6 +83,87 @@ function checkResumeConfig(saved: TrainConfig, cfg: TrainConfig, file: string): 
   }
 }
 
+type Compiled = ReturnType<typeof compileBPModel>;
+
+/** The network config of cfg on g, and with net.init "compiled" the compiled network and its gradient masks. */
+function netFor(cfg: TrainConfig, g: Grammar): { compiled: Compiled | null; masks: tf.Tensor[] | null; netConfig: ModelMeta["config"] } {
+  // net.init "compiled": the grammar's BP weights in this same architecture (nets' compileBPModel).
+  const compiled = cfg.net.init === "compiled" ? compileBPModel(g, cfg.task, { seed: cfg.seeds.init }) : null;
+  // initMask (default with "compiled"): 1 where the compiled weight is non-zero; the zeros stay 0 (trainer masks their gradients).
+  const masks = compiled && (cfg.net.initMask ?? true) ? compiled.model.trainableWeights.map((w) => tf.tidy(() => tf.cast(tf.notEqual(w.read(), 0), "float32"))) : null;
+  const { init: _init, initNoise: _initNoise, ...netFields } = cfg.net;
+  void _init;
+  void _initNoise;
+  const netConfig = compiled ? compiled.config : configFromGrammar(g, { ...netFields, seed: cfg.seeds.init });
+  return { compiled, masks, netConfig };
+}
+
+/** The starting weights of a fresh run: seeded, or the compiled network (with net.initNoise on the entries that train). */
+function freshModel(cfg: TrainConfig, compiled: Compiled | null, masks: tf.Tensor[] | null, netConfig: ModelMeta["config"]): tf.LayersModel {
+  const model = compiled ? compiled.model : buildModel(cfg.arch, cfg.task, netConfig);
+  if (compiled && (cfg.net.initNoise ?? 0) > 0) {
+    const sd = cfg.net.initNoise ?? 0;
+    const noisy = tf.tidy(() =>
+      model.getWeights().map((w, i) => {
+        const eps = tf.randomNormal(w.shape, 0, sd, "float32", cfg.seeds.init * 1009 + i);
+        return tf.add(w, masks ? tf.mul(eps, masks[i]) : eps);
+      }),
+    );
+    model.setWeights(noisy);
+    tf.dispose(noisy);
+  }
+  return model;
+}
+
+function makeOptimizer(cfg: TrainConfig): ScheduledAdam {
+  const o = cfg.optimizer;
+  return new ScheduledAdam(o.lr, o.beta1, o.beta2, o.epsilon);
+}
+
+/** What one training step reads and updates (a Run has all of it). */
+export interface StepState {
+  cfg: TrainConfig;
+  g: Grammar;
+  model: tf.LayersModel;
+  /** The optimizer's variables, in the order its moments are kept. */
+  vars: tf.Variable[];
+  masks: tf.Tensor[] | null;
+  opt: ScheduledAdam;
+}
+
+/**
+ * A fresh run's training state without a run directory, test set or checkpoints: the
+ * grammar, network, gradient masks, optimizer and batch stream that `openRun` builds for
+ * step 1, built by the same code. For benchmarks of `ghm train`'s step (@ghmkit/bench).
+ */
+export interface TrainingState extends StepState {
+  stream: BatchStream;
+  dispose(): void;
+}
+
+export function openTrainingState(cfg: TrainConfig): TrainingState {
+  const g = loadGrammar(cfg.grammar);
+  const stream = new BatchStream(g, cfg, makeStreams(cfg));
+  const { compiled, masks, netConfig } = netFor(cfg, g);
+  const model = freshModel(cfg, compiled, masks, netConfig);
+  const opt = makeOptimizer(cfg);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  return {
+    cfg,
+    g,
+    model,
+    vars,
+    masks,
+    opt,
+    stream,
+    dispose() {
+      opt.dispose();
+      if (masks) tf.dispose(masks);
+      model.dispose();
+    },
+  };
+}
+
 export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean): Promise<Run> {
   const paths = runPaths(outDir);
   const ckptDir = fs.existsSync(outDir) ? latestCheckpoint(outDir) : null;
@@ -114,17 +195,9 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
   });
 
   const fingerprint = grammarFingerprint(g);
-  // net.init "compiled": the grammar's BP weights in this same architecture (nets' compileBPModel).
-  const compiled = cfg.net.init === "compiled" ? compileBPModel(g, cfg.task, { seed: cfg.seeds.init }) : null;
-  // initMask (default with "compiled"): 1 where the compiled weight is non-zero; the zeros stay 0 (trainer masks their gradients).
-  const masks = compiled && (cfg.net.initMask ?? true) ? compiled.model.trainableWeights.map((w) => tf.tidy(() => tf.cast(tf.notEqual(w.read(), 0), "float32"))) : null;
-  const { init: _init, initNoise: _initNoise, ...netFields } = cfg.net;
-  void _init;
-  void _initNoise;
-  const netConfig = compiled ? compiled.config : configFromGrammar(g, { ...netFields, seed: cfg.seeds.init });
+  const { compiled, masks, netConfig } = netFor(cfg, g);
   const meta: ModelMeta = { arch: cfg.arch, task: cfg.task, config: netConfig, extra: { grammar: cfg.grammar, grammarFingerprint: fingerprint, noise: cfg.noise, ...(cfg.diffusion ? { diffusion: cfg.diffusion } : {}) } };
-  const o = cfg.optimizer;
-  const opt = new ScheduledAdam(o.lr, o.beta1, o.beta2, o.epsilon);
+  const opt = makeOptimizer(cfg);
   let model: tf.LayersModel;
   let loop: LoopState;
   if (ckptDir !== null) {
@@ -140,18 +213,7 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
     loop = ck.loop;
     truncateMetrics(paths.metrics, loop.step);
   } else {
-    model = compiled ? compiled.model : buildModel(cfg.arch, cfg.task, netConfig);
-    if (compiled && (cfg.net.initNoise ?? 0) > 0) {
-      const sd = cfg.net.initNoise ?? 0;
-      const noisy = tf.tidy(() =>
-        model.getWeights().map((w, i) => {
-          const eps = tf.randomNormal(w.shape, 0, sd, "float32", cfg.seeds.init * 1009 + i);
-          return tf.add(w, masks ? tf.mul(eps, masks[i]) : eps);
-        }),
-      );
-      model.setWeights(noisy);
-      tf.dispose(noisy);
-    }
+    model = freshModel(cfg, compiled, masks, netConfig);
     fs.rmSync(paths.metrics, { force: true });
     loop = { step: 0, stream: stream.getState(), best: null, bestStep: 0, badEvals: 0, lossSum: 0, lossCount: 0, elapsedS: 0 };
   }

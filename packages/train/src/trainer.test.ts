@@ -6,7 +6,9 @@ import { tf } from "@ghmkit/tensor";
 import { ScheduledAdam } from "./adam";
 import { makeStreams, makeTestData } from "./data";
 import { readMetrics } from "./metricsLog";
-import { EvalRecord, TrainProgress, resumeRun, trainRun } from "./trainer";
+import { learningRate } from "./lrSchedule";
+import { openTrainingState } from "./setup";
+import { EvalRecord, TrainProgress, resumeRun, trainRun, trainStep } from "./trainer";
 import { removeTempDirs, tinyConfig, tempDir } from "./testing/tiny";
 
 afterAll(removeTempDirs);
@@ -16,10 +18,11 @@ function collect(): { steps: TrainProgress[]; onProgress: (p: TrainProgress) => 
   return { steps, onProgress: (p) => steps.push(p) };
 }
 
-/** A metrics line without its wall-clock time, which legitimately differs between runs. */
-function timeless(r: EvalRecord): Omit<EvalRecord, "elapsedS"> {
-  const { elapsedS: _t, ...rest } = r;
+/** A metrics line without its wall-clock times, which legitimately differ between runs. */
+function timeless(r: EvalRecord): Omit<EvalRecord, "elapsedS" | "stepsPerSecond"> {
+  const { elapsedS: _t, stepsPerSecond: _r, ...rest } = r;
   void _t;
+  void _r;
   return rest;
 }
 
@@ -33,6 +36,10 @@ describe("trainRun", () => {
     expect(steps.map((s) => s.step)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     const lines = readMetrics<EvalRecord>(path.join(dir, "metrics.jsonl"));
     expect(lines.map((l) => l.step)).toEqual([6, 12, 18, 24]);
+    // Each line and result.json carry the run's own training rate (steps only, evaluation excluded).
+    for (const l of lines) expect(l.stepsPerSecond!).toBeGreaterThan(0);
+    expect(res.stepsPerSecond!).toBeGreaterThan(0);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "result.json"), "utf8")).stepsPerSecond).toBe(res.stepsPerSecond);
     expect(lines[3].trainLoss!).toBeLessThan(lines[0].trainLoss!);
     expect(lines[3].testLoss).toBeLessThan(lines[0].testLoss);
     // The Bayes cross-entropy is BP's -log P(y | x) on the population test set, computed here directly.
@@ -306,5 +313,20 @@ describe("trainRun", () => {
     // Adam creates its moments on step 1; from then on every step, evaluation and checkpoint must free what it makes.
     expect(new Set(counts.slice(1)).size).toBe(1);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test("openTrainingState + trainStep (what @ghmkit/bench times) take the same steps as trainRun", async () => {
+    const dir = tempDir("stepper");
+    const cfg = tinyConfig("denoiser", "unet", { maxSteps: 5, evalEvery: 5 });
+    await trainRun(cfg, { outDir: dir });
+    const logged = readMetrics<EvalRecord>(path.join(dir, "metrics.jsonl"))[0];
+    const st = openTrainingState(cfg);
+    try {
+      let sum = 0;
+      for (let i = 0; i < 5; i++) sum += trainStep(st, st.stream.next(), learningRate(cfg, i));
+      expect(sum / 5).toBe(logged.trainLoss);
+    } finally {
+      st.dispose();
+    }
   });
 });

@@ -14,7 +14,7 @@ import type { Batch } from "./data";
 import { TestMetrics, evaluate } from "./evaluate";
 import { learningRate } from "./lrSchedule";
 import { appendMetrics, readMetrics } from "./metricsLog";
-import { Run, openRun, runPaths } from "./setup";
+import { Run, StepState, openRun, runPaths } from "./setup";
 import { validateTrainConfig } from "./validate";
 
 /** One line of metrics.jsonl. */
@@ -25,6 +25,12 @@ export interface EvalRecord extends TestMetrics {
   lr: number;
   /** Mean training loss over the steps since the previous evaluation (null at step 0: the compiled start, before any step). */
   trainLoss: number | null;
+  /**
+   * Training steps per second (wall clock) over the steps since the previous evaluation in
+   * this process: drawing the batch and the step itself (forward, backward, Adam); the time
+   * of evaluations, checkpoints and the metrics log is excluded. null at step 0.
+   */
+  stepsPerSecond: number | null;
 }
 
 export interface TrainProgress {
@@ -57,6 +63,8 @@ export interface TrainResult {
   /** The latest complete checkpoint (the last good one after a divergence), or null. */
   checkpoint: string | null;
   outDir: string;
+  /** Training steps per second over all steps this process ran (as EvalRecord.stepsPerSecond; null when it ran none). */
+  stepsPerSecond: number | null;
 }
 
 export interface TrainRunOptions {
@@ -75,7 +83,13 @@ function softmaxCrossEntropy(logits: tf.Tensor, target: tf.Tensor): tf.Scalar {
   return tf.neg(tf.mean(tf.sum(tf.mul(target, logp), -1))) as tf.Scalar;
 }
 
-function trainStep(r: Run, batch: Batch, lr: number): number {
+/**
+ * One optimisation step of `ghm train` on a batch at learning rate lr: the net input from
+ * the batch's evidence, cross-entropy against the clean symbols (denoiser) or the class
+ * (classifier), gradients (masked when r.masks is set) and the ScheduledAdam update.
+ * Returns the batch loss. trainRun calls it with `r.stream.next()` and `learningRate(cfg, step)`.
+ */
+export function trainStep(r: StepState, batch: Batch, lr: number): number {
   r.opt.setLearningRate(lr);
   const { task } = r.cfg;
   const S = r.g.vocab[r.g.depth];
@@ -144,6 +158,12 @@ async function loop(r: Run, options: TrainRunOptions): Promise<TrainResult> {
   const elapsed = (): number => st.elapsedS + (Date.now() - t0) / 1000;
   let lastEval: EvalRecord | null = readMetrics<EvalRecord>(paths.metrics).pop() ?? null; // a resumed run continues its log
   let lastCkpt: number | null = r.resumedFrom !== null ? st.step : null;
+  // Time spent drawing batches and stepping: since the last evaluation, and in all of this process.
+  let stepMs = 0;
+  let stepCount = 0;
+  let totalStepMs = 0;
+  let totalSteps = 0;
+  const rate = (n: number, ms: number): number | null => (n > 0 && ms > 0 ? (1000 * n) / ms : null);
 
   const checkpoint = async (): Promise<string | null> => {
     if (!weightsFinite(r.model)) return null;
@@ -153,7 +173,7 @@ async function loop(r: Run, options: TrainRunOptions): Promise<TrainResult> {
   };
   const finish = (status: StopReason, message: string): TrainResult => {
     const best = st.best === null ? null : { step: st.bestStep, testLoss: st.best };
-    const result = { status, message, step: st.step, lastEval, best, checkpoint: latestCheckpoint(r.outDir), outDir: r.outDir, grammarFingerprint: r.fingerprint };
+    const result = { status, message, step: st.step, lastEval, best, checkpoint: latestCheckpoint(r.outDir), outDir: r.outDir, grammarFingerprint: r.fingerprint, stepsPerSecond: rate(totalSteps, totalStepMs) };
     writeJsonAtomic(paths.result, result);
     return result;
   };
@@ -167,7 +187,7 @@ async function loop(r: Run, options: TrainRunOptions): Promise<TrainResult> {
   // (not counted by early stopping; a resumed run already has it in its log).
   if (st.step === 0 && lastEval === null && cfg.net.init === "compiled") {
     const m = await evaluate(r.model, r.g, cfg.task, r.test, cfg.evalBatchSize);
-    const evalRec: EvalRecord = { step: 0, epoch: r.stream.epoch, elapsedS: elapsed(), lr: 0, trainLoss: null, ...m };
+    const evalRec: EvalRecord = { step: 0, epoch: r.stream.epoch, elapsedS: elapsed(), lr: 0, trainLoss: null, stepsPerSecond: null, ...m };
     appendMetrics(paths.metrics, evalRec);
     lastEval = evalRec;
     options.onProgress?.({ step: 0, maxSteps: cfg.maxSteps, epoch: r.stream.epoch, loss: NaN, lr: 0, elapsedS: elapsed(), eval: evalRec, lastEval });
@@ -180,7 +200,13 @@ async function loop(r: Run, options: TrainRunOptions): Promise<TrainResult> {
       return finish("aborted", `aborted at step ${st.step}; checkpoint ${dir}. Resume with resumeRun("${r.outDir}") (CLI: the same command with --resume).`);
     }
     const lr = learningRate(cfg, st.step);
+    const ts = performance.now();
     const loss = trainStep(r, r.stream.next(), lr);
+    const dt = performance.now() - ts;
+    stepMs += dt;
+    stepCount++;
+    totalStepMs += dt;
+    totalSteps++;
     st.step++;
     if (!Number.isFinite(loss)) return diverged(`non-finite training loss (${loss})`);
     st.lossSum += loss;
@@ -190,7 +216,9 @@ async function loop(r: Run, options: TrainRunOptions): Promise<TrainResult> {
     let stop: StopReason | null = st.step === cfg.maxSteps ? "max-steps" : null;
     if (st.step % every === 0 || st.step === cfg.maxSteps) {
       const m = await evaluate(r.model, r.g, cfg.task, r.test, cfg.evalBatchSize);
-      evalRec = { step: st.step, epoch: r.stream.epoch, elapsedS: elapsed(), lr, trainLoss: st.lossSum / st.lossCount, ...m };
+      evalRec = { step: st.step, epoch: r.stream.epoch, elapsedS: elapsed(), lr, trainLoss: st.lossSum / st.lossCount, stepsPerSecond: rate(stepCount, stepMs), ...m };
+      stepMs = 0;
+      stepCount = 0;
       st.lossSum = 0;
       st.lossCount = 0;
       appendMetrics(paths.metrics, evalRec);

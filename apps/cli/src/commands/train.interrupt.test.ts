@@ -39,9 +39,9 @@ function expectIntact(dir: string): void {
   expect(fs.statSync(path.join(ck, "model", "weights.bin")).size).toBe(bytes);
 }
 
-/** metrics.jsonl without the wall-clock field. */
+/** metrics.jsonl without the wall-clock fields. */
 const metrics = (dir: string): unknown[] =>
-  fs.readFileSync(path.join(dir, "metrics.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => ({ ...JSON.parse(l), elapsedS: 0 }));
+  fs.readFileSync(path.join(dir, "metrics.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => ({ ...JSON.parse(l), elapsedS: 0, stepsPerSecond: 0 }));
 const finalFile = (dir: string, f: string): Buffer => fs.readFileSync(path.join(dir, "checkpoints", `step-${String(STEPS).padStart(8, "0")}`, f));
 
 describe("ghm train in a child process, interrupted", () => {

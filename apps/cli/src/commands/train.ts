@@ -223,6 +223,8 @@ function describeResult(r: TrainResult & { start?: EvalRecord }): string {
     if (e.unseen === null) lines.push("unseen: none");
     if (e.unseenNote) lines.push(`note: ${e.unseenNote}`);
   }
+  // The run's own training rate: drawing batches and stepping, evaluations and checkpoints excluded.
+  if (r.stepsPerSecond !== null && r.stepsPerSecond !== undefined) lines.push(`training: ${fmt(r.stepsPerSecond)} steps/s (this process's steps; evaluation and checkpoints excluded)`);
   lines.push(`run directory: ${r.outDir}`);
   return lines.join("\n");
 }

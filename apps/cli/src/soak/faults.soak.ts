@@ -77,7 +77,7 @@ function checkRun(dir: string, before: string[]): number {
 }
 
 const metrics = (dir: string): unknown[] =>
-  fs.readFileSync(path.join(dir, "metrics.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => ({ ...JSON.parse(l), elapsedS: 0 }));
+  fs.readFileSync(path.join(dir, "metrics.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => ({ ...JSON.parse(l), elapsedS: 0, stepsPerSecond: 0 }));
 const finalBytes = (dir: string, f: string): Buffer => fs.readFileSync(path.join(dir, "checkpoints", ckptName(STEPS), f));
 
 function expectSameAsReference(dir: string, ref: string): void {
