@@ -1,5 +1,5 @@
 import { initBackend, silenceCpuNodeHint, tf } from "./backend";
-import { benchBatch, BenchUNetConfig, buildBenchUNet, levelsOf, makeTrainStep } from "./bench_model";
+import { benchBatch, BenchUNetConfig, buildBenchUNet, levelsOf, makeTrainStep } from "./testing/trainModel";
 
 const tiny: BenchUNetConfig = { batch: 4, d: 8, S: 3, m: 2, filters: 4, seed: 7 };
 

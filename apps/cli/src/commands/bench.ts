@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { benchBP } from "@ghmkit/bp";
 import { benchDiffusion } from "@ghmkit/diffusion";
 import { benchCompiledBP, benchCompiledModels } from "@ghmkit/nets";
-import { benchTrainStep, PYTORCH_CPU_STEPS_PER_SEC } from "@ghmkit/tensor";
+import { benchTrainStep, PYTORCH_CPU_STEPS_PER_SEC } from "@ghmkit/bench";
 import type { Context } from "../program";
 import { backendOption, shortBackend, useBackend } from "../backend";
 import { UserError } from "../errors";
@@ -14,7 +14,7 @@ type Suite = (typeof SUITES)[number];
 /**
  * `ghm bench`: every throughput figure of the project, each next to a reference
  * measured in the same run (a naive BP, the float64 engine, PyTorch-CPU's
- * recorded 41.5 steps/s). Wall time and process CPU time are both reported: on a
+ * recorded 41.5 steps/s). The suites are @ghmkit/bench's. Wall time and process CPU time are both reported: on a
  * shared machine CPU time estimates the unloaded single-core rate.
  */
 export function registerBench(program: Command, ctx: Context): void {
@@ -78,16 +78,20 @@ export function registerBench(program: Command, ctx: Context): void {
         );
       }
       if (chosen.includes("train")) {
-        note("bench train: U-Net training steps (batch 64, d=64, S=8, 64 filters) ...");
+        note("bench train: ghm train's step on nets' U-Net (denoiser, RHM d=64 S=8, width 64, batch 64, online data, Adam) ...");
         const r = await benchTrainStep({ steps: o.quick ? 5 : 20, compareStock: !o.quick });
         results.train = r;
         const rows: (string | number)[][] = [];
         for (const [name, run] of [["custom kernels", r.active], ["stock wasm + Conv2DBackpropFilter", r.minimal], ["stock wasm", r.stock]] as const) {
           if (!run) continue;
-          if (run.ok) rows.push([name, fmt(run.stepsPerSec), fmt(1000 / run.cpuMsPerStep), `${fmt(run.ratioToPytorch, 3)}x`]);
+          if (run.ok) rows.push([name, fmt(run.stepsPerSec), fmt(1000 / run.cpuMsPerStep), fmt(run.dataMsPerStep), `${fmt(run.ratioToPytorch, 3)}x`]);
           else rows.push([name, "fails", "-", (run as { error?: string }).error ?? ""]);
         }
-        lines.push(`U-Net training on ${r.backend.name} (PyTorch-CPU reference: ${PYTORCH_CPU_STEPS_PER_SEC} steps/s):`, table(["variant", "steps/s (wall)", "steps/s (CPU)", "vs PyTorch (wall)"], rows));
+        const c = r.config;
+        lines.push(
+          `ghm train's step (nets' U-Net, ${c.params} parameters; denoiser on RHM d=${c.d} S=${c.S}, width ${c.filters}, batch ${c.batch}) on ${r.backend.name}, ${c.steps} steps (PyTorch-CPU reference: ${PYTORCH_CPU_STEPS_PER_SEC} steps/s):`,
+          table(["variant", "steps/s (wall)", "steps/s (CPU)", "data ms/step", "vs PyTorch (wall)"], rows),
+        );
       }
       if (chosen.includes("diffusion")) {
         note("bench diffusion: DDPM with the exact BP denoiser, 200 steps, default RHM ...");

@@ -1,9 +1,11 @@
-// The small U-Net the benchmark (and the memory test) trains: SPEC §4's denoiser shape
-// built from stock tf.layers. Encoder: conv1d kernel m stride m (+ReLU) per level;
+// A test fixture of this package's kernel tests (Adam, training on wasm, memory): a small
+// U-Net of SPEC §4's denoiser shape built from stock tf.layers, since @ghmkit/tensor cannot
+// depend on @ghmkit/nets. Not exported and not a benchmark: `ghm bench train` (@ghmkit/bench)
+// trains nets' own U-Net through @ghmkit/train's step. Encoder: conv1d kernel m stride m (+ReLU) per level;
 // decoder: up-sample by m with a dense map F -> m*F per position and a reshape (a
 // transposed conv with kernel m, stride m), concatenate the encoder activation of that
 // level (long skip), 1x1 conv (+ReLU); readout: 1x1 conv to S logits per leaf.
-import { tf } from "./backend";
+import { tf } from "../backend";
 
 export interface BenchUNetConfig {
   batch: number;

@@ -1,0 +1,2 @@
+export { benchTrainConfig, benchTrainStep, DEFAULT_BENCH, levelsOf, PYTORCH_CPU_STEPS_PER_SEC } from "./train";
+export type { BenchOptions, BenchResult, BenchRun, BenchTrainConfig } from "./train";

@@ -1,0 +1,43 @@
+import { initBackend } from "@ghmkit/tensor";
+import { learningRate, openTrainingState, trainStep } from "@ghmkit/train";
+import { benchTrainConfig, benchTrainStep, PYTORCH_CPU_STEPS_PER_SEC } from "./train";
+
+beforeAll(async () => {
+  await initBackend("wasm");
+});
+
+describe("benchTrainStep", () => {
+  it("trains nets' U-Net through train's step with custom kernels and the minimal set, and stock wasm", async () => {
+    const r = await benchTrainStep({ batch: 4, d: 8, S: 3, filters: 4, steps: 2, warmup: 1 });
+    expect(r.backend.name).toBe("wasm");
+    expect(r.referenceStepsPerSec).toBe(PYTORCH_CPU_STEPS_PER_SEC);
+    expect(r.config).toMatchObject({ batch: 4, d: 8, S: 3, m: 2, filters: 4, steps: 2, warmup: 1, arch: "unet", task: "denoiser" });
+    expect(r.trainConfig).toMatchObject({ task: "denoiser", arch: "unet", batchSize: 4, net: { width: 4 }, grammar: { kind: "rhm", S: 3, depth: 3 }, data: { trainSize: 0 } });
+    if (!r.active.ok || r.minimal === undefined || !r.minimal.ok) throw new Error("custom runs failed");
+    expect(r.active.ratioToPytorch).toBeCloseTo(r.active.stepsPerSec / PYTORCH_CPU_STEPS_PER_SEC, 10);
+    expect(r.active.stepsPerSec).toBeCloseTo(1000 / r.active.msPerStep, 10);
+    expect(r.active.dataMsPerStep).toBeLessThanOrEqual(r.active.msPerStep);
+    // The same steps with other kernels: the same losses up to float32 rounding.
+    expect(r.minimal.finalLoss).toBeCloseTo(r.active.finalLoss, 4);
+    // nets' U-Net needs no Conv2DBackpropFilter: stock wasm trains it too (bench_model's conv1d U-Net could not).
+    if (r.stock === undefined || !r.stock.ok) throw new Error(`stock wasm failed: ${JSON.stringify(r.stock)}`);
+    expect(r.stock.finalLoss).toBeCloseTo(r.active.finalLoss, 4);
+
+    // What it times is train's own step: the same state and steps give the same final loss.
+    const cfg = benchTrainConfig({ batch: 4, d: 8, S: 3, m: 2, filters: 4, seed: 0 });
+    const st = openTrainingState(cfg);
+    try {
+      let loss = NaN;
+      for (let i = 0; i < 3; i++) loss = trainStep(st, st.stream.next(), learningRate(cfg, i));
+      expect(loss).toBe(r.active.finalLoss);
+      expect(r.config.params).toBe(st.model.countParams());
+    } finally {
+      st.dispose();
+    }
+  });
+
+  it("refuses bad sizes before building anything", async () => {
+    await expect(benchTrainStep({ steps: 0 })).rejects.toThrow(/steps: must be a positive integer/);
+    await expect(benchTrainStep({ d: 48 })).rejects.toThrow(/d: 48 leaves is not a power of m=2/);
+  });
+});
