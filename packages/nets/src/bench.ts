@@ -147,6 +147,19 @@ export interface CompiledModelCase {
   ratio: number;
   /** Largest |softmax(logits) - BP leaf marginal|, BP on the evidence the net sees (clipped at -20 per leaf). */
   maxAbsError: number;
+  /**
+   * The same U-Net with exp and log as ReLU nets (`approxWidth` W, activation "lse-relu"),
+   * same weights and parameters, on the same evidence against the same BP marginals.
+   */
+  approx: CompiledApproxCase[];
+}
+
+export interface CompiledApproxCase {
+  /** Hidden units of each ReLU exp / log net. */
+  approxWidth: number;
+  maxAbsError: number;
+  meanAbsError: number;
+  seqPerSec: number;
 }
 
 export interface BenchCompiledModelsOptions {
@@ -158,6 +171,8 @@ export interface BenchCompiledModelsOptions {
   reps?: number;
   seed?: number;
   backend?: BackendPreference;
+  /** ReLU-approximated versions measured beside the exact one (default [8, 32, 128]; [] for none). */
+  approxWidths?: number[];
 }
 
 /**
@@ -210,13 +225,38 @@ export async function benchCompiledModels(opts: BenchCompiledModelsOptions = {})
         for (let s = 0; s < vocab; s++) clip[r * vocab + s] = Number.isFinite(mx) ? Math.max(ev.e[r * vocab + s] - mx, -COMPILE_INPUT_CLIP) : 0;
       }
       const want = runBP(g, { ...ev, e: clip }).marginals![depth];
-      let maxAbsError = 0;
-      for (let r = 0; r < batch * d; r++) {
-        let mx = -Infinity;
-        for (let s = 0; s < vocab; s++) mx = Math.max(mx, logits[r * vocab + s]);
-        let z = 0;
-        for (let s = 0; s < vocab; s++) z += Math.exp(logits[r * vocab + s] - mx);
-        for (let s = 0; s < vocab; s++) maxAbsError = Math.max(maxAbsError, Math.abs(Math.exp(logits[r * vocab + s] - mx) / z - want[r * vocab + s]));
+      const errors = (v: Float32Array): { max: number; mean: number } => {
+        let max = 0;
+        let sum = 0;
+        for (let r = 0; r < batch * d; r++) {
+          let mx = -Infinity;
+          for (let s = 0; s < vocab; s++) mx = Math.max(mx, v[r * vocab + s]);
+          let z = 0;
+          for (let s = 0; s < vocab; s++) z += Math.exp(v[r * vocab + s] - mx);
+          for (let s = 0; s < vocab; s++) {
+            const e = Math.abs(Math.exp(v[r * vocab + s] - mx) / z - want[r * vocab + s]);
+            max = Math.max(max, e);
+            sum += e;
+          }
+        }
+        return { max, mean: sum / (batch * d * vocab) };
+      };
+      const maxAbsError = errors(logits).max;
+      const approx: CompiledApproxCase[] = [];
+      for (const W of opts.approxWidths ?? [8, 32, 128]) {
+        const a = compileBPModel(g, "denoiser", { approxWidth: W });
+        try {
+          const inp = evidenceToNetInput(ev);
+          const t0 = start();
+          const out = a.model.predict(inp, { batchSize: batch }) as tf.Tensor;
+          const v = (await out.data()) as Float32Array;
+          const t = elapsed(t0);
+          tf.dispose([inp, out]);
+          const e = errors(v);
+          approx.push({ approxWidth: W, maxAbsError: e.max, meanAbsError: e.mean, seqPerSec: batch / t.wall });
+        } finally {
+          a.model.dispose();
+        }
       }
       const compiledSeqPerSec = (batch * reps) / compiled.wall;
       const bpSeqPerSec = (batch * reps) / bp.wall;
@@ -236,6 +276,7 @@ export async function benchCompiledModels(opts: BenchCompiledModelsOptions = {})
         bpCpuSeqPerSec: (batch * reps) / bp.cpu,
         ratio: compiledSeqPerSec / bpSeqPerSec,
         maxAbsError,
+        approx,
       });
     } finally {
       c.model.dispose();

@@ -11,7 +11,7 @@
 import { tf } from "@ghmkit/tensor";
 import { Rng } from "@ghmkit/ghm";
 import { blockActivations, NetConfig } from "./config";
-import "./activations";
+import { registerReluActivations } from "./activations";
 
 type Sym = tf.SymbolicTensor;
 
@@ -29,7 +29,8 @@ export class LayerFactory {
 
   /** Dense map on the last axis (a 1x1 convolution on `[B, n, C]`); biases start at 0. */
   dense(units: number, name: string, activation: "linear" | "main" | "pointwise" = "linear"): tf.layers.Layer {
-    const act = activation === "linear" ? "linear" : blockActivations(this.cfg.activation)[activation];
+    if (this.cfg.activation === "lse-relu") registerReluActivations(this.cfg.approxWidth as number);
+    const act = activation === "linear" ? "linear" : blockActivations(this.cfg.activation, this.cfg.approxWidth)[activation];
     return tf.layers.dense({
       units,
       activation: act as "linear",
@@ -46,7 +47,7 @@ export class LayerFactory {
       kernelSize: this.cfg.arity,
       strides: 1,
       padding: "same",
-      activation: blockActivations(this.cfg.activation).main as "linear",
+      activation: blockActivations(this.cfg.activation, this.cfg.approxWidth).main as "linear",
       name,
       kernelInitializer: tf.initializers.glorotUniform({ seed: this.nextSeed() }),
       biasInitializer: "zeros",

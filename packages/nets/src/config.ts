@@ -12,13 +12,16 @@ export type Task = "classifier" | "denoiser";
  * whose main maps (the non-overlapping conv, the decoder's merge) use softmax and whose
  * 1x1 conv uses log (`ghmLog`, see activations.ts), so a block computes
  * `log(V softmax(U x + b))`: the layer that exact BP needs (`compileBPModel`). Needs
- * extraConvs = 1 and the convnet or unet architecture.
+ * extraConvs = 1 and the convnet or unet architecture. "lse-relu": the same blocks with
+ * exp (inside the softmax) and log replaced by ReLU networks of `approxWidth` hidden units
+ * (the paper's approximation argument; activations.ts), the ReLU-approximated compiled
+ * model (`compileBPModel(g, task, { approxWidth })`).
  */
-export type Activation = "relu" | "gelu" | "tanh" | "elu" | "softplus" | "swish" | "lse";
+export type Activation = "relu" | "gelu" | "tanh" | "elu" | "softplus" | "swish" | "lse" | "lse-relu";
 
 export const ARCHS: readonly Arch[] = ["convnet", "unet", "unet-noskip", "flat", "mlp"];
 export const TASKS: readonly Task[] = ["classifier", "denoiser"];
-export const ACTIVATIONS: readonly Activation[] = ["relu", "gelu", "tanh", "elu", "softplus", "swish", "lse"];
+export const ACTIVATIONS: readonly Activation[] = ["relu", "gelu", "tanh", "elu", "softplus", "swish", "lse", "lse-relu"];
 
 /**
  * Which architectures serve which task. The ConvNet is the U-Net's encoder (it has no
@@ -45,6 +48,8 @@ export interface NetConfig {
   extraConvs: number;
   /** Seed of the weight initialisers; every layer's seed is drawn from `new Rng(seed)`. */
   seed: number;
+  /** activation "lse-relu" only (required there): hidden units of the ReLU nets that replace exp and log. */
+  approxWidth?: number;
 }
 
 /** Defaults for everything a grammar does not determine. */
@@ -91,8 +96,15 @@ export function validateConfig(cfg: NetConfig): void {
   if (!ACTIVATIONS.includes(cfg.activation)) {
     throw new Error(`net config: activation must be one of ${ACTIVATIONS.join(", ")}, got ${String(cfg.activation)}`);
   }
-  if (cfg.activation === "lse" && cfg.extraConvs !== 1) {
-    throw new Error(`net config: activation "lse" (softmax then log per block) needs extraConvs = 1, got ${cfg.extraConvs}`);
+  if ((cfg.activation === "lse" || cfg.activation === "lse-relu") && cfg.extraConvs !== 1) {
+    throw new Error(`net config: activation "${cfg.activation}" (softmax then log per block) needs extraConvs = 1, got ${cfg.extraConvs}`);
+  }
+  if (cfg.activation === "lse-relu") {
+    if (!(Number.isInteger(cfg.approxWidth) && (cfg.approxWidth as number) >= 1 && (cfg.approxWidth as number) <= MAX_APPROX_WIDTH)) {
+      throw new Error(`net config: activation "lse-relu" needs approxWidth, an integer in [1, ${MAX_APPROX_WIDTH}] (hidden units of the ReLU exp/log nets), got ${String(cfg.approxWidth)}`);
+    }
+  } else if (cfg.approxWidth !== undefined) {
+    throw new Error(`net config: approxWidth applies to activation "lse-relu" only (activation is "${cfg.activation}"); drop it`);
   }
   if (typeof cfg.seed !== "number" || !Number.isFinite(cfg.seed)) {
     throw new Error(`net config: seed must be a finite number, got ${String(cfg.seed)}`);
@@ -111,7 +123,20 @@ export function validateArchTask(arch: Arch, task: Task): void {
   }
 }
 
+/** The most hidden units of an "lse-relu" ReLU exp/log net. */
+export const MAX_APPROX_WIDTH = 1 << 20;
+
 /** The tfjs activation of a block's main map and of its 1x1 convs under `activation`. */
-export function blockActivations(activation: Activation): { main: string; pointwise: string } {
-  return activation === "lse" ? { main: "softmax", pointwise: "ghmLog" } : { main: activation, pointwise: activation };
+export function blockActivations(activation: Activation, approxWidth?: number): { main: string; pointwise: string } {
+  if (activation === "lse") return { main: "softmax", pointwise: "ghmLog" };
+  if (activation === "lse-relu") {
+    const names = reluActivationNames(approxWidth as number);
+    return { main: names.softmax, pointwise: names.log };
+  }
+  return { main: activation, pointwise: activation };
+}
+
+/** The registered activation names of the ReLU softmax / log nets of width W (activations.ts registers them). */
+export function reluActivationNames(W: number): { softmax: string; log: string } {
+  return { softmax: `ghmReluSoftmax${W}`, log: `ghmReluLog${W}` };
 }

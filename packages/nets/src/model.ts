@@ -14,8 +14,8 @@ import { buildUNet } from "./unet";
 export function buildModel(arch: Arch, task: Task, cfg: NetConfig): tf.LayersModel {
   validateArchTask(arch, task);
   validateConfig(cfg);
-  if (cfg.activation === "lse" && arch !== "convnet" && arch !== "unet") {
-    throw new Error(`activation "lse" (log-sum-exp blocks, the BP-compiled form) is for convnet and unet; ${arch} has no such blocks`);
+  if ((cfg.activation === "lse" || cfg.activation === "lse-relu") && arch !== "convnet" && arch !== "unet") {
+    throw new Error(`activation "${cfg.activation}" (log-sum-exp blocks, the BP-compiled form) is for convnet and unet; ${arch} has no such blocks`);
   }
   const n = expectedParamCount(arch, task, cfg);
   if (n > MAX_PARAMS) {

@@ -8,6 +8,7 @@
 import type * as FS from "node:fs/promises";
 import type * as PATH from "node:path";
 import { tf } from "@ghmkit/tensor";
+import { registerReluActivations } from "./activations";
 import { Arch, NetConfig, Task, validateArchTask, validateConfig } from "./config";
 import { fsIOHandler, MODEL_JSON } from "./io_node";
 import { buildModel } from "./model";
@@ -134,6 +135,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   }
   const meta: ModelMeta = { arch: raw.arch as Arch, task: raw.task as Task, config: raw.config as NetConfig, extra: raw.extra ?? {} };
   validateMeta(meta, `loadModel ${metaFile}`);
+  if (meta.config.activation === "lse-relu") registerReluActivations(meta.config.approxWidth as number);
   const params = expectedParamCount(meta.arch, meta.task, meta.config);
   if (!(params <= MAX_PARAMS)) throw new Error(`loadModel ${metaFile}: ${meta.arch} ${meta.task} with width ${meta.config.width} has ${params} parameters, above the limit of ${MAX_PARAMS}; refusing to allocate it`);
 

@@ -98,7 +98,7 @@ export function kernelTuples(g: Grammar, l: number, who = "compileBPModel"): Tup
 
 export interface CompiledBPModel {
   model: tf.LayersModel;
-  /** The NetConfig it was built with (activation "lse", extraConvs 1, the width needed). */
+  /** The NetConfig it was built with (activation "lse", or "lse-relu" with approxWidth; extraConvs 1, the width needed). */
   config: NetConfig;
   arch: "convnet" | "unet";
   task: Task;
@@ -109,6 +109,11 @@ export interface CompiledBPModel {
 export interface CompileBPModelOptions {
   /** Build at this width (>= the width needed); default the width needed. */
   width?: number;
+  /**
+   * ReLU-approximated BP: activation "lse-relu" with exp and log replaced by ReLU nets of
+   * this many hidden units (same layers, same weights; default: exact, activation "lse").
+   */
+  approxWidth?: number;
   seed?: number;
 }
 
@@ -145,8 +150,9 @@ export function compileBPModel(g: Grammar, task: Task, options: CompileBPModelOp
   const W = options.width ?? need;
   if (!(Number.isInteger(W) && W >= need)) throw new Error(`${who}: width ${W} is below the ${need} channels BP needs (tuples per level ${R.join(", ")})`);
   const arch = task === "classifier" ? "convnet" : "unet";
-  const activation: Activation = "lse";
+  const activation: Activation = options.approxWidth === undefined ? "lse" : "lse-relu";
   const config: NetConfig = { depth: L, arity: m, channels: g.vocab[L], classes: g.vocab[0], width: W, activation, extraConvs: 1, seed: options.seed ?? 0 };
+  if (options.approxWidth !== undefined) config.approxWidth = options.approxWidth;
   validateConfig(config);
   const params = expectedParamCount(arch, task, config);
   if (params > MAX_PARAMS) {
