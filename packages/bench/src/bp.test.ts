@@ -1,4 +1,4 @@
-import { benchBP } from "./bench";
+import { benchBP } from "./bp";
 
 test("benchBP: both workloads, throughput consistent with the timings, and the fast BP agrees with the naive reference", () => {
   const r = benchBP({ batch: 2, repeats: 1, naiveBatch: 1 });

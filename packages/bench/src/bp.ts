@@ -1,16 +1,14 @@
 /**
  * Throughput of runBP on the two reference workloads, against the straightforward
- * log-domain BP (naive.ts) measured in the same process:
+ * log-domain BP (@ghmkit/bp's naiveBP) measured in the same process:
  *   product: random Mei-style product grammar, m = 2, L = 10, S = 16 (d = 1024)
  *   rhm:     random RHM, S = C = 32, k = 4, m = 2, L = 6 (d = 64)
  * Evidence: sampled sequences seen through gaussian noise with alpha = 1, sigma = 1
  * (a mid-diffusion noise level), so no message is trivially sparse.
- * Run: build (ghm and bp), then
- *   node -e "console.log(require('./dist/bench').benchBP({}).text)"
+ * Run: `ghm bench bp` (or `pnpm bench`).
  */
 import { Evidence, Grammar, Rng, gaussianEvidence, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
-import { naiveBP, NaiveBPResult } from "./naive";
-import { BPResult, messageBytesPerSequence, runBP } from "./run";
+import { BPResult, messageBytesPerSequence, naiveBP, NaiveBPResult, runBP } from "@ghmkit/bp";
 
 export type BenchCaseName = "product" | "rhm";
 

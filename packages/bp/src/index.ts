@@ -8,7 +8,5 @@ export { logLikelihood, validityPerLevel } from "./likelihood";
 export { bruteForceBP, enumerateTrees, BRUTE_FORCE_MAX_TREES } from "./brute";
 export type { BruteForceResult } from "./brute";
 export { MAX_BP_BYTES, maxEvidenceMagnitude } from "./check";
-export { benchBP } from "./bench";
-export type { BenchCase, BenchCaseName, BenchOptions, BenchReport } from "./bench";
 export { naiveBP } from "./naive";
 export type { NaiveBPResult } from "./naive";

@@ -1,8 +1,7 @@
 import { Command } from "commander";
-import { benchBP } from "@ghmkit/bp";
 import { benchDiffusion } from "@ghmkit/diffusion";
 import { benchCompiledBP, benchCompiledModels } from "@ghmkit/nets";
-import { benchTrainStep, PYTORCH_CPU_STEPS_PER_SEC } from "@ghmkit/bench";
+import { benchBP, benchTrainStep, PYTORCH_CPU_STEPS_PER_SEC } from "@ghmkit/bench";
 import type { Context } from "../program";
 import { backendOption, shortBackend, useBackend } from "../backend";
 import { UserError } from "../errors";
