@@ -2,3 +2,5 @@ export { benchTrainConfig, benchTrainStep, DEFAULT_BENCH, levelsOf, PYTORCH_CPU_
 export type { BenchOptions, BenchResult, BenchRun, BenchTrainConfig } from "./train";
 export { benchBP } from "./bp";
 export type { BenchCase, BenchCaseName, BenchOptions as BenchBPOptions, BenchReport } from "./bp";
+export { benchCompiledBP, benchCompiledModels } from "./compiled";
+export type * from "./compiled";

@@ -20,5 +20,3 @@ export type { CompiledBPConvNet, CompiledBPUNet, CompiledBPConvNetOptions, Compi
 export type { ApproxOptions, CompiledBPOptions } from "./compiled/product_bp";
 export { fitScalarReLU, evalScalarReLU } from "./compiled/scalar_relu";
 export type { ScalarReLUNet, FitOptions } from "./compiled/scalar_relu";
-export { benchCompiledBP, benchCompiledModels } from "./bench";
-export type { BenchCompiledBPOptions, BenchCompiledBPResult, BenchCompiledModelsOptions, CompiledKind, CompiledModelCase } from "./bench";

@@ -5,9 +5,7 @@
 import { runBP } from "@ghmkit/bp";
 import { Grammar, Rng, gaussianEvidence, randomDenseGrammar, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
 import { BackendPreference, initBackend, tf } from "@ghmkit/tensor";
-import { COMPILE_INPUT_CLIP, compileBPModel } from "./compiled/bp_model";
-import { compileBPUNet } from "./compiled/compile";
-import { evidenceToNetInput } from "./evidence_input";
+import { COMPILE_INPUT_CLIP, compileBPModel, compileBPUNet, evidenceToNetInput } from "@ghmkit/nets";
 
 export interface BenchCompiledBPOptions {
   depth?: number;

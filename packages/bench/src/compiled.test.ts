@@ -1,4 +1,4 @@
-import { benchCompiledModels } from "./bench";
+import { benchCompiledModels } from "./compiled";
 
 describe("benchCompiledModels", () => {
   it("times compileBPModel's U-Net beside runBP for every kernel kind, and the U-Net computes BP", async () => {
