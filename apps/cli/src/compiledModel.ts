@@ -12,9 +12,10 @@ import { compileBPModel, CompiledBPModel, evidenceToNetInput, saveModel } from "
 import { tf } from "@ghmkit/tensor";
 import { UserError } from "./errors";
 
-export function compileModelOrUserError(g: Grammar, task: "classifier" | "denoiser", grammarFlag: string): CompiledBPModel {
+/** approxWidth: the ReLU-approximated model (activation lse-relu: exp and log as ReLU nets of that many hidden units). */
+export function compileModelOrUserError(g: Grammar, task: "classifier" | "denoiser", grammarFlag: string, approxWidth?: number): CompiledBPModel {
   try {
-    return compileBPModel(g, task);
+    return compileBPModel(g, task, approxWidth === undefined ? {} : { approxWidth });
   } catch (e) {
     throw new UserError(`${grammarFlag}: ${(e as Error).message}`);
   }
@@ -29,7 +30,7 @@ export async function saveCompiledModel(c: CompiledBPModel, g: Grammar, grammarF
     extra: {
       grammar: { kind: "file", path: path.resolve(grammarFile) },
       grammarFingerprint: grammarFingerprint(g),
-      compiled: { from: "ghm compile", exact: true, tuplesPerLevel: c.tuples, width: c.config.width, params: c.model.countParams() },
+      compiled: { from: "ghm compile", exact: c.config.approxWidth === undefined, approxWidth: c.config.approxWidth ?? null, tuplesPerLevel: c.tuples, width: c.config.width, params: c.model.countParams() },
     },
   });
 }

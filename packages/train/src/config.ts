@@ -101,6 +101,12 @@ export interface TrainConfig {
      */
     init?: "random" | "compiled";
     /**
+     * With init "compiled": start from the ReLU-approximated compiled network instead
+     * (`compileBPModel(g, task, { approxWidth })`, activation "lse-relu": exp and log as ReLU
+     * nets of this many hidden units; CLI `--init compiled:W`). Default: exact ("lse").
+     */
+    initApproxWidth?: number;
+    /**
      * With init "compiled": standard deviation of Gaussian noise (seeded by seeds.init) added
      * to every weight that trains (every weight when initMask is false; default 0).
      */
@@ -198,7 +204,7 @@ export function makeTrainConfig(task: Task, arch: Arch, overrides: TrainConfigOv
     // A typo in a nested field would otherwise be saved and silently ignored.
     if (isPlainObject(old) && isPlainObject(value) && !("kind" in old)) {
       for (const k of Object.keys(value)) {
-        const optional = key === "net" ? ["init", "initNoise", "initMask"] : [];
+        const optional = key === "net" ? ["init", "initApproxWidth", "initNoise", "initMask"] : [];
         if (!(k in old) && !optional.includes(k)) throw new RangeError(`config.${key}.${k}: unknown field; known fields of ${key}: ${[...Object.keys(old), ...optional].join(", ")}`);
       }
     }

@@ -88,11 +88,12 @@ type Compiled = ReturnType<typeof compileBPModel>;
 /** The network config of cfg on g, and with net.init "compiled" the compiled network and its gradient masks. */
 function netFor(cfg: TrainConfig, g: Grammar): { compiled: Compiled | null; masks: tf.Tensor[] | null; netConfig: ModelMeta["config"] } {
   // net.init "compiled": the grammar's BP weights in this same architecture (nets' compileBPModel).
-  const compiled = cfg.net.init === "compiled" ? compileBPModel(g, cfg.task, { seed: cfg.seeds.init }) : null;
+  const compiled = cfg.net.init === "compiled" ? compileBPModel(g, cfg.task, { seed: cfg.seeds.init, ...(cfg.net.initApproxWidth !== undefined ? { approxWidth: cfg.net.initApproxWidth } : {}) }) : null;
   // initMask (default with "compiled"): 1 where the compiled weight is non-zero; the zeros stay 0 (trainer masks their gradients).
   const masks = compiled && (cfg.net.initMask ?? true) ? compiled.model.trainableWeights.map((w) => tf.tidy(() => tf.cast(tf.notEqual(w.read(), 0), "float32"))) : null;
-  const { init: _init, initNoise: _initNoise, ...netFields } = cfg.net;
+  const { init: _init, initNoise: _initNoise, initApproxWidth: _initApproxWidth, ...netFields } = cfg.net;
   void _init;
+  void _initApproxWidth;
   void _initNoise;
   const netConfig = compiled ? compiled.config : configFromGrammar(g, { ...netFields, seed: cfg.seeds.init });
   return { compiled, masks, netConfig };

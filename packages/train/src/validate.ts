@@ -99,6 +99,8 @@ export function validateTrainConfig(cfg: TrainConfig): void {
   if (!ACTIVATIONS.includes(cfg.net.activation)) fail("net.activation", `must be one of ${ACTIVATIONS.join(", ")}, got ${JSON.stringify(cfg.net.activation)}`);
   if (cfg.net.init !== undefined && cfg.net.init !== "random" && cfg.net.init !== "compiled") fail("net.init", `must be "random" or "compiled", got ${JSON.stringify(cfg.net.init)}`);
   if (cfg.net.init === "compiled" && cfg.arch !== "unet" && cfg.arch !== "convnet") fail("net.init", `"compiled" builds the BP-compiled U-Net (denoiser) or ConvNet (classifier); arch ${cfg.arch} has none`);
+  if (cfg.net.initApproxWidth !== undefined) int("net.initApproxWidth", cfg.net.initApproxWidth, 1, 1 << 20);
+  if (cfg.net.initApproxWidth !== undefined && cfg.net.init !== "compiled") fail("net.initApproxWidth", `applies to net.init "compiled" only (the ReLU-approximated compiled start); drop it or set net.init to "compiled"`);
   if (cfg.net.initNoise !== undefined) num("net.initNoise", cfg.net.initNoise, 0, 1e6);
   if (cfg.net.initNoise !== undefined && cfg.net.initNoise > 0 && cfg.net.init !== "compiled") fail("net.initNoise", `applies to net.init "compiled" only (random weights have their own initialiser); drop it or set net.init to "compiled"`);
   if (cfg.net.initMask !== undefined && typeof cfg.net.initMask !== "boolean") fail("net.initMask", `must be true or false, got ${JSON.stringify(cfg.net.initMask)}`);

@@ -4,7 +4,8 @@ import { ghm, readJson, tempDir } from "../testing/harness";
 /**
  * Compiled networks as models (issue 13) on product grammars: `ghm compile` writes a model
  * directory that `ghm eval` scores at the Bayes MSE and `ghm diffuse` samples validly, and
- * `ghm train --init compiled` starts there. (The RHM case is in bench.test.ts.)
+ * `ghm train --init compiled` starts there; --approx-width W / --init compiled:W the same with
+ * ReLU exp/log. (The RHM case is in bench.test.ts.)
  */
 describe("ghm compile -> eval / diffuse / train --init compiled (product grammars)", () => {
   const dir = tempDir();
@@ -55,11 +56,39 @@ describe("ghm compile -> eval / diffuse / train --init compiled (product grammar
     expect(metrics.map((m: { step: number }) => m.step)).toEqual([0, 2, 4]);
   });
 
-  it("refuses compiled:W (no ReLU U-Net model yet), --init-noise without --init compiled, and --width with it, exit 2", async () => {
-    let r = await ghm("train", "denoiser", "--grammar", P, "--init", "compiled:8", "--out", path.join(dir, "x1"));
+  it("--approx-width W writes the ReLU-approximated model (activation lse-relu) for any kernel kind: eval loads it, error falls with W; train --init compiled:W starts from it", async () => {
+    const R = path.join(dir, "rhm.json");
+    expect((await ghm("grammar", "random", "--kind", "rhm", "--vocab", "4", "--classes", "2", "--rules", "2", "--depth", "2", "--seed", "3", "--out", R)).code).toBe(0);
+    const err: Record<number, number> = {};
+    for (const W of [8, 64]) {
+      const model = path.join(dir, `rhm-w${W}`);
+      let r = await ghm("--json", "compile", "--grammar", R, "-n", "32", "--sigmas", "1", "--approx-width", String(W), "--out", model);
+      expect(r.code).toBe(0);
+      const res = JSON.parse(r.out);
+      expect(res.activation).toBe("lse-relu");
+      err[W] = res.errors[0].maxAbsError;
+      const meta = readJson(path.join(model, "ghm-model.json"));
+      expect(meta.config.activation).toBe("lse-relu");
+      expect(meta.config.approxWidth).toBe(W);
+      r = await ghm("--json", "eval", "--model", model, "--grammar", R, "--test-size", "64", "--abar", "0.5");
+      expect(r.code).toBe(0);
+    }
+    expect(err[64] * 4).toBeLessThan(err[8]);
+    const out = path.join(dir, "run-w64");
+    const r = await ghm("--json", "train", "denoiser", "--grammar", P, "--init", "compiled:64", "--steps", "2", "--eval-every", "2", "--test-size", "64", "--out", out);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const cfg = readJson(path.join(out, "config.json"));
+    expect(cfg.net.init).toBe("compiled");
+    expect(cfg.net.initApproxWidth).toBe(64);
+    // W = 64: the approximated start is near, not at, BP.
+    expect(Math.abs(JSON.parse(r.out).start.ratio - 1)).toBeLessThan(0.2);
+  });
+
+  it("refuses a malformed compiled:W, --init-noise without --init compiled, and --width with it, exit 2", async () => {
+    let r = await ghm("train", "denoiser", "--grammar", P, "--init", "compiled:0", "--out", path.join(dir, "x1"));
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--approx-width 8/);
-    expect(r.err).toMatch(/--init compiled/);
+    expect(r.err).toMatch(/compiled:W/);
     r = await ghm("train", "denoiser", "--grammar", P, "--init-noise", "0.01", "--out", path.join(dir, "x2"));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--init-noise applies to --init compiled only/);

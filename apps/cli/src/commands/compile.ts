@@ -14,33 +14,35 @@ import { loadGrammar } from "../grammarFile";
 import { compileModelOrUserError, measureCompiledModel, saveCompiledModel } from "../compiledModel";
 
 /**
- * `ghm compile`: the BP-compiled network of a product-kernel grammar (SPEC.md section
- * 4), checked against exact BP on sampled noisy data. Its weights are a fixed function
- * of the grammar (log M), so the saved artefact is the grammar plus the compile
- * options; loading it means compiling again.
+ * `ghm compile`: the BP-compiled network of a grammar (SPEC.md section 4), nets' own
+ * U-Net / ConvNet with BP's weights (exact, or with --approx-width W the ReLU-approximated
+ * activation lse-relu), saved as a model directory and checked against exact BP on sampled
+ * noisy data. --approx-seed (jittered ReLU knots) measures the product-kernel tensor
+ * program compileBPUNet instead and writes compiled.json only.
  */
 export function registerCompile(program: Command, ctx: Context): void {
   program
     .command("compile")
     .description("compile a grammar into nets' U-Net (or ConvNet) with weights that compute exact BP, save it as a model directory, and measure it against exact BP")
-    .requiredOption("--grammar <file>", "ghm/v1 grammar (any kernel kind; product kernels only with --approx-width)")
+    .requiredOption("--grammar <file>", "ghm/v1 grammar (any kernel kind; product kernels only with --approx-seed)")
     .addOption(new Option("--arch <arch>", "unet: leaf marginals; convnet: root posterior").choices(["unet", "convnet"]).default("unet"))
-    .option("--approx-width <W>", "replace exp and log by ReLU nets of width W (the paper's approximation argument; default: exact log-sum-exp)", intArg(1, 1_000_000))
-    .option("--approx-seed <n>", "seed jittering the ReLU knots (--approx-width only; default: a regular knot grid)", intArg(0))
+    .option("--approx-width <W>", "replace exp and log by ReLU nets of W hidden units (the paper's approximation argument): the same U-Net/ConvNet with activation lse-relu, saved as a model directory (default: exact log-sum-exp)", intArg(1, 1_000_000))
+    .option("--approx-seed <n>", "seed jittering the ReLU knots (--approx-width only; product kernels; measured with the tensor program compileBPUNet, writes compiled.json only, no model directory; default: a regular knot grid in the model)", intArg(0))
     .option("-n, --n <count>", "test sequences per noise level", intArg(1, 100_000), 256)
     .option("--sigmas <list>", "gaussian noise levels to test at", floatListArg(1e-6, 1e6), [0.5, 1, 2])
     .option("--seed <n>", "data and noise seed", intArg(0), 0)
     .addOption(backendOption())
-    .requiredOption("--out <dir>", "exact: the model directory (as ghm train saves, for ghm eval/diffuse/train --init) plus compiled.json; --approx-width: compiled.json (grammar, options, measured error)")
+    .requiredOption("--out <dir>", "the model directory (as ghm train saves, for ghm eval/diffuse/train --init compiled[:W]) plus compiled.json (measured error); with --approx-seed: compiled.json only")
     .action(async (o, cmd: Command) => {
       const g = loadGrammar(o.grammar);
       const nonProduct = g.levels.findIndex((k) => k.kind !== "product");
-      if (nonProduct >= 0 && o.approxWidth) throw new UserError(`--grammar ${o.grammar}: level ${nonProduct + 1} is "${g.levels[nonProduct].kind}"; --approx-width (ReLU exp/log) compiles product kernels only; drop it for the exact compiled model`);
+      if (o.approxSeed !== undefined && !o.approxWidth) throw new UserError("--approx-seed applies with --approx-width only");
+      if (nonProduct >= 0 && o.approxSeed !== undefined) throw new UserError(`--grammar ${o.grammar}: level ${nonProduct + 1} is "${g.levels[nonProduct].kind}"; --approx-seed (jittered ReLU knots, the product-kernel tensor program) compiles product kernels only; drop --approx-seed for the ReLU model directory (any kernel kind)`);
       if (fs.existsSync(o.out) && !fs.statSync(o.out).isDirectory()) throw new UserError(`--out ${o.out} is a file; give a directory`);
       const backend = await useBackend(o.backend);
       announceBackend(ctx.con, ctx.flags(cmd), backend);
-      const approx = o.approxWidth ? { width: o.approxWidth, ...(o.approxSeed !== undefined ? { seed: o.approxSeed } : {}) } : undefined;
-      if (!approx) return compileExactModel(ctx, cmd, o, g, backend.name);
+      if (o.approxSeed === undefined) return compileExactModel(ctx, cmd, o, g, backend.name, o.approxWidth);
+      const approx = { width: o.approxWidth as number, seed: o.approxSeed as number };
       const net = o.arch === "unet" ? compileBPUNet(g, { approx }) : compileBPConvNet(g, { output: "prob", approx });
       const S = g.vocab[g.depth];
       const rng = new Rng(o.seed);
@@ -76,7 +78,7 @@ export function registerCompile(program: Command, ctx: Context): void {
       void _g;
       report(ctx.con, ctx.flags(cmd), { ...summary, out: file }, () =>
         [
-          `BP-compiled ${o.arch} (${approx ? `ReLU exp/log of width ${approx.width}` : "exact log-sum-exp"}) on ${backend.name}, vs float64 BP (${o.arch === "unet" ? "leaf marginals" : "root posterior"}):`,
+          `BP-compiled ${o.arch} (ReLU exp/log of width ${approx.width}, knots jittered by seed ${approx.seed}; tensor program) on ${backend.name}, vs float64 BP (${o.arch === "unet" ? "leaf marginals" : "root posterior"}):`,
           table(["sigma", "max |error|", "mean |error|", "seq/s"], rows.map((r) => [r.sigma, fmt(r.maxAbsError), fmt(r.meanAbsError), fmt(r.seqPerSec)])),
           `wrote ${file}`,
         ].join("\n"),
@@ -85,14 +87,14 @@ export function registerCompile(program: Command, ctx: Context): void {
 }
 
 /**
- * Exact BP compiled into nets' own U-Net (--arch unet) or ConvNet (--arch convnet), any
- * kernel kind: --out becomes a model directory (model.json, weights.bin, ghm-model.json
+ * BP compiled into nets' own U-Net (--arch unet) or ConvNet (--arch convnet), any kernel
+ * kind, exact (activation lse) or with --approx-width W ReLU-approximated (lse-relu): --out becomes a model directory (model.json, weights.bin, ghm-model.json
  * with the grammar's fingerprint) plus compiled.json with the measured error against BP.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function compileExactModel(ctx: Context, cmd: Command, o: any, g: Grammar, backendName: string): Promise<void> {
+async function compileExactModel(ctx: Context, cmd: Command, o: any, g: Grammar, backendName: string, approxWidth?: number): Promise<void> {
   const task = o.arch === "unet" ? "denoiser" : "classifier";
-  const c = compileModelOrUserError(g, task, `--grammar ${o.grammar}`);
+  const c = compileModelOrUserError(g, task, `--grammar ${o.grammar}`, approxWidth);
   const S = g.vocab[g.depth];
   const rng = new Rng(o.seed);
   const rows: { sigma: number; maxAbsError: number; meanAbsError: number; seqPerSec: number }[] = [];
@@ -109,15 +111,15 @@ async function compileExactModel(ctx: Context, cmd: Command, o: any, g: Grammar,
   }
   const file = path.join(o.out, "compiled.json");
   const params = c.model.countParams();
-  const result = { format: "ghm-compiled/v1", arch: o.arch, approx: null, model: o.out, width: c.config.width, tuplesPerLevel: c.tuples, params, backend: backendName, seed: o.seed, n: o.n, errors: rows, grammar: grammarToJson(g) };
+  const result = { format: "ghm-compiled/v1", arch: o.arch, approx: approxWidth === undefined ? null : { width: approxWidth }, activation: c.config.activation, model: o.out, width: c.config.width, tuplesPerLevel: c.tuples, params, backend: backendName, seed: o.seed, n: o.n, errors: rows, grammar: grammarToJson(g) };
   writeJsonAtomic(file, result);
   const { grammar: _g, ...summary } = result;
   void _g;
   report(ctx.con, ctx.flags(cmd), { ...summary, out: file }, () =>
     [
-      `BP compiled into nets' ${o.arch} (activation lse, width ${c.config.width}, ${params} parameters; tuples per level ${c.tuples.join(", ")}) on ${backendName}, vs float64 BP (${o.arch === "unet" ? "leaf marginals" : "root posterior"}):`,
+      `BP compiled into nets' ${o.arch} (activation ${approxWidth === undefined ? "lse" : `lse-relu: exp and log as ReLU nets of ${approxWidth} hidden units`}, width ${c.config.width}, ${params} parameters; tuples per level ${c.tuples.join(", ")}) on ${backendName}, vs float64 BP (${o.arch === "unet" ? "leaf marginals" : "root posterior"}):`,
       table(["sigma", "max |error|", "mean |error|", "seq/s"], rows.map((r) => [r.sigma, fmt(r.maxAbsError), fmt(r.meanAbsError), fmt(r.seqPerSec)])),
-      `wrote the model directory ${o.out} (use it with ghm eval --model ${o.out} --grammar ${o.grammar}${o.arch === "unet" ? `, ghm diffuse --denoiser ${o.out}` : ""}) and ${file}`,
+      `wrote the model directory ${o.out} (use it with ghm eval --model ${o.out} --grammar ${o.grammar}${o.arch === "unet" ? `, ghm diffuse --denoiser ${o.out}` : ""}, ghm train --init compiled${approxWidth === undefined ? "" : `:${approxWidth}`}) and ${file}`,
     ].join("\n"),
   );
 }

@@ -27,7 +27,7 @@ const RESUME_FIXED: [string, string, (c: TrainConfig) => unknown][] = [
   ["seedData", "--seed-data", (c) => c.seeds.data],
   ["seedInit", "--seed-init", (c) => c.seeds.init],
   ["seedNoise", "--seed-noise", (c) => c.seeds.noise],
-  ["init", "--init", (c) => c.net.init ?? "random"],
+  ["init", "--init", (c) => (c.net.init === "compiled" && c.net.initApproxWidth !== undefined ? `compiled:${c.net.initApproxWidth}` : (c.net.init ?? "random"))],
   ["initNoise", "--init-noise", (c) => c.net.initNoise ?? 0],
   ["initMask", "--no-init-mask", (c) => c.net.initMask ?? true],
 ];
@@ -60,7 +60,7 @@ export function registerTrain(program: Command, ctx: Context): void {
     .option("--seed-data <n>", `data seed ${defaultText((c) => c.seeds.data)}`, intArg(0))
     .option("--seed-init <n>", `weight-initialisation seed ${defaultText((c) => c.seeds.init)}`, intArg(0))
     .option("--seed-noise <n>", `noise seed ${defaultText((c) => c.seeds.noise)}`, intArg(0))
-    .option("--init <how>", "starting weights: random (seeded initialisers) | compiled (the grammar's exact-BP weights in this U-Net / ConvNet, as ghm compile writes; width from BP; evaluated at step 0) | compiled:W (ReLU-approximated: not available, see the message) (default: random)", initArg)
+    .option("--init <how>", "starting weights: random (seeded initialisers) | compiled (the grammar's exact-BP weights in this U-Net / ConvNet, as ghm compile writes; width from BP; evaluated at step 0) | compiled:W (the same, ReLU-approximated: exp and log as ReLU nets of W hidden units, activation lse-relu, as ghm compile --approx-width W writes) (default: random)", initArg)
     .option("--init-noise <sigma>", "with --init compiled: add Gaussian noise of this standard deviation to the weights that train (default: 0)", floatArg(0, 1e6))
     .option("--no-init-mask", "with --init compiled: train every weight, also the compiled network's exact zeros (default: they stay 0)")
     .addOption(backendOption())
@@ -127,11 +127,13 @@ function buildConfig(task: Task, o: Record<string, any>): TrainConfig {
     if (Object.keys(clean).length) merged[key] = { ...(merged[key] as object), ...clean } as TrainConfigOverrides[K];
   };
   set("data", { trainSize: o.trainSize, testSize: o.testSize });
-  if ((o.init ?? overrides.net?.init) !== "compiled" && (o.initNoise !== undefined || o.initMask === false)) {
+  const init: string | undefined = o.init;
+  const initW = init === undefined ? undefined : /^compiled:(\d+)$/.exec(init);
+  if (((initW ? "compiled" : init) ?? overrides.net?.init) !== "compiled" && (o.initNoise !== undefined || o.initMask === false)) {
     throw new UserError(`${o.initNoise !== undefined ? "--init-noise" : "--no-init-mask"} applies to --init compiled only: add --init compiled or drop it`);
   }
   const initMask = o.initMask === false ? false : undefined;
-  set("net", { width: o.width, init: o.init, initNoise: o.initNoise, initMask });
+  set("net", { width: o.width, init: initW ? "compiled" : init, initApproxWidth: initW ? Number(initW[1]) : undefined, initNoise: o.initNoise, initMask });
   set("optimizer", { lr: o.lr });
   set("seeds", { data: o.seedData, init: o.seedInit, noise: o.seedNoise });
   if (o.targetGap !== undefined) set("earlyStop", { targetGap: o.targetGap });
@@ -146,18 +148,12 @@ function buildConfig(task: Task, o: Record<string, any>): TrainConfig {
   return cfg;
 }
 
-/** --init: random | compiled; compiled:W is refused with what exists instead. */
-function initArg(v: string): "random" | "compiled" {
+/** --init: random | compiled | compiled:W (W: hidden units of the ReLU exp/log nets). */
+function initArg(v: string): string {
   if (v === "random" || v === "compiled") return v;
   const w = /^compiled:(\d+)$/.exec(v);
-  if (w) {
-    throw new InvalidArgumentError(
-      `--init compiled:${w[1]}: the ReLU-approximated compiled network (exp and log as ReLU nets of width ${w[1]}) exists only as a tensor program for product kernels ` +
-        `(ghm compile --grammar G --approx-width ${w[1]}, a measurement), not as a U-Net / ConvNet model that training can start from; ` +
-        `use --init compiled (exact BP in this U-Net / ConvNet, activation lse)`,
-    );
-  }
-  throw new InvalidArgumentError(`expected random, compiled or compiled:W, got "${v}"`);
+  if (w && Number(w[1]) >= 1 && Number(w[1]) <= 1 << 20) return `compiled:${Number(w[1])}`;
+  throw new InvalidArgumentError(`expected random, compiled or compiled:W (W an integer in [1, ${1 << 20}]), got "${v}"`);
 }
 
 /**
