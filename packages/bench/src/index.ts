@@ -4,3 +4,5 @@ export { benchBP } from "./bp";
 export type { BenchCase, BenchCaseName, BenchOptions as BenchBPOptions, BenchReport } from "./bp";
 export { benchCompiledBP, benchCompiledModels } from "./compiled";
 export type * from "./compiled";
+export { benchDiffusion, DEFAULT_BENCH_RHM } from "./diffusion";
+export type { BenchDiffusionOptions, BenchDiffusionResult } from "./diffusion";

@@ -18,5 +18,3 @@ export { sampleMetrics, totalVariation } from "./metrics";
 export type { SampleMetrics, MetricsOptions } from "./metrics";
 export { forwardBackward } from "./forwardBackward";
 export type { ForwardBackwardOptions, ForwardBackwardRow } from "./forwardBackward";
-export { benchDiffusion, DEFAULT_BENCH_RHM } from "./bench";
-export type { BenchDiffusionOptions, BenchDiffusionResult } from "./bench";

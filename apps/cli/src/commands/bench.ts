@@ -1,6 +1,5 @@
 import { Command } from "commander";
-import { benchDiffusion } from "@ghmkit/diffusion";
-import { benchBP, benchCompiledBP, benchCompiledModels, benchTrainStep, PYTORCH_CPU_STEPS_PER_SEC } from "@ghmkit/bench";
+import { benchBP, benchCompiledBP, benchDiffusion, benchCompiledModels, benchTrainStep, PYTORCH_CPU_STEPS_PER_SEC } from "@ghmkit/bench";
 import type { Context } from "../program";
 import { backendOption, shortBackend, useBackend } from "../backend";
 import { UserError } from "../errors";

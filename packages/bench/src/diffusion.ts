@@ -1,8 +1,7 @@
+// `ghm bench diffusion`: samples/s of @ghmkit/diffusion's generate() driven by the exact BP denoiser.
 import { Grammar, RandomRhmOptions, randomRhm } from "@ghmkit/ghm";
-import { bpDenoiser, bpJointDenoiser } from "./bpDenoiser";
-import { DiffusionProcess } from "./denoiser";
-import { GenerateResult, generate } from "./generate";
-import { SampleMetrics, sampleMetrics } from "./metrics";
+import { bpDenoiser, bpJointDenoiser, generate, sampleMetrics } from "@ghmkit/diffusion";
+import type { DiffusionProcess, GenerateResult, SampleMetrics } from "@ghmkit/diffusion";
 
 /** The default benchmark grammar: RHM with S = 8, C = 8, k = 2, m = 2, L = 3 (d = 8), seed 0. */
 export const DEFAULT_BENCH_RHM: RandomRhmOptions = { S: 8, classes: 8, k: 2, arity: 2, depth: 3, seed: 0 };
