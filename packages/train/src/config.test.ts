@@ -25,6 +25,8 @@ describe("config", () => {
     [{ evalAbar: [0.5] }, "classifier", /config.evalAbar: is for denoisers only/],
     [{ grammar: { kind: "rhm", S: 8, classes: 9, k: 2, arity: 2, depth: 3, seed: 1 } }, "classifier", /config.grammar.classes/],
     [{ net: { width: 0 } }, "classifier", /config.net.width/],
+    [{ net: { initApproxWidth: 8 } }, "denoiser", /config.net.initApproxWidth: applies to net.init "compiled" only/],
+    [{ net: { init: "compiled", initApproxWidth: 0 } }, "denoiser", /config.net.initApproxWidth/],
   ])("bad field %j is named in the error", (over, task, msg) => {
     const arch = task === "classifier" ? "convnet" : "unet";
     expect(() => makeTrainConfig(task as "classifier", arch as "convnet", over as never)).toThrow(msg);

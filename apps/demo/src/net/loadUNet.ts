@@ -5,11 +5,16 @@
  * give the URL of the directory or of its model.json.
  */
 import { tf } from "@ghmkit/tensor";
-import { registerNetActivations, type ModelMeta } from "@ghmkit/nets";
+import { registerNetActivations, registerReluActivations, type ModelMeta } from "@ghmkit/nets";
 
 // Models compiled from a grammar (`ghm compile`) use nets' "ghmLog" activation.
 registerNetActivations();
 import { checkWeightsManifest, parseModelJson } from "./weightsManifest";
+
+/** `ghm compile --approx-width W` models use "ghmReluSoftmax{W}" / "ghmReluLog{W}" (registered per W): register those model.json names. */
+function registerReluActivationsIn(modelJsonText: string): void {
+  for (const m of modelJsonText.matchAll(/"ghmRelu(?:Softmax|Log)(\d{1,7})"/g)) registerReluActivations(Number(m[1]));
+}
 
 export interface LoadedUNet {
   model: tf.LayersModel;
@@ -25,7 +30,9 @@ export async function loadFromFiles(files: File[]): Promise<LoadedUNet> {
   const byName = (n: string): File | undefined => files.find((f) => f.name === n);
   const json = byName("model.json") ?? files.find((f) => f.name.endsWith(".json") && f.name !== "ghm-model.json");
   if (!json) throw new Error("pick the model directory's model.json together with its weights (.bin) file(s), and ghm-model.json if present");
-  checkWeightsManifest(parseModelJson(await json.text(), json.name), `file:///picked/${json.name}`);
+  const jsonText = await json.text();
+  checkWeightsManifest(parseModelJson(jsonText, json.name), `file:///picked/${json.name}`);
+  registerReluActivationsIn(jsonText);
   const weights = files.filter((f) => f.name.endsWith(".bin"));
   if (weights.length === 0) throw new Error(`${json.name} needs its weights: pick the .bin file(s) listed in its weightsManifest too`);
   const model = await tf.loadLayersModel(tf.io.browserFiles([json, ...weights]));
@@ -41,7 +48,9 @@ export async function loadFromUrl(url: string): Promise<LoadedUNet> {
   // Weight paths are checked before TensorFlow.js fetches any of them.
   const res0 = await fetch(modelUrl);
   if (!res0.ok) throw new Error(`${modelUrl}: HTTP ${res0.status}`);
-  checkWeightsManifest(parseModelJson(await res0.text(), modelUrl), modelUrl);
+  const text0 = await res0.text();
+  checkWeightsManifest(parseModelJson(text0, modelUrl), modelUrl);
+  registerReluActivationsIn(text0);
   const model = await tf.loadLayersModel(modelUrl);
   const metaUrl = new URL("ghm-model.json", modelUrl).href;
   const res = await fetch(metaUrl).catch(() => null);
