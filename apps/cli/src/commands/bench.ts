@@ -73,6 +73,13 @@ export function registerBench(program: Command, ctx: Context): void {
             k.cases.map((c) => [c.kind, c.grammar, c.width, c.params, fmt(c.compiledSeqPerSec), fmt(c.compiledCpuSeqPerSec), fmt(c.bpSeqPerSec), fmt(c.bpCpuSeqPerSec), `${fmt(c.ratio, 3)}x`, fmt(c.maxAbsError)]),
           ),
         );
+        const widths = k.cases[0]?.approx.map((a) => a.approxWidth) ?? [];
+        if (widths.length) {
+          lines.push(
+            "The same U-Nets with exp and log as ReLU nets of W hidden units (activation lse-relu, ghm compile --approx-width W; same weights and parameters), max |error| vs runBP beside the exact one:",
+            table(["kind", "params", "exact", ...widths.map((w) => `W=${w}`)], k.cases.map((c) => [c.kind, c.params, fmt(c.maxAbsError), ...c.approx.map((a) => fmt(a.maxAbsError))])),
+          );
+        }
       }
       if (chosen.includes("train")) {
         note("bench train: ghm train's step on nets' U-Net (denoiser, RHM d=64 S=8, width 64, batch 64, online data, Adam) ...");
