@@ -17,7 +17,7 @@ const infoText = (info?: Record<string, string | number>): string =>
  * `intervalMs` (short commands stay quiet), then one line every `intervalMs`, and a
  * closing line when anything was printed.
  */
-export function plainProgress(con: Console, label: string, total: number, intervalMs = PLAIN_INTERVAL_MS, now: () => number = Date.now): Progress {
+export function plainProgress(con: Console, label: string, total: number, intervalMs = PLAIN_INTERVAL_MS, now: () => number = Date.now, eta = true): Progress {
   const t0 = now();
   let last = t0;
   let printed = false;
@@ -28,8 +28,8 @@ export function plainProgress(con: Console, label: string, total: number, interv
     const text = infoText(state.info);
     const secs = (last - t0) / 1000;
     const rate = secs > 0 ? state.done / secs : 0;
-    const eta = rate > 0 && state.done < total ? `, ETA ${duration((total - state.done) / rate)}` : "";
-    con.err(`${label.trim()}: ${state.done}/${total} after ${duration(secs)} (${rate >= 10 ? rate.toFixed(0) : rate.toPrecision(2)}/s${eta})${text ? ` ${text}` : ""}`);
+    const etaText = eta && rate > 0 && state.done < total ? `, ETA ${duration((total - state.done) / rate)}` : "";
+    con.err(`${label.trim()}: ${state.done}/${total} after ${duration(secs)} (${rate >= 10 ? rate.toFixed(0) : rate.toPrecision(2)}/s${etaText})${text ? ` ${text}` : ""}`);
   };
   // Long single steps (a job in a child process, a training run) still get a line per interval.
   const timer = setInterval(() => {
@@ -55,12 +55,17 @@ function duration(s: number): string {
   return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
 }
 
-/** A progress bar on an interactive terminal, plain lines every ~10 s off one; silent with --quiet/--json. */
-export function progress(con: Console, flags: OutputFlags, label: string, total: number): Progress {
+/**
+ * A progress bar on an interactive terminal, plain lines every ~10 s off one; silent with
+ * --quiet/--json. `eta: false` where units differ in cost (experiment jobs run longest
+ * first), so a rate-based ETA would mislead.
+ */
+export function progress(con: Console, flags: OutputFlags, label: string, total: number, o: { eta?: boolean } = {}): Progress {
   if (flags.quiet || flags.json) return { update() {}, stop() {} };
-  if (!con.isTTY) return plainProgress(con, label, total);
+  const eta = o.eta ?? true;
+  if (!con.isTTY) return plainProgress(con, label, total, PLAIN_INTERVAL_MS, Date.now, eta);
   const bar = new SingleBar(
-    { format: `${label} [{bar}] {value}/{total} {eta_formatted} {info}`, stream: process.stderr, hideCursor: true },
+    { format: `${label} [{bar}] {value}/{total}${eta ? " {eta_formatted}" : ""} {info}`, stream: process.stderr, hideCursor: true },
     Presets.shades_classic,
   );
   bar.start(total, 0, { info: "" });

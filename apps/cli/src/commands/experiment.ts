@@ -87,7 +87,7 @@ async function runExperiment(ctx: Context, flags: OutputFlags, exp: AnyExperimen
 async function runExperimentLocked(ctx: Context, flags: OutputFlags, exp: AnyExperiment, config: unknown, preset: Preset, dir: string, jobs: number, signal: AbortSignal): Promise<{ result: CollectResult; wallS: number }> {
   const t0 = Date.now();
   const plan = writePlan(exp, config, preset, dir);
-  const bar = progress(ctx.con, flags, exp.name.padEnd(17), plan.jobs.length);
+  const bar = progress(ctx.con, flags, exp.name.padEnd(17), plan.jobs.length, { eta: false });
   try {
     await executePlan(plan, dir, { jobs, cli: cliInvocation(), signal, onProgress: (done, _total, info) => bar.update(done, info) });
   } finally {
@@ -189,7 +189,7 @@ export function registerExperiment(program: Command, ctx: Context): void {
       try {
         setRecovery(experimentRecovery(o.out));
         const total = planned.reduce((a, p) => a + p.plan.jobs.length, 0);
-        const bar = progress(ctx.con, flags, "suite", total);
+        const bar = progress(ctx.con, flags, "suite", total, { eta: false });
         try {
           // One pool for every experiment's jobs, longest first (see executePlans).
           await executePlans(planned, { jobs: o.jobs, cli: cliInvocation(), signal, onProgress: (done, _t, info) => bar.update(done, info) });
