@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { runBP } from "@ghmkit/bp";
-import { gaussianEvidence, Grammar, grammarToJson, Rng, sample } from "@ghmkit/ghm";
+import { Evidence, gaussianEvidence, Grammar, grammarToJson, Rng, sample } from "@ghmkit/ghm";
 import { compileBPConvNet, compileBPUNet } from "@ghmkit/nets";
 import type { Context } from "../program";
 import { announceBackend, backendOption, useBackend } from "../backend";
@@ -44,13 +44,9 @@ export function registerCompile(program: Command, ctx: Context): void {
       if (o.approxSeed === undefined) return compileExactModel(ctx, cmd, o, g, backend.name, o.approxWidth);
       const approx = { width: o.approxWidth as number, seed: o.approxSeed as number };
       const net = o.arch === "unet" ? compileBPUNet(g, { approx }) : compileBPConvNet(g, { output: "prob", approx });
-      const S = g.vocab[g.depth];
-      const rng = new Rng(o.seed);
-      const rows: { sigma: number; maxAbsError: number; meanAbsError: number; seqPerSec: number }[] = [];
+      let rows: ErrorRow[];
       try {
-        for (const sigma of o.sigmas as number[]) {
-          const data = sample(g, o.n, rng);
-          const { evidence } = gaussianEvidence(data.x, data.n, data.d, S, 1, sigma, rng);
+        rows = await errorsByNoiseLevel(g, o, async (evidence) => {
           const exact = runBP(g, evidence, { downward: o.arch === "unet" });
           const want = o.arch === "unet" ? exact.marginals![g.depth] : exact.root;
           const t0 = process.hrtime.bigint();
@@ -65,8 +61,8 @@ export function registerCompile(program: Command, ctx: Context): void {
             sum += e;
             if (e > maxErr) maxErr = e;
           }
-          rows.push({ sigma, maxAbsError: maxErr, meanAbsError: sum / want.length, seqPerSec: data.n / seconds });
-        }
+          return { maxAbsError: maxErr, meanAbsError: sum / want.length, seconds };
+        });
       } finally {
         net.dispose();
       }
@@ -86,6 +82,32 @@ export function registerCompile(program: Command, ctx: Context): void {
     });
 }
 
+interface ErrorRow {
+  sigma: number;
+  maxAbsError: number;
+  meanAbsError: number;
+  seqPerSec: number;
+}
+
+/**
+ * The measurement both compile paths report: at each --sigmas level, --n sequences from
+ * the grammar seen through gaussian noise (one --seed stream for data and noise), and
+ * the compiled network's error against float64 BP there, from `measure`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function errorsByNoiseLevel(g: Grammar, o: any, measure: (ev: Evidence) => Promise<{ maxAbsError: number; meanAbsError: number; seconds: number }>): Promise<ErrorRow[]> {
+  const S = g.vocab[g.depth];
+  const rng = new Rng(o.seed);
+  const rows: ErrorRow[] = [];
+  for (const sigma of o.sigmas as number[]) {
+    const data = sample(g, o.n, rng);
+    const { evidence } = gaussianEvidence(data.x, data.n, data.d, S, 1, sigma, rng);
+    const m = await measure(evidence);
+    rows.push({ sigma, maxAbsError: m.maxAbsError, meanAbsError: m.meanAbsError, seqPerSec: data.n / m.seconds });
+  }
+  return rows;
+}
+
 /**
  * BP compiled into nets' own U-Net (--arch unet) or ConvNet (--arch convnet), any kernel
  * kind, exact (activation lse) or with --approx-width W ReLU-approximated (lse-relu): --out becomes a model directory (model.json, weights.bin, ghm-model.json
@@ -95,16 +117,9 @@ export function registerCompile(program: Command, ctx: Context): void {
 async function compileExactModel(ctx: Context, cmd: Command, o: any, g: Grammar, backendName: string, approxWidth?: number): Promise<void> {
   const task = o.arch === "unet" ? "denoiser" : "classifier";
   const c = compileModelOrUserError(g, task, `--grammar ${o.grammar}`, approxWidth);
-  const S = g.vocab[g.depth];
-  const rng = new Rng(o.seed);
-  const rows: { sigma: number; maxAbsError: number; meanAbsError: number; seqPerSec: number }[] = [];
+  let rows: ErrorRow[];
   try {
-    for (const sigma of o.sigmas as number[]) {
-      const data = sample(g, o.n, rng);
-      const { evidence } = gaussianEvidence(data.x, data.n, data.d, S, 1, sigma, rng);
-      const m = await measureCompiledModel(c, g, evidence);
-      rows.push({ sigma, maxAbsError: m.maxAbsError, meanAbsError: m.meanAbsError, seqPerSec: data.n / m.seconds });
-    }
+    rows = await errorsByNoiseLevel(g, o, (evidence) => measureCompiledModel(c, g, evidence));
     await saveCompiledModel(c, g, o.grammar, o.out);
   } finally {
     c.model.dispose();
