@@ -8,7 +8,7 @@
 import * as path from "node:path";
 import { runBP } from "@ghmkit/bp";
 import { Evidence, Grammar, grammarFingerprint } from "@ghmkit/ghm";
-import { compileBPModel, CompiledBPModel, evidenceToNetInput, saveModel } from "@ghmkit/nets";
+import { clippedEvidence, compileBPModel, CompiledBPModel, evidenceToNetInput, saveModel } from "@ghmkit/nets";
 import { tf } from "@ghmkit/tensor";
 import { UserError } from "./errors";
 
@@ -43,13 +43,7 @@ export async function measureCompiledModel(c: CompiledBPModel, g: Grammar, ev: E
   const logits = await out.data();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   tf.dispose([input, out]);
-  const clip = new Float64Array(ev.e.length);
-  for (let r = 0; r < ev.batch * ev.d; r++) {
-    let mx = -Infinity;
-    for (let s = 0; s < ev.S; s++) mx = Math.max(mx, ev.e[r * ev.S + s]);
-    for (let s = 0; s < ev.S; s++) clip[r * ev.S + s] = Number.isFinite(mx) ? Math.max(ev.e[r * ev.S + s] - mx, -20) : 0;
-  }
-  const bp = runBP(g, { ...ev, e: clip }, { downward: c.task === "denoiser" });
+  const bp = runBP(g, clippedEvidence(ev), { downward: c.task === "denoiser" });
   const want = c.task === "denoiser" ? bp.marginals![g.depth] : bp.root;
   const K = c.task === "denoiser" ? g.vocab[g.depth] : g.vocab[0];
   let maxErr = 0;

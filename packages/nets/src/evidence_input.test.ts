@@ -1,6 +1,6 @@
 import { exactEvidence } from "@ghmkit/ghm";
 import { tf, initBackend } from "@ghmkit/tensor";
-import { evidenceToNetInput } from "./evidence_input";
+import { clippedEvidence, evidenceToNetInput } from "./evidence_input";
 
 beforeAll(async () => {
   await initBackend("cpu");
@@ -25,4 +25,14 @@ test("tensor input gives the same result as array input", () => {
 test("NaN evidence and bad clips throw", () => {
   expect(() => evidenceToNetInput({ batch: 1, d: 1, S: 2, e: Float64Array.from([0, NaN]) })).toThrow(/NaN/);
   expect(() => evidenceToNetInput({ batch: 1, d: 1, S: 2, e: Float64Array.from([0, 0]) }, { clip: 0 })).toThrow(/clip/);
+});
+
+test("clippedEvidence is the network input before its rescaling, in float64", () => {
+  const ev = { batch: 1, d: 2, S: 3, e: new Float64Array([0, -5, -Infinity, -Infinity, -Infinity, -Infinity]) };
+  const c = clippedEvidence(ev);
+  expect(Array.from(c.e)).toEqual([0, -5, -20, 0, 0, 0]);
+  const net = evidenceToNetInput(ev);
+  expect(Array.from(net.dataSync())).toEqual(Array.from(c.e).map((v) => Math.fround(v / 20)));
+  net.dispose();
+  expect(Array.from(clippedEvidence(ev, { clip: 3 }).e)).toEqual([0, -3, -3, 0, 0, 0]);
 });

@@ -55,3 +55,22 @@ export function evidenceToNetInput(ev: Evidence | tf.Tensor3D, options: NetInput
   }
   return tf.tensor3d(out, [batch, d, S]);
 }
+
+/**
+ * The evidence exactly as the network reads it, in float64 and before the rescaling:
+ * each leaf shifted by its max and clipped at -clip (an impossible leaf becomes all 0).
+ * BP on this is what a BP-compiled network computes, so it is the reference its error
+ * is measured against.
+ */
+export function clippedEvidence(ev: Evidence, options: Pick<NetInputOptions, "clip"> = {}): Evidence {
+  const clip = clipOf(options);
+  const { batch, d, S, e } = ev;
+  const out = new Float64Array(e.length);
+  for (let r = 0; r < batch * d; r++) {
+    let mx = -Infinity;
+    for (let s = 0; s < S; s++) mx = Math.max(mx, e[r * S + s]);
+    if (!Number.isFinite(mx)) continue;
+    for (let s = 0; s < S; s++) out[r * S + s] = Math.max(e[r * S + s] - mx, -clip);
+  }
+  return { ...ev, e: out };
+}
