@@ -15,7 +15,10 @@ export default defineConfig({
   base: "./",
   resolve: {
     alias: [
-      ...PACKAGES.map((p) => ({ find: new RegExp(`^@ghmkit/${p}$`), replacement: here(`../../packages/${p}/src/index.ts`) })),
+      ...PACKAGES.map((p) => ({
+        find: new RegExp(`^@ghmkit/${p}$`),
+        replacement: here(`../../packages/${p}/src/index.ts`),
+      })),
       // @ghmkit/tensor require()s these inside initBackend (Node backends); a bundler would follow them into native code.
       { find: /^@tensorflow\/tfjs-(node|backend-wasm)$/, replacement: here("src/nodeOnlyStub.ts") },
       { find: /^node:(fs|fs\/promises|path)$/, replacement: here("src/nodeStub.ts") },

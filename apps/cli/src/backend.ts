@@ -1,11 +1,14 @@
 import { Option } from "commander";
-import { BackendInfo, BackendPreference, initBackend } from "@ghmkit/tensor";
+import { type BackendInfo, type BackendPreference, initBackend } from "@ghmkit/tensor";
 import { UserError } from "./errors";
 import type { Console, OutputFlags } from "./output";
 
 /** `--backend`, shared by every command that runs TensorFlow.js. */
 export function backendOption(): Option {
-  return new Option("--backend <name>", "TensorFlow.js backend (default: GHM_BACKEND, else auto = node > wasm > cpu)").choices(["auto", "node", "wasm", "cpu"]);
+  return new Option(
+    "--backend <name>",
+    "TensorFlow.js backend (default: GHM_BACKEND, else auto = node > wasm > cpu)",
+  ).choices(["auto", "node", "wasm", "cpu"]);
 }
 
 /** Initialises the backend once; an unavailable choice is the user's to fix (exit 2). */
@@ -34,5 +37,6 @@ export function shortBackend(info: BackendInfo): string {
 export function announceBackend(con: Console, flags: OutputFlags, info: BackendInfo): void {
   if (flags.quiet || flags.json) return;
   con.err(`backend: ${shortBackend(info)}`);
-  if (flags.verbose) con.err(`backend detail: ${info.reason}; custom kernels: ${info.customKernels.join(", ") || "none"}`);
+  if (flags.verbose)
+    con.err(`backend detail: ${info.reason}; custom kernels: ${info.customKernels.join(", ") || "none"}`);
 }

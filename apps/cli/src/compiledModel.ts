@@ -7,13 +7,18 @@
  */
 import * as path from "node:path";
 import { runBP } from "@ghmkit/bp";
-import { Evidence, Grammar, grammarFingerprint } from "@ghmkit/ghm";
-import { clippedEvidence, compileBPModel, CompiledBPModel, evidenceToNetInput, saveModel } from "@ghmkit/nets";
+import { type Evidence, type Grammar, grammarFingerprint } from "@ghmkit/ghm";
+import { clippedEvidence, compileBPModel, type CompiledBPModel, evidenceToNetInput, saveModel } from "@ghmkit/nets";
 import { tf } from "@ghmkit/tensor";
 import { UserError } from "./errors";
 
 /** approxWidth: the ReLU-approximated model (activation lse-relu: exp and log as ReLU nets of that many hidden units). */
-export function compileModelOrUserError(g: Grammar, task: "classifier" | "denoiser", grammarFlag: string, approxWidth?: number): CompiledBPModel {
+export function compileModelOrUserError(
+  g: Grammar,
+  task: "classifier" | "denoiser",
+  grammarFlag: string,
+  approxWidth?: number,
+): CompiledBPModel {
   try {
     return compileBPModel(g, task, approxWidth === undefined ? {} : { approxWidth });
   } catch (e) {
@@ -22,7 +27,12 @@ export function compileModelOrUserError(g: Grammar, task: "classifier" | "denois
 }
 
 /** Save the compiled model into `dir` (a model directory, replaced if it is one). */
-export async function saveCompiledModel(c: CompiledBPModel, g: Grammar, grammarFile: string, dir: string): Promise<void> {
+export async function saveCompiledModel(
+  c: CompiledBPModel,
+  g: Grammar,
+  grammarFile: string,
+  dir: string,
+): Promise<void> {
   await saveModel(c.model, dir, {
     arch: c.arch,
     task: c.task,
@@ -30,13 +40,24 @@ export async function saveCompiledModel(c: CompiledBPModel, g: Grammar, grammarF
     extra: {
       grammar: { kind: "file", path: path.resolve(grammarFile) },
       grammarFingerprint: grammarFingerprint(g),
-      compiled: { from: "ghm compile", exact: c.config.approxWidth === undefined, approxWidth: c.config.approxWidth ?? null, tuplesPerLevel: c.tuples, width: c.config.width, params: c.model.countParams() },
+      compiled: {
+        from: "ghm compile",
+        exact: c.config.approxWidth === undefined,
+        approxWidth: c.config.approxWidth ?? null,
+        tuplesPerLevel: c.tuples,
+        width: c.config.width,
+        params: c.model.countParams(),
+      },
     },
   });
 }
 
 /** Max |softmax(model) - BP| and seconds of the model's forward pass on evidence (BP on the clipped evidence the net sees). */
-export async function measureCompiledModel(c: CompiledBPModel, g: Grammar, ev: Evidence): Promise<{ maxAbsError: number; meanAbsError: number; seconds: number }> {
+export async function measureCompiledModel(
+  c: CompiledBPModel,
+  g: Grammar,
+  ev: Evidence,
+): Promise<{ maxAbsError: number; meanAbsError: number; seconds: number }> {
   const input = evidenceToNetInput(ev);
   const t0 = process.hrtime.bigint();
   const out = c.model.predict(input) as tf.Tensor;

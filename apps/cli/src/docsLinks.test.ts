@@ -14,11 +14,15 @@ const docs = execFileSync("git", ["ls-files", "*.md"], { cwd: ROOT, encoding: "u
 /** [text](target) links outside code fences and inline code, minus URLs and in-page anchors. */
 function relativeLinks(markdown: string): string[] {
   const prose = markdown.replace(/```[\s\S]*?```/g, "").replace(/`[^`\n]*`/g, "");
-  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((t) => !/^[a-z]+:/i.test(t) && !t.startsWith("#"));
+  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)]
+    .map((m) => m[1])
+    .filter((t) => !/^[a-z]+:/i.test(t) && !t.startsWith("#"));
 }
 
 test("the repository has its documentation", () => {
-  expect(docs).toEqual(expect.arrayContaining(["README.md", "docs/SPEC.md", "reference/README.md", "packages/experiments/README.md"]));
+  expect(docs).toEqual(
+    expect.arrayContaining(["README.md", "docs/SPEC.md", "reference/README.md", "packages/experiments/README.md"]),
+  );
 });
 
 test.each(docs)("%s: every relative link resolves inside the repository", (doc) => {
@@ -31,7 +35,8 @@ test.each(docs)("%s: every relative link resolves inside the repository", (doc) 
 });
 
 test("the link finder sees prose links and skips URLs, anchors and code", () => {
-  const md = "See [a](docs/a.md) and [b](../b.md#x), [web](https://x.org), [top](#top), `[c](c.md)`\n```\n[d](d.md)\n```";
+  const md =
+    "See [a](docs/a.md) and [b](../b.md#x), [web](https://x.org), [top](#top), `[c](c.md)`\n```\n[d](d.md)\n```";
   expect(relativeLinks(md)).toEqual(["docs/a.md", "../b.md#x"]);
   expect(relativeLinks(fs.readFileSync(path.join(ROOT, "README.md"), "utf8")).length).toBeGreaterThanOrEqual(10);
 });

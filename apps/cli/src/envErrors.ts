@@ -72,7 +72,9 @@ function findErrno(err: unknown): Errno | null {
     if (typeof code === "string" && code in CODES) return e as Errno;
   }
   // Some libraries (tfjs) rethrow with the message only.
-  const m = /\b(ENOSPC|EDQUOT|EROFS|EMFILE|ENFILE)\b[^,]*,\s*(\w+)(?:\s+'([^']+)')?/.exec(String((err as Error)?.message ?? ""));
+  const m = /\b(ENOSPC|EDQUOT|EROFS|EMFILE|ENFILE)\b[^,]*,\s*(\w+)(?:\s+'([^']+)')?/.exec(
+    String((err as Error)?.message ?? ""),
+  );
   if (m) return Object.assign(new Error(m[0]), { code: m[1], syscall: m[2], path: m[3] }) as Errno;
   return null;
 }
@@ -94,7 +96,14 @@ export function environmentError(err: unknown, argv: string[]): string | null {
     }
     if (recovery.resume) resume = recovery.resume(argv);
   }
-  const fix = code === "ENOSPC" || code === "EDQUOT" ? "free some space" : code === "EMFILE" || code === "ENFILE" ? "close other programs or raise the limit" : code === "ENOENT" || code === "ENOTDIR" ? "restore the directory" : "fix the permissions";
+  const fix =
+    code === "ENOSPC" || code === "EDQUOT"
+      ? "free some space"
+      : code === "EMFILE" || code === "ENFILE"
+        ? "close other programs or raise the limit"
+        : code === "ENOENT" || code === "ENOTDIR"
+          ? "restore the directory"
+          : "fix the permissions";
   return `${describe(code)} (${code}) while ${where}; kept: ${kept}; ${fix}, then resume with: ${shellQuote(["ghm", ...resume])}`;
 }
 
@@ -111,7 +120,10 @@ export function trainRecovery(task: string, out: string, backend?: string): Reco
       const { step, dir } = JSON.parse(fs.readFileSync(latest, "utf8")) as { step: number; dir: string };
       return `the last complete checkpoint, step ${step} (${path.join(out, "checkpoints", dir)}), and metrics.jsonl up to it`;
     },
-    resume: (argv) => (fs.existsSync(path.join(out, "config.json")) ? ["train", task, "--out", out, "--resume", ...(backend ? ["--backend", backend] : [])] : argv),
+    resume: (argv) =>
+      fs.existsSync(path.join(out, "config.json"))
+        ? ["train", task, "--out", out, "--resume", ...(backend ? ["--backend", backend] : [])]
+        : argv,
   };
 }
 

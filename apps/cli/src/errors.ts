@@ -28,5 +28,11 @@ export function asUserInput<T>(what: string, fn: () => T): T {
 }
 
 function isValidationError(err: Error): boolean {
-  return err.name === "GrammarError" || err instanceof RangeError || err instanceof TypeError || err instanceof SyntaxError || err.name === "ValidationError";
+  return (
+    err.name === "GrammarError" ||
+    err instanceof RangeError ||
+    err instanceof TypeError ||
+    err instanceof SyntaxError ||
+    err.name === "ValidationError"
+  );
 }

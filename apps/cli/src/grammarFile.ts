@@ -1,4 +1,4 @@
-import { Grammar, parseGrammar } from "@ghmkit/ghm";
+import { type Grammar, parseGrammar } from "@ghmkit/ghm";
 import { asUserInput, UserError } from "./errors";
 import { readJsonFile } from "./io";
 
@@ -17,7 +17,12 @@ export function withCliSizeLimit<T>(fn: () => T): T {
     return fn();
   } catch (err) {
     if (err instanceof UserError && /raise maxEntries/.test(err.message)) {
-      throw new UserError(err.message.replace(/,? or raise maxEntries/, " (the CLI's limit is fixed; library calls take a larger maxEntries option)"));
+      throw new UserError(
+        err.message.replace(
+          /,? or raise maxEntries/,
+          " (the CLI's limit is fixed; library calls take a larger maxEntries option)",
+        ),
+      );
     }
     throw err;
   }

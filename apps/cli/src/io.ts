@@ -17,7 +17,8 @@ export function setStdin(reader?: () => string): void {
 }
 
 function readStdin(flag: string): string {
-  if (stdinTakenBy !== null) throw new UserError(`${flag} -: stdin is already read by ${stdinTakenBy}; only one input can be -`);
+  if (stdinTakenBy !== null)
+    throw new UserError(`${flag} -: stdin is already read by ${stdinTakenBy}; only one input can be -`);
   stdinTakenBy = flag;
   try {
     return stdinReader();
@@ -41,7 +42,10 @@ export function readJsonFile(file: string, flag: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    if (file === STDIO && text.trim() === "") throw new UserError(`${flag} -: stdin is empty, expected JSON (pipe a file in, e.g. ghm sample ... --out - | ghm ...)`);
+    if (file === STDIO && text.trim() === "")
+      throw new UserError(
+        `${flag} -: stdin is empty, expected JSON (pipe a file in, e.g. ghm sample ... --out - | ghm ...)`,
+      );
     throw new UserError(`${flag} ${file}: not valid JSON (${(err as Error).message})`);
   }
 }
@@ -54,7 +58,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
 }
 
 export function writeJsonAtomic(file: string, value: unknown): void {
-  writeFileAtomic(file, JSON.stringify(value) + "\n");
+  writeFileAtomic(file, `${JSON.stringify(value)}\n`);
 }
 
 /** Writes a JSON document to `file`, or to stdout (one line) when it is `-`. */

@@ -10,7 +10,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Grammar, grammarFingerprint, shortFingerprint } from "@ghmkit/ghm";
+import { type Grammar, grammarFingerprint, shortFingerprint } from "@ghmkit/ghm";
 import { META_JSON } from "@ghmkit/nets";
 import { latestCheckpoint } from "@ghmkit/train";
 import { UserError } from "./errors";
@@ -27,7 +27,8 @@ export interface ModelGrammarInfo {
 function metaFingerprint(modelDir: string): string | null {
   const file = path.join(modelDir, META_JSON);
   try {
-    const fp = (JSON.parse(fs.readFileSync(file, "utf8")) as { extra?: { grammarFingerprint?: unknown } }).extra?.grammarFingerprint;
+    const fp = (JSON.parse(fs.readFileSync(file, "utf8")) as { extra?: { grammarFingerprint?: unknown } }).extra
+      ?.grammarFingerprint;
     return typeof fp === "string" ? fp : null;
   } catch {
     return null; // loading the model reports an unreadable file with its own message
@@ -84,7 +85,10 @@ export interface ModelGrammarOptions {
 export function grammarForModel(o: ModelGrammarOptions): ModelGrammar {
   const info = modelGrammarInfo(o.model);
   if (o.grammar === undefined) {
-    if (!info.grammarFile) throw new UserError(`${o.modelFlag} ${o.model} holds no grammar (a bare model directory): give --grammar, the grammar it was trained on`);
+    if (!info.grammarFile)
+      throw new UserError(
+        `${o.modelFlag} ${o.model} holds no grammar (a bare model directory): give --grammar, the grammar it was trained on`,
+      );
     const g = loadGrammar(info.grammarFile, `${o.modelFlag} ${o.model}:`);
     const fingerprint = grammarFingerprint(g);
     return { g, file: info.grammarFile, fingerprint };
@@ -92,9 +96,13 @@ export function grammarForModel(o: ModelGrammarOptions): ModelGrammar {
   const g = loadGrammar(o.grammar);
   const fingerprint = grammarFingerprint(g);
   // Older runs recorded no fingerprint in the model, but their grammar.json is the grammar they trained on.
-  const expected = info.fingerprint ?? (info.grammarFile ? grammarFingerprint(loadGrammar(info.grammarFile, `${o.modelFlag} ${o.model}:`)) : null);
+  const expected =
+    info.fingerprint ??
+    (info.grammarFile ? grammarFingerprint(loadGrammar(info.grammarFile, `${o.modelFlag} ${o.model}:`)) : null);
   if (expected === null) {
-    o.warn(`warning: ${o.modelFlag} ${o.model} records no grammar fingerprint (saved before fingerprints existed): cannot check that --grammar ${o.grammar} is the grammar it was trained on`);
+    o.warn(
+      `warning: ${o.modelFlag} ${o.model} records no grammar fingerprint (saved before fingerprints existed): cannot check that --grammar ${o.grammar} is the grammar it was trained on`,
+    );
     return { g, file: o.grammar, fingerprint };
   }
   if (expected === fingerprint) return { g, file: o.grammar, fingerprint };
@@ -105,11 +113,15 @@ export function grammarForModel(o: ModelGrammarOptions): ModelGrammar {
         `${info.grammarFile ? "drop --grammar to use the run's own grammar, give that grammar" : "give the grammar it was trained on"}, or pass --allow-grammar-mismatch to use this one anyway`,
     );
   }
-  o.warn(`warning: --grammar ${o.grammar} (${shortFingerprint(fingerprint)}) is not the grammar ${o.modelFlag} ${o.model} was trained on (${where}); continuing because of --allow-grammar-mismatch`);
+  o.warn(
+    `warning: --grammar ${o.grammar} (${shortFingerprint(fingerprint)}) is not the grammar ${o.modelFlag} ${o.model} was trained on (${where}); continuing because of --allow-grammar-mismatch`,
+  );
   return { g, file: o.grammar, fingerprint, grammarMismatch: { model: expected, given: fingerprint } };
 }
 
 /** The human line for an allowed mismatch ("" when none). */
 export function mismatchLine(m: GrammarMismatch | undefined): string {
-  return m ? `grammar mismatch (--allow-grammar-mismatch): model trained on ${shortFingerprint(m.model)}, given ${shortFingerprint(m.given)}` : "";
+  return m
+    ? `grammar mismatch (--allow-grammar-mismatch): model trained on ${shortFingerprint(m.model)}, given ${shortFingerprint(m.given)}`
+    : "";
 }

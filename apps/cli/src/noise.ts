@@ -1,5 +1,15 @@
-import { Command, Option } from "commander";
-import { Evidence, exactEvidence, gaussianEvidence, Grammar, maskedEvidence, Rng, SampleBatch, uniformEvidence, uniformNoise } from "@ghmkit/ghm";
+import { type Command, Option } from "commander";
+import {
+  type Evidence,
+  exactEvidence,
+  gaussianEvidence,
+  type Grammar,
+  maskedEvidence,
+  Rng,
+  type SampleBatch,
+  uniformEvidence,
+  uniformNoise,
+} from "@ghmkit/ghm";
 import { asUserInput, UserError } from "./errors";
 import { floatArg, intArg } from "./options";
 
@@ -17,8 +27,17 @@ export interface NoiseFlags {
 /** The observation-model flags shared by classify and denoise (SPEC.md section 2). */
 export function addNoiseOptions(cmd: Command, defaultKind: NoiseKind): Command {
   return cmd
-    .addOption(new Option("--noise <kind>", "observation model of the leaves").choices(["exact", "gaussian", "uniform", "mask"]).default(defaultKind))
-    .option("--alpha <a>", "gaussian: signal scale in z = alpha onehot + sigma g", floatArg(0, Infinity, { exclusiveMin: true }), 1)
+    .addOption(
+      new Option("--noise <kind>", "observation model of the leaves")
+        .choices(["exact", "gaussian", "uniform", "mask"])
+        .default(defaultKind),
+    )
+    .option(
+      "--alpha <a>",
+      "gaussian: signal scale in z = alpha onehot + sigma g",
+      floatArg(0, Infinity, { exclusiveMin: true }),
+      1,
+    )
     .option("--sigma <s>", "gaussian: noise std", floatArg(0, Infinity, { exclusiveMin: true }), 1)
     .option("--keep <q>", "uniform: probability a leaf keeps its symbol", floatArg(0, 1), 0.5)
     .option("--mask-rate <r>", "mask: probability a leaf is masked", floatArg(0, 1), 0.5)
@@ -36,14 +55,18 @@ const NOISE_PARAMS: [keyof NoiseFlags, string, NoiseKind[]][] = [
 
 /** Noise flags the user typed (not defaults). */
 export function givenNoiseFlags(cmd: Command): string[] {
-  return ["noise", ...NOISE_PARAMS.map(([key]) => key)].filter((key) => cmd.getOptionValueSource(key) === "cli").map((key) => (key === "noise" ? "--noise" : NOISE_PARAMS.find(([k]) => k === key)![1]));
+  return ["noise", ...NOISE_PARAMS.map(([key]) => key)]
+    .filter((key) => cmd.getOptionValueSource(key) === "cli")
+    .map((key) => (key === "noise" ? "--noise" : NOISE_PARAMS.find(([k]) => k === key)![1]));
 }
 
 /** A noise parameter typed for another observation model is a mistake, not something to ignore. */
 export function checkNoiseFlags(cmd: Command, f: NoiseFlags): void {
   for (const [key, flag, kinds] of NOISE_PARAMS) {
     if (cmd.getOptionValueSource(key) === "cli" && !kinds.includes(f.noise)) {
-      throw new UserError(`${flag} applies to --noise ${kinds.join("|")} only, not to --noise ${f.noise}${f.noise === "exact" ? " (exact leaves have no noise)" : ""}: drop ${flag} or change --noise`);
+      throw new UserError(
+        `${flag} applies to --noise ${kinds.join("|")} only, not to --noise ${f.noise}${f.noise === "exact" ? " (exact leaves have no noise)" : ""}: drop ${flag} or change --noise`,
+      );
     }
   }
 }

@@ -4,7 +4,8 @@ import { InvalidArgumentError } from "commander";
 export function intArg(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected an integer, got "${value}"`);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n))
+      throw new InvalidArgumentError(`expected an integer, got "${value}"`);
     if (n < min || n > max) throw new InvalidArgumentError(`expected an integer in [${min}, ${max}], got ${n}`);
     return n;
   };
@@ -13,8 +14,10 @@ export function intArg(min: number, max = Number.MAX_SAFE_INTEGER) {
 export function floatArg(min = -Infinity, max = Infinity, { exclusiveMin = false } = {}) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a finite number, got "${value}"`);
-    if (exclusiveMin ? n <= min : n < min) throw new InvalidArgumentError(`expected a number ${exclusiveMin ? ">" : ">="} ${min}, got ${n}`);
+    if (value.trim() === "" || !Number.isFinite(n))
+      throw new InvalidArgumentError(`expected a finite number, got "${value}"`);
+    if (exclusiveMin ? n <= min : n < min)
+      throw new InvalidArgumentError(`expected a number ${exclusiveMin ? ">" : ">="} ${min}, got ${n}`);
     if (n > max) throw new InvalidArgumentError(`expected a number <= ${max}, got ${n}`);
     return n;
   };

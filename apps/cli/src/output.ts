@@ -18,8 +18,8 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 export const processConsole: Console = {
-  out: (text) => process.stdout.write(text.endsWith("\n") ? text : text + "\n"),
-  err: (text) => process.stderr.write(text.endsWith("\n") ? text : text + "\n"),
+  out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
   isTTY: Boolean(process.stderr.isTTY),
 };
 
@@ -41,8 +41,17 @@ export function report(con: Console, flags: OutputFlags, value: unknown, human: 
  * except that with `--out -` stdout carries the data, so the human summary goes to
  * stderr and the --json summary is left out.
  */
-export function reportAfterWrite(con: Console, flags: OutputFlags, outFile: string | undefined, value: unknown, human: () => string): void {
-  if (outFile !== "-") return report(con, flags, value, human);
+export function reportAfterWrite(
+  con: Console,
+  flags: OutputFlags,
+  outFile: string | undefined,
+  value: unknown,
+  human: () => string,
+): void {
+  if (outFile !== "-") {
+    report(con, flags, value, human);
+    return;
+  }
   if (!flags.quiet && !flags.json) con.err(human());
 }
 
@@ -50,7 +59,14 @@ export function reportAfterWrite(con: Console, flags: OutputFlags, outFile: stri
 export function table(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === "number" ? fmt(c) : c)))];
   const widths = header.map((_, j) => Math.max(...cells.map((r) => String(r[j] ?? "").length)));
-  return cells.map((r) => r.map((c, j) => String(c ?? "").padEnd(widths[j])).join("  ").trimEnd()).join("\n");
+  return cells
+    .map((r) =>
+      r
+        .map((c, j) => String(c ?? "").padEnd(widths[j]))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 export { fmt } from "@ghmkit/experiments";

@@ -1,9 +1,9 @@
-import { Command, CommanderError, Help, Option } from "commander";
+import { Command, CommanderError, Help, type Option } from "commander";
 import { EXIT_USER_ERROR, UserError } from "./errors";
 import { printError } from "./errorOutput";
 import { environmentError, EXIT_ENVIRONMENT, resetRecovery } from "./envErrors";
 import { setStdin } from "./io";
-import { Console, OutputFlags, processConsole } from "./output";
+import { type Console, type OutputFlags, processConsole } from "./output";
 import { commands } from "./commands";
 
 /** What every command receives: where to print, and the global flags. */
@@ -28,7 +28,11 @@ export function buildProgram(con: Console): Command {
     .exitOverride();
   setStdin(con.stdin);
   // Commander's own error text is printed by run() as one line (and as JSON with --json).
-  const output = { writeOut: (s: string) => con.out(s.trimEnd()), writeErr: (s: string) => con.err(s.trimEnd()), outputError: () => {} };
+  const output = {
+    writeOut: (s: string) => con.out(s.trimEnd()),
+    writeErr: (s: string) => con.err(s.trimEnd()),
+    outputError: () => {},
+  };
   // Help marks required options; defaults and choices are commander's.
   const helpConfig = {
     optionDescription(this: Help, opt: Option): string {
@@ -64,7 +68,8 @@ export async function run(argv: string[], con: Console = processConsole): Promis
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return 0;
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help")
+        return 0;
       if (err.exitCode === 0) return 0;
       // Unknown option, bad argument...: commander's message, on one line.
       printError(con, argv, "usage", `${err.message.replace(/^error:\s*/, "")} (see --help)`);
@@ -72,7 +77,10 @@ export async function run(argv: string[], con: Console = processConsole): Promis
     }
     // Library errors that mean "fix your input" (experiments' config, directory or job spec).
     // ... and a directory another ghm process is writing (DirLockedError names the holder).
-    if (err instanceof UserError || (err instanceof Error && (err.name === "ExperimentError" || err.name === "DirLockedError"))) {
+    if (
+      err instanceof UserError ||
+      (err instanceof Error && (err.name === "ExperimentError" || err.name === "DirLockedError"))
+    ) {
       printError(con, argv, "invalid_input", err.message);
       return EXIT_USER_ERROR;
     }
@@ -84,7 +92,12 @@ export async function run(argv: string[], con: Console = processConsole): Promis
     }
     const e = err as Error;
     // One line as every error; the stack trace only when asked for.
-    printError(con, argv, "internal", `internal error: ${e?.message ?? String(err)} (a bug: please report it; GHM_DEBUG=1 prints the stack trace)`);
+    printError(
+      con,
+      argv,
+      "internal",
+      `internal error: ${e?.message ?? String(err)} (a bug: please report it; GHM_DEBUG=1 prints the stack trace)`,
+    );
     if (process.env.GHM_DEBUG) con.err(e?.stack ?? "");
     return 1;
   }

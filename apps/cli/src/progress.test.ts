@@ -52,7 +52,14 @@ test("plainProgress prints every interval even while one long step runs (no upda
 test("plainProgress without an ETA (jobs of unequal cost) keeps the rate", () => {
   let t = 0;
   const lines: string[] = [];
-  const p = plainProgress({ out: () => {}, err: (s: string) => lines.push(s), isTTY: false }, "suite", 10, 10_000, () => t, false);
+  const p = plainProgress(
+    { out: () => {}, err: (s: string) => lines.push(s), isTTY: false },
+    "suite",
+    10,
+    10_000,
+    () => t,
+    false,
+  );
   t = 10_000;
   p.update(2);
   p.stop();

@@ -1,5 +1,5 @@
 import { SingleBar, Presets } from "cli-progress";
-import { Console, OutputFlags } from "./output";
+import type { Console, OutputFlags } from "./output";
 
 export interface Progress {
   update(done: number, info?: Record<string, string | number>): void;
@@ -10,14 +10,25 @@ export interface Progress {
 export const PLAIN_INTERVAL_MS = 10_000;
 
 const infoText = (info?: Record<string, string | number>): string =>
-  info ? Object.entries(info).map(([k, v]) => `${k}=${typeof v === "number" ? v.toPrecision(4) : v}`).join(" ") : "";
+  info
+    ? Object.entries(info)
+        .map(([k, v]) => `${k}=${typeof v === "number" ? v.toPrecision(4) : v}`)
+        .join(" ")
+    : "";
 
 /**
  * Plain progress lines on stderr for long jobs off a terminal: nothing for the first
  * `intervalMs` (short commands stay quiet), then one line every `intervalMs`, and a
  * closing line when anything was printed.
  */
-export function plainProgress(con: Console, label: string, total: number, intervalMs = PLAIN_INTERVAL_MS, now: () => number = Date.now, eta = true): Progress {
+export function plainProgress(
+  con: Console,
+  label: string,
+  total: number,
+  intervalMs = PLAIN_INTERVAL_MS,
+  now: () => number = Date.now,
+  eta = true,
+): Progress {
   const t0 = now();
   let last = t0;
   let printed = false;
@@ -29,7 +40,9 @@ export function plainProgress(con: Console, label: string, total: number, interv
     const secs = (last - t0) / 1000;
     const rate = secs > 0 ? state.done / secs : 0;
     const etaText = eta && rate > 0 && state.done < total ? `, ETA ${duration((total - state.done) / rate)}` : "";
-    con.err(`${label.trim()}: ${state.done}/${total} after ${duration(secs)} (${rate >= 10 ? rate.toFixed(0) : rate.toPrecision(2)}/s${etaText})${text ? ` ${text}` : ""}`);
+    con.err(
+      `${label.trim()}: ${state.done}/${total} after ${duration(secs)} (${rate >= 10 ? rate.toFixed(0) : rate.toPrecision(2)}/s${etaText})${text ? ` ${text}` : ""}`,
+    );
   };
   // Long single steps (a job in a child process, a training run) still get a line per interval.
   const timer = setInterval(() => {
@@ -60,12 +73,22 @@ function duration(s: number): string {
  * --quiet/--json. `eta: false` where units differ in cost (experiment jobs run longest
  * first), so a rate-based ETA would mislead.
  */
-export function progress(con: Console, flags: OutputFlags, label: string, total: number, o: { eta?: boolean } = {}): Progress {
+export function progress(
+  con: Console,
+  flags: OutputFlags,
+  label: string,
+  total: number,
+  o: { eta?: boolean } = {},
+): Progress {
   if (flags.quiet || flags.json) return { update() {}, stop() {} };
   const eta = o.eta ?? true;
   if (!con.isTTY) return plainProgress(con, label, total, PLAIN_INTERVAL_MS, Date.now, eta);
   const bar = new SingleBar(
-    { format: `${label} [{bar}] {value}/{total}${eta ? " {eta_formatted}" : ""} {info}`, stream: process.stderr, hideCursor: true },
+    {
+      format: `${label} [{bar}] {value}/{total}${eta ? " {eta_formatted}" : ""} {info}`,
+      stream: process.stderr,
+      hideCursor: true,
+    },
     Presets.shades_classic,
   );
   bar.start(total, 0, { info: "" });

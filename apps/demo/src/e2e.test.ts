@@ -9,30 +9,42 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { chromium, BrowserContext, Page } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { runBP } from "@ghmkit/bp";
-import { Grammar, Rng, grammarToJson, parseGrammar, sample } from "@ghmkit/ghm";
+import { type Grammar, Rng, grammarToJson, parseGrammar, sample } from "@ghmkit/ghm";
 import { bpDenoiser, generate } from "@ghmkit/diffusion";
 import { buildModel, configFromGrammar, evidenceToNetInput, saveModel } from "@ghmkit/nets";
 import { initBackend, tf } from "@ghmkit/tensor";
 import { DEFAULT_SPEC, buildGrammar } from "./model/grammarSpec";
-import { DEMO_SCHEDULE, NoiseSetting, drawEps, observe } from "./model/noise";
+import { DEMO_SCHEDULE, type NoiseSetting, drawEps, observe } from "./model/noise";
 import { forwardBackwardOne, timeGrid } from "./model/forwardBackwardOne";
-import { serveStatic, StaticServer } from "./testing/staticServer";
+import { serveStatic, type StaticServer } from "./testing/staticServer";
 import type { DemoHandle } from "./app/debugHandle";
 
 const CHROMIUM = process.env.GHM_CHROMIUM ?? "/usr/bin/chromium";
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const DEMO_DIR = path.resolve(__dirname, "..");
 // The committed screenshot changes only on request; ordinary runs leave the tree clean.
-const SCREENSHOT = process.env.GHM_UPDATE_SCREENSHOT ? path.join(DEMO_DIR, "screenshot.png") : path.join(tmpdir(), "ghm-demo-screenshot.png");
+const SCREENSHOT = process.env.GHM_UPDATE_SCREENSHOT
+  ? path.join(DEMO_DIR, "screenshot.png")
+  : path.join(tmpdir(), "ghm-demo-screenshot.png");
 
 if (!HAVE_CHROMIUM) {
-  console.warn(`demo e2e test SKIPPED: no Chromium at ${CHROMIUM}. Install it (apt-get install -y chromium) or set GHM_CHROMIUM.`);
+  console.warn(
+    `demo e2e test SKIPPED: no Chromium at ${CHROMIUM}. Install it (apt-get install -y chromium) or set GHM_CHROMIUM.`,
+  );
 }
 const describeE2E = HAVE_CHROMIUM ? describe : describe.skip;
 
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"];
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--no-first-run",
+];
 
 describeE2E("demo page in headless Chromium", () => {
   let root: string;
@@ -50,16 +62,38 @@ describeE2E("demo page in headless Chromium", () => {
   beforeAll(async () => {
     root = mkdtempSync(path.join(tmpdir(), "ghm-demo-e2e-"));
     profile = mkdtempSync(path.join(tmpdir(), "ghm-demo-chromium-"));
-    execFileSync(process.execPath, [path.join(DEMO_DIR, "node_modules/vite/bin/vite.js"), "build", "--outDir", root, "--emptyOutDir", "--logLevel", "error"], { cwd: DEMO_DIR, stdio: "pipe" });
+    execFileSync(
+      process.execPath,
+      [
+        path.join(DEMO_DIR, "node_modules/vite/bin/vite.js"),
+        "build",
+        "--outDir",
+        root,
+        "--emptyOutDir",
+        "--logLevel",
+        "error",
+      ],
+      { cwd: DEMO_DIR, stdio: "pipe" },
+    );
     // An untrained U-Net for the default grammar, saved exactly as the CLI saves models.
     await initBackend("cpu");
     grammar = buildGrammar(DEFAULT_SPEC);
     const config = configFromGrammar(grammar, { width: 8, seed: 0 });
     model = buildModel("unet", "denoiser", config);
     const { kind: _kind, p: _p, ...rhm } = DEFAULT_SPEC;
-    await saveModel(model, path.join(root, "models/tiny"), { arch: "unet", task: "denoiser", config, extra: { grammar: { kind: "rhm", ...rhm } } });
+    await saveModel(model, path.join(root, "models/tiny"), {
+      arch: "unet",
+      task: "denoiser",
+      config,
+      extra: { grammar: { kind: "rhm", ...rhm } },
+    });
     server = await serveStatic(root);
-    ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
+    ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1280, height: 900 },
+    });
     page = ctx.pages()[0] ?? (await ctx.newPage());
     page.on("request", (r) => requests.push(r.url()));
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
@@ -121,7 +155,9 @@ describeE2E("demo page in headless Chromium", () => {
   it("loads a U-Net saved by nets' saveModel and shows its output, equal to TensorFlow.js in Node", async () => {
     await page.fill("#m-url", "models/tiny");
     await page.click("#m-load");
-    await page.waitForFunction(() => (window.__ghmDemo?.unet as { probs: unknown } | null)?.probs != null, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => (window.__ghmDemo?.unet as { probs: unknown } | null)?.probs != null, undefined, {
+      timeout: 20_000,
+    });
     const h = await handle();
     expect(h.backend).toBe("cpu");
     expect(h.unet!.d).toBe(8);
@@ -137,10 +173,14 @@ describeE2E("demo page in headless Chromium", () => {
 
   it("loads the shipped example U-Net, which denoises better than each leaf alone", async () => {
     await page.click("#m-example");
-    await page.waitForFunction(() => {
-      const u = window.__ghmDemo?.unet as { source: string; probs: unknown } | null;
-      return u != null && u.source.includes("rhm-unet") && u.probs != null;
-    }, undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => {
+        const u = window.__ghmDemo?.unet as { source: string; probs: unknown } | null;
+        return u?.source.includes("rhm-unet") && u.probs != null;
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
     const h = await handle();
     expect(h.grammarSource).toContain("seed=1");
     console.log(`example U-Net at sigma 0.7: MSE ${h.mse.unet}, BP ${h.mse.bp}, each leaf alone ${h.mse.leafwise}`);
@@ -158,7 +198,16 @@ describeE2E("demo page in headless Chromium", () => {
     await page.click("#d-run");
     await page.waitForSelector("#d-result [data-valid]", { timeout: 20_000 });
     const s = (await handle()).sampler as { x: number[]; valid: boolean; logp: number; validityPerLevel: number[] };
-    const ref = await generate({ grammar, denoiser: bpDenoiser(grammar), process: "vp", sampler: "ddpm", steps: 12, n: 1, seed: 3, schedule: DEMO_SCHEDULE });
+    const ref = await generate({
+      grammar,
+      denoiser: bpDenoiser(grammar),
+      process: "vp",
+      sampler: "ddpm",
+      steps: 12,
+      n: 1,
+      seed: 3,
+      schedule: DEMO_SCHEDULE,
+    });
     expect(s.x).toEqual(Array.from(ref.x));
     expect(s.valid).toBe(s.logp > -Infinity);
     expect(await page.getAttribute("#d-result [data-valid]", "data-valid")).toBe(String(s.valid));
@@ -179,7 +228,12 @@ describeE2E("demo page in headless Chromium", () => {
     await page.waitForSelector("#fb-panel[data-flip]", { timeout: 20_000 });
     const h = await handle();
     const tree = h.tree.map((l) => Int32Array.from(l));
-    const ref = forwardBackwardOne(grammar, tree, { times: timeGrid(21), repeats: 32, seed: 5, schedule: DEMO_SCHEDULE });
+    const ref = forwardBackwardOne(grammar, tree, {
+      times: timeGrid(21),
+      repeats: 32,
+      seed: 5,
+      schedule: DEMO_SCHEDULE,
+    });
     const fb = h.fb as typeof ref;
     expect(fb.flipU).toBe(ref.flipU);
     expect(fb.rows.map((r) => r.classCounts)).toEqual(ref.rows.map((r) => r.classCounts));
@@ -193,7 +247,9 @@ describeE2E("demo page in headless Chromium", () => {
     await page.dispatchEvent("#d-form", "change");
     for (let i = 0; i < 18; i++) await page.click("#d-step");
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    const foreign = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith("data:") && !u.startsWith("blob:"));
+    const foreign = requests.filter(
+      (u) => !u.startsWith(server.url) && !u.startsWith("data:") && !u.startsWith("blob:"),
+    );
     expect(foreign).toEqual([]);
     expect(problems).toEqual([]);
     expect(existsSync(SCREENSHOT)).toBe(true);

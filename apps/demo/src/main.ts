@@ -10,7 +10,7 @@ import { DiffusionPanel } from "./app/diffusionPanel";
 import { Explorer, describeSpec } from "./app/explorer";
 import { FBPanel } from "./app/fbPanel";
 import { ModelPanel } from "./app/modelPanel";
-import { DemoState } from "./app/state";
+import type { DemoState } from "./app/state";
 import { guarded } from "./app/ui";
 import { byId } from "./view/dom";
 import { treeLayout } from "./view/layout";

@@ -6,7 +6,9 @@
  * files use, so the bundler can check every import.
  */
 function unavailable(): never {
-  throw new Error("Node file-system helpers are not available in the browser demo; load files through the page's file pickers");
+  throw new Error(
+    "Node file-system helpers are not available in the browser demo; load files through the page's file pickers",
+  );
 }
 
 export const readFileSync = unavailable;
@@ -22,4 +24,17 @@ export const basename = unavailable;
 export const resolve = unavailable;
 export const sep = "/";
 
-export default { readFileSync, writeFileSync, renameSync, rmSync, openSync, closeSync, fsyncSync, join, dirname, basename, resolve, sep };
+export default {
+  readFileSync,
+  writeFileSync,
+  renameSync,
+  rmSync,
+  openSync,
+  closeSync,
+  fsyncSync,
+  join,
+  dirname,
+  basename,
+  resolve,
+  sep,
+};

@@ -7,8 +7,16 @@
  * (a mid-diffusion noise level), so no message is trivially sparse.
  * Run: `ghm bench bp` (or `pnpm bench`).
  */
-import { Evidence, Grammar, Rng, gaussianEvidence, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
-import { BPResult, messageBytesPerSequence, naiveBP, NaiveBPResult, runBP } from "@ghmkit/bp";
+import {
+  type Evidence,
+  type Grammar,
+  Rng,
+  gaussianEvidence,
+  randomProductGrammar,
+  randomRhm,
+  sample,
+} from "@ghmkit/ghm";
+import { type BPResult, messageBytesPerSequence, naiveBP, type NaiveBPResult, runBP } from "@ghmkit/bp";
 
 export type BenchCaseName = "product" | "rhm";
 
@@ -59,8 +67,14 @@ export interface BenchReport {
 
 function workload(name: BenchCaseName, seed: number): { g: Grammar; description: string } {
   if (name === "product")
-    return { g: randomProductGrammar({ depth: 10, arity: 2, vocab: 16, seed }), description: "product m=2 L=10 S=16 (d=1024)" };
-  return { g: randomRhm({ S: 32, classes: 32, k: 4, arity: 2, depth: 6, seed }), description: "RHM S=C=32 k=4 m=2 L=6 (d=64)" };
+    return {
+      g: randomProductGrammar({ depth: 10, arity: 2, vocab: 16, seed }),
+      description: "product m=2 L=10 S=16 (d=1024)",
+    };
+  return {
+    g: randomRhm({ S: 32, classes: 32, k: 4, arity: 2, depth: 6, seed }),
+    description: "RHM S=C=32 k=4 m=2 L=6 (d=64)",
+  };
 }
 
 function evidenceFor(g: Grammar, batch: number, sigma: number, seed: number): Evidence {
@@ -98,7 +112,8 @@ export function benchBP(options: BenchOptions = {}): BenchReport {
   const sigma = options.sigma ?? 1;
   const seed = options.seed ?? 1;
   for (const [k, v] of Object.entries({ batch, repeats, naiveBatch }))
-    if (!Number.isInteger(v) || v < (k === "naiveBatch" ? 0 : 1)) throw new Error(`benchBP: ${k} is ${v}; use a positive integer`);
+    if (!Number.isInteger(v) || v < (k === "naiveBatch" ? 0 : 1))
+      throw new Error(`benchBP: ${k} is ${v}; use a positive integer`);
   const cases = names.map((name): BenchCase => {
     const { g, description } = workload(name, seed);
     const ev = evidenceFor(g, batch, sigma, seed + 10);
@@ -139,7 +154,9 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 function agreementWith(fast: BPResult, ref: NaiveBPResult, downward: boolean): BenchCase["agreement"] {
-  const levels = downward ? fast.marginals!.map((m, l) => maxAbsDiff(m, ref.marginals[l])) : [maxAbsDiff(fast.root, ref.marginals[0])];
+  const levels = downward
+    ? fast.marginals!.map((m, l) => maxAbsDiff(m, ref.marginals[l]))
+    : [maxAbsDiff(fast.root, ref.marginals[0])];
   return { maxAbsLogZ: maxAbsDiff(fast.logZ, ref.logZ), maxAbsMarginal: Math.max(...levels) };
 }
 

@@ -3,8 +3,16 @@
  * @ghmkit/bp runBP on the same evidence, measured in the same run.
  */
 import { runBP } from "@ghmkit/bp";
-import { Grammar, Rng, gaussianEvidence, randomDenseGrammar, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
-import { BackendPreference, initBackend, tf } from "@ghmkit/tensor";
+import {
+  type Grammar,
+  Rng,
+  gaussianEvidence,
+  randomDenseGrammar,
+  randomProductGrammar,
+  randomRhm,
+  sample,
+} from "@ghmkit/ghm";
+import { type BackendPreference, initBackend, tf } from "@ghmkit/tensor";
 import { COMPILE_INPUT_CLIP, compileBPModel, compileBPUNet, evidenceToNetInput } from "@ghmkit/nets";
 
 export interface BenchCompiledBPOptions {
@@ -69,7 +77,10 @@ export async function benchCompiledBP(opts: BenchCompiledBPOptions = {}): Promis
   const batch = opts.batch ?? 256;
   const reps = opts.reps ?? 3;
   const bpReps = opts.bpReps ?? 1;
-  for (const [name, v] of [["reps", reps], ["bpReps", bpReps]] as const) {
+  for (const [name, v] of [
+    ["reps", reps],
+    ["bpReps", bpReps],
+  ] as const) {
     if (!(Number.isInteger(v) && v >= 1)) throw new Error(`benchCompiledBP: ${name} must be an integer >= 1, got ${v}`);
   }
   const info = await initBackend(opts.backend);
@@ -179,18 +190,33 @@ export interface BenchCompiledModelsOptions {
  * (product S = 4; RHM S = C = 16, k = 4; dense S = 4), so the three have the same width (192)
  * and shape; gaussian evidence alpha = sigma = 1.
  */
-export async function benchCompiledModels(opts: BenchCompiledModelsOptions = {}): Promise<{ backend: string; cases: CompiledModelCase[] }> {
+export async function benchCompiledModels(
+  opts: BenchCompiledModelsOptions = {},
+): Promise<{ backend: string; cases: CompiledModelCase[] }> {
   const depth = opts.depth ?? 6;
   const batch = opts.batch ?? 256;
   const reps = opts.reps ?? 3;
   const seed = opts.seed ?? 0;
-  if (!(Number.isInteger(reps) && reps >= 1)) throw new Error(`benchCompiledModels: reps must be an integer >= 1, got ${reps}`);
+  if (!(Number.isInteger(reps) && reps >= 1))
+    throw new Error(`benchCompiledModels: reps must be an integer >= 1, got ${reps}`);
   const info = await initBackend(opts.backend);
   const arity = 2;
   const make: Record<CompiledKind, () => { g: Grammar; vocab: number; grammar: string }> = {
-    product: () => ({ g: randomProductGrammar({ depth, arity, vocab: 4, seed }), vocab: 4, grammar: `product S=4 C=4 m=2 L=${depth}` }),
-    rules: () => ({ g: randomRhm({ S: 16, classes: 16, k: 4, arity, depth, seed }), vocab: 16, grammar: `RHM S=16 C=16 k=4 m=2 L=${depth}` }),
-    dense: () => ({ g: randomDenseGrammar({ depth, arity, vocab: 4, seed }), vocab: 4, grammar: `dense S=4 C=4 m=2 L=${depth}` }),
+    product: () => ({
+      g: randomProductGrammar({ depth, arity, vocab: 4, seed }),
+      vocab: 4,
+      grammar: `product S=4 C=4 m=2 L=${depth}`,
+    }),
+    rules: () => ({
+      g: randomRhm({ S: 16, classes: 16, k: 4, arity, depth, seed }),
+      vocab: 16,
+      grammar: `RHM S=16 C=16 k=4 m=2 L=${depth}`,
+    }),
+    dense: () => ({
+      g: randomDenseGrammar({ depth, arity, vocab: 4, seed }),
+      vocab: 4,
+      grammar: `dense S=4 C=4 m=2 L=${depth}`,
+    }),
   };
   const cases: CompiledModelCase[] = [];
   for (const kind of opts.kinds ?? (["product", "rules", "dense"] as CompiledKind[])) {
@@ -220,7 +246,8 @@ export async function benchCompiledModels(opts: BenchCompiledModelsOptions = {})
       for (let r = 0; r < batch * d; r++) {
         let mx = -Infinity;
         for (let s = 0; s < vocab; s++) mx = Math.max(mx, ev.e[r * vocab + s]);
-        for (let s = 0; s < vocab; s++) clip[r * vocab + s] = Number.isFinite(mx) ? Math.max(ev.e[r * vocab + s] - mx, -COMPILE_INPUT_CLIP) : 0;
+        for (let s = 0; s < vocab; s++)
+          clip[r * vocab + s] = Number.isFinite(mx) ? Math.max(ev.e[r * vocab + s] - mx, -COMPILE_INPUT_CLIP) : 0;
       }
       const want = runBP(g, { ...ev, e: clip }).marginals![depth];
       const errors = (v: Float32Array): { max: number; mean: number } => {

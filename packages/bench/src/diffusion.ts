@@ -1,5 +1,5 @@
 // `ghm bench diffusion`: samples/s of @ghmkit/diffusion's generate() driven by the exact BP denoiser.
-import { Grammar, RandomRhmOptions, randomRhm } from "@ghmkit/ghm";
+import { type Grammar, type RandomRhmOptions, randomRhm } from "@ghmkit/ghm";
 import { bpDenoiser, bpJointDenoiser, generate, sampleMetrics } from "@ghmkit/diffusion";
 import type { DiffusionProcess, GenerateResult, SampleMetrics } from "@ghmkit/diffusion";
 
@@ -43,9 +43,20 @@ export async function benchDiffusion(o: BenchDiffusionOptions = {}): Promise<Ben
   const joint = o.denoiser === "bp-joint";
   const denoiser = joint ? bpJointDenoiser(grammar) : bpDenoiser(grammar);
   const start = process.hrtime.bigint();
-  const out = await generate({ grammar, denoiser, process: o.process ?? "vp", ...((o.process ?? "vp") === "vp" ? { sampler: o.sampler ?? "ddpm" } : {}), steps: o.steps ?? 200, n, seed, x0: joint ? "joint" : "marginal" });
+  const out = await generate({
+    grammar,
+    denoiser,
+    process: o.process ?? "vp",
+    ...((o.process ?? "vp") === "vp" ? { sampler: o.sampler ?? "ddpm" } : {}),
+    steps: o.steps ?? 200,
+    n,
+    seed,
+    x0: joint ? "joint" : "marginal",
+  });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const name = o.grammar ? "given" : `rhm S=${rhm.S} C=${rhm.classes} k=${rhm.k} m=${rhm.arity} L=${rhm.depth} seed=${rhm.seed}`;
+  const name = o.grammar
+    ? "given"
+    : `rhm S=${rhm.S} C=${rhm.classes} k=${rhm.k} m=${rhm.arity} L=${rhm.depth} seed=${rhm.seed}`;
   return {
     config: { ...out.config, n, seed, grammar: name },
     seconds,

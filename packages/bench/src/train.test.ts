@@ -11,8 +11,25 @@ describe("benchTrainStep", () => {
     const r = await benchTrainStep({ batch: 4, d: 8, S: 3, filters: 4, steps: 2, warmup: 1 });
     expect(r.backend.name).toBe("wasm");
     expect(r.referenceStepsPerSec).toBe(PYTORCH_CPU_STEPS_PER_SEC);
-    expect(r.config).toMatchObject({ batch: 4, d: 8, S: 3, m: 2, filters: 4, steps: 2, warmup: 1, arch: "unet", task: "denoiser" });
-    expect(r.trainConfig).toMatchObject({ task: "denoiser", arch: "unet", batchSize: 4, net: { width: 4 }, grammar: { kind: "rhm", S: 3, depth: 3 }, data: { trainSize: 0 } });
+    expect(r.config).toMatchObject({
+      batch: 4,
+      d: 8,
+      S: 3,
+      m: 2,
+      filters: 4,
+      steps: 2,
+      warmup: 1,
+      arch: "unet",
+      task: "denoiser",
+    });
+    expect(r.trainConfig).toMatchObject({
+      task: "denoiser",
+      arch: "unet",
+      batchSize: 4,
+      net: { width: 4 },
+      grammar: { kind: "rhm", S: 3, depth: 3 },
+      data: { trainSize: 0 },
+    });
     if (!r.active.ok || r.minimal === undefined || !r.minimal.ok) throw new Error("custom runs failed");
     expect(r.active.ratioToPytorch).toBeCloseTo(r.active.stepsPerSec / PYTORCH_CPU_STEPS_PER_SEC, 10);
     expect(r.active.stepsPerSec).toBeCloseTo(1000 / r.active.msPerStep, 10);

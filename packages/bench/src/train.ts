@@ -6,7 +6,7 @@
  * also times stock kernels plus Conv2DBackpropFilter (the one a conv2d U-Net lacks) and
  * stock kernels alone, to show what ghmkit's custom kernels buy on this network.
  */
-import { backendInfo, BackendInfo, initBackend, setCustomWasmKernels, tf } from "@ghmkit/tensor";
+import { backendInfo, type BackendInfo, initBackend, setCustomWasmKernels, tf } from "@ghmkit/tensor";
 import { learningRate, makeTrainConfig, openTrainingState, trainStep } from "@ghmkit/train";
 import type { TrainConfig } from "@ghmkit/train";
 

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { Rng } from "@ghmkit/ghm";
 import { bruteForceBP } from "./brute";
 import { runBP } from "./run";
-import { Kind, TINY_SHAPES, randomGrammar, randomLogits } from "./testing/random";
+import { type Kind, TINY_SHAPES, randomGrammar, randomLogits } from "./testing/random";
 
 const TOL = 1e-10;
 

@@ -4,7 +4,7 @@
  * It reads the kernels straight from the Grammar (not the compiled forms BP uses),
  * so it is an independent check for tests, here and in other packages.
  */
-import { Evidence, Grammar, Kernel } from "@ghmkit/ghm";
+import type { Evidence, Grammar, Kernel } from "@ghmkit/ghm";
 import { compileGrammar } from "./compile";
 import { checkEvidence } from "./check";
 import { logAddExp } from "./kernels/scratch";
@@ -60,7 +60,9 @@ function prepare(g: Grammar, ev: Evidence): Enumeration {
   let trees = vocab[0];
   for (let l = 1; l <= L; l++) trees *= vocab[l] ** nodes[l];
   if (trees > BRUTE_FORCE_MAX_TREES)
-    throw new RangeError(`bruteForceBP: the grammar has ${trees} trees (limit ${BRUTE_FORCE_MAX_TREES}); use a smaller depth, arity or vocab`);
+    throw new RangeError(
+      `bruteForceBP: the grammar has ${trees} trees (limit ${BRUTE_FORCE_MAX_TREES}); use a smaller depth, arity or vocab`,
+    );
   const tables = g.levels.map((k, i) => logKernelTable(k, m, vocab[i], vocab[i + 1]));
   const levelOf: number[] = [];
   const indexOf: number[] = [];
@@ -77,7 +79,13 @@ function prepare(g: Grammar, ev: Evidence): Enumeration {
  * Call onTree(weight, sym) for every tree of positive weight for batch row `row`,
  * weight = log p(tree) + sum_i e_i(x_i), sym = the node symbols level by level.
  */
-function visitTrees(en: Enumeration, g: Grammar, ev: Evidence, row: number, onTree: (w: number, sym: Int32Array) => void): void {
+function visitTrees(
+  en: Enumeration,
+  g: Grammar,
+  ev: Evidence,
+  row: number,
+  onTree: (w: number, sym: Int32Array) => void,
+): void {
   const { cg, tables, levelOf, indexOf, nodeStart } = en;
   const { L, m, vocab, nodes } = cg;
   const total = levelOf.length;

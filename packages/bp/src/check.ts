@@ -1,6 +1,6 @@
 /** Input checks shared by the entry points: evidence shape and values, memory limits. */
-import { Evidence } from "@ghmkit/ghm";
-import { CompiledGrammar } from "./compile";
+import type { Evidence } from "@ghmkit/ghm";
+import type { CompiledGrammar } from "./compile";
 
 /** Upper bound on the memory one call may allocate for messages; split larger batches. */
 export const MAX_BP_BYTES = 4 * 2 ** 30;
@@ -18,18 +18,23 @@ export function maxEvidenceMagnitude(d: number): number {
 export function checkEvidence(g: CompiledGrammar, ev: Evidence): void {
   const d = g.nodes[g.L];
   const S = g.vocab[g.L];
-  if (!Number.isInteger(ev.batch) || ev.batch < 0) throw new Error(`evidence.batch is ${ev.batch}; use a non-negative integer`);
+  if (!Number.isInteger(ev.batch) || ev.batch < 0)
+    throw new Error(`evidence.batch is ${ev.batch}; use a non-negative integer`);
   if (ev.d !== d) throw new Error(`evidence.d is ${ev.d}; the grammar has d = m^L = ${d} leaves`);
   if (ev.S !== S) throw new Error(`evidence.S is ${ev.S}; the grammar's leaf vocabulary is S_L = ${S}`);
   if (!(ev.e instanceof Float64Array) || ev.e.length !== ev.batch * d * S)
-    throw new Error(`evidence.e has ${ev.e?.length} entries; expected a Float64Array of batch*d*S = ${ev.batch * d * S}`);
+    throw new Error(
+      `evidence.e has ${ev.e?.length} entries; expected a Float64Array of batch*d*S = ${ev.batch * d * S}`,
+    );
   const e = ev.e;
   const limit = maxEvidenceMagnitude(d);
   for (let i = 0; i < e.length; i++) {
     const x = e[i];
     // NaN and +Infinity fail this test; -Infinity (impossible symbol) passes.
     if (!(x < Infinity)) {
-      throw new Error(`evidence.e[${i}] is ${x}; log-likelihoods must be finite or -Infinity (fix the noise model that produced it)`);
+      throw new Error(
+        `evidence.e[${i}] is ${x}; log-likelihoods must be finite or -Infinity (fix the noise model that produced it)`,
+      );
     }
     if (x > limit || (x < -limit && x !== -Infinity)) {
       throw new RangeError(

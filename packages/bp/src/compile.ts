@@ -3,7 +3,7 @@
  * rules become CSR-style arrays (start / children / p), every kernel also keeps its
  * log so the exact log-domain fallbacks need no per-call logs.
  */
-import { Grammar, Kernel } from "@ghmkit/ghm";
+import type { Grammar, Kernel } from "@ghmkit/ghm";
 import { logOf } from "./logspace";
 
 /** Row sums of a kernel may deviate from 1 by this much (rounding in files). */
@@ -88,10 +88,18 @@ function compileLevel(k: Kernel, l: number, m: number, Sp: number, Sc: number): 
   switch (k.kind) {
     case "product": {
       if (!Array.isArray(k.matrices) || k.matrices.length !== m)
-        fail(`${f}.matrices`, `has ${k.matrices?.length} matrices`, `give one [${Sp} x ${Sc}] matrix per child position (arity ${m})`);
+        fail(
+          `${f}.matrices`,
+          `has ${k.matrices?.length} matrices`,
+          `give one [${Sp} x ${Sc}] matrix per child position (arity ${m})`,
+        );
       k.matrices.forEach((M, j) => {
         if (!(M instanceof Float64Array) || M.length !== Sp * Sc)
-          fail(`${f}.matrices[${j}]`, `has ${M?.length} entries`, `expected ${Sp} x ${Sc} = ${Sp * Sc} (S_${l - 1} x S_${l}), row-major Float64Array`);
+          fail(
+            `${f}.matrices[${j}]`,
+            `has ${M?.length} entries`,
+            `expected ${Sp} x ${Sc} = ${Sp * Sc} (S_${l - 1} x S_${l}), row-major Float64Array`,
+          );
         for (let a = 0; a < Sp; a++) checkDistribution(`${f}.matrices[${j}] row ${a}`, M, a * Sc, Sc);
       });
       const MT = k.matrices.map((M) => {
@@ -103,7 +111,11 @@ function compileLevel(k: Kernel, l: number, m: number, Sp: number, Sc: number): 
     }
     case "rules": {
       if (!Array.isArray(k.rules) || k.rules.length !== Sp)
-        fail(`${f}.rules`, `lists ${k.rules?.length} parent symbols`, `give one rule list per parent symbol (S_${l - 1} = ${Sp})`);
+        fail(
+          `${f}.rules`,
+          `lists ${k.rules?.length} parent symbols`,
+          `give one rule list per parent symbol (S_${l - 1} = ${Sp})`,
+        );
       let R = 0;
       for (const rs of k.rules) R += rs.length;
       const start = new Int32Array(Sp + 1);
@@ -115,7 +127,11 @@ function compileLevel(k: Kernel, l: number, m: number, Sp: number, Sc: number): 
         k.rules[a].forEach((rule, i) => {
           const ch = rule.children;
           if (!Array.isArray(ch) || ch.length !== m)
-            fail(`${f}.rules[${a}][${i}].children`, `has length ${ch?.length}`, `each rule produces exactly m = ${m} children`);
+            fail(
+              `${f}.rules[${a}][${i}].children`,
+              `has length ${ch?.length}`,
+              `each rule produces exactly m = ${m} children`,
+            );
           ch.forEach((b, j) => {
             if (!Number.isInteger(b) || b < 0 || b >= Sc)
               fail(`${f}.rules[${a}][${i}].children[${j}]`, `is ${b}`, `child symbols lie in [0, ${Sc})`);
@@ -138,12 +154,30 @@ function compileLevel(k: Kernel, l: number, m: number, Sp: number, Sc: number): 
       const bySlot = new Int32Array(R * m);
       const fillAt = bySlotStart.slice(0, m * Sc);
       for (let i = 0; i < R * m; i++) bySlot[fillAt[slot[i]]++] = Math.floor(i / m);
-      return { kind: "rules", m, Sp, Sc, start, children, slot, maxRules, parent, bySlotStart, bySlot, p, logp: logOf(p) };
+      return {
+        kind: "rules",
+        m,
+        Sp,
+        Sc,
+        start,
+        children,
+        slot,
+        maxRules,
+        parent,
+        bySlotStart,
+        bySlot,
+        p,
+        logp: logOf(p),
+      };
     }
     case "dense": {
       const T = Sc ** m;
       if (!(k.tensor instanceof Float64Array) || k.tensor.length !== Sp * T)
-        fail(`${f}.tensor`, `has ${k.tensor?.length} entries`, `expected S_${l - 1} * S_${l}^m = ${Sp * T}, row-major Float64Array`);
+        fail(
+          `${f}.tensor`,
+          `has ${k.tensor?.length} entries`,
+          `expected S_${l - 1} * S_${l}^m = ${Sp * T}, row-major Float64Array`,
+        );
       for (let a = 0; a < Sp; a++) checkDistribution(`${f}.tensor row ${a}`, k.tensor, a * T, T);
       return { kind: "dense", m, Sp, Sc, T, K: k.tensor, logK: logOf(k.tensor) };
     }

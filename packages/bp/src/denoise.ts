@@ -1,5 +1,5 @@
 /** The Bayes denoiser E[onehot(x_i) | obs] = the leaf marginals (SPEC.md section 3). */
-import { Evidence, Grammar } from "@ghmkit/ghm";
+import type { Evidence, Grammar } from "@ghmkit/ghm";
 import { runBP } from "./run";
 
 /** Leaf marginals [batch, d, S_L]; zeros for rows with impossible evidence. */

@@ -6,7 +6,7 @@ import { mapDecode } from "./map";
 import { naiveBP } from "./naive";
 import { fuzzModel } from "./fuzz/models";
 import { messageBytesPerSequence, runBP } from "./run";
-import { Kind, randomGrammar, randomLogits } from "./testing/random";
+import { type Kind, randomGrammar, randomLogits } from "./testing/random";
 
 function noNaN(arrays: Float64Array[]): boolean {
   return arrays.every((a) => !a.some(Number.isNaN));
@@ -33,7 +33,8 @@ describe("extreme evidence", () => {
         expect(Math.abs(bp.logZ[r] - ex)).toBeLessThanOrEqual(1e-13 * Math.abs(ex));
       }
       const leaves = bp.marginals![g.depth];
-      for (let i = 0; i < data.n * data.d; i++) expect(Math.abs(leaves[i * S + data.x[i]] - 1)).toBeLessThanOrEqual(1e-15);
+      for (let i = 0; i < data.n * data.d; i++)
+        expect(Math.abs(leaves[i * S + data.x[i]] - 1)).toBeLessThanOrEqual(1e-15);
     }
   });
 
@@ -48,10 +49,15 @@ describe("extreme evidence", () => {
       const slow = naiveBP(g, ev);
       for (let r = 0; r < ev.batch; r++) {
         if (slow.logZ[r] === -Infinity) expect(fast.logZ[r]).toBe(-Infinity);
-        else expect(Math.abs(fast.logZ[r] - slow.logZ[r])).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(slow.logZ[r])));
+        else
+          expect(Math.abs(fast.logZ[r] - slow.logZ[r])).toBeLessThanOrEqual(
+            1e-12 * Math.max(1, Math.abs(slow.logZ[r])),
+          );
       }
       // Log-weights of magnitude ~1e5 leave ~1e-11 absolute rounding in either side's marginals.
-      fast.marginals!.forEach((m, l) => m.forEach((x, i) => expect(Math.abs(x - slow.marginals[l][i])).toBeLessThan(1e-9)));
+      fast.marginals!.forEach((m, l) =>
+        m.forEach((x, i) => expect(Math.abs(x - slow.marginals[l][i])).toBeLessThan(1e-9)),
+      );
     },
   );
 
@@ -99,7 +105,10 @@ describe("extreme evidence", () => {
 });
 
 /** Evidence with each leaf shifted to max 0 (exactly what BP does first) and the total shift. */
-function shiftLeaves(ev: { batch: number; d: number; S: number; e: Float64Array }): { ev: typeof ev; shift: Float64Array } {
+function shiftLeaves(ev: { batch: number; d: number; S: number; e: Float64Array }): {
+  ev: typeof ev;
+  shift: Float64Array;
+} {
   const e = ev.e.slice();
   const shift = new Float64Array(ev.batch);
   for (let r = 0; r < ev.batch; r++) {
@@ -135,12 +144,17 @@ describe("gaussian noise from sigma = 1e-6 to 1e6", () => {
         const want = ref.logZ[r] + shift[r];
         expect(Math.abs(bp.logZ[r] - want)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
       }
-      bp.marginals!.forEach((M, l) => M.forEach((x, i) => expect(Math.abs(x - ref.marginals[l][i])).toBeLessThanOrEqual(1e-10)));
+      bp.marginals!.forEach((M, l) =>
+        M.forEach((x, i) => expect(Math.abs(x - ref.marginals[l][i])).toBeLessThanOrEqual(1e-10)),
+      );
     }
   });
 
   test("sigma sweep on models too large to enumerate: agrees with log-domain BP", () => {
-    const models = [randomRhm({ S: 6, classes: 3, k: 2, arity: 2, depth: 4, seed: 3 }), randomProductGrammar({ depth: 4, arity: 3, vocab: 4, seed: 4 })];
+    const models = [
+      randomRhm({ S: 6, classes: 3, k: 2, arity: 2, depth: 4, seed: 3 }),
+      randomProductGrammar({ depth: 4, arity: 3, vocab: 4, seed: 4 }),
+    ];
     for (const g of models)
       for (const sigma of [1e-6, 1e-3, 1, 1e3, 1e6]) {
         const data = sample(g, 3, new Rng(9));
@@ -153,7 +167,9 @@ describe("gaussian noise from sigma = 1e-6 to 1e6", () => {
           const want = ref.logZ[r] + shift[r];
           expect(Math.abs(bp.logZ[r] - want)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
         }
-        bp.marginals!.forEach((M, l) => M.forEach((x, i) => expect(Math.abs(x - ref.marginals[l][i])).toBeLessThanOrEqual(1e-9)));
+        bp.marginals!.forEach((M, l) =>
+          M.forEach((x, i) => expect(Math.abs(x - ref.marginals[l][i])).toBeLessThanOrEqual(1e-9)),
+        );
       }
   });
 });

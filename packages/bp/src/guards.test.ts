@@ -27,8 +27,12 @@ describe("BP memory guards", () => {
     const batch = Math.ceil(MAX_BP_BYTES / perRow) + 1;
     const ev = randomLogits(g, batch, new Rng(2), 1, 0);
     // Over 4 GiB: this process would die (or swap) if the guard came after the allocation.
-    expect(() => runBP(g, ev)).toThrow(/runBP needs 4\.\d+ GiB of messages for batch \d+ \(limit 4\.000 GiB\); split the batch into chunks of at most \d+ sequences/);
-    expect(() => runBP(g, { ...ev, batch: 1, e: ev.e.subarray(0, 8) }, { maxBytes: perRow - 1 })).toThrow(/chunks of at most 1 sequences/);
+    expect(() => runBP(g, ev)).toThrow(
+      /runBP needs 4\.\d+ GiB of messages for batch \d+ \(limit 4\.000 GiB\); split the batch into chunks of at most \d+ sequences/,
+    );
+    expect(() => runBP(g, { ...ev, batch: 1, e: ev.e.subarray(0, 8) }, { maxBytes: perRow - 1 })).toThrow(
+      /chunks of at most 1 sequences/,
+    );
     // Sampling runs only the upward pass (with its log-domain messages), under the same limit.
     const up = randomLogits(g, Math.ceil(MAX_BP_BYTES / messageBytesPerSequence(g, false, true)) + 1, new Rng(3), 1, 0);
     expect(() => posteriorSample(g, up, new Rng(1))).toThrow(/limit 4\.000 GiB/);
@@ -46,7 +50,9 @@ describe("BP memory guards", () => {
 
   test("a depth whose m^L is not a safe integer is refused by name", () => {
     const g = randomProductGrammar({ depth: 54, arity: 2, vocab: 2, seed: 1 });
-    expect(() => runBP(g, { batch: 0, d: 2 ** 54, S: 2, e: new Float64Array(0) })).toThrow(/grammar\.depth gives m\^L = .* leaves; use a smaller depth or arity/);
+    expect(() => runBP(g, { batch: 0, d: 2 ** 54, S: 2, e: new Float64Array(0) })).toThrow(
+      /grammar\.depth gives m\^L = .* leaves; use a smaller depth or arity/,
+    );
   });
 
   test("bruteForceBP refuses more than BRUTE_FORCE_MAX_TREES trees, with the count", () => {
@@ -54,6 +60,8 @@ describe("BP memory guards", () => {
     expect(2 * 4 ** 2 * 4 ** 4).toBeLessThan(BRUTE_FORCE_MAX_TREES);
     expect(() => bruteForceBP(g, randomLogits(g, 1, new Rng(1), 1, 0))).not.toThrow();
     const big = randomGrammar({ kind: "product", m: 2, vocab: [2, 4, 4, 4], zeroProb: 0 }, new Rng(1));
-    expect(() => bruteForceBP(big, randomLogits(big, 1, new Rng(1), 1, 0))).toThrow(/has 5\.\d+e\+\d+ trees \(limit 1000000\)|has \d+ trees \(limit 1000000\)/);
+    expect(() => bruteForceBP(big, randomLogits(big, 1, new Rng(1), 1, 0))).toThrow(
+      /has 5\.\d+e\+\d+ trees \(limit 1000000\)|has \d+ trees \(limit 1000000\)/,
+    );
   });
 });

@@ -2,23 +2,26 @@ import { Rng, exactEvidence, randomProductGrammar, randomRhm, sample } from "@gh
 import { bruteForceBP } from "./brute";
 import { logLikelihood, validityPerLevel } from "./likelihood";
 import { runBP } from "./run";
-import { Kind, randomGrammar } from "./testing/random";
+import { type Kind, randomGrammar } from "./testing/random";
 
 describe("logLikelihood and validityPerLevel", () => {
-  test.each<Kind>(["product", "rules", "dense"])("sampled data (%s) is valid and log p(x) matches BP and enumeration", (kind) => {
-    const g = randomGrammar({ kind, m: 2, vocab: [2, 3, 3], zeroProb: 0.4 }, new Rng(21));
-    const data = sample(g, 200, new Rng(22));
-    const ll = logLikelihood(g, data.x, data.n);
-    const ev = exactEvidence(data.x, data.n, data.d, 3);
-    const bp = runBP(g, ev);
-    const bf = bruteForceBP(g, ev);
-    for (let i = 0; i < data.n; i++) {
-      expect(ll[i]).toBeGreaterThan(-Infinity);
-      expect(ll[i]).toBe(bp.logZ[i]);
-      expect(Math.abs(ll[i] - bf.logZ[i])).toBeLessThan(1e-10);
-    }
-    expect(validityPerLevel(g, data.x, data.n)).toEqual([1, 1, 1]);
-  });
+  test.each<Kind>(["product", "rules", "dense"])(
+    "sampled data (%s) is valid and log p(x) matches BP and enumeration",
+    (kind) => {
+      const g = randomGrammar({ kind, m: 2, vocab: [2, 3, 3], zeroProb: 0.4 }, new Rng(21));
+      const data = sample(g, 200, new Rng(22));
+      const ll = logLikelihood(g, data.x, data.n);
+      const ev = exactEvidence(data.x, data.n, data.d, 3);
+      const bp = runBP(g, ev);
+      const bf = bruteForceBP(g, ev);
+      for (let i = 0; i < data.n; i++) {
+        expect(ll[i]).toBeGreaterThan(-Infinity);
+        expect(ll[i]).toBe(bp.logZ[i]);
+        expect(Math.abs(ll[i] - bf.logZ[i])).toBeLessThan(1e-10);
+      }
+      expect(validityPerLevel(g, data.x, data.n)).toEqual([1, 1, 1]);
+    },
+  );
 
   test("larger sampled data: RHM and product grammars, every sequence valid", () => {
     for (const g of [

@@ -2,8 +2,8 @@
  * Exact log p(x) of observed sequences and the per-level validity measure
  * (SPEC.md sections 3 and 6).
  */
-import { Grammar, exactEvidence } from "@ghmkit/ghm";
-import { CompiledGrammar, compileGrammar } from "./compile";
+import { type Grammar, exactEvidence } from "@ghmkit/ghm";
+import { type CompiledGrammar, compileGrammar } from "./compile";
 import { runCompiled } from "./run";
 
 /** Rows per chunk so the exact-evidence tensor stays near 128 MiB. */
@@ -42,7 +42,8 @@ export function logLikelihood(g: Grammar, x: Int32Array, n: number): Float64Arra
 export function validityPerLevel(g: Grammar, x: Int32Array, n: number): number[] {
   const cg = compileGrammar(g);
   checkSequences(cg, x, n, "validityPerLevel");
-  if (n === 0) throw new Error("validityPerLevel: n is 0; a fraction over no sequences is undefined, pass at least one");
+  if (n === 0)
+    throw new Error("validityPerLevel: n is 0; a fraction over no sequences is undefined, pass at least one");
   const { L, m, vocab, nodes } = cg;
   const d = nodes[L];
   const S = vocab[L];
@@ -84,7 +85,8 @@ export function validityPerLevel(g: Grammar, x: Int32Array, n: number): number[]
             for (let t = 0; t < lv.T && !can; t++) {
               if (!(lv.K[a * lv.T + t] > 0)) continue;
               let all = 1;
-              for (let j = m - 1, rest = t; j >= 0 && all; j--, rest = (rest - (rest % Sc)) / Sc) all = oc[cOff + j * Sc + (rest % Sc)];
+              for (let j = m - 1, rest = t; j >= 0 && all; j--, rest = (rest - (rest % Sc)) / Sc)
+                all = oc[cOff + j * Sc + (rest % Sc)];
               can = all;
             }
           }

@@ -1,8 +1,8 @@
 import fc from "fast-check";
-import { Grammar, Rng } from "@ghmkit/ghm";
+import { type Grammar, Rng } from "@ghmkit/ghm";
 import { enumerateTrees } from "./brute";
 import { mapDecode } from "./map";
-import { Kind, TINY_SHAPES, randomGrammar, randomLogits } from "./testing/random";
+import { type Kind, TINY_SHAPES, randomGrammar, randomLogits } from "./testing/random";
 
 /** log p(tree) + sum_i e_i(x_i), straight from the grammar. */
 function treeWeight(g: Grammar, e: Float64Array, tree: Int32Array[]): number {
@@ -16,7 +16,8 @@ function treeWeight(g: Grammar, e: Float64Array, tree: Int32Array[]): number {
       const ch = Array.from(tree[l].subarray(i * m, i * m + m));
       if (k.kind === "product") ch.forEach((b, j) => (w += Math.log(k.matrices[j][a * Sc + b])));
       else if (k.kind === "dense") w += Math.log(k.tensor[a * Sc ** m + ch.reduce((t, b) => t * Sc + b, 0)]);
-      else w += Math.log(k.rules[a].filter((r) => r.children.every((b, j) => b === ch[j])).reduce((s, r) => s + r.p, 0));
+      else
+        w += Math.log(k.rules[a].filter((r) => r.children.every((b, j) => b === ch[j])).reduce((s, r) => s + r.p, 0));
     }
   }
   tree[g.depth].forEach((x, i) => (w += e[i * g.vocab[g.depth] + x]));

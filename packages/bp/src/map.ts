@@ -4,8 +4,8 @@
  * log domain (sums and maxima only), one batch row at a time, so it is exact at any
  * evidence scale and its memory does not grow with the batch.
  */
-import { Evidence, Grammar } from "@ghmkit/ghm";
-import { CompiledGrammar, compileGrammar } from "./compile";
+import type { Evidence, Grammar } from "@ghmkit/ghm";
+import { type CompiledGrammar, compileGrammar } from "./compile";
 import { checkEvidence } from "./check";
 import { choiceCount, tupleLogSums, writeTuple } from "./tuples";
 
@@ -19,7 +19,7 @@ export interface MapResult {
 export function mapDecode(g: Grammar, ev: Evidence): MapResult {
   const cg = compileGrammar(g);
   checkEvidence(cg, ev);
-  const { L, m, vocab, nodes } = cg;
+  const { L, vocab, nodes } = cg;
   const batch = ev.batch;
   const d = nodes[L];
   const S = vocab[L];

@@ -4,7 +4,7 @@
  * oracle for models too large to enumerate (it never leaves the log domain, so no
  * scale of evidence can make it underflow).
  */
-import { Evidence, Grammar } from "@ghmkit/ghm";
+import type { Evidence, Grammar } from "@ghmkit/ghm";
 import { compileGrammar } from "./compile";
 import { checkEvidence } from "./check";
 import { logSumExp } from "./logspace";
@@ -37,7 +37,8 @@ export function naiveBP(g: Grammar, ev: Evidence): NaiveBPResult {
     // q[l][c][a] for product levels, kept for the downward pass.
     const q: number[][][] = [];
     u[L] = [];
-    for (let i = 0; i < nodes[L]; i++) u[L][i] = Array.from(ev.e.subarray((row * nodes[L] + i) * vocab[L], (row * nodes[L] + i + 1) * vocab[L]));
+    for (let i = 0; i < nodes[L]; i++)
+      u[L][i] = Array.from(ev.e.subarray((row * nodes[L] + i) * vocab[L], (row * nodes[L] + i + 1) * vocab[L]));
     for (let l = L; l >= 1; l--) {
       const lv = cg.levels[l - 1];
       const Sc = lv.Sc;
@@ -50,7 +51,8 @@ export function naiveBP(g: Grammar, ev: Evidence): NaiveBPResult {
           if (lv.kind === "product") {
             let s = 0;
             for (let j = 0; j < m; j++) {
-              const qc = (q[l][m * i + j] ??= []);
+              q[l][m * i + j] ??= [];
+              const qc = q[l][m * i + j];
               qc[a] = lse(ch(j).map((x, b) => lv.logM[j][a * Sc + b] + x));
               s += qc[a];
             }
@@ -65,7 +67,8 @@ export function naiveBP(g: Grammar, ev: Evidence): NaiveBPResult {
             u[l - 1][i][a] = lse(terms);
           } else {
             const terms: number[] = [];
-            for (let t = 0; t < lv.T; t++) terms.push(lv.logK[a * lv.T + t] + digits(t, Sc).reduce((z, b, j) => z + ch(j)[b], 0));
+            for (let t = 0; t < lv.T; t++)
+              terms.push(lv.logK[a * lv.T + t] + digits(t, Sc).reduce((z, b, j) => z + ch(j)[b], 0));
             u[l - 1][i][a] = lse(terms);
           }
         }
@@ -102,7 +105,9 @@ export function naiveBP(g: Grammar, ev: Evidence): NaiveBPResult {
                 for (let t = 0; t < lv.T; t++) {
                   const tb = digits(t, Sc);
                   if (tb[j] !== b) continue;
-                  terms.push(wa + lv.logK[a * lv.T + t] + tb.reduce((z, bk, k) => (k === j ? z : z + u[l][m * p + k][bk]), 0));
+                  terms.push(
+                    wa + lv.logK[a * lv.T + t] + tb.reduce((z, bk, k) => (k === j ? z : z + u[l][m * p + k][bk]), 0),
+                  );
                 }
               }
             }

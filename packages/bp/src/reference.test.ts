@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { bruteForceBP } from "./brute";
 import { runBP } from "./run";
 import { parseGrammar } from "@ghmkit/ghm";
-import { JsonEvidence, evidenceFromJson } from "./testing/ghmv1";
+import { type JsonEvidence, evidenceFromJson } from "./testing/ghmv1";
 
 // The repository's copy of the brute-force reference vectors (reference/README.md).
 const file = path.resolve(__dirname, "../../../reference/bp-vectors.json");

@@ -5,15 +5,15 @@
  * logZ, exact logs kept only for entries below TINY). Marginals come straight from
  * the products v * w; log-domain messages are written only when asked for.
  */
-import { Evidence, Grammar } from "@ghmkit/ghm";
-import { CompiledGrammar, compileGrammar } from "./compile";
+import type { Evidence, Grammar } from "@ghmkit/ghm";
+import { type CompiledGrammar, compileGrammar } from "./compile";
 import { checkBytes, checkEvidence } from "./check";
 import { LOW, TINY, logAt, logSumExp } from "./logspace";
 import { denseDownLevel, denseUpLevel } from "./kernels/dense";
-import { ExpMessages, writeLogs } from "./kernels/messages";
+import { type ExpMessages, writeLogs } from "./kernels/messages";
 import { productDownLevel, productUpLevel } from "./kernels/product";
 import { rulesDownLevel, rulesUpLevel } from "./kernels/rules";
-import { Scratch, fillRange, makeScratch } from "./kernels/scratch";
+import { type Scratch, fillRange, makeScratch } from "./kernels/scratch";
 
 const { exp, log } = Math;
 const NEG_INF = -Infinity;
@@ -81,7 +81,10 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
   for (let l = 0; l <= L; l++) perRow += nodes[l] * (vocab[l] * (downward ? 4 : 2) + (isProduct(l) ? vocab[l - 1] : 0));
   const rows = Math.max(1, Math.min(batch, Math.floor(BLOCK_FLOATS / perRow)));
   const msgs = (on: boolean): ExpMessages[] =>
-    vocab.map((S, l) => ({ v: new Float64Array(on ? rows * nodes[l] * S : 0), ul: new Float64Array(on ? rows * nodes[l] * S : 0) }));
+    vocab.map((S, l) => ({
+      v: new Float64Array(on ? rows * nodes[l] * S : 0),
+      ul: new Float64Array(on ? rows * nodes[l] * S : 0),
+    }));
   return {
     rows,
     up: msgs(true),
@@ -110,7 +113,12 @@ export function runCompiled(cg: CompiledGrammar, ev: Evidence, options: BPOption
   // The block and scratch below grow with the tree, not the batch: none for an empty batch.
   if (batch === 0) {
     const empty = (): Float64Array[] => vocab.map(() => new Float64Array(0));
-    const result: BPResult = { batch, logZ: new Float64Array(0), impossible: new Uint8Array(0), root: new Float64Array(0) };
+    const result: BPResult = {
+      batch,
+      logZ: new Float64Array(0),
+      impossible: new Uint8Array(0),
+      root: new Float64Array(0),
+    };
     if (messages) result.up = empty();
     if (messages && downward) result.down = empty();
     if (downward) result.marginals = empty();
@@ -139,7 +147,8 @@ export function runCompiled(cg: CompiledGrammar, ev: Evidence, options: BPOption
       else denseUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s);
     }
     rootPosterior(cg, b0, rows, blk.up[0], logZ, impossible, root, s);
-    if (up) for (let l = 0; l < L; l++) writeLogs(blk.up[l], 0, rows * nodes[l] * vocab[l], up[l], b0 * nodes[l] * vocab[l]);
+    if (up)
+      for (let l = 0; l < L; l++) writeLogs(blk.up[l], 0, rows * nodes[l] * vocab[l], up[l], b0 * nodes[l] * vocab[l]);
     if (!marginals) continue;
     downwardPass(cg, b0, rows, blk, prior, impossible, s);
     for (let l = 0; l <= L; l++) {
@@ -176,7 +185,15 @@ function priorMessage(cg: CompiledGrammar): ExpMessages {
 }
 
 /** Leaf messages exp(e - max) per leaf (shift into logZ), and their logs when asked for. */
-function leaves(cg: CompiledGrammar, ev: Evidence, b0: number, rows: number, out: ExpMessages, logZ: Float64Array, up: Float64Array[] | undefined): void {
+function leaves(
+  cg: CompiledGrammar,
+  ev: Evidence,
+  b0: number,
+  rows: number,
+  out: ExpMessages,
+  logZ: Float64Array,
+  up: Float64Array[] | undefined,
+): void {
   const d = cg.nodes[cg.L];
   const S = cg.vocab[cg.L];
   const e = ev.e;
@@ -186,7 +203,7 @@ function leaves(cg: CompiledGrammar, ev: Evidence, b0: number, rows: number, out
     let z = 0;
     for (let i = 0; i < d; i++) {
       const off = (r * d + i) * S;
-      const src = (b0 * d) * S + off;
+      const src = b0 * d * S + off;
       let mx = NEG_INF;
       for (let k = 0; k < S; k++) if (e[src + k] > mx) mx = e[src + k];
       z += mx;
@@ -265,7 +282,15 @@ function softmax(z: Float64Array, n: number, out: Float64Array, off: number): vo
   for (let k = 0; k < n; k++) out[off + k] *= inv;
 }
 
-function downwardPass(cg: CompiledGrammar, b0: number, rows: number, blk: Block, prior: ExpMessages, impossible: Uint8Array, s: Scratch): void {
+function downwardPass(
+  cg: CompiledGrammar,
+  b0: number,
+  rows: number,
+  blk: Block,
+  prior: ExpMessages,
+  impossible: Uint8Array,
+  s: Scratch,
+): void {
   const { L, nodes } = cg;
   const C = cg.vocab[0];
   for (let r = 0; r < rows; r++) {

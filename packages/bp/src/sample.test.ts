@@ -1,8 +1,8 @@
-import { Evidence, Rng } from "@ghmkit/ghm";
+import { type Evidence, Rng } from "@ghmkit/ghm";
 import { enumerateTrees } from "./brute";
 import { runBP } from "./run";
 import { posteriorSample } from "./sample";
-import { Kind, randomGrammar, randomLogits } from "./testing/random";
+import { type Kind, randomGrammar, randomLogits } from "./testing/random";
 
 /** The same evidence row repeated n times, so one call draws n samples of one posterior. */
 function repeat(ev: Evidence, n: number): Evidence {

@@ -3,10 +3,10 @@
  * top-down each children tuple from ∝ K_l(b | a) prod_j exp(u_{l,c_j}(b_j)). For
  * product kernels this factorises, one categorical per child.
  */
-import { Evidence, Grammar, Rng } from "@ghmkit/ghm";
+import type { Evidence, Grammar, Rng } from "@ghmkit/ghm";
 import { compileGrammar } from "./compile";
 import { checkEvidence } from "./check";
-import { BPResult, runCompiled } from "./run";
+import { type BPResult, runCompiled } from "./run";
 import { choiceCount, tupleLogSums, writeTuple } from "./tuples";
 
 const { exp } = Math;
@@ -20,7 +20,12 @@ const { exp } = Math;
 export function posteriorSample(g: Grammar, ev: Evidence, rng: Rng, result?: BPResult): Int32Array[] {
   const cg = compileGrammar(g);
   checkEvidence(cg, ev);
-  if (result && (result.batch !== ev.batch || result.root.length !== ev.batch * cg.vocab[0] || (result.up && result.up.length !== cg.L + 1)))
+  if (
+    result &&
+    (result.batch !== ev.batch ||
+      result.root.length !== ev.batch * cg.vocab[0] ||
+      (result.up && result.up.length !== cg.L + 1))
+  )
     throw new Error(
       `posteriorSample: result is for batch ${result.batch} with ${result.root.length / Math.max(result.batch, 1)} classes; pass the runBP result of this grammar and evidence (or none)`,
     );

@@ -1,5 +1,5 @@
 /** Child-tuple helpers shared by sampling and MAP (log domain, all kernel kinds). */
-import { CompiledLevel } from "./compile";
+import type { CompiledLevel } from "./compile";
 
 /**
  * Lt[t] = sum_j u[cOff + j*Sc + t_j] over the Sc^m tuples (first child most

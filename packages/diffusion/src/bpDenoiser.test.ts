@@ -1,7 +1,7 @@
 import { logLikelihood } from "@ghmkit/bp";
 import { Rng, sample } from "@ghmkit/ghm";
 import { bpDenoiser, bpJointDenoiser } from "./bpDenoiser";
-import { DenoiserInput, DiffusionProcess, MASK } from "./denoiser";
+import { type DenoiserInput, type DiffusionProcess, MASK } from "./denoiser";
 import { qSampleMask, qSampleUniform } from "./discrete";
 import { sampleMetrics } from "./metrics";
 import { ABAR_MIN } from "./schedules";
@@ -14,7 +14,14 @@ const S = 3;
 
 function noisy(process: DiffusionProcess, x0: Int32Array, n: number, abar: number, rng: Rng): DenoiserInput {
   if (process === "vp") return { process, batch: n, d, S, abar, xt: qSampleVP(x0, S, abar, rng) };
-  return { process, batch: n, d, S, abar, xt: (process === "uniform" ? qSampleUniform : qSampleMask)(x0, S, abar, rng) };
+  return {
+    process,
+    batch: n,
+    d,
+    S,
+    abar,
+    xt: (process === "uniform" ? qSampleUniform : qSampleMask)(x0, S, abar, rng),
+  };
 }
 
 describe.each(["vp", "uniform", "mask"] as const)("exact posterior sampling (%s)", (process) => {
@@ -43,7 +50,10 @@ describe.each(["vp", "uniform", "mask"] as const)("exact posterior sampling (%s)
     const input = noisy(process, one, 1, 0.3, rng);
     const p = await bpDenoiser(g).posterior(input);
     const reps = 4000;
-    const batch: DenoiserInput = input.process === "vp" ? { ...input, batch: reps, xt: repeat(input.xt, reps) } : { ...input, batch: reps, xt: repeat(input.xt, reps) };
+    const batch: DenoiserInput =
+      input.process === "vp"
+        ? { ...input, batch: reps, xt: repeat(input.xt, reps) }
+        : { ...input, batch: reps, xt: repeat(input.xt, reps) };
     const draws = await bpJointDenoiser(g).sampleJoint!(batch, rng);
     for (let i = 0; i < d; i++) {
       let z = 0;
@@ -66,7 +76,14 @@ function repeat<T extends Float64Array | Int32Array>(a: T, k: number): T {
 
 it("answers impossible mask states instead of failing", async () => {
   // (2,1) is no level-2 rule, so the visible leaves contradict the grammar.
-  const input: DenoiserInput = { process: "mask", batch: 2, d, S, abar: 0.5, xt: Int32Array.of(2, 1, MASK, MASK, 0, 1, MASK, MASK) };
+  const input: DenoiserInput = {
+    process: "mask",
+    batch: 2,
+    d,
+    S,
+    abar: 0.5,
+    xt: Int32Array.of(2, 1, MASK, MASK, 0, 1, MASK, MASK),
+  };
   const p = await bpDenoiser(g).posterior(input);
   for (let i = 0; i < 2 * d; i++) expect(p[i * S] + p[i * S + 1] + p[i * S + 2]).toBeCloseTo(1, 12);
   const x = await bpJointDenoiser(g).sampleJoint!(input, new Rng(4));
@@ -75,5 +92,7 @@ it("answers impossible mask states instead of failing", async () => {
 });
 
 it("rejects inputs of the wrong size for the grammar", () => {
-  expect(() => bpDenoiser(g).posterior({ process: "uniform", batch: 1, d: 2, S, abar: 0.5, xt: Int32Array.of(0, 1) })).toThrow(/grammar needs d = 4/);
+  expect(() =>
+    bpDenoiser(g).posterior({ process: "uniform", batch: 1, d: 2, S, abar: 0.5, xt: Int32Array.of(0, 1) }),
+  ).toThrow(/grammar needs d = 4/);
 });

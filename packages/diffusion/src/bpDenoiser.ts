@@ -1,6 +1,6 @@
 import { posteriorSample, runBP } from "@ghmkit/bp";
-import { Evidence, Grammar, Rng, leafCount } from "@ghmkit/ghm";
-import { Denoiser, DenoiserInput } from "./denoiser";
+import { type Evidence, type Grammar, type Rng, leafCount } from "@ghmkit/ghm";
+import type { Denoiser, DenoiserInput } from "./denoiser";
 import { stateEvidence } from "./evidence";
 
 /**

@@ -71,12 +71,19 @@ export const MASK = -1;
 /** Throws if the input's arrays do not match its declared shape. */
 export function checkInput(input: DenoiserInput): void {
   const { batch, d, S, abar } = input;
-  for (const [k, v] of [["batch", batch], ["d", d], ["S", S]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`denoiser input: ${k} must be a positive integer, got ${v}`);
+  for (const [k, v] of [
+    ["batch", batch],
+    ["d", d],
+    ["S", S],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new RangeError(`denoiser input: ${k} must be a positive integer, got ${v}`);
   }
   if (!(abar > 0 && abar <= 1)) throw new RangeError(`denoiser input: abar must be in (0, 1], got ${abar}`);
   const want = input.process === "vp" ? batch * d * S : batch * d;
   if (input.xt.length !== want) {
-    throw new RangeError(`denoiser input: xt has ${input.xt.length} entries, expected ${input.process === "vp" ? "batch*d*S" : "batch*d"} = ${want}`);
+    throw new RangeError(
+      `denoiser input: xt has ${input.xt.length} entries, expected ${input.process === "vp" ? "batch*d*S" : "batch*d"} = ${want}`,
+    );
   }
 }

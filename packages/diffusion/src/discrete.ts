@@ -1,4 +1,4 @@
-import { Rng } from "@ghmkit/ghm";
+import type { Rng } from "@ghmkit/ghm";
 import { MASK } from "./denoiser";
 import { checkAbar } from "./vp";
 

@@ -1,5 +1,5 @@
-import { Evidence, exactEvidence, gaussianEvidenceFromZ, maskedEvidence, uniformEvidence } from "@ghmkit/ghm";
-import { DenoiserInput, checkInput } from "./denoiser";
+import { type Evidence, exactEvidence, gaussianEvidenceFromZ, maskedEvidence, uniformEvidence } from "@ghmkit/ghm";
+import { type DenoiserInput, checkInput } from "./denoiser";
 
 /**
  * Leaf evidence e `[batch, d, S]` (SPEC.md section 2) of a noisy diffusion state:

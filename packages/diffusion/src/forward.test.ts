@@ -11,7 +11,9 @@ const x0 = Int32Array.from({ length: rows }, (_, i) => (i * 7) % S);
 it("VP forward: signal sqrt(abar) on the true symbol, noise variance 1 - abar", () => {
   const abar = 0.3;
   const xt = qSampleVP(x0, S, abar, new Rng(1));
-  let onMean = 0, offMean = 0, offVar = 0;
+  let onMean = 0,
+    offMean = 0,
+    offVar = 0;
   for (let r = 0; r < rows; r++) {
     for (let s = 0; s < S; s++) {
       const v = xt[r * S + s];
@@ -73,8 +75,12 @@ describe("stateEvidence", () => {
   });
   it("rejects a wrong shape or a bad symbol", () => {
     expect(() => stateEvidence({ process: "mask", batch: 2, d: 3, S: 3, abar: 0.4, xt: x })).toThrow(/batch\*d/);
-    expect(() => stateEvidence({ process: "uniform", batch: 1, d: 3, S: 3, abar: 0.4, xt: Int32Array.of(0, 3, 1) })).toThrow(/\[1\] = 3/);
-    expect(() => stateEvidence({ process: "vp", batch: 1, d: 1, S: 3, abar: 0, xt: new Float64Array(3) })).toThrow(/abar/);
+    expect(() =>
+      stateEvidence({ process: "uniform", batch: 1, d: 3, S: 3, abar: 0.4, xt: Int32Array.of(0, 3, 1) }),
+    ).toThrow(/\[1\] = 3/);
+    expect(() => stateEvidence({ process: "vp", batch: 1, d: 1, S: 3, abar: 0, xt: new Float64Array(3) })).toThrow(
+      /abar/,
+    );
   });
 });
 

@@ -20,7 +20,14 @@ describe.each(["vp", "uniform", "mask"] as const)("forward-backward (%s)", (proc
 });
 
 it("maps continuous times through the schedule", () => {
-  const rows = forwardBackward({ grammar: g, process: "uniform", times: [0, 1], n: 50, seed: 2, schedule: { kind: "cosine", T: 100 } });
+  const rows = forwardBackward({
+    grammar: g,
+    process: "uniform",
+    times: [0, 1],
+    n: 50,
+    seed: 2,
+    schedule: { kind: "cosine", T: 100 },
+  });
   expect(rows[0]).toMatchObject({ t: 0, abar: 1, classAgreement: 1 });
   expect(rows[1].t).toBe(1);
   expect(rows[1].abar).toBeLessThan(1e-6);

@@ -1,10 +1,10 @@
 import { posteriorSample, runBP } from "@ghmkit/bp";
-import { Grammar, Rng, leafCount, sample } from "@ghmkit/ghm";
-import { DenoiserInput, DiffusionProcess } from "./denoiser";
+import { type Grammar, Rng, leafCount, sample } from "@ghmkit/ghm";
+import type { DenoiserInput, DiffusionProcess } from "./denoiser";
 import { qSampleMask, qSampleUniform } from "./discrete";
 import { stateEvidence } from "./evidence";
 import { makeSchedule } from "./schedules";
-import { NoiseSchedule, ScheduleConfig } from "./schedules/schedule";
+import type { NoiseSchedule, ScheduleConfig } from "./schedules/schedule";
 import { checkAbar, qSampleVP } from "./vp";
 
 export interface ForwardBackwardOptions {
@@ -43,9 +43,17 @@ export function forwardBackward(o: ForwardBackwardOptions): ForwardBackwardRow[]
   const d = leafCount(g);
   const S = g.vocab[L];
   if (!Number.isInteger(o.n) || o.n < 1) throw new RangeError(`n must be a positive integer, got ${o.n}`);
-  if ((o.times === undefined) === (o.abars === undefined)) throw new RangeError("give exactly one of times (u in [0, 1]) or abars (signal levels in (0, 1])");
-  const schedule = o.schedule === undefined ? makeSchedule({ kind: "linear", T: 1000 }) : "abar" in o.schedule ? o.schedule : makeSchedule(o.schedule);
-  const levels = o.times ? o.times.map((t) => ({ t, abar: schedule.abarAt(t) })) : o.abars!.map((abar) => ({ t: null, abar }));
+  if ((o.times === undefined) === (o.abars === undefined))
+    throw new RangeError("give exactly one of times (u in [0, 1]) or abars (signal levels in (0, 1])");
+  const schedule =
+    o.schedule === undefined
+      ? makeSchedule({ kind: "linear", T: 1000 })
+      : "abar" in o.schedule
+        ? o.schedule
+        : makeSchedule(o.schedule);
+  const levels = o.times
+    ? o.times.map((t) => ({ t, abar: schedule.abarAt(t) }))
+    : o.abars!.map((abar) => ({ t: null, abar }));
   const rng = new Rng(o.seed);
   const real = sample(g, o.n, rng.fork(), { tree: true });
   const tree = real.tree!;
@@ -66,7 +74,15 @@ export function forwardBackward(o: ForwardBackwardOptions): ForwardBackwardRow[]
   });
 }
 
-function noisy(process: DiffusionProcess, x0: Int32Array, n: number, d: number, S: number, abar: number, rng: Rng): DenoiserInput {
+function noisy(
+  process: DiffusionProcess,
+  x0: Int32Array,
+  n: number,
+  d: number,
+  S: number,
+  abar: number,
+  rng: Rng,
+): DenoiserInput {
   switch (process) {
     case "vp":
       return { process, batch: n, d, S, abar, xt: qSampleVP(x0, S, abar, rng) };

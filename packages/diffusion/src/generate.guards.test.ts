@@ -7,7 +7,13 @@ describe("generate size guards", () => {
   const g = randomRhm({ S: 4, classes: 2, k: 2, arity: 2, depth: 3, seed: 1 });
   const denoiser = bpDenoiser(g);
   let calls = 0;
-  const counting = { name: "counting", posterior: (i: Parameters<typeof denoiser.posterior>[0]) => (calls++, denoiser.posterior(i)) };
+  const counting = {
+    name: "counting",
+    posterior: (i: Parameters<typeof denoiser.posterior>[0]) => {
+      calls++;
+      return denoiser.posterior(i);
+    },
+  };
 
   test("n * d above MAX_SAMPLE_LEAVES: refused before the first denoiser call (it allocated the output first)", async () => {
     const n = MAX_SAMPLE_LEAVES / 8 + 1;
@@ -18,7 +24,17 @@ describe("generate size guards", () => {
   });
 
   test("batchSize * d * S above the per-call limit: refused, naming batchSize", async () => {
-    await expect(generate({ grammar: g, denoiser: counting, process: "vp", steps: 2, n: 4_000_000, batchSize: 4_000_000, seed: 1 })).rejects.toThrow(/batchSize \* d \* S = .* lower batchSize/);
+    await expect(
+      generate({
+        grammar: g,
+        denoiser: counting,
+        process: "vp",
+        steps: 2,
+        n: 4_000_000,
+        batchSize: 4_000_000,
+        seed: 1,
+      }),
+    ).rejects.toThrow(/batchSize \* d \* S = .* lower batchSize/);
     expect(calls).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { Denoiser, DenoiserInput } from "./denoiser";
+import type { Denoiser, DenoiserInput } from "./denoiser";
 import { oneHot } from "./evidence";
 import { generate } from "./generate";
 import { tinyRules } from "./testing/grammars";
@@ -35,7 +35,16 @@ describe.each(["vp", "uniform", "mask"] as const)("generate (%s)", (process) => 
   it("returns the denoiser's certain answer, one call per step, with progress", async () => {
     const den = oracle(false);
     const seen: number[] = [];
-    const out = await generate({ grammar: g, denoiser: den, process, steps: 12, n: 5, seed: 1, batchSize: 2, onStep: (p) => seen.push(p.done / p.total) });
+    const out = await generate({
+      grammar: g,
+      denoiser: den,
+      process,
+      steps: 12,
+      n: 5,
+      seed: 1,
+      batchSize: 2,
+      onStep: (p) => seen.push(p.done / p.total),
+    });
     expect(out.n).toBe(5);
     expect(out.d).toBe(4);
     for (let r = 0; r < 5; r++) expect(Array.from(out.x.subarray(r * 4, r * 4 + 4))).toEqual(Array.from(target));
@@ -57,11 +66,15 @@ it("refuses joint modes without sampleJoint and bad options", async () => {
   await expect(generate({ ...base, x0: "joint" })).rejects.toThrow(/sampleJoint/);
   await expect(generate({ ...base, finalize: "joint" })).rejects.toThrow(/sampleJoint/);
   await expect(generate({ ...base, steps: 0 })).rejects.toThrow(/steps/);
-  await expect(generate({ ...base, schedule: { kind: "linear", T: 3 } })).rejects.toThrow(/steps must be an integer in \[1, T = 3\]/);
+  await expect(generate({ ...base, schedule: { kind: "linear", T: 3 } })).rejects.toThrow(
+    /steps must be an integer in \[1, T = 3\]/,
+  );
   await expect(generate({ ...base, sampler: "euler" as "ddpm" })).rejects.toThrow(/sampler/);
 });
 
 it("rejects a denoiser that returns NaN", async () => {
   const bad: Denoiser = { name: "nan", posterior: (i) => new Float64Array(i.batch * i.d * i.S).fill(NaN) };
-  await expect(generate({ grammar: g, denoiser: bad, process: "uniform", steps: 3, n: 2, seed: 0 })).rejects.toThrow(/p\[0\] = NaN/);
+  await expect(generate({ grammar: g, denoiser: bad, process: "uniform", steps: 3, n: 2, seed: 0 })).rejects.toThrow(
+    /p\[0\] = NaN/,
+  );
 });

@@ -1,13 +1,13 @@
-import { Grammar, MAX_SAMPLE_LEAVES, Rng, leafCount } from "@ghmkit/ghm";
-import { Denoiser, DenoiserInput, DiffusionProcess } from "./denoiser";
+import { type Grammar, MAX_SAMPLE_LEAVES, Rng, leafCount } from "@ghmkit/ghm";
+import type { Denoiser, DenoiserInput, DiffusionProcess } from "./denoiser";
 import { argmaxLeaves, oneHot } from "./evidence";
 import { DDIMScheduler } from "./schedulers/ddim";
 import { DDPMScheduler } from "./schedulers/ddpm";
 import { MaskScheduler } from "./schedulers/mask";
-import { Scheduler, SchedulerConfig } from "./schedulers/scheduler";
+import type { Scheduler, SchedulerConfig } from "./schedulers/scheduler";
 import { UniformScheduler } from "./schedulers/uniform";
 import { makeSchedule } from "./schedules";
-import { NoiseSchedule, ScheduleConfig } from "./schedules/schedule";
+import type { NoiseSchedule, ScheduleConfig } from "./schedules/schedule";
 
 export interface GenerateOptions {
   grammar: Grammar;
@@ -57,7 +57,12 @@ export interface GenerateResult {
   n: number;
   d: number;
   /** The scheduler configuration actually used (save it with the samples). */
-  config: SchedulerConfig & { process: DiffusionProcess; x0: "marginal" | "joint"; finalize?: "argmax" | "joint"; denoiser: string };
+  config: SchedulerConfig & {
+    process: DiffusionProcess;
+    x0: "marginal" | "joint";
+    finalize?: "argmax" | "joint";
+    denoiser: string;
+  };
 }
 
 /** Most state entries (n * d * S doubles) a single denoiser call may hold. */
@@ -75,17 +80,30 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   const S = g.vocab[g.depth];
   if (!Number.isInteger(o.n) || o.n < 0) throw new RangeError(`n must be a non-negative integer, got ${o.n}`);
   // The output holds every sample: refuse before the first step, not after hours of sampling.
-  if (o.n * d > MAX_SAMPLE_LEAVES) throw new RangeError(`n * d = ${o.n} * ${d} = ${o.n * d} output symbols exceed ${MAX_SAMPLE_LEAVES} (1 GiB); generate fewer samples per call`);
-  if (!Number.isInteger(o.steps) || o.steps < 1) throw new RangeError(`steps must be a positive integer, got ${o.steps}`);
+  if (o.n * d > MAX_SAMPLE_LEAVES)
+    throw new RangeError(
+      `n * d = ${o.n} * ${d} = ${o.n * d} output symbols exceed ${MAX_SAMPLE_LEAVES} (1 GiB); generate fewer samples per call`,
+    );
+  if (!Number.isInteger(o.steps) || o.steps < 1)
+    throw new RangeError(`steps must be a positive integer, got ${o.steps}`);
   const x0Mode = o.x0 ?? "marginal";
-  if (x0Mode !== "marginal" && x0Mode !== "joint") throw new RangeError(`x0 must be "marginal" or "joint", got ${JSON.stringify(o.x0)}`);
-  if (x0Mode === "joint" && !o.denoiser.sampleJoint) throw new RangeError(`x0 = "joint" needs a denoiser with sampleJoint (e.g. bpJointDenoiser); "${o.denoiser.name}" has none: use x0 = "marginal"`);
+  if (x0Mode !== "marginal" && x0Mode !== "joint")
+    throw new RangeError(`x0 must be "marginal" or "joint", got ${JSON.stringify(o.x0)}`);
+  if (x0Mode === "joint" && !o.denoiser.sampleJoint)
+    throw new RangeError(
+      `x0 = "joint" needs a denoiser with sampleJoint (e.g. bpJointDenoiser); "${o.denoiser.name}" has none: use x0 = "marginal"`,
+    );
   const finalize = o.process === "vp" ? (o.finalize ?? (o.denoiser.sampleJoint ? "joint" : "argmax")) : undefined;
-  if (finalize === "joint" && !o.denoiser.sampleJoint) throw new RangeError(`finalize = "joint" needs a denoiser with sampleJoint; "${o.denoiser.name}" has none: use finalize = "argmax"`);
+  if (finalize === "joint" && !o.denoiser.sampleJoint)
+    throw new RangeError(
+      `finalize = "joint" needs a denoiser with sampleJoint; "${o.denoiser.name}" has none: use finalize = "argmax"`,
+    );
   const batchSize = o.batchSize ?? 1024;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const rowsPerCall = Math.min(batchSize, Math.max(1, o.n));
-  if (rowsPerCall * d * S > MAX_ENTRIES) throw new RangeError(`batchSize * d * S = ${rowsPerCall * d * S} exceeds ${MAX_ENTRIES} entries; lower batchSize`);
+  if (rowsPerCall * d * S > MAX_ENTRIES)
+    throw new RangeError(`batchSize * d * S = ${rowsPerCall * d * S} exceeds ${MAX_ENTRIES} entries; lower batchSize`);
 
   const scheduler = makeScheduler(o, S);
   scheduler.setTimesteps(o.steps);
@@ -102,15 +120,20 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
     let symbols: Int32Array | undefined;
     for (const t of ts) {
       const abar = scheduler.schedule.abar(t);
-      const input = (o.process === "vp"
-        ? { process: "vp", batch: rows, d, S, abar, xt: state as Float64Array }
-        : { process: o.process, batch: rows, d, S, abar, xt: state as Int32Array }) as DenoiserInput;
+      const input = (
+        o.process === "vp"
+          ? { process: "vp", batch: rows, d, S, abar, xt: state as Float64Array }
+          : { process: o.process, batch: rows, d, S, abar, xt: state as Int32Array }
+      ) as DenoiserInput;
       const lastVp = o.process === "vp" && scheduler.prevTimestep(t) === 0;
       if (lastVp && finalize === "joint") {
         symbols = await o.denoiser.sampleJoint!(input, brng);
         checkSymbols(symbols, rows * d, S, o.denoiser.name);
       } else {
-        const x0 = x0Mode === "joint" ? oneHot(checkSymbols(await o.denoiser.sampleJoint!(input, brng), rows * d, S, o.denoiser.name), S) : checkPosterior(await o.denoiser.posterior(input), rows * d, S, o.denoiser.name);
+        const x0 =
+          x0Mode === "joint"
+            ? oneHot(checkSymbols(await o.denoiser.sampleJoint!(input, brng), rows * d, S, o.denoiser.name), S)
+            : checkPosterior(await o.denoiser.posterior(input), rows * d, S, o.denoiser.name);
         state = (scheduler as Scheduler<Float64Array | Int32Array>).step(x0, t, state, brng);
         if (lastVp) symbols = argmaxLeaves(state, rows * d, S);
       }
@@ -119,13 +142,27 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
     }
     x.set(symbols ?? (state as Int32Array), start * d);
   }
-  return { x, n: o.n, d, config: { ...scheduler.config, process: o.process, x0: x0Mode, ...(finalize ? { finalize } : {}), denoiser: o.denoiser.name } };
+  return {
+    x,
+    n: o.n,
+    d,
+    config: {
+      ...scheduler.config,
+      process: o.process,
+      x0: x0Mode,
+      ...(finalize ? { finalize } : {}),
+      denoiser: o.denoiser.name,
+    },
+  };
 }
 
 function makeScheduler(o: GenerateOptions, S: number): Scheduler<Float64Array> | Scheduler<Int32Array> {
   const schedule = resolveSchedule(o.schedule, o.steps);
   const sampler = o.sampler ?? "ddpm";
-  if (o.process !== "vp" && o.sampler !== undefined) throw new RangeError(`sampler applies to process "vp" only; the ${o.process} process has one reverse step: leave sampler out`);
+  if (o.process !== "vp" && o.sampler !== undefined)
+    throw new RangeError(
+      `sampler applies to process "vp" only; the ${o.process} process has one reverse step: leave sampler out`,
+    );
   switch (o.process) {
     case "vp":
       if (sampler === "ddpm") return new DDPMScheduler(schedule);
@@ -146,17 +183,21 @@ function resolveSchedule(s: NoiseSchedule | ScheduleConfig | undefined, steps: n
 }
 
 function checkPosterior(p: Float64Array, rows: number, S: number, name: string): Float64Array {
-  if (p.length !== rows * S) throw new RangeError(`denoiser "${name}" returned ${p.length} probabilities, expected batch*d*S = ${rows * S}`);
+  if (p.length !== rows * S)
+    throw new RangeError(`denoiser "${name}" returned ${p.length} probabilities, expected batch*d*S = ${rows * S}`);
   for (let i = 0; i < p.length; i++) {
-    if (!(p[i] >= 0 && p[i] <= 1 + 1e-9)) throw new RangeError(`denoiser "${name}" returned p[${i}] = ${p[i]}; probabilities must be in [0, 1]`);
+    if (!(p[i] >= 0 && p[i] <= 1 + 1e-9))
+      throw new RangeError(`denoiser "${name}" returned p[${i}] = ${p[i]}; probabilities must be in [0, 1]`);
   }
   return p;
 }
 
 function checkSymbols(x: Int32Array, rows: number, S: number, name: string): Int32Array {
-  if (x.length !== rows) throw new RangeError(`denoiser "${name}" sampleJoint returned ${x.length} symbols, expected batch*d = ${rows}`);
+  if (x.length !== rows)
+    throw new RangeError(`denoiser "${name}" sampleJoint returned ${x.length} symbols, expected batch*d = ${rows}`);
   for (let i = 0; i < x.length; i++) {
-    if (!(x[i] >= 0 && x[i] < S)) throw new RangeError(`denoiser "${name}" sampleJoint returned x[${i}] = ${x[i]}, outside [0, ${S})`);
+    if (!(x[i] >= 0 && x[i] < S))
+      throw new RangeError(`denoiser "${name}" sampleJoint returned x[${i}] = ${x[i]}, outside [0, ${S})`);
   }
   return x;
 }

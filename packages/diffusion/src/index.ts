@@ -1,5 +1,12 @@
 export { MASK, checkInput } from "./denoiser";
-export type { Denoiser, DenoiserInput, ContinuousInput, DiscreteInput, DiffusionProcess, MaybePromise } from "./denoiser";
+export type {
+  Denoiser,
+  DenoiserInput,
+  ContinuousInput,
+  DiscreteInput,
+  DiffusionProcess,
+  MaybePromise,
+} from "./denoiser";
 export { stateEvidence, argmaxLeaves, oneHot } from "./evidence";
 export { bpDenoiser, bpJointDenoiser } from "./bpDenoiser";
 export { ABAR_MIN, linearSchedule, cosineSchedule, makeSchedule } from "./schedules";

@@ -1,5 +1,5 @@
 import { runBP, validityPerLevel } from "@ghmkit/bp";
-import { Grammar, classCount, exactEvidence, leafCount } from "@ghmkit/ghm";
+import { type Grammar, classCount, exactEvidence, leafCount } from "@ghmkit/ghm";
 
 /** Measures of generated samples (SPEC.md section 6). */
 export interface SampleMetrics {
@@ -91,7 +91,10 @@ function distinctCount(x: Int32Array, n: number, d: number): number {
 
 function copyFraction(x: Int32Array, n: number, d: number, train: Int32Array, trainN?: number): number {
   const tn = trainN ?? train.length / d;
-  if (!Number.isInteger(tn) || train.length !== tn * d) throw new RangeError(`train has ${train.length} entries, expected trainN*d with d = ${d}${trainN !== undefined ? ` and trainN = ${trainN}` : ""}`);
+  if (!Number.isInteger(tn) || train.length !== tn * d)
+    throw new RangeError(
+      `train has ${train.length} entries, expected trainN*d with d = ${d}${trainN !== undefined ? ` and trainN = ${trainN}` : ""}`,
+    );
   const seen = new Set<string>();
   for (let r = 0; r < tn; r++) seen.add(key(train, r, d));
   let copies = 0;

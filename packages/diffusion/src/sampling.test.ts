@@ -12,19 +12,43 @@ it("DDPM with the BP denoiser generates valid sentences", async () => {
 });
 
 it("DDIM (probability flow) with the BP denoiser generates valid sentences", async () => {
-  const out = await generate({ grammar: g, denoiser: bpDenoiser(g), process: "vp", sampler: "ddim", steps: 20, n: 64, seed: 2 });
+  const out = await generate({
+    grammar: g,
+    denoiser: bpDenoiser(g),
+    process: "vp",
+    sampler: "ddim",
+    steps: 20,
+    n: 64,
+    seed: 2,
+  });
   expect(sampleMetrics(g, out.x, out.n).validity).toBeGreaterThanOrEqual(0.9);
 });
 
 it("exact ancestral VP sampling (joint x_0 draws, joint final draw) gives valid sentences", async () => {
-  const out = await generate({ grammar: g, denoiser: bpJointDenoiser(g), process: "vp", steps: 10, n: 32, seed: 5, x0: "joint" });
+  const out = await generate({
+    grammar: g,
+    denoiser: bpJointDenoiser(g),
+    process: "vp",
+    steps: 10,
+    n: 32,
+    seed: 5,
+    x0: "joint",
+  });
   expect(out.config.finalize).toBe("joint");
   expect(sampleMetrics(g, out.x, out.n).validity).toBe(1);
 });
 
 describe.each(["uniform", "mask"] as const)("discrete %s sampler", (process) => {
   it("is exact with joint draws: every sample valid", async () => {
-    const out = await generate({ grammar: g, denoiser: bpJointDenoiser(g), process, steps: 10, n: 64, seed: 3, x0: "joint" });
+    const out = await generate({
+      grammar: g,
+      denoiser: bpJointDenoiser(g),
+      process,
+      steps: 10,
+      n: 64,
+      seed: 3,
+      x0: "joint",
+    });
     expect(sampleMetrics(g, out.x, out.n).validity).toBe(1);
   });
 

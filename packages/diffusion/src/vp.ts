@@ -1,4 +1,4 @@
-import { Rng } from "@ghmkit/ghm";
+import type { Rng } from "@ghmkit/ghm";
 
 /**
  * Continuous variance-preserving process on one-hot leaves (SPEC.md section 5):
@@ -25,8 +25,10 @@ export function qSampleVP(x0: Int32Array, S: number, abar: number, rng: Rng): Fl
  */
 export function tweedieScore(x0Mean: Float64Array, xt: Float64Array, abar: number): Float64Array {
   checkAbar(abar);
-  if (abar === 1) throw new RangeError("tweedieScore: the score is undefined at abar = 1 (no noise); use a step t >= 1");
-  if (x0Mean.length !== xt.length) throw new RangeError(`tweedieScore: x0Mean has ${x0Mean.length} entries, xt has ${xt.length}; they must match`);
+  if (abar === 1)
+    throw new RangeError("tweedieScore: the score is undefined at abar = 1 (no noise); use a step t >= 1");
+  if (x0Mean.length !== xt.length)
+    throw new RangeError(`tweedieScore: x0Mean has ${x0Mean.length} entries, xt has ${xt.length}; they must match`);
   const a = Math.sqrt(abar);
   const out = new Float64Array(xt.length);
   for (let i = 0; i < xt.length; i++) out[i] = (a * x0Mean[i] - xt[i]) / (1 - abar);

@@ -3,7 +3,7 @@
  * subset of fields, merged object by object) and by `--set path=value` flags, then
  * validated by the experiment's zod schema. Errors name the field and exit 2.
  */
-import { z } from "zod";
+import type { z } from "zod";
 import { ExperimentError } from "./errors";
 import { readJsonFile } from "./io";
 import type { AnyExperiment, Preset } from "./types";
@@ -25,9 +25,13 @@ export function mergeDeep(base: Json, over: Json): Json {
 /** Parses `a.b.c=value` (value as JSON when it parses, else a string) into a nested object. */
 export function parseSet(assignment: string): Record<string, unknown> {
   const eq = assignment.indexOf("=");
-  if (eq <= 0) throw new ExperimentError(`--set ${assignment}: expected path=value, e.g. --set train.steps=200 or --set P=[64,256]`);
+  if (eq <= 0)
+    throw new ExperimentError(
+      `--set ${assignment}: expected path=value, e.g. --set train.steps=200 or --set P=[64,256]`,
+    );
   const keys = assignment.slice(0, eq).trim().split(".");
-  if (keys.some((k) => k === "")) throw new ExperimentError(`--set ${assignment}: empty field name in "${assignment.slice(0, eq)}"`);
+  if (keys.some((k) => k === ""))
+    throw new ExperimentError(`--set ${assignment}: empty field name in "${assignment.slice(0, eq)}"`);
   const raw = assignment.slice(eq + 1);
   let value: unknown;
   try {
@@ -70,7 +74,8 @@ export function resolveConfig<C>(exp: AnyExperiment, src: ConfigSources): C {
   let what = `${exp.name} config (preset ${src.preset})`;
   if (src.file !== undefined) {
     const json = readJsonFile(src.file, "--config");
-    if (!isPlainObject(json)) throw new ExperimentError(`--config ${src.file}: expected a JSON object of config fields`);
+    if (!isPlainObject(json))
+      throw new ExperimentError(`--config ${src.file}: expected a JSON object of config fields`);
     cfg = mergeDeep(cfg, json);
     what = `--config ${src.file}`;
   }

@@ -20,7 +20,8 @@ export function asUserInput<T>(what: string, fn: () => T): T {
     return fn();
   } catch (err) {
     if (err instanceof ExperimentError) throw err;
-    if (err instanceof Error && (err.name === "GrammarError" || err instanceof RangeError || err instanceof TypeError)) throw new ExperimentError(`${what}: ${err.message}`);
+    if (err instanceof Error && (err.name === "GrammarError" || err instanceof RangeError || err instanceof TypeError))
+      throw new ExperimentError(`${what}: ${err.message}`);
     throw err;
   }
 }

@@ -54,7 +54,9 @@ function readJson(file: string, what: string): unknown {
 export function readPlan(dir: string): PlanFile {
   const p = readJson(paths.plan(dir), "plan") as Partial<PlanFile>;
   if (p?.format !== PLAN_FORMAT || typeof p.experiment !== "string" || !Array.isArray(p.jobs)) {
-    throw new ExperimentError(`${paths.plan(dir)}: not a ${PLAN_FORMAT} file; is ${dir} an experiment directory (made by ghm experiment NAME --out DIR or --plan)?`);
+    throw new ExperimentError(
+      `${paths.plan(dir)}: not a ${PLAN_FORMAT} file; is ${dir} an experiment directory (made by ghm experiment NAME --out DIR or --plan)?`,
+    );
   }
   return p as PlanFile;
 }
@@ -64,7 +66,13 @@ export function readJobIfDone(dir: string, job: JobSpec, experiment: string): Jo
   const file = paths.job(dir, job.id);
   if (!fs.existsSync(file)) return null;
   const j = readJson(file, "job result") as Partial<JobFile>;
-  if (j?.format !== JOB_FORMAT || j.experiment !== experiment || JSON.stringify(j.params) !== JSON.stringify(job.params) || !Array.isArray(j.rows)) return null;
+  if (
+    j?.format !== JOB_FORMAT ||
+    j.experiment !== experiment ||
+    JSON.stringify(j.params) !== JSON.stringify(job.params) ||
+    !Array.isArray(j.rows)
+  )
+    return null;
   return j as JobFile;
 }
 

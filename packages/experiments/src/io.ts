@@ -29,5 +29,5 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
 }
 
 export function writeJsonAtomic(file: string, value: unknown): void {
-  writeFileAtomic(file, JSON.stringify(value) + "\n");
+  writeFileAtomic(file, `${JSON.stringify(value)}\n`);
 }

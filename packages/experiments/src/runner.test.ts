@@ -12,7 +12,10 @@ describe("jobCost (longest-first order of a suite's pool)", () => {
   });
   it("orders the diffusion recipe before a short classifier run", () => {
     const diffusion = jobCost({ train }, { id: "d", params: { P: 1024 } });
-    const classifier = jobCost({ train: { ...train, width: 32, steps: 200, batchSize: 32 } }, { id: "c", params: { P: 512 } });
+    const classifier = jobCost(
+      { train: { ...train, width: 32, steps: 200, batchSize: 32 } },
+      { id: "c", params: { P: 512 } },
+    );
     expect(diffusion).toBeGreaterThan(100 * classifier);
   });
 });

@@ -14,9 +14,18 @@ import { backendInfo } from "@ghmkit/tensor";
 import { acquireDirLock } from "@ghmkit/train";
 import { ExperimentError } from "./errors";
 import { writeFileAtomic, writeJsonAtomic } from "./io";
-import { renderFigures, RenderedFigure, systemFontsPresent } from "./report/render";
+import { renderFigures, type RenderedFigure, systemFontsPresent } from "./report/render";
 import { writeReport } from "./report/experimentReport";
-import { checkJobIds, JOB_FORMAT, JobFile, PLAN_FORMAT, PlanFile, paths, readJobIfDone, readPlan } from "./files";
+import {
+  checkJobIds,
+  JOB_FORMAT,
+  type JobFile,
+  PLAN_FORMAT,
+  type PlanFile,
+  paths,
+  readJobIfDone,
+  readPlan,
+} from "./files";
 import { runWorkerPool } from "./workerPool";
 import { getExperiment } from "./registry";
 import { toCsv, toJsonl } from "./tables";
@@ -41,12 +50,14 @@ function writePlanLocked(exp: AnyExperiment, config: unknown, preset: Preset, di
   if (fs.existsSync(paths.plan(dir))) {
     const old = readPlan(dir);
     if (old.experiment !== exp.name || JSON.stringify(old.config) !== JSON.stringify(config)) {
-      throw new ExperimentError(`--out ${dir} already holds a ${old.experiment} experiment with another configuration; choose another --out (or delete ${dir})`);
+      throw new ExperimentError(
+        `--out ${dir} already holds a ${old.experiment} experiment with another configuration; choose another --out (or delete ${dir})`,
+      );
     }
   }
   writeJsonAtomic(paths.plan(dir), plan);
   // config.json is exactly a --config file: rerunning with it reproduces the plan.
-  writeFileAtomic(paths.config(dir), JSON.stringify(config, null, 2) + "\n");
+  writeFileAtomic(paths.config(dir), `${JSON.stringify(config, null, 2)}\n`);
   return plan;
 }
 
@@ -67,7 +78,13 @@ export function lockJob(dir: string, id: string) {
  * job whose result already exists is not run again (its file is returned), so retried
  * jobs and `collect` are idempotent.
  */
-export async function runJob(experiment: string, config: unknown, job: JobSpec, dir: string, ctx: Omit<JobContext, "dir"> = {}): Promise<JobFile> {
+export async function runJob(
+  experiment: string,
+  config: unknown,
+  job: JobSpec,
+  dir: string,
+  ctx: Omit<JobContext, "dir"> = {},
+): Promise<JobFile> {
   const exp = getExperiment(experiment);
   const cfg = validateConfig(exp, config, `${experiment} config`);
   fs.mkdirSync(paths.jobs(dir), { recursive: true });
@@ -81,7 +98,14 @@ export async function runJob(experiment: string, config: unknown, job: JobSpec, 
   }
 }
 
-async function runJobLocked(exp: AnyExperiment, experiment: string, cfg: unknown, job: JobSpec, dir: string, ctx: Omit<JobContext, "dir">): Promise<JobFile> {
+async function runJobLocked(
+  exp: AnyExperiment,
+  experiment: string,
+  cfg: unknown,
+  job: JobSpec,
+  dir: string,
+  ctx: Omit<JobContext, "dir">,
+): Promise<JobFile> {
   const t0 = Date.now();
   const rows = await exp.run(cfg, job, { ...ctx, dir });
   const file: JobFile = {
@@ -129,7 +153,11 @@ export interface ExecuteOptions {
 }
 
 /** Runs the plan's missing jobs. Returns how many ran and how many were already done. */
-export async function executePlan(plan: PlanFile, dir: string, o: ExecuteOptions): Promise<{ ran: number; skipped: number }> {
+export async function executePlan(
+  plan: PlanFile,
+  dir: string,
+  o: ExecuteOptions,
+): Promise<{ ran: number; skipped: number }> {
   const lock = acquireDirLock(dir);
   try {
     return await executePlanLocked(plan, dir, o);
@@ -138,7 +166,11 @@ export async function executePlan(plan: PlanFile, dir: string, o: ExecuteOptions
   }
 }
 
-async function executePlanLocked(plan: PlanFile, dir: string, o: ExecuteOptions): Promise<{ ran: number; skipped: number }> {
+async function executePlanLocked(
+  plan: PlanFile,
+  dir: string,
+  o: ExecuteOptions,
+): Promise<{ ran: number; skipped: number }> {
   const todo = plan.jobs.filter((j) => readJobIfDone(dir, j, plan.experiment) === null);
   const skipped = plan.jobs.length - todo.length;
   let done = skipped;
@@ -146,7 +178,8 @@ async function executePlanLocked(plan: PlanFile, dir: string, o: ExecuteOptions)
   o.onProgress?.(done, total, {});
   if (o.jobs <= 1 || todo.length <= 1) {
     for (const job of todo) {
-      if (o.signal?.aborted) throw new ExperimentError(`interrupted; run the same command again to resume (${done}/${total} jobs done)`);
+      if (o.signal?.aborted)
+        throw new ExperimentError(`interrupted; run the same command again to resume (${done}/${total} jobs done)`);
       await runJob(plan.experiment, plan.config, job, dir, {
         signal: o.signal,
         onProgress: (p) => o.onProgress?.(done, total, { job: job.id, step: `${p.done}/${p.total}` }),
@@ -156,7 +189,11 @@ async function executePlanLocked(plan: PlanFile, dir: string, o: ExecuteOptions)
     }
     return { ran: todo.length, skipped };
   }
-  await runInWorkers(todo.map((job) => ({ plan, dir, job })), o, (id) => o.onProgress?.(++done, total, { job: id }));
+  await runInWorkers(
+    todo.map((job) => ({ plan, dir, job })),
+    o,
+    (id) => o.onProgress?.(++done, total, { job: id }),
+  );
   return { ran: todo.length, skipped };
 }
 
@@ -168,7 +205,14 @@ async function executePlanLocked(plan: PlanFile, dir: string, o: ExecuteOptions)
 export function jobCost(config: unknown, job: JobSpec): number {
   const t = (config as { train?: { steps?: unknown; batchSize?: unknown; width?: unknown } } | null)?.train;
   const P = job.params.P;
-  if (!t || typeof P !== "number" || typeof t.steps !== "number" || typeof t.batchSize !== "number" || typeof t.width !== "number") return 1;
+  if (
+    !t ||
+    typeof P !== "number" ||
+    typeof t.steps !== "number" ||
+    typeof t.batchSize !== "number" ||
+    typeof t.width !== "number"
+  )
+    return 1;
   return t.steps * Math.min(t.batchSize, P) * t.width;
 }
 
@@ -185,7 +229,9 @@ export async function executePlans(items: { plan: PlanFile; dir: string }[], o: 
   }
   const locks = items.map((it) => acquireDirLock(it.dir));
   try {
-    const todo = items.flatMap((it) => it.plan.jobs.filter((j) => readJobIfDone(it.dir, j, it.plan.experiment) === null).map((job) => ({ ...it, job })));
+    const todo = items.flatMap((it) =>
+      it.plan.jobs.filter((j) => readJobIfDone(it.dir, j, it.plan.experiment) === null).map((job) => ({ ...it, job })),
+    );
     const total = items.reduce((a, it) => a + it.plan.jobs.length, 0);
     let done = total - todo.length;
     o.onProgress?.(done, total, {});
@@ -196,19 +242,33 @@ export async function executePlans(items: { plan: PlanFile; dir: string }[], o: 
 }
 
 /** Runs jobs in `o.jobs` worker processes, longest first; throws naming the first failure (finished jobs are kept). */
-async function runInWorkers(todo: { plan: PlanFile; dir: string; job: JobSpec }[], o: ExecuteOptions, onJobDone: (id: string) => void): Promise<void> {
-  if (!o.cli) throw new ExperimentError(`--jobs ${o.jobs} runs child processes of the built CLI; build it first (pnpm build) or use --jobs 1`);
+async function runInWorkers(
+  todo: { plan: PlanFile; dir: string; job: JobSpec }[],
+  o: ExecuteOptions,
+  onJobDone: (id: string) => void,
+): Promise<void> {
+  if (!o.cli)
+    throw new ExperimentError(
+      `--jobs ${o.jobs} runs child processes of the built CLI; build it first (pnpm build) or use --jobs 1`,
+    );
   const ordered = todo.map((t) => ({ ...t, cost: jobCost(t.plan.config, t.job) })).sort((a, b) => b.cost - a.cost);
   const outcomes = await runWorkerPool(
-    ordered.map((t) => ({ id: `${t.plan.experiment}/${t.job.id}`, out: path.resolve(t.dir), spec: { experiment: t.plan.experiment, config: t.plan.config, job: t.job } })),
+    ordered.map((t) => ({
+      id: `${t.plan.experiment}/${t.job.id}`,
+      out: path.resolve(t.dir),
+      spec: { experiment: t.plan.experiment, config: t.plan.config, job: t.job },
+    })),
     { jobs: o.jobs, cli: o.cli, signal: o.signal, onDone: (out) => onJobDone(out.id) },
   );
-  if (o.signal?.aborted) throw new ExperimentError(`interrupted; run the same command again to resume (finished jobs are kept)`);
+  if (o.signal?.aborted)
+    throw new ExperimentError(`interrupted; run the same command again to resume (finished jobs are kept)`);
   const failed = outcomes.filter((r) => r.code !== 0);
   if (failed.length > 0) {
     const first = failed[0];
     const why = first.stderr.trim().split("\n").slice(-3).join(" / ") || `exit ${first.code ?? first.signal}`;
-    throw new ExperimentError(`${failed.length} of ${todo.length} jobs failed (first: ${first.id}: ${why}); fix the cause and run the same command again: finished jobs are kept`);
+    throw new ExperimentError(
+      `${failed.length} of ${todo.length} jobs failed (first: ${first.id}: ${why}); fix the cause and run the same command again: finished jobs are kept`,
+    );
   }
 }
 
@@ -246,14 +306,35 @@ async function collectLocked(dir: string, options: { wallS?: number }): Promise<
     if (f === null) missing.push(job.id);
     else files.push(f);
   }
-  if (files.length === 0) throw new ExperimentError(`${dir}: no job has finished yet (${plan.jobs.length} planned); run them first (see ghm experiment ${plan.experiment} --plan)`);
+  if (files.length === 0)
+    throw new ExperimentError(
+      `${dir}: no job has finished yet (${plan.jobs.length} planned); run them first (see ghm experiment ${plan.experiment} --plan)`,
+    );
   const rows = files.flatMap((f) => f.rows.map((r) => ({ job: f.id, ...r })));
   writeFileAtomic(paths.jsonl(dir), toJsonl(rows));
   writeFileAtomic(paths.csv(dir), toCsv(rows));
   const summary = exp.summarize(config, rows);
   const figures = await renderFigures(exp.figures(config, rows), paths.figures(dir));
   const jobWallS = files.reduce((a, f) => a + f.wallS, 0);
-  writeJsonAtomic(paths.summary(dir), { experiment: exp.name, preset: plan.preset, headline: summary.headline, verdicts: summary.verdicts, missing, jobWallS, wallS: options.wallS ?? null });
-  const report = writeReport({ dir, exp, plan, files, missing, summary, figures, wallS: options.wallS, fonts: systemFontsPresent() });
+  writeJsonAtomic(paths.summary(dir), {
+    experiment: exp.name,
+    preset: plan.preset,
+    headline: summary.headline,
+    verdicts: summary.verdicts,
+    missing,
+    jobWallS,
+    wallS: options.wallS ?? null,
+  });
+  const report = writeReport({
+    dir,
+    exp,
+    plan,
+    files,
+    missing,
+    summary,
+    figures,
+    wallS: options.wallS,
+    fonts: systemFontsPresent(),
+  });
   return { dir, experiment: exp, plan, rows, missing, summary, figures, report, jobWallS };
 }

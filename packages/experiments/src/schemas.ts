@@ -36,8 +36,13 @@ export function seedsOf(base: Seeds, rep: number): Seeds {
 }
 
 /** Each job repeated `repeats` times: id suffix `-s<rep>`, params gain `rep`. */
-export function withRepeats(jobs: { id: string; params: Record<string, unknown> }[], repeats: number): { id: string; params: Record<string, unknown> }[] {
-  return jobs.flatMap((j) => Array.from({ length: repeats }, (_, rep) => ({ id: `${j.id}-s${rep}`, params: { ...j.params, rep } })));
+export function withRepeats(
+  jobs: { id: string; params: Record<string, unknown> }[],
+  repeats: number,
+): { id: string; params: Record<string, unknown> }[] {
+  return jobs.flatMap((j) =>
+    Array.from({ length: repeats }, (_, rep) => ({ id: `${j.id}-s${rep}`, params: { ...j.params, rep } })),
+  );
 }
 
 /** Training settings of every learned network in an experiment. */

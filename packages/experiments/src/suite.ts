@@ -20,12 +20,20 @@ export interface SuiteEntry {
 export function headlineLines(r: CollectResult): string[] {
   return [
     ...r.summary.verdicts.map((v) => `${v.verdict.toUpperCase()}: ${v.hypothesis} (${v.quantity}: ${v.measured})`),
-    ...Object.entries(r.summary.headline).map(([k, v]) => `${k}: ${v === null ? "–" : typeof v === "number" ? fmt(v) : v}`),
+    ...Object.entries(r.summary.headline).map(
+      ([k, v]) => `${k}: ${v === null ? "–" : typeof v === "number" ? fmt(v) : v}`,
+    ),
   ];
 }
 
 /** Writes DIR/report.md and DIR/summary.json; returns the report path. */
-export function writeSuiteReport(dir: string, preset: Preset, entries: SuiteEntry[], wallS: number, backend: string): string {
+export function writeSuiteReport(
+  dir: string,
+  preset: Preset,
+  entries: SuiteEntry[],
+  wallS: number,
+  backend: string,
+): string {
   const lines = [
     "# ghmkit experiment suite",
     "",
@@ -34,7 +42,12 @@ export function writeSuiteReport(dir: string, preset: Preset, entries: SuiteEntr
     "",
     mdTable(
       ["experiment", "jobs", "job s (summed)", "report"],
-      entries.map((e) => [e.result.experiment.name, e.result.plan.jobs.length, e.wallS, `[report](${path.relative(dir, e.result.report)})`]),
+      entries.map((e) => [
+        e.result.experiment.name,
+        e.result.plan.jobs.length,
+        e.wallS,
+        `[report](${path.relative(dir, e.result.report)})`,
+      ]),
       (x) => fmt(x, 3),
     ),
     "",
@@ -42,17 +55,30 @@ export function writeSuiteReport(dir: string, preset: Preset, entries: SuiteEntr
     "",
     mdTable(
       ["experiment", "hypothesis", "measured (95% interval)", "verdict"],
-      entries.flatMap((e) => e.result.summary.verdicts.map((v) => [e.result.experiment.name, v.hypothesis, v.measured, `**${v.verdict}**`])),
+      entries.flatMap((e) =>
+        e.result.summary.verdicts.map((v) => [e.result.experiment.name, v.hypothesis, v.measured, `**${v.verdict}**`]),
+      ),
       (x) => fmt(x, 3),
     ),
     "",
   ];
   for (const e of entries) {
     const r = e.result;
-    lines.push(`## ${r.experiment.title}`, "", `**Tests:** ${r.experiment.claim}`, "", ...verdictSection(r.summary.verdicts).map((l) => l.replace(/^## /, "### ")), ...r.summary.findings.map((f) => `- ${f}`), "");
+    lines.push(
+      `## ${r.experiment.title}`,
+      "",
+      `**Tests:** ${r.experiment.claim}`,
+      "",
+      ...verdictSection(r.summary.verdicts).map((l) => l.replace(/^## /, "### ")),
+      ...r.summary.findings.map((f) => `- ${f}`),
+      "",
+    );
     for (const f of r.figures) {
       const rel = relativeFigure(r.dir, f);
-      lines.push(mdFigure(f.title, path.join(path.relative(dir, r.dir), rel.png), path.join(path.relative(dir, r.dir), rel.svg)), "");
+      lines.push(
+        mdFigure(f.title, path.join(path.relative(dir, r.dir), rel.png), path.join(path.relative(dir, r.dir), rel.svg)),
+        "",
+      );
     }
     lines.push(`Details: [${path.relative(dir, r.report)}](${path.relative(dir, r.report)})`, "");
   }
@@ -62,7 +88,15 @@ export function writeSuiteReport(dir: string, preset: Preset, entries: SuiteEntr
     preset,
     wallS,
     backend,
-    experiments: entries.map((e) => ({ name: e.result.experiment.name, dir: e.result.dir, report: e.result.report, wallS: e.wallS, headline: e.result.summary.headline, verdicts: e.result.summary.verdicts, missing: e.result.missing })),
+    experiments: entries.map((e) => ({
+      name: e.result.experiment.name,
+      dir: e.result.dir,
+      report: e.result.report,
+      wallS: e.wallS,
+      headline: e.result.summary.headline,
+      verdicts: e.result.summary.verdicts,
+      missing: e.result.missing,
+    })),
   });
   return file;
 }

@@ -2,7 +2,11 @@
 import type { Row } from "./types";
 
 export function toJsonl(rows: Row[]): string {
-  return rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v))).join("\n") + (rows.length ? "\n" : "");
+  return (
+    rows
+      .map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v)))
+      .join("\n") + (rows.length ? "\n" : "")
+  );
 }
 
 /** Columns in first-seen order over all rows. */
@@ -21,5 +25,5 @@ function cell(v: string | number | null | undefined): string {
 export function toCsv(rows: Row[]): string {
   const cols = columns(rows);
   const lines = [cols.map(cell).join(","), ...rows.map((r) => cols.map((c) => cell(r[c])).join(","))];
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

@@ -5,9 +5,20 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Arch, DiffusionSpec, EvalRecord, makeTrainConfig, NoiseSpec, Task, TrainConfig, trainRun, TrainResult, runPaths } from "@ghmkit/train";
+import {
+  type Arch,
+  type DiffusionSpec,
+  type EvalRecord,
+  makeTrainConfig,
+  type NoiseSpec,
+  type Task,
+  type TrainConfig,
+  trainRun,
+  type TrainResult,
+  runPaths,
+} from "@ghmkit/train";
 import { asUserInput, ExperimentError } from "./errors";
-import { RhmShape, rhmSpec, Seeds, TrainSettings } from "./schemas";
+import { type RhmShape, rhmSpec, type Seeds, type TrainSettings } from "./schemas";
 import type { JobContext } from "./types";
 
 export interface TrainJobOptions {
@@ -63,7 +74,8 @@ export async function trainJob(o: TrainJobOptions, id: string, ctx: JobContext):
   // A run that finished before its job file was written: reuse it.
   if (fs.existsSync(resultFile)) {
     const done = JSON.parse(fs.readFileSync(resultFile, "utf8")) as TrainResult;
-    if (done.status === "max-steps" && done.lastEval !== null && done.step === config.maxSteps) return { config, result: done, eval: done.lastEval, outDir };
+    if (done.status === "max-steps" && done.lastEval !== null && done.step === config.maxSteps)
+      return { config, result: done, eval: done.lastEval, outDir };
   }
   const result = await trainRun(config, {
     outDir,
@@ -71,8 +83,11 @@ export async function trainJob(o: TrainJobOptions, id: string, ctx: JobContext):
     signal: ctx.signal,
     onProgress: (p) => ctx.onProgress?.({ done: p.step, total: p.maxSteps, note: `loss ${p.loss.toPrecision(3)}` }),
   });
-  if (result.status === "aborted") throw new ExperimentError(`interrupted during ${id}; run the same command again to resume (${result.message})`);
-  if (result.lastEval === null) throw new Error(`training ${id} ended (${result.status}) without an evaluation: ${result.message}`);
-  if (result.status === "diverged") throw new ExperimentError(`training ${id} diverged: ${result.message} (lower train.lr)`);
+  if (result.status === "aborted")
+    throw new ExperimentError(`interrupted during ${id}; run the same command again to resume (${result.message})`);
+  if (result.lastEval === null)
+    throw new Error(`training ${id} ended (${result.status}) without an evaluation: ${result.message}`);
+  if (result.status === "diverged")
+    throw new ExperimentError(`training ${id} diverged: ${result.message} (lower train.lr)`);
   return { config, result, eval: result.lastEval, outDir };
 }

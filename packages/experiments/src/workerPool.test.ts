@@ -1,4 +1,4 @@
-import { runWorkerPool, WorkerTask } from "./workerPool";
+import { runWorkerPool, type WorkerTask } from "./workerPool";
 
 // A stand-in for `ghm experiment worker`: answers each job line, fails job "fail", dies in job "crash".
 const FAKE = `
@@ -14,11 +14,19 @@ rl.on("line", (line) => {
 });
 `;
 const cli = [process.execPath, "-e", FAKE, "--"]; // the pool appends its own arguments after these
-const task = (id: string): WorkerTask => ({ id, out: "/tmp/x", spec: { experiment: "e", config: {}, job: { id, params: {} } } });
+const task = (id: string): WorkerTask => ({
+  id,
+  out: "/tmp/x",
+  spec: { experiment: "e", config: {}, job: { id, params: {} } },
+});
 
 test("workers take jobs one at a time; a failed job and a crashed worker fail alone, and the pool goes on", async () => {
   const done: string[] = [];
-  const out = await runWorkerPool(["a", "b", "fail", "crash", "c", "d"].map(task), { jobs: 2, cli, onDone: (o) => done.push(o.id) });
+  const out = await runWorkerPool(["a", "b", "fail", "crash", "c", "d"].map(task), {
+    jobs: 2,
+    cli,
+    onDone: (o) => done.push(o.id),
+  });
   expect(out.map((o) => o.id)).toEqual(["a", "b", "fail", "crash", "c", "d"]);
   expect(out.map((o) => o.code)).toEqual([0, 0, 2, 9, 0, 0]);
   expect(out[2].stderr).toBe("train.steps: too small");

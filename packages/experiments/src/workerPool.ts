@@ -9,7 +9,7 @@
  * Protocol, one JSON object per line: the parent writes {"out": dir, "spec": RunOneSpec};
  * the worker answers {"id", "ok": true, "seconds"} or {"id", "ok": false, "code", "error"}.
  */
-import { ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import * as readline from "node:readline";
 import type { RunOneSpec } from "./runner";
 
@@ -76,10 +76,12 @@ export function runWorkerPool(tasks: WorkerTask[], o: WorkerPoolOptions): Promis
       }
       const index = next++;
       w.task = { index, t0: Date.now() };
-      w.child.stdin!.write(JSON.stringify({ out: tasks[index].out, spec: tasks[index].spec }) + "\n");
+      w.child.stdin!.write(`${JSON.stringify({ out: tasks[index].out, spec: tasks[index].spec })}\n`);
     };
     const start = (): void => {
-      const child = spawn(o.cli[0], [...o.cli.slice(1), "--quiet", "experiment", "worker"], { stdio: ["pipe", "pipe", "pipe"] });
+      const child = spawn(o.cli[0], [...o.cli.slice(1), "--quiet", "experiment", "worker"], {
+        stdio: ["pipe", "pipe", "pipe"],
+      });
       const w: Worker = { child, task: null, stderr: "" };
       workers.add(w);
       child.stderr!.on("data", (b: Buffer) => {
@@ -96,7 +98,12 @@ export function runWorkerPool(tasks: WorkerTask[], o: WorkerPoolOptions): Promis
         if (!w.task) return;
         const { index, t0 } = w.task;
         const seconds = msg.seconds ?? (Date.now() - t0) / 1000;
-        record(index, msg.ok ? { id: tasks[index].id, code: 0, signal: null, stderr: "", seconds } : { id: tasks[index].id, code: msg.code ?? 1, signal: null, stderr: msg.error ?? "failed", seconds });
+        record(
+          index,
+          msg.ok
+            ? { id: tasks[index].id, code: 0, signal: null, stderr: "", seconds }
+            : { id: tasks[index].id, code: msg.code ?? 1, signal: null, stderr: msg.error ?? "failed", seconds },
+        );
         feed(w);
       });
       child.on("error", (err) => {
@@ -107,7 +114,13 @@ export function runWorkerPool(tasks: WorkerTask[], o: WorkerPoolOptions): Promis
         if (w.task) {
           // The worker died inside a job: that job fails, a fresh worker takes over.
           const { index, t0 } = w.task;
-          record(index, { id: tasks[index].id, code: code === 0 ? 1 : code, signal, stderr: w.stderr || `worker exited (${code ?? signal}) during the job`, seconds: (Date.now() - t0) / 1000 });
+          record(index, {
+            id: tasks[index].id,
+            code: code === 0 ? 1 : code,
+            signal,
+            stderr: w.stderr || `worker exited (${code ?? signal}) during the job`,
+            seconds: (Date.now() - t0) / 1000,
+          });
           w.task = null;
           if (next < tasks.length && !o.signal?.aborted) {
             start();
@@ -121,7 +134,8 @@ export function runWorkerPool(tasks: WorkerTask[], o: WorkerPoolOptions): Promis
     const settle = (): void => {
       if (workers.size > 0) return;
       o.signal?.removeEventListener("abort", abort);
-      for (let i = 0; i < tasks.length; i++) outcomes[i] ??= { id: tasks[i].id, code: null, signal: null, stderr: "not started (aborted)", seconds: 0 };
+      for (let i = 0; i < tasks.length; i++)
+        outcomes[i] ??= { id: tasks[i].id, code: null, signal: null, stderr: "not started (aborted)", seconds: 0 };
       resolve(outcomes);
     };
     const abort = (): void => {

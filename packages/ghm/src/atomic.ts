@@ -15,8 +15,17 @@ import * as path from "node:path";
 function injectedFault(target: string, tmp: string, data?: string | Uint8Array): void {
   const pattern = process.env.GHM_FAULT_ENOSPC;
   if (!pattern || !target.includes(pattern)) return;
-  if (data !== undefined) fs.writeFileSync(tmp, typeof data === "string" ? data.slice(0, data.length >> 1) : data.subarray(0, data.length >> 1));
-  throw Object.assign(new Error(`ENOSPC: no space left on device, write '${tmp}'`), { code: "ENOSPC", errno: -28, syscall: "write", path: tmp });
+  if (data !== undefined)
+    fs.writeFileSync(
+      tmp,
+      typeof data === "string" ? data.slice(0, data.length >> 1) : data.subarray(0, data.length >> 1),
+    );
+  throw Object.assign(new Error(`ENOSPC: no space left on device, write '${tmp}'`), {
+    code: "ENOSPC",
+    errno: -28,
+    syscall: "write",
+    path: tmp,
+  });
 }
 
 function tmpName(target: string): string {

@@ -20,7 +20,10 @@ export function requireNumber(name: string, v: unknown, min: number, max: number
 }
 
 export function requireSeed(v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new RangeError(`seed must be a finite number (every random grammar needs an explicit seed), got ${String(v)}`);
+  if (typeof v !== "number" || !Number.isFinite(v))
+    throw new RangeError(
+      `seed must be a finite number (every random grammar needs an explicit seed), got ${String(v)}`,
+    );
   return v;
 }
 
@@ -31,7 +34,9 @@ export function requireSeed(v: unknown): number {
 export function resolveVocab(depth: number, vocab: number | number[], classes: number | undefined): number[] {
   const below = typeof vocab === "number" ? new Array<number>(depth).fill(vocab) : vocab;
   if (!Array.isArray(below) || below.length !== depth) {
-    throw new RangeError(`vocab must be one size or a list [S_1, ..., S_L] of depth = ${depth} sizes, got ${JSON.stringify(vocab)}`);
+    throw new RangeError(
+      `vocab must be one size or a list [S_1, ..., S_L] of depth = ${depth} sizes, got ${JSON.stringify(vocab)}`,
+    );
   }
   below.forEach((s, i) => requireInt(`vocab[${i}] (S_${i + 1})`, s, 1, 2 ** 31 - 1));
   const c = requireInt("classes (S_0)", classes ?? below[0], 1, 2 ** 31 - 1);

@@ -1,4 +1,4 @@
-import { Rng } from "./rng";
+import type { Rng } from "./rng";
 
 /**
  * log of a Gamma(shape, 1) draw. Marsaglia-Tsang for shape >= 1; for shape < 1

@@ -23,17 +23,30 @@ export function evidenceSize(batch: number, d: number, S: number): number {
   requireInt("d", d, 1);
   requireInt("S", S, 1);
   const n = batch * d * S;
-  if (n > 2 ** 30) throw new RangeError(`evidence of batch * d * S = ${batch} * ${d} * ${S} = ${n} entries exceeds 2^30 (8 GiB); use a smaller batch`);
+  if (n > 2 ** 30)
+    throw new RangeError(
+      `evidence of batch * d * S = ${batch} * ${d} * ${S} = ${n} entries exceeds 2^30 (8 GiB); use a smaller batch`,
+    );
   return n;
 }
 
 /** Checks x (length batch*d) holds symbols in [0, S), or also -1 when `allowMasked`. */
-export function checkSymbols(name: string, x: ArrayLike<number>, batch: number, d: number, S: number, allowMasked = false): void {
-  if (x.length !== batch * d) throw new RangeError(`${name} has ${x.length} entries, expected batch * d = ${batch} * ${d} = ${batch * d}`);
+export function checkSymbols(
+  name: string,
+  x: ArrayLike<number>,
+  batch: number,
+  d: number,
+  S: number,
+  allowMasked = false,
+): void {
+  if (x.length !== batch * d)
+    throw new RangeError(`${name} has ${x.length} entries, expected batch * d = ${batch} * ${d} = ${batch * d}`);
   for (let i = 0; i < x.length; i++) {
     const s = x[i];
     if (!(Number.isInteger(s) && s < S && (s >= 0 || (allowMasked && s === -1)))) {
-      throw new RangeError(`${name}[${i}] = ${s} is outside the leaf vocabulary [0, ${S - 1}]${allowMasked ? " (or -1 for masked)" : ""}`);
+      throw new RangeError(
+        `${name}[${i}] = ${s} is outside the leaf vocabulary [0, ${S - 1}]${allowMasked ? " (or -1 for masked)" : ""}`,
+      );
     }
   }
 }
@@ -48,7 +61,14 @@ export function maskedEvidence(x: ArrayLike<number>, batch: number, d: number, S
   return maskedOrExact("x", x, batch, d, S, true);
 }
 
-function maskedOrExact(name: string, x: ArrayLike<number>, batch: number, d: number, S: number, allowMasked: boolean): Evidence {
+function maskedOrExact(
+  name: string,
+  x: ArrayLike<number>,
+  batch: number,
+  d: number,
+  S: number,
+  allowMasked: boolean,
+): Evidence {
   const e = new Float64Array(evidenceSize(batch, d, S));
   checkSymbols(name, x, batch, d, S, allowMasked);
   for (let i = 0; i < batch * d; i++) {
@@ -63,12 +83,15 @@ function maskedOrExact(name: string, x: ArrayLike<number>, batch: number, d: num
 /** `logits` evidence: e given directly (copied). NaN and +Infinity are refused; -Infinity marks an impossible symbol. */
 export function logitsEvidence(h: ArrayLike<number>, batch: number, d: number, S: number): Evidence {
   const n = evidenceSize(batch, d, S);
-  if (h.length !== n) throw new RangeError(`h has ${h.length} entries, expected batch * d * S = ${batch} * ${d} * ${S} = ${n}`);
+  if (h.length !== n)
+    throw new RangeError(`h has ${h.length} entries, expected batch * d * S = ${batch} * ${d} * ${S} = ${n}`);
   const e = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = h[i];
     if (typeof v !== "number" || Number.isNaN(v) || v === Infinity) {
-      throw new RangeError(`h[${i}] (batch ${Math.floor(i / (d * S))}, leaf ${Math.floor(i / S) % d}, symbol ${i % S}) = ${String(v)}: expected a finite log-likelihood or -Infinity`);
+      throw new RangeError(
+        `h[${i}] (batch ${Math.floor(i / (d * S))}, leaf ${Math.floor(i / S) % d}, symbol ${i % S}) = ${String(v)}: expected a finite log-likelihood or -Infinity`,
+      );
     }
     e[i] = v;
   }

@@ -10,17 +10,22 @@
  * - `{"kind":"uniform","keep":q,"x":[batch][d]}`
  */
 import { z } from "zod";
-import { Evidence, exactEvidence, logitsEvidence, maskedEvidence } from "./evidence";
+import { type Evidence, exactEvidence, logitsEvidence, maskedEvidence } from "./evidence";
 import { gaussianEvidenceFromZ } from "./gaussianEvidence";
 import { uniformEvidence } from "./uniformEvidence";
-import { Grammar, leafCount } from "./grammar";
+import { type Grammar, leafCount } from "./grammar";
 import { formatPath, GrammarError } from "./grammarError";
 
 const seq = z.array(z.number().int());
 const logits = z.object({ kind: z.literal("logits"), h: z.array(z.array(z.array(z.number().nullable()))) });
 const exact = z.object({ kind: z.literal("exact"), x: z.array(seq) });
 const masked = z.object({ kind: z.literal("masked"), x: z.array(seq) });
-const gaussian = z.object({ kind: z.literal("gaussian"), alpha: z.number().positive(), sigma: z.number().positive(), z: z.array(z.array(z.array(z.number()))) });
+const gaussian = z.object({
+  kind: z.literal("gaussian"),
+  alpha: z.number().positive(),
+  sigma: z.number().positive(),
+  z: z.array(z.array(z.array(z.number()))),
+});
 const uniform = z.object({ kind: z.literal("uniform"), keep: z.number().min(0).max(1), x: z.array(seq) });
 
 /** zod schema of the evidence JSON (structure only; sizes are checked against the grammar by `evidenceFromJson`). */
@@ -37,7 +42,8 @@ export function evidenceFromJson(json: unknown, g: Grammar): Evidence {
   if (!r.success) {
     const issue = r.error.issues[0];
     const kinds = '"logits", "exact", "masked", "gaussian" or "uniform"';
-    const detail = issue.path[0] === "kind" || issue.path.length === 0 ? `${issue.message} (kind must be ${kinds})` : issue.message;
+    const detail =
+      issue.path[0] === "kind" || issue.path.length === 0 ? `${issue.message} (kind must be ${kinds})` : issue.message;
     throw new GrammarError(formatPath(issue.path), detail);
   }
   const f = r.data;
@@ -48,7 +54,8 @@ export function evidenceFromJson(json: unknown, g: Grammar): Evidence {
   const batch = rows.length;
   if (batch === 0) throw new GrammarError(field, "is empty: give at least one sequence");
   rows.forEach((row, b) => {
-    if (row.length !== d) throw new GrammarError(`${field}[${b}]`, `has ${row.length} leaves, the grammar has d = m^L = ${d}`);
+    if (row.length !== d)
+      throw new GrammarError(`${field}[${b}]`, `has ${row.length} leaves, the grammar has d = m^L = ${d}`);
   });
   const at = <T>(fn: () => T): T => {
     try {
@@ -66,16 +73,34 @@ export function evidenceFromJson(json: unknown, g: Grammar): Evidence {
     case "uniform":
       return at(() => uniformEvidence(f.x.flat(), batch, d, S, f.keep));
     case "logits":
-      return at(() => logitsEvidence(flatVectors(f.h, S, "h", (v) => (v === null ? -Infinity : v)), batch, d, S));
+      return at(() =>
+        logitsEvidence(
+          flatVectors(f.h, S, "h", (v) => (v === null ? -Infinity : v)),
+          batch,
+          d,
+          S,
+        ),
+      );
     case "gaussian":
-      return at(() => gaussianEvidenceFromZ(flatVectors(f.z, S, "z", (v) => v), batch, d, S, f.alpha, f.sigma));
+      return at(() =>
+        gaussianEvidenceFromZ(
+          flatVectors(f.z, S, "z", (v) => v),
+          batch,
+          d,
+          S,
+          f.alpha,
+          f.sigma,
+        ),
+      );
   }
 }
 
 /** The JSON form of any `Evidence` (as logits; -Infinity as null): `evidenceFromJson(evidenceToJson(e), g)` gives `e` back. */
 export function evidenceToJson(e: Evidence): EvidenceJson {
   const h = Array.from({ length: e.batch }, (_, b) =>
-    Array.from({ length: e.d }, (_, i) => Array.from(e.e.subarray((b * e.d + i) * e.S, (b * e.d + i + 1) * e.S), (v) => (v === -Infinity ? null : v))),
+    Array.from({ length: e.d }, (_, i) =>
+      Array.from(e.e.subarray((b * e.d + i) * e.S, (b * e.d + i + 1) * e.S), (v) => (v === -Infinity ? null : v)),
+    ),
   );
   return { kind: "logits", h };
 }
@@ -86,7 +111,8 @@ function flatVectors<T>(rows: T[][][], S: number, field: string, map: (v: T) => 
   let k = 0;
   rows.forEach((r, b) =>
     r.forEach((v, i) => {
-      if (v.length !== S) throw new GrammarError(`${field}[${b}][${i}]`, `has ${v.length} entries, expected S_L = ${S}`);
+      if (v.length !== S)
+        throw new GrammarError(`${field}[${b}][${i}]`, `has ${v.length} entries, expected S_L = ${S}`);
       for (const x of v) out[k++] = map(x);
     }),
   );

@@ -12,7 +12,9 @@ describe("sha256Hex", () => {
   test("FIPS 180-4 test vectors", () => {
     expect(sha256Hex(utf8Bytes(""))).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     expect(sha256Hex(utf8Bytes("abc"))).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    expect(sha256Hex(utf8Bytes("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))).toBe("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    expect(sha256Hex(utf8Bytes("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))).toBe(
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+    );
   });
 
   test("equals node:crypto on every length around the block boundaries and on random bytes", () => {
@@ -20,7 +22,10 @@ describe("sha256Hex", () => {
       const b = Uint8Array.from({ length: n }, (_, i) => (i * 131 + n * 7) & 255);
       expect(sha256Hex(b)).toBe(nodeSha(b));
     }
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), (b) => sha256Hex(b) === nodeSha(b)), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), (b) => sha256Hex(b) === nodeSha(b)),
+      { numRuns: 200 },
+    );
     const s = "grammaire \u00e9t\u00e9 \u{1F600}";
     expect(sha256Hex(utf8Bytes(s))).toBe(createHash("sha256").update(s, "utf8").digest("hex"));
   });
@@ -32,7 +37,11 @@ describe("grammarFingerprint", () => {
     const fp = grammarFingerprint(g);
     expect(fp).toMatch(/^sha256:[0-9a-f]{64}$/);
     const canonical = canonicalJson(grammarToJson(g));
-    expect(canonical.startsWith('{"arity":2,"depth":2,"format":"ghm/v1","levels":[{"kind":"rules","rules":[[{"children":[0,1],"p":0.25}')).toBe(true);
+    expect(
+      canonical.startsWith(
+        '{"arity":2,"depth":2,"format":"ghm/v1","levels":[{"kind":"rules","rules":[[{"children":[0,1],"p":0.25}',
+      ),
+    ).toBe(true);
     expect(fp).toBe(`sha256:${nodeSha(Buffer.from(canonical, "utf8"))}`);
     expect(shortFingerprint(fp)).toBe(fp.slice(0, 19));
   });
@@ -58,7 +67,9 @@ describe("grammarFingerprint", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 10_000 }), (seed) => {
         const g = randomProductGrammar({ depth: 2, arity: 2, vocab: 4, seed });
-        expect(grammarFingerprint(parseGrammar(JSON.parse(JSON.stringify(grammarToJson(g)))))).toBe(grammarFingerprint(g));
+        expect(grammarFingerprint(parseGrammar(JSON.parse(JSON.stringify(grammarToJson(g)))))).toBe(
+          grammarFingerprint(g),
+        );
       }),
       { numRuns: 50 },
     );

@@ -5,8 +5,8 @@
  */
 import fc from "fast-check";
 import { GrammarError } from "./grammarError";
-import { GhmV1Json, LevelJson, grammarToJson, parseGrammar } from "./format";
-import { KernelKind } from "./grammar";
+import { type GhmV1Json, type LevelJson, grammarToJson, parseGrammar } from "./format";
+import type { KernelKind } from "./grammar";
 import { Rng } from "./rng";
 
 const KINDS: KernelKind[] = ["product", "rules", "dense"];
@@ -45,7 +45,9 @@ function level(kind: KernelKind, rng: Rng, sParent: number, sChild: number, m: n
         tensor: rows.map(() => {
           const flat = distribution(rng, T);
           const nest = (offset: number, axes: number): unknown =>
-            axes === 0 ? flat[offset] : Array.from({ length: sChild }, (_, b) => nest(offset + b * sChild ** (axes - 1), axes - 1));
+            axes === 0
+              ? flat[offset]
+              : Array.from({ length: sChild }, (_, b) => nest(offset + b * sChild ** (axes - 1), axes - 1));
           return nest(0, m);
         }) as number[][],
       };
@@ -80,7 +82,8 @@ type Path = (string | number)[];
 function allPaths(v: Json, at: Path = []): Path[] {
   const out: Path[] = [at];
   if (Array.isArray(v)) v.forEach((x, i) => out.push(...allPaths(x, [...at, i])));
-  else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) out.push(...allPaths(x, [...at, k]));
+  else if (typeof v === "object" && v !== null)
+    for (const [k, x] of Object.entries(v)) out.push(...allPaths(x, [...at, k]));
   return out;
 }
 
@@ -139,7 +142,17 @@ describe("ghm/v1 properties", () => {
   });
 
   it("random single-field mutations are rejected with a GrammarError naming a path", () => {
-    const mutations: Mutation[] = ["string", "null", "negative", "fraction", "huge", "deleteKey", "addKey", "append", "dropLast"];
+    const mutations: Mutation[] = [
+      "string",
+      "null",
+      "negative",
+      "fraction",
+      "huge",
+      "deleteKey",
+      "addKey",
+      "append",
+      "dropLast",
+    ];
     fc.assert(
       fc.property(docArb, fc.nat(), fc.constantFrom(...mutations), (doc, pick, how) => {
         const paths = allPaths(doc);
@@ -152,7 +165,10 @@ describe("ghm/v1 properties", () => {
         } catch (e) {
           caught = e;
         }
-        if (!(caught instanceof GrammarError)) throw new Error(`mutation ${how} at ${JSON.stringify(path)} gave ${String(caught)} instead of a GrammarError`);
+        if (!(caught instanceof GrammarError))
+          throw new Error(
+            `mutation ${how} at ${JSON.stringify(path)} gave ${String(caught)} instead of a GrammarError`,
+          );
         expect(caught.message.length).toBeGreaterThan(caught.path.length + 2);
       }),
       { numRuns: 400 },

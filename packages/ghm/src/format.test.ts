@@ -1,5 +1,5 @@
 import { GrammarError } from "./grammarError";
-import { GhmV1Json, grammarToJson, parseGrammar, validateGrammar } from "./format";
+import { type GhmV1Json, grammarToJson, parseGrammar, validateGrammar } from "./format";
 import { denseDoc, productDoc, rulesDoc } from "./testing/fixtures";
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -76,34 +76,147 @@ describe("parseGrammar refuses bad documents, naming the field", () => {
     ["levels of wrong length", () => mutate(productDoc, (d) => d.levels.pop()), "levels", ["L = 2", "got 1"]],
     ["missing root", () => mutate(productDoc, (d) => delete d.root), "root", ["missing"]],
     ["root of wrong length", () => mutate(productDoc, (d) => (d.root = [1])), "root", ["exactly 2"]],
-    ["root not summing to 1", () => mutate(productDoc, (d) => (d.root = [0.5, 0.6])), "root", ["sum is 1.1", "expected 1"]],
-    ["unknown kind", () => mutate(productDoc, (d) => (d.levels[1].kind = "sparse")), "levels[1].kind", ['"product", "rules" or "dense"']],
-    ["wrong number of matrices", () => mutate(productDoc, (d) => d.levels[0].matrices.pop()), "levels[0].matrices", ["exactly 2 matrices"]],
-    ["matrix with a missing row", () => mutate(productDoc, (d) => d.levels[1].matrices[1].pop()), "levels[1].matrices[1]", ["exactly 3 rows"]],
-    ["row of wrong length", () => mutate(productDoc, (d) => d.levels[0].matrices[1][1].push(0)), "levels[0].matrices[1][1]", ["exactly 3 probabilities"]],
-    ["negative probability", () => mutate(productDoc, (d) => (d.levels[1].matrices[0][2][1] = -0.5)), "levels[1].matrices[0][2][1]", ["[0, 1]", "-0.5"]],
-    ["NaN probability", () => mutate(productDoc, (d) => (d.levels[1].matrices[0][2][1] = NaN)), "levels[1].matrices[0][2][1]", ["probability"]],
-    ["string probability", () => mutate(productDoc, (d) => (d.levels[1].matrices[0][2][1] = "0.5")), "levels[1].matrices[0][2][1]", ["probability", '"0.5"']],
-    ["row not summing to 1", () => mutate(productDoc, (d) => (d.levels[0].matrices[0][1] = [0.1, 0.2, 0.6])), "levels[0].matrices[0][1]", ["sum is", "expected 1"]],
+    [
+      "root not summing to 1",
+      () => mutate(productDoc, (d) => (d.root = [0.5, 0.6])),
+      "root",
+      ["sum is 1.1", "expected 1"],
+    ],
+    [
+      "unknown kind",
+      () => mutate(productDoc, (d) => (d.levels[1].kind = "sparse")),
+      "levels[1].kind",
+      ['"product", "rules" or "dense"'],
+    ],
+    [
+      "wrong number of matrices",
+      () => mutate(productDoc, (d) => d.levels[0].matrices.pop()),
+      "levels[0].matrices",
+      ["exactly 2 matrices"],
+    ],
+    [
+      "matrix with a missing row",
+      () => mutate(productDoc, (d) => d.levels[1].matrices[1].pop()),
+      "levels[1].matrices[1]",
+      ["exactly 3 rows"],
+    ],
+    [
+      "row of wrong length",
+      () => mutate(productDoc, (d) => d.levels[0].matrices[1][1].push(0)),
+      "levels[0].matrices[1][1]",
+      ["exactly 3 probabilities"],
+    ],
+    [
+      "negative probability",
+      () => mutate(productDoc, (d) => (d.levels[1].matrices[0][2][1] = -0.5)),
+      "levels[1].matrices[0][2][1]",
+      ["[0, 1]", "-0.5"],
+    ],
+    [
+      "NaN probability",
+      () => mutate(productDoc, (d) => (d.levels[1].matrices[0][2][1] = NaN)),
+      "levels[1].matrices[0][2][1]",
+      ["probability"],
+    ],
+    [
+      "string probability",
+      () => mutate(productDoc, (d) => (d.levels[1].matrices[0][2][1] = "0.5")),
+      "levels[1].matrices[0][2][1]",
+      ["probability", '"0.5"'],
+    ],
+    [
+      "row not summing to 1",
+      () => mutate(productDoc, (d) => (d.levels[0].matrices[0][1] = [0.1, 0.2, 0.6])),
+      "levels[0].matrices[0][1]",
+      ["sum is", "expected 1"],
+    ],
     ["extra field in a level", () => mutate(productDoc, (d) => (d.levels[0].rules = [])), "levels[0]", ['"rules"']],
-    ["rules for too few parents", () => mutate(rulesDoc, (d) => d.levels[1].rules.pop()), "levels[1].rules", ["exactly 3 rule lists"]],
-    ["rule p above 1", () => mutate(rulesDoc, (d) => (d.levels[1].rules[2][1].p = 1.5)), "levels[1].rules[2][1].p", ["[0, 1]", "1.5"]],
-    ["rule missing p", () => mutate(rulesDoc, (d) => delete d.levels[0].rules[0][1].p), "levels[0].rules[0][1].p", ["missing"]],
-    ["child out of range", () => mutate(rulesDoc, (d) => (d.levels[1].rules[1][0].children[1] = 3)), "levels[1].rules[1][0].children[1]", ["[0, 2]", "got 3"]],
-    ["child tuple too short", () => mutate(rulesDoc, (d) => d.levels[0].rules[1][0].children.pop()), "levels[0].rules[1][0].children", ["exactly 2 child symbols"]],
-    ["rule probabilities not summing to 1", () => mutate(rulesDoc, (d) => (d.levels[1].rules[2][0].p = 0.3)), "levels[1].rules[2]", ["sum is 0.9"]],
-    ["no rules for a parent", () => mutate(rulesDoc, (d) => (d.levels[0].rules[1] = [])), "levels[0].rules[1]", ["at least one rule"]],
+    [
+      "rules for too few parents",
+      () => mutate(rulesDoc, (d) => d.levels[1].rules.pop()),
+      "levels[1].rules",
+      ["exactly 3 rule lists"],
+    ],
+    [
+      "rule p above 1",
+      () => mutate(rulesDoc, (d) => (d.levels[1].rules[2][1].p = 1.5)),
+      "levels[1].rules[2][1].p",
+      ["[0, 1]", "1.5"],
+    ],
+    [
+      "rule missing p",
+      () => mutate(rulesDoc, (d) => delete d.levels[0].rules[0][1].p),
+      "levels[0].rules[0][1].p",
+      ["missing"],
+    ],
+    [
+      "child out of range",
+      () => mutate(rulesDoc, (d) => (d.levels[1].rules[1][0].children[1] = 3)),
+      "levels[1].rules[1][0].children[1]",
+      ["[0, 2]", "got 3"],
+    ],
+    [
+      "child tuple too short",
+      () => mutate(rulesDoc, (d) => d.levels[0].rules[1][0].children.pop()),
+      "levels[0].rules[1][0].children",
+      ["exactly 2 child symbols"],
+    ],
+    [
+      "rule probabilities not summing to 1",
+      () => mutate(rulesDoc, (d) => (d.levels[1].rules[2][0].p = 0.3)),
+      "levels[1].rules[2]",
+      ["sum is 0.9"],
+    ],
+    [
+      "no rules for a parent",
+      () => mutate(rulesDoc, (d) => (d.levels[0].rules[1] = [])),
+      "levels[0].rules[1]",
+      ["at least one rule"],
+    ],
     [
       "duplicate child tuple",
-      () => mutate(rulesDoc, (d) => (d.levels[1].rules[0] = [{ children: [1, 2], p: 0.5 }, { children: [1, 2], p: 0.5 }])),
+      () =>
+        mutate(
+          rulesDoc,
+          (d) =>
+            (d.levels[1].rules[0] = [
+              { children: [1, 2], p: 0.5 },
+              { children: [1, 2], p: 0.5 },
+            ]),
+        ),
       "levels[1].rules[0][1].children",
       ["duplicate", "levels[1].rules[0][0]"],
     ],
-    ["unknown field in a rule", () => mutate(rulesDoc, (d) => (d.levels[0].rules[1][0].weight = 1)), "levels[0].rules[1][0]", ['"weight"']],
-    ["dense tensor axis too short", () => mutate(denseDoc, (d) => d.levels[0].tensor[1][0].pop()), "levels[0].tensor[1][0]", ["child axis 1"]],
-    ["dense tensor too few parents", () => mutate(denseDoc, (d) => d.levels[0].tensor.pop()), "levels[0].tensor", ["exactly 2 rows"]],
-    ["dense row not summing to 1", () => mutate(denseDoc, (d) => (d.levels[0].tensor[0][1][1] = 0.5)), "levels[0].tensor[0]", ["sum is 1.1"]],
-    ["dense entry not a number", () => mutate(denseDoc, (d) => (d.levels[0].tensor[1][1][0] = null)), "levels[0].tensor[1][1][0]", ["probability", "null"]],
+    [
+      "unknown field in a rule",
+      () => mutate(rulesDoc, (d) => (d.levels[0].rules[1][0].weight = 1)),
+      "levels[0].rules[1][0]",
+      ['"weight"'],
+    ],
+    [
+      "dense tensor axis too short",
+      () => mutate(denseDoc, (d) => d.levels[0].tensor[1][0].pop()),
+      "levels[0].tensor[1][0]",
+      ["child axis 1"],
+    ],
+    [
+      "dense tensor too few parents",
+      () => mutate(denseDoc, (d) => d.levels[0].tensor.pop()),
+      "levels[0].tensor",
+      ["exactly 2 rows"],
+    ],
+    [
+      "dense row not summing to 1",
+      () => mutate(denseDoc, (d) => (d.levels[0].tensor[0][1][1] = 0.5)),
+      "levels[0].tensor[0]",
+      ["sum is 1.1"],
+    ],
+    [
+      "dense entry not a number",
+      () => mutate(denseDoc, (d) => (d.levels[0].tensor[1][1][0] = null)),
+      "levels[0].tensor[1][1][0]",
+      ["probability", "null"],
+    ],
   ])("%s", (_, make, path, fragments) => {
     expectGrammarError(make(), path, ...fragments);
   });

@@ -12,7 +12,7 @@
  * parseGrammar validates everything and reports the first problem with its path;
  * grammarToJson is its exact inverse (doubles survive JSON unchanged).
  */
-import { DenseKernel, Grammar, Kernel, ProductKernel, Rule, RulesKernel } from "./grammar";
+import type { DenseKernel, Grammar, Kernel, ProductKernel, Rule, RulesKernel } from "./grammar";
 import { GrammarError } from "./grammarError";
 import { headerSchema, levelSchema, parseWith, rootSchema } from "./schema";
 import { DEFAULT_MAX_ENTRIES, assertKernelFits } from "./size";
@@ -53,8 +53,16 @@ export function parseGrammar(json: unknown, options: ParseOptions = {}): Grammar
   const h = parseWith(headerSchema, json);
   const L = h.depth;
   const m = h.arity;
-  if (h.vocab.length !== L + 1) throw new GrammarError("vocab", `expected L + 1 = ${L + 1} sizes [S_0, ..., S_${L}] (depth L = ${L}), got ${h.vocab.length}`);
-  if (h.levels.length !== L) throw new GrammarError("levels", `expected L = ${L} kernels, one per level 1..${L} (depth L = ${L}), got ${h.levels.length}`);
+  if (h.vocab.length !== L + 1)
+    throw new GrammarError(
+      "vocab",
+      `expected L + 1 = ${L + 1} sizes [S_0, ..., S_${L}] (depth L = ${L}), got ${h.vocab.length}`,
+    );
+  if (h.levels.length !== L)
+    throw new GrammarError(
+      "levels",
+      `expected L = ${L} kernels, one per level 1..${L} (depth L = ${L}), got ${h.levels.length}`,
+    );
   // Size before content: refusing a huge dense level must not first walk its entries.
   h.levels.forEach((lv, i) => assertKernelFits(lv.kind, i + 1, h.vocab[i], h.vocab[i + 1], m, maxEntries));
 
@@ -84,7 +92,11 @@ function kernelFromJson(lv: LevelJson, sParent: number, sChild: number, m: numbe
     case "rules": {
       const rules = lv.rules.map((rs, a) => {
         const p = `${path}.rules[${a}]`;
-        checkSum(rs.map((r) => r.p), p, `the rule probabilities of parent symbol ${a}`);
+        checkSum(
+          rs.map((r) => r.p),
+          p,
+          `the rule probabilities of parent symbol ${a}`,
+        );
         checkDistinctTuples(rs, sChild, p);
         return rs.map((r): Rule => ({ children: r.children.slice(), p: r.p }));
       });
@@ -122,7 +134,10 @@ function checkSum(ps: ArrayLike<number>, path: string, what: string): void {
 
 function checkSumValue(s: number, path: string, what: string): void {
   if (!(Math.abs(s - 1) <= SUM_TOLERANCE)) {
-    throw new GrammarError(path, `${what}: sum is ${Number(s.toPrecision(12))}, expected 1 (within ${SUM_TOLERANCE}); normalise it`);
+    throw new GrammarError(
+      path,
+      `${what}: sum is ${Number(s.toPrecision(12))}, expected 1 (within ${SUM_TOLERANCE}); normalise it`,
+    );
   }
 }
 
@@ -135,7 +150,10 @@ function checkDistinctTuples(rs: readonly RuleJson[], sChild: number, path: stri
     const id = Number.isSafeInteger(key) ? key : r.children.join(",");
     const prev = seen.get(id);
     if (prev !== undefined) {
-      throw new GrammarError(`${path}[${k}].children`, `duplicate child tuple [${r.children.join(", ")}], already at ${path}[${prev}]; merge the two rules (add their p)`);
+      throw new GrammarError(
+        `${path}[${k}].children`,
+        `duplicate child tuple [${r.children.join(", ")}], already at ${path}[${prev}]; merge the two rules (add their p)`,
+      );
     }
     seen.set(id, k);
   });
@@ -143,8 +161,10 @@ function checkDistinctTuples(rs: readonly RuleJson[], sChild: number, path: stri
 
 /** Exact inverse of parseGrammar (also checks the in-memory array sizes). */
 export function grammarToJson(g: Grammar): GhmV1Json {
-  if (g.vocab.length !== g.depth + 1) throw new GrammarError("vocab", `expected L + 1 = ${g.depth + 1} sizes, got ${g.vocab.length}`);
-  if (g.levels.length !== g.depth) throw new GrammarError("levels", `expected L = ${g.depth} kernels, got ${g.levels.length}`);
+  if (g.vocab.length !== g.depth + 1)
+    throw new GrammarError("vocab", `expected L + 1 = ${g.depth + 1} sizes, got ${g.vocab.length}`);
+  if (g.levels.length !== g.depth)
+    throw new GrammarError("levels", `expected L = ${g.depth} kernels, got ${g.levels.length}`);
   return {
     format: "ghm/v1",
     depth: g.depth,
@@ -164,13 +184,20 @@ function kernelToJson(k: Kernel, sParent: number, sChild: number, m: number, pat
     case "dense":
       return { kind: "dense", tensor: denseToJson(k, sParent, sChild, m, path) };
     default:
-      throw new GrammarError(`${path}.kind`, `expected "product", "rules" or "dense", got ${JSON.stringify((k as { kind: unknown }).kind)}`);
+      throw new GrammarError(
+        `${path}.kind`,
+        `expected "product", "rules" or "dense", got ${JSON.stringify((k as { kind: unknown }).kind)}`,
+      );
   }
 }
 
 function productToJson(k: ProductKernel, sParent: number, sChild: number, path: string): number[][][] {
   return k.matrices.map((M, j) => {
-    if (M.length !== sParent * sChild) throw new GrammarError(`${path}.matrices[${j}]`, `expected ${sParent} x ${sChild} = ${sParent * sChild} entries, got ${M.length}`);
+    if (M.length !== sParent * sChild)
+      throw new GrammarError(
+        `${path}.matrices[${j}]`,
+        `expected ${sParent} x ${sChild} = ${sParent * sChild} entries, got ${M.length}`,
+      );
     const rows: number[][] = [];
     for (let a = 0; a < sParent; a++) rows.push(Array.from(M.subarray(a * sChild, (a + 1) * sChild)));
     return rows;
@@ -183,7 +210,11 @@ function rulesToJson(k: RulesKernel): RuleJson[][] {
 
 function denseToJson(k: DenseKernel, sParent: number, sChild: number, m: number, path: string): NestedNumbers {
   const T = sChild ** m;
-  if (k.tensor.length !== sParent * T) throw new GrammarError(`${path}.tensor`, `expected S_{l-1} * S_l^m = ${sParent * T} entries, got ${k.tensor.length}`);
+  if (k.tensor.length !== sParent * T)
+    throw new GrammarError(
+      `${path}.tensor`,
+      `expected S_{l-1} * S_l^m = ${sParent * T} entries, got ${k.tensor.length}`,
+    );
   const nest = (offset: number, axes: number): NestedNumbers => {
     if (axes === 1) return Array.from(k.tensor.subarray(offset, offset + sChild));
     const stride = sChild ** (axes - 1);

@@ -5,9 +5,9 @@
  * ~1e-154 does not underflow sigma^2 to 0; any entry that still overflows is
  * refused rather than turned into an Infinity or NaN.
  */
-import { Evidence, checkSymbols, evidenceSize } from "./evidence";
+import { type Evidence, checkSymbols, evidenceSize } from "./evidence";
 import { requireNumber } from "./checks";
-import { Rng } from "./rng";
+import type { Rng } from "./rng";
 
 export interface GaussianEvidence {
   evidence: Evidence;
@@ -22,7 +22,15 @@ function checkNoise(alpha: number, sigma: number): void {
 }
 
 /** Draw z for the symbols x (`[batch, d]`) and return it with its evidence. */
-export function gaussianEvidence(x: ArrayLike<number>, batch: number, d: number, S: number, alpha: number, sigma: number, rng: Rng): GaussianEvidence {
+export function gaussianEvidence(
+  x: ArrayLike<number>,
+  batch: number,
+  d: number,
+  S: number,
+  alpha: number,
+  sigma: number,
+  rng: Rng,
+): GaussianEvidence {
   checkNoise(alpha, sigma);
   const n = evidenceSize(batch, d, S);
   checkSymbols("x", x, batch, d, S);
@@ -33,10 +41,18 @@ export function gaussianEvidence(x: ArrayLike<number>, batch: number, d: number,
 }
 
 /** Evidence of an observed embedding z (`[batch, d, S]`, e.g. a diffusion state x_t). */
-export function gaussianEvidenceFromZ(z: ArrayLike<number>, batch: number, d: number, S: number, alpha: number, sigma: number): Evidence {
+export function gaussianEvidenceFromZ(
+  z: ArrayLike<number>,
+  batch: number,
+  d: number,
+  S: number,
+  alpha: number,
+  sigma: number,
+): Evidence {
   checkNoise(alpha, sigma);
   const n = evidenceSize(batch, d, S);
-  if (z.length !== n) throw new RangeError(`z has ${z.length} entries, expected batch * d * S = ${batch} * ${d} * ${S} = ${n}`);
+  if (z.length !== n)
+    throw new RangeError(`z has ${z.length} entries, expected batch * d * S = ${batch} * ${d} * ${S} = ${n}`);
   const c = alpha / sigma / sigma;
   const e = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -44,7 +60,9 @@ export function gaussianEvidenceFromZ(z: ArrayLike<number>, batch: number, d: nu
     if (!Number.isFinite(zi)) throw new RangeError(`z[${i}] = ${zi}: expected a finite number`);
     const v = c * zi;
     if (!Number.isFinite(v)) {
-      throw new RangeError(`e = (alpha / sigma^2) * z overflows at z[${i}] (alpha = ${alpha}, sigma = ${sigma}, z = ${zi}); rescale z or use a larger sigma`);
+      throw new RangeError(
+        `e = (alpha / sigma^2) * z overflows at z[${i}] (alpha = ${alpha}, sigma = ${sigma}, z = ${zi}); rescale z or use a larger sigma`,
+      );
     }
     e[i] = v;
   }

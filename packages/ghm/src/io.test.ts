@@ -52,6 +52,8 @@ describe("grammar files", () => {
     }
     expect(caught).toBeInstanceOf(GrammarError);
     expect((caught as GrammarError).path).toBe("levels[1].matrices[0][1][0]");
-    expect((caught as GrammarError).message).toMatch(/^levels\[1\]\.matrices\[0\]\[1\]\[0\]: .*got 7 \(in .*bad\.json\)$/);
+    expect((caught as GrammarError).message).toMatch(
+      /^levels\[1\]\.matrices\[0\]\[1\]\[0\]: .*got 7 \(in .*bad\.json\)$/,
+    );
   });
 });

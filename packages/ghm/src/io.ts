@@ -5,9 +5,9 @@
  */
 import * as fs from "node:fs";
 
-import { Grammar } from "./grammar";
+import type { Grammar } from "./grammar";
 import { GrammarError } from "./grammarError";
-import { ParseOptions, grammarToJson, parseGrammar, validateGrammar } from "./format";
+import { type ParseOptions, grammarToJson, parseGrammar, validateGrammar } from "./format";
 import { writeFileAtomic } from "./atomic";
 
 /** Read and validate a ghm/v1 file. Errors name the file; GrammarErrors keep their path. */
@@ -39,7 +39,9 @@ export function writeGrammarFile(file: string, g: Grammar): void {
   try {
     text = `${JSON.stringify(grammarToJson(g))}\n`;
   } catch (err) {
-    throw new RangeError(`grammar too large to serialise as one JSON string (${(err as Error).message}); use product or rules kernels`);
+    throw new RangeError(
+      `grammar too large to serialise as one JSON string (${(err as Error).message}); use product or rules kernels`,
+    );
   }
   try {
     writeFileAtomic(file, text);

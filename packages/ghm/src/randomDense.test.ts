@@ -1,6 +1,6 @@
 import { randomDenseGrammar } from "./randomDense";
 import { grammarToJson, validateGrammar } from "./format";
-import { DenseKernel } from "./grammar";
+import type { DenseKernel } from "./grammar";
 
 describe("randomDenseGrammar", () => {
   const base = { depth: 2, arity: 2, vocab: 3, classes: 2, seed: 3 };

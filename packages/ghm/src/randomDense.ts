@@ -4,7 +4,7 @@
  * Gamma draws). concentration = 1 is uniform on the simplex; small values give
  * sparse, nearly rule-like kernels; large values nearly uniform ones.
  */
-import { DenseKernel, Grammar } from "./grammar";
+import type { DenseKernel, Grammar } from "./grammar";
 import { Rng } from "./rng";
 import { requireInt, requireNumber, requireSeed, resolveVocab } from "./checks";
 import { dirichletInto } from "./dirichlet";
@@ -31,7 +31,8 @@ export function randomDenseGrammar(o: RandomDenseOptions): Grammar {
   const vocab = resolveVocab(depth, o.vocab, o.classes);
   const alpha = requireNumber("concentration", o.concentration ?? 1, 0, Infinity, true);
   const rng = new Rng(requireSeed(o.seed));
-  for (let l = 1; l <= depth; l++) assertKernelFits("dense", l, vocab[l - 1], vocab[l], m, o.maxEntries ?? DEFAULT_MAX_ENTRIES);
+  for (let l = 1; l <= depth; l++)
+    assertKernelFits("dense", l, vocab[l - 1], vocab[l], m, o.maxEntries ?? DEFAULT_MAX_ENTRIES);
   assertGrammarFits({ arity: m, vocab, kinds: new Array(depth).fill("dense") }, o.maxEntries ?? DEFAULT_MAX_ENTRIES);
   const levels: DenseKernel[] = [];
   for (let l = 1; l <= depth; l++) {

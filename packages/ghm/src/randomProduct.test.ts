@@ -1,6 +1,6 @@
 import { randomProductGrammar } from "./randomProduct";
 import { grammarToJson, validateGrammar } from "./format";
-import { ProductKernel } from "./grammar";
+import type { ProductKernel } from "./grammar";
 
 const base = { depth: 3, arity: 2, vocab: 4, classes: 3, seed: 7 };
 
@@ -15,7 +15,9 @@ describe("randomProductGrammar", () => {
 
   it("same seed gives an identical grammar; another seed a different one", () => {
     expect(grammarToJson(randomProductGrammar(base))).toEqual(grammarToJson(randomProductGrammar(base)));
-    expect(grammarToJson(randomProductGrammar({ ...base, seed: 8 }))).not.toEqual(grammarToJson(randomProductGrammar(base)));
+    expect(grammarToJson(randomProductGrammar({ ...base, seed: 8 }))).not.toEqual(
+      grammarToJson(randomProductGrammar(base)),
+    );
   });
 
   it("p = 0 gives 0/1 rows; S_{l-1} <= S_l injective, S_{l-1} > S_l balanced surjective", () => {
@@ -42,7 +44,8 @@ describe("randomProductGrammar", () => {
     const g = randomProductGrammar({ ...base, p, scale: 2 });
     (g.levels as ProductKernel[]).forEach((k, i) => {
       for (const M of k.matrices)
-        for (let a = 0; a < g.vocab[i]; a++) expect(Math.max(...M.subarray(a * 4, a * 4 + 4))).toBeGreaterThanOrEqual(1 - p);
+        for (let a = 0; a < g.vocab[i]; a++)
+          expect(Math.max(...M.subarray(a * 4, a * 4 + 4))).toBeGreaterThanOrEqual(1 - p);
     });
   });
 

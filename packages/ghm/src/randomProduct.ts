@@ -13,7 +13,7 @@
  * surjective, as balanced as possible (each child symbol hit floor or ceil of
  * S_{l-1}/S_l times), when S_{l-1} > S_l. For S_{l-1} = S_l it is a uniform permutation.
  */
-import { Grammar, ProductKernel } from "./grammar";
+import type { Grammar, ProductKernel } from "./grammar";
 import { Rng } from "./rng";
 import { requireInt, requireNumber, requireSeed, resolveVocab } from "./checks";
 import { DEFAULT_MAX_ENTRIES, assertGrammarFits, assertKernelFits } from "./size";
@@ -51,7 +51,8 @@ export function randomProductGrammar(o: RandomProductOptions): Grammar {
   const p = requireNumber("p (mixing)", o.p ?? DEFAULT_PRODUCT_MIXING, 0, 1);
   const scale = requireNumber("scale", o.scale ?? 1, 0, Infinity);
   const rng = new Rng(requireSeed(o.seed));
-  for (let l = 1; l <= depth; l++) assertKernelFits("product", l, vocab[l - 1], vocab[l], m, o.maxEntries ?? DEFAULT_MAX_ENTRIES);
+  for (let l = 1; l <= depth; l++)
+    assertKernelFits("product", l, vocab[l - 1], vocab[l], m, o.maxEntries ?? DEFAULT_MAX_ENTRIES);
   assertGrammarFits({ arity: m, vocab, kinds: new Array(depth).fill("product") }, o.maxEntries ?? DEFAULT_MAX_ENTRIES);
   const levels: ProductKernel[] = [];
   for (let l = 1; l <= depth; l++) {

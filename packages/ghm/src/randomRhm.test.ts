@@ -1,6 +1,6 @@
 import { randomRhm } from "./randomRhm";
 import { grammarToJson, validateGrammar } from "./format";
-import { RulesKernel } from "./grammar";
+import type { RulesKernel } from "./grammar";
 import { Rng } from "./rng";
 import { sample } from "./sample";
 
@@ -44,7 +44,8 @@ describe("randomRhm", () => {
     const runs = 2000;
     for (let seed = 0; seed < runs; seed++) {
       const g = randomRhm({ S: 4, classes: 2, k: 2, arity: 2, depth: 1, seed });
-      for (const rs of (g.levels[0] as RulesKernel).rules) for (const r of rs) counts.set(r.children.join(","), (counts.get(r.children.join(",")) ?? 0) + 1);
+      for (const rs of (g.levels[0] as RulesKernel).rules)
+        for (const r of rs) counts.set(r.children.join(","), (counts.get(r.children.join(",")) ?? 0) + 1);
     }
     expect(counts.size).toBe(16);
     for (const c of counts.values()) expect(Math.abs(c / runs - 0.25)).toBeLessThan(0.05);
@@ -56,11 +57,17 @@ describe("randomRhm", () => {
   });
 
   it("refuses impossible parameters with the counts", () => {
-    expect(() => randomRhm({ ...base, S: 2, classes: 5, k: 1, depth: 1 })).toThrow(/level 1 needs classes \* k = 5 \* 1 = 5 distinct tuples.*2\^2 = 4/);
-    expect(() => randomRhm({ ...base, S: 3, classes: 1, k: 4, depth: 2 })).toThrow(/levels 2..L need S \* k = 3 \* 4 = 12/);
+    expect(() => randomRhm({ ...base, S: 2, classes: 5, k: 1, depth: 1 })).toThrow(
+      /level 1 needs classes \* k = 5 \* 1 = 5 distinct tuples.*2\^2 = 4/,
+    );
+    expect(() => randomRhm({ ...base, S: 3, classes: 1, k: 4, depth: 2 })).toThrow(
+      /levels 2..L need S \* k = 3 \* 4 = 12/,
+    );
     expect(() => randomRhm({ ...base, S: 3, classes: 1, k: 4, depth: 1 })).not.toThrow();
     expect(() => randomRhm({ ...base, k: 0 })).toThrow(/k must be an integer >= 1/);
-    expect(() => randomRhm({ S: 2 ** 20, classes: 2, k: 64, arity: 2, depth: 3, seed: 1 })).toThrow(/above the limit of 134217728/);
+    expect(() => randomRhm({ S: 2 ** 20, classes: 2, k: 64, arity: 2, depth: 3, seed: 1 })).toThrow(
+      /above the limit of 134217728/,
+    );
   });
 
   it("sampled sequences only use the grammar's rules, at every level", () => {

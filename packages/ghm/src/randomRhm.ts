@@ -7,7 +7,7 @@
  * (`random.sample(tuples, n * k)` per level). Name map: v = S, n_c = C, m (their
  * synonyms) = k, s (their tuple size) = arity, L = depth.
  */
-import { Grammar, Rule, RulesKernel } from "./grammar";
+import type { Grammar, Rule, RulesKernel } from "./grammar";
 import { Rng } from "./rng";
 import { requireInt, requireSeed } from "./checks";
 import { DEFAULT_MAX_ENTRIES } from "./size";
@@ -34,11 +34,21 @@ export function randomRhm(o: RandomRhmOptions): Grammar {
   const C = requireInt("classes", o.classes, 1, 2 ** 31 - 1);
   const k = requireInt("k", o.k, 1, 2 ** 31 - 1);
   const tuples = S ** m;
-  if (tuples > Number.MAX_SAFE_INTEGER) throw new RangeError(`S^arity = ${S}^${m} exceeds 2^53 tuples; use a smaller S or arity`);
-  if (C * k > tuples) throw new RangeError(`impossible RHM: level 1 needs classes * k = ${C} * ${k} = ${C * k} distinct tuples, but only S^arity = ${S}^${m} = ${tuples} exist; lower classes or k, or raise S or arity`);
-  if (depth > 1 && S * k > tuples) throw new RangeError(`impossible RHM: levels 2..L need S * k = ${S} * ${k} = ${S * k} distinct tuples, but only S^arity = ${S}^${m} = ${tuples} exist; lower k, or raise S or arity`);
+  if (tuples > Number.MAX_SAFE_INTEGER)
+    throw new RangeError(`S^arity = ${S}^${m} exceeds 2^53 tuples; use a smaller S or arity`);
+  if (C * k > tuples)
+    throw new RangeError(
+      `impossible RHM: level 1 needs classes * k = ${C} * ${k} = ${C * k} distinct tuples, but only S^arity = ${S}^${m} = ${tuples} exist; lower classes or k, or raise S or arity`,
+    );
+  if (depth > 1 && S * k > tuples)
+    throw new RangeError(
+      `impossible RHM: levels 2..L need S * k = ${S} * ${k} = ${S * k} distinct tuples, but only S^arity = ${S}^${m} = ${tuples} exist; lower k, or raise S or arity`,
+    );
   const stored = (C + S * (depth - 1)) * k * m;
-  if (stored > DEFAULT_MAX_ENTRIES) throw new RangeError(`RHM would store (classes + S * (depth - 1)) * k * arity = ${stored} child symbols, above the limit of ${DEFAULT_MAX_ENTRIES}; lower S, k or depth`);
+  if (stored > DEFAULT_MAX_ENTRIES)
+    throw new RangeError(
+      `RHM would store (classes + S * (depth - 1)) * k * arity = ${stored} child symbols, above the limit of ${DEFAULT_MAX_ENTRIES}; lower S, k or depth`,
+    );
   const rng = new Rng(requireSeed(o.seed));
   const levels: RulesKernel[] = [];
   for (let l = 1; l <= depth; l++) {

@@ -10,16 +10,21 @@ import { leafCount } from "./grammar";
 const VECTORS = path.resolve(__dirname, "../../../reference/bp-vectors.json");
 
 describe("reference/bp-vectors.json grammars", () => {
-  const doc = JSON.parse(fs.readFileSync(VECTORS, "utf8")) as { cases: { grammar: unknown; evidence: { kind: string; x?: number[][] } }[] };
+  const doc = JSON.parse(fs.readFileSync(VECTORS, "utf8")) as {
+    cases: { grammar: unknown; evidence: { kind: string; x?: number[][] } }[];
+  };
 
   it("holds cases of every kernel kind", () => {
-    const kinds = new Set(doc.cases.flatMap((c) => (c.grammar as { levels: { kind: string }[] }).levels.map((l) => l.kind)));
+    const kinds = new Set(
+      doc.cases.flatMap((c) => (c.grammar as { levels: { kind: string }[] }).levels.map((l) => l.kind)),
+    );
     expect([...kinds].sort()).toEqual(["dense", "product", "rules"]);
   });
 
   it.each(doc.cases.map((c, i) => [i, c] as const))("case %i parses and round trips exactly", (_, c) => {
     const g = parseGrammar(c.grammar);
     expect(grammarToJson(g)).toEqual(c.grammar);
-    if (c.evidence.kind === "exact" && c.evidence.x) for (const row of c.evidence.x) expect(row).toHaveLength(leafCount(g));
+    if (c.evidence.kind === "exact" && c.evidence.x)
+      for (const row of c.evidence.x) expect(row).toHaveLength(leafCount(g));
   });
 });

@@ -1,18 +1,33 @@
 import { exportRhmRules, importRhmRules } from "./rhmImport";
 import { GrammarError } from "./grammarError";
-import { RulesKernel } from "./grammar";
+import type { RulesKernel } from "./grammar";
 import { randomRhm } from "./randomRhm";
 
 // C = 2 classes, S = 3, k = 2 rules per symbol, m = 2, L = 2.
 const tensors = (): number[][][][] => [
   [
-    [[0, 1], [2, 2]],
-    [[1, 0], [0, 0]],
+    [
+      [0, 1],
+      [2, 2],
+    ],
+    [
+      [1, 0],
+      [0, 0],
+    ],
   ],
   [
-    [[0, 2], [1, 1]],
-    [[2, 0], [1, 2]],
-    [[2, 1], [0, 1]],
+    [
+      [0, 2],
+      [1, 1],
+    ],
+    [
+      [2, 0],
+      [1, 2],
+    ],
+    [
+      [2, 1],
+      [0, 1],
+    ],
   ],
 ];
 

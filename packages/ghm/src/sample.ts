@@ -1,5 +1,5 @@
-import { Grammar, Kernel, leafCount } from "./grammar";
-import { Rng } from "./rng";
+import { type Grammar, type Kernel, leafCount } from "./grammar";
+import type { Rng } from "./rng";
 
 /** A batch of sequences drawn from a grammar. */
 export interface SampleBatch {
@@ -28,7 +28,10 @@ export function sample(g: Grammar, n: number, rng: Rng, options: SampleOptions =
   const m = g.arity;
   const d = leafCount(g);
   // The levels together hold about n*d*m/(m-1) Int32 symbols; refuse before allocating.
-  if (n * d > MAX_SAMPLE_LEAVES) throw new RangeError(`n * d = ${n} * ${d} = ${n * d} leaves exceeds ${MAX_SAMPLE_LEAVES}; draw fewer sequences per call`);
+  if (n * d > MAX_SAMPLE_LEAVES)
+    throw new RangeError(
+      `n * d = ${n} * ${d} = ${n * d} leaves exceeds ${MAX_SAMPLE_LEAVES}; draw fewer sequences per call`,
+    );
   const levels: Int32Array[] = [new Int32Array(n)];
   for (let b = 0; b < n; b++) levels[0][b] = rng.categorical(g.root);
   for (let l = 1; l <= g.depth; l++) {

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { GrammarError, describeValue, formatPath } from "./grammarError";
-import { KernelKind } from "./grammar";
+import type { KernelKind } from "./grammar";
 
 /** Largest vocabulary: symbols are stored in Int32Arrays. */
 export const MAX_VOCAB = 2 ** 31 - 1;
@@ -15,7 +15,8 @@ export const MAX_VOCAB = 2 ** 31 - 1;
 const KINDS = ["product", "rules", "dense"] as const satisfies readonly KernelKind[];
 
 function integer(what: string, min: number, max: number) {
-  const msg = max >= MAX_VOCAB ? `expected ${what}: an integer >= ${min}` : `expected ${what}: an integer in [${min}, ${max}]`;
+  const msg =
+    max >= MAX_VOCAB ? `expected ${what}: an integer >= ${min}` : `expected ${what}: an integer in [${min}, ${max}]`;
   return z.int({ error: msg }).min(min, { error: msg }).max(max, { error: msg });
 }
 
@@ -41,7 +42,9 @@ export const headerSchema = strictObject("a ghm/v1 grammar", {
   format: z.literal("ghm/v1", { error: 'expected the format tag "ghm/v1"' }),
   depth: integer("the depth L", 1, 64),
   arity: integer("the arity m", 2, MAX_VOCAB),
-  vocab: z.array(integer("a vocabulary size S_l", 1, MAX_VOCAB), { error: "expected the vocabulary sizes [S_0, ..., S_L]" }),
+  vocab: z.array(integer("a vocabulary size S_l", 1, MAX_VOCAB), {
+    error: "expected the vocabulary sizes [S_0, ..., S_L]",
+  }),
   root: z.array(z.unknown(), { error: "expected the root prior: an array of S_0 probabilities" }),
   levels: z.array(
     z.looseObject(
@@ -67,21 +70,36 @@ export function levelSchema(kind: KernelKind, level: number, sParent: number, sC
     case "product":
       return strictObject("a product level", {
         kind: z.literal("product"),
-        matrices: sizedArray(arity, `matrices, one per child position (m = ${arity})`, sizedArray(sParent, rows, sizedArray(sChild, cols, probabilitySchema))),
+        matrices: sizedArray(
+          arity,
+          `matrices, one per child position (m = ${arity})`,
+          sizedArray(sParent, rows, sizedArray(sChild, cols, probabilitySchema)),
+        ),
       });
     case "rules": {
       const rule = strictObject("a rule", {
-        children: sizedArray(arity, `child symbols (m = ${arity})`, integer(`a symbol of level ${level}`, 0, sChild - 1)),
+        children: sizedArray(
+          arity,
+          `child symbols (m = ${arity})`,
+          integer(`a symbol of level ${level}`, 0, sChild - 1),
+        ),
         p: probabilitySchema,
       });
       return strictObject("a rules level", {
         kind: z.literal("rules"),
-        rules: sizedArray(sParent, `rule lists, one per parent symbol (S_${level - 1} = ${sParent})`, z.array(rule, { error: "expected an array of rules {children, p}" }).min(1, { error: "expected at least one rule {children, p} per parent symbol" })),
+        rules: sizedArray(
+          sParent,
+          `rule lists, one per parent symbol (S_${level - 1} = ${sParent})`,
+          z
+            .array(rule, { error: "expected an array of rules {children, p}" })
+            .min(1, { error: "expected at least one rule {children, p} per parent symbol" }),
+        ),
       });
     }
     case "dense": {
       let inner: z.ZodType = probabilitySchema;
-      for (let j = arity - 1; j >= 0; j--) inner = sizedArray(sChild, `entries along child axis ${j} (S_${level} = ${sChild})`, inner);
+      for (let j = arity - 1; j >= 0; j--)
+        inner = sizedArray(sChild, `entries along child axis ${j} (S_${level} = ${sChild})`, inner);
       return strictObject("a dense level", { kind: z.literal("dense"), tensor: sizedArray(sParent, rows, inner) });
     }
   }
@@ -91,7 +109,11 @@ export function levelSchema(kind: KernelKind, level: number, sParent: number, sC
  * Validate `value` against `schema`; on failure throw the first problem as a
  * GrammarError whose path is `prefix` + the path inside `value`.
  */
-export function parseWith<T extends z.ZodType>(schema: T, value: unknown, prefix: readonly PropertyKey[] = []): z.infer<T> {
+export function parseWith<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  prefix: readonly PropertyKey[] = [],
+): z.infer<T> {
   const r = schema.safeParse(value, { reportInput: true });
   if (r.success) return r.data;
   throw firstIssue(r.error.issues, prefix);

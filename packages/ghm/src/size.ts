@@ -1,5 +1,5 @@
 import { GrammarError } from "./grammarError";
-import { KernelKind } from "./grammar";
+import type { KernelKind } from "./grammar";
 
 /**
  * Size guard. A dense kernel holds S_{l-1} * S_l^m numbers, which explodes with m;
@@ -48,7 +48,9 @@ export interface GrammarSizeEstimate {
 
 /** Memory a grammar of this shape needs for its product/dense tables, computed without allocating. */
 export function estimateGrammarBytes(shape: GrammarShape): GrammarSizeEstimate {
-  const levelEntries = shape.kinds.map((kind, i) => kernelEntries(kind, shape.vocab[i], shape.vocab[i + 1], shape.arity));
+  const levelEntries = shape.kinds.map((kind, i) =>
+    kernelEntries(kind, shape.vocab[i], shape.vocab[i + 1], shape.arity),
+  );
   return { levelEntries, bytes: 8 * levelEntries.reduce((a, b) => a + b, 0) };
 }
 
@@ -66,11 +68,17 @@ export function assertKernelFits(
   path = `levels[${level - 1}]`,
 ): void {
   if (kind === "dense" && arity > MAX_DENSE_ARITY) {
-    throw new GrammarError(path, `dense kernel K_${level} with arity m = ${arity}: a dense table is nested m + 1 arrays deep, supported up to m = ${MAX_DENSE_ARITY}; use a rules kernel`);
+    throw new GrammarError(
+      path,
+      `dense kernel K_${level} with arity m = ${arity}: a dense table is nested m + 1 arrays deep, supported up to m = ${MAX_DENSE_ARITY}; use a rules kernel`,
+    );
   }
   const n = kernelEntries(kind, sParent, sChild, arity);
   if (n <= maxEntries) return;
-  const formula = kind === "dense" ? `S_${level - 1} * S_${level}^m = ${sParent} * ${sChild}^${arity}` : `m * S_${level - 1} * S_${level} = ${arity} * ${sParent} * ${sChild}`;
+  const formula =
+    kind === "dense"
+      ? `S_${level - 1} * S_${level}^m = ${sParent} * ${sChild}^${arity}`
+      : `m * S_${level - 1} * S_${level} = ${arity} * ${sParent} * ${sChild}`;
   throw new GrammarError(
     path,
     `${kind} kernel K_${level} would hold ${formula} = ${n.toExponential(3)} entries (~${formatBytes(8 * n)}), ` +

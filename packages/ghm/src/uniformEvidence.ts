@@ -3,12 +3,19 @@
  * probability `keep`, otherwise it is replaced by a uniform draw from [S] (which
  * may be the same symbol). e_i(s) = log(keep [o_i = s] + (1 - keep) / S).
  */
-import { Evidence, checkSymbols, evidenceSize } from "./evidence";
+import { type Evidence, checkSymbols, evidenceSize } from "./evidence";
 import { requireNumber } from "./checks";
-import { Rng } from "./rng";
+import type { Rng } from "./rng";
 
 /** Draw the corrupted observation o (`[batch, d]`) of the symbols x. */
-export function uniformNoise(x: ArrayLike<number>, batch: number, d: number, S: number, keep: number, rng: Rng): Int32Array {
+export function uniformNoise(
+  x: ArrayLike<number>,
+  batch: number,
+  d: number,
+  S: number,
+  keep: number,
+  rng: Rng,
+): Int32Array {
   requireNumber("keep", keep, 0, 1);
   evidenceSize(batch, d, S);
   checkSymbols("x", x, batch, d, S);

@@ -30,7 +30,9 @@ let registered = false;
 /** Register "ghmLog" with tfjs (idempotent; runs when @ghmkit/nets is imported). */
 export function registerNetActivations(): void {
   if (registered) return;
-  tf.serialization.registerClass(GhmLog as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  tf.serialization.registerClass(
+    GhmLog as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
+  );
   registered = true;
 }
 
@@ -113,7 +115,11 @@ export function registerReluActivations(W: number): void {
       return {};
     }
   }
-  tf.serialization.registerClass(ReluSoftmax as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
-  tf.serialization.registerClass(ReluLog as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  tf.serialization.registerClass(
+    ReluSoftmax as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
+  );
+  tf.serialization.registerClass(
+    ReluLog as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
+  );
   reluRegistered.add(W);
 }

@@ -10,7 +10,7 @@
  */
 import { tf } from "@ghmkit/tensor";
 import { Rng } from "@ghmkit/ghm";
-import { blockActivations, NetConfig } from "./config";
+import { blockActivations, type NetConfig } from "./config";
 import { registerReluActivations } from "./activations";
 
 type Sym = tf.SymbolicTensor;
@@ -30,7 +30,8 @@ export class LayerFactory {
   /** Dense map on the last axis (a 1x1 convolution on `[B, n, C]`); biases start at 0. */
   dense(units: number, name: string, activation: "linear" | "main" | "pointwise" = "linear"): tf.layers.Layer {
     if (this.cfg.activation === "lse-relu") registerReluActivations(this.cfg.approxWidth as number);
-    const act = activation === "linear" ? "linear" : blockActivations(this.cfg.activation, this.cfg.approxWidth)[activation];
+    const act =
+      activation === "linear" ? "linear" : blockActivations(this.cfg.activation, this.cfg.approxWidth)[activation];
     return tf.layers.dense({
       units,
       activation: act as "linear",

@@ -21,7 +21,16 @@ export type Activation = "relu" | "gelu" | "tanh" | "elu" | "softplus" | "swish"
 
 export const ARCHS: readonly Arch[] = ["convnet", "unet", "unet-noskip", "flat", "mlp"];
 export const TASKS: readonly Task[] = ["classifier", "denoiser"];
-export const ACTIVATIONS: readonly Activation[] = ["relu", "gelu", "tanh", "elu", "softplus", "swish", "lse", "lse-relu"];
+export const ACTIVATIONS: readonly Activation[] = [
+  "relu",
+  "gelu",
+  "tanh",
+  "elu",
+  "softplus",
+  "swish",
+  "lse",
+  "lse-relu",
+];
 
 /**
  * Which architectures serve which task. The ConvNet is the U-Net's encoder (it has no
@@ -61,7 +70,10 @@ export const DEFAULT_NET: Pick<NetConfig, "width" | "activation" | "extraConvs" 
 };
 
 /** A config whose depth, arity, channels and classes come from the grammar. */
-export function configFromGrammar(g: Grammar, options: Partial<Omit<NetConfig, "depth" | "arity" | "channels" | "classes">> = {}): NetConfig {
+export function configFromGrammar(
+  g: Grammar,
+  options: Partial<Omit<NetConfig, "depth" | "arity" | "channels" | "classes">> = {},
+): NetConfig {
   const cfg: NetConfig = {
     ...DEFAULT_NET,
     ...options,
@@ -97,20 +109,34 @@ export function validateConfig(cfg: NetConfig): void {
     throw new Error(`net config: activation must be one of ${ACTIVATIONS.join(", ")}, got ${String(cfg.activation)}`);
   }
   if ((cfg.activation === "lse" || cfg.activation === "lse-relu") && cfg.extraConvs !== 1) {
-    throw new Error(`net config: activation "${cfg.activation}" (softmax then log per block) needs extraConvs = 1, got ${cfg.extraConvs}`);
+    throw new Error(
+      `net config: activation "${cfg.activation}" (softmax then log per block) needs extraConvs = 1, got ${cfg.extraConvs}`,
+    );
   }
   if (cfg.activation === "lse-relu") {
-    if (!(Number.isInteger(cfg.approxWidth) && (cfg.approxWidth as number) >= 1 && (cfg.approxWidth as number) <= MAX_APPROX_WIDTH)) {
-      throw new Error(`net config: activation "lse-relu" needs approxWidth, an integer in [1, ${MAX_APPROX_WIDTH}] (hidden units of the ReLU exp/log nets), got ${String(cfg.approxWidth)}`);
+    if (
+      !(
+        Number.isInteger(cfg.approxWidth) &&
+        (cfg.approxWidth as number) >= 1 &&
+        (cfg.approxWidth as number) <= MAX_APPROX_WIDTH
+      )
+    ) {
+      throw new Error(
+        `net config: activation "lse-relu" needs approxWidth, an integer in [1, ${MAX_APPROX_WIDTH}] (hidden units of the ReLU exp/log nets), got ${String(cfg.approxWidth)}`,
+      );
     }
   } else if (cfg.approxWidth !== undefined) {
-    throw new Error(`net config: approxWidth applies to activation "lse-relu" only (activation is "${cfg.activation}"); drop it`);
+    throw new Error(
+      `net config: approxWidth applies to activation "lse-relu" only (activation is "${cfg.activation}"); drop it`,
+    );
   }
   if (typeof cfg.seed !== "number" || !Number.isFinite(cfg.seed)) {
     throw new Error(`net config: seed must be a finite number, got ${String(cfg.seed)}`);
   }
   if (cfg.arity ** cfg.depth > MAX_LEAVES) {
-    throw new Error(`net config: d = arity^depth = ${cfg.arity}^${cfg.depth} exceeds ${MAX_LEAVES} leaves; use a smaller depth or arity`);
+    throw new Error(
+      `net config: d = arity^depth = ${cfg.arity}^${cfg.depth} exceeds ${MAX_LEAVES} leaves; use a smaller depth or arity`,
+    );
   }
 }
 
@@ -118,7 +144,8 @@ export function validateArchTask(arch: Arch, task: Task): void {
   if (!ARCHS.includes(arch)) throw new Error(`arch must be one of ${ARCHS.join(", ")}, got ${String(arch)}`);
   if (!TASKS.includes(task)) throw new Error(`task must be one of ${TASKS.join(", ")}, got ${String(task)}`);
   if (!ARCHS_FOR_TASK[task].includes(arch)) {
-    const hint = task === "denoiser" ? "the ConvNet has no per-leaf output; use unet" : "use convnet (the U-Net's encoder)";
+    const hint =
+      task === "denoiser" ? "the ConvNet has no per-leaf output; use unet" : "use convnet (the U-Net's encoder)";
     throw new Error(`arch "${arch}" has no ${task}: ${hint}; ${task} archs are ${ARCHS_FOR_TASK[task].join(", ")}`);
   }
 }

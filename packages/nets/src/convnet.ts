@@ -6,7 +6,7 @@
  */
 import { tf } from "@ghmkit/tensor";
 import { LayerFactory } from "./blocks";
-import { NetConfig, validateConfig } from "./config";
+import { type NetConfig, validateConfig } from "./config";
 
 type Sym = tf.SymbolicTensor;
 

@@ -19,14 +19,15 @@ export interface NetInputOptions {
 
 function clipOf(options: NetInputOptions): number {
   const clip = options.clip ?? 20;
-  if (!(clip > 0 && Number.isFinite(clip))) throw new Error(`evidenceToNetInput: clip must be a finite number > 0, got ${clip}`);
+  if (!(clip > 0 && Number.isFinite(clip)))
+    throw new Error(`evidenceToNetInput: clip must be a finite number > 0, got ${clip}`);
   return clip;
 }
 
 /** Evidence `[batch, d, S]` (Float64Array or a tensor of log-likelihoods) -> float32 net input `[batch, d, S]`. */
 export function evidenceToNetInput(ev: Evidence | tf.Tensor3D, options: NetInputOptions = {}): tf.Tensor3D {
   const clip = clipOf(options);
-  const scale = options.rescale ?? true ? 1 / clip : 1;
+  const scale = (options.rescale ?? true) ? 1 / clip : 1;
   if (ev instanceof tf.Tensor) {
     return tf.tidy(() => {
       const mx = tf.max(ev, -1, true);
@@ -39,17 +40,20 @@ export function evidenceToNetInput(ev: Evidence | tf.Tensor3D, options: NetInput
     });
   }
   const { batch, d, S, e } = ev;
-  if (e.length !== batch * d * S) throw new Error(`evidenceToNetInput: e has ${e.length} entries, expected batch*d*S = ${batch * d * S}`);
+  if (e.length !== batch * d * S)
+    throw new Error(`evidenceToNetInput: e has ${e.length} entries, expected batch*d*S = ${batch * d * S}`);
   const out = new Float32Array(e.length);
   for (let r = 0; r < batch * d; r++) {
     const o = r * S;
     let mx = -Infinity;
     for (let s = 0; s < S; s++) {
       const v = e[o + s];
-      if (Number.isNaN(v)) throw new Error(`evidenceToNetInput: e[${o + s}] is NaN; evidence must be log-likelihoods (-Infinity allowed)`);
+      if (Number.isNaN(v))
+        throw new Error(`evidenceToNetInput: e[${o + s}] is NaN; evidence must be log-likelihoods (-Infinity allowed)`);
       if (v > mx) mx = v;
     }
-    if (mx === Infinity) throw new Error(`evidenceToNetInput: e[${o}..${o + S}) contains +Infinity; evidence must be finite or -Infinity`);
+    if (mx === Infinity)
+      throw new Error(`evidenceToNetInput: e[${o}..${o + S}) contains +Infinity; evidence must be finite or -Infinity`);
     if (mx === -Infinity) continue; // impossible leaf: zeros
     for (let s = 0; s < S; s++) out[o + s] = Math.max(e[o + s] - mx, -clip) * scale;
   }

@@ -7,7 +7,7 @@
  */
 import { tf } from "@ghmkit/tensor";
 import { LayerFactory } from "./blocks";
-import { NetConfig, Task, validateConfig } from "./config";
+import { type NetConfig, type Task, validateConfig } from "./config";
 
 type Sym = tf.SymbolicTensor;
 

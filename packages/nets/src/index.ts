@@ -16,7 +16,12 @@ export { compileBPConvNet, compileBPUNet } from "./compiled/compile";
 export { compileBPModel, compiledWidth, kernelTuples, COMPILE_INPUT_CLIP, MAX_TUPLES } from "./compiled/bp_model";
 export type { CompiledBPModel, CompileBPModelOptions, Tuple } from "./compiled/bp_model";
 export { registerNetActivations, registerReluActivations, APPROX_RANGE, LOG_FLOOR } from "./activations";
-export type { CompiledBPConvNet, CompiledBPUNet, CompiledBPConvNetOptions, CompiledBPUNetOptions } from "./compiled/compile";
+export type {
+  CompiledBPConvNet,
+  CompiledBPUNet,
+  CompiledBPConvNetOptions,
+  CompiledBPUNetOptions,
+} from "./compiled/compile";
 export type { ApproxOptions, CompiledBPOptions } from "./compiled/product_bp";
 export { fitScalarReLU, evalScalarReLU } from "./compiled/scalar_relu";
 export type { ScalarReLUNet, FitOptions } from "./compiled/scalar_relu";

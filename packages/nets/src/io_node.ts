@@ -60,8 +60,17 @@ export function fsIOHandler(dir: string): tf.io.IOHandler {
           specs.push(...group.weights);
           for (const p of group.paths) {
             // Weight files are plain names inside `dir`: never `..`, an absolute path or a URL.
-            if (typeof p !== "string" || p === "" || p.startsWith("/") || p.includes("\\") || /^[A-Za-z]:/.test(p) || p.split("/").some((s) => s === ".." || s === "." || s === "")) {
-              throw new Error(`fsIOHandler: ${file} lists weights file ${JSON.stringify(p)} outside the model directory; refusing to read it`);
+            if (
+              typeof p !== "string" ||
+              p === "" ||
+              p.startsWith("/") ||
+              p.includes("\\") ||
+              /^[A-Za-z]:/.test(p) ||
+              p.split("/").some((s) => s === ".." || s === "." || s === "")
+            ) {
+              throw new Error(
+                `fsIOHandler: ${file} lists weights file ${JSON.stringify(p)} outside the model directory; refusing to read it`,
+              );
             }
             const bytes = await fs.readFile(path.join(dir, p));
             buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);

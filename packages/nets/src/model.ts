@@ -1,6 +1,6 @@
 /** One entry point over every architecture and task. */
-import { tf } from "@ghmkit/tensor";
-import { Arch, NetConfig, Task, validateArchTask, validateConfig } from "./config";
+import type { tf } from "@ghmkit/tensor";
+import { type Arch, type NetConfig, type Task, validateArchTask, validateConfig } from "./config";
 import { buildConvNet } from "./convnet";
 import { buildFlat } from "./flat";
 import { buildMLP } from "./mlp";
@@ -15,11 +15,15 @@ export function buildModel(arch: Arch, task: Task, cfg: NetConfig): tf.LayersMod
   validateArchTask(arch, task);
   validateConfig(cfg);
   if ((cfg.activation === "lse" || cfg.activation === "lse-relu") && arch !== "convnet" && arch !== "unet") {
-    throw new Error(`activation "${cfg.activation}" (log-sum-exp blocks, the BP-compiled form) is for convnet and unet; ${arch} has no such blocks`);
+    throw new Error(
+      `activation "${cfg.activation}" (log-sum-exp blocks, the BP-compiled form) is for convnet and unet; ${arch} has no such blocks`,
+    );
   }
   const n = expectedParamCount(arch, task, cfg);
   if (n > MAX_PARAMS) {
-    throw new Error(`${arch} ${task}: ${n} parameters exceed the limit of ${MAX_PARAMS}; reduce width, depth or (mlp) the leaf count`);
+    throw new Error(
+      `${arch} ${task}: ${n} parameters exceed the limit of ${MAX_PARAMS}; reduce width, depth or (mlp) the leaf count`,
+    );
   }
   switch (arch) {
     case "convnet":

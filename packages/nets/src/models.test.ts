@@ -1,7 +1,26 @@
 import { tf, initBackend } from "@ghmkit/tensor";
-import { ARCHS, ARCHS_FOR_TASK, Arch, NetConfig, TASKS, Task, buildModel, countParams, expectedParamCount } from "./index";
+import {
+  ARCHS,
+  ARCHS_FOR_TASK,
+  type Arch,
+  type NetConfig,
+  TASKS,
+  type Task,
+  buildModel,
+  countParams,
+  expectedParamCount,
+} from "./index";
 
-const cfg: NetConfig = { depth: 3, arity: 2, channels: 5, classes: 3, width: 8, activation: "relu", extraConvs: 1, seed: 7 };
+const cfg: NetConfig = {
+  depth: 3,
+  arity: 2,
+  channels: 5,
+  classes: 3,
+  width: 8,
+  activation: "relu",
+  extraConvs: 1,
+  seed: 7,
+};
 
 beforeAll(async () => {
   await initBackend("cpu");
@@ -61,9 +80,13 @@ describe("buildModel", () => {
     expect(() => buildModel("unet", "classifier", cfg)).toThrow(/convnet/);
     expect(() => buildModel("resnet" as Arch, "classifier", cfg)).toThrow(/arch must be one of/);
     expect(() => buildModel("convnet", "classifier", { ...cfg, width: 0 })).toThrow(/width/);
-    expect(() => buildModel("convnet", "classifier", { ...cfg, activation: "sin" as NetConfig["activation"] })).toThrow(/activation/);
+    expect(() => buildModel("convnet", "classifier", { ...cfg, activation: "sin" as NetConfig["activation"] })).toThrow(
+      /activation/,
+    );
     expect(() => buildModel("convnet", "classifier", { ...cfg, seed: NaN })).toThrow(/seed/);
-    expect(() => buildModel("mlp", "denoiser", { ...cfg, depth: 12, arity: 3, width: 512 })).toThrow(/parameters exceed/);
+    expect(() => buildModel("mlp", "denoiser", { ...cfg, depth: 12, arity: 3, width: 512 })).toThrow(
+      /parameters exceed/,
+    );
   });
 
   test("repeated predict calls leak no tensors", () => {

@@ -2,7 +2,7 @@
  * Parameter counts from the config alone, so a size that cannot fit is refused before
  * any weight is allocated (and tests check the built models against these formulas).
  */
-import { Arch, NetConfig, Task } from "./config";
+import type { Arch, NetConfig, Task } from "./config";
 
 /** Refuse models above this many weights (400 MB of float32). */
 export const MAX_PARAMS = 100_000_000;

@@ -9,7 +9,7 @@ import type * as FS from "node:fs/promises";
 import type * as PATH from "node:path";
 import { tf } from "@ghmkit/tensor";
 import { registerReluActivations } from "./activations";
-import { Arch, NetConfig, Task, validateArchTask, validateConfig } from "./config";
+import { type Arch, type NetConfig, type Task, validateArchTask, validateConfig } from "./config";
 import { fsIOHandler, MODEL_JSON } from "./io_node";
 import { buildModel } from "./model";
 import { expectedParamCount, MAX_PARAMS } from "./params";
@@ -36,7 +36,8 @@ function node(): { fs: typeof FS; path: typeof PATH } {
 }
 
 function validateMeta(meta: ModelMeta, where: string): void {
-  if (meta === null || typeof meta !== "object") throw new Error(`${where}: meta must be an object {arch, task, config}`);
+  if (meta === null || typeof meta !== "object")
+    throw new Error(`${where}: meta must be an object {arch, task, config}`);
   try {
     validateArchTask(meta.arch, meta.task);
     validateConfig(meta.config);
@@ -66,7 +67,9 @@ export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelM
       throw new Error(`saveModel: ${target} exists and is not a directory; choose another path`);
     });
     if (entries.length > 0 && !entries.includes(META_JSON)) {
-      throw new Error(`saveModel: ${target} is a non-empty directory without ${META_JSON}; refusing to replace it, choose an empty or new path`);
+      throw new Error(
+        `saveModel: ${target} is a non-empty directory without ${META_JSON}; refusing to replace it, choose an empty or new path`,
+      );
     }
   }
   await fs.mkdir(path.dirname(target), { recursive: true });
@@ -75,8 +78,14 @@ export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelM
   const old = `${target}.old-${stamp}`;
   try {
     await model.save(fsIOHandler(tmp));
-    const body = { format: META_FORMAT, arch: meta.arch, task: meta.task, config: meta.config, extra: meta.extra ?? {} };
-    await fs.writeFile(path.join(tmp, META_JSON), JSON.stringify(body, null, 2) + "\n");
+    const body = {
+      format: META_FORMAT,
+      arch: meta.arch,
+      task: meta.task,
+      config: meta.config,
+      extra: meta.extra ?? {},
+    };
+    await fs.writeFile(path.join(tmp, META_JSON), `${JSON.stringify(body, null, 2)}\n`);
     // rename() cannot replace a non-empty directory: move the old one aside first.
     const replacing = await exists(fs, target);
     if (replacing) await fs.rename(target, old);
@@ -99,7 +108,8 @@ export function unsafeWeightsPath(p: unknown): string | null {
   if (typeof p !== "string" || p === "") return "is not a file name";
   if (p.includes("\0") || p.includes("\\")) return "holds a NUL or backslash";
   if (p.startsWith("/") || /^[A-Za-z]:/.test(p)) return "is an absolute path";
-  if (p.split("/").some((seg) => seg === ".." || seg === "." || seg === "")) return "leaves the model directory (.. or empty segments)";
+  if (p.split("/").some((seg) => seg === ".." || seg === "." || seg === ""))
+    return "leaves the model directory (.. or empty segments)";
   if (/^[a-z]+:\/\//i.test(p)) return "is a URL";
   return null;
 }
@@ -128,21 +138,32 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   try {
     raw = JSON.parse(await fs.readFile(metaFile, "utf8"));
   } catch (err) {
-    throw new Error(`loadModel: cannot read ${metaFile} (${err instanceof Error ? err.message : String(err)}); is ${dir} a directory written by saveModel?`);
+    throw new Error(
+      `loadModel: cannot read ${metaFile} (${err instanceof Error ? err.message : String(err)}); is ${dir} a directory written by saveModel?`,
+    );
   }
   if (raw === null || typeof raw !== "object" || raw.format !== META_FORMAT) {
     throw new Error(`loadModel: ${metaFile} has format ${JSON.stringify(raw?.format)}, expected "${META_FORMAT}"`);
   }
-  const meta: ModelMeta = { arch: raw.arch as Arch, task: raw.task as Task, config: raw.config as NetConfig, extra: raw.extra ?? {} };
+  const meta: ModelMeta = {
+    arch: raw.arch as Arch,
+    task: raw.task as Task,
+    config: raw.config as NetConfig,
+    extra: raw.extra ?? {},
+  };
   validateMeta(meta, `loadModel ${metaFile}`);
   if (meta.config.activation === "lse-relu") registerReluActivations(meta.config.approxWidth as number);
   const params = expectedParamCount(meta.arch, meta.task, meta.config);
-  if (!(params <= MAX_PARAMS)) throw new Error(`loadModel ${metaFile}: ${meta.arch} ${meta.task} with width ${meta.config.width} has ${params} parameters, above the limit of ${MAX_PARAMS}; refusing to allocate it`);
+  if (!(params <= MAX_PARAMS))
+    throw new Error(
+      `loadModel ${metaFile}: ${meta.arch} ${meta.task} with width ${meta.config.width} has ${params} parameters, above the limit of ${MAX_PARAMS}; refusing to allocate it`,
+    );
 
   const modelFile = path.join(dir, MODEL_JSON);
   const st = await fs.stat(modelFile).catch(() => null);
   if (st === null || !st.isFile()) throw new Error(`loadModel: ${dir} has no ${MODEL_JSON}`);
-  if (st.size > MAX_MODEL_JSON_BYTES) throw new Error(`${where}: ${MODEL_JSON} is ${st.size} bytes, above the limit of ${MAX_MODEL_JSON_BYTES}`);
+  if (st.size > MAX_MODEL_JSON_BYTES)
+    throw new Error(`${where}: ${MODEL_JSON} is ${st.size} bytes, above the limit of ${MAX_MODEL_JSON_BYTES}`);
   let modelJSON: { weightsManifest?: unknown };
   try {
     modelJSON = JSON.parse(await fs.readFile(modelFile, "utf8"));
@@ -156,36 +177,70 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   const realDir = await fs.realpath(dir);
   for (const [gi, g] of groups.entries()) {
     const group = g as { paths?: unknown; weights?: unknown };
-    if (!Array.isArray(group?.paths) || !Array.isArray(group.weights)) throw new Error(`${where}: weightsManifest[${gi}] must have paths and weights arrays`);
+    if (!Array.isArray(group?.paths) || !Array.isArray(group.weights))
+      throw new Error(`${where}: weightsManifest[${gi}] must have paths and weights arrays`);
     for (const p of group.paths) {
       const why = unsafeWeightsPath(p);
-      if (why !== null) throw new Error(`${where}: weightsManifest[${gi}].paths entry ${JSON.stringify(p)} ${why}; weight files must lie inside the model directory`);
+      if (why !== null)
+        throw new Error(
+          `${where}: weightsManifest[${gi}].paths entry ${JSON.stringify(p)} ${why}; weight files must lie inside the model directory`,
+        );
       const real = await fs.realpath(path.join(dir, p as string)).catch(() => {
         throw new Error(`${where}: weight file ${p as string} listed in ${MODEL_JSON} does not exist`);
       });
       const rel = path.relative(realDir, real);
-      if (rel.startsWith("..") || path.isAbsolute(rel)) throw new Error(`${where}: weight file ${p as string} resolves to ${real}, outside the model directory`);
+      if (rel.startsWith("..") || path.isAbsolute(rel))
+        throw new Error(`${where}: weight file ${p as string} resolves to ${real}, outside the model directory`);
       files.push(real);
     }
     for (const w of group.weights as ManifestWeight[]) {
-      const ok = w !== null && typeof w === "object" && typeof w.name === "string" && Array.isArray(w.shape) && w.shape.every((n) => Number.isInteger(n) && n >= 0 && n <= MAX_PARAMS);
-      if (!ok) throw new Error(`${where}: weightsManifest[${gi}] has a malformed weight entry ${JSON.stringify(w).slice(0, 120)}`);
-      if (w.dtype !== "float32" || "quantization" in w) throw new Error(`${where}: weight ${w.name} has dtype ${JSON.stringify(w.dtype)}${"quantization" in w ? " with quantization" : ""}; only float32 is supported`);
+      const ok =
+        w !== null &&
+        typeof w === "object" &&
+        typeof w.name === "string" &&
+        Array.isArray(w.shape) &&
+        w.shape.every((n) => Number.isInteger(n) && n >= 0 && n <= MAX_PARAMS);
+      if (!ok)
+        throw new Error(
+          `${where}: weightsManifest[${gi}] has a malformed weight entry ${JSON.stringify(w).slice(0, 120)}`,
+        );
+      if (w.dtype !== "float32" || "quantization" in w)
+        throw new Error(
+          `${where}: weight ${w.name} has dtype ${JSON.stringify(w.dtype)}${"quantization" in w ? " with quantization" : ""}; only float32 is supported`,
+        );
       specs.push(w);
     }
   }
   const count = specs.reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1), 0);
-  if (count !== params) throw new Error(`${where}: ${MODEL_JSON} lists ${count} weights but ${META_JSON} describes a ${meta.arch} ${meta.task} of width ${meta.config.width} with ${params}; the two files do not belong together`);
+  if (count !== params)
+    throw new Error(
+      `${where}: ${MODEL_JSON} lists ${count} weights but ${META_JSON} describes a ${meta.arch} ${meta.task} of width ${meta.config.width} with ${params}; the two files do not belong together`,
+    );
   let bytes = 0;
   for (const f of files) bytes += (await fs.stat(f)).size;
-  if (bytes !== 4 * count) throw new Error(`${where}: the weight files hold ${bytes} bytes, the manifest needs ${4 * count} (${count} float32); the files are ${bytes < 4 * count ? "truncated" : "too long"}`);
+  if (bytes !== 4 * count)
+    throw new Error(
+      `${where}: the weight files hold ${bytes} bytes, the manifest needs ${4 * count} (${count} float32); the files are ${bytes < 4 * count ? "truncated" : "too long"}`,
+    );
 
   const model = buildModel(meta.arch, meta.task, meta.config);
   try {
     const ws = model.weights;
-    const mismatch = ws.length !== specs.length ? `${specs.length} tensors, the network has ${ws.length}` : ws.map((w, i) => [w, specs[i]] as const).find(([w, s]) => w.shape.join(",") !== s.shape.join(",") || w.name.split("/").pop()!.replace(/_\d+$/, "") !== s.name.split("/").pop()!.replace(/_\d+$/, ""));
+    const mismatch =
+      ws.length !== specs.length
+        ? `${specs.length} tensors, the network has ${ws.length}`
+        : ws
+            .map((w, i) => [w, specs[i]] as const)
+            .find(
+              ([w, s]) =>
+                w.shape.join(",") !== s.shape.join(",") ||
+                w.name.split("/").pop()!.replace(/_\d+$/, "") !== s.name.split("/").pop()!.replace(/_\d+$/, ""),
+            );
     if (mismatch) {
-      const what = typeof mismatch === "string" ? mismatch : `weight ${mismatch[1].name} has shape [${mismatch[1].shape}], the network's ${mismatch[0].name} has [${mismatch[0].shape}]`;
+      const what =
+        typeof mismatch === "string"
+          ? mismatch
+          : `weight ${mismatch[1].name} has shape [${mismatch[1].shape}], the network's ${mismatch[0].name} has [${mismatch[0].shape}]`;
       throw new Error(`${where}: ${MODEL_JSON}'s manifest does not match ${META_JSON}: ${what}`);
     }
     const buf = new Uint8Array(bytes);

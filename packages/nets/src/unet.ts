@@ -8,7 +8,7 @@
  */
 import { tf } from "@ghmkit/tensor";
 import { LayerFactory } from "./blocks";
-import { NetConfig, validateConfig } from "./config";
+import { type NetConfig, validateConfig } from "./config";
 import { encode } from "./convnet";
 
 type Sym = tf.SymbolicTensor;

@@ -1,6 +1,6 @@
 import { adam } from "./adam";
 import { initBackend, silenceCpuNodeHint, tf } from "./backend";
-import { benchBatch, BenchUNetConfig, buildBenchUNet, makeTrainStep } from "./testing/trainModel";
+import { benchBatch, type BenchUNetConfig, buildBenchUNet, makeTrainStep } from "./testing/trainModel";
 import { relError } from "./testing/compare";
 
 const tiny: BenchUNetConfig = { batch: 4, d: 8, S: 3, m: 2, filters: 4, seed: 11 };

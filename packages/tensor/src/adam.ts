@@ -3,7 +3,7 @@
 // AdamOptimizer: same className, config, getWeights/setWeights format, so checkpoints
 // and serialisation are interchangeable with the stock optimizer.
 import { tf } from "./backend";
-import { ADAM_UPDATE, AdamUpdateAttrs } from "./kernels/adam_update";
+import { ADAM_UPDATE, type AdamUpdateAttrs } from "./kernels/adam_update";
 
 interface SlotVariable {
   originalName: string;
@@ -45,7 +45,10 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         const value = tf.engine().registeredVariables[name];
         const slot = (list: SlotVariable[], suffix: string): tf.Variable => {
           if (list[i] == null) {
-            list[i] = { originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+            list[i] = {
+              originalName: `${name}/${suffix}`,
+              variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+            };
           }
           return list[i].variable;
         };

@@ -71,9 +71,7 @@ function resolvePreference(preference?: BackendPreference): {
 } {
   if (preference !== undefined) {
     if (preference !== "auto" && !BACKEND_NAMES.includes(preference)) {
-      throw new Error(
-        `backend: unknown backend "${String(preference)}"; use one of auto, node, wasm, cpu.`,
-      );
+      throw new Error(`backend: unknown backend "${String(preference)}"; use one of auto, node, wasm, cpu.`);
     }
     return { pref: preference, source: "argument / --backend" };
   }
@@ -81,10 +79,7 @@ function resolvePreference(preference?: BackendPreference): {
   const env = raw?.trim().toLowerCase();
   if (env !== undefined && env !== "") {
     if (env !== "auto" && !BACKEND_NAMES.includes(env as BackendName)) {
-      throw new Error(
-        `GHM_BACKEND: unknown backend "${raw}"; set it to auto, node, ` +
-          `wasm or cpu (or unset it).`,
-      );
+      throw new Error(`GHM_BACKEND: unknown backend "${raw}"; set it to auto, node, wasm or cpu (or unset it).`);
     }
     return { pref: env as BackendPreference, source: "GHM_BACKEND" };
   }
@@ -111,9 +106,7 @@ async function choose(pref: BackendPreference, source: string): Promise<BackendI
   try {
     return await activateWasm(`auto: tfjs-node unavailable (${nodeErr})`);
   } catch (wasmErr) {
-    return activateCpu(
-      `auto: tfjs-node unavailable (${nodeErr}); wasm failed (${message(wasmErr)})`,
-    );
+    return activateCpu(`auto: tfjs-node unavailable (${nodeErr}); wasm failed (${message(wasmErr)})`);
   }
 }
 
@@ -131,8 +124,7 @@ function tryLoadNode(): string | null {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const tfnode = require("@tensorflow/tfjs-node") as { Tensor: unknown };
     if (tfnode.Tensor !== tf.Tensor) {
-      nodeLoadError =
-        "it resolved a different copy of @tensorflow/tfjs; pin both to the same exact version";
+      nodeLoadError = "it resolved a different copy of @tensorflow/tfjs; pin both to the same exact version";
     } else {
       nodeLoadError = null;
     }

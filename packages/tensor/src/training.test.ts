@@ -1,5 +1,5 @@
 import { initBackend, silenceCpuNodeHint, tf } from "./backend";
-import { benchBatch, BenchUNetConfig, buildBenchUNet, levelsOf, makeTrainStep } from "./testing/trainModel";
+import { benchBatch, type BenchUNetConfig, buildBenchUNet, levelsOf, makeTrainStep } from "./testing/trainModel";
 
 const tiny: BenchUNetConfig = { batch: 4, d: 8, S: 3, m: 2, filters: 4, seed: 7 };
 
@@ -46,8 +46,14 @@ describe("training a small U-Net on wasm", () => {
   it("a conv1d kernel 2 stride 2 + dense model trains with flat memory", () => {
     const model = tf.sequential({
       layers: [
-        tf.layers.conv1d({ inputShape: [8, 3], filters: 5, kernelSize: 2, strides: 2, activation: "relu",
-          kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+        tf.layers.conv1d({
+          inputShape: [8, 3],
+          filters: 5,
+          kernelSize: 2,
+          strides: 2,
+          activation: "relu",
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+        }),
         tf.layers.flatten(),
         tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
       ],

@@ -32,7 +32,11 @@ export class ScheduledAdam extends tf.AdamOptimizer {
   async saveState(): Promise<AdamState> {
     const weights = await this.getWeights();
     const [iter, ...moments] = weights;
-    const tensors = moments.map((w) => ({ name: w.name, shape: w.tensor.shape.slice(), values: Float32Array.from(w.tensor.dataSync()) }));
+    const tensors = moments.map((w) => ({
+      name: w.name,
+      shape: w.tensor.shape.slice(),
+      values: Float32Array.from(w.tensor.dataSync()),
+    }));
     const { accBeta1, accBeta2 } = this.internals();
     const state = {
       iterations: iter.tensor.dataSync()[0],
@@ -47,12 +51,16 @@ export class ScheduledAdam extends tf.AdamOptimizer {
   /** Restores a state saved by saveState(); `shapes` are the model's trainable weight shapes, checked in order. */
   async loadState(state: AdamState, shapes: number[][]): Promise<void> {
     if (state.tensors.length !== 0 && state.tensors.length !== 2 * shapes.length) {
-      throw new Error(`optimizer state holds ${state.tensors.length} moment tensors; the model needs 2 x ${shapes.length}; the checkpoint belongs to another architecture`);
+      throw new Error(
+        `optimizer state holds ${state.tensors.length} moment tensors; the model needs 2 x ${shapes.length}; the checkpoint belongs to another architecture`,
+      );
     }
     state.tensors.forEach((t, i) => {
       const want = shapes[i % shapes.length];
       if (t.shape.join(",") !== want.join(",")) {
-        throw new Error(`optimizer moment ${t.name} has shape [${t.shape}], the model's weight ${i % shapes.length} has [${want}]; the checkpoint belongs to another architecture`);
+        throw new Error(
+          `optimizer moment ${t.name} has shape [${t.shape}], the model's weight ${i % shapes.length} has [${want}]; the checkpoint belongs to another architecture`,
+        );
       }
     });
     const named = [{ name: "iter", tensor: tf.scalar(state.iterations, "int32") as tf.Tensor }].concat(

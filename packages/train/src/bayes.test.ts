@@ -10,7 +10,12 @@ const g = randomRhm(rhm);
 
 describe("Bayes values", () => {
   test("classifier: accuracy and cross-entropy of BP's root posterior, computed directly", () => {
-    const cfg = makeTrainConfig("classifier", "convnet", { grammar: rhm, data: { trainSize: 8, testSize: 200 }, batchSize: 4, noise: { kind: "gaussian", abarMin: 0.1, abarMax: 0.6 } });
+    const cfg = makeTrainConfig("classifier", "convnet", {
+      grammar: rhm,
+      data: { trainSize: 8, testSize: 200 },
+      batchSize: 4,
+      noise: { kind: "gaussian", abarMin: 0.1, abarMax: 0.6 },
+    });
     const set = makeTestData(g, cfg, makeStreams(cfg)).main;
     const root = runBP(g, set.evidence, { downward: false }).root;
     let hits = 0;
@@ -28,14 +33,22 @@ describe("Bayes values", () => {
   });
 
   test("classifier on clean RHM sequences: BP is certain (the grammar is unambiguous)", () => {
-    const cfg = makeTrainConfig("classifier", "convnet", { grammar: rhm, data: { trainSize: 8, testSize: 50 }, batchSize: 4 });
+    const cfg = makeTrainConfig("classifier", "convnet", {
+      grammar: rhm,
+      data: { trainSize: 8, testSize: 50 },
+      batchSize: 4,
+    });
     const b = bayesClassifier(g, makeTestData(g, cfg, makeStreams(cfg)).main);
     expect(b.accuracy).toBe(1);
     expect(b.crossEntropy).toBeCloseTo(0, 12);
   });
 
   test("denoiser: MSE of BP leaf marginals, per row and on average, each row at its own noise level", () => {
-    const cfg = makeTrainConfig("denoiser", "unet", { grammar: rhm, data: { trainSize: 0, testSize: 100 }, evalAbar: [] });
+    const cfg = makeTrainConfig("denoiser", "unet", {
+      grammar: rhm,
+      data: { trainSize: 0, testSize: 100 },
+      evalAbar: [],
+    });
     const set = makeTestData(g, cfg, makeStreams(cfg)).main;
     const marg = runBP(g, set.evidence).marginals![3];
     let total = 0;

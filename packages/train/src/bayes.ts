@@ -6,7 +6,7 @@
 import { runBP } from "@ghmkit/bp";
 import type { Evidence, Grammar } from "@ghmkit/ghm";
 import type { LabeledSet } from "./data";
-import { ClassifierMetrics, DenoiserMetrics, classifierMetrics, denoiserMetrics } from "./metrics";
+import { type ClassifierMetrics, type DenoiserMetrics, classifierMetrics, denoiserMetrics } from "./metrics";
 
 /** Rows per BP call: bounds BP's per-level message buffers on large test sets. */
 const BP_CHUNK = 2048;
@@ -19,7 +19,9 @@ function rowsOf(ev: Evidence, start: number, end: number): Evidence {
 function checkPossible(impossible: Uint8Array, offset: number): void {
   const r = impossible.indexOf(1);
   if (r >= 0) {
-    throw new Error(`test row ${offset + r} has impossible evidence under the grammar (p(obs) = 0); the test set was not drawn from this grammar`);
+    throw new Error(
+      `test row ${offset + r} has impossible evidence under the grammar (p(obs) = 0); the test set was not drawn from this grammar`,
+    );
   }
 }
 

@@ -60,7 +60,13 @@ export function isLogSpacedStep(step: number): boolean {
   return step >= 1 && (step & (step - 1)) === 0;
 }
 
-export async function saveCheckpoint(outDir: string, model: tf.LayersModel, meta: ModelMeta, optimizer: AdamState, loop: LoopState): Promise<string> {
+export async function saveCheckpoint(
+  outDir: string,
+  model: tf.LayersModel,
+  meta: ModelMeta,
+  optimizer: AdamState,
+  loop: LoopState,
+): Promise<string> {
   const root = checkpointRoot(outDir);
   fs.mkdirSync(root, { recursive: true });
   const name = checkpointName(loop.step);
@@ -93,11 +99,16 @@ export function latestCheckpoint(outDir: string): string | null {
   try {
     latest = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
-    throw new Error(`${file} is not valid JSON (${(err as Error).message}); point it at a checkpoint directory: {"step": N, "dir": "step-0000000N"}`);
+    throw new Error(
+      `${file} is not valid JSON (${(err as Error).message}); point it at a checkpoint directory: {"step": N, "dir": "step-0000000N"}`,
+    );
   }
   if (typeof latest.dir !== "string") throw new Error(`${file}: field dir must name a checkpoint directory`);
   // Only a checkpoint name inside checkpoints/: never "..", a path or an absolute one.
-  if (!/^step-\d{8}$/.test(latest.dir)) throw new Error(`${file}: field dir ${JSON.stringify(latest.dir).slice(0, 80)} is not a checkpoint name (step-NNNNNNNN inside ${checkpointRoot(outDir)})`);
+  if (!/^step-\d{8}$/.test(latest.dir))
+    throw new Error(
+      `${file}: field dir ${JSON.stringify(latest.dir).slice(0, 80)} is not a checkpoint name (step-NNNNNNNN inside ${checkpointRoot(outDir)})`,
+    );
   return path.join(checkpointRoot(outDir), latest.dir);
 }
 
@@ -119,36 +130,80 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     }
   };
   const state = read("state.json") as LoopState & { format?: unknown };
-  if (state === null || typeof state !== "object" || state.format !== CHECKPOINT_FORMAT) throw new Error(`checkpoint ${dir}: state.json has format ${JSON.stringify(state?.format)}, expected "${CHECKPOINT_FORMAT}"`);
-  if (!isCount(state.step) || state.stream === null || typeof state.stream !== "object" || !Number.isFinite(state.elapsedS)) {
+  if (state === null || typeof state !== "object" || state.format !== CHECKPOINT_FORMAT)
+    throw new Error(
+      `checkpoint ${dir}: state.json has format ${JSON.stringify(state?.format)}, expected "${CHECKPOINT_FORMAT}"`,
+    );
+  if (
+    !isCount(state.step) ||
+    state.stream === null ||
+    typeof state.stream !== "object" ||
+    !Number.isFinite(state.elapsedS)
+  ) {
     throw new Error(`checkpoint ${dir}: state.json needs an integer step >= 0, a stream object and a finite elapsedS`);
   }
   const { format: _f, ...loop } = state;
   void _f;
-  const opt = read("optimizer.json") as Omit<AdamState, "tensors"> & { tensors: { name: string; shape: number[]; offset: number; length: number }[] };
-  if (opt === null || typeof opt !== "object" || !isCount(opt.iterations) || !Number.isFinite(opt.accBeta1) || !Number.isFinite(opt.accBeta2) || !Array.isArray(opt.tensors)) {
-    throw new Error(`checkpoint ${dir}: optimizer.json needs integer iterations, finite accBeta1/accBeta2 and a tensors list`);
+  const opt = read("optimizer.json") as Omit<AdamState, "tensors"> & {
+    tensors: { name: string; shape: number[]; offset: number; length: number }[];
+  };
+  if (
+    opt === null ||
+    typeof opt !== "object" ||
+    !isCount(opt.iterations) ||
+    !Number.isFinite(opt.accBeta1) ||
+    !Number.isFinite(opt.accBeta2) ||
+    !Array.isArray(opt.tensors)
+  ) {
+    throw new Error(
+      `checkpoint ${dir}: optimizer.json needs integer iterations, finite accBeta1/accBeta2 and a tensors list`,
+    );
   }
   const { model, meta } = await loadModel(path.join(dir, "model"));
   try {
     const shapes = model.trainableWeights.map((w) => w.shape as number[]);
     if (opt.tensors.length !== 0 && opt.tensors.length !== 2 * shapes.length) {
-      throw new Error(`checkpoint ${dir}: optimizer.json lists ${opt.tensors.length} moments, the model needs 0 or ${2 * shapes.length}`);
+      throw new Error(
+        `checkpoint ${dir}: optimizer.json lists ${opt.tensors.length} moments, the model needs 0 or ${2 * shapes.length}`,
+      );
     }
     let total = 0;
     opt.tensors.forEach((t, i) => {
       const want = shapes[i % shapes.length];
-      const ok = t !== null && typeof t === "object" && typeof t.name === "string" && Array.isArray(t.shape) && t.shape.join(",") === want.join(",") && t.offset === total && t.length === want.reduce((a, b) => a * b, 1);
-      if (!ok) throw new Error(`checkpoint ${dir}: optimizer.json moment ${i} (${JSON.stringify(t).slice(0, 100)}) does not match the model's weight ${i % shapes.length} of shape [${want}] at offset ${total}`);
+      const ok =
+        t !== null &&
+        typeof t === "object" &&
+        typeof t.name === "string" &&
+        Array.isArray(t.shape) &&
+        t.shape.join(",") === want.join(",") &&
+        t.offset === total &&
+        t.length === want.reduce((a, b) => a * b, 1);
+      if (!ok)
+        throw new Error(
+          `checkpoint ${dir}: optimizer.json moment ${i} (${JSON.stringify(t).slice(0, 100)}) does not match the model's weight ${i % shapes.length} of shape [${want}] at offset ${total}`,
+        );
       total += t.length;
     });
     const binFile = path.join(dir, "optimizer.bin");
     const size = fs.statSync(binFile).size;
-    if (size !== 4 * total) throw new Error(`checkpoint ${dir}: optimizer.bin is ${size} bytes, optimizer.json needs ${4 * total}; the file is ${size < 4 * total ? "truncated" : "too long"}`);
+    if (size !== 4 * total)
+      throw new Error(
+        `checkpoint ${dir}: optimizer.bin is ${size} bytes, optimizer.json needs ${4 * total}; the file is ${size < 4 * total ? "truncated" : "too long"}`,
+      );
     const buf = fs.readFileSync(binFile);
     const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-    const tensors = opt.tensors.map((t) => ({ name: t.name, shape: t.shape, values: all.slice(t.offset, t.offset + t.length) }));
-    return { model, meta, optimizer: { iterations: opt.iterations, accBeta1: opt.accBeta1, accBeta2: opt.accBeta2, tensors }, loop, dir };
+    const tensors = opt.tensors.map((t) => ({
+      name: t.name,
+      shape: t.shape,
+      values: all.slice(t.offset, t.offset + t.length),
+    }));
+    return {
+      model,
+      meta,
+      optimizer: { iterations: opt.iterations, accBeta1: opt.accBeta1, accBeta2: opt.accBeta2, tensors },
+      loop,
+      dir,
+    };
   } catch (err) {
     model.dispose();
     throw err;

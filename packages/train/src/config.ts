@@ -171,7 +171,15 @@ export function defaultTrainConfig(task: Task, arch: Arch): TrainConfig {
     noise: denoise ? { kind: "gaussian", abarMin: 0.05, abarMax: 0.95 } : { kind: "exact" },
     evalAbar: denoise ? [0.25, 0.5, 0.75] : [],
     net: { width: 64, activation: "relu", extraConvs: 1 },
-    optimizer: { lr: 3e-3, schedule: "cosine", warmupSteps: 50, minLrFrac: 0.05, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+    optimizer: {
+      lr: 3e-3,
+      schedule: "cosine",
+      warmupSteps: 50,
+      minLrFrac: 0.05,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-7,
+    },
     batchSize: 64,
     maxSteps: denoise ? 2500 : 1000,
     evalEvery: denoise ? 250 : 0,
@@ -199,13 +207,19 @@ export function makeTrainConfig(task: Task, arch: Arch, overrides: TrainConfigOv
       base[key] = isPlainObject(value) ? { ...DEFAULT_DIFFUSION, ...value } : value;
       continue;
     }
-    if (!(key in base)) throw new RangeError(`config.${key}: unknown field; known fields: ${[...Object.keys(base), ...OPTIONAL_SECTIONS].join(", ")}`);
+    if (!(key in base))
+      throw new RangeError(
+        `config.${key}: unknown field; known fields: ${[...Object.keys(base), ...OPTIONAL_SECTIONS].join(", ")}`,
+      );
     const old = base[key];
     // A typo in a nested field would otherwise be saved and silently ignored.
     if (isPlainObject(old) && isPlainObject(value) && !("kind" in old)) {
       for (const k of Object.keys(value)) {
         const optional = key === "net" ? ["init", "initApproxWidth", "initNoise", "initMask"] : [];
-        if (!(k in old) && !optional.includes(k)) throw new RangeError(`config.${key}.${k}: unknown field; known fields of ${key}: ${[...Object.keys(old), ...optional].join(", ")}`);
+        if (!(k in old) && !optional.includes(k))
+          throw new RangeError(
+            `config.${key}.${k}: unknown field; known fields of ${key}: ${[...Object.keys(old), ...optional].join(", ")}`,
+          );
       }
     }
     const mergeable = isPlainObject(old) && isPlainObject(value) && !("kind" in value);
@@ -217,7 +231,8 @@ export function makeTrainConfig(task: Task, arch: Arch, overrides: TrainConfigOv
   const d = cfg.diffusion;
   if (d !== undefined && isPlainObject(d) && task === "denoiser" && derivable(d)) {
     if (overrides.noise === undefined) cfg.noise = diffusionNoise(d);
-    else if (cfg.noise.kind === "gaussian" && cfg.noise.sampling === "schedule") cfg.noise = { schedule: d.schedule, steps: d.steps, ...cfg.noise };
+    else if (cfg.noise.kind === "gaussian" && cfg.noise.sampling === "schedule")
+      cfg.noise = { schedule: d.schedule, steps: d.steps, ...cfg.noise };
   }
   validateTrainConfig(cfg);
   return cfg;
@@ -225,7 +240,12 @@ export function makeTrainConfig(task: Task, arch: Arch, overrides: TrainConfigOv
 
 /** The section's schedule and steps are valid (otherwise validateTrainConfig names the bad field). */
 function derivable(d: DiffusionSpec): boolean {
-  return (d.schedule === "linear" || d.schedule === "cosine") && Number.isInteger(d.steps) && d.steps >= 1 && d.steps <= MAX_DIFFUSION_STEPS;
+  return (
+    (d.schedule === "linear" || d.schedule === "cosine") &&
+    Number.isInteger(d.steps) &&
+    d.steps >= 1 &&
+    d.steps <= MAX_DIFFUSION_STEPS
+  );
 }
 
 /** Sections that are absent by default (and in configs written before they existed). */

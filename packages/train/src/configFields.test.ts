@@ -2,12 +2,18 @@ import { makeTrainConfig } from "./config";
 
 describe("config fields", () => {
   it("refuses an unknown nested field instead of saving and ignoring it", () => {
-    expect(() => makeTrainConfig("classifier", "convnet", { optimizer: { learningRate: 0.1 } } as never)).toThrow(/^config\.optimizer\.learningRate: unknown field/);
-    expect(() => makeTrainConfig("classifier", "convnet", { optimiser: {} } as never)).toThrow(/^config\.optimiser: unknown field/);
+    expect(() => makeTrainConfig("classifier", "convnet", { optimizer: { learningRate: 0.1 } } as never)).toThrow(
+      /^config\.optimizer\.learningRate: unknown field/,
+    );
+    expect(() => makeTrainConfig("classifier", "convnet", { optimiser: {} } as never)).toThrow(
+      /^config\.optimiser: unknown field/,
+    );
   });
 
   it("refuses a field of another noise kind", () => {
-    expect(() => makeTrainConfig("classifier", "convnet", { noise: { abarMax: NaN } } as never)).toThrow(/^config\.noise\.abarMax/);
+    expect(() => makeTrainConfig("classifier", "convnet", { noise: { abarMax: NaN } } as never)).toThrow(
+      /^config\.noise\.abarMax/,
+    );
   });
 
   it("still merges known nested fields over the defaults", () => {

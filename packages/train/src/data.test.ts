@@ -6,7 +6,13 @@ const rhm = { kind: "rhm" as const, S: 4, classes: 2, k: 2, arity: 2, depth: 2, 
 const g = randomRhm(rhm);
 
 function cfgWith(over: Parameters<typeof makeTrainConfig>[2] = {}) {
-  return makeTrainConfig("denoiser", "unet", { grammar: rhm, data: { trainSize: 40, testSize: 30 }, evalAbar: [0.3, 0.7], batchSize: 8, ...over });
+  return makeTrainConfig("denoiser", "unet", {
+    grammar: rhm,
+    data: { trainSize: 40, testSize: 30 },
+    evalAbar: [0.3, 0.7],
+    batchSize: 8,
+    ...over,
+  });
 }
 
 describe("data", () => {
@@ -55,17 +61,26 @@ describe("data", () => {
   });
 
   test("classifier data is exact evidence of the sampled leaves", () => {
-    const cfg = makeTrainConfig("classifier", "convnet", { grammar: rhm, data: { trainSize: 16, testSize: 10 }, batchSize: 4 });
+    const cfg = makeTrainConfig("classifier", "convnet", {
+      grammar: rhm,
+      data: { trainSize: 16, testSize: 10 },
+      batchSize: 4,
+    });
     const t = makeTestData(g, cfg, makeStreams(cfg));
     expect(t.main.abar).toBeNull();
     expect(t.main.evidence.e).toEqual(exactEvidence(t.main.x, 10, 4, 4).e);
   });
 
   test("fixed training set: each epoch visits every sample once in a new order; state round-trips", () => {
-    const cfg = makeTrainConfig("classifier", "convnet", { grammar: rhm, data: { trainSize: 16, testSize: 10 }, batchSize: 4 });
+    const cfg = makeTrainConfig("classifier", "convnet", {
+      grammar: rhm,
+      data: { trainSize: 16, testSize: 10 },
+      batchSize: 4,
+    });
     const s = new BatchStream(g, cfg, makeStreams(cfg));
     expect(s.stepsPerEpoch()).toBe(4);
-    const rows = (xs: Int32Array[]) => xs.map((x) => Array.from({ length: x.length / 4 }, (_, r) => x.slice(r * 4, r * 4 + 4).join(""))).flat().sort();
+    const rows = (xs: Int32Array[]) =>
+      xs.flatMap((x) => Array.from({ length: x.length / 4 }, (_, r) => x.slice(r * 4, r * 4 + 4).join(""))).sort();
     const fixedRows = rows([s.fixed!.x]);
     const epoch1 = [0, 1, 2, 3].map(() => s.next().x);
     expect(rows(epoch1)).toEqual(fixedRows);

@@ -12,7 +12,7 @@
  * set (heldOut.ts) takes a fourth data fork and the noise forks after those, so
  * every older stream, and every number computed from one, is unchanged.
  */
-import { Evidence, Grammar, Rng, exactEvidence, gaussianEvidence, leafCount, sample } from "@ghmkit/ghm";
+import { type Evidence, type Grammar, Rng, exactEvidence, gaussianEvidence, leafCount, sample } from "@ghmkit/ghm";
 import type { NoiseSpec, TrainConfig } from "./config";
 import { MAX_SAMPLES } from "./validate";
 import { abarSampler } from "./noiseLevel";
@@ -40,7 +40,15 @@ export interface TestData {
 }
 
 /** Evidence of x (`[n, d]`) under the noise model; abar drawn per row by the spec's sampling unless given. */
-export function observe(x: Int32Array, n: number, d: number, S: number, noise: NoiseSpec, rng: Rng, fixedAbar?: number): { evidence: Evidence; abar: Float64Array | null } {
+export function observe(
+  x: Int32Array,
+  n: number,
+  d: number,
+  S: number,
+  noise: NoiseSpec,
+  rng: Rng,
+  fixedAbar?: number,
+): { evidence: Evidence; abar: Float64Array | null } {
   if (noise.kind === "exact") return { evidence: exactEvidence(x, n, d, S), abar: null };
   const draw = abarSampler(noise);
   const abar = new Float64Array(n);
@@ -55,14 +63,21 @@ export function observe(x: Int32Array, n: number, d: number, S: number, noise: N
 }
 
 /** A LabeledSet of the sequences x `[n, d]` with classes y and their observation. */
-export function labeledSet(g: Grammar, x: Int32Array, y: Int32Array, obs: { evidence: Evidence; abar: Float64Array | null }): LabeledSet {
+export function labeledSet(
+  g: Grammar,
+  x: Int32Array,
+  y: Int32Array,
+  obs: { evidence: Evidence; abar: Float64Array | null },
+): LabeledSet {
   return { n: y.length, d: leafCount(g), S: g.vocab[g.depth], x, y, evidence: obs.evidence, abar: obs.abar };
 }
 
 /** Refuses a set whose evidence would not fit before allocating it. */
 function checkSize(field: string, n: number, d: number, S: number): void {
   if (n * d > MAX_SAMPLES * 64 || n * d * S > 2 ** 28) {
-    throw new RangeError(`config.${field}: ${n} samples x d = ${d} x S = ${S} evidence entries (${((n * d * S * 8) / 2 ** 30).toFixed(1)} GiB) do not fit; use fewer samples`);
+    throw new RangeError(
+      `config.${field}: ${n} samples x d = ${d} x S = ${S} evidence entries (${((n * d * S * 8) / 2 ** 30).toFixed(1)} GiB) do not fit; use fewer samples`,
+    );
   }
 }
 
@@ -104,7 +119,10 @@ export function makeTestData(g: Grammar, cfg: TrainConfig, streams: Streams): Te
   checkSize("data.testSize", n * (1 + cfg.evalAbar.length), d, S);
   const s = sample(g, n, streams.test);
   const main = labeledSet(g, s.x, s.y, observe(s.x, n, d, S, cfg.noise, streams.testNoise));
-  const levels = cfg.evalAbar.map((a, j) => ({ abar: a, set: labeledSet(g, s.x, s.y, observe(s.x, n, d, S, cfg.noise, streams.levelNoise[j], a)) }));
+  const levels = cfg.evalAbar.map((a, j) => ({
+    abar: a,
+    set: labeledSet(g, s.x, s.y, observe(s.x, n, d, S, cfg.noise, streams.levelNoise[j], a)),
+  }));
   return { main, levels };
 }
 

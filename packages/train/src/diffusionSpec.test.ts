@@ -47,7 +47,9 @@ describe("noise levels derived from the sampler", () => {
   });
 
   test("a config with only a diffusion section trains on exactly those levels, each equally often", () => {
-    const cfg = makeTrainConfig("denoiser", "unet", { diffusion: { process: "vp", schedule: "cosine", steps: 7, sampler: "ddim" } });
+    const cfg = makeTrainConfig("denoiser", "unet", {
+      diffusion: { process: "vp", schedule: "cosine", steps: 7, sampler: "ddim" },
+    });
     const want = expectedLevels("cosine", 7);
     expect(cfg.noise).toMatchObject({ kind: "gaussian", sampling: "schedule", schedule: "cosine", steps: 7 });
     if (cfg.noise.kind !== "gaussian") throw new Error("gaussian expected");
@@ -68,7 +70,9 @@ describe("noise levels derived from the sampler", () => {
   });
 
   test("the linear 200-step sampler spends 38% of its calls below abar 0.02, and training follows it", () => {
-    const cfg = makeTrainConfig("denoiser", "unet", { diffusion: { process: "vp", schedule: "linear", steps: 200, sampler: "ddpm" } });
+    const cfg = makeTrainConfig("denoiser", "unet", {
+      diffusion: { process: "vp", schedule: "linear", steps: 200, sampler: "ddpm" },
+    });
     if (cfg.noise.kind !== "gaussian") throw new Error("gaussian expected");
     const draw = abarSampler(cfg.noise);
     const rng = new Rng(4);
@@ -87,9 +91,19 @@ describe("noise levels derived from the sampler", () => {
       noise: { kind: "gaussian", abarMin: 0.01, abarMax: 0.99, sampling: "schedule" },
       diffusion: { process: "vp", schedule: "cosine", steps: 100, sampler: "ddpm" },
     });
-    expect(windowed.noise).toEqual({ kind: "gaussian", abarMin: 0.01, abarMax: 0.99, sampling: "schedule", schedule: "cosine", steps: 100 });
+    expect(windowed.noise).toEqual({
+      kind: "gaussian",
+      abarMin: 0.01,
+      abarMax: 0.99,
+      sampling: "schedule",
+      schedule: "cosine",
+      steps: 100,
+    });
     // A uniform noise is kept: the section then only records the sampler (ghm diffuse's defaults).
-    const uniform = makeTrainConfig("denoiser", "unet", { noise: { kind: "gaussian", abarMin: 0.05, abarMax: 0.95 }, diffusion: DEFAULT_DIFFUSION });
+    const uniform = makeTrainConfig("denoiser", "unet", {
+      noise: { kind: "gaussian", abarMin: 0.05, abarMax: 0.95 },
+      diffusion: DEFAULT_DIFFUSION,
+    });
     expect(uniform.noise).toEqual({ kind: "gaussian", abarMin: 0.05, abarMax: 0.95 });
     expect(diffusionNoise(DEFAULT_DIFFUSION).steps).toBe(200);
   });
@@ -100,32 +114,51 @@ describe("noise levels derived from the sampler", () => {
     [{ diffusion: { process: "mask" } }, /^config\.diffusion\.process: must be "vp"/],
     [{ diffusion: { schedule: "sqrt" } }, /^config\.diffusion\.schedule: must be "linear" or "cosine"/],
     [{ diffusion: { sampler: "euler" } }, /^config\.diffusion\.sampler: must be "ddpm" or "ddim"/],
-    [{ diffusion: { eta: 0.5 } }, /^config\.diffusion\.eta: unknown field; fields of diffusion: process, schedule, steps, sampler/],
+    [
+      { diffusion: { eta: 0.5 } },
+      /^config\.diffusion\.eta: unknown field; fields of diffusion: process, schedule, steps, sampler/,
+    ],
     [{ diffusion: "cosine" }, /^config\.diffusion: must be an object/],
     [
-      { diffusion: { schedule: "cosine", steps: 100 }, noise: { kind: "gaussian", abarMin: 0.01, abarMax: 0.99, sampling: "schedule", schedule: "linear" } },
+      {
+        diffusion: { schedule: "cosine", steps: 100 },
+        noise: { kind: "gaussian", abarMin: 0.01, abarMax: 0.99, sampling: "schedule", schedule: "linear" },
+      },
       /^config\.noise\.schedule: is "linear" but config\.diffusion\.schedule is "cosine"/,
     ],
     [
-      { diffusion: { steps: 100 }, noise: { kind: "gaussian", abarMin: 0.01, abarMax: 0.99, sampling: "schedule", steps: 50 } },
+      {
+        diffusion: { steps: 100 },
+        noise: { kind: "gaussian", abarMin: 0.01, abarMax: 0.99, sampling: "schedule", steps: 50 },
+      },
       /^config\.noise\.steps: is 50 but config\.diffusion\.steps is 100/,
     ],
-    [{ noise: { kind: "gaussian", abarMin: 0.01, abarMax: 0.99, steps: 50 } }, /^config\.noise\.steps: applies to sampling "schedule" only/],
-    [{ noise: { kind: "gaussian", abarMin: 0.01, abarMax: 0.99, sampling: "schedule", steps: 0 } }, /^config\.noise\.steps: must be an integer/],
+    [
+      { noise: { kind: "gaussian", abarMin: 0.01, abarMax: 0.99, steps: 50 } },
+      /^config\.noise\.steps: applies to sampling "schedule" only/,
+    ],
+    [
+      { noise: { kind: "gaussian", abarMin: 0.01, abarMax: 0.99, sampling: "schedule", steps: 0 } },
+      /^config\.noise\.steps: must be an integer/,
+    ],
   ])("bad %j is a RangeError naming the field", (over, msg) => {
     expect(() => makeTrainConfig("denoiser", "unet", over as never)).toThrow(RangeError);
     expect(() => makeTrainConfig("denoiser", "unet", over as never)).toThrow(msg);
   });
 
   test("a classifier has no sampler", () => {
-    expect(() => makeTrainConfig("classifier", "convnet", { diffusion: DEFAULT_DIFFUSION })).toThrow(/^config\.diffusion: is for denoisers only/);
+    expect(() => makeTrainConfig("classifier", "convnet", { diffusion: DEFAULT_DIFFUSION })).toThrow(
+      /^config\.diffusion: is for denoisers only/,
+    );
   });
 
   test("configs written before the section still validate, and round-trip through JSON", () => {
     const old = defaultTrainConfig("denoiser", "unet");
     expect("diffusion" in old).toBe(false);
     expect(() => validateTrainConfig(JSON.parse(JSON.stringify(old)) as TrainConfig)).not.toThrow();
-    const cfg = makeTrainConfig("denoiser", "unet", { diffusion: { process: "vp", schedule: "cosine", steps: 100, sampler: "ddpm" } });
+    const cfg = makeTrainConfig("denoiser", "unet", {
+      diffusion: { process: "vp", schedule: "cosine", steps: 100, sampler: "ddpm" },
+    });
     const again = JSON.parse(JSON.stringify(cfg)) as TrainConfig;
     expect(again).toEqual(cfg);
     expect(() => validateTrainConfig(again)).not.toThrow();
@@ -135,7 +168,12 @@ describe("noise levels derived from the sampler", () => {
 describe("the section is saved with the run and the model", () => {
   test("config.json and every checkpoint's ghm-model.json carry it; readDiffusionSpec finds it in both", async () => {
     const diffusion: DiffusionSpec = { process: "vp", schedule: "cosine", steps: 9, sampler: "ddim" };
-    const cfg = tinyConfig("denoiser", "unet", { maxSteps: 2, evalEvery: 2, diffusion, noise: diffusionNoise(diffusion) });
+    const cfg = tinyConfig("denoiser", "unet", {
+      maxSteps: 2,
+      evalEvery: 2,
+      diffusion,
+      noise: diffusionNoise(diffusion),
+    });
     const dir = tempDir("diffusion-spec");
     await trainRun(cfg, { outDir: dir });
     expect(JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8")).diffusion).toEqual(diffusion);

@@ -31,7 +31,14 @@ export function samplerLevels(schedule: "linear" | "cosine", steps: number): Flo
 /** The training noise of a diffusion spec: every level its sampler visits, each equally often. */
 export function diffusionNoise(spec: DiffusionSpec): GaussianNoise {
   const levels = samplerLevels(spec.schedule, spec.steps);
-  return { kind: "gaussian", abarMin: Math.min(...levels), abarMax: Math.max(...levels), sampling: "schedule", schedule: spec.schedule, steps: spec.steps };
+  return {
+    kind: "gaussian",
+    abarMin: Math.min(...levels),
+    abarMax: Math.max(...levels),
+    sampling: "schedule",
+    schedule: spec.schedule,
+    steps: spec.steps,
+  };
 }
 
 /** One line: "vp, cosine schedule (T = 1000), 100 ddpm steps". */
@@ -46,8 +53,12 @@ export function describeDiffusion(spec: DiffusionSpec): string {
  */
 export function readDiffusionSpec(dir: string): DiffusionSpec | null {
   const runConfig = path.join(dir, "config.json");
-  if (fs.existsSync(runConfig)) return (JSON.parse(fs.readFileSync(runConfig, "utf8")) as { diffusion?: DiffusionSpec }).diffusion ?? null;
+  if (fs.existsSync(runConfig))
+    return (JSON.parse(fs.readFileSync(runConfig, "utf8")) as { diffusion?: DiffusionSpec }).diffusion ?? null;
   const meta = path.join(dir, META_JSON);
-  if (fs.existsSync(meta)) return (JSON.parse(fs.readFileSync(meta, "utf8")) as { extra?: { diffusion?: DiffusionSpec } }).extra?.diffusion ?? null;
+  if (fs.existsSync(meta))
+    return (
+      (JSON.parse(fs.readFileSync(meta, "utf8")) as { extra?: { diffusion?: DiffusionSpec } }).extra?.diffusion ?? null
+    );
   return null;
 }

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { acquireDirLock, DirLockedError, LOCK_FILE, LockHolder, setTakeoverReporter } from "./dirLock";
+import { acquireDirLock, DirLockedError, LOCK_FILE, type LockHolder, setTakeoverReporter } from "./dirLock";
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "ghm-lock-"));
 const SRC = path.join(__dirname, "dirLock.ts");
@@ -67,7 +67,16 @@ describe("acquireDirLock", () => {
   test("stale locks from a reboot or a reused pid are taken over; a lock from another host is refused with the file to delete", () => {
     const dir = tmp();
     const file = path.join(dir, LOCK_FILE);
-    const base: LockHolder = { format: "ghm-lock/v1", pid: process.pid, host: os.hostname(), bootId: "another-boot", procStart: null, startedAt: "2020-01-01T00:00:00.000Z", command: "x", token: "t" };
+    const base: LockHolder = {
+      format: "ghm-lock/v1",
+      pid: process.pid,
+      host: os.hostname(),
+      bootId: "another-boot",
+      procStart: null,
+      startedAt: "2020-01-01T00:00:00.000Z",
+      command: "x",
+      token: "t",
+    };
     fs.writeFileSync(file, JSON.stringify(base));
     const l1 = acquireDirLock(dir);
     expect(l1.staleReason).toMatch(/rebooted/);
@@ -86,14 +95,30 @@ describe("acquireDirLock", () => {
   test("many takers of one stale lock: exactly one gets it", async () => {
     const dir = tmp();
     const file = path.join(dir, LOCK_FILE);
-    fs.writeFileSync(file, JSON.stringify({ format: "ghm-lock/v1", pid: 2 ** 22 + 7, host: os.hostname(), bootId: null, procStart: null, startedAt: "x", command: "gone", token: "t" }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        format: "ghm-lock/v1",
+        pid: 2 ** 22 + 7,
+        host: os.hostname(),
+        bootId: null,
+        procStart: null,
+        startedAt: "x",
+        command: "gone",
+        token: "t",
+      }),
+    );
     const code = `const l = require(${JSON.stringify(SRC)}); try { l.acquireDirLock(${JSON.stringify(dir)}); process.stdout.write("got"); setTimeout(() => {}, 1500); } catch (e) { process.stdout.write(e.name); }`;
-    const runs = Array.from({ length: 4 }, () => new Promise<string>((resolve) => {
-      const c = spawn(process.execPath, ["-r", HOOK, "-e", code], { stdio: ["ignore", "pipe", "ignore"] });
-      let out = "";
-      c.stdout!.on("data", (b: Buffer) => (out += b.toString()));
-      c.on("close", () => resolve(out));
-    }));
+    const runs = Array.from(
+      { length: 4 },
+      () =>
+        new Promise<string>((resolve) => {
+          const c = spawn(process.execPath, ["-r", HOOK, "-e", code], { stdio: ["ignore", "pipe", "ignore"] });
+          let out = "";
+          c.stdout!.on("data", (b: Buffer) => (out += b.toString()));
+          c.on("close", () => resolve(out));
+        }),
+    );
     const outs = await Promise.all(runs);
     expect(outs.filter((o) => o === "got")).toHaveLength(1);
     expect(outs.filter((o) => o === "DirLockedError")).toHaveLength(3);

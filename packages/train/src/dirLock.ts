@@ -187,7 +187,11 @@ const sleepSync = (ms: number): void => void Atomics.wait(new Int32Array(new Sha
  * writer). Throws DirLockedError when a live process holds it; takes over a stale one.
  * `lockName` picks another file in `dir` (e.g. one lock per experiment job).
  */
-export function acquireDirLock(dir: string, command: string = [path.basename(process.argv[1] ?? "node"), ...process.argv.slice(2)].join(" "), lockName: string = LOCK_FILE): DirLock {
+export function acquireDirLock(
+  dir: string,
+  command: string = [path.basename(process.argv[1] ?? "node"), ...process.argv.slice(2)].join(" "),
+  lockName: string = LOCK_FILE,
+): DirLock {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.resolve(dir, lockName);
   const mine = held.get(file);
@@ -210,12 +214,23 @@ export function acquireDirLock(dir: string, command: string = [path.basename(pro
     const cur = readHolder(file);
     if (cur === null) continue; // released meanwhile
     if (cur.holder === null) {
-      throw new DirLockedError(`${dir} is locked by ${file}, which is not a ${LOCK_FORMAT} file; delete it if no other ghm process writes ${dir}`, dir, null);
+      throw new DirLockedError(
+        `${dir} is locked by ${file}, which is not a ${LOCK_FORMAT} file; delete it if no other ghm process writes ${dir}`,
+        dir,
+        null,
+      );
     }
     const why = staleReason(cur.holder);
     if (why === null) {
-      const remote = cur.holder.host !== os.hostname() ? `; it runs on another host, so if that process is gone, delete ${file}` : "";
-      throw new DirLockedError(`${dir} is in use by another ghm process: ${describeHolder(cur.holder)}; wait for it to finish or stop it${remote}`, dir, cur.holder);
+      const remote =
+        cur.holder.host !== os.hostname()
+          ? `; it runs on another host, so if that process is gone, delete ${file}`
+          : "";
+      throw new DirLockedError(
+        `${dir} is in use by another ghm process: ${describeHolder(cur.holder)}; wait for it to finish or stop it${remote}`,
+        dir,
+        cur.holder,
+      );
     }
     // Stale: replace it, one taker at a time.
     const mutex = `${file}.takeover`;
@@ -239,7 +254,13 @@ export function acquireDirLock(dir: string, command: string = [path.basename(pro
   throw new DirLockedError(`${dir}: could not take ${file} (contended); try again`, dir, null);
 }
 
-function handle(dir: string, file: string, holder: LockHolder, tookOver: LockHolder | null, reason: string | null): DirLock {
+function handle(
+  dir: string,
+  file: string,
+  holder: LockHolder,
+  tookOver: LockHolder | null,
+  reason: string | null,
+): DirLock {
   let released = false;
   return {
     dir,
@@ -260,7 +281,11 @@ function handle(dir: string, file: string, holder: LockHolder, tookOver: LockHol
 }
 
 /** Runs `fn` holding the lock of `dir`. */
-export async function withDirLock<T>(dir: string, fn: () => Promise<T>, o: { command?: string; lockName?: string } = {}): Promise<T> {
+export async function withDirLock<T>(
+  dir: string,
+  fn: () => Promise<T>,
+  o: { command?: string; lockName?: string } = {},
+): Promise<T> {
   const lock = acquireDirLock(dir, o.command, o.lockName);
   try {
     return await fn();

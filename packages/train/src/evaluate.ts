@@ -10,7 +10,7 @@ import { tf } from "@ghmkit/tensor";
 import { bayesLeafPosterior, bayesPosterior } from "./bayes";
 import type { Task } from "./config";
 import type { LabeledSet, TestData } from "./data";
-import { HeldOutData, onlineNote } from "./heldOut";
+import { type HeldOutData, onlineNote } from "./heldOut";
 import { classifierMetrics, denoiserMetrics, softmaxRows } from "./metrics";
 
 /** The measures at one fixed signal level abar (denoiser). */
@@ -97,18 +97,32 @@ export interface PreparedTest extends PreparedSets {
 function prepareSet(g: Grammar, task: Task, set: LabeledSet): PreparedSet {
   const bayesProb = task === "classifier" ? bayesPosterior(g, set) : bayesLeafPosterior(g, set);
   const m = setMetrics(task, bayesProb, set, g.vocab[0]);
-  return { set, input: evidenceToNetInput(set.evidence), bayes: task === "classifier" ? m : { mse: m.mse, crossEntropy: m.crossEntropy }, bayesProb };
+  return {
+    set,
+    input: evidenceToNetInput(set.evidence),
+    bayes: task === "classifier" ? m : { mse: m.mse, crossEntropy: m.crossEntropy },
+    bayesProb,
+  };
 }
 
 function prepareSets(g: Grammar, task: Task, test: TestData): PreparedSets {
-  return { main: prepareSet(g, task, test.main), levels: test.levels.map((l) => ({ abar: l.abar, prepared: prepareSet(g, task, l.set) })) };
+  return {
+    main: prepareSet(g, task, test.main),
+    levels: test.levels.map((l) => ({ abar: l.abar, prepared: prepareSet(g, task, l.set) })),
+  };
 }
 
 /** Net inputs and Bayes values (exact BP) of the test data, once per run; with `heldOut`, of the unseen set too. */
 export function prepareTest(g: Grammar, task: Task, test: TestData, heldOut?: HeldOutData): PreparedTest {
   const out: PreparedTest = prepareSets(g, task, test);
   if (heldOut?.kind === "fixed") {
-    out.heldOut = { kind: "fixed", inTrain: heldOut.inTrain, requested: heldOut.requested, unseen: heldOut.unseen ? prepareSets(g, task, heldOut.unseen) : null, ...(heldOut.note ? { note: heldOut.note } : {}) };
+    out.heldOut = {
+      kind: "fixed",
+      inTrain: heldOut.inTrain,
+      requested: heldOut.requested,
+      unseen: heldOut.unseen ? prepareSets(g, task, heldOut.unseen) : null,
+      ...(heldOut.note ? { note: heldOut.note } : {}),
+    };
   } else if (heldOut?.kind === "online") {
     out.heldOut = { kind: "online", inTrain: heldOut.watcher.inTrain, requested: heldOut.requested };
   }
@@ -126,7 +140,11 @@ export function disposeTest(t: PreparedTest): void {
 }
 
 /** The network's logits for every row of a prepared set, computed evalBatchSize rows at a time. */
-export async function predictLogits(model: tf.LayersModel, input: tf.Tensor3D, evalBatchSize: number): Promise<Float32Array> {
+export async function predictLogits(
+  model: tf.LayersModel,
+  input: tf.Tensor3D,
+  evalBatchSize: number,
+): Promise<Float32Array> {
   const n = input.shape[0];
   const parts: Float32Array[] = [];
   for (let s = 0; s < n; s += evalBatchSize) {
@@ -146,7 +164,13 @@ export async function predictLogits(model: tf.LayersModel, input: tf.Tensor3D, e
 }
 
 /** Accuracy / MSE and cross-entropy of probabilities for a set's rows (all rows, or those listed in `rows`). */
-function setMetrics(task: Task, prob: Float64Array, set: LabeledSet, C: number, rows?: Int32Array): { accuracy?: number; mse?: number; crossEntropy: number } {
+function setMetrics(
+  task: Task,
+  prob: Float64Array,
+  set: LabeledSet,
+  C: number,
+  rows?: Int32Array,
+): { accuracy?: number; mse?: number; crossEntropy: number } {
   const K = task === "classifier" ? C : set.d * set.S;
   let p = prob;
   let y = set.y;
@@ -169,7 +193,13 @@ function setMetrics(task: Task, prob: Float64Array, set: LabeledSet, C: number, 
 }
 
 /** The network's probabilities on a prepared set (classes `[n, C]` or leaves `[n, d, S]`). */
-async function netProb(model: tf.LayersModel, task: Task, p: PreparedSet, C: number, evalBatchSize: number): Promise<Float64Array> {
+async function netProb(
+  model: tf.LayersModel,
+  task: Task,
+  p: PreparedSet,
+  C: number,
+  evalBatchSize: number,
+): Promise<Float64Array> {
   const logits = await predictLogits(model, p.input, evalBatchSize);
   return task === "classifier" ? softmaxRows(logits, p.set.n, C) : softmaxRows(logits, p.set.n * p.set.d, p.set.S);
 }
@@ -179,7 +209,13 @@ type NetBayes = { net: { accuracy?: number; mse?: number; crossEntropy: number }
 function assemble(task: Task, main: NetBayes, levels: { abar: number; v: NetBayes }[]): SetMetrics {
   const { net, bayes: b } = main;
   if (task === "classifier") {
-    return { gap: b.accuracy! - net.accuracy!, accuracy: net.accuracy, bayesAccuracy: b.accuracy, crossEntropy: net.crossEntropy, bayesCrossEntropy: b.crossEntropy };
+    return {
+      gap: b.accuracy! - net.accuracy!,
+      accuracy: net.accuracy,
+      bayesAccuracy: b.accuracy,
+      crossEntropy: net.crossEntropy,
+      bayesCrossEntropy: b.crossEntropy,
+    };
   }
   const ratio = net.mse! / b.mse!;
   return {
@@ -189,25 +225,49 @@ function assemble(task: Task, main: NetBayes, levels: { abar: number; v: NetBaye
     ratio,
     crossEntropy: net.crossEntropy,
     bayesCrossEntropy: b.crossEntropy,
-    levels: levels.map(({ abar, v }) => ({ abar, mse: v.net.mse!, bayesMse: v.bayes.mse!, ratio: v.net.mse! / v.bayes.mse!, crossEntropy: v.net.crossEntropy, bayesCrossEntropy: v.bayes.crossEntropy })),
+    levels: levels.map(({ abar, v }) => ({
+      abar,
+      mse: v.net.mse!,
+      bayesMse: v.bayes.mse!,
+      ratio: v.net.mse! / v.bayes.mse!,
+      crossEntropy: v.net.crossEntropy,
+      bayesCrossEntropy: v.bayes.crossEntropy,
+    })),
   };
 }
 
 /** Network probabilities of a set and its fixed levels (levels only for denoisers). */
-async function predictSets(model: tf.LayersModel, task: Task, t: PreparedSets, C: number, evalBatchSize: number): Promise<{ main: Float64Array; levels: Float64Array[] }> {
+async function predictSets(
+  model: tf.LayersModel,
+  task: Task,
+  t: PreparedSets,
+  C: number,
+  evalBatchSize: number,
+): Promise<{ main: Float64Array; levels: Float64Array[] }> {
   const main = await netProb(model, task, t.main, C, evalBatchSize);
   const levels: Float64Array[] = [];
-  if (task === "denoiser") for (const l of t.levels) levels.push(await netProb(model, task, l.prepared, C, evalBatchSize));
+  if (task === "denoiser")
+    for (const l of t.levels) levels.push(await netProb(model, task, l.prepared, C, evalBatchSize));
   return { main, levels };
 }
 
 /** Metrics of prepared sets from the network's probabilities, over all rows or a subset. */
-function scoreSets(task: Task, t: PreparedSets, prob: { main: Float64Array; levels: Float64Array[] }, C: number, rows?: Int32Array): SetMetrics {
+function scoreSets(
+  task: Task,
+  t: PreparedSets,
+  prob: { main: Float64Array; levels: Float64Array[] },
+  C: number,
+  rows?: Int32Array,
+): SetMetrics {
   const sub = (p: PreparedSet, net: Float64Array): NetBayes => ({
     net: setMetrics(task, net, p.set, C, rows),
     bayes: rows ? setMetrics(task, p.bayesProb, p.set, C, rows) : p.bayes,
   });
-  return assemble(task, sub(t.main, prob.main), task === "denoiser" ? t.levels.map((l, j) => ({ abar: l.abar, v: sub(l.prepared, prob.levels[j]) })) : []);
+  return assemble(
+    task,
+    sub(t.main, prob.main),
+    task === "denoiser" ? t.levels.map((l, j) => ({ abar: l.abar, v: sub(l.prepared, prob.levels[j]) })) : [],
+  );
 }
 
 function population(task: Task, m: SetMetrics): PopulationMetrics {
@@ -215,15 +275,30 @@ function population(task: Task, m: SetMetrics): PopulationMetrics {
 }
 
 /** Population metrics only (for a model whose training set is unknown). */
-export async function evaluatePopulation(model: tf.LayersModel, g: Grammar, task: Task, test: PreparedSets, evalBatchSize: number): Promise<PopulationMetrics> {
+export async function evaluatePopulation(
+  model: tf.LayersModel,
+  g: Grammar,
+  task: Task,
+  test: PreparedSets,
+  evalBatchSize: number,
+): Promise<PopulationMetrics> {
   const C = g.vocab[0];
   return population(task, scoreSets(task, test, await predictSets(model, task, test, C, evalBatchSize), C));
 }
 
 /** Population and unseen metrics, next to the Bayes values; needs `test.heldOut` (prepareTest with a training set). */
-export async function evaluate(model: tf.LayersModel, g: Grammar, task: Task, test: PreparedTest, evalBatchSize: number): Promise<TestMetrics> {
+export async function evaluate(
+  model: tf.LayersModel,
+  g: Grammar,
+  task: Task,
+  test: PreparedTest,
+  evalBatchSize: number,
+): Promise<TestMetrics> {
   const h = test.heldOut;
-  if (!h) throw new Error("evaluate: the test data has no training set to compare with (prepareTest(g, task, test, heldOut)); use evaluatePopulation");
+  if (!h)
+    throw new Error(
+      "evaluate: the test data has no training set to compare with (prepareTest(g, task, test, heldOut)); use evaluatePopulation",
+    );
   const C = g.vocab[0];
   const prob = await predictSets(model, task, test, C, evalBatchSize);
   const pop = population(task, scoreSets(task, test, prob, C));
@@ -233,12 +308,28 @@ export async function evaluate(model: tf.LayersModel, g: Grammar, task: Task, te
   const overlap = inTrain / n;
   if (h.kind === "fixed") {
     const u = h.unseen;
-    const unseen = u ? { n: u.main.set.n, ...scoreSets(task, u, await predictSets(model, task, u, C, evalBatchSize), C) } : null;
-    return { ...pop, overlap, unseenCount: u ? u.main.set.n : 0, unseenRequested: h.requested, unseen, ...(h.note ? { unseenNote: h.note } : {}) };
+    const unseen = u
+      ? { n: u.main.set.n, ...scoreSets(task, u, await predictSets(model, task, u, C, evalBatchSize), C) }
+      : null;
+    return {
+      ...pop,
+      overlap,
+      unseenCount: u ? u.main.set.n : 0,
+      unseenRequested: h.requested,
+      unseen,
+      ...(h.note ? { unseenNote: h.note } : {}),
+    };
   }
   // Online: the population rows not drawn for training yet, scored from the same predictions.
   const rows = Int32Array.from({ length: n - inTrain }, () => 0);
   for (let r = 0, i = 0; r < n; r++) if (!h.inTrain[r]) rows[i++] = r;
   const unseen = rows.length > 0 ? { n: rows.length, ...scoreSets(task, test, prob, C, rows) } : null;
-  return { ...pop, overlap, unseenCount: rows.length, unseenRequested: h.requested, unseen, unseenNote: onlineNote(rows.length, n) };
+  return {
+    ...pop,
+    overlap,
+    unseenCount: rows.length,
+    unseenRequested: h.requested,
+    unseen,
+    unseenNote: onlineNote(rows.length, n),
+  };
 }

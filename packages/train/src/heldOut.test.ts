@@ -1,11 +1,19 @@
 import { runBP } from "@ghmkit/bp";
-import { Grammar, Rng, parseGrammar, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
+import { type Grammar, Rng, parseGrammar, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
 import { buildModel, configFromGrammar } from "@ghmkit/nets";
 import { initBackend } from "@ghmkit/tensor";
 import { makeTrainConfig } from "./config";
 import { BatchStream, labeledSet, makeStreams, makeTestData } from "./data";
 import { disposeTest, evaluate, evaluatePopulation, prepareTest } from "./evaluate";
-import { SequenceSet, TestRowWatcher, UNSEEN_DRAW_FACTOR, drawUnseen, fixedHeldOut, onlineHeldOut, supportSize } from "./heldOut";
+import {
+  SequenceSet,
+  type TestRowWatcher,
+  UNSEEN_DRAW_FACTOR,
+  drawUnseen,
+  fixedHeldOut,
+  onlineHeldOut,
+  supportSize,
+} from "./heldOut";
 
 const tinyRhm = { kind: "rhm" as const, S: 4, classes: 2, k: 2, arity: 2, depth: 2, seed: 7 };
 const g = randomRhm(tinyRhm);
@@ -48,8 +56,23 @@ describe("supportSize", () => {
 
   test("an ambiguous grammar's sequences are counted once", () => {
     const amb = parseGrammar({
-      format: "ghm/v1", depth: 1, arity: 2, vocab: [2, 2], root: [0.5, 0.5],
-      levels: [{ kind: "rules", rules: [[{ children: [0, 1], p: 1 }], [{ children: [0, 1], p: 0.5 }, { children: [1, 1], p: 0.5 }]] }],
+      format: "ghm/v1",
+      depth: 1,
+      arity: 2,
+      vocab: [2, 2],
+      root: [0.5, 0.5],
+      levels: [
+        {
+          kind: "rules",
+          rules: [
+            [{ children: [0, 1], p: 1 }],
+            [
+              { children: [0, 1], p: 0.5 },
+              { children: [1, 1], p: 0.5 },
+            ],
+          ],
+        },
+      ],
     });
     expect(supportSize(amb)).toBe(2);
   });
@@ -62,7 +85,14 @@ describe("streams", () => {
     // The order of forks before the unseen streams existed.
     const data = new Rng(cfg.seeds.data);
     const noise = new Rng(cfg.seeds.noise);
-    const old = { test: data.fork(), train: data.fork(), order: data.fork(), testNoise: noise.fork(), levelNoise: [noise.fork(), noise.fork()], trainNoise: noise.fork() };
+    const old = {
+      test: data.fork(),
+      train: data.fork(),
+      order: data.fork(),
+      testNoise: noise.fork(),
+      levelNoise: [noise.fork(), noise.fork()],
+      trainNoise: noise.fork(),
+    };
     expect(s.test.getState()).toEqual(old.test.getState());
     expect(s.train.getState()).toEqual(old.train.getState());
     expect(s.order.getState()).toEqual(old.order.getState());
@@ -76,7 +106,11 @@ describe("streams", () => {
 });
 
 describe("fixed training set", () => {
-  const cfg = makeTrainConfig("classifier", "convnet", { grammar: tinyRhm, data: { trainSize: 6, testSize: 40 }, batchSize: 2 });
+  const cfg = makeTrainConfig("classifier", "convnet", {
+    grammar: tinyRhm,
+    data: { trainSize: 6, testSize: 40 },
+    batchSize: 2,
+  });
 
   test("overlap is the hand count of test rows equal to a training row; unseen rows are all absent from the training set", () => {
     const streams = makeStreams(cfg);
@@ -98,7 +132,10 @@ describe("fixed training set", () => {
     expect(u.levels).toEqual([]);
     // Deterministic: the same seeds give the same unseen set.
     const again = makeStreams(cfg);
-    const h2 = fixedHeldOut(g, cfg, again, makeTestData(g, cfg, again), { x: new BatchStream(g, cfg, again).fixed!.x, n: 6 });
+    const h2 = fixedHeldOut(g, cfg, again, makeTestData(g, cfg, again), {
+      x: new BatchStream(g, cfg, again).fixed!.x,
+      n: 6,
+    });
     expect(h2.kind === "fixed" && h2.unseen!.main.x).toEqual(u.main.x);
   });
 
@@ -112,13 +149,29 @@ describe("fixed training set", () => {
     expect(h.unseen).toBeNull();
     expect(h.draws).toBe(UNSEEN_DRAW_FACTOR * 10);
     expect(Array.from(h.inTrain).every((v) => v === 1)).toBe(true);
-    expect(h.note).toBe("only 0 of 10 requested unseen test sequences were found in 640 draws: the grammar's support is nearly covered by the training set");
+    expect(h.note).toBe(
+      "only 0 of 10 requested unseen test sequences were found in 640 draws: the grammar's support is nearly covered by the training set",
+    );
   });
 
   test("a rare unseen sequence: the cap keeps what was found", () => {
     const skew = parseGrammar({
-      format: "ghm/v1", depth: 1, arity: 2, vocab: [1, 2], root: [1],
-      levels: [{ kind: "rules", rules: [[{ children: [0, 0], p: 0.999 }, { children: [1, 1], p: 0.001 }]] }],
+      format: "ghm/v1",
+      depth: 1,
+      arity: 2,
+      vocab: [1, 2],
+      root: [1],
+      levels: [
+        {
+          kind: "rules",
+          rules: [
+            [
+              { children: [0, 0], p: 0.999 },
+              { children: [1, 1], p: 0.001 },
+            ],
+          ],
+        },
+      ],
     });
     const train = SequenceSet.of(Int32Array.from([0, 0]), 1, 2, 2);
     const u = drawUnseen(skew, 100, new Rng(5), train);
@@ -129,7 +182,12 @@ describe("fixed training set", () => {
   });
 
   test("Bayes values of the unseen set equal BP computed directly, overall and at each fixed level", () => {
-    const den = makeTrainConfig("denoiser", "unet", { grammar: tinyRhm, data: { trainSize: 6, testSize: 24 }, evalAbar: [0.5], batchSize: 2 });
+    const den = makeTrainConfig("denoiser", "unet", {
+      grammar: tinyRhm,
+      data: { trainSize: 6, testSize: 24 },
+      evalAbar: [0.5],
+      batchSize: 2,
+    });
     const streams = makeStreams(den);
     const testData = makeTestData(g, den, streams);
     const h = fixedHeldOut(g, den, streams, testData, { x: new BatchStream(g, den, streams).fixed!.x, n: 6 });
@@ -140,7 +198,8 @@ describe("fixed training set", () => {
         const r = runBP(g, s.set.evidence);
         const marg = r.marginals![2];
         let se = 0;
-        for (let i = 0; i < s.set.n * D; i++) for (let a = 0; a < 4; a++) se += (marg[i * 4 + a] - (s.set.x[i] === a ? 1 : 0)) ** 2;
+        for (let i = 0; i < s.set.n * D; i++)
+          for (let a = 0; a < 4; a++) se += (marg[i * 4 + a] - (s.set.x[i] === a ? 1 : 0)) ** 2;
         expect(s.bayes.mse).toBeCloseTo(se / (s.set.n * D), 12);
       }
       expect(u!.levels[0].prepared.set.abar!.every((a) => a === 0.5)).toBe(true);
@@ -162,7 +221,11 @@ describe("evaluate", () => {
   beforeAll(() => initBackend());
 
   test("fixed: unseen metrics are the network's and BP's on the unseen set; online: on the population rows not drawn yet", async () => {
-    const cfg = makeTrainConfig("classifier", "convnet", { grammar: tinyRhm, data: { trainSize: 6, testSize: 40 }, batchSize: 2 });
+    const cfg = makeTrainConfig("classifier", "convnet", {
+      grammar: tinyRhm,
+      data: { trainSize: 6, testSize: 40 },
+      batchSize: 2,
+    });
     const model = buildModel("convnet", "classifier", configFromGrammar(g, { width: 8, seed: 1 }));
     const streams = makeStreams(cfg);
     const testData = makeTestData(g, cfg, streams);
@@ -178,7 +241,14 @@ describe("evaluate", () => {
       // The unseen set scored on its own equals the unseen block.
       const u = p.heldOut!.kind === "fixed" ? p.heldOut!.unseen! : null;
       const alone = await evaluatePopulation(model, g, "classifier", u!, 16);
-      expect(m.unseen).toEqual({ n: 40, gap: alone.gap, accuracy: alone.accuracy, bayesAccuracy: alone.bayesAccuracy, crossEntropy: alone.crossEntropy, bayesCrossEntropy: alone.bayesCrossEntropy });
+      expect(m.unseen).toEqual({
+        n: 40,
+        gap: alone.gap,
+        accuracy: alone.accuracy,
+        bayesAccuracy: alone.bayesAccuracy,
+        crossEntropy: alone.crossEntropy,
+        bayesCrossEntropy: alone.bayesCrossEntropy,
+      });
       const post = runBP(g, u!.main.set.evidence, { downward: false }).root;
       let ce = 0;
       for (let r = 0; r < 40; r++) ce -= Math.log(post[r * 2 + u!.main.set.y[r]]);
@@ -196,14 +266,22 @@ describe("evaluate", () => {
       const drawn = sample(g, 2, new Rng(11));
       w.see(drawn.x, 2);
       const seen = new Set(rows(drawn.x, 2));
-      const keep = rows(testData.main.x, 40).map((r, i) => (seen.has(r) ? -1 : i)).filter((i) => i >= 0);
+      const keep = rows(testData.main.x, 40)
+        .map((r, i) => (seen.has(r) ? -1 : i))
+        .filter((i) => i >= 0);
       const m = await evaluate(model, g, "classifier", po, 16);
       expect(m.overlap).toBe((40 - keep.length) / 40);
       expect(m.unseenCount).toBe(keep.length);
       expect(m.unseenNote).toContain(`the ${keep.length} of 40 population test rows`);
-      const sub = (a: Int32Array, k: number) => Int32Array.from(keep.flatMap((r) => Array.from(a.subarray(r * k, (r + 1) * k))));
+      const sub = (a: Int32Array, k: number) =>
+        Int32Array.from(keep.flatMap((r) => Array.from(a.subarray(r * k, (r + 1) * k))));
       const e = testData.main.evidence;
-      const subEv = { batch: keep.length, d: D, S: 4, e: Float64Array.from(keep.flatMap((r) => Array.from(e.e.subarray(r * D * 4, (r + 1) * D * 4)))) };
+      const subEv = {
+        batch: keep.length,
+        d: D,
+        S: 4,
+        e: Float64Array.from(keep.flatMap((r) => Array.from(e.e.subarray(r * D * 4, (r + 1) * D * 4)))),
+      };
       const subSet = labeledSet(g, sub(testData.main.x, D), sub(testData.main.y, 1), { evidence: subEv, abar: null });
       const ps = prepareTest(g, "classifier", { main: subSet, levels: [] });
       try {
@@ -222,7 +300,11 @@ describe("evaluate", () => {
   });
 
   test("evaluate refuses test data without a training set", async () => {
-    const cfg = makeTrainConfig("classifier", "convnet", { grammar: tinyRhm, data: { trainSize: 6, testSize: 4 }, batchSize: 2 });
+    const cfg = makeTrainConfig("classifier", "convnet", {
+      grammar: tinyRhm,
+      data: { trainSize: 6, testSize: 4 },
+      batchSize: 2,
+    });
     const p = prepareTest(g, "classifier", makeTestData(g, cfg, makeStreams(cfg)));
     const model = buildModel("convnet", "classifier", configFromGrammar(g, { width: 4, seed: 1 }));
     try {

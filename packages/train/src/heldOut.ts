@@ -16,10 +16,10 @@
  *   sequences drawn for training so far are tracked, and "unseen" is the subset
  *   of population test rows not drawn yet.
  */
-import { Grammar, leafCount, sample } from "@ghmkit/ghm";
+import { type Grammar, leafCount, sample } from "@ghmkit/ghm";
 import type { Rng } from "@ghmkit/ghm";
 import type { TrainConfig } from "./config";
-import { LabeledSet, Streams, TestData, labeledSet, observe } from "./data";
+import { type LabeledSet, type Streams, type TestData, labeledSet, observe } from "./data";
 
 /** The unseen set's draws are capped at this many times the requested size. */
 export const UNSEEN_DRAW_FACTOR = 64;
@@ -163,7 +163,13 @@ export function shortfallNote(found: number, requested: number, draws: number): 
 }
 
 /** Held-out data for a fixed training set `[P, d]`: overlap of the population rows and the rejection-sampled unseen set. */
-export function fixedHeldOut(g: Grammar, cfg: TrainConfig, streams: Streams, test: TestData, train: { x: Int32Array; n: number }): HeldOutData {
+export function fixedHeldOut(
+  g: Grammar,
+  cfg: TrainConfig,
+  streams: Streams,
+  test: TestData,
+  train: { x: Int32Array; n: number },
+): HeldOutData {
   const d = leafCount(g);
   const S = g.vocab[g.depth];
   const set = SequenceSet.of(train.x, train.n, d, S);
@@ -172,7 +178,10 @@ export function fixedHeldOut(g: Grammar, cfg: TrainConfig, streams: Streams, tes
   let unseen: TestData | null = null;
   if (u.found > 0) {
     const main = labeledSet(g, u.x, u.y, observe(u.x, u.found, d, S, cfg.noise, streams.unseenNoise));
-    const levels = cfg.evalAbar.map((a, j) => ({ abar: a, set: labeledSet(g, u.x, u.y, observe(u.x, u.found, d, S, cfg.noise, streams.unseenLevelNoise[j], a)) }));
+    const levels = cfg.evalAbar.map((a, j) => ({
+      abar: a,
+      set: labeledSet(g, u.x, u.y, observe(u.x, u.found, d, S, cfg.noise, streams.unseenLevelNoise[j], a)),
+    }));
     unseen = { main, levels };
   }
   return {

@@ -1,7 +1,25 @@
 export { defaultTrainConfig, makeTrainConfig } from "./config";
-export type { AbarSampling, Arch, DiffusionSpec, GaussianNoise, GrammarSpec, LrSchedule, NoiseSpec, Task, TrainConfig, TrainConfigOverrides } from "./config";
+export type {
+  AbarSampling,
+  Arch,
+  DiffusionSpec,
+  GaussianNoise,
+  GrammarSpec,
+  LrSchedule,
+  NoiseSpec,
+  Task,
+  TrainConfig,
+  TrainConfigOverrides,
+} from "./config";
 export { validateTrainConfig, MAX_DIFFUSION_STEPS, MAX_SAMPLES } from "./validate";
-export { DEFAULT_DIFFUSION, describeDiffusion, diffusionNoise, readDiffusionSpec, samplerLevels, scheduleT } from "./diffusionSpec";
+export {
+  DEFAULT_DIFFUSION,
+  describeDiffusion,
+  diffusionNoise,
+  readDiffusionSpec,
+  samplerLevels,
+  scheduleT,
+} from "./diffusionSpec";
 export { BatchStream, labeledSet, makeStreams, makeTestData, observe } from "./data";
 export type { Batch, BatchStreamState, LabeledSet, Streams, TestData } from "./data";
 export { bayesClassifier, bayesDenoiser, bayesLeafPosterior, bayesPosterior } from "./bayes";
@@ -14,8 +32,31 @@ export { checkpointName, isLogSpacedStep, latestCheckpoint, loadCheckpoint, save
 export type { Checkpoint, LoopState } from "./checkpoint";
 export { appendMetrics, readMetrics, truncateMetrics } from "./metricsLog";
 export { disposeTest, evaluate, evaluatePopulation, predictLogits, prepareTest } from "./evaluate";
-export type { HeldOutMetrics, LevelMetrics, PopulationMetrics, PreparedHeldOut, PreparedSet, PreparedSets, PreparedTest, SetMetrics, TestMetrics, UnseenMetrics } from "./evaluate";
-export { SequenceSet, TestRowWatcher, UNSEEN_DRAW_FACTOR, drawUnseen, fixedHeldOut, membership, onlineHeldOut, onlineNote, sequenceKeyer, shortfallNote, supportSize } from "./heldOut";
+export type {
+  HeldOutMetrics,
+  LevelMetrics,
+  PopulationMetrics,
+  PreparedHeldOut,
+  PreparedSet,
+  PreparedSets,
+  PreparedTest,
+  SetMetrics,
+  TestMetrics,
+  UnseenMetrics,
+} from "./evaluate";
+export {
+  SequenceSet,
+  TestRowWatcher,
+  UNSEEN_DRAW_FACTOR,
+  drawUnseen,
+  fixedHeldOut,
+  membership,
+  onlineHeldOut,
+  onlineNote,
+  sequenceKeyer,
+  shortfallNote,
+  supportSize,
+} from "./heldOut";
 export type { HeldOutData, SequenceKey, UnseenDraw } from "./heldOut";
 export { loadGrammar, openTrainingState, runPaths, trainingSetJson } from "./setup";
 export type { StepState, TrainingState } from "./setup";
@@ -25,5 +66,15 @@ export { evalInterval, resumeRun, trainRun, trainStep } from "./trainer";
 export type { EvalRecord, StopReason, TrainProgress, TrainResult, TrainRunOptions } from "./trainer";
 export { loadUNetDenoiser, unetDenoiser } from "./unetDenoiser";
 export type { LoadedDenoiser, UNetDenoiserOptions } from "./unetDenoiser";
-export { acquireDirLock, describeHolder, DirLockedError, LOCK_FILE, LOCK_FORMAT, setTakeoverReporter, staleReason, takeoverMessage, withDirLock } from "./dirLock";
+export {
+  acquireDirLock,
+  describeHolder,
+  DirLockedError,
+  LOCK_FILE,
+  LOCK_FORMAT,
+  setTakeoverReporter,
+  staleReason,
+  takeoverMessage,
+  withDirLock,
+} from "./dirLock";
 export type { DirLock, LockHolder } from "./dirLock";

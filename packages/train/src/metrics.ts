@@ -20,13 +20,15 @@ const P_FLOOR = 1e-300;
 
 /** Row-wise softmax of logits `[rows, K]` into float64 probabilities. */
 export function softmaxRows(logits: ArrayLike<number>, rows: number, K: number): Float64Array {
-  if (logits.length !== rows * K) throw new RangeError(`softmaxRows: ${logits.length} logits, expected rows*K = ${rows * K}`);
+  if (logits.length !== rows * K)
+    throw new RangeError(`softmaxRows: ${logits.length} logits, expected rows*K = ${rows * K}`);
   const p = new Float64Array(rows * K);
   for (let r = 0; r < rows; r++) {
     const o = r * K;
     let mx = -Infinity;
     for (let k = 0; k < K; k++) mx = Math.max(mx, logits[o + k]);
-    if (!Number.isFinite(mx)) throw new RangeError(`softmaxRows: row ${r} has a non-finite logit (${mx}); the network diverged`);
+    if (!Number.isFinite(mx))
+      throw new RangeError(`softmaxRows: row ${r} has a non-finite logit (${mx}); the network diverged`);
     let z = 0;
     for (let k = 0; k < K; k++) z += p[o + k] = Math.exp(logits[o + k] - mx);
     for (let k = 0; k < K; k++) p[o + k] /= z;
@@ -37,7 +39,8 @@ export function softmaxRows(logits: ArrayLike<number>, rows: number, K: number):
 /** Accuracy (argmax, first maximum on ties) and cross-entropy of class probabilities `[n, C]` against labels y. */
 export function classifierMetrics(prob: ArrayLike<number>, y: Int32Array, C: number): ClassifierMetrics {
   const n = y.length;
-  if (prob.length !== n * C) throw new RangeError(`classifierMetrics: ${prob.length} probabilities, expected n*C = ${n * C}`);
+  if (prob.length !== n * C)
+    throw new RangeError(`classifierMetrics: ${prob.length} probabilities, expected n*C = ${n * C}`);
   let hits = 0;
   let ce = 0;
   for (let r = 0; r < n; r++) {
@@ -51,7 +54,8 @@ export function classifierMetrics(prob: ArrayLike<number>, y: Int32Array, C: num
 
 /** Per-row squared error sum_i ||pred_i - onehot(x_i)||^2 / d of leaf probabilities `[n, d, S]`. */
 export function rowMse(prob: ArrayLike<number>, x: Int32Array, n: number, d: number, S: number): Float64Array {
-  if (prob.length !== n * d * S || x.length !== n * d) throw new RangeError(`rowMse: shapes do not match n = ${n}, d = ${d}, S = ${S}`);
+  if (prob.length !== n * d * S || x.length !== n * d)
+    throw new RangeError(`rowMse: shapes do not match n = ${n}, d = ${d}, S = ${S}`);
   const out = new Float64Array(n);
   for (let r = 0; r < n; r++) {
     let se = 0;
@@ -69,7 +73,13 @@ export function rowMse(prob: ArrayLike<number>, x: Int32Array, n: number, d: num
 }
 
 /** MSE and per-leaf cross-entropy of leaf probabilities `[n, d, S]` against the clean leaves x (`[n, d]`). */
-export function denoiserMetrics(prob: ArrayLike<number>, x: Int32Array, n: number, d: number, S: number): DenoiserMetrics & { rowMse: Float64Array } {
+export function denoiserMetrics(
+  prob: ArrayLike<number>,
+  x: Int32Array,
+  n: number,
+  d: number,
+  S: number,
+): DenoiserMetrics & { rowMse: Float64Array } {
   const mse = rowMse(prob, x, n, d, S);
   let ce = 0;
   for (let i = 0; i < n * d; i++) ce -= Math.log(Math.max(prob[i * S + x[i]], P_FLOOR));

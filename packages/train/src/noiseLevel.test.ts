@@ -41,22 +41,46 @@ describe("abar sampling", () => {
     const allowed = new Set(levels);
     expect(xs.every((a) => allowed.has(a))).toBe(true);
     // The share above abar = 0.5 is the share of timesteps above it.
-    expect(frac(xs, (a) => a > 0.5)).toBeCloseTo(frac(inRange, (a) => a > 0.5), 1);
-    const cos = draws({ kind: "gaussian", abarMin: 0.01, abarMax: 0.99, sampling: "schedule", schedule: "cosine" }, 200);
+    expect(frac(xs, (a) => a > 0.5)).toBeCloseTo(
+      frac(inRange, (a) => a > 0.5),
+      1,
+    );
+    const cos = draws(
+      { kind: "gaussian", abarMin: 0.01, abarMax: 0.99, sampling: "schedule", schedule: "cosine" },
+      200,
+    );
     expect(cos.every((a) => scheduleLevels("cosine", 0.01, 0.99).includes(a))).toBe(true);
   });
 
   test.each([
-    [{ kind: "gaussian", abarMin: 0.1, abarMax: 0.9, sampling: "log" }, /config.noise.sampling: must be one of uniform, logsnr, schedule/],
-    [{ kind: "gaussian", abarMin: 0.1, abarMax: 0.9, schedule: "cosine" }, /config.noise.schedule: applies to sampling "schedule" only/],
-    [{ kind: "gaussian", abarMin: 0.1, abarMax: 0.9, sampling: "schedule", schedule: "sqrt" }, /config.noise.schedule: must be "linear" or "cosine"/],
-    [{ kind: "gaussian", abarMin: 0.99995, abarMax: 0.99996, sampling: "schedule" }, /config.noise.abarMin: no timestep of the linear schedule/],
+    [
+      { kind: "gaussian", abarMin: 0.1, abarMax: 0.9, sampling: "log" },
+      /config.noise.sampling: must be one of uniform, logsnr, schedule/,
+    ],
+    [
+      { kind: "gaussian", abarMin: 0.1, abarMax: 0.9, schedule: "cosine" },
+      /config.noise.schedule: applies to sampling "schedule" only/,
+    ],
+    [
+      { kind: "gaussian", abarMin: 0.1, abarMax: 0.9, sampling: "schedule", schedule: "sqrt" },
+      /config.noise.schedule: must be "linear" or "cosine"/,
+    ],
+    [
+      { kind: "gaussian", abarMin: 0.99995, abarMax: 0.99996, sampling: "schedule" },
+      /config.noise.abarMin: no timestep of the linear schedule/,
+    ],
   ])("bad noise %j is named in the error", (noise, msg) => {
     expect(() => makeTrainConfig("denoiser", "unet", { noise: noise as never })).toThrow(msg);
   });
 
   test("the new fields are accepted and kept", () => {
-    const noise: GaussianNoise = { kind: "gaussian", abarMin: 0.01, abarMax: 0.9999, sampling: "schedule", schedule: "cosine" };
+    const noise: GaussianNoise = {
+      kind: "gaussian",
+      abarMin: 0.01,
+      abarMax: 0.9999,
+      sampling: "schedule",
+      schedule: "cosine",
+    };
     expect(makeTrainConfig("denoiser", "unet", { noise }).noise).toEqual(noise);
   });
 });

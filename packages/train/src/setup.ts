@@ -5,17 +5,17 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Grammar, grammarFingerprint, leafCount, randomRhm, readGrammarFile, writeGrammarFile } from "@ghmkit/ghm";
+import { type Grammar, grammarFingerprint, leafCount, randomRhm, readGrammarFile, writeGrammarFile } from "@ghmkit/ghm";
 import { buildModel, compileBPModel, configFromGrammar } from "@ghmkit/nets";
 import type { ModelMeta } from "@ghmkit/nets";
 import { tf } from "@ghmkit/tensor";
 import { ScheduledAdam } from "./adam";
 import { writeJsonAtomic } from "@ghmkit/ghm";
-import { LoopState, latestCheckpoint, loadCheckpoint } from "./checkpoint";
+import { type LoopState, latestCheckpoint, loadCheckpoint } from "./checkpoint";
 import type { GrammarSpec, TrainConfig } from "./config";
 import { BatchStream, makeStreams, makeTestData } from "./data";
-import { PreparedTest, disposeTest, prepareTest } from "./evaluate";
-import { fixedHeldOut, HeldOutData, onlineHeldOut } from "./heldOut";
+import { type PreparedTest, disposeTest, prepareTest } from "./evaluate";
+import { fixedHeldOut, type HeldOutData, onlineHeldOut } from "./heldOut";
 import { truncateMetrics } from "./metricsLog";
 
 /** Files of a run directory. */
@@ -86,11 +86,23 @@ function checkResumeConfig(saved: TrainConfig, cfg: TrainConfig, file: string): 
 type Compiled = ReturnType<typeof compileBPModel>;
 
 /** The network config of cfg on g, and with net.init "compiled" the compiled network and its gradient masks. */
-function netFor(cfg: TrainConfig, g: Grammar): { compiled: Compiled | null; masks: tf.Tensor[] | null; netConfig: ModelMeta["config"] } {
+function netFor(
+  cfg: TrainConfig,
+  g: Grammar,
+): { compiled: Compiled | null; masks: tf.Tensor[] | null; netConfig: ModelMeta["config"] } {
   // net.init "compiled": the grammar's BP weights in this same architecture (nets' compileBPModel).
-  const compiled = cfg.net.init === "compiled" ? compileBPModel(g, cfg.task, { seed: cfg.seeds.init, ...(cfg.net.initApproxWidth !== undefined ? { approxWidth: cfg.net.initApproxWidth } : {}) }) : null;
+  const compiled =
+    cfg.net.init === "compiled"
+      ? compileBPModel(g, cfg.task, {
+          seed: cfg.seeds.init,
+          ...(cfg.net.initApproxWidth !== undefined ? { approxWidth: cfg.net.initApproxWidth } : {}),
+        })
+      : null;
   // initMask (default with "compiled"): 1 where the compiled weight is non-zero; the zeros stay 0 (trainer masks their gradients).
-  const masks = compiled && (cfg.net.initMask ?? true) ? compiled.model.trainableWeights.map((w) => tf.tidy(() => tf.cast(tf.notEqual(w.read(), 0), "float32"))) : null;
+  const masks =
+    compiled && (cfg.net.initMask ?? true)
+      ? compiled.model.trainableWeights.map((w) => tf.tidy(() => tf.cast(tf.notEqual(w.read(), 0), "float32")))
+      : null;
   const { init: _init, initNoise: _initNoise, initApproxWidth: _initApproxWidth, ...netFields } = cfg.net;
   void _init;
   void _initApproxWidth;
@@ -100,7 +112,12 @@ function netFor(cfg: TrainConfig, g: Grammar): { compiled: Compiled | null; mask
 }
 
 /** The starting weights of a fresh run: seeded, or the compiled network (with net.initNoise on the entries that train). */
-function freshModel(cfg: TrainConfig, compiled: Compiled | null, masks: tf.Tensor[] | null, netConfig: ModelMeta["config"]): tf.LayersModel {
+function freshModel(
+  cfg: TrainConfig,
+  compiled: Compiled | null,
+  masks: tf.Tensor[] | null,
+  netConfig: ModelMeta["config"],
+): tf.LayersModel {
   const model = compiled ? compiled.model : buildModel(cfg.arch, cfg.task, netConfig);
   if (compiled && (cfg.net.initNoise ?? 0) > 0) {
     const sd = cfg.net.initNoise ?? 0;
@@ -169,14 +186,17 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
   const paths = runPaths(outDir);
   const ckptDir = fs.existsSync(outDir) ? latestCheckpoint(outDir) : null;
   if (!resume && (ckptDir !== null || fs.existsSync(paths.metrics))) {
-    throw new Error(`outDir ${outDir} already holds a training run; resume it (resume: true / --resume) or choose another directory`);
+    throw new Error(
+      `outDir ${outDir} already holds a training run; resume it (resume: true / --resume) or choose another directory`,
+    );
   }
   fs.mkdirSync(outDir, { recursive: true });
   if (ckptDir !== null && fs.existsSync(paths.config)) {
     checkResumeConfig(JSON.parse(fs.readFileSync(paths.config, "utf8")) as TrainConfig, cfg, paths.config);
   }
   // A resumed run reads the grammar it was trained on, wherever the original file went.
-  const g = ckptDir !== null && fs.existsSync(paths.grammar) ? readGrammarFile(paths.grammar) : loadGrammar(cfg.grammar);
+  const g =
+    ckptDir !== null && fs.existsSync(paths.grammar) ? readGrammarFile(paths.grammar) : loadGrammar(cfg.grammar);
   writeJsonAtomic(paths.config, cfg);
   writeGrammarFile(paths.grammar, g);
 
@@ -184,7 +204,9 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
   const testData = makeTestData(g, cfg, streams);
   const stream = new BatchStream(g, cfg, streams);
   // The training set decides which test rows are seen: fixed, it is compared once; online, the stream reports its draws.
-  const heldOut: HeldOutData = stream.fixed ? fixedHeldOut(g, cfg, streams, testData, { x: stream.fixed.x, n: cfg.data.trainSize }) : onlineHeldOut(testData);
+  const heldOut: HeldOutData = stream.fixed
+    ? fixedHeldOut(g, cfg, streams, testData, { x: stream.fixed.x, n: cfg.data.trainSize })
+    : onlineHeldOut(testData);
   const test = prepareTest(g, cfg.task, testData, heldOut);
   if (stream.fixed) writeJsonAtomic(paths.train, trainingSetJson(stream.fixed, cfg.data.trainSize, leafCount(g)));
   const u = test.heldOut?.kind === "fixed" ? test.heldOut.unseen : null;
@@ -192,31 +214,67 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
     testSize: cfg.data.testSize,
     main: test.main.bayes,
     levels: test.levels.map((l) => ({ abar: l.abar, ...l.prepared.bayes })),
-    ...(u ? { unseen: { n: u.main.set.n, main: u.main.bayes, levels: u.levels.map((l) => ({ abar: l.abar, ...l.prepared.bayes })) } } : {}),
+    ...(u
+      ? {
+          unseen: {
+            n: u.main.set.n,
+            main: u.main.bayes,
+            levels: u.levels.map((l) => ({ abar: l.abar, ...l.prepared.bayes })),
+          },
+        }
+      : {}),
   });
 
   const fingerprint = grammarFingerprint(g);
   const { compiled, masks, netConfig } = netFor(cfg, g);
-  const meta: ModelMeta = { arch: cfg.arch, task: cfg.task, config: netConfig, extra: { grammar: cfg.grammar, grammarFingerprint: fingerprint, noise: cfg.noise, ...(cfg.diffusion ? { diffusion: cfg.diffusion } : {}) } };
+  const meta: ModelMeta = {
+    arch: cfg.arch,
+    task: cfg.task,
+    config: netConfig,
+    extra: {
+      grammar: cfg.grammar,
+      grammarFingerprint: fingerprint,
+      noise: cfg.noise,
+      ...(cfg.diffusion ? { diffusion: cfg.diffusion } : {}),
+    },
+  };
   const opt = makeOptimizer(cfg);
   let model: tf.LayersModel;
   let loop: LoopState;
   if (ckptDir !== null) {
     const ck = await loadCheckpoint(ckptDir);
-    if (JSON.stringify(ck.meta.config) !== JSON.stringify(netConfig) || ck.meta.arch !== cfg.arch || ck.meta.task !== cfg.task) {
+    if (
+      JSON.stringify(ck.meta.config) !== JSON.stringify(netConfig) ||
+      ck.meta.arch !== cfg.arch ||
+      ck.meta.task !== cfg.task
+    ) {
       ck.model.dispose();
-      throw new Error(`checkpoint ${ckptDir} holds a ${ck.meta.arch} ${ck.meta.task} with another network config than config.net; resume with the run's own config.json`);
+      throw new Error(
+        `checkpoint ${ckptDir} holds a ${ck.meta.arch} ${ck.meta.task} with another network config than config.net; resume with the run's own config.json`,
+      );
     }
     compiled?.model.dispose();
     model = ck.model;
-    await opt.loadState(ck.optimizer, model.trainableWeights.map((w) => w.shape as number[]));
+    await opt.loadState(
+      ck.optimizer,
+      model.trainableWeights.map((w) => w.shape as number[]),
+    );
     stream.setState(ck.loop.stream);
     loop = ck.loop;
     truncateMetrics(paths.metrics, loop.step);
   } else {
     model = freshModel(cfg, compiled, masks, netConfig);
     fs.rmSync(paths.metrics, { force: true });
-    loop = { step: 0, stream: stream.getState(), best: null, bestStep: 0, badEvals: 0, lossSum: 0, lossCount: 0, elapsedS: 0 };
+    loop = {
+      step: 0,
+      stream: stream.getState(),
+      best: null,
+      bestStep: 0,
+      badEvals: 0,
+      lossSum: 0,
+      lossCount: 0,
+      elapsedS: 0,
+    };
   }
   // After setState: the watcher replays the draws up to the checkpoint, then follows new ones.
   if (heldOut.kind === "online") stream.watchTest(heldOut.watcher);

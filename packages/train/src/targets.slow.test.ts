@@ -5,7 +5,7 @@
  */
 import { defaultTrainConfig } from "./config";
 import { removeTempDirs, tempDir } from "./testing/tiny";
-import { EvalRecord, trainRun } from "./trainer";
+import { type EvalRecord, trainRun } from "./trainer";
 
 const run = process.env.GHM_TRAIN_TARGETS === "1" || process.env.GHM_NIGHTLY === "1" ? test : test.skip;
 const MINUTES = 60_000;
@@ -22,15 +22,23 @@ async function train(task: "classifier" | "denoiser", arch: "convnet" | "unet" |
 
 const atHalf = (e: EvalRecord) => e.levels!.find((l) => l.abar === 0.5)!;
 
-run("convnet classifier: test accuracy within 2 points of Bayes", async () => {
-  const e = await train("classifier", "convnet");
-  expect(e.gap).toBeLessThanOrEqual(0.02);
-}, 10 * MINUTES);
+run(
+  "convnet classifier: test accuracy within 2 points of Bayes",
+  async () => {
+    const e = await train("classifier", "convnet");
+    expect(e.gap).toBeLessThanOrEqual(0.02);
+  },
+  10 * MINUTES,
+);
 
-run("U-Net denoiser within 10% of the Bayes MSE at abar = 0.5; the no-skip U-Net clearly above", async () => {
-  const unet = atHalf(await train("denoiser", "unet"));
-  expect(unet.ratio).toBeLessThanOrEqual(1.1);
-  const noskip = atHalf(await train("denoiser", "unet-noskip"));
-  expect(noskip.ratio).toBeGreaterThan(1.1);
-  expect(noskip.ratio - 1).toBeGreaterThan(2 * (unet.ratio - 1));
-}, 20 * MINUTES);
+run(
+  "U-Net denoiser within 10% of the Bayes MSE at abar = 0.5; the no-skip U-Net clearly above",
+  async () => {
+    const unet = atHalf(await train("denoiser", "unet"));
+    expect(unet.ratio).toBeLessThanOrEqual(1.1);
+    const noskip = atHalf(await train("denoiser", "unet-noskip"));
+    expect(noskip.ratio).toBeGreaterThan(1.1);
+    expect(noskip.ratio - 1).toBeGreaterThan(2 * (unet.ratio - 1));
+  },
+  20 * MINUTES,
+);

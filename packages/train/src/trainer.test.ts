@@ -8,7 +8,7 @@ import { makeStreams, makeTestData } from "./data";
 import { readMetrics } from "./metricsLog";
 import { learningRate } from "./lrSchedule";
 import { openTrainingState } from "./setup";
-import { EvalRecord, TrainProgress, resumeRun, trainRun, trainStep } from "./trainer";
+import { type EvalRecord, type TrainProgress, resumeRun, trainRun, trainStep } from "./trainer";
 import { removeTempDirs, tinyConfig, tempDir } from "./testing/tiny";
 
 afterAll(removeTempDirs);
@@ -58,17 +58,27 @@ describe("trainRun", () => {
       expect(l.unseen).toBeNull();
       expect(l.unseenCount).toBe(0);
       expect(l.unseenRequested).toBe(64);
-      expect(l.unseenNote).toBe("only 0 of 64 requested unseen test sequences were found in 4096 draws: the grammar's support is nearly covered by the training set");
+      expect(l.unseenNote).toBe(
+        "only 0 of 64 requested unseen test sequences were found in 4096 draws: the grammar's support is nearly covered by the training set",
+      );
     }
     const result = JSON.parse(fs.readFileSync(path.join(dir, "result.json"), "utf8"));
     expect(result.grammarFingerprint).toBe(grammarFingerprint(g));
     expect(result.lastEval.overlap).toBe(1);
-    const meta = JSON.parse(fs.readFileSync(path.join(dir, "checkpoints", "step-00000024", "model", "ghm-model.json"), "utf8"));
+    const meta = JSON.parse(
+      fs.readFileSync(path.join(dir, "checkpoints", "step-00000024", "model", "ghm-model.json"), "utf8"),
+    );
     expect(meta.extra.grammarFingerprint).toBe(grammarFingerprint(g));
     expect(JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"))).toEqual(cfg);
-    expect(fs.readdirSync(path.join(dir, "checkpoints")).sort()).toEqual(
-      ["latest.json", "step-00000001", "step-00000002", "step-00000004", "step-00000008", "step-00000016", "step-00000024"],
-    );
+    expect(fs.readdirSync(path.join(dir, "checkpoints")).sort()).toEqual([
+      "latest.json",
+      "step-00000001",
+      "step-00000002",
+      "step-00000004",
+      "step-00000008",
+      "step-00000016",
+      "step-00000024",
+    ]);
     expect(JSON.parse(fs.readFileSync(path.join(dir, "result.json"), "utf8")).status).toBe("max-steps");
   });
 
@@ -86,7 +96,8 @@ describe("trainRun", () => {
     const mse = (set: typeof t.main): number => {
       const marg = runBP(g, set.evidence).marginals![g.depth];
       let se = 0;
-      for (let i = 0; i < set.n * set.d; i++) for (let a = 0; a < set.S; a++) se += (marg[i * set.S + a] - (set.x[i] === a ? 1 : 0)) ** 2;
+      for (let i = 0; i < set.n * set.d; i++)
+        for (let a = 0; a < set.S; a++) se += (marg[i * set.S + a] - (set.x[i] === a ? 1 : 0)) ** 2;
       return se / (set.n * set.d);
     };
     expect(e.bayesMse).toBeCloseTo(mse(t.main), 12);
@@ -95,7 +106,12 @@ describe("trainRun", () => {
 
   test("online (P = 0): overlap is the share of test rows drawn for training so far and grows to 1 on a 16-sentence grammar", async () => {
     const dir = tempDir("online");
-    const cfg = tinyConfig("classifier", "convnet", { data: { trainSize: 0, testSize: 64 }, batchSize: 4, maxSteps: 40, evalEvery: 2 });
+    const cfg = tinyConfig("classifier", "convnet", {
+      data: { trainSize: 0, testSize: 64 },
+      batchSize: 4,
+      maxSteps: 40,
+      evalEvery: 2,
+    });
     const res = await trainRun(cfg, { outDir: dir });
     const lines = readMetrics<EvalRecord>(path.join(dir, "metrics.jsonl"));
     const g = randomRhm({ S: 4, classes: 2, k: 2, arity: 2, depth: 2, seed: 7 });
@@ -158,7 +174,11 @@ describe("trainRun", () => {
 
   test("net.init compiled: step 0 is evaluated at the Bayes MSE, the compiled zeros stay 0, warm-up steps stay near Bayes, and resume is exact", async () => {
     const base = tinyConfig("denoiser", "unet", { maxSteps: 6, evalEvery: 3, data: { trainSize: 0, testSize: 64 } });
-    const cfg = { ...base, net: { ...base.net, init: "compiled" as const }, optimizer: { ...base.optimizer, lr: 3e-3, warmupSteps: 50 } };
+    const cfg = {
+      ...base,
+      net: { ...base.net, init: "compiled" as const },
+      optimizer: { ...base.optimizer, lr: 3e-3, warmupSteps: 50 },
+    };
     const full = collect();
     const dirA = tempDir("cfull");
     await trainRun(cfg, { outDir: dirA, onProgress: full.onProgress });
@@ -176,14 +196,23 @@ describe("trainRun", () => {
     const { model } = await loadModel(path.join(dirA, "checkpoints", "step-00000006", "model"));
     const compiled = compileBPModel(readGrammarFile(path.join(dirA, "grammar.json")), "denoiser");
     const trained = model.getWeights().map((w) => w.dataSync());
-    compiled.model.getWeights().forEach((w, i) => w.dataSync().forEach((v, k) => v === 0 && expect(trained[i][k]).toBe(0)));
+    compiled.model
+      .getWeights()
+      .forEach((w, i) => w.dataSync().forEach((v, k) => v === 0 && expect(trained[i][k]).toBe(0)));
     model.dispose();
     compiled.model.dispose();
 
     const dirB = tempDir("cres");
     const ctl = new AbortController();
     const first = collect();
-    await trainRun(cfg, { outDir: dirB, signal: ctl.signal, onProgress: (p) => (first.onProgress(p), p.step === 4 && ctl.abort()) });
+    await trainRun(cfg, {
+      outDir: dirB,
+      signal: ctl.signal,
+      onProgress: (p) => {
+        first.onProgress(p);
+        if (p.step === 4) ctl.abort();
+      },
+    });
     const second = collect();
     await resumeRun(dirB, { onProgress: second.onProgress });
     const losses = (ps: TrainProgress[]) => ps.map((p) => [p.step, p.loss]);
@@ -224,7 +253,12 @@ describe("trainRun", () => {
   });
 
   test("online: a resumed run rebuilds the drawn-sequence set and logs the same overlap and unseen metrics", async () => {
-    const cfg = tinyConfig("classifier", "convnet", { data: { trainSize: 0, testSize: 64 }, batchSize: 2, maxSteps: 10, evalEvery: 2 });
+    const cfg = tinyConfig("classifier", "convnet", {
+      data: { trainSize: 0, testSize: 64 },
+      batchSize: 2,
+      maxSteps: 10,
+      evalEvery: 2,
+    });
     const dirA = tempDir("onfull");
     await trainRun(cfg, { outDir: dirA });
     const dirB = tempDir("onres");
@@ -257,7 +291,10 @@ describe("trainRun", () => {
     // Inject a NaN learning rate from the 6th step on: that update makes every weight NaN.
     const original = ScheduledAdam.prototype.setLearningRate;
     let calls = 0;
-    const spy = jest.spyOn(ScheduledAdam.prototype, "setLearningRate").mockImplementation(function (this: ScheduledAdam, lr: number) {
+    const spy = jest.spyOn(ScheduledAdam.prototype, "setLearningRate").mockImplementation(function (
+      this: ScheduledAdam,
+      lr: number,
+    ) {
       original.call(this, ++calls >= 6 ? NaN : lr);
     });
     try {
@@ -282,7 +319,10 @@ describe("trainRun", () => {
     // NaN from the 4th update: step 4 (a checkpoint step) ends with NaN weights although its loss was finite.
     const original = ScheduledAdam.prototype.setLearningRate;
     let calls = 0;
-    const spy = jest.spyOn(ScheduledAdam.prototype, "setLearningRate").mockImplementation(function (this: ScheduledAdam, lr: number) {
+    const spy = jest.spyOn(ScheduledAdam.prototype, "setLearningRate").mockImplementation(function (
+      this: ScheduledAdam,
+      lr: number,
+    ) {
       original.call(this, ++calls >= 4 ? NaN : lr);
     });
     try {
@@ -300,7 +340,9 @@ describe("trainRun", () => {
     const cfg = tinyConfig("classifier", "convnet", { maxSteps: 2, evalEvery: 2 });
     await trainRun(cfg, { outDir: dir });
     await expect(trainRun(cfg, { outDir: dir })).rejects.toThrow(/already holds a training run/);
-    await expect(trainRun({ ...cfg, seeds: { ...cfg.seeds, data: 99 } }, { outDir: dir, resume: true })).rejects.toThrow(/config.seeds differs/);
+    await expect(
+      trainRun({ ...cfg, seeds: { ...cfg.seeds, data: 99 } }, { outDir: dir, resume: true }),
+    ).rejects.toThrow(/config.seeds differs/);
   });
 
   test("no tensor leaks: the tensor count is flat across steps and restored after the run", async () => {

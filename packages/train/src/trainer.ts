@@ -8,13 +8,13 @@ import { acquireDirLock } from "./dirLock";
 import { evidenceToNetInput } from "@ghmkit/nets";
 import { initBackend, tf } from "@ghmkit/tensor";
 import { writeJsonAtomic } from "@ghmkit/ghm";
-import { LoopState, isLogSpacedStep, latestCheckpoint, saveCheckpoint } from "./checkpoint";
+import { type LoopState, isLogSpacedStep, latestCheckpoint, saveCheckpoint } from "./checkpoint";
 import type { TrainConfig } from "./config";
 import type { Batch } from "./data";
-import { TestMetrics, evaluate } from "./evaluate";
+import { type TestMetrics, evaluate } from "./evaluate";
 import { learningRate } from "./lrSchedule";
 import { appendMetrics, readMetrics } from "./metricsLog";
-import { Run, StepState, openRun, runPaths } from "./setup";
+import { type Run, type StepState, openRun, runPaths } from "./setup";
 import { validateTrainConfig } from "./validate";
 
 /** One line of metrics.jsonl. */
@@ -95,7 +95,10 @@ export function trainStep(r: StepState, batch: Batch, lr: number): number {
   const S = r.g.vocab[r.g.depth];
   return tf.tidy(() => {
     const input = evidenceToNetInput(batch.evidence);
-    const target = task === "classifier" ? tf.oneHot(tf.tensor1d(batch.y, "int32"), r.g.vocab[0]) : tf.oneHot(tf.tensor2d(batch.x, [batch.n, batch.evidence.d], "int32"), S);
+    const target =
+      task === "classifier"
+        ? tf.oneHot(tf.tensor1d(batch.y, "int32"), r.g.vocab[0])
+        : tf.oneHot(tf.tensor2d(batch.x, [batch.n, batch.evidence.d], "int32"), S);
     const f = (): tf.Scalar => softmaxCrossEntropy(r.model.apply(input, { training: true }) as tf.Tensor, target);
     if (r.masks === null) {
       const cost = r.opt.minimize(f, true, r.vars);
@@ -167,37 +170,76 @@ async function loop(r: Run, options: TrainRunOptions): Promise<TrainResult> {
 
   const checkpoint = async (): Promise<string | null> => {
     if (!weightsFinite(r.model)) return null;
-    const dir = await saveCheckpoint(r.outDir, r.model, r.meta, await r.opt.saveState(), { ...st, stream: r.stream.getState(), elapsedS: elapsed() });
+    const dir = await saveCheckpoint(r.outDir, r.model, r.meta, await r.opt.saveState(), {
+      ...st,
+      stream: r.stream.getState(),
+      elapsedS: elapsed(),
+    });
     lastCkpt = st.step;
     return dir;
   };
   const finish = (status: StopReason, message: string): TrainResult => {
     const best = st.best === null ? null : { step: st.bestStep, testLoss: st.best };
-    const result = { status, message, step: st.step, lastEval, best, checkpoint: latestCheckpoint(r.outDir), outDir: r.outDir, grammarFingerprint: r.fingerprint, stepsPerSecond: rate(totalSteps, totalStepMs) };
+    const result = {
+      status,
+      message,
+      step: st.step,
+      lastEval,
+      best,
+      checkpoint: latestCheckpoint(r.outDir),
+      outDir: r.outDir,
+      grammarFingerprint: r.fingerprint,
+      stepsPerSecond: rate(totalSteps, totalStepMs),
+    };
     writeJsonAtomic(paths.result, result);
     return result;
   };
   const diverged = (what: string): TrainResult => {
     const good = latestCheckpoint(r.outDir);
-    return finish("diverged", `${what} at step ${st.step} (lr ${learningRate(cfg, Math.max(0, st.step - 1)).toExponential(2)}); training stopped. ` +
-      (good ? `The last good checkpoint is ${good}; resume from it with a lower optimizer.lr.` : "No checkpoint was written before it; lower optimizer.lr and start again."));
+    return finish(
+      "diverged",
+      `${what} at step ${st.step} (lr ${learningRate(cfg, Math.max(0, st.step - 1)).toExponential(2)}); training stopped. ` +
+        (good
+          ? `The last good checkpoint is ${good}; resume from it with a lower optimizer.lr.`
+          : "No checkpoint was written before it; lower optimizer.lr and start again."),
+    );
   };
 
   // A run that starts from the compiled network logs where it starts: step 0, before any update
   // (not counted by early stopping; a resumed run already has it in its log).
   if (st.step === 0 && lastEval === null && cfg.net.init === "compiled") {
     const m = await evaluate(r.model, r.g, cfg.task, r.test, cfg.evalBatchSize);
-    const evalRec: EvalRecord = { step: 0, epoch: r.stream.epoch, elapsedS: elapsed(), lr: 0, trainLoss: null, stepsPerSecond: null, ...m };
+    const evalRec: EvalRecord = {
+      step: 0,
+      epoch: r.stream.epoch,
+      elapsedS: elapsed(),
+      lr: 0,
+      trainLoss: null,
+      stepsPerSecond: null,
+      ...m,
+    };
     appendMetrics(paths.metrics, evalRec);
     lastEval = evalRec;
-    options.onProgress?.({ step: 0, maxSteps: cfg.maxSteps, epoch: r.stream.epoch, loss: NaN, lr: 0, elapsedS: elapsed(), eval: evalRec, lastEval });
+    options.onProgress?.({
+      step: 0,
+      maxSteps: cfg.maxSteps,
+      epoch: r.stream.epoch,
+      loss: NaN,
+      lr: 0,
+      elapsedS: elapsed(),
+      eval: evalRec,
+      lastEval,
+    });
   }
 
   while (st.step < cfg.maxSteps) {
     if (options.signal?.aborted) {
       const dir = lastCkpt === st.step ? latestCheckpoint(r.outDir) : await checkpoint();
       if (dir === null) return diverged("non-finite weights");
-      return finish("aborted", `aborted at step ${st.step}; checkpoint ${dir}. Resume with resumeRun("${r.outDir}") (CLI: the same command with --resume).`);
+      return finish(
+        "aborted",
+        `aborted at step ${st.step}; checkpoint ${dir}. Resume with resumeRun("${r.outDir}") (CLI: the same command with --resume).`,
+      );
     }
     const lr = learningRate(cfg, st.step);
     const ts = performance.now();
@@ -216,7 +258,15 @@ async function loop(r: Run, options: TrainRunOptions): Promise<TrainResult> {
     let stop: StopReason | null = st.step === cfg.maxSteps ? "max-steps" : null;
     if (st.step % every === 0 || st.step === cfg.maxSteps) {
       const m = await evaluate(r.model, r.g, cfg.task, r.test, cfg.evalBatchSize);
-      evalRec = { step: st.step, epoch: r.stream.epoch, elapsedS: elapsed(), lr, trainLoss: st.lossSum / st.lossCount, stepsPerSecond: rate(stepCount, stepMs), ...m };
+      evalRec = {
+        step: st.step,
+        epoch: r.stream.epoch,
+        elapsedS: elapsed(),
+        lr,
+        trainLoss: st.lossSum / st.lossCount,
+        stepsPerSecond: rate(stepCount, stepMs),
+        ...m,
+      };
       stepMs = 0;
       stepCount = 0;
       st.lossSum = 0;
@@ -231,17 +281,39 @@ async function loop(r: Run, options: TrainRunOptions): Promise<TrainResult> {
       if (dir === null) return diverged("non-finite weights");
       ckpt = dir;
     }
-    options.onProgress?.({ step: st.step, maxSteps: cfg.maxSteps, epoch: r.stream.epoch, loss, lr, elapsedS: elapsed(), eval: evalRec, lastEval, checkpoint: ckpt });
-    if (stop === "early-stop") return finish(stop, `early stop at step ${st.step}: no test-loss improvement in ${cfg.earlyStop.patience} evaluations (best ${st.best} at step ${st.bestStep})`);
-    if (stop === "target-gap") return finish(stop, `reached the target gap to Bayes (${lastEval!.gap} <= ${cfg.earlyStop.targetGap}) at step ${st.step}`);
+    options.onProgress?.({
+      step: st.step,
+      maxSteps: cfg.maxSteps,
+      epoch: r.stream.epoch,
+      loss,
+      lr,
+      elapsedS: elapsed(),
+      eval: evalRec,
+      lastEval,
+      checkpoint: ckpt,
+    });
+    if (stop === "early-stop")
+      return finish(
+        stop,
+        `early stop at step ${st.step}: no test-loss improvement in ${cfg.earlyStop.patience} evaluations (best ${st.best} at step ${st.bestStep})`,
+      );
+    if (stop === "target-gap")
+      return finish(
+        stop,
+        `reached the target gap to Bayes (${lastEval!.gap} <= ${cfg.earlyStop.targetGap}) at step ${st.step}`,
+      );
   }
   return finish("max-steps", `finished ${cfg.maxSteps} steps`);
 }
 
 /** Continue the run in outDir from its latest checkpoint with its saved config (optionally a new maxSteps). */
-export async function resumeRun(outDir: string, options: Omit<TrainRunOptions, "outDir" | "resume"> & { maxSteps?: number } = {}): Promise<TrainResult> {
+export async function resumeRun(
+  outDir: string,
+  options: Omit<TrainRunOptions, "outDir" | "resume"> & { maxSteps?: number } = {},
+): Promise<TrainResult> {
   const file = runPaths(outDir).config;
-  if (!fs.existsSync(file)) throw new Error(`cannot resume: ${file} does not exist; is ${outDir} a training run directory?`);
+  if (!fs.existsSync(file))
+    throw new Error(`cannot resume: ${file} does not exist; is ${outDir} a training run directory?`);
   const cfg = JSON.parse(fs.readFileSync(file, "utf8")) as TrainConfig;
   if (options.maxSteps !== undefined) cfg.maxSteps = options.maxSteps;
   const { maxSteps: _m, ...rest } = options;

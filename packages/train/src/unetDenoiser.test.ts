@@ -38,8 +38,12 @@ test("the U-Net adapter serves p(x_0 | x_t) with the trainer's input convention"
   input.dispose();
   for (let i = 0; i < p.length; i++) expect(p[i]).toBeCloseTo(ref[i], 5);
 
-  await expect(async () => loaded.denoiser.posterior({ process: "mask", batch: 1, d: 4, S: 4, abar, xt: new Int32Array(4) })).rejects.toThrow(/trained for vp/);
-  await expect(async () => loaded.denoiser.posterior({ process: "vp", batch: 1, d: 2, S: 4, abar, xt: new Float64Array(8) })).rejects.toThrow(/d = 4/);
+  await expect(async () =>
+    loaded.denoiser.posterior({ process: "mask", batch: 1, d: 4, S: 4, abar, xt: new Int32Array(4) }),
+  ).rejects.toThrow(/trained for vp/);
+  await expect(async () =>
+    loaded.denoiser.posterior({ process: "vp", batch: 1, d: 2, S: 4, abar, xt: new Float64Array(8) }),
+  ).rejects.toThrow(/d = 4/);
   loaded.dispose();
   expect(tf.memory().numTensors).toBe(before);
 });

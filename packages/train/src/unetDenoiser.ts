@@ -8,8 +8,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Denoiser, DenoiserInput, DiffusionProcess, stateEvidence } from "@ghmkit/diffusion";
-import { META_JSON, ModelMeta, evidenceToNetInput, loadModel } from "@ghmkit/nets";
+import { type Denoiser, type DenoiserInput, type DiffusionProcess, stateEvidence } from "@ghmkit/diffusion";
+import { META_JSON, type ModelMeta, evidenceToNetInput, loadModel } from "@ghmkit/nets";
 import { tf } from "@ghmkit/tensor";
 import { latestCheckpoint } from "./checkpoint";
 import { softmaxRows } from "./metrics";
@@ -32,19 +32,27 @@ export function unetDenoiser(model: tf.LayersModel, options: UNetDenoiserOptions
   const shape = model.inputs[0].shape;
   const outShape = model.outputs[0].shape;
   if (shape.length !== 3 || outShape.length !== 3 || shape[1] !== outShape[1] || shape[2] !== outShape[2]) {
-    throw new Error(`unetDenoiser: the model maps [${shape}] -> [${outShape}]; a denoiser maps [B, d, S] -> [B, d, S] (train with task "denoiser")`);
+    throw new Error(
+      `unetDenoiser: the model maps [${shape}] -> [${outShape}]; a denoiser maps [B, d, S] -> [B, d, S] (train with task "denoiser")`,
+    );
   }
   const [, d, S] = shape as number[];
   const batchSize = options.batchSize ?? 1024;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`unetDenoiser: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`unetDenoiser: batchSize must be a positive integer, got ${batchSize}`);
   const processes = options.processes ?? ["vp"];
   return {
     name: options.name ?? "unet",
     async posterior(input: DenoiserInput): Promise<Float64Array> {
       if (!processes.includes(input.process)) {
-        throw new Error(`unetDenoiser: the network was trained for ${processes.join(", ")} noise, not "${input.process}"; use process ${processes[0]} or a network trained on that noise`);
+        throw new Error(
+          `unetDenoiser: the network was trained for ${processes.join(", ")} noise, not "${input.process}"; use process ${processes[0]} or a network trained on that noise`,
+        );
       }
-      if (input.d !== d || input.S !== S) throw new RangeError(`unetDenoiser: input has d = ${input.d}, S = ${input.S}; the network needs d = ${d}, S = ${S}`);
+      if (input.d !== d || input.S !== S)
+        throw new RangeError(
+          `unetDenoiser: input has d = ${input.d}, S = ${input.S}; the network needs d = ${d}, S = ${S}`,
+        );
       const ev = stateEvidence(input);
       const out = new Float64Array(input.batch * d * S);
       const row = d * S;
@@ -78,13 +86,18 @@ export async function loadUNetDenoiser(dir: string, options: UNetDenoiserOptions
   let modelDir = dir;
   if (!fs.existsSync(path.join(dir, META_JSON))) {
     const ckpt = fs.existsSync(dir) ? latestCheckpoint(dir) : null;
-    if (ckpt === null) throw new Error(`loadUNetDenoiser: ${dir} is neither a model directory (no ${META_JSON}) nor a training run with a checkpoint`);
+    if (ckpt === null)
+      throw new Error(
+        `loadUNetDenoiser: ${dir} is neither a model directory (no ${META_JSON}) nor a training run with a checkpoint`,
+      );
     modelDir = path.join(ckpt, "model");
   }
   const { model, meta } = await loadModel(modelDir);
   if (meta.task !== "denoiser") {
     model.dispose();
-    throw new Error(`loadUNetDenoiser: ${modelDir} holds a ${meta.arch} ${meta.task}; a denoiser is needed (train with task "denoiser")`);
+    throw new Error(
+      `loadUNetDenoiser: ${modelDir} holds a ${meta.arch} ${meta.task}; a denoiser is needed (train with task "denoiser")`,
+    );
   }
   const denoiser = unetDenoiser(model, { name: options.name ?? meta.arch, ...options });
   return { denoiser, model, meta, dir: modelDir, dispose: () => model.dispose() };

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import type { Command } from "commander";
 import { runBP } from "@ghmkit/bp";
 import type { Context } from "../program";
 import { asUserInput } from "../errors";
@@ -7,7 +7,7 @@ import { classScores, leafScores } from "../bayesScores";
 import { fmt, report, table } from "../output";
 import { loadGrammar } from "../grammarFile";
 import { parseDataFile } from "../formats/data";
-import { addNoiseOptions, checkNoiseFlags, describeNoise, NoiseFlags, noisyEvidence } from "../noise";
+import { addNoiseOptions, checkNoiseFlags, describeNoise, type NoiseFlags, noisyEvidence } from "../noise";
 
 /** `ghm classify` and `ghm denoise`: the Bayes-optimal predictors (exact BP) scored on a data file. */
 export function registerBayes(program: Command, ctx: Context): void {
@@ -25,9 +25,24 @@ export function registerBayes(program: Command, ctx: Context): void {
     // A tiny --sigma makes evidence BP refuses (|e| above 2^1020 / d): a user error, exit 2.
     const r = asUserInput("noise", () => runBP(g, noisyEvidence(g, data, o), { downward: false }));
     const c = classScores(r.root, data.y, g.vocab[0], r.impossible);
-    const out = { n: data.n, noise: describeNoise(o), bayesAccuracy: c.accuracy, bayesCrossEntropy: c.crossEntropy, impossible: c.impossible };
+    const out = {
+      n: data.n,
+      noise: describeNoise(o),
+      bayesAccuracy: c.accuracy,
+      bayesCrossEntropy: c.crossEntropy,
+      impossible: c.impossible,
+    };
     report(ctx.con, ctx.flags(cmd), out, () =>
-      table(["n", "noise", "Bayes accuracy (per sequence)", "Bayes cross-entropy (nats per sequence)", "impossible (sequences left out)"], [[data.n, out.noise, fmt(out.bayesAccuracy ?? NaN), fmt(out.bayesCrossEntropy ?? NaN), c.impossible]]),
+      table(
+        [
+          "n",
+          "noise",
+          "Bayes accuracy (per sequence)",
+          "Bayes cross-entropy (nats per sequence)",
+          "impossible (sequences left out)",
+        ],
+        [[data.n, out.noise, fmt(out.bayesAccuracy ?? NaN), fmt(out.bayesCrossEntropy ?? NaN), c.impossible]],
+      ),
     );
   });
 
@@ -45,6 +60,11 @@ export function registerBayes(program: Command, ctx: Context): void {
     const r = asUserInput("noise", () => runBP(g, noisyEvidence(g, data, o)));
     const l = leafScores(r.marginals![g.depth], data.x, g.vocab[g.depth]);
     const out = { n: data.n, noise: describeNoise(o), bayesMSE: l.mse, bayesLeafAccuracy: l.accuracy };
-    report(ctx.con, ctx.flags(cmd), out, () => table(["n", "noise", "Bayes MSE (per leaf)", "leaf accuracy (per leaf)"], [[data.n, out.noise, fmt(out.bayesMSE), fmt(out.bayesLeafAccuracy)]]));
+    report(ctx.con, ctx.flags(cmd), out, () =>
+      table(
+        ["n", "noise", "Bayes MSE (per leaf)", "leaf accuracy (per leaf)"],
+        [[data.n, out.noise, fmt(out.bayesMSE), fmt(out.bayesLeafAccuracy)]],
+      ),
+    );
   });
 }

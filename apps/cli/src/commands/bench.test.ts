@@ -32,13 +32,43 @@ describe("ghm compile", () => {
   it("compiles a product grammar whose U-Net matches BP, and whose ReLU version errs more at small width", async () => {
     const dir = tempDir();
     const G = path.join(dir, "p.json");
-    expect((await ghm("grammar", "random", "--kind", "product", "--vocab", "4", "--classes", "3", "--depth", "3", "--seed", "1", "--out", G)).code).toBe(0);
+    expect(
+      (
+        await ghm(
+          "grammar",
+          "random",
+          "--kind",
+          "product",
+          "--vocab",
+          "4",
+          "--classes",
+          "3",
+          "--depth",
+          "3",
+          "--seed",
+          "1",
+          "--out",
+          G,
+        )
+      ).code,
+    ).toBe(0);
     let r = await ghm("--json", "compile", "--grammar", G, "-n", "32", "--out", path.join(dir, "exact"));
     expect(r.err).toBe("");
     const exact = JSON.parse(r.out);
     exact.errors.forEach((e: { maxAbsError: number }) => expect(e.maxAbsError).toBeLessThan(1e-4));
     expect(readJson(path.join(dir, "exact", "compiled.json")).grammar.format).toBe("ghm/v1");
-    r = await ghm("--json", "compile", "--grammar", G, "-n", "32", "--approx-width", "4", "--out", path.join(dir, "w4"));
+    r = await ghm(
+      "--json",
+      "compile",
+      "--grammar",
+      G,
+      "-n",
+      "32",
+      "--approx-width",
+      "4",
+      "--out",
+      path.join(dir, "w4"),
+    );
     const w4 = JSON.parse(r.out);
     expect(w4.errors[0].maxAbsError).toBeGreaterThan(exact.errors[0].maxAbsError);
   });
@@ -46,7 +76,28 @@ describe("ghm compile", () => {
   it("compiles an RHM into a model that ghm eval scores at the Bayes MSE and that diffuses validly", async () => {
     const dir = tempDir();
     const G = path.join(dir, "r.json");
-    expect((await ghm("grammar", "random", "--kind", "rhm", "--vocab", "4", "--classes", "2", "--rules", "2", "--depth", "2", "--seed", "3", "--out", G)).code).toBe(0);
+    expect(
+      (
+        await ghm(
+          "grammar",
+          "random",
+          "--kind",
+          "rhm",
+          "--vocab",
+          "4",
+          "--classes",
+          "2",
+          "--rules",
+          "2",
+          "--depth",
+          "2",
+          "--seed",
+          "3",
+          "--out",
+          G,
+        )
+      ).code,
+    ).toBe(0);
     const model = path.join(dir, "m");
     let r = await ghm("-q", "compile", "--grammar", G, "-n", "32", "--out", model);
     expect(r.code).toBe(0);

@@ -1,5 +1,12 @@
-import { Command } from "commander";
-import { benchBP, benchCompiledBP, benchDiffusion, benchCompiledModels, benchTrainStep, PYTORCH_CPU_STEPS_PER_SEC } from "@ghmkit/bench";
+import type { Command } from "commander";
+import {
+  benchBP,
+  benchCompiledBP,
+  benchDiffusion,
+  benchCompiledModels,
+  benchTrainStep,
+  PYTORCH_CPU_STEPS_PER_SEC,
+} from "@ghmkit/bench";
 import type { Context } from "../program";
 import { backendOption, shortBackend, useBackend } from "../backend";
 import { UserError } from "../errors";
@@ -44,12 +51,21 @@ export function registerBench(program: Command, ctx: Context): void {
           "exact BP (float64, up + down + marginals), batch 256:",
           table(
             ["case", "seq/s (wall)", "seq/s (CPU)", "memory/seq", "naive seq/s", "vs naive"],
-            r.cases.map((c) => [c.name, fmt(c.sequencesPerSecond), fmt(c.cpuSequencesPerSecond), `${fmt(c.bytesPerSequence / 1024)} KiB`, c.naive ? fmt(c.naive.sequencesPerSecond) : "-", c.speedup ? `${fmt(c.speedup, 3)}x` : "-"]),
+            r.cases.map((c) => [
+              c.name,
+              fmt(c.sequencesPerSecond),
+              fmt(c.cpuSequencesPerSecond),
+              `${fmt(c.bytesPerSequence / 1024)} KiB`,
+              c.naive ? fmt(c.naive.sequencesPerSecond) : "-",
+              c.speedup ? `${fmt(c.speedup, 3)}x` : "-",
+            ]),
           ),
         );
       }
       if (chosen.includes("compiled")) {
-        note("bench compiled: BP-compiled U-Net (float32 tensors) vs float64 runBP, product m=2 L=10 S=16, batch 256 ...");
+        note(
+          "bench compiled: BP-compiled U-Net (float32 tensors) vs float64 runBP, product m=2 L=10 S=16, batch 256 ...",
+        );
         const r = await benchCompiledBP({ reps: o.quick ? 1 : 3 });
         results.compiled = r;
         lines.push(
@@ -63,32 +79,72 @@ export function registerBench(program: Command, ctx: Context): void {
           ),
           `ratio ${fmt(r.ratio, 3)}x, max |difference| of leaf marginals ${fmt(r.maxAbsDiff)}`,
         );
-        note("bench compiled: compileBPModel's U-Net (exact BP in nets' own U-Net) per kernel kind vs runBP, m=2 L=6, 64 tuples per level, batch 256 ...");
+        note(
+          "bench compiled: compileBPModel's U-Net (exact BP in nets' own U-Net) per kernel kind vs runBP, m=2 L=6, 64 tuples per level, batch 256 ...",
+        );
         const k = await benchCompiledModels({ reps: o.quick ? 1 : 3 });
         results.compiledModels = k;
         lines.push(
           `BP compiled into nets' U-Net (model directory as ghm compile writes; activation lse) on ${k.backend}, batch ${k.cases[0]?.batch ?? 256}, vs float64 runBP on the same evidence:`,
           table(
-            ["kind", "grammar", "width", "params", "U-Net seq/s (wall)", "(CPU)", "runBP seq/s (wall)", "(CPU)", "U-Net / runBP", "max |error|"],
-            k.cases.map((c) => [c.kind, c.grammar, c.width, c.params, fmt(c.compiledSeqPerSec), fmt(c.compiledCpuSeqPerSec), fmt(c.bpSeqPerSec), fmt(c.bpCpuSeqPerSec), `${fmt(c.ratio, 3)}x`, fmt(c.maxAbsError)]),
+            [
+              "kind",
+              "grammar",
+              "width",
+              "params",
+              "U-Net seq/s (wall)",
+              "(CPU)",
+              "runBP seq/s (wall)",
+              "(CPU)",
+              "U-Net / runBP",
+              "max |error|",
+            ],
+            k.cases.map((c) => [
+              c.kind,
+              c.grammar,
+              c.width,
+              c.params,
+              fmt(c.compiledSeqPerSec),
+              fmt(c.compiledCpuSeqPerSec),
+              fmt(c.bpSeqPerSec),
+              fmt(c.bpCpuSeqPerSec),
+              `${fmt(c.ratio, 3)}x`,
+              fmt(c.maxAbsError),
+            ]),
           ),
         );
         const widths = k.cases[0]?.approx.map((a) => a.approxWidth) ?? [];
         if (widths.length) {
           lines.push(
             "The same U-Nets with exp and log as ReLU nets of W hidden units (activation lse-relu, ghm compile --approx-width W; same weights and parameters), max |error| vs runBP beside the exact one:",
-            table(["kind", "params", "exact", ...widths.map((w) => `W=${w}`)], k.cases.map((c) => [c.kind, c.params, fmt(c.maxAbsError), ...c.approx.map((a) => fmt(a.maxAbsError))])),
+            table(
+              ["kind", "params", "exact", ...widths.map((w) => `W=${w}`)],
+              k.cases.map((c) => [c.kind, c.params, fmt(c.maxAbsError), ...c.approx.map((a) => fmt(a.maxAbsError))]),
+            ),
           );
         }
       }
       if (chosen.includes("train")) {
-        note("bench train: ghm train's step on nets' U-Net (denoiser, RHM d=64 S=8, width 64, batch 64, online data, Adam) ...");
+        note(
+          "bench train: ghm train's step on nets' U-Net (denoiser, RHM d=64 S=8, width 64, batch 64, online data, Adam) ...",
+        );
         const r = await benchTrainStep({ steps: o.quick ? 5 : 20, compareStock: !o.quick });
         results.train = r;
         const rows: (string | number)[][] = [];
-        for (const [name, run] of [["custom kernels", r.active], ["stock wasm + Conv2DBackpropFilter", r.minimal], ["stock wasm", r.stock]] as const) {
+        for (const [name, run] of [
+          ["custom kernels", r.active],
+          ["stock wasm + Conv2DBackpropFilter", r.minimal],
+          ["stock wasm", r.stock],
+        ] as const) {
           if (!run) continue;
-          if (run.ok) rows.push([name, fmt(run.stepsPerSec), fmt(1000 / run.cpuMsPerStep), fmt(run.dataMsPerStep), `${fmt(run.ratioToPytorch, 3)}x`]);
+          if (run.ok)
+            rows.push([
+              name,
+              fmt(run.stepsPerSec),
+              fmt(1000 / run.cpuMsPerStep),
+              fmt(run.dataMsPerStep),
+              `${fmt(run.ratioToPytorch, 3)}x`,
+            ]);
           else rows.push([name, "fails", "-", (run as { error?: string }).error ?? ""]);
         }
         const c = r.config;
@@ -103,7 +159,9 @@ export function registerBench(program: Command, ctx: Context): void {
         results.diffusion = r;
         lines.push(
           `BP-driven DDPM, ${r.config.steps ?? 200} steps, ${r.config.n} samples: ${fmt(r.samplesPerSecond)} samples/s` +
-            (r.metrics ? `, validity ${fmt(r.metrics.validity)}, class TV ${r.metrics.classTV === null ? "-" : fmt(r.metrics.classTV)}` : ""),
+            (r.metrics
+              ? `, validity ${fmt(r.metrics.validity)}, class TV ${r.metrics.classTV === null ? "-" : fmt(r.metrics.classTV)}`
+              : ""),
         );
       }
       report(ctx.con, flags, results, () => lines.join("\n\n"));

@@ -15,8 +15,28 @@ describe("ghm compile -> eval / diffuse / train --init compiled (product grammar
   const P0 = path.join(dir, "p0.json");
 
   beforeAll(async () => {
-    for (const [file, mix] of [[P, "0.3"], [P0, "0"]]) {
-      const r = await ghm("grammar", "random", "--kind", "product", "--vocab", "3", "--classes", "3", "--depth", "3", "--mix", mix, "--seed", "1", "--out", file);
+    for (const [file, mix] of [
+      [P, "0.3"],
+      [P0, "0"],
+    ]) {
+      const r = await ghm(
+        "grammar",
+        "random",
+        "--kind",
+        "product",
+        "--vocab",
+        "3",
+        "--classes",
+        "3",
+        "--depth",
+        "3",
+        "--mix",
+        mix,
+        "--seed",
+        "1",
+        "--out",
+        file,
+      );
       expect(r.code).toBe(0);
     }
   });
@@ -42,7 +62,23 @@ describe("ghm compile -> eval / diffuse / train --init compiled (product grammar
 
   it("ghm train --init compiled starts at the Bayes MSE (step 0) and a few steps keep it there; config.json records it", async () => {
     const out = path.join(dir, "run");
-    const r = await ghm("--json", "train", "denoiser", "--grammar", P, "--init", "compiled", "--steps", "4", "--eval-every", "2", "--test-size", "128", "--out", out);
+    const r = await ghm(
+      "--json",
+      "train",
+      "denoiser",
+      "--grammar",
+      P,
+      "--init",
+      "compiled",
+      "--steps",
+      "4",
+      "--eval-every",
+      "2",
+      "--test-size",
+      "128",
+      "--out",
+      out,
+    );
     expect(r.code).toBe(0);
     const res = JSON.parse(r.out);
     expect(res.start.step).toBe(0);
@@ -52,17 +88,55 @@ describe("ghm compile -> eval / diffuse / train --init compiled (product grammar
     expect(Math.abs(res.lastEval.ratio - 1)).toBeLessThan(1e-2);
     const cfg = readJson(path.join(out, "config.json"));
     expect(cfg.net.init).toBe("compiled");
-    const metrics = require("node:fs").readFileSync(path.join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l: string) => JSON.parse(l));
+    const metrics = require("node:fs")
+      .readFileSync(path.join(out, "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l: string) => JSON.parse(l));
     expect(metrics.map((m: { step: number }) => m.step)).toEqual([0, 2, 4]);
   });
 
   it("--approx-width W writes the ReLU-approximated model (activation lse-relu) for any kernel kind: eval loads it, error falls with W; train --init compiled:W starts from it", async () => {
     const R = path.join(dir, "rhm.json");
-    expect((await ghm("grammar", "random", "--kind", "rhm", "--vocab", "4", "--classes", "2", "--rules", "2", "--depth", "2", "--seed", "3", "--out", R)).code).toBe(0);
+    expect(
+      (
+        await ghm(
+          "grammar",
+          "random",
+          "--kind",
+          "rhm",
+          "--vocab",
+          "4",
+          "--classes",
+          "2",
+          "--rules",
+          "2",
+          "--depth",
+          "2",
+          "--seed",
+          "3",
+          "--out",
+          R,
+        )
+      ).code,
+    ).toBe(0);
     const err: Record<number, number> = {};
     for (const W of [8, 64]) {
       const model = path.join(dir, `rhm-w${W}`);
-      let r = await ghm("--json", "compile", "--grammar", R, "-n", "32", "--sigmas", "1", "--approx-width", String(W), "--out", model);
+      let r = await ghm(
+        "--json",
+        "compile",
+        "--grammar",
+        R,
+        "-n",
+        "32",
+        "--sigmas",
+        "1",
+        "--approx-width",
+        String(W),
+        "--out",
+        model,
+      );
       expect(r.code).toBe(0);
       const res = JSON.parse(r.out);
       expect(res.activation).toBe("lse-relu");
@@ -75,7 +149,23 @@ describe("ghm compile -> eval / diffuse / train --init compiled (product grammar
     }
     expect(err[64] * 4).toBeLessThan(err[8]);
     const out = path.join(dir, "run-w64");
-    const r = await ghm("--json", "train", "denoiser", "--grammar", P, "--init", "compiled:64", "--steps", "2", "--eval-every", "2", "--test-size", "64", "--out", out);
+    const r = await ghm(
+      "--json",
+      "train",
+      "denoiser",
+      "--grammar",
+      P,
+      "--init",
+      "compiled:64",
+      "--steps",
+      "2",
+      "--eval-every",
+      "2",
+      "--test-size",
+      "64",
+      "--out",
+      out,
+    );
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     const cfg = readJson(path.join(out, "config.json"));
@@ -92,7 +182,18 @@ describe("ghm compile -> eval / diffuse / train --init compiled (product grammar
     r = await ghm("train", "denoiser", "--grammar", P, "--init-noise", "0.01", "--out", path.join(dir, "x2"));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--init-noise applies to --init compiled only/);
-    r = await ghm("train", "denoiser", "--grammar", P, "--init", "compiled", "--width", "64", "--out", path.join(dir, "x3"));
+    r = await ghm(
+      "train",
+      "denoiser",
+      "--grammar",
+      P,
+      "--init",
+      "compiled",
+      "--width",
+      "64",
+      "--out",
+      path.join(dir, "x3"),
+    );
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--width does not apply with --init compiled/);
   });

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 import { runBP } from "@ghmkit/bp";
-import { Evidence, gaussianEvidence, Grammar, grammarToJson, Rng, sample } from "@ghmkit/ghm";
+import { type Evidence, gaussianEvidence, type Grammar, grammarToJson, Rng, sample } from "@ghmkit/ghm";
 import { compileBPConvNet, compileBPUNet } from "@ghmkit/nets";
 import type { Context } from "../program";
 import { announceBackend, backendOption, useBackend } from "../backend";
@@ -23,22 +23,44 @@ import { compileModelOrUserError, measureCompiledModel, saveCompiledModel } from
 export function registerCompile(program: Command, ctx: Context): void {
   program
     .command("compile")
-    .description("compile a grammar into nets' U-Net (or ConvNet) with weights that compute exact BP, save it as a model directory, and measure it against exact BP")
+    .description(
+      "compile a grammar into nets' U-Net (or ConvNet) with weights that compute exact BP, save it as a model directory, and measure it against exact BP",
+    )
     .requiredOption("--grammar <file>", "ghm/v1 grammar (any kernel kind; product kernels only with --approx-seed)")
-    .addOption(new Option("--arch <arch>", "unet: leaf marginals; convnet: root posterior").choices(["unet", "convnet"]).default("unet"))
-    .option("--approx-width <W>", "replace exp and log by ReLU nets of W hidden units (the paper's approximation argument): the same U-Net/ConvNet with activation lse-relu, saved as a model directory (default: exact log-sum-exp)", intArg(1, 1_000_000))
-    .option("--approx-seed <n>", "seed jittering the ReLU knots (--approx-width only; product kernels; measured with the tensor program compileBPUNet, writes compiled.json only, no model directory; default: a regular knot grid in the model)", intArg(0))
+    .addOption(
+      new Option("--arch <arch>", "unet: leaf marginals; convnet: root posterior")
+        .choices(["unet", "convnet"])
+        .default("unet"),
+    )
+    .option(
+      "--approx-width <W>",
+      "replace exp and log by ReLU nets of W hidden units (the paper's approximation argument): the same U-Net/ConvNet with activation lse-relu, saved as a model directory (default: exact log-sum-exp)",
+      intArg(1, 1_000_000),
+    )
+    .option(
+      "--approx-seed <n>",
+      "seed jittering the ReLU knots (--approx-width only; product kernels; measured with the tensor program compileBPUNet, writes compiled.json only, no model directory; default: a regular knot grid in the model)",
+      intArg(0),
+    )
     .option("-n, --n <count>", "test sequences per noise level", intArg(1, 100_000), 256)
     .option("--sigmas <list>", "gaussian noise levels to test at", floatListArg(1e-6, 1e6), [0.5, 1, 2])
     .option("--seed <n>", "data and noise seed", intArg(0), 0)
     .addOption(backendOption())
-    .requiredOption("--out <dir>", "the model directory (as ghm train saves, for ghm eval/diffuse/train --init compiled[:W]) plus compiled.json (measured error); with --approx-seed: compiled.json only")
+    .requiredOption(
+      "--out <dir>",
+      "the model directory (as ghm train saves, for ghm eval/diffuse/train --init compiled[:W]) plus compiled.json (measured error); with --approx-seed: compiled.json only",
+    )
     .action(async (o, cmd: Command) => {
       const g = loadGrammar(o.grammar);
       const nonProduct = g.levels.findIndex((k) => k.kind !== "product");
-      if (o.approxSeed !== undefined && !o.approxWidth) throw new UserError("--approx-seed applies with --approx-width only");
-      if (nonProduct >= 0 && o.approxSeed !== undefined) throw new UserError(`--grammar ${o.grammar}: level ${nonProduct + 1} is "${g.levels[nonProduct].kind}"; --approx-seed (jittered ReLU knots, the product-kernel tensor program) compiles product kernels only; drop --approx-seed for the ReLU model directory (any kernel kind)`);
-      if (fs.existsSync(o.out) && !fs.statSync(o.out).isDirectory()) throw new UserError(`--out ${o.out} is a file; give a directory`);
+      if (o.approxSeed !== undefined && !o.approxWidth)
+        throw new UserError("--approx-seed applies with --approx-width only");
+      if (nonProduct >= 0 && o.approxSeed !== undefined)
+        throw new UserError(
+          `--grammar ${o.grammar}: level ${nonProduct + 1} is "${g.levels[nonProduct].kind}"; --approx-seed (jittered ReLU knots, the product-kernel tensor program) compiles product kernels only; drop --approx-seed for the ReLU model directory (any kernel kind)`,
+        );
+      if (fs.existsSync(o.out) && !fs.statSync(o.out).isDirectory())
+        throw new UserError(`--out ${o.out} is a file; give a directory`);
       const backend = await useBackend(o.backend);
       announceBackend(ctx.con, ctx.flags(cmd), backend);
       if (o.approxSeed === undefined) return compileExactModel(ctx, cmd, o, g, backend.name, o.approxWidth);
@@ -68,14 +90,26 @@ export function registerCompile(program: Command, ctx: Context): void {
       }
       fs.mkdirSync(o.out, { recursive: true });
       const file = path.join(o.out, "compiled.json");
-      const result = { format: "ghm-compiled/v1", arch: o.arch, approx: approx ?? null, backend: backend.name, seed: o.seed, n: o.n, errors: rows, grammar: grammarToJson(g) };
+      const result = {
+        format: "ghm-compiled/v1",
+        arch: o.arch,
+        approx: approx ?? null,
+        backend: backend.name,
+        seed: o.seed,
+        n: o.n,
+        errors: rows,
+        grammar: grammarToJson(g),
+      };
       writeJsonAtomic(file, result);
       const { grammar: _g, ...summary } = result;
       void _g;
       report(ctx.con, ctx.flags(cmd), { ...summary, out: file }, () =>
         [
           `BP-compiled ${o.arch} (ReLU exp/log of width ${approx.width}, knots jittered by seed ${approx.seed}; tensor program) on ${backend.name}, vs float64 BP (${o.arch === "unet" ? "leaf marginals" : "root posterior"}):`,
-          table(["sigma", "max |error|", "mean |error|", "seq/s"], rows.map((r) => [r.sigma, fmt(r.maxAbsError), fmt(r.meanAbsError), fmt(r.seqPerSec)])),
+          table(
+            ["sigma", "max |error|", "mean |error|", "seq/s"],
+            rows.map((r) => [r.sigma, fmt(r.maxAbsError), fmt(r.meanAbsError), fmt(r.seqPerSec)]),
+          ),
           `wrote ${file}`,
         ].join("\n"),
       );
@@ -95,7 +129,11 @@ interface ErrorRow {
  * the compiled network's error against float64 BP there, from `measure`.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function errorsByNoiseLevel(g: Grammar, o: any, measure: (ev: Evidence) => Promise<{ maxAbsError: number; meanAbsError: number; seconds: number }>): Promise<ErrorRow[]> {
+async function errorsByNoiseLevel(
+  g: Grammar,
+  o: any,
+  measure: (ev: Evidence) => Promise<{ maxAbsError: number; meanAbsError: number; seconds: number }>,
+): Promise<ErrorRow[]> {
   const S = g.vocab[g.depth];
   const rng = new Rng(o.seed);
   const rows: ErrorRow[] = [];
@@ -114,7 +152,14 @@ async function errorsByNoiseLevel(g: Grammar, o: any, measure: (ev: Evidence) =>
  * with the grammar's fingerprint) plus compiled.json with the measured error against BP.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function compileExactModel(ctx: Context, cmd: Command, o: any, g: Grammar, backendName: string, approxWidth?: number): Promise<void> {
+async function compileExactModel(
+  ctx: Context,
+  cmd: Command,
+  o: any,
+  g: Grammar,
+  backendName: string,
+  approxWidth?: number,
+): Promise<void> {
   const task = o.arch === "unet" ? "denoiser" : "classifier";
   const c = compileModelOrUserError(g, task, `--grammar ${o.grammar}`, approxWidth);
   let rows: ErrorRow[];
@@ -126,14 +171,31 @@ async function compileExactModel(ctx: Context, cmd: Command, o: any, g: Grammar,
   }
   const file = path.join(o.out, "compiled.json");
   const params = c.model.countParams();
-  const result = { format: "ghm-compiled/v1", arch: o.arch, approx: approxWidth === undefined ? null : { width: approxWidth }, activation: c.config.activation, model: o.out, width: c.config.width, tuplesPerLevel: c.tuples, params, backend: backendName, seed: o.seed, n: o.n, errors: rows, grammar: grammarToJson(g) };
+  const result = {
+    format: "ghm-compiled/v1",
+    arch: o.arch,
+    approx: approxWidth === undefined ? null : { width: approxWidth },
+    activation: c.config.activation,
+    model: o.out,
+    width: c.config.width,
+    tuplesPerLevel: c.tuples,
+    params,
+    backend: backendName,
+    seed: o.seed,
+    n: o.n,
+    errors: rows,
+    grammar: grammarToJson(g),
+  };
   writeJsonAtomic(file, result);
   const { grammar: _g, ...summary } = result;
   void _g;
   report(ctx.con, ctx.flags(cmd), { ...summary, out: file }, () =>
     [
       `BP compiled into nets' ${o.arch} (activation ${approxWidth === undefined ? "lse" : `lse-relu: exp and log as ReLU nets of ${approxWidth} hidden units`}, width ${c.config.width}, ${params} parameters; tuples per level ${c.tuples.join(", ")}) on ${backendName}, vs float64 BP (${o.arch === "unet" ? "leaf marginals" : "root posterior"}):`,
-      table(["sigma", "max |error|", "mean |error|", "seq/s"], rows.map((r) => [r.sigma, fmt(r.maxAbsError), fmt(r.meanAbsError), fmt(r.seqPerSec)])),
+      table(
+        ["sigma", "max |error|", "mean |error|", "seq/s"],
+        rows.map((r) => [r.sigma, fmt(r.maxAbsError), fmt(r.meanAbsError), fmt(r.seqPerSec)]),
+      ),
       `wrote the model directory ${o.out} (use it with ghm eval --model ${o.out} --grammar ${o.grammar}${o.arch === "unet" ? `, ghm diffuse --denoiser ${o.out}` : ""}, ghm train --init compiled${approxWidth === undefined ? "" : `:${approxWidth}`}) and ${file}`,
     ].join("\n"),
   );

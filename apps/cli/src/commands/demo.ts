@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import type { Command } from "commander";
 import { randomRhm, Rng, sample, gaussianEvidence, exactEvidence } from "@ghmkit/ghm";
 import { runBP } from "@ghmkit/bp";
 import type { Context } from "../program";
@@ -26,15 +26,29 @@ export function registerDemo(program: Command, ctx: Context): void {
       const rows = [0.25, 0.5, 1, 2, 4].map((sigma, k) => {
         const { evidence } = gaussianEvidence(data.x, data.n, data.d, S, 1, sigma, new Rng(1000 + k));
         const r = runBP(g, evidence);
-        return { sigma, bayesAccuracy: classScores(r.root, data.y, C, r.impossible).accuracy ?? 0, bayesMSE: leafScores(r.marginals![g.depth], data.x, S).mse };
+        return {
+          sigma,
+          bayesAccuracy: classScores(r.root, data.y, C, r.impossible).accuracy ?? 0,
+          bayesMSE: leafScores(r.marginals![g.depth], data.x, S).mse,
+        };
       });
-      const out = { grammar: { kind: "rhm", ...DEFAULT_RHM }, n: data.n, validity: valid, meanLogP, noise: rows, seconds: (Date.now() - t0) / 1000 };
+      const out = {
+        grammar: { kind: "rhm", ...DEFAULT_RHM },
+        n: data.n,
+        validity: valid,
+        meanLogP,
+        noise: rows,
+        seconds: (Date.now() - t0) / 1000,
+      };
       report(ctx.con, ctx.flags(cmd), out, () =>
         [
           `ghmkit demo: RHM S=${DEFAULT_RHM.S} C=${DEFAULT_RHM.classes} k=${DEFAULT_RHM.k} m=${DEFAULT_RHM.arity} L=${DEFAULT_RHM.depth} (d = ${data.d} leaves), ${data.n} samples`,
           `exact leaves: validity ${fmt(valid)} (every sample parses), mean log p(x) over the ${data.n} samples ${fmt(meanLogP)}`,
           "Bayes-optimal (exact BP) under gaussian noise z = onehot(x) + sigma g:",
-          table(["sigma", "class accuracy (mean over samples)", "denoising MSE (mean per leaf)"], rows.map((r) => [r.sigma, fmt(r.bayesAccuracy), fmt(r.bayesMSE)])),
+          table(
+            ["sigma", "class accuracy (mean over samples)", "denoising MSE (mean per leaf)"],
+            rows.map((r) => [r.sigma, fmt(r.bayesAccuracy), fmt(r.bayesMSE)]),
+          ),
           `done in ${fmt(out.seconds, 3)} s`,
         ].join("\n"),
       );

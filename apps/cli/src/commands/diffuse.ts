@@ -1,13 +1,21 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Command, Option } from "commander";
-import { bpDenoiser, bpJointDenoiser, Denoiser, DiffusionProcess, forwardBackward, generate, sampleMetrics } from "@ghmkit/diffusion";
-import { Grammar, leafCount } from "@ghmkit/ghm";
+import { type Command, Option } from "commander";
+import {
+  bpDenoiser,
+  bpJointDenoiser,
+  type Denoiser,
+  type DiffusionProcess,
+  forwardBackward,
+  generate,
+  sampleMetrics,
+} from "@ghmkit/diffusion";
+import { type Grammar, leafCount } from "@ghmkit/ghm";
 import type { Context } from "../program";
 import { asUserInput, UserError } from "../errors";
 import { readJsonFile, writeJsonOut } from "../io";
 import { floatListArg, intArg } from "../options";
-import { fmt, report, reportAfterWrite, table } from "../output";
+import { fmt, reportAfterWrite, table } from "../output";
 import { progress } from "../progress";
 import { loadGrammar } from "../grammarFile";
 import { parseDataFile } from "../formats/data";
@@ -15,39 +23,93 @@ import { loadNetDenoiser } from "../netDenoiser";
 import { announceBackend } from "../backend";
 import { backendInfo } from "@ghmkit/tensor";
 import { grammarForModel, mismatchLine } from "../modelGrammar";
-import { DiffusionSpec, describeDiffusion, readDiffusionSpec, scheduleT } from "@ghmkit/train";
+import { type DiffusionSpec, describeDiffusion, readDiffusionSpec, scheduleT } from "@ghmkit/train";
 
 export function registerDiffuse(program: Command, ctx: Context): void {
   program
     .command("diffuse")
     .description("generate sequences by diffusion with the exact BP denoiser or a trained U-Net, and measure them")
-    .option("--grammar <file>", "ghm/v1 grammar JSON (default with --denoiser RUN_DIR: the run's grammar.json; refused when it is not the denoiser's grammar)")
-    .option("--allow-grammar-mismatch", "use --grammar even when it is not the grammar the --denoiser model was trained on (recorded as grammarMismatch)")
-    .option("--denoiser <bp|bp-joint|DIR>", "bp (exact marginals), bp-joint (exact posterior draws) or a model directory from `ghm train denoiser`", "bp")
+    .option(
+      "--grammar <file>",
+      "ghm/v1 grammar JSON (default with --denoiser RUN_DIR: the run's grammar.json; refused when it is not the denoiser's grammar)",
+    )
+    .option(
+      "--allow-grammar-mismatch",
+      "use --grammar even when it is not the grammar the --denoiser model was trained on (recorded as grammarMismatch)",
+    )
+    .option(
+      "--denoiser <bp|bp-joint|DIR>",
+      "bp (exact marginals), bp-joint (exact posterior draws) or a model directory from `ghm train denoiser`",
+      "bp",
+    )
     .addOption(new Option("--process <p>", "noise process").choices(["vp", "uniform", "mask"]).default("vp"))
-    .addOption(new Option("--sampler <s>", "vp reverse step (default: the one a trained denoiser was trained for, else ddpm)").choices(["ddpm", "ddim"]))
-    .addOption(new Option("--schedule <s>", "noise schedule (default: the one a trained denoiser was trained for, else linear)").choices(["linear", "cosine"]))
-    .addOption(new Option("--x0 <how>", "how a step gets x_0: per-leaf marginals, or an exact joint draw (bp-joint only; default there)").choices(["marginal", "joint"]))
-    .option("--steps <n>", "reverse steps (default: the number a trained denoiser was trained for, else 200)", intArg(1, 100_000))
+    .addOption(
+      new Option(
+        "--sampler <s>",
+        "vp reverse step (default: the one a trained denoiser was trained for, else ddpm)",
+      ).choices(["ddpm", "ddim"]),
+    )
+    .addOption(
+      new Option(
+        "--schedule <s>",
+        "noise schedule (default: the one a trained denoiser was trained for, else linear)",
+      ).choices(["linear", "cosine"]),
+    )
+    .addOption(
+      new Option(
+        "--x0 <how>",
+        "how a step gets x_0: per-leaf marginals, or an exact joint draw (bp-joint only; default there)",
+      ).choices(["marginal", "joint"]),
+    )
+    .option(
+      "--steps <n>",
+      "reverse steps (default: the number a trained denoiser was trained for, else 200)",
+      intArg(1, 100_000),
+    )
     .option("-n, --n <count>", "samples", intArg(1, 10_000_000), 1000)
     .option("--seed <n>", "sampling seed", intArg(0), 0)
-    .option("--train <file|RUN_DIR>", "training data (ghm-data/v1) or a training run with a fixed set (its train.json), to measure the copy fraction (default: none, no copy fraction)")
-    .option("--backend <name>", "TensorFlow.js backend for a network denoiser: node|wasm|cpu (default: GHM_BACKEND, else auto = node > wasm > cpu)")
+    .option(
+      "--train <file|RUN_DIR>",
+      "training data (ghm-data/v1) or a training run with a fixed set (its train.json), to measure the copy fraction (default: none, no copy fraction)",
+    )
+    .option(
+      "--backend <name>",
+      "TensorFlow.js backend for a network denoiser: node|wasm|cpu (default: GHM_BACKEND, else auto = node > wasm > cpu)",
+    )
     .option("--out <file>", "write the samples and metrics as JSON, - for stdout (default: none)")
     .action(async (o, cmd: Command) => {
       const flags = ctx.flags(cmd);
-      if (!o.grammar && isBp(o.denoiser)) throw new UserError(`--grammar is required with --denoiser ${o.denoiser} (only a trained denoiser's run directory holds its grammar)`);
-      const chosen = isBp(o.denoiser) ? null : grammarForModel({ grammar: o.grammar, model: o.denoiser, modelFlag: "--denoiser", allowMismatch: o.allowGrammarMismatch, warn: (l) => flags.quiet || ctx.con.err(l) });
+      if (!o.grammar && isBp(o.denoiser))
+        throw new UserError(
+          `--grammar is required with --denoiser ${o.denoiser} (only a trained denoiser's run directory holds its grammar)`,
+        );
+      const chosen = isBp(o.denoiser)
+        ? null
+        : grammarForModel({
+            grammar: o.grammar,
+            model: o.denoiser,
+            modelFlag: "--denoiser",
+            allowMismatch: o.allowGrammarMismatch,
+            warn: (l) => flags.quiet || ctx.con.err(l),
+          });
       const g = chosen ? chosen.g : loadGrammar(o.grammar);
       const grammarFile: string = chosen ? chosen.file : o.grammar;
       const grammarMismatch = chosen?.grammarMismatch ? { grammarMismatch: chosen.grammarMismatch } : {};
       const trainFile = o.train ? trainDataFile(o.train) : undefined;
-      const train = trainFile ? parseDataFile(readJsonFile(trainFile, "--train"), g, `--train ${trainFile}`) : undefined;
-      if (o.sampler && o.process !== "vp") throw new UserError(`--sampler ${o.sampler} applies to --process vp only; the ${o.process} process has one reverse step`);
+      const train = trainFile
+        ? parseDataFile(readJsonFile(trainFile, "--train"), g, `--train ${trainFile}`)
+        : undefined;
+      if (o.sampler && o.process !== "vp")
+        throw new UserError(
+          `--sampler ${o.sampler} applies to --process vp only; the ${o.process} process has one reverse step`,
+        );
       const denoiser = await makeDenoiser(g, o.denoiser, o.backend);
       const tfBackend = backendInfo();
       if (!isBp(o.denoiser) && tfBackend) announceBackend(ctx.con, flags, tfBackend);
-      if (o.x0 === "joint" && !denoiser.sampleJoint) throw new UserError(`--x0 joint needs a denoiser that draws exact joint samples (--denoiser bp-joint), not ${o.denoiser}`);
+      if (o.x0 === "joint" && !denoiser.sampleJoint)
+        throw new UserError(
+          `--x0 joint needs a denoiser that draws exact joint samples (--denoiser bp-joint), not ${o.denoiser}`,
+        );
       const x0: "marginal" | "joint" = o.x0 ?? (denoiser.sampleJoint ? "joint" : "marginal");
       const plan = samplingPlan(o, isBp(o.denoiser) ? null : savedDiffusion(o.denoiser));
       const bar = progress(ctx.con, flags, "diffuse", plan.steps);
@@ -73,30 +135,66 @@ export function registerDiffuse(program: Command, ctx: Context): void {
       const d = leafCount(g);
       if (o.out) {
         const x = Array.from({ length: result.n }, (_, b) => Array.from(result.x.subarray(b * d, (b + 1) * d)));
-        writeJsonOut(ctx.con, o.out, { format: "ghm-samples/v1", config: { ...result.config, seed: o.seed, grammar: grammarFile }, ...grammarMismatch, metrics, x });
+        writeJsonOut(ctx.con, o.out, {
+          format: "ghm-samples/v1",
+          config: { ...result.config, seed: o.seed, grammar: grammarFile },
+          ...grammarMismatch,
+          metrics,
+          x,
+        });
       }
-      const summary = { ...metrics, seconds, samplesPerSecond: result.n / seconds, config: result.config, trainedFor: plan.trainedFor, matchesTraining: plan.matchesTraining, ...grammarMismatch };
+      const summary = {
+        ...metrics,
+        seconds,
+        samplesPerSecond: result.n / seconds,
+        config: result.config,
+        trainedFor: plan.trainedFor,
+        matchesTraining: plan.matchesTraining,
+        ...grammarMismatch,
+      };
       reportAfterWrite(ctx.con, flags, o.out, summary, () =>
         [
           `${result.n} samples, ${o.process} process, ${result.config.denoiser} denoiser, ${plan.schedule} schedule, ${plan.steps}${o.process === "vp" ? ` ${plan.sampler}` : ""} steps, ${fmt(seconds, 3)} s`,
           plan.note,
           mismatchLine(chosen?.grammarMismatch),
           table(
-            ["valid / all samples", "class TV to prior (valid samples)", "mean log p(x) (valid samples)", "distinct / all samples", "training copies / all samples"],
-            [[fmt(metrics.validity), metrics.classTV === null ? "-" : fmt(metrics.classTV), metrics.meanLogLikelihood === null ? "-" : fmt(metrics.meanLogLikelihood), fmt(metrics.diversity), metrics.copyFraction === null ? "-" : fmt(metrics.copyFraction)]],
+            [
+              "valid / all samples",
+              "class TV to prior (valid samples)",
+              "mean log p(x) (valid samples)",
+              "distinct / all samples",
+              "training copies / all samples",
+            ],
+            [
+              [
+                fmt(metrics.validity),
+                metrics.classTV === null ? "-" : fmt(metrics.classTV),
+                metrics.meanLogLikelihood === null ? "-" : fmt(metrics.meanLogLikelihood),
+                fmt(metrics.diversity),
+                metrics.copyFraction === null ? "-" : fmt(metrics.copyFraction),
+              ],
+            ],
           ),
           `validity per level, over all samples (root..leaves): ${metrics.validityPerLevel.map((v) => fmt(v)).join("  ")}`,
           o.out && o.out !== "-" ? `wrote ${o.out}` : "",
-        ].filter(Boolean).join("\n"),
+        ]
+          .filter(Boolean)
+          .join("\n"),
       );
     });
 
   program
     .command("forward-backward")
-    .description("noise real samples to each level, denoise back by an exact BP posterior draw, measure what survives per level")
+    .description(
+      "noise real samples to each level, denoise back by an exact BP posterior draw, measure what survives per level",
+    )
     .requiredOption("--grammar <file>", "ghm/v1 grammar JSON")
     .addOption(new Option("--process <p>", "noise process").choices(["vp", "uniform", "mask"]).default("vp"))
-    .option("--abars <list>", "signal levels abar in (0, 1], comma-separated (default: --points levels)", floatListArg(0, 1))
+    .option(
+      "--abars <list>",
+      "signal levels abar in (0, 1], comma-separated (default: --points levels)",
+      floatListArg(0, 1),
+    )
     .option("--points <n>", "without --abars: this many levels evenly spaced in log(SNR)", intArg(2, 1000), 12)
     .option("-n, --n <count>", "real samples per level", intArg(1, 10_000_000), 500)
     .option("--seed <n>", "seed", intArg(0), 0)
@@ -104,9 +202,19 @@ export function registerDiffuse(program: Command, ctx: Context): void {
     .action((o, cmd: Command) => {
       const g = loadGrammar(o.grammar);
       const abars: number[] = o.abars ?? defaultAbars(o.points);
-      if (abars.some((a) => a <= 0)) throw new UserError("--abars: every level must be > 0 (abar = 0 is pure noise; use a small value like 1e-4)");
-      const rows = asUserInput(`-n ${o.n}`, () => forwardBackward({ grammar: g, process: o.process, abars, n: o.n, seed: o.seed }));
-      if (o.out) writeJsonOut(ctx.con, o.out, { format: "ghm-forward-backward/v1", process: o.process, n: o.n, seed: o.seed, rows });
+      if (abars.some((a) => a <= 0))
+        throw new UserError("--abars: every level must be > 0 (abar = 0 is pure noise; use a small value like 1e-4)");
+      const rows = asUserInput(`-n ${o.n}`, () =>
+        forwardBackward({ grammar: g, process: o.process, abars, n: o.n, seed: o.seed }),
+      );
+      if (o.out)
+        writeJsonOut(ctx.con, o.out, {
+          format: "ghm-forward-backward/v1",
+          process: o.process,
+          n: o.n,
+          seed: o.seed,
+          rows,
+        });
       reportAfterWrite(ctx.con, ctx.flags(cmd), o.out, rows, () =>
         table(
           ["abar", "class kept", ...Array.from({ length: g.depth }, (_, l) => `level ${l + 1} kept`)],
@@ -127,7 +235,10 @@ function defaultAbars(points: number): number[] {
 function trainDataFile(arg: string): string {
   if (!fs.existsSync(arg) || !fs.statSync(arg).isDirectory()) return arg;
   const file = path.join(arg, "train.json");
-  if (!fs.existsSync(file)) throw new UserError(`--train ${arg}: the directory has no train.json; only runs with a fixed training set (data.trainSize > 0) write one`);
+  if (!fs.existsSync(file))
+    throw new UserError(
+      `--train ${arg}: the directory has no train.json; only runs with a fixed training set (data.trainSize > 0) write one`,
+    );
   return file;
 }
 
@@ -163,7 +274,10 @@ interface SamplingPlan {
  * Schedule, steps and sampler: each flag given wins; otherwise the sampler the
  * denoiser was trained for (its run's config.diffusion); otherwise linear, 200, ddpm.
  */
-function samplingPlan(o: { schedule?: string; steps?: number; sampler?: string; process: string }, trainedFor: DiffusionSpec | null): SamplingPlan {
+function samplingPlan(
+  o: { schedule?: string; steps?: number; sampler?: string; process: string },
+  trainedFor: DiffusionSpec | null,
+): SamplingPlan {
   const saved = o.process === "vp" ? trainedFor : null; // a net is trained for vp only; it refuses other processes itself
   const plan = {
     schedule: (o.schedule ?? saved?.schedule ?? "linear") as "linear" | "cosine",

@@ -7,7 +7,19 @@ describe("experiment configs", () => {
     const dir = tempDir();
     const file = path.join(dir, "c.json");
     fs.writeFileSync(file, JSON.stringify({ train: { width: 12 }, P: [7] }));
-    const r = await ghm("experiment", "classification", "--preset", "tiny", "--config", file, "--set", "train.steps=9", "--print-config", "--out", dir);
+    const r = await ghm(
+      "experiment",
+      "classification",
+      "--preset",
+      "tiny",
+      "--config",
+      file,
+      "--set",
+      "train.steps=9",
+      "--print-config",
+      "--out",
+      dir,
+    );
     expect(r.code).toBe(0);
     const c = JSON.parse(r.out);
     expect(c.train).toMatchObject({ width: 12, steps: 9, extraConvs: 1 });
@@ -17,7 +29,7 @@ describe("experiment configs", () => {
   it.each([
     [["--set", "train.steps=0"], /train\.steps/],
     [["--set", "train.stepz=10"], /train.*stepz/],
-    [["--set", "archs=[\"unet\"]"], /archs\.0/],
+    [["--set", 'archs=["unet"]'], /archs\.0/],
     [["--set", "P=[]"], /P/],
     [["--config", "/nonexistent.json"], /--config \/nonexistent.json: no such file/],
   ])("rejects %j with exit 2 naming the field", async (extra, message) => {

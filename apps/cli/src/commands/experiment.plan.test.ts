@@ -7,7 +7,10 @@ describe("--plan, run-one and collect", () => {
     const dir = path.join(tempDir(), "pt");
     let r = await ghm("experiment", "phase-transition", "--preset", "tiny", "--out", dir, "--plan");
     expect(r.code).toBe(0);
-    const lines = r.out.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = r.out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual(["vp-L2-s0", "vp-L2-s1", "vp-L3-s0", "vp-L3-s1"]);
     for (const l of lines) {
       expect(l.argv).toContain("run-one");

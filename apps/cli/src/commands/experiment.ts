@@ -1,32 +1,32 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
-import { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 import { backendInfo } from "@ghmkit/tensor";
 import type { Context } from "../program";
 import { UserError } from "../errors";
 import { experimentRecovery, setRecovery } from "../envErrors";
 import { acquireDirLock, withDirLock } from "@ghmkit/train";
 import { intArg } from "../options";
-import { fmt, OutputFlags, report } from "../output";
+import { fmt, type OutputFlags, report } from "../output";
 import { progress } from "../progress";
 import {
-  AnyExperiment,
+  type AnyExperiment,
   collect,
-  CollectResult,
+  type CollectResult,
   EXPERIMENTS,
   executePlan,
   executePlans,
   getExperiment,
   headlineLines,
-  Preset,
+  type Preset,
   PRESETS,
   resolveConfig,
   runJob,
-  RunOneSpec,
+  type RunOneSpec,
   runOneArgv,
   shellQuote,
-  SuiteEntry,
+  type SuiteEntry,
   validateConfig,
   writePlan,
   writeSuiteReport,
@@ -57,7 +57,14 @@ const collectSet = (v: string, prev: string[]) => [...prev, v];
 
 function addRunOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option("--preset <name>", "sizes of the sweep: quick (minutes), full (larger figures), tiny (seconds, for tests)").choices(PRESETS as string[]).default("quick"))
+    .addOption(
+      new Option(
+        "--preset <name>",
+        "sizes of the sweep: quick (minutes), full (larger figures), tiny (seconds, for tests)",
+      )
+        .choices(PRESETS as string[])
+        .default("quick"),
+    )
     .option("--full", "shorthand for --preset full")
     .option("--jobs <n>", "configurations run in parallel child processes (1 = in this process)", intArg(1, 256), 1)
     .requiredOption("--out <dir>", "experiment directory (created; a rerun resumes: finished jobs are kept)");
@@ -78,18 +85,41 @@ async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>): Promis
   }
 }
 
-async function runExperiment(ctx: Context, flags: OutputFlags, exp: AnyExperiment, config: unknown, preset: Preset, dir: string, jobs: number, signal: AbortSignal): Promise<{ result: CollectResult; wallS: number }> {
+async function runExperiment(
+  ctx: Context,
+  flags: OutputFlags,
+  exp: AnyExperiment,
+  config: unknown,
+  preset: Preset,
+  dir: string,
+  jobs: number,
+  signal: AbortSignal,
+): Promise<{ result: CollectResult; wallS: number }> {
   // One writer per experiment directory, from the plan to the report (jobs take their own locks).
   setRecovery(experimentRecovery(dir));
   return withDirLock(dir, () => runExperimentLocked(ctx, flags, exp, config, preset, dir, jobs, signal));
 }
 
-async function runExperimentLocked(ctx: Context, flags: OutputFlags, exp: AnyExperiment, config: unknown, preset: Preset, dir: string, jobs: number, signal: AbortSignal): Promise<{ result: CollectResult; wallS: number }> {
+async function runExperimentLocked(
+  ctx: Context,
+  flags: OutputFlags,
+  exp: AnyExperiment,
+  config: unknown,
+  preset: Preset,
+  dir: string,
+  jobs: number,
+  signal: AbortSignal,
+): Promise<{ result: CollectResult; wallS: number }> {
   const t0 = Date.now();
   const plan = writePlan(exp, config, preset, dir);
   const bar = progress(ctx.con, flags, exp.name.padEnd(17), plan.jobs.length, { eta: false });
   try {
-    await executePlan(plan, dir, { jobs, cli: cliInvocation(), signal, onProgress: (done, _total, info) => bar.update(done, info) });
+    await executePlan(plan, dir, {
+      jobs,
+      cli: cliInvocation(),
+      signal,
+      onProgress: (done, _total, info) => bar.update(done, info),
+    });
   } finally {
     bar.stop();
   }
@@ -98,16 +128,37 @@ async function runExperimentLocked(ctx: Context, flags: OutputFlags, exp: AnyExp
 }
 
 function summaryJson(r: CollectResult, wallS: number) {
-  return { experiment: r.experiment.name, dir: r.dir, report: r.report, wallS, jobs: r.plan.jobs.length, missing: r.missing, headline: r.summary.headline, figures: r.figures.map((f) => f.png) };
+  return {
+    experiment: r.experiment.name,
+    dir: r.dir,
+    report: r.report,
+    wallS,
+    jobs: r.plan.jobs.length,
+    missing: r.missing,
+    headline: r.summary.headline,
+    figures: r.figures.map((f) => f.png),
+  };
 }
 
 /** `--plan` / `--plan jsonl`: one JSON object per job; `--plan sh`: one shell command per line (for GNU parallel, Slurm arrays). */
-function printPlan(ctx: Context, exp: AnyExperiment, config: unknown, preset: Preset, dir: string, format: string): void {
-  if (format !== "jsonl" && format !== "sh") throw new UserError(`--plan ${format}: choose jsonl (JSON lines, the default) or sh (one shell command per line)`);
+function printPlan(
+  ctx: Context,
+  exp: AnyExperiment,
+  config: unknown,
+  preset: Preset,
+  dir: string,
+  format: string,
+): void {
+  if (format !== "jsonl" && format !== "sh")
+    throw new UserError(`--plan ${format}: choose jsonl (JSON lines, the default) or sh (one shell command per line)`);
   const plan = writePlan(exp, config, preset, dir);
   for (const job of plan.jobs) {
     const argv = runOneArgv(cliInvocation() ?? ["ghm"], plan, job, dir);
-    ctx.con.out(format === "sh" ? shellQuote(argv) : JSON.stringify({ experiment: exp.name, id: job.id, out: path.resolve(dir), argv, command: shellQuote(argv) }));
+    ctx.con.out(
+      format === "sh"
+        ? shellQuote(argv)
+        : JSON.stringify({ experiment: exp.name, id: job.id, out: path.resolve(dir), argv, command: shellQuote(argv) }),
+    );
   }
 }
 
@@ -116,9 +167,20 @@ function registerOne(parent: Command, ctx: Context, exp: AnyExperiment): void {
     parent
       .command(exp.name)
       .description(`${exp.title}. Tests: ${exp.claim}`)
-      .option("--config <file>", "JSON config (any subset of the fields printed by --print-config), merged over the preset (default: none)")
-      .option("--set <path=value>", "override one field, e.g. --set train.steps=300 or --set 'P=[64,256]' (repeatable)", collectSet, [])
-      .option("--plan [format]", "write the plan into --out and print one self-contained command per job without running: jsonl (default) or sh (one shell command per line, for GNU parallel or a Slurm array)")
+      .option(
+        "--config <file>",
+        "JSON config (any subset of the fields printed by --print-config), merged over the preset (default: none)",
+      )
+      .option(
+        "--set <path=value>",
+        "override one field, e.g. --set train.steps=300 or --set 'P=[64,256]' (repeatable)",
+        collectSet,
+        [],
+      )
+      .option(
+        "--plan [format]",
+        "write the plan into --out and print one self-contained command per job without running: jsonl (default) or sh (one shell command per line, for GNU parallel or a Slurm array)",
+      )
       .option("--print-config", "print the resolved config and exit"),
   ).action(async (o: RunFlags & { printConfig?: boolean }, cmd: Command) => {
     const flags = ctx.flags(cmd);
@@ -126,9 +188,18 @@ function registerOne(parent: Command, ctx: Context, exp: AnyExperiment): void {
     const config = resolveConfig(exp, { preset, file: o.config, sets: o.set });
     if (o.printConfig) return void ctx.con.out(JSON.stringify(config, null, 2));
     if (o.plan) return printPlan(ctx, exp, config, preset, o.out, o.plan === true ? "jsonl" : o.plan);
-    if (!flags.quiet && !flags.json) ctx.con.out(`${exp.name} (preset ${preset}) config:\n${JSON.stringify(config, null, 2)}`);
-    const { result, wallS } = await withInterrupt((signal) => runExperiment(ctx, flags, exp, config, preset, o.out, o.jobs, signal));
-    report(ctx.con, flags, summaryJson(result, wallS), () => [`${exp.title}: ${fmt(wallS, 3)} s`, ...headlineLines(result).map((l) => `  ${l}`), `report: ${result.report}`].join("\n"));
+    if (!flags.quiet && !flags.json)
+      ctx.con.out(`${exp.name} (preset ${preset}) config:\n${JSON.stringify(config, null, 2)}`);
+    const { result, wallS } = await withInterrupt((signal) =>
+      runExperiment(ctx, flags, exp, config, preset, o.out, o.jobs, signal),
+    );
+    report(ctx.con, flags, summaryJson(result, wallS), () =>
+      [
+        `${exp.title}: ${fmt(wallS, 3)} s`,
+        ...headlineLines(result).map((l) => `  ${l}`),
+        `report: ${result.report}`,
+      ].join("\n"),
+    );
   });
 }
 
@@ -148,10 +219,15 @@ function parseSpec(text: string): RunOneSpec {
     throw new UserError(`--spec: not valid JSON (${(err as Error).message})`);
   }
   if (typeof spec?.experiment !== "string") throw new UserError("--spec: missing field experiment");
-  if (typeof spec.job?.id !== "string" || typeof spec.job.params !== "object" || spec.job.params === null) throw new UserError("--spec: job must be {id, params}");
+  if (typeof spec.job?.id !== "string" || typeof spec.job.params !== "object" || spec.job.params === null)
+    throw new UserError("--spec: job must be {id, params}");
   const exp = getExperiment(spec.experiment);
   validateConfig(exp, spec.config, "--spec config");
-  if (!exp.jobs(spec.config).some((j) => j.id === spec.job!.id && JSON.stringify(j.params) === JSON.stringify(spec.job!.params))) {
+  if (
+    !exp
+      .jobs(spec.config)
+      .some((j) => j.id === spec.job!.id && JSON.stringify(j.params) === JSON.stringify(spec.job!.params))
+  ) {
     throw new UserError(`--spec: job ${spec.job.id} is not one of the jobs of this ${spec.experiment} config`);
   }
   return spec as RunOneSpec;
@@ -160,14 +236,18 @@ function parseSpec(text: string): RunOneSpec {
 export function registerExperiment(program: Command, ctx: Context): void {
   const experiment = program
     .command("experiment")
-    .description("the paper's claims as experiments: results (JSONL, CSV), figures (SVG, PNG) and a Markdown report per experiment");
+    .description(
+      "the paper's claims as experiments: results (JSONL, CSV), figures (SVG, PNG) and a Markdown report per experiment",
+    );
 
   for (const exp of EXPERIMENTS) registerOne(experiment, ctx, exp);
 
   addRunOptions(
     experiment
       .command("suite")
-      .description("all experiments end to end (quick preset: a few minutes), then DIR/report.md with every figure and headline number")
+      .description(
+        "all experiments end to end (quick preset: a few minutes), then DIR/report.md with every figure and headline number",
+      )
       .option("--only <names>", "comma-separated subset of experiments (default: all)"),
   ).action(async (o: RunFlags & { only?: string }, cmd: Command) => {
     const flags = ctx.flags(cmd);
@@ -192,7 +272,12 @@ export function registerExperiment(program: Command, ctx: Context): void {
         const bar = progress(ctx.con, flags, "suite", total, { eta: false });
         try {
           // One pool for every experiment's jobs, longest first (see executePlans).
-          await executePlans(planned, { jobs: o.jobs, cli: cliInvocation(), signal, onProgress: (done, _t, info) => bar.update(done, info) });
+          await executePlans(planned, {
+            jobs: o.jobs,
+            cli: cliInvocation(),
+            signal,
+            onProgress: (done, _t, info) => bar.update(done, info),
+          });
         } finally {
           bar.stop();
         }
@@ -206,11 +291,25 @@ export function registerExperiment(program: Command, ctx: Context): void {
     });
     const wallS = (Date.now() - t0) / 1000;
     const b = backendInfo();
-    const backend = b ? `tfjs ${b.tfBackend} (${b.name}${o.jobs > 1 ? ", in child processes" : ""})` : o.jobs > 1 ? "see each experiment's report (child processes)" : "none used";
+    const backend = b
+      ? `tfjs ${b.tfBackend} (${b.name}${o.jobs > 1 ? ", in child processes" : ""})`
+      : o.jobs > 1
+        ? "see each experiment's report (child processes)"
+        : "none used";
     const file = writeSuiteReport(o.out, preset, entries, wallS, backend);
     suiteLock.release();
-    report(ctx.con, flags, { report: file, preset, wallS, backend, experiments: entries.map((e) => summaryJson(e.result, e.wallS)) }, () =>
-      [`suite (preset ${preset}) done in ${fmt(wallS, 3)} s; report: ${file}`, ...entries.flatMap((e) => [`${e.result.experiment.name} (${fmt(e.wallS, 3)} s of jobs):`, ...headlineLines(e.result).map((l) => `  ${l}`)])].join("\n"),
+    report(
+      ctx.con,
+      flags,
+      { report: file, preset, wallS, backend, experiments: entries.map((e) => summaryJson(e.result, e.wallS)) },
+      () =>
+        [
+          `suite (preset ${preset}) done in ${fmt(wallS, 3)} s; report: ${file}`,
+          ...entries.flatMap((e) => [
+            `${e.result.experiment.name} (${fmt(e.wallS, 3)} s of jobs):`,
+            ...headlineLines(e.result).map((l) => `  ${l}`),
+          ]),
+        ].join("\n"),
     );
   });
 
@@ -223,12 +322,19 @@ export function registerExperiment(program: Command, ctx: Context): void {
       const spec = parseSpec(o.spec);
       setRecovery(experimentRecovery(o.out));
       const file = await withInterrupt((signal) => runJob(spec.experiment, spec.config, spec.job, o.out, { signal }));
-      report(ctx.con, ctx.flags(cmd), { id: file.id, rows: file.rows.length, wallS: file.wallS, backend: file.backend }, () => `${file.id}: ${file.rows.length} rows in ${fmt(file.wallS, 3)} s (${file.backend})`);
+      report(
+        ctx.con,
+        ctx.flags(cmd),
+        { id: file.id, rows: file.rows.length, wallS: file.wallS, backend: file.backend },
+        () => `${file.id}: ${file.rows.length} rows in ${fmt(file.wallS, 3)} s (${file.backend})`,
+      );
     });
 
   experiment
     .command("worker")
-    .description("run jobs read from stdin, one JSON line {out, spec} at a time, answering one JSON line each (the process that --jobs N starts N of)")
+    .description(
+      "run jobs read from stdin, one JSON line {out, spec} at a time, answering one JSON line each (the process that --jobs N starts N of)",
+    )
     .action(async () => {
       const lines = readline.createInterface({ input: process.stdin });
       for await (const line of lines) {
@@ -244,8 +350,18 @@ export function registerExperiment(program: Command, ctx: Context): void {
           await runJob(spec.experiment, spec.config, spec.job, msg.out, {});
           ctx.con.out(JSON.stringify({ id, ok: true, seconds: (Date.now() - t0) / 1000 }));
         } catch (err) {
-          const user = err instanceof UserError || (err instanceof Error && (err.name === "ExperimentError" || err.name === "DirLockedError"));
-          ctx.con.out(JSON.stringify({ id, ok: false, code: user ? 2 : 1, error: err instanceof Error ? err.message : String(err), seconds: (Date.now() - t0) / 1000 }));
+          const user =
+            err instanceof UserError ||
+            (err instanceof Error && (err.name === "ExperimentError" || err.name === "DirLockedError"));
+          ctx.con.out(
+            JSON.stringify({
+              id,
+              ok: false,
+              code: user ? 2 : 1,
+              error: err instanceof Error ? err.message : String(err),
+              seconds: (Date.now() - t0) / 1000,
+            }),
+          );
         }
       }
     });
@@ -258,7 +374,11 @@ export function registerExperiment(program: Command, ctx: Context): void {
       setRecovery(experimentRecovery(dir));
       const r = await collect(dir);
       report(ctx.con, ctx.flags(cmd), summaryJson(r, r.jobWallS), () =>
-        [`${r.experiment.title}: ${r.plan.jobs.length - r.missing.length}/${r.plan.jobs.length} jobs`, ...headlineLines(r).map((l) => `  ${l}`), `report: ${r.report}`].join("\n"),
+        [
+          `${r.experiment.title}: ${r.plan.jobs.length - r.missing.length}/${r.plan.jobs.length} jobs`,
+          ...headlineLines(r).map((l) => `  ${l}`),
+          `report: ${r.report}`,
+        ].join("\n"),
       );
     });
 
@@ -266,6 +386,11 @@ export function registerExperiment(program: Command, ctx: Context): void {
     .command("list")
     .description("the experiments and what each tests")
     .action((_o, cmd: Command) => {
-      report(ctx.con, ctx.flags(cmd), EXPERIMENTS.map((e) => ({ name: e.name, title: e.title, claim: e.claim })), () => EXPERIMENTS.map((e) => `${e.name.padEnd(18)} ${e.title}`).join("\n"));
+      report(
+        ctx.con,
+        ctx.flags(cmd),
+        EXPERIMENTS.map((e) => ({ name: e.name, title: e.title, claim: e.claim })),
+        () => EXPERIMENTS.map((e) => `${e.name.padEnd(18)} ${e.title}`).join("\n"),
+      );
     });
 }

@@ -10,7 +10,24 @@ describe("ghm grammar / sample / bp / classify / denoise", () => {
   const D = path.join(dir, "d.json");
 
   it("makes, inspects and samples a grammar", async () => {
-    let r = await ghm("grammar", "random", "--kind", "rhm", "--vocab", "8", "--classes", "4", "--rules", "2", "--depth", "3", "--seed", "3", "--out", G);
+    let r = await ghm(
+      "grammar",
+      "random",
+      "--kind",
+      "rhm",
+      "--vocab",
+      "8",
+      "--classes",
+      "4",
+      "--rules",
+      "2",
+      "--depth",
+      "3",
+      "--seed",
+      "3",
+      "--out",
+      G,
+    );
     expect(r).toMatchObject({ code: 0 });
     r = await ghm("--json", "grammar", "info", G);
     expect(r.code).toBe(0);
@@ -56,7 +73,9 @@ describe("ghm grammar / sample / bp / classify / denoise", () => {
     const E = path.join(dir, "bad.json");
     const R = path.join(dir, "bad-r.json");
     const S = readJson(G).vocab[3];
-    const h = [Array.from({ length: 8 }, (_, i) => Array.from({ length: S }, (_, s) => (i === 0 ? null : s === 0 ? 0 : null)))];
+    const h = [
+      Array.from({ length: 8 }, (_, i) => Array.from({ length: S }, (_, s) => (i === 0 ? null : s === 0 ? 0 : null))),
+    ];
     fs.writeFileSync(E, JSON.stringify({ kind: "logits", h }));
     const r = await ghm("bp", "--grammar", G, "--evidence", E, "--out", R);
     expect(r.code).toBe(0);
@@ -72,7 +91,10 @@ describe("user errors exit 2 with a one-line message and write nothing", () => {
 
   it.each([
     [["grammar", "random", "--depth", "0", "--out", "x.json"], /--depth/],
-    [["grammar", "random", "--kind", "rhm", "--vocab", "2", "--classes", "8", "--rules", "4", "--out", "OUT"], /rules|impossible|S\^m|tuples/i],
+    [
+      ["grammar", "random", "--kind", "rhm", "--vocab", "2", "--classes", "8", "--rules", "4", "--out", "OUT"],
+      /rules|impossible|S\^m|tuples/i,
+    ],
     [["grammar", "info", "/nonexistent/g.json"], /no such file/],
     [["sample", "--grammar", "/nonexistent/g.json", "-n", "3", "--out", "OUT"], /no such file/],
     [["sample", "-n", "3", "--out", "OUT"], /--grammar/],

@@ -1,6 +1,6 @@
-import { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 import {
-  Grammar,
+  type Grammar,
   grammarToJson,
   importRhmRules,
   leafCount,
@@ -34,26 +34,65 @@ export function registerGrammar(program: Command, ctx: Context): void {
     .action((o, cmd: Command) => {
       const vocab: number[] = o.vocab;
       // Parameters of another kernel family are a mistake, not something to ignore.
-      const only: [string, string, string][] = [["rules", "--rules", "rhm"], ["mix", "--mix", "product"], ["scale", "--scale", "product"]];
+      const only: [string, string, string][] = [
+        ["rules", "--rules", "rhm"],
+        ["mix", "--mix", "product"],
+        ["scale", "--scale", "product"],
+      ];
       for (const [key, flag, kind] of only) {
-        if (cmd.getOptionValueSource(key) === "cli" && o.kind !== kind) throw new UserError(`${flag} applies to --kind ${kind} only, not to --kind ${o.kind}: drop ${flag} or change --kind`);
+        if (cmd.getOptionValueSource(key) === "cli" && o.kind !== kind)
+          throw new UserError(
+            `${flag} applies to --kind ${kind} only, not to --kind ${o.kind}: drop ${flag} or change --kind`,
+          );
       }
       if (vocab.length !== 1 && vocab.length !== o.depth) {
-        throw new UserError(`--vocab: give one size or ${o.depth} comma-separated sizes (one per level 1..L), got ${vocab.length}`);
+        throw new UserError(
+          `--vocab: give one size or ${o.depth} comma-separated sizes (one per level 1..L), got ${vocab.length}`,
+        );
       }
-      const g = withCliSizeLimit(() => asUserInput(`grammar random --kind ${o.kind}`, (): Grammar => {
-        switch (o.kind as "product" | "rhm" | "dense") {
-          case "product":
-            return randomProductGrammar({ depth: o.depth, arity: o.arity, vocab: vocab.length === 1 ? vocab[0] : vocab, classes: o.classes, p: o.mix, scale: o.scale, seed: o.seed });
-          case "dense":
-            return randomDenseGrammar({ depth: o.depth, arity: o.arity, vocab: vocab.length === 1 ? vocab[0] : vocab, classes: o.classes, seed: o.seed });
-          case "rhm":
-            if (vocab.length !== 1) throw new UserError("--vocab: the RHM uses one vocabulary size S for levels 1..L");
-            return randomRhm({ S: vocab[0], classes: o.classes, k: o.rules, arity: o.arity, depth: o.depth, seed: o.seed });
-        }
-      }));
+      const g = withCliSizeLimit(() =>
+        asUserInput(`grammar random --kind ${o.kind}`, (): Grammar => {
+          switch (o.kind as "product" | "rhm" | "dense") {
+            case "product":
+              return randomProductGrammar({
+                depth: o.depth,
+                arity: o.arity,
+                vocab: vocab.length === 1 ? vocab[0] : vocab,
+                classes: o.classes,
+                p: o.mix,
+                scale: o.scale,
+                seed: o.seed,
+              });
+            case "dense":
+              return randomDenseGrammar({
+                depth: o.depth,
+                arity: o.arity,
+                vocab: vocab.length === 1 ? vocab[0] : vocab,
+                classes: o.classes,
+                seed: o.seed,
+              });
+            case "rhm":
+              if (vocab.length !== 1)
+                throw new UserError("--vocab: the RHM uses one vocabulary size S for levels 1..L");
+              return randomRhm({
+                S: vocab[0],
+                classes: o.classes,
+                k: o.rules,
+                arity: o.arity,
+                depth: o.depth,
+                seed: o.seed,
+              });
+          }
+        }),
+      );
       writeJsonOut(ctx.con, o.out, grammarToJson(g));
-      reportAfterWrite(ctx.con, ctx.flags(cmd), o.out, { out: o.out, ...summary(g) }, () => `wrote ${o.out === "-" ? "stdout" : o.out}\n${describe(g)}`);
+      reportAfterWrite(
+        ctx.con,
+        ctx.flags(cmd),
+        o.out,
+        { out: o.out, ...summary(g) },
+        () => `wrote ${o.out === "-" ? "stdout" : o.out}\n${describe(g)}`,
+      );
     });
 
   grammar
@@ -68,14 +107,20 @@ export function registerGrammar(program: Command, ctx: Context): void {
   grammar
     .command("import-rhm")
     .description("convert RHM rule tensors (level 0: [C,k,m], levels 1..L-1: [S,k,m], nested JSON arrays) to ghm/v1")
-    .argument("<rules>", "JSON file with the list of rule tensors (or {\"rules\": [...]}; - for stdin)")
+    .argument("<rules>", 'JSON file with the list of rule tensors (or {"rules": [...]}; - for stdin)')
     .option("--vocab <S>", "leaf/latent vocabulary size (default: largest symbol + 1)", intArg(1))
     .requiredOption("--out <file>", "where to write the ghm/v1 JSON (- for stdout)")
     .action((file: string, o, cmd: Command) => {
       const json = readJsonFile(file, "rules file");
       const g = asUserInput(`rules file ${file}`, () => importRhmRules(json, o.vocab ? { S: o.vocab } : {}));
       writeJsonOut(ctx.con, o.out, grammarToJson(g));
-      reportAfterWrite(ctx.con, ctx.flags(cmd), o.out, { out: o.out, ...summary(g) }, () => `wrote ${o.out === "-" ? "stdout" : o.out}\n${describe(g)}`);
+      reportAfterWrite(
+        ctx.con,
+        ctx.flags(cmd),
+        o.out,
+        { out: o.out, ...summary(g) },
+        () => `wrote ${o.out === "-" ? "stdout" : o.out}\n${describe(g)}`,
+      );
     });
 }
 

@@ -11,14 +11,59 @@ describe("CLI size guards", () => {
   const G = path.join(dir, "g.json");
 
   beforeAll(async () => {
-    expect((await ghm("grammar", "random", "--kind", "rhm", "--vocab", "8", "--classes", "8", "--rules", "2", "--depth", "3", "--seed", "1", "--out", G)).code).toBe(0);
+    expect(
+      (
+        await ghm(
+          "grammar",
+          "random",
+          "--kind",
+          "rhm",
+          "--vocab",
+          "8",
+          "--classes",
+          "8",
+          "--rules",
+          "2",
+          "--depth",
+          "3",
+          "--seed",
+          "1",
+          "--out",
+          G,
+        )
+      ).code,
+    ).toBe(0);
   });
 
   test("grammar random: a dense level, or 64 levels together, beyond 2^27 entries", async () => {
-    let r = await ghm("grammar", "random", "--kind", "dense", "--vocab", "64", "--arity", "6", "--out", path.join(dir, "x.json"));
+    let r = await ghm(
+      "grammar",
+      "random",
+      "--kind",
+      "dense",
+      "--vocab",
+      "64",
+      "--arity",
+      "6",
+      "--out",
+      path.join(dir, "x.json"),
+    );
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/dense kernel K_1 would hold .* entries \(~.*\), above the limit of 134217728 entries/);
-    r = await ghm("grammar", "random", "--kind", "dense", "--vocab", "512", "--classes", "512", "--depth", "64", "--out", path.join(dir, "x.json"));
+    r = await ghm(
+      "grammar",
+      "random",
+      "--kind",
+      "dense",
+      "--vocab",
+      "512",
+      "--classes",
+      "512",
+      "--depth",
+      "64",
+      "--out",
+      path.join(dir, "x.json"),
+    );
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/64 levels would hold 8\.590e\+9 entries together \(~64\.0 GiB\), above the limit/);
     expect(fs.existsSync(path.join(dir, "x.json"))).toBe(false);
@@ -26,10 +71,22 @@ describe("CLI size guards", () => {
 
   test("grammar info: a file whose header asks for a huge dense table is refused from the header", async () => {
     const file = path.join(dir, "huge.json");
-    fs.writeFileSync(file, JSON.stringify({ format: "ghm/v1", depth: 1, arity: 8, vocab: [1000, 1000], root: [], levels: [{ kind: "dense", tensor: [] }] }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        format: "ghm/v1",
+        depth: 1,
+        arity: 8,
+        vocab: [1000, 1000],
+        root: [],
+        levels: [{ kind: "dense", tensor: [] }],
+      }),
+    );
     const r = await ghm("grammar", "info", file);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/levels\[0\]: dense kernel K_1 would hold S_0 \* S_1\^m = 1000 \* 1000\^8 = 1\.000e\+27 entries/);
+    expect(r.err).toMatch(
+      /levels\[0\]: dense kernel K_1 would hold S_0 \* S_1\^m = 1000 \* 1000\^8 = 1\.000e\+27 entries/,
+    );
   });
 
   test("sample -n: more symbols than a JSON data file may hold", async () => {

@@ -1,10 +1,13 @@
-import { Command, Option } from "commander";
+import type { Command, Option } from "commander";
 import { buildProgram } from "../program";
 import { ghm } from "../testing/harness";
 
 /** Every command of the program, depth first. */
 function allCommands(c: Command, prefix = ""): [string, Command][] {
-  return c.commands.flatMap((s) => [[`${prefix}${s.name()}`, s] as [string, Command], ...allCommands(s, `${prefix}${s.name()} `)]);
+  return c.commands.flatMap((s) => [
+    [`${prefix}${s.name()}`, s] as [string, Command],
+    ...allCommands(s, `${prefix}${s.name()} `),
+  ]);
 }
 
 describe("--help describes every option", () => {

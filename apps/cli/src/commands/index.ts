@@ -14,4 +14,16 @@ import { registerExperiment } from "./experiment";
 
 export type Register = (program: Command, ctx: Context) => void;
 
-export const commands: Register[] = [registerGrammar, registerSample, registerBP, registerBayes, registerTrain, registerEval, registerCompile, registerDiffuse, registerDemo, registerExperiment, registerBench];
+export const commands: Register[] = [
+  registerGrammar,
+  registerSample,
+  registerBP,
+  registerBayes,
+  registerTrain,
+  registerEval,
+  registerCompile,
+  registerDiffuse,
+  registerDemo,
+  registerExperiment,
+  registerBench,
+];

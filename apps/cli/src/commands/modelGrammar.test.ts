@@ -15,17 +15,61 @@ describe("model grammar check", () => {
   const G1 = path.join(dir, "rhm-seed1.json");
 
   beforeAll(async () => {
-    const r = await ghm("--json", "train", "classifier", "--train-size", "32", "--test-size", "16", "--steps", "2", "--batch", "16", "--width", "4", "--eval-every", "2", "--out", run);
+    const r = await ghm(
+      "--json",
+      "train",
+      "classifier",
+      "--train-size",
+      "32",
+      "--test-size",
+      "16",
+      "--steps",
+      "2",
+      "--batch",
+      "16",
+      "--width",
+      "4",
+      "--eval-every",
+      "2",
+      "--out",
+      run,
+    );
     expect(r.code).toBe(0);
-    for (const [seed, file] of [["0", G0], ["1", G1]]) {
-      expect((await ghm("grammar", "random", "--kind", "rhm", "--vocab", "8", "--classes", "8", "--rules", "2", "--depth", "3", "--seed", seed, "--out", file)).code).toBe(0);
+    for (const [seed, file] of [
+      ["0", G0],
+      ["1", G1],
+    ]) {
+      expect(
+        (
+          await ghm(
+            "grammar",
+            "random",
+            "--kind",
+            "rhm",
+            "--vocab",
+            "8",
+            "--classes",
+            "8",
+            "--rules",
+            "2",
+            "--depth",
+            "3",
+            "--seed",
+            seed,
+            "--out",
+            file,
+          )
+        ).code,
+      ).toBe(0);
     }
   });
 
   it("records the fingerprint of the grammar in the run's models and result", () => {
     const fp = grammarFingerprint(readGrammarFile(path.join(run, "grammar.json")));
     expect(fp).toBe(grammarFingerprint(readGrammarFile(G1))); // the default grammar is the seed-1 RHM
-    expect(readJson(path.join(run, "checkpoints", "step-00000002", "model", "ghm-model.json")).extra.grammarFingerprint).toBe(fp);
+    expect(
+      readJson(path.join(run, "checkpoints", "step-00000002", "model", "ghm-model.json")).extra.grammarFingerprint,
+    ).toBe(fp);
     expect(readJson(path.join(run, "result.json")).grammarFingerprint).toBe(fp);
   });
 
@@ -45,10 +89,23 @@ describe("model grammar check", () => {
   });
 
   it("with --allow-grammar-mismatch it runs and records the mismatch in JSON and text", async () => {
-    let r = await ghm("--json", "eval", "--model", run, "--grammar", G0, "--test-size", "8", "--allow-grammar-mismatch");
+    let r = await ghm(
+      "--json",
+      "eval",
+      "--model",
+      run,
+      "--grammar",
+      G0,
+      "--test-size",
+      "8",
+      "--allow-grammar-mismatch",
+    );
     expect(r.code).toBe(0);
     const m = JSON.parse(r.out);
-    expect(m.grammarMismatch).toEqual({ model: grammarFingerprint(readGrammarFile(G1)), given: grammarFingerprint(readGrammarFile(G0)) });
+    expect(m.grammarMismatch).toEqual({
+      model: grammarFingerprint(readGrammarFile(G1)),
+      given: grammarFingerprint(readGrammarFile(G0)),
+    });
     expect(m.grammar).toBe(G0);
     expect(r.err).toMatch(/warning: --grammar .* is not the grammar/);
     r = await ghm("eval", "--model", run, "--grammar", G0, "--test-size", "8", "--allow-grammar-mismatch");
@@ -84,11 +141,43 @@ describe("model grammar check", () => {
 
   it("ghm diffuse --denoiser RUN refuses another grammar too, and records an allowed mismatch", async () => {
     const den = path.join(dir, "den");
-    expect((await ghm("--json", "train", "denoiser", "--test-size", "8", "--steps", "2", "--batch", "8", "--width", "4", "--eval-every", "2", "--out", den)).code).toBe(0);
+    expect(
+      (
+        await ghm(
+          "--json",
+          "train",
+          "denoiser",
+          "--test-size",
+          "8",
+          "--steps",
+          "2",
+          "--batch",
+          "8",
+          "--width",
+          "4",
+          "--eval-every",
+          "2",
+          "--out",
+          den,
+        )
+      ).code,
+    ).toBe(0);
     let r = await ghm("diffuse", "--denoiser", den, "--grammar", G0, "--steps", "3", "-n", "4");
     expect(r.code).toBe(2);
     expect(r.err).toContain(`--denoiser ${den}`);
-    r = await ghm("--json", "diffuse", "--denoiser", den, "--grammar", G0, "--steps", "3", "-n", "4", "--allow-grammar-mismatch");
+    r = await ghm(
+      "--json",
+      "diffuse",
+      "--denoiser",
+      den,
+      "--grammar",
+      G0,
+      "--steps",
+      "3",
+      "-n",
+      "4",
+      "--allow-grammar-mismatch",
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).grammarMismatch.given).toBe(grammarFingerprint(readGrammarFile(G0)));
     r = await ghm("diffuse", "--denoiser", "bp", "--steps", "3", "-n", "4");

@@ -15,7 +15,28 @@ describe("newcomer", () => {
   const dir = tempDir();
   const G = path.join(dir, "g.json");
   beforeAll(async () => {
-    expect((await ghm("grammar", "random", "--kind", "rhm", "--vocab", "4", "--classes", "2", "--rules", "2", "--depth", "2", "--seed", "1", "--out", G)).code).toBe(0);
+    expect(
+      (
+        await ghm(
+          "grammar",
+          "random",
+          "--kind",
+          "rhm",
+          "--vocab",
+          "4",
+          "--classes",
+          "2",
+          "--rules",
+          "2",
+          "--depth",
+          "2",
+          "--seed",
+          "1",
+          "--out",
+          G,
+        )
+      ).code,
+    ).toBe(0);
   });
 
   test("option-parsing errors are one line; with --json also a JSON error object on stdout, same exit code", async () => {
@@ -26,7 +47,13 @@ describe("newcomer", () => {
     expect(r.out).toBe("");
     r = await ghm("--json", "sample", "--grammar", G, "--out", "x.json");
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.out)).toEqual({ error: { code: "usage", message: expect.stringMatching(/required option '-n, --n <count>' not specified/), field: "-n" } });
+    expect(JSON.parse(r.out)).toEqual({
+      error: {
+        code: "usage",
+        message: expect.stringMatching(/required option '-n, --n <count>' not specified/),
+        field: "-n",
+      },
+    });
     r = await ghm("--json", "bp", "--grammar", path.join(dir, "missing.json"), "--data", G);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.out).error).toMatchObject({ code: "invalid_input", field: "--grammar" });
@@ -42,15 +69,30 @@ describe("newcomer", () => {
     expect(r.err).toMatch(/--keep applies to --noise uniform only, not to --noise gaussian/);
     r = await ghm("denoise", "--grammar", G, "--data", D, "--noise", "exact", "--sigma", "2");
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--sigma applies to --noise gaussian only, not to --noise exact \(exact leaves have no noise\)/);
+    expect(r.err).toMatch(
+      /--sigma applies to --noise gaussian only, not to --noise exact \(exact leaves have no noise\)/,
+    );
     r = await ghm("grammar", "random", "--kind", "rhm", "--mix", "0.2", "--out", path.join(dir, "x.json"));
     expect(r.err).toMatch(/--mix applies to --kind product only/);
     r = await ghm("bp", "--grammar", G, "--evidence", D, "--sigma", "1");
     expect(r.err).toMatch(/--sigma applies to --data only/);
     // The library's size refusal points at its maxEntries option, which the CLI has no flag for: the message says so.
-    r = await ghm("grammar", "random", "--kind", "dense", "--vocab", "64", "--arity", "6", "--out", path.join(dir, "x.json"));
+    r = await ghm(
+      "grammar",
+      "random",
+      "--kind",
+      "dense",
+      "--vocab",
+      "64",
+      "--arity",
+      "6",
+      "--out",
+      path.join(dir, "x.json"),
+    );
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/above the limit of 134217728 entries; .*\(the CLI's limit is fixed; library calls take a larger maxEntries option\)/);
+    expect(r.err).toMatch(
+      /above the limit of 134217728 entries; .*\(the CLI's limit is fixed; library calls take a larger maxEntries option\)/,
+    );
     expect(r.err).not.toMatch(/or raise maxEntries/);
     r = await ghm("diffuse", "--grammar", G, "--process", "mask", "--sampler", "ddim", "-n", "2");
     expect(r.code).toBe(2);
@@ -58,7 +100,24 @@ describe("newcomer", () => {
   });
 
   test("pipes: grammar and sample write to stdout with --out -, bp and grammar info read stdin with -", async () => {
-    let r = await ghm("grammar", "random", "--kind", "rhm", "--vocab", "4", "--classes", "2", "--rules", "2", "--depth", "2", "--seed", "1", "--out", "-");
+    let r = await ghm(
+      "grammar",
+      "random",
+      "--kind",
+      "rhm",
+      "--vocab",
+      "4",
+      "--classes",
+      "2",
+      "--rules",
+      "2",
+      "--depth",
+      "2",
+      "--seed",
+      "1",
+      "--out",
+      "-",
+    );
     expect(r.code).toBe(0);
     const gText = r.out;
     expect(JSON.parse(gText)).toEqual(readJson(G));
@@ -70,7 +129,22 @@ describe("newcomer", () => {
     const data = JSON.parse(r.out);
     expect(data).toMatchObject({ format: "ghm-data/v1", n: 5 });
     // ghm sample ... --out - | ghm bp --data - --noise gaussian ... --json: MAP and samples on stdout.
-    const bp = await ghmWithStdin(r.out, "--json", "bp", "--grammar", G, "--data", "-", "--noise", "gaussian", "--sigma", "0.5", "--map", "--samples", "2");
+    const bp = await ghmWithStdin(
+      r.out,
+      "--json",
+      "bp",
+      "--grammar",
+      G,
+      "--data",
+      "-",
+      "--noise",
+      "gaussian",
+      "--sigma",
+      "0.5",
+      "--map",
+      "--samples",
+      "2",
+    );
     expect(bp.code).toBe(0);
     const res = JSON.parse(bp.out);
     expect(res.logZ).toHaveLength(5);
@@ -90,7 +164,10 @@ describe("newcomer", () => {
 
   test("the evidence JSON of the CLI goes straight to the library: runBP(g, evidenceFromJson(json, g))", () => {
     const g = parseGrammar(readJson(G));
-    const x = [[0, 1, 2, 3], [1, 1, 0, 2]];
+    const x = [
+      [0, 1, 2, 3],
+      [1, 1, 0, 2],
+    ];
     const ev = evidenceFromJson({ kind: "masked", x: [[0, -1, 2, 3]] }, g);
     expect(ev).toMatchObject({ batch: 1, d: 4, S: 4 });
     expect(runBP(g, ev).logZ).toHaveLength(1);
@@ -100,9 +177,19 @@ describe("newcomer", () => {
   });
 
   test("one short backend line; the details with --verbose", () => {
-    const info = { name: "wasm" as const, tfBackend: "wasm", reason: "auto: tfjs-node unavailable (The Node.js native addon module (tfjs_binding.node) can not be found at path: /x/y.node. )", customKernels: [] };
+    const info = {
+      name: "wasm" as const,
+      tfBackend: "wasm",
+      reason:
+        "auto: tfjs-node unavailable (The Node.js native addon module (tfjs_binding.node) can not be found at path: /x/y.node. )",
+      customKernels: [],
+    };
     expect(shortBackend(info)).toBe("wasm (tfjs-node not installed)");
-    expect(shortBackend({ ...info, name: "node", reason: "auto: @tensorflow/tfjs-node loaded" })).toBe("node (tfjs-node)");
-    expect(shortBackend({ ...info, name: "cpu", reason: "requested via GHM_BACKEND" })).toBe("cpu (requested via GHM_BACKEND)");
+    expect(shortBackend({ ...info, name: "node", reason: "auto: @tensorflow/tfjs-node loaded" })).toBe(
+      "node (tfjs-node)",
+    );
+    expect(shortBackend({ ...info, name: "cpu", reason: "requested via GHM_BACKEND" })).toBe(
+      "cpu (requested via GHM_BACKEND)",
+    );
   });
 });

@@ -50,14 +50,18 @@ describe("README: the first ten minutes", () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
-  test.each(lines.map((l, i) => [i + 1, l]))("line %i: %s", async (_i, line) => {
-    let stdin = "";
-    for (const part of String(line).split(" | ")) {
-      const words = part.trim().split(/\s+/);
-      expect(words[0]).toBe("ghm");
-      const r = await ghmWithStdin(stdin, ...shrink(words).slice(1));
-      if (r.code !== 0) throw new Error(`${part} -> exit ${r.code}\n${r.err}`);
-      stdin = r.out;
-    }
-  }, 120_000);
+  test.each(lines.map((l, i) => [i + 1, l]))(
+    "line %i: %s",
+    async (_i, line) => {
+      let stdin = "";
+      for (const part of String(line).split(" | ")) {
+        const words = part.trim().split(/\s+/);
+        expect(words[0]).toBe("ghm");
+        const r = await ghmWithStdin(stdin, ...shrink(words).slice(1));
+        if (r.code !== 0) throw new Error(`${part} -> exit ${r.code}\n${r.err}`);
+        stdin = r.out;
+      }
+    },
+    120_000,
+  );
 });

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import type { Command } from "commander";
 import { leafCount, Rng, sample } from "@ghmkit/ghm";
 import type { Context } from "../program";
 import { UserError } from "../errors";
@@ -23,13 +23,21 @@ export function registerSample(program: Command, ctx: Context): void {
     .action((o, cmd: Command) => {
       const g = loadGrammar(o.grammar);
       const leaves = o.n * leafCount(g) * (o.tree ? 2 : 1);
-      if (leaves > MAX_LEAVES) throw new UserError(`-n ${o.n}: ${leaves} symbols exceed the limit of ${MAX_LEAVES} for a JSON data file: sample fewer sequences`);
+      if (leaves > MAX_LEAVES)
+        throw new UserError(
+          `-n ${o.n}: ${leaves} symbols exceed the limit of ${MAX_LEAVES} for a JSON data file: sample fewer sequences`,
+        );
       const batch = sample(g, o.n, new Rng(o.seed), { tree: Boolean(o.tree) });
       writeJsonOut(ctx.con, o.out, dataToJson(batch, o.seed));
       const counts = new Array(g.vocab[0]).fill(0);
       batch.y.forEach((c) => counts[c]++);
-      reportAfterWrite(ctx.con, ctx.flags(cmd), o.out, { out: o.out, n: batch.n, d: batch.d, classCounts: counts }, () =>
-        `wrote ${o.n} sequences of d = ${batch.d} leaves to ${o.out === "-" ? "stdout" : o.out}; class counts [${counts.join(", ")}]`,
+      reportAfterWrite(
+        ctx.con,
+        ctx.flags(cmd),
+        o.out,
+        { out: o.out, n: batch.n, d: batch.d, classCounts: counts },
+        () =>
+          `wrote ${o.n} sequences of d = ${batch.d} leaves to ${o.out === "-" ? "stdout" : o.out}; class counts [${counts.join(", ")}]`,
       );
     });
 }

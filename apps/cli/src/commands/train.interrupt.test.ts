@@ -11,8 +11,27 @@ import { readJson, tempDir } from "../testing/harness";
 import { runGhm, spawnGhm } from "../testing/childCli";
 
 const STEPS = 300;
-const tiny = (out: string, steps = STEPS): string[] =>
-  ["--json", "train", "classifier", "--arch", "convnet", "--train-size", "64", "--test-size", "32", "--steps", String(steps), "--batch", "16", "--width", "8", "--eval-every", "10", "--out", out];
+const tiny = (out: string, steps = STEPS): string[] => [
+  "--json",
+  "train",
+  "classifier",
+  "--arch",
+  "convnet",
+  "--train-size",
+  "64",
+  "--test-size",
+  "32",
+  "--steps",
+  String(steps),
+  "--batch",
+  "16",
+  "--width",
+  "8",
+  "--eval-every",
+  "10",
+  "--out",
+  out,
+];
 
 async function waitFor(file: string, timeoutMs: number): Promise<void> {
   const t0 = Date.now();
@@ -24,10 +43,16 @@ async function waitFor(file: string, timeoutMs: number): Promise<void> {
 
 /** Every file of a run directory a reader may open parses; temp files (dot-names) are ignored. */
 function expectIntact(dir: string): void {
-  for (const f of ["config.json", "grammar.json", "bayes.json"]) if (fs.existsSync(path.join(dir, f))) readJson(path.join(dir, f));
+  for (const f of ["config.json", "grammar.json", "bayes.json"])
+    if (fs.existsSync(path.join(dir, f))) readJson(path.join(dir, f));
   // The log is appended line by line: only its last line may have been cut by the kill (readers skip it).
   const log = path.join(dir, "metrics.jsonl");
-  if (fs.existsSync(log)) fs.readFileSync(log, "utf8").split("\n").filter(Boolean).slice(0, -1).forEach((l) => JSON.parse(l));
+  if (fs.existsSync(log))
+    fs.readFileSync(log, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .slice(0, -1)
+      .forEach((l) => JSON.parse(l));
   const latest = readJson(path.join(dir, "checkpoints", "latest.json"));
   const ck = path.join(dir, "checkpoints", latest.dir);
   expect(readJson(path.join(ck, "state.json")).step).toBe(latest.step);
@@ -35,14 +60,21 @@ function expectIntact(dir: string): void {
   const floats = opt.tensors.reduce((s: number, t: { length: number }) => s + t.length, 0);
   expect(fs.statSync(path.join(ck, "optimizer.bin")).size).toBe(4 * floats);
   const model = readJson(path.join(ck, "model", "model.json"));
-  const bytes = model.weightsManifest.flatMap((g: { weights: { shape: number[] }[] }) => g.weights).reduce((s: number, w: { shape: number[] }) => s + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
+  const bytes = model.weightsManifest
+    .flatMap((g: { weights: { shape: number[] }[] }) => g.weights)
+    .reduce((s: number, w: { shape: number[] }) => s + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
   expect(fs.statSync(path.join(ck, "model", "weights.bin")).size).toBe(bytes);
 }
 
 /** metrics.jsonl without the wall-clock fields. */
 const metrics = (dir: string): unknown[] =>
-  fs.readFileSync(path.join(dir, "metrics.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => ({ ...JSON.parse(l), elapsedS: 0, stepsPerSecond: 0 }));
-const finalFile = (dir: string, f: string): Buffer => fs.readFileSync(path.join(dir, "checkpoints", `step-${String(STEPS).padStart(8, "0")}`, f));
+  fs
+    .readFileSync(path.join(dir, "metrics.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => ({ ...JSON.parse(l), elapsedS: 0, stepsPerSecond: 0 }));
+const finalFile = (dir: string, f: string): Buffer =>
+  fs.readFileSync(path.join(dir, "checkpoints", `step-${String(STEPS).padStart(8, "0")}`, f));
 
 describe("ghm train in a child process, interrupted", () => {
   const root = tempDir();
@@ -52,7 +84,9 @@ describe("ghm train in a child process, interrupted", () => {
     children.push(c);
     return c;
   };
-  afterAll(() => children.forEach((c) => c.child.exitCode === null && c.child.signalCode === null && c.child.kill("SIGKILL")));
+  afterAll(() =>
+    children.forEach((c) => c.child.exitCode === null && c.child.signalCode === null && c.child.kill("SIGKILL")),
+  );
 
   test("SIGKILL at random moments (mid-training, then mid-resume), then --resume: intact files, and the same weights and metrics as an uninterrupted run", async () => {
     // The moments are drawn from a logged seed: rerun a failure with GHM_KILL_SEED=<seed>.
@@ -78,7 +112,9 @@ describe("ghm train in a child process, interrupted", () => {
 
       const resumed = await runGhm([...tiny(killed), "--resume"]);
       // Its only word on stderr: the killed process's lock was stale and is taken over.
-      expect(resumed.err).toMatch(/^(ghm: took over the stale lock of \S+ \(pid \d+ on host [^\n]*: process \d+ is gone\)\n)?$/);
+      expect(resumed.err).toMatch(
+        /^(ghm: took over the stale lock of \S+ \(pid \d+ on host [^\n]*: process \d+ is gone\)\n)?$/,
+      );
       expect(resumed.code).toBe(0);
       expect(JSON.parse(resumed.out).status).toBe("max-steps");
       const r = await reference;

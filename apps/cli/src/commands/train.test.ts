@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runBP } from "@ghmkit/bp";
 import { grammarFingerprint, readGrammarFile } from "@ghmkit/ghm";
-import { makeStreams, makeTestData, makeTrainConfig, TrainConfig } from "@ghmkit/train";
+import { makeStreams, makeTestData, makeTrainConfig, type TrainConfig } from "@ghmkit/train";
 import { ghm, readJson, tempDir } from "../testing/harness";
 
 /** The run's population test set (testSize rows), its Bayes accuracy and cross-entropy from BP, and how many rows are in train.json. */
@@ -30,7 +30,27 @@ describe("ghm train (tiny runs on the default grammar)", () => {
 
   it("trains a classifier, writes the run directory and scores against Bayes", async () => {
     const out = path.join(dir, "cls");
-    const r = await ghm("--json", "train", "classifier", "--arch", "convnet", "--train-size", "64", "--test-size", "64", "--steps", "6", "--batch", "16", "--width", "8", "--eval-every", "3", "--out", out);
+    const r = await ghm(
+      "--json",
+      "train",
+      "classifier",
+      "--arch",
+      "convnet",
+      "--train-size",
+      "64",
+      "--test-size",
+      "64",
+      "--steps",
+      "6",
+      "--batch",
+      "16",
+      "--width",
+      "8",
+      "--eval-every",
+      "3",
+      "--out",
+      out,
+    );
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     const res = JSON.parse(r.out);
@@ -74,7 +94,16 @@ describe("ghm train (tiny runs on the default grammar)", () => {
     r = await ghm("eval", "--model", path.join(dir, "nope"));
     expect(r.code).toBe(2);
     // A bare model directory has no training data: population only, unseen unavailable.
-    r = await ghm("--json", "eval", "--model", path.join(out, "checkpoints", "step-00000006", "model"), "--grammar", path.join(out, "grammar.json"), "--test-size", "32");
+    r = await ghm(
+      "--json",
+      "eval",
+      "--model",
+      path.join(out, "checkpoints", "step-00000006", "model"),
+      "--grammar",
+      path.join(out, "grammar.json"),
+      "--test-size",
+      "32",
+    );
     expect(r.code).toBe(0);
     const bare = JSON.parse(r.out);
     expect(bare.bayesAccuracy).toBe(hand.bayesAccuracy);
@@ -109,9 +138,44 @@ describe("ghm train (tiny runs on the default grammar)", () => {
   it("trains a tiny denoiser and uses it for diffusion", async () => {
     const out = path.join(dir, "den");
     const G = path.join(dir, "g.json");
-    let r = await ghm("grammar", "random", "--kind", "rhm", "--vocab", "8", "--classes", "8", "--rules", "2", "--depth", "3", "--seed", "1", "--out", G);
+    let r = await ghm(
+      "grammar",
+      "random",
+      "--kind",
+      "rhm",
+      "--vocab",
+      "8",
+      "--classes",
+      "8",
+      "--rules",
+      "2",
+      "--depth",
+      "3",
+      "--seed",
+      "1",
+      "--out",
+      G,
+    );
     expect(r.code).toBe(0);
-    r = await ghm("--json", "train", "denoiser", "--grammar", G, "--test-size", "32", "--steps", "4", "--batch", "16", "--width", "8", "--eval-every", "2", "--out", out);
+    r = await ghm(
+      "--json",
+      "train",
+      "denoiser",
+      "--grammar",
+      G,
+      "--test-size",
+      "32",
+      "--steps",
+      "4",
+      "--batch",
+      "16",
+      "--width",
+      "8",
+      "--eval-every",
+      "2",
+      "--out",
+      out,
+    );
     expect(r.code).toBe(0);
     const res = JSON.parse(r.out);
     expect(res.lastEval.bayesMse).toBeGreaterThan(0);

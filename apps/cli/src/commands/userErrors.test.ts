@@ -9,9 +9,38 @@ describe("run-directory and BP refusals are user errors (exit 2)", () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/holds no training run/);
     const out = path.join(dir, "run");
-    const args = ["--json", "train", "classifier", "--train-size", "64", "--test-size", "32", "--steps", "4", "--batch", "16", "--width", "8", "--out", out];
+    const args = [
+      "--json",
+      "train",
+      "classifier",
+      "--train-size",
+      "64",
+      "--test-size",
+      "32",
+      "--steps",
+      "4",
+      "--batch",
+      "16",
+      "--width",
+      "8",
+      "--out",
+      out,
+    ];
     expect((await ghm(...args)).code).toBe(0);
-    r = await ghm("--json", "train", "classifier", "--width", "16", "--lr", "0.5", "--steps", "6", "--out", out, "--resume");
+    r = await ghm(
+      "--json",
+      "train",
+      "classifier",
+      "--width",
+      "16",
+      "--lr",
+      "0.5",
+      "--steps",
+      "6",
+      "--out",
+      out,
+      "--resume",
+    );
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--width 16 \(the run has 8\), --lr 0\.5 \(the run has 0\.003\)/);
     r = await ghm(...args.map((a) => (a === "4" ? "6" : a)), "--resume");
@@ -23,9 +52,47 @@ describe("run-directory and BP refusals are user errors (exit 2)", () => {
   });
   test("bp: evidence beyond the magnitude bound is exit 2", async () => {
     const G = path.join(dir, "g.json");
-    expect((await ghm("grammar", "random", "--kind", "product", "--vocab", "2", "--classes", "2", "--depth", "1", "--seed", "1", "--out", G)).code).toBe(0);
-    fs.writeFileSync(path.join(dir, "e.json"), JSON.stringify({ kind: "logits", h: [[[1e308, 0], [0, 0]]] }));
-    const r = await ghm("bp", "--grammar", G, "--evidence", path.join(dir, "e.json"), "--out", path.join(dir, "o.json"));
+    expect(
+      (
+        await ghm(
+          "grammar",
+          "random",
+          "--kind",
+          "product",
+          "--vocab",
+          "2",
+          "--classes",
+          "2",
+          "--depth",
+          "1",
+          "--seed",
+          "1",
+          "--out",
+          G,
+        )
+      ).code,
+    ).toBe(0);
+    fs.writeFileSync(
+      path.join(dir, "e.json"),
+      JSON.stringify({
+        kind: "logits",
+        h: [
+          [
+            [1e308, 0],
+            [0, 0],
+          ],
+        ],
+      }),
+    );
+    const r = await ghm(
+      "bp",
+      "--grammar",
+      G,
+      "--evidence",
+      path.join(dir, "e.json"),
+      "--out",
+      path.join(dir, "o.json"),
+    );
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--evidence .*e\.json: evidence\.e\[0\] is 1e\+308/);
   });

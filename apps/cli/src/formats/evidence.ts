@@ -1,4 +1,4 @@
-import { Evidence, evidenceFromJson, Grammar } from "@ghmkit/ghm";
+import { type Evidence, evidenceFromJson, type Grammar } from "@ghmkit/ghm";
 import { asUserInput } from "../errors";
 
 /**

@@ -6,15 +6,36 @@
  * exception. GHM_FUZZ_RUNS=100000 for the nightly size.
  */
 import fc from "fast-check";
-import { Grammar, Rng, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
-import { Arch, Task, makeTrainConfig } from "@ghmkit/train";
+import { type Grammar, Rng, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
+import { type Arch, type Task, makeTrainConfig } from "@ghmkit/train";
 import { UserError } from "../errors";
 import { dataToJson, parseDataFile } from "../formats/data";
 import { parseEvidenceFile } from "../formats/evidence";
 import { fuzzRuns, fuzzTimeout } from "./runs";
 
-const grammars: Grammar[] = [randomRhm({ S: 3, classes: 2, k: 2, arity: 2, depth: 2, seed: 1 }), randomProductGrammar({ depth: 1, arity: 3, vocab: 2, seed: 2 })];
-const EXTREMES: unknown[] = [NaN, Infinity, -Infinity, -0, 5e-324, 1e308, -1e308, 2 ** 31, -1, 0.5, 3, "0", null, true, [], {}, [[0]]];
+const grammars: Grammar[] = [
+  randomRhm({ S: 3, classes: 2, k: 2, arity: 2, depth: 2, seed: 1 }),
+  randomProductGrammar({ depth: 1, arity: 3, vocab: 2, seed: 2 }),
+];
+const EXTREMES: unknown[] = [
+  NaN,
+  Infinity,
+  -Infinity,
+  -0,
+  5e-324,
+  1e308,
+  -1e308,
+  2 ** 31,
+  -1,
+  0.5,
+  3,
+  "0",
+  null,
+  true,
+  [],
+  {},
+  [[0]],
+];
 
 /** A valid file of each kind for grammar g, then 0-3 of its nodes replaced by extremes. */
 function validFiles(g: Grammar, seed: number): unknown[] {
@@ -23,7 +44,8 @@ function validFiles(g: Grammar, seed: number): unknown[] {
   const S = g.vocab[g.depth];
   const data = sample(g, 1 + rng.int(3), rng, { tree: rng.uniform() < 0.5 });
   const x = dataToJson(data).x;
-  const vec = () => x.map((r) => r.map(() => Array.from({ length: S }, () => rng.normal() * 10 ** (rng.int(600) - 300))));
+  const vec = () =>
+    x.map((r) => r.map(() => Array.from({ length: S }, () => rng.normal() * 10 ** (rng.int(600) - 300))));
   return [
     dataToJson(data, seed),
     { kind: "exact", x },
@@ -47,7 +69,8 @@ function corrupt(doc: unknown, picks: [number, number][]): unknown {
     if (!paths.length) break;
     const path = paths[p % paths.length];
     const parent = path.slice(0, -1).reduce<any>((o, k) => (o && typeof o === "object" ? o[k] : undefined), copy); // eslint-disable-line @typescript-eslint/no-explicit-any
-    if (parent && typeof parent === "object") parent[path[path.length - 1]] = structuredClone(EXTREMES[v % EXTREMES.length]);
+    if (parent && typeof parent === "object")
+      parent[path[path.length - 1]] = structuredClone(EXTREMES[v % EXTREMES.length]);
   }
   return copy;
 }
@@ -71,27 +94,36 @@ test(
   "evidence and data files: valid data or a user error naming the field",
   () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1 }), fc.integer(), fc.nat(), picks, fc.boolean(), (gi, seed, which, p, wild) => {
-        const g = grammars[gi];
-        const files = validFiles(g, seed);
-        const doc = wild ? fc.sample(fc.jsonValue(), { numRuns: 1, seed })[0] : corrupt(files[which % files.length], p);
-        const d = g.arity ** g.depth;
-        acceptOrRefuse(
-          () => parseEvidenceFile(doc, g, "--file f.json"),
-          (ev) => {
-            expect(ev.d).toBe(d);
-            expect(ev.e.every((x) => !Number.isNaN(x) && x !== Infinity)).toBe(true);
-          },
-        );
-        acceptOrRefuse(
-          () => parseDataFile(doc, g, "--file f.json"),
-          (data) => {
-            expect(data.x.every((s) => s >= 0 && s < g.vocab[g.depth])).toBe(true);
-            expect(data.y.every((c) => c >= 0 && c < g.vocab[0])).toBe(true);
-            expect(data.x.length).toBe(data.n * d);
-          },
-        );
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1 }),
+        fc.integer(),
+        fc.nat(),
+        picks,
+        fc.boolean(),
+        (gi, seed, which, p, wild) => {
+          const g = grammars[gi];
+          const files = validFiles(g, seed);
+          const doc = wild
+            ? fc.sample(fc.jsonValue(), { numRuns: 1, seed })[0]
+            : corrupt(files[which % files.length], p);
+          const d = g.arity ** g.depth;
+          acceptOrRefuse(
+            () => parseEvidenceFile(doc, g, "--file f.json"),
+            (ev) => {
+              expect(ev.d).toBe(d);
+              expect(ev.e.every((x) => !Number.isNaN(x) && x !== Infinity)).toBe(true);
+            },
+          );
+          acceptOrRefuse(
+            () => parseDataFile(doc, g, "--file f.json"),
+            (data) => {
+              expect(data.x.every((s) => s >= 0 && s < g.vocab[g.depth])).toBe(true);
+              expect(data.y.every((c) => c >= 0 && c < g.vocab[0])).toBe(true);
+              expect(data.x.length).toBe(data.n * d);
+            },
+          );
+        },
+      ),
       { numRuns: fuzzRuns(1500) },
     );
   },
@@ -136,7 +168,13 @@ function usedNumbers(cfg: ReturnType<typeof makeTrainConfig>): unknown[] {
   return out;
 }
 
-const value = fc.oneof(fc.constantFrom(...EXTREMES), fc.integer({ min: -3, max: 70000 }), fc.double(), fc.string({ maxLength: 4 }), fc.constantFrom("rhm", "file", "gaussian", "exact", "relu", "cosine"));
+const value = fc.oneof(
+  fc.constantFrom(...EXTREMES),
+  fc.integer({ min: -3, max: 70000 }),
+  fc.double(),
+  fc.string({ maxLength: 4 }),
+  fc.constantFrom("rhm", "file", "gaussian", "exact", "relu", "cosine"),
+);
 
 test(
   "training configurations (--config overrides): a valid config or a RangeError naming config.<field>",
@@ -145,14 +183,25 @@ test(
       fc.property(
         fc.constantFrom(...TASK_ARCH),
         fc.array(
-          fc.constantFrom(...Object.keys(FIELDS)).chain((k) =>
-            fc.tuple(fc.constant(k), FIELDS[k].length ? fc.oneof(value, fc.dictionary(fc.constantFrom(...FIELDS[k]), value, { maxKeys: 3 }), fc.array(value, { maxLength: 3 })) : fc.oneof(value, fc.array(value, { maxLength: 3 }))),
-          ),
+          fc
+            .constantFrom(...Object.keys(FIELDS))
+            .chain((k) =>
+              fc.tuple(
+                fc.constant(k),
+                FIELDS[k].length
+                  ? fc.oneof(
+                      value,
+                      fc.dictionary(fc.constantFrom(...FIELDS[k]), value, { maxKeys: 3 }),
+                      fc.array(value, { maxLength: 3 }),
+                    )
+                  : fc.oneof(value, fc.array(value, { maxLength: 3 })),
+              ),
+            ),
           { maxLength: 3 },
         ),
         ([task, arch], entries) => {
           const overrides = Object.fromEntries(entries);
-          let cfg;
+          let cfg: ReturnType<typeof makeTrainConfig>;
           try {
             cfg = makeTrainConfig(task, arch, overrides as never);
           } catch (e) {

@@ -13,7 +13,7 @@ export interface CliResult {
 export async function ghm(...argv: string[]): Promise<CliResult> {
   let out = "";
   let err = "";
-  const code = await run(argv, { out: (s) => (out += s + "\n"), err: (s) => (err += s + "\n"), isTTY: false });
+  const code = await run(argv, { out: (s) => (out += `${s}\n`), err: (s) => (err += `${s}\n`), isTTY: false });
   return { code, out, err };
 }
 
@@ -21,7 +21,12 @@ export async function ghm(...argv: string[]): Promise<CliResult> {
 export async function ghmWithStdin(stdin: string, ...argv: string[]): Promise<CliResult> {
   let out = "";
   let err = "";
-  const code = await run(argv, { out: (s) => (out += s + "\n"), err: (s) => (err += s + "\n"), isTTY: false, stdin: () => stdin });
+  const code = await run(argv, {
+    out: (s) => (out += `${s}\n`),
+    err: (s) => (err += `${s}\n`),
+    isTTY: false,
+    stdin: () => stdin,
+  });
   return { code, out, err };
 }
 

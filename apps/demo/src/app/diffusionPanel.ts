@@ -5,13 +5,13 @@
  */
 import { logLikelihood, runBP, validityPerLevel } from "@ghmkit/bp";
 import { exactEvidence, leafCount } from "@ghmkit/ghm";
-import { Denoiser, bpDenoiser, bpJointDenoiser, stateEvidence } from "@ghmkit/diffusion";
+import { type Denoiser, bpDenoiser, bpJointDenoiser, stateEvidence } from "@ghmkit/diffusion";
 import { DiffusionStepper } from "../model/stepper";
 import { byId, fmt, h } from "../view/dom";
 import { renderStripTable } from "../view/strips";
 import { renderTree } from "../view/tree";
 import { publish } from "./debugHandle";
-import { DemoState } from "./state";
+import type { DemoState } from "./state";
 import { guarded, intField, setStatus } from "./ui";
 
 type DenoiserChoice = "bp" | "bp-joint" | "unet";
@@ -35,7 +35,10 @@ export class DiffusionPanel {
     // A changed setting starts a new run, so Step and Run always follow the form.
     byId<HTMLFormElement>("d-form").addEventListener("change", () => void guarded("d-status", () => this.reset()));
     byId("d-step").addEventListener("click", () => void guarded("d-status", () => this.stepOnce()));
-    byId("d-run").addEventListener("click", () => void guarded("d-status", () => (this.running ? this.pause() : this.run())));
+    byId("d-run").addEventListener(
+      "click",
+      () => void guarded("d-status", () => (this.running ? this.pause() : this.run())),
+    );
   }
 
   enableUNet(on: boolean): void {
@@ -66,7 +69,10 @@ export class DiffusionPanel {
     if (choice === "bp-joint") return bpJointDenoiser(g);
     const unet = this.st.unet;
     if (!unet || !this.net) throw new Error("load a U-Net first (left panel), or pick a BP denoiser");
-    if (unet.d !== leafCount(g) || unet.S !== g.vocab[g.depth]) throw new Error(`the loaded U-Net expects d = ${unet.d}, S = ${unet.S}; this grammar has d = ${leafCount(g)}, S = ${g.vocab[g.depth]}`);
+    if (unet.d !== leafCount(g) || unet.S !== g.vocab[g.depth])
+      throw new Error(
+        `the loaded U-Net expects d = ${unet.d}, S = ${unet.S}; this grammar has d = ${leafCount(g)}, S = ${g.vocab[g.depth]}`,
+      );
     return this.net.unetDenoiser(unet.model);
   }
 
@@ -112,11 +118,28 @@ export class DiffusionPanel {
     const bp = runBP(g, ev);
     const where = sp.finished ? "finished" : `t = ${sp.t} · ᾱ = ${fmt(sp.abar, 5)}`;
     setStatus("d-status", `Step ${sp.done} / ${sp.total} · ${where}`);
-    const label = sp.finished ? "BP marginals of the generated sequence" : `BP marginals given the noisy state at t = ${sp.t}`;
-    byId("d-tree").replaceChildren(renderTree({ layout: this.st.layout, vocab: g.vocab, marginals: bp.marginals!, label }));
+    const label = sp.finished
+      ? "BP marginals of the generated sequence"
+      : `BP marginals given the noisy state at t = ${sp.t}`;
+    byId("d-tree").replaceChildren(
+      renderTree({ layout: this.st.layout, vocab: g.vocab, marginals: bp.marginals!, label }),
+    );
     const rows = [
-      { id: "xt", name: sp.finished ? "x (generated)" : "state x_t", values: sp.state, kind: "signed" as const, mse: null },
-      { id: "x0", name: "x₀ prediction", values: sp.x0, kind: "prob" as const, mse: null, note: "after the first step" },
+      {
+        id: "xt",
+        name: sp.finished ? "x (generated)" : "state x_t",
+        values: sp.state,
+        kind: "signed" as const,
+        mse: null,
+      },
+      {
+        id: "x0",
+        name: "x₀ prediction",
+        values: sp.x0,
+        kind: "prob" as const,
+        mse: null,
+        note: "after the first step",
+      },
     ];
     byId("d-leaves").replaceChildren(renderStripTable(rows, sp.d, S, null));
     const result = byId("d-result");
@@ -129,18 +152,44 @@ export class DiffusionPanel {
     const perLevel = validityPerLevel(g, sp.symbols, 1);
     const valid = logp > -Infinity;
     result.replaceChildren(
-      h("p", {},
-        "Generated ", h("code", {}, `x = [${Array.from(sp.symbols).join(", ")}]`), ": ",
-        h("span", { class: valid ? "valid" : "invalid", "data-valid": String(valid) }, valid ? "valid ✓" : "not a sentence of the grammar ✗"),
-        ` · exact log p(x) = ${fmt(logp, 3)}`, valid ? ` · class ${argmaxOf(bp.root)}` : ""),
-      h("p", { class: "muted" }, `Validity per level (fraction of nodes whose subtree has a parse), root to leaves: ${perLevel.map((v) => v.toFixed(2)).join(" · ")}`),
+      h(
+        "p",
+        {},
+        "Generated ",
+        h("code", {}, `x = [${Array.from(sp.symbols).join(", ")}]`),
+        ": ",
+        h(
+          "span",
+          { class: valid ? "valid" : "invalid", "data-valid": String(valid) },
+          valid ? "valid ✓" : "not a sentence of the grammar ✗",
+        ),
+        ` · exact log p(x) = ${fmt(logp, 3)}`,
+        valid ? ` · class ${argmaxOf(bp.root)}` : "",
+      ),
+      h(
+        "p",
+        { class: "muted" },
+        `Validity per level (fraction of nodes whose subtree has a parse), root to leaves: ${perLevel.map((v) => v.toFixed(2)).join(" · ")}`,
+      ),
     );
-    publish({ sampler: { done: sp.done, total: sp.total, finished: true, x: Array.from(sp.symbols), logp, valid, validityPerLevel: perLevel } });
+    publish({
+      sampler: {
+        done: sp.done,
+        total: sp.total,
+        finished: true,
+        x: Array.from(sp.symbols),
+        logp,
+        valid,
+        validityPerLevel: perLevel,
+      },
+    });
   }
 }
 
 function argmaxOf(p: Float64Array): number {
   let best = 0;
-  p.forEach((v, i) => (v > p[best] ? (best = i) : 0));
+  p.forEach((v, i) => {
+    if (v > p[best]) best = i;
+  });
   return best;
 }

@@ -4,17 +4,17 @@
  * side (noisy, grammar-free guess, BP, U-Net) with their MSE.
  */
 import { runBP } from "@ghmkit/bp";
-import { Grammar, Rng, grammarToJson, leafCount, parseGrammar, sample } from "@ghmkit/ghm";
-import { GrammarSpec, LIMITS, buildGrammar, randomSpec } from "../model/grammarSpec";
+import { type Grammar, Rng, grammarToJson, leafCount, parseGrammar, sample } from "@ghmkit/ghm";
+import { type GrammarSpec, LIMITS, buildGrammar, randomSpec } from "../model/grammarSpec";
 import { leafMSE, leafwisePosterior, oneHotRows } from "../model/measures";
-import { DEMO_SCHEDULE, NoiseSetting, SIGMA_RANGE, drawEps, observe } from "../model/noise";
+import { DEMO_SCHEDULE, type NoiseSetting, SIGMA_RANGE, drawEps, observe } from "../model/noise";
 import { renderBars } from "../view/bars";
 import { byId, fmt, h } from "../view/dom";
 import { treeLayout } from "../view/layout";
-import { StripRow, renderStripTable } from "../view/strips";
+import { type StripRow, renderStripTable } from "../view/strips";
 import { renderTree } from "../view/tree";
 import { publish } from "./debugHandle";
-import { DemoState, NetModule, leaves } from "./state";
+import { type DemoState, type NetModule, leaves } from "./state";
 import { guarded, intField, setStatus } from "./ui";
 
 const SPEC_FIELDS = ["depth", "arity", "S", "classes", "k", "p", "seed"] as const;
@@ -124,7 +124,10 @@ export class Explorer {
     st.grammarSource = source;
     st.layout = treeLayout(g.depth, g.arity, g.vocab);
     const S = g.vocab;
-    setStatus("g-status", `${source}: d = ${leafCount(g)} leaves, vocab [${S.join(", ")}], ${g.levels.map((k) => k.kind)[0]} kernels`);
+    setStatus(
+      "g-status",
+      `${source}: d = ${leafCount(g)} leaves, vocab [${S.join(", ")}], ${g.levels.map((k) => k.kind)[0]} kernels`,
+    );
     this.resample();
     this.onGrammar();
   }
@@ -161,7 +164,8 @@ export class Explorer {
     const kind = document.querySelector<HTMLInputElement>('input[name="n-kind"]:checked')?.value ?? "vp";
     const v = Number(slider.value);
     this.st.noise = kind === "vp" ? { kind: "vp", u: v } : { kind: "gaussian", sigma: v };
-    byId("n-level-label").textContent = kind === "vp" ? "Diffusion time u (0 = clean, 1 = pure noise)" : "Noise σ (signal α = 1)";
+    byId("n-level-label").textContent =
+      kind === "vp" ? "Diffusion time u (0 = clean, 1 = pure noise)" : "Noise σ (signal α = 1)";
     this.update();
   }
 
@@ -177,7 +181,10 @@ export class Explorer {
     st.bp = runBP(g, st.obs.evidence);
     st.unetProbs = null;
     const out = byId("n-level-out");
-    out.textContent = st.noise.kind === "vp" ? `u = ${st.noise.u.toFixed(3)} · ᾱ = ${fmt(st.obs.abar, 4)}` : `σ = ${st.noise.sigma.toFixed(2)} · same evidence as ᾱ = ${fmt(st.obs.abar, 4)}`;
+    out.textContent =
+      st.noise.kind === "vp"
+        ? `u = ${st.noise.u.toFixed(3)} · ᾱ = ${fmt(st.obs.abar, 4)}`
+        : `σ = ${st.noise.sigma.toFixed(2)} · same evidence as ᾱ = ${fmt(st.obs.abar, 4)}`;
     byId("n-level").setAttribute("aria-valuetext", out.textContent);
     this.renderTreePanel();
     this.renderLeaves();
@@ -204,10 +211,14 @@ export class Explorer {
     const bp = st.bp!;
     const y = st.tree[0][0];
     const label = `Latent tree of depth ${g.depth}: BP marginals at every level given the noisy leaves; true class ${y}`;
-    byId("tree-svg").replaceChildren(renderTree({ layout: st.layout, vocab: g.vocab, marginals: bp.marginals!, truth: st.tree, label }));
+    byId("tree-svg").replaceChildren(
+      renderTree({ layout: st.layout, vocab: g.vocab, marginals: bp.marginals!, truth: st.tree, label }),
+    );
     byId("root-bars").replaceChildren(renderBars(bp.root, y, "Root posterior over classes"));
     let best = 0;
-    bp.root.forEach((p, c) => (p > bp.root[best] ? (best = c) : 0));
+    bp.root.forEach((p, c) => {
+      if (p > bp.root[best]) best = c;
+    });
     const facts: [string, string][] = [
       ["true class y", String(y)],
       ["BP's class", `${best} ${best === y ? "✓" : "✗"}`],
@@ -241,8 +252,24 @@ export class Explorer {
 
   private unetRow(x: Int32Array, S: number, d: number): StripRow {
     const { unet, unetProbs } = this.st;
-    if (!unet) return { id: "unet", name: "U-Net", values: null, kind: "prob", mse: null, note: "Load a model trained by the CLI (left)." };
-    if (unet.d !== d || unet.S !== S) return { id: "unet", name: "U-Net", values: null, kind: "prob", mse: null, note: `The loaded model expects d = ${unet.d}, S = ${unet.S}; this grammar has d = ${d}, S = ${S}.` };
+    if (!unet)
+      return {
+        id: "unet",
+        name: "U-Net",
+        values: null,
+        kind: "prob",
+        mse: null,
+        note: "Load a model trained by the CLI (left).",
+      };
+    if (unet.d !== d || unet.S !== S)
+      return {
+        id: "unet",
+        name: "U-Net",
+        values: null,
+        kind: "prob",
+        mse: null,
+        note: `The loaded model expects d = ${unet.d}, S = ${unet.S}; this grammar has d = ${d}, S = ${S}.`,
+      };
     if (!unetProbs) return { id: "unet", name: "U-Net", values: null, kind: "prob", mse: null, note: "computing…" };
     return { id: "unet", name: "U-Net", values: unetProbs, kind: "prob", mse: leafMSE(unetProbs, x, S) };
   }
@@ -272,14 +299,18 @@ export class Explorer {
         bp: leafMSE(bp.marginals![st.grammar.depth], x, S),
         unet: st.unetProbs ? leafMSE(st.unetProbs, x, S) : null,
       },
-      unet: st.unet ? { source: st.unet.source, d: st.unet.d, S: st.unet.S, probs: st.unetProbs ? Array.from(st.unetProbs) : null } : null,
+      unet: st.unet
+        ? { source: st.unet.source, d: st.unet.d, S: st.unet.S, probs: st.unetProbs ? Array.from(st.unetProbs) : null }
+        : null,
       backend: st.backend,
     });
   }
 }
 
 export function describeSpec(s: GrammarSpec): string {
-  return s.kind === "rhm" ? `RHM L=${s.depth} m=${s.arity} S=${s.S} C=${s.classes} k=${s.k} seed=${s.seed}` : `product L=${s.depth} m=${s.arity} S=${s.S} C=${s.classes} p=${s.p} seed=${s.seed}`;
+  return s.kind === "rhm"
+    ? `RHM L=${s.depth} m=${s.arity} S=${s.S} C=${s.classes} k=${s.k} seed=${s.seed}`
+    : `product L=${s.depth} m=${s.arity} S=${s.S} C=${s.classes} p=${s.p} seed=${s.seed}`;
 }
 
 async function guardedValue<T>(f: () => Promise<T>): Promise<T | null> {
@@ -294,7 +325,13 @@ async function guardedValue<T>(f: () => Promise<T>): Promise<T | null> {
 /** A grammar from a file must still fit the drawing. */
 function checkDrawable(g: Grammar): void {
   const d = leafCount(g);
-  if (d > LIMITS.maxLeaves) throw new RangeError(`this grammar has d = ${d} leaves; the demo draws at most ${LIMITS.maxLeaves}: use a smaller depth or arity`);
+  if (d > LIMITS.maxLeaves)
+    throw new RangeError(
+      `this grammar has d = ${d} leaves; the demo draws at most ${LIMITS.maxLeaves}: use a smaller depth or arity`,
+    );
   const big = g.vocab.findIndex((S) => S > LIMITS.maxS);
-  if (big >= 0) throw new RangeError(`S_${big} = ${g.vocab[big]} symbols is more than the demo draws (${LIMITS.maxS}); use a smaller vocabulary`);
+  if (big >= 0)
+    throw new RangeError(
+      `S_${big} = ${g.vocab[big]} symbols is more than the demo draws (${LIMITS.maxS}); use a smaller vocabulary`,
+    );
 }

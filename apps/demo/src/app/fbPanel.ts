@@ -4,7 +4,7 @@ import { DEMO_SCHEDULE } from "../model/noise";
 import { byId, fmt, h } from "../view/dom";
 import { fbLegend, renderFBPlot } from "../view/plot";
 import { publish } from "./debugHandle";
-import { DemoState } from "./state";
+import type { DemoState } from "./state";
 import { guarded, intField, nextFrame, setStatus } from "./ui";
 
 export class FBPanel {
@@ -31,7 +31,12 @@ export class FBPanel {
     setStatus("fb-status", "Running…");
     await nextFrame();
     const g = this.st.grammar;
-    const res = forwardBackwardOne(g, this.st.tree, { times: timeGrid(levels), repeats, seed, schedule: DEMO_SCHEDULE });
+    const res = forwardBackwardOne(g, this.st.tree, {
+      times: timeGrid(levels),
+      repeats,
+      seed,
+      schedule: DEMO_SCHEDULE,
+    });
     byId("fb-plot").replaceChildren(renderFBPlot(res, g.vocab[0]));
     byId("fb-legend").replaceChildren(
       ...fbLegend(g.depth).map((e) => {

@@ -3,11 +3,11 @@
  * itself stays small. A model that carries its training grammar (an RHM spec in
  * ghm-model.json) switches the page to that grammar, since its weights fit no other.
  */
-import { GrammarSpec, buildGrammar, checkSpec } from "../model/grammarSpec";
+import { type GrammarSpec, buildGrammar, checkSpec } from "../model/grammarSpec";
 import { byId } from "../view/dom";
-import { DiffusionPanel } from "./diffusionPanel";
-import { Explorer, describeSpec } from "./explorer";
-import { DemoState, NetModule } from "./state";
+import type { DiffusionPanel } from "./diffusionPanel";
+import { type Explorer, describeSpec } from "./explorer";
+import type { DemoState, NetModule } from "./state";
 import { guarded, setStatus } from "./ui";
 import type { LoadedUNet } from "../net/loadUNet";
 
@@ -58,7 +58,9 @@ export class ModelPanel {
         note = ` Its training grammar cannot be drawn here (${err instanceof Error ? err.message : String(err)}).`;
       }
     }
-    const arch = loaded.meta ? `${loaded.meta.arch} ${loaded.meta.task}, width ${loaded.meta.config.width}` : "denoiser (no ghm-model.json)";
+    const arch = loaded.meta
+      ? `${loaded.meta.arch} ${loaded.meta.task}, width ${loaded.meta.config.width}`
+      : "denoiser (no ghm-model.json)";
     setStatus("m-status", `Loaded ${arch}: d = ${loaded.d}, S = ${loaded.S}, backend ${this.st.backend}.${note}`);
     this.diffusion.enableUNet(true);
     this.explorer.update();
@@ -77,11 +79,24 @@ export class ModelPanel {
 /** The RHM a model was trained on, from ghm-model.json's extra.grammar (train's GrammarSpec). */
 function trainingSpec(m: LoadedUNet): GrammarSpec | null {
   const g = (m.meta?.extra as { grammar?: Record<string, unknown> } | undefined)?.grammar;
-  if (!g || g.kind !== "rhm") return null;
+  if (g?.kind !== "rhm") return null;
   const n = (k: string): number => Number(g[k]);
-  return { kind: "rhm", depth: n("depth"), arity: n("arity"), S: n("S"), classes: n("classes"), k: n("k"), p: 0.3, seed: n("seed") };
+  return {
+    kind: "rhm",
+    depth: n("depth"),
+    arity: n("arity"),
+    S: n("S"),
+    classes: n("classes"),
+    k: n("k"),
+    p: 0.3,
+    seed: n("seed"),
+  };
 }
 
 function sameSpec(a: GrammarSpec, b: GrammarSpec | null): boolean {
-  return b !== null && a.kind === b.kind && (["depth", "arity", "S", "classes", "k", "seed"] as const).every((k) => a[k] === b[k]);
+  return (
+    b !== null &&
+    a.kind === b.kind &&
+    (["depth", "arity", "S", "classes", "k", "seed"] as const).every((k) => a[k] === b[k])
+  );
 }

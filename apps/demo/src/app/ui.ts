@@ -4,7 +4,8 @@ import { byId } from "../view/dom";
 export function intField(id: string, name: string): number {
   const el = byId<HTMLInputElement>(id);
   const v = Number(el.value);
-  if (el.value.trim() === "" || !Number.isInteger(v)) throw new RangeError(`${name} must be a whole number, got "${el.value}"`);
+  if (el.value.trim() === "" || !Number.isInteger(v))
+    throw new RangeError(`${name} must be a whole number, got "${el.value}"`);
   const min = el.min === "" ? -Infinity : Number(el.min);
   const max = el.max === "" ? Infinity : Number(el.max);
   if (v < min || v > max) throw new RangeError(`${name} must be in [${min}, ${max}], got ${v}`);

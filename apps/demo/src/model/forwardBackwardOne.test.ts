@@ -44,6 +44,8 @@ describe("forwardBackwardOne", () => {
     expect(() => timeGrid(1)).toThrow(/levels/);
     expect(() => forwardBackwardOne(rhm, tree, { times: [0, 2], repeats: 5, seed: 0 })).toThrow(/times\[1\]/);
     expect(() => forwardBackwardOne(rhm, tree, { times: [0], repeats: 0, seed: 0 })).toThrow(/repeats/);
-    expect(() => forwardBackwardOne(rhm, tree.slice(0, 2), { times: [0], repeats: 5, seed: 0 })).toThrow(/tree must hold/);
+    expect(() => forwardBackwardOne(rhm, tree.slice(0, 2), { times: [0], repeats: 5, seed: 0 })).toThrow(
+      /tree must hold/,
+    );
   });
 });

@@ -6,8 +6,8 @@
  * where the class drawn most often is not the tree's own class.
  */
 import { posteriorSample, runBP } from "@ghmkit/bp";
-import { Grammar, Rng, leafCount } from "@ghmkit/ghm";
-import { NoiseSchedule, qSampleVP, stateEvidence } from "@ghmkit/diffusion";
+import { type Grammar, Rng, leafCount } from "@ghmkit/ghm";
+import { type NoiseSchedule, qSampleVP, stateEvidence } from "@ghmkit/diffusion";
 import { argmax } from "./measures";
 import { DEMO_SCHEDULE } from "./noise";
 
@@ -54,8 +54,10 @@ export function forwardBackwardOne(g: Grammar, tree: Int32Array[], o: FBOptions)
   const S = g.vocab[L];
   const C = g.vocab[0];
   const R = o.repeats;
-  if (!Number.isInteger(R) || R < 1 || R > 4096) throw new RangeError(`repeats must be an integer in [1, 4096], got ${R}`);
-  if (tree.length !== L + 1 || tree[L].length !== d) throw new RangeError(`tree must hold L + 1 = ${L + 1} levels with d = ${d} leaves; pass one sampled tree`);
+  if (!Number.isInteger(R) || R < 1 || R > 4096)
+    throw new RangeError(`repeats must be an integer in [1, 4096], got ${R}`);
+  if (tree.length !== L + 1 || tree[L].length !== d)
+    throw new RangeError(`tree must hold L + 1 = ${L + 1} levels with d = ${d} leaves; pass one sampled tree`);
   o.times.forEach((u, i) => {
     if (!(u >= 0 && u <= 1)) throw new RangeError(`times[${i}] = ${u} must be in [0, 1]`);
   });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { leafCount } from "@ghmkit/ghm";
-import { DEFAULT_SPEC, GrammarSpec, LIMITS, buildGrammar, checkSpec, randomSpec } from "./grammarSpec";
+import { DEFAULT_SPEC, type GrammarSpec, LIMITS, buildGrammar, checkSpec, randomSpec } from "./grammarSpec";
 
 describe("grammar specs", () => {
   it("builds the default RHM with the CLI's training shape", () => {

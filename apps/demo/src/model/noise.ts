@@ -7,8 +7,8 @@
  *   e = sqrt(abar)/(1 - abar) x_t (exact at u = 0) (SPEC.md section 5).
  * Both are the same family of evidence: gaussian sigma is vp with abar = 1/(1 + sigma^2).
  */
-import { Evidence, Rng, gaussianEvidenceFromZ } from "@ghmkit/ghm";
-import { NoiseSchedule, linearSchedule, stateEvidence } from "@ghmkit/diffusion";
+import { type Evidence, Rng, gaussianEvidenceFromZ } from "@ghmkit/ghm";
+import { type NoiseSchedule, linearSchedule, stateEvidence } from "@ghmkit/diffusion";
 
 export type NoiseSetting = { kind: "gaussian"; sigma: number } | { kind: "vp"; u: number };
 
@@ -35,12 +35,19 @@ export function drawEps(count: number, seed: number): Float64Array {
   return eps;
 }
 
-export function observe(x: Int32Array, S: number, setting: NoiseSetting, eps: Float64Array, schedule: NoiseSchedule = DEMO_SCHEDULE): Observation {
+export function observe(
+  x: Int32Array,
+  S: number,
+  setting: NoiseSetting,
+  eps: Float64Array,
+  schedule: NoiseSchedule = DEMO_SCHEDULE,
+): Observation {
   const d = x.length;
   if (eps.length !== d * S) throw new RangeError(`eps has ${eps.length} entries, expected d * S = ${d * S}`);
   if (setting.kind === "gaussian") {
     const { sigma } = setting;
-    if (!(sigma >= SIGMA_RANGE.min && sigma <= SIGMA_RANGE.max)) throw new RangeError(`sigma must be in [${SIGMA_RANGE.min}, ${SIGMA_RANGE.max}], got ${sigma}`);
+    if (!(sigma >= SIGMA_RANGE.min && sigma <= SIGMA_RANGE.max))
+      throw new RangeError(`sigma must be in [${SIGMA_RANGE.min}, ${SIGMA_RANGE.max}], got ${sigma}`);
     const z = noisy(x, S, 1, sigma, eps);
     return { setting, abar: 1 / (1 + sigma * sigma), z, evidence: gaussianEvidenceFromZ(z, 1, d, S, 1, sigma) };
   }

@@ -1,6 +1,6 @@
 import { randomRhm } from "@ghmkit/ghm";
 import { bpDenoiser, bpJointDenoiser, generate, linearSchedule } from "@ghmkit/diffusion";
-import { DiffusionStepper, StepperOptions } from "./stepper";
+import { DiffusionStepper, type StepperOptions } from "./stepper";
 
 const g = randomRhm({ S: 4, classes: 2, k: 2, arity: 2, depth: 2, seed: 3 });
 const schedule = linearSchedule({ T: 100 });
@@ -35,13 +35,29 @@ describe("DiffusionStepper", () => {
   it("the exact joint sampler generates sentences of the grammar", async () => {
     const { logLikelihood } = await import("@ghmkit/bp");
     for (const seed of [0, 1, 2, 3]) {
-      const { symbols } = await runAll({ grammar: g, denoiser: bpJointDenoiser(g), sampler: "ddpm", steps: 20, seed, x0: "joint", schedule });
+      const { symbols } = await runAll({
+        grammar: g,
+        denoiser: bpJointDenoiser(g),
+        sampler: "ddpm",
+        steps: 20,
+        seed,
+        x0: "joint",
+        schedule,
+      });
       expect(logLikelihood(g, symbols, 1)[0]).toBeGreaterThan(-Infinity);
     }
   });
 
   it("exposes the state as a vp denoiser input and refuses to step past the end", async () => {
-    const st = new DiffusionStepper({ grammar: g, denoiser: bpDenoiser(g), sampler: "ddpm", steps: 2, seed: 0, x0: "marginal", schedule });
+    const st = new DiffusionStepper({
+      grammar: g,
+      denoiser: bpDenoiser(g),
+      sampler: "ddpm",
+      steps: 2,
+      seed: 0,
+      x0: "marginal",
+      schedule,
+    });
     const input = st.input();
     expect(input).toMatchObject({ process: "vp", batch: 1, d: 4, S: 4, abar: schedule.abar(100) });
     expect(input.xt).toHaveLength(16);
@@ -52,12 +68,29 @@ describe("DiffusionStepper", () => {
   });
 
   it("refuses joint x0 with a marginal-only denoiser", () => {
-    expect(() => new DiffusionStepper({ grammar: g, denoiser: bpDenoiser(g), sampler: "ddpm", steps: 2, seed: 0, x0: "joint" })).toThrow(/sampleJoint/);
+    expect(
+      () =>
+        new DiffusionStepper({ grammar: g, denoiser: bpDenoiser(g), sampler: "ddpm", steps: 2, seed: 0, x0: "joint" }),
+    ).toThrow(/sampleJoint/);
   });
 
   it("a different seed gives a different start", () => {
-    const a = new DiffusionStepper({ grammar: g, denoiser: bpDenoiser(g), sampler: "ddpm", steps: 2, seed: 0, x0: "marginal" }).state;
-    const b = new DiffusionStepper({ grammar: g, denoiser: bpDenoiser(g), sampler: "ddpm", steps: 2, seed: 1, x0: "marginal" }).state;
+    const a = new DiffusionStepper({
+      grammar: g,
+      denoiser: bpDenoiser(g),
+      sampler: "ddpm",
+      steps: 2,
+      seed: 0,
+      x0: "marginal",
+    }).state;
+    const b = new DiffusionStepper({
+      grammar: g,
+      denoiser: bpDenoiser(g),
+      sampler: "ddpm",
+      steps: 2,
+      seed: 1,
+      x0: "marginal",
+    }).state;
     expect(Array.from(a)).not.toEqual(Array.from(b));
   });
 });

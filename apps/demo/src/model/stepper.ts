@@ -4,8 +4,17 @@
  * one sample with the same options and seed (its first batch Rng is
  * `new Rng(seed).fork()`), so a run here ends on the sequence `generate` returns.
  */
-import { Grammar, Rng, leafCount } from "@ghmkit/ghm";
-import { ContinuousInput, DDIMScheduler, DDPMScheduler, Denoiser, NoiseSchedule, Scheduler, argmaxLeaves, oneHot } from "@ghmkit/diffusion";
+import { type Grammar, Rng, leafCount } from "@ghmkit/ghm";
+import {
+  type ContinuousInput,
+  DDIMScheduler,
+  DDPMScheduler,
+  type Denoiser,
+  type NoiseSchedule,
+  type Scheduler,
+  argmaxLeaves,
+  oneHot,
+} from "@ghmkit/diffusion";
 import { DEMO_SCHEDULE } from "./noise";
 
 export interface StepperOptions {
@@ -34,7 +43,8 @@ export class DiffusionStepper {
   symbols: Int32Array | null = null;
 
   constructor(private readonly o: StepperOptions) {
-    if (o.x0 === "joint" && !o.denoiser.sampleJoint) throw new RangeError(`x0 = "joint" needs a denoiser with sampleJoint; "${o.denoiser.name}" has none`);
+    if (o.x0 === "joint" && !o.denoiser.sampleJoint)
+      throw new RangeError(`x0 = "joint" needs a denoiser with sampleJoint; "${o.denoiser.name}" has none`);
     this.d = leafCount(o.grammar);
     this.S = o.grammar.vocab[o.grammar.depth];
     const schedule = o.schedule ?? DEMO_SCHEDULE;
@@ -86,7 +96,10 @@ export class DiffusionStepper {
       this.x0 = oneHot(this.symbols, this.S);
       this.state = this.x0;
     } else {
-      this.x0 = this.o.x0 === "joint" ? oneHot(await denoiser.sampleJoint!(input, this.rng), this.S) : await denoiser.posterior(input);
+      this.x0 =
+        this.o.x0 === "joint"
+          ? oneHot(await denoiser.sampleJoint!(input, this.rng), this.S)
+          : await denoiser.posterior(input);
       this.state = this.scheduler.step(this.x0, t, this.state, this.rng);
       if (last) this.symbols = argmaxLeaves(this.state, this.d, this.S);
     }

@@ -9,7 +9,8 @@ import { tf } from "@ghmkit/tensor";
 export type BrowserBackend = "auto" | "webgl" | "cpu";
 
 export async function chooseBackend(pref: BrowserBackend): Promise<string> {
-  if (pref !== "auto" && pref !== "webgl" && pref !== "cpu") throw new Error(`backend must be auto, webgl or cpu, got ${String(pref)}`);
+  if (pref !== "auto" && pref !== "webgl" && pref !== "cpu")
+    throw new Error(`backend must be auto, webgl or cpu, got ${String(pref)}`);
   if (pref !== "cpu") {
     const ok = await tf.setBackend("webgl").catch(() => false);
     if (ok) {

@@ -29,12 +29,16 @@ export interface LoadedUNet {
 export async function loadFromFiles(files: File[]): Promise<LoadedUNet> {
   const byName = (n: string): File | undefined => files.find((f) => f.name === n);
   const json = byName("model.json") ?? files.find((f) => f.name.endsWith(".json") && f.name !== "ghm-model.json");
-  if (!json) throw new Error("pick the model directory's model.json together with its weights (.bin) file(s), and ghm-model.json if present");
+  if (!json)
+    throw new Error(
+      "pick the model directory's model.json together with its weights (.bin) file(s), and ghm-model.json if present",
+    );
   const jsonText = await json.text();
   checkWeightsManifest(parseModelJson(jsonText, json.name), `file:///picked/${json.name}`);
   registerReluActivationsIn(jsonText);
   const weights = files.filter((f) => f.name.endsWith(".bin"));
-  if (weights.length === 0) throw new Error(`${json.name} needs its weights: pick the .bin file(s) listed in its weightsManifest too`);
+  if (weights.length === 0)
+    throw new Error(`${json.name} needs its weights: pick the .bin file(s) listed in its weightsManifest too`);
   const model = await tf.loadLayersModel(tf.io.browserFiles([json, ...weights]));
   const metaFile = byName("ghm-model.json");
   const meta = metaFile ? parseMeta(await metaFile.text(), metaFile.name) : null;
@@ -44,7 +48,10 @@ export async function loadFromFiles(files: File[]): Promise<LoadedUNet> {
 export async function loadFromUrl(url: string): Promise<LoadedUNet> {
   const trimmed = url.trim();
   if (trimmed === "") throw new Error("model URL is empty: give the model directory or its model.json");
-  const modelUrl = new URL(trimmed.endsWith(".json") ? trimmed : `${trimmed.replace(/\/+$/, "")}/model.json`, document.baseURI).href;
+  const modelUrl = new URL(
+    trimmed.endsWith(".json") ? trimmed : `${trimmed.replace(/\/+$/, "")}/model.json`,
+    document.baseURI,
+  ).href;
   // Weight paths are checked before TensorFlow.js fetches any of them.
   const res0 = await fetch(modelUrl);
   if (!res0.ok) throw new Error(`${modelUrl}: HTTP ${res0.status}`);
@@ -54,7 +61,7 @@ export async function loadFromUrl(url: string): Promise<LoadedUNet> {
   const model = await tf.loadLayersModel(modelUrl);
   const metaUrl = new URL("ghm-model.json", modelUrl).href;
   const res = await fetch(metaUrl).catch(() => null);
-  const meta = res && res.ok ? parseMeta(await res.text(), metaUrl) : null;
+  const meta = res?.ok ? parseMeta(await res.text(), metaUrl) : null;
   return describe(model, meta, modelUrl);
 }
 
@@ -65,8 +72,12 @@ function parseMeta(text: string, where: string): ModelMeta {
   } catch (err) {
     throw new Error(`${where} is not JSON (${err instanceof Error ? err.message : String(err)})`);
   }
-  if (raw.format !== "ghm-model/v1") throw new Error(`${where} has format ${JSON.stringify(raw.format)}; expected "ghm-model/v1" (written by the CLI)`);
-  if (raw.task !== "denoiser") throw new Error(`${where}: this model is a ${String(raw.task)}; the demo needs a denoiser (arch unet, unet-noskip, flat or mlp)`);
+  if (raw.format !== "ghm-model/v1")
+    throw new Error(`${where} has format ${JSON.stringify(raw.format)}; expected "ghm-model/v1" (written by the CLI)`);
+  if (raw.task !== "denoiser")
+    throw new Error(
+      `${where}: this model is a ${String(raw.task)}; the demo needs a denoiser (arch unet, unet-noskip, flat or mlp)`,
+    );
   return raw as ModelMeta;
 }
 
@@ -76,7 +87,9 @@ function describe(model: tf.LayersModel, meta: ModelMeta | null, source: string)
   const ok = inShape.length === 3 && outShape.length === 3 && inShape[1] === outShape[1] && inShape[2] === outShape[2];
   if (!ok || typeof inShape[1] !== "number" || typeof inShape[2] !== "number") {
     model.dispose();
-    throw new Error(`the model maps ${JSON.stringify(inShape)} to ${JSON.stringify(outShape)}; a denoiser maps [batch, d, S] to [batch, d, S]`);
+    throw new Error(
+      `the model maps ${JSON.stringify(inShape)} to ${JSON.stringify(outShape)}; a denoiser maps [batch, d, S] to [batch, d, S]`,
+    );
   }
   return { model, meta, d: inShape[1], S: inShape[2], source };
 }

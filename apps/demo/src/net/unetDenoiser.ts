@@ -5,7 +5,7 @@
  * softmax.
  */
 import type { Evidence } from "@ghmkit/ghm";
-import { Denoiser, stateEvidence } from "@ghmkit/diffusion";
+import { type Denoiser, stateEvidence } from "@ghmkit/diffusion";
 import { evidenceToNetInput } from "@ghmkit/nets";
 import { tf } from "@ghmkit/tensor";
 
@@ -15,7 +15,8 @@ export async function predictLeaves(model: tf.LayersModel, ev: Evidence): Promis
   try {
     const data = await probs.data();
     for (let i = 0; i < data.length; i++) {
-      if (!Number.isFinite(data[i])) throw new Error(`the network returned ${data[i]} at entry ${i}; its weights or input are broken`);
+      if (!Number.isFinite(data[i]))
+        throw new Error(`the network returned ${data[i]} at entry ${i}; its weights or input are broken`);
     }
     return Float64Array.from(data);
   } finally {

@@ -19,6 +19,8 @@ describe("checkWeightsManifest (browser model loading)", () => {
   });
   it("refuses a model.json without a manifest, and an oversized one before parsing", () => {
     expect(() => checkWeightsManifest({ modelTopology: {} }, URL_)).toThrow(/no weightsManifest/);
-    expect(() => parseModelJson(" ".repeat(16 * 1024 * 1024 + 1), "m.json")).toThrow(/larger than any saved model.json/);
+    expect(() => parseModelJson(" ".repeat(16 * 1024 * 1024 + 1), "m.json")).toThrow(
+      /larger than any saved model.json/,
+    );
   });
 });

@@ -16,16 +16,23 @@ export function checkWeightsManifest(modelJson: unknown, modelUrl: string): void
     if (!Array.isArray(paths)) throw new Error(`${modelUrl}: a weightsManifest group has no paths`);
     for (const p of paths) {
       const why = unsafeWeightsPath(p);
-      if (why !== null) throw new Error(`${modelUrl}: weights path ${JSON.stringify(p)} ${why}; a model's weights must be files beside its model.json`);
+      if (why !== null)
+        throw new Error(
+          `${modelUrl}: weights path ${JSON.stringify(p)} ${why}; a model's weights must be files beside its model.json`,
+        );
       const resolved = new URL(p as string, dir).href;
-      if (!resolved.startsWith(dir)) throw new Error(`${modelUrl}: weights path ${JSON.stringify(p)} resolves to ${resolved}, outside ${dir}`);
+      if (!resolved.startsWith(dir))
+        throw new Error(`${modelUrl}: weights path ${JSON.stringify(p)} resolves to ${resolved}, outside ${dir}`);
     }
   }
 }
 
 /** Parses a model.json text, refusing one too large to be a saved model's. */
 export function parseModelJson(text: string, where: string): unknown {
-  if (text.length > MAX_MODEL_JSON_BYTES) throw new Error(`${where}: ${text.length} bytes is larger than any saved model.json (limit ${MAX_MODEL_JSON_BYTES})`);
+  if (text.length > MAX_MODEL_JSON_BYTES)
+    throw new Error(
+      `${where}: ${text.length} bytes is larger than any saved model.json (limit ${MAX_MODEL_JSON_BYTES})`,
+    );
   try {
     return JSON.parse(text);
   } catch (err) {

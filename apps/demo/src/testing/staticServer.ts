@@ -4,8 +4,8 @@
  * no paths outside the root.
  */
 import { createReadStream, statSync } from "node:fs";
-import { createServer, Server } from "node:http";
-import { AddressInfo } from "node:net";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 
 const TYPES: Record<string, string> = {
@@ -28,7 +28,7 @@ export function serveStatic(root: string): Promise<StaticServer> {
   const base = path.resolve(root);
   const server: Server = createServer((req, res) => {
     const rel = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    let file = path.resolve(base, "." + rel);
+    let file = path.resolve(base, `.${rel}`);
     if (file !== base && !file.startsWith(base + path.sep)) {
       res.writeHead(403).end();
       return;
@@ -40,7 +40,10 @@ export function serveStatic(root: string): Promise<StaticServer> {
       res.writeHead(404).end("not found");
       return;
     }
-    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+    res.writeHead(200, {
+      "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+      "cache-control": "no-store",
+    });
     createReadStream(file).pipe(res);
   });
   return new Promise((resolve, reject) => {

@@ -7,7 +7,9 @@ export function renderBars(p: Float64Array, trueClass: number | null, caption: s
     const bar = h("span", { class: "bar" });
     bar.style.width = `${(100 * v).toFixed(2)}%`;
     list.append(
-      h("li", { class: c === trueClass ? "true-class" : undefined, "data-class": c, "data-p": v.toPrecision(12) },
+      h(
+        "li",
+        { class: c === trueClass ? "true-class" : undefined, "data-class": c, "data-p": v.toPrecision(12) },
         h("span", { class: "bar-label" }, `y = ${c}${c === trueClass ? " ✓" : ""}`),
         h("span", { class: "bar-track" }, bar),
         h("span", { class: "num" }, fmt(v, 3)),

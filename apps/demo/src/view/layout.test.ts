@@ -25,7 +25,8 @@ describe("tree layout", () => {
       });
     });
     const leaves = lay.levels[depth];
-    for (let i = 1; i < leaves.length; i++) expect(leaves[i].x).toBeGreaterThanOrEqual(leaves[i - 1].x + leaves[i - 1].width + CELL.gap - 1e-9);
+    for (let i = 1; i < leaves.length; i++)
+      expect(leaves[i].x).toBeGreaterThanOrEqual(leaves[i - 1].x + leaves[i - 1].width + CELL.gap - 1e-9);
   });
 
   it("refuses a vocab of the wrong length", () => {

@@ -27,7 +27,8 @@ export interface TreeLayout {
 export const CELL = { w: 12, h: 18, gap: 10, rowGap: 46, label: 14, pad: 8 } as const;
 
 export function treeLayout(depth: number, arity: number, vocab: number[]): TreeLayout {
-  if (vocab.length !== depth + 1) throw new RangeError(`vocab must list depth + 1 = ${depth + 1} sizes, got ${vocab.length}`);
+  if (vocab.length !== depth + 1)
+    throw new RangeError(`vocab must list depth + 1 = ${depth + 1} sizes, got ${vocab.length}`);
   const d = arity ** depth;
   const slot = Math.max(...vocab) * CELL.w + CELL.gap;
   const width = d * slot + 2 * CELL.pad;
@@ -41,7 +42,16 @@ export function treeLayout(depth: number, arity: number, vocab: number[]): TreeL
     const row: NodeBox[] = [];
     for (let i = 0; i < n; i++) {
       const cx = CELL.pad + (i + 0.5) * span;
-      row.push({ level: l, index: i, x: cx - w / 2, y: CELL.pad + CELL.label + l * rowH, width: w, height: CELL.h, cell: CELL.w, parent: l === 0 ? -1 : Math.floor(i / arity) });
+      row.push({
+        level: l,
+        index: i,
+        x: cx - w / 2,
+        y: CELL.pad + CELL.label + l * rowH,
+        width: w,
+        height: CELL.h,
+        cell: CELL.w,
+        parent: l === 0 ? -1 : Math.floor(i / arity),
+      });
     }
     levels.push(row);
   }

@@ -17,7 +17,14 @@ export interface StripRow {
   note?: string;
 }
 
-export function renderStrip(values: Float64Array, d: number, S: number, kind: "prob" | "signed", truth: Int32Array | null, label: string): SVGSVGElement {
+export function renderStrip(
+  values: Float64Array,
+  d: number,
+  S: number,
+  kind: "prob" | "signed",
+  truth: Int32Array | null,
+  label: string,
+): SVGSVGElement {
   const gap = 6;
   const w = d * (S * CELL.w + gap) - gap;
   const svg = s("svg", { viewBox: `0 0 ${w} ${CELL.h}`, role: "img", "aria-label": label, class: "strip" });
@@ -25,9 +32,19 @@ export function renderStrip(values: Float64Array, d: number, S: number, kind: "p
     const x0 = i * (S * CELL.w + gap);
     for (let k = 0; k < S; k++) {
       const v = values[i * S + k];
-      svg.append(s("rect", { x: x0 + k * CELL.w, y: 0, width: CELL.w, height: CELL.h, fill: kind === "prob" ? probColor(v) : divergingColor(v), class: "cell" }));
+      svg.append(
+        s("rect", {
+          x: x0 + k * CELL.w,
+          y: 0,
+          width: CELL.w,
+          height: CELL.h,
+          fill: kind === "prob" ? probColor(v) : divergingColor(v),
+          class: "cell",
+        }),
+      );
     }
-    if (truth) svg.append(s("rect", { x: x0 + truth[i] * CELL.w, y: 0, width: CELL.w, height: CELL.h, class: "truth" }));
+    if (truth)
+      svg.append(s("rect", { x: x0 + truth[i] * CELL.w, y: 0, width: CELL.w, height: CELL.h, class: "truth" }));
     svg.append(s("rect", { x: x0, y: 0, width: S * CELL.w, height: CELL.h, class: "frame" }));
   }
   return svg;
@@ -37,14 +54,37 @@ export function renderStrip(values: Float64Array, d: number, S: number, kind: "p
 export function renderStripTable(rows: StripRow[], d: number, S: number, truth: Int32Array | null): HTMLTableElement {
   const body = h("tbody");
   for (const r of rows) {
-    const cell = r.values ? renderStrip(r.values, d, S, r.kind, truth, `${r.name}: ${d} leaves`) : h("span", { class: "muted" }, r.note ?? "not available");
+    const cell = r.values
+      ? renderStrip(r.values, d, S, r.kind, truth, `${r.name}: ${d} leaves`)
+      : h("span", { class: "muted" }, r.note ?? "not available");
     body.append(
-      h("tr", { "data-row": r.id },
+      h(
+        "tr",
+        { "data-row": r.id },
         h("th", { scope: "row" }, r.name),
         h("td", { class: "strip-cell" }, cell),
-        h("td", { class: "num", "data-mse": r.mse === null ? "" : r.mse.toPrecision(12) }, r.mse === null ? "—" : fmt(r.mse, 4)),
+        h(
+          "td",
+          { class: "num", "data-mse": r.mse === null ? "" : r.mse.toPrecision(12) },
+          r.mse === null ? "—" : fmt(r.mse, 4),
+        ),
       ),
     );
   }
-  return h("table", { class: "strips" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "estimate"), h("th", { scope: "col" }, truth ? "leaves (outline = clean symbol)" : "leaves"), h("th", { scope: "col" }, "MSE"))), body);
+  return h(
+    "table",
+    { class: "strips" },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", { scope: "col" }, "estimate"),
+        h("th", { scope: "col" }, truth ? "leaves (outline = clean symbol)" : "leaves"),
+        h("th", { scope: "col" }, "MSE"),
+      ),
+    ),
+    body,
+  );
 }

@@ -6,7 +6,7 @@
  */
 import { probColor } from "./colors";
 import { s } from "./dom";
-import { TreeLayout } from "./layout";
+import type { TreeLayout } from "./layout";
 import { argmax } from "../model/measures";
 
 export interface TreeView {
@@ -21,7 +21,12 @@ export interface TreeView {
 
 export function renderTree(v: TreeView): SVGSVGElement {
   const { layout, vocab, marginals, truth } = v;
-  const svg = s("svg", { viewBox: `0 0 ${layout.width} ${layout.height}`, role: "img", "aria-label": v.label, class: "tree" });
+  const svg = s("svg", {
+    viewBox: `0 0 ${layout.width} ${layout.height}`,
+    role: "img",
+    "aria-label": v.label,
+    class: "tree",
+  });
   const edges = s("g", { class: "edges" });
   const nodes = s("g", { class: "nodes" });
   svg.append(s("title", {}, v.label), edges, nodes);
@@ -30,22 +35,55 @@ export function renderTree(v: TreeView): SVGSVGElement {
     for (const box of row) {
       if (box.parent >= 0) {
         const p = layout.levels[l - 1][box.parent];
-        edges.append(s("line", { x1: p.x + p.width / 2, y1: p.y + p.height, x2: box.x + box.width / 2, y2: box.y - 13 }));
+        edges.append(
+          s("line", { x1: p.x + p.width / 2, y1: p.y + p.height, x2: box.x + box.width / 2, y2: box.y - 13 }),
+        );
       }
       const probs = marginals[l].subarray(box.index * S, (box.index + 1) * S);
       const shown = truth ? truth[l][box.index] : argmax(probs);
       const mass = probs.reduce((a, b) => a + b, 0);
-      const g = s("g", { class: "node", "data-level": l, "data-index": box.index, "data-p": Array.from(probs, (p) => p.toFixed(6)).join(",") });
-      const summary = mass === 0 ? "impossible evidence" : `P(${shown}) = ${probs[shown].toFixed(3)}, most likely ${argmax(probs)}`;
-      g.append(s("title", {}, `level ${l}, node ${box.index}: ${truth ? "true symbol" : "most likely symbol"} ${shown}; ${summary}`));
+      const g = s("g", {
+        class: "node",
+        "data-level": l,
+        "data-index": box.index,
+        "data-p": Array.from(probs, (p) => p.toFixed(6)).join(","),
+      });
+      const summary =
+        mass === 0 ? "impossible evidence" : `P(${shown}) = ${probs[shown].toFixed(3)}, most likely ${argmax(probs)}`;
+      g.append(
+        s(
+          "title",
+          {},
+          `level ${l}, node ${box.index}: ${truth ? "true symbol" : "most likely symbol"} ${shown}; ${summary}`,
+        ),
+      );
       for (let k = 0; k < S; k++) {
-        g.append(s("rect", { x: box.x + k * box.cell, y: box.y, width: box.cell, height: box.height, fill: probColor(probs[k]), class: "cell" }));
+        g.append(
+          s("rect", {
+            x: box.x + k * box.cell,
+            y: box.y,
+            width: box.cell,
+            height: box.height,
+            fill: probColor(probs[k]),
+            class: "cell",
+          }),
+        );
       }
       if (mass > 0 || truth) {
-        g.append(s("rect", { x: box.x + shown * box.cell, y: box.y, width: box.cell, height: box.height, class: truth ? "truth" : "best" }));
+        g.append(
+          s("rect", {
+            x: box.x + shown * box.cell,
+            y: box.y,
+            width: box.cell,
+            height: box.height,
+            class: truth ? "truth" : "best",
+          }),
+        );
       }
       g.append(s("rect", { x: box.x, y: box.y, width: box.width, height: box.height, class: "frame" }));
-      g.append(s("text", { x: box.x + box.width / 2, y: box.y - 4, class: "sym" }, mass === 0 && !truth ? "∅" : String(shown)));
+      g.append(
+        s("text", { x: box.x + box.width / 2, y: box.y - 4, class: "sym" }, mass === 0 && !truth ? "∅" : String(shown)),
+      );
       nodes.append(g);
     }
   });

@@ -75,7 +75,8 @@ test(
         const tol = weightTol(scale, ev.d);
         expect(hasNaN([map.logp])).toBe(false);
         for (let r = 0; r < ev.batch; r++) {
-          const nodes = (t: Int32Array[]): number[] => t.flatMap((lv, l) => Array.from(lv.subarray(r * g.arity ** l, (r + 1) * g.arity ** l)));
+          const nodes = (t: Int32Array[]): number[] =>
+            t.flatMap((lv, l) => Array.from(lv.subarray(r * g.arity ** l, (r + 1) * g.arity ** l)));
           if (bp.impossible[r]) {
             expect(nodes(drawn).every((x) => x === -1)).toBe(true);
             expect(nodes(map.tree).every((x) => x === -1)).toBe(true);

@@ -4,7 +4,7 @@
  * answered with NaN and never a crash of another kind.
  */
 import fc from "fast-check";
-import { Evidence, Grammar, Rng } from "@ghmkit/ghm";
+import { type Evidence, type Grammar, Rng } from "@ghmkit/ghm";
 import { maxEvidenceMagnitude } from "../check";
 import { mapDecode } from "../map";
 import { naiveBP } from "../naive";
@@ -21,7 +21,11 @@ const withE = (ev: Evidence, i: number, v: number): Evidence => {
   e[i] = v;
   return { ...ev, e };
 };
-const withLevel = (g: Grammar, rng: Rng, edit: (k: Grammar["levels"][number]) => Grammar["levels"][number] | null): { g: Grammar; ok: boolean } => {
+const withLevel = (
+  g: Grammar,
+  rng: Rng,
+  edit: (k: Grammar["levels"][number]) => Grammar["levels"][number] | null,
+): { g: Grammar; ok: boolean } => {
   const l = rng.int(g.depth);
   const k = edit(g.levels[l]);
   if (k === null) return { g, ok: false };
@@ -33,7 +37,11 @@ const withLevel = (g: Grammar, rng: Rng, edit: (k: Grammar["levels"][number]) =>
 const MUTATIONS: Mutation[] = [
   (g, ev, rng) => ({ g, ev: withE(ev, at(ev.e, rng), NaN), field: /evidence\.e\[\d+\] is NaN/ }),
   (g, ev, rng) => ({ g, ev: withE(ev, at(ev.e, rng), Infinity), field: /evidence\.e\[\d+\] is Infinity/ }),
-  (g, ev, rng) => ({ g, ev: withE(ev, at(ev.e, rng), 2 * maxEvidenceMagnitude(ev.d)), field: /evidence\.e\[\d+\] is .*overflow/ }),
+  (g, ev, rng) => ({
+    g,
+    ev: withE(ev, at(ev.e, rng), 2 * maxEvidenceMagnitude(ev.d)),
+    field: /evidence\.e\[\d+\] is .*overflow/,
+  }),
   (g, ev) => ({ g, ev: { ...ev, e: new Float64Array(ev.e.length + 1) }, field: /evidence\.e has/ }),
   (g, ev) => ({ g, ev: { ...ev, e: Float32Array.from(ev.e) as unknown as Float64Array }, field: /evidence\.e has/ }),
   (g, ev) => ({ g, ev: { ...ev, batch: ev.batch + 0.5 }, field: /evidence\.batch/ }),
@@ -61,13 +69,22 @@ const MUTATIONS: Mutation[] = [
       if (k.kind === "dense") return { kind: "dense", tensor: k.tensor.subarray(1) };
       const rules = k.rules.map((rs) => rs.map((x) => ({ children: x.children.slice(), p: x.p })));
       const rule = rules[rng.int(rules.length)][0];
-      const bad = [() => (rule.children[0] = -1), () => (rule.children[0] = 0.5), () => (rule.p = NaN), () => rule.children.push(0)];
+      const bad = [
+        () => (rule.children[0] = -1),
+        () => (rule.children[0] = 0.5),
+        () => (rule.p = NaN),
+        () => rule.children.push(0),
+      ];
       bad[rng.int(bad.length)]();
       return { kind: "rules", rules };
     });
     return { g: r.g, ev, field: /grammar\.levels\[\d+\]/ };
   },
-  (g, ev, rng) => ({ g: withLevel(g, rng, () => ({ kind: "sparse" }) as unknown as Grammar["levels"][number]).g, ev, field: /grammar\.levels\[\d+\]\.kind/ }),
+  (g, ev, rng) => ({
+    g: withLevel(g, rng, () => ({ kind: "sparse" }) as unknown as Grammar["levels"][number]).g,
+    ev,
+    field: /grammar\.levels\[\d+\]\.kind/,
+  }),
 ];
 
 const ENTRY_POINTS: [string, (g: Grammar, ev: Evidence) => unknown][] = [
@@ -81,20 +98,24 @@ test(
   "every malformed grammar or evidence is refused with the field named, by every entry point",
   () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: MUTATIONS.length - 1 }), (s, k) => {
-        const base = fuzzModel(s);
-        const { g, ev, field } = MUTATIONS[k](base.g, base.ev, new Rng(s + 1));
-        for (const [name, call] of ENTRY_POINTS) {
-          let err: unknown = null;
-          try {
-            call(g, ev);
-          } catch (e) {
-            err = e;
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 0, max: MUTATIONS.length - 1 }),
+        (s, k) => {
+          const base = fuzzModel(s);
+          const { g, ev, field } = MUTATIONS[k](base.g, base.ev, new Rng(s + 1));
+          for (const [name, call] of ENTRY_POINTS) {
+            let err: unknown = null;
+            try {
+              call(g, ev);
+            } catch (e) {
+              err = e;
+            }
+            if (!(err instanceof Error)) throw new Error(`${name} accepted mutation ${k} (expected ${field})`);
+            expect(err.message).toMatch(field);
           }
-          if (!(err instanceof Error)) throw new Error(`${name} accepted mutation ${k} (expected ${field})`);
-          expect(err.message).toMatch(field);
-        }
-      }),
+        },
+      ),
       { numRuns: fuzzRuns(300) },
     );
   },

@@ -4,9 +4,9 @@
  * every magnitude BP accepts (1e-300 .. the overflow bound) with -Infinity entries and
  * whole impossible leaves. Drawn from one integer seed so a failure replays exactly.
  */
-import { Evidence, Grammar, Rng } from "@ghmkit/ghm";
+import { type Evidence, type Grammar, Rng } from "@ghmkit/ghm";
 import { maxEvidenceMagnitude } from "../check";
-import { Kind, randomDistribution, randomGrammar } from "../testing/random";
+import { type Kind, randomDistribution, randomGrammar } from "../testing/random";
 
 export interface FuzzModel {
   g: Grammar;
@@ -31,7 +31,9 @@ export function fuzzGrammar(rng: Rng): Grammar {
   const maxS = m ** L > 4 ? 2 : 3;
   const vocab = Array.from({ length: L + 1 }, () => 1 + rng.int(maxS));
   const zeroProb = ZERO_PROBS[rng.int(ZERO_PROBS.length)];
-  const levels = vocab.slice(1).map((Sc, i) => randomGrammar({ kind: KINDS[rng.int(3)], m, vocab: [vocab[i], Sc], zeroProb }, rng).levels[0]);
+  const levels = vocab
+    .slice(1)
+    .map((Sc, i) => randomGrammar({ kind: KINDS[rng.int(3)], m, vocab: [vocab[i], Sc], zeroProb }, rng).levels[0]);
   return { depth: L, arity: m, vocab, root: randomDistribution(rng, vocab[0], zeroProb), levels };
 }
 

@@ -5,10 +5,10 @@
  * 1), so the upward step is one matrix-vector product with K. Sums below TINY are
  * redone in the log domain, as in the other kernels.
  */
-import { DenseLevel } from "../compile";
+import type { DenseLevel } from "../compile";
 import { TINY, logAt, shiftToMaxZero } from "../logspace";
-import { ExpMessages } from "./messages";
-import { Scratch, logAddExp } from "./scratch";
+import type { ExpMessages } from "./messages";
+import { type Scratch, logAddExp } from "./scratch";
 import { tupleLogSums } from "../tuples";
 
 const { exp, log } = Math;
@@ -29,7 +29,14 @@ function tupleProducts(V: Float64Array, m: number, Sc: number, P: Float64Array):
 }
 
 /** Upward step for one parent; see productUp for the offsets and the return value. */
-export function denseUp(lv: DenseLevel, u: Float64Array, cOff: number, out: Float64Array, pOff: number, s: Scratch): number {
+export function denseUp(
+  lv: DenseLevel,
+  u: Float64Array,
+  cOff: number,
+  out: Float64Array,
+  pOff: number,
+  s: Scratch,
+): number {
   const { m, Sp, Sc, T, K } = lv;
   const V = s.v;
   for (let i = 0; i < m * Sc; i++) V[i] = exp(u[cOff + i]);
@@ -149,7 +156,16 @@ function denseDownExact(
  * kernels are for tiny S and m, where the tuple table, not the transcendentals, is
  * the cost.
  */
-export function denseUpLevel(lv: DenseLevel, rows: number, Np: number, c: ExpMessages, p: ExpMessages, logZ: Float64Array, b0: number, s: Scratch): void {
+export function denseUpLevel(
+  lv: DenseLevel,
+  rows: number,
+  Np: number,
+  c: ExpMessages,
+  p: ExpMessages,
+  logZ: Float64Array,
+  b0: number,
+  s: Scratch,
+): void {
   const { m, Sp, Sc } = lv;
   const n = m * Sc;
   const { lc, lo } = s;

@@ -6,7 +6,15 @@
  */
 
 /** y = A x; returns max(0, max_a y[a]). */
-export function gemvMax(A: Float64Array, rows: number, cols: number, x: Float64Array, xOff: number, y: Float64Array, yOff: number): number {
+export function gemvMax(
+  A: Float64Array,
+  rows: number,
+  cols: number,
+  x: Float64Array,
+  xOff: number,
+  y: Float64Array,
+  yOff: number,
+): number {
   let mx = 0;
   let a = 0;
   for (; a + 3 < rows; a += 4) {
@@ -45,7 +53,16 @@ export function gemvMax(A: Float64Array, rows: number, cols: number, x: Float64A
 }
 
 /** t = A x over the nnz nonzero entries val[k] at positions idx[k] of x. */
-export function gemvSparse(A: Float64Array, rows: number, cols: number, idx: Int32Array, val: Float64Array, nnz: number, y: Float64Array, yOff: number): void {
+export function gemvSparse(
+  A: Float64Array,
+  rows: number,
+  cols: number,
+  idx: Int32Array,
+  val: Float64Array,
+  nnz: number,
+  y: Float64Array,
+  yOff: number,
+): void {
   for (let a = 0; a < rows; a++) {
     const r0 = a * cols;
     let s0 = 0;

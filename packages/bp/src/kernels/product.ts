@@ -13,11 +13,11 @@
  * have lost terms to underflow; those are redone as exact log-sum-exps through logAt.
  * Kept exp-domain values lose at most ~2^-70 of themselves.
  */
-import { ProductLevel } from "../compile";
+import type { ProductLevel } from "../compile";
 import { LOW, TINY, logAt, sumExpShifted } from "../logspace";
 import { gemvMax, gemvSparse } from "./gemv";
-import { ExpMessages } from "./messages";
-import { Scratch } from "./scratch";
+import type { ExpMessages } from "./messages";
+import type { Scratch } from "./scratch";
 
 const { exp, log } = Math;
 const NEG_INF = -Infinity;
@@ -99,7 +99,15 @@ export function productUpLevel(
 }
 
 /** Parent node entirely in the log domain (every product below LOW); returns its shift. */
-function upLogNode(lv: ProductLevel, node: number, c: ExpMessages, p: ExpMessages, pOff: number, t: Float64Array, s: Scratch): number {
+function upLogNode(
+  lv: ProductLevel,
+  node: number,
+  c: ExpMessages,
+  p: ExpMessages,
+  pOff: number,
+  t: Float64Array,
+  s: Scratch,
+): number {
   const Sp = lv.Sp;
   const { v, ul } = p;
   let mx = NEG_INF;
@@ -128,7 +136,15 @@ function upExact(lv: ProductLevel, node: number, a: number, c: ExpMessages, t: F
 }
 
 /** q_j(a) of one child: log t when trustworthy, else exact from the child's logs. */
-function qLog(lv: ProductLevel, j: number, a: number, child: number, c: ExpMessages, t: Float64Array, terms: Float64Array): number {
+function qLog(
+  lv: ProductLevel,
+  j: number,
+  a: number,
+  child: number,
+  c: ExpMessages,
+  t: Float64Array,
+  terms: Float64Array,
+): number {
   const x = t[child * lv.Sp + a];
   if (x >= TINY) return log(x);
   const { Sc } = lv;
@@ -210,6 +226,7 @@ export function productDownLevel(
             if (q < TINY) ulc[cOff + b] = log(q);
             continue;
           }
+          // biome-ignore lint/suspicious/noSelfCompare: the fastest NaN test in the hot loop
           if (lg !== lg) {
             siblingLogs(lv, j, node, p, pOff, t, c, s);
             lg = log(ymax);
@@ -224,7 +241,16 @@ export function productDownLevel(
 }
 
 /** s.r(a) = w_p(a) + sum_{k != j} q_k(a), exact log domain. */
-function siblingLogs(lv: ProductLevel, j: number, node: number, p: ExpMessages, pOff: number, t: Float64Array, c: ExpMessages, s: Scratch): void {
+function siblingLogs(
+  lv: ProductLevel,
+  j: number,
+  node: number,
+  p: ExpMessages,
+  pOff: number,
+  t: Float64Array,
+  c: ExpMessages,
+  s: Scratch,
+): void {
   const { m, Sp } = lv;
   const r = s.r;
   for (let a = 0; a < Sp; a++) {
@@ -265,7 +291,14 @@ function downLogChild(
 }
 
 /** log sum_a exp(logM[a,b] + r(a)) for one b. */
-function colLogSum(logM: Float64Array, b: number, Sp: number, Sc: number, r: Float64Array, terms: Float64Array): number {
+function colLogSum(
+  logM: Float64Array,
+  b: number,
+  Sp: number,
+  Sc: number,
+  r: Float64Array,
+  terms: Float64Array,
+): number {
   let mx = NEG_INF;
   for (let a = 0; a < Sp; a++) {
     const z = logM[a * Sc + b] + r[a];

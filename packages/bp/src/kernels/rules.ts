@@ -7,16 +7,25 @@
  * underflow when no rule matches the evidence well; any sum below TINY is redone in
  * the log domain over just its own rules.
  */
-import { RulesLevel } from "../compile";
+import type { RulesLevel } from "../compile";
 import { TINY, logAt, sumExpShifted } from "../logspace";
-import { ExpMessages, storeScaled } from "./messages";
-import { Scratch } from "./scratch";
+import { type ExpMessages, storeScaled } from "./messages";
+import type { Scratch } from "./scratch";
 
 const { exp, log } = Math;
 const NEG_INF = -Infinity;
 
 /** Upward step for every parent of `rows` block rows; see productUpLevel. */
-export function rulesUpLevel(lv: RulesLevel, rows: number, Np: number, c: ExpMessages, p: ExpMessages, logZ: Float64Array, b0: number, s: Scratch): void {
+export function rulesUpLevel(
+  lv: RulesLevel,
+  rows: number,
+  Np: number,
+  c: ExpMessages,
+  p: ExpMessages,
+  logZ: Float64Array,
+  b0: number,
+  s: Scratch,
+): void {
   const { m, Sp, Sc, start, slot, p: prob } = lv;
   const V = c.v;
   const vp = p.v;
@@ -32,7 +41,8 @@ export function rulesUpLevel(lv: RulesLevel, rows: number, Np: number, c: ExpMes
       for (let a = 0; a < Sp; a++) {
         let sum = 0;
         if (m === 2) {
-          for (let r = start[a], e = start[a + 1]; r < e; r++) sum += prob[r] * V[cOff + slot[2 * r]] * V[cOff + slot[2 * r + 1]];
+          for (let r = start[a], e = start[a + 1]; r < e; r++)
+            sum += prob[r] * V[cOff + slot[2 * r]] * V[cOff + slot[2 * r + 1]];
         } else {
           for (let r = start[a], e = start[a + 1]; r < e; r++) {
             let prod = prob[r];
@@ -171,6 +181,7 @@ export function rulesDownLevel(
             storeScaled(out, off + b, y * inv);
             continue;
           }
+          // biome-ignore lint/suspicious/noSelfCompare: the fastest NaN test in the hot loop
           if (lg !== lg) lg = log(ymax);
           const e = downExact(lv, p, pOff, c, cOff, j * Sc + b, s.terms) - lg;
           ul[off + b] = e;
@@ -182,7 +193,15 @@ export function rulesDownLevel(
 }
 
 /** Child slot i = j*Sc + b: the exact log-domain sum over the rules that put b at position j. */
-function downExact(lv: RulesLevel, p: ExpMessages, pOff: number, c: ExpMessages, cOff: number, i: number, terms: Float64Array): number {
+function downExact(
+  lv: RulesLevel,
+  p: ExpMessages,
+  pOff: number,
+  c: ExpMessages,
+  cOff: number,
+  i: number,
+  terms: Float64Array,
+): number {
   const { m, Sc, slot, logp, parent, bySlot, bySlotStart } = lv;
   const j = (i / Sc) | 0;
   let n = 0;

@@ -1,5 +1,5 @@
 /** Per-call work buffers, sized once for the largest level so inner loops never allocate. */
-import { CompiledGrammar } from "../compile";
+import type { CompiledGrammar } from "../compile";
 
 const { exp, log1p } = Math;
 const NEG_INF = -Infinity;
@@ -36,7 +36,8 @@ export function makeScratch(g: CompiledGrammar): Scratch {
     if (lv.kind === "dense") maxT = Math.max(maxT, lv.T);
     if (lv.kind === "rules") {
       maxRules = Math.max(maxRules, lv.maxRules);
-      for (let i = 0; i + 1 < lv.bySlotStart.length; i++) maxTerms = Math.max(maxTerms, lv.bySlotStart[i + 1] - lv.bySlotStart[i]);
+      for (let i = 0; i + 1 < lv.bySlotStart.length; i++)
+        maxTerms = Math.max(maxTerms, lv.bySlotStart[i + 1] - lv.bySlotStart[i]);
     }
   }
   maxTerms = Math.max(maxTerms, maxRules);

@@ -2,7 +2,7 @@
  * Test-only reader of the reference vectors' evidence (nested arrays, null =
  * -Infinity); their grammars go through ghm's parseGrammar.
  */
-import { Evidence, Grammar, exactEvidence } from "@ghmkit/ghm";
+import { type Evidence, type Grammar, exactEvidence } from "@ghmkit/ghm";
 
 type Nested = number | null | Nested[];
 

@@ -2,7 +2,7 @@
  * Test-only random tiny models of all three kernel kinds, with zeros in kernels and
  * root prior, and random logits with -Infinity entries (sometimes a whole leaf).
  */
-import { Evidence, Grammar, Kernel, Rng } from "@ghmkit/ghm";
+import type { Evidence, Grammar, Kernel, Rng } from "@ghmkit/ghm";
 
 export type Kind = "product" | "rules" | "dense";
 
@@ -81,7 +81,7 @@ export function randomLogits(g: Grammar, batch: number, rng: Rng, scale: number,
 /** Number of trees C * prod_l S_l^(m^l). */
 export function treeCount(m: number, vocab: number[]): number {
   let n = vocab[0];
-  for (let l = 1; l < vocab.length; l++) n *= vocab[l] ** m ** l;
+  for (let l = 1; l < vocab.length; l++) n *= vocab[l] ** (m ** l);
   return n;
 }
 

@@ -1,6 +1,6 @@
-import { Rng } from "@ghmkit/ghm";
-import { NoiseSchedule } from "../schedules/schedule";
-import { BaseScheduler, SchedulerConfig, checkShapes } from "./scheduler";
+import type { Rng } from "@ghmkit/ghm";
+import type { NoiseSchedule } from "../schedules/schedule";
+import { BaseScheduler, type SchedulerConfig, checkShapes } from "./scheduler";
 
 /**
  * DDIM sampler for the VP process (Song, Meng, Ermon 2021). With the implied noise

@@ -1,5 +1,5 @@
-import { Rng } from "@ghmkit/ghm";
-import { NoiseSchedule } from "../schedules/schedule";
+import type { Rng } from "@ghmkit/ghm";
+import type { NoiseSchedule } from "../schedules/schedule";
 import { BaseScheduler, checkShapes } from "./scheduler";
 
 /**

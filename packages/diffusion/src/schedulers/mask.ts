@@ -1,6 +1,6 @@
-import { Rng } from "@ghmkit/ghm";
+import type { Rng } from "@ghmkit/ghm";
 import { MASK } from "../denoiser";
-import { NoiseSchedule } from "../schedules/schedule";
+import type { NoiseSchedule } from "../schedules/schedule";
 import { BaseScheduler } from "./scheduler";
 import { symbolsPerLeaf } from "./uniform";
 
@@ -30,7 +30,8 @@ export class MaskScheduler extends BaseScheduler<Int32Array> {
     for (let r = 0; r < sample.length; r++) {
       const v = sample[r];
       if (v !== MASK) {
-        if (!(v >= 0 && v < S)) throw new RangeError(`MaskScheduler.step: sample[${r}] = ${v} must be in [0, ${S}) or MASK = ${MASK}`);
+        if (!(v >= 0 && v < S))
+          throw new RangeError(`MaskScheduler.step: sample[${r}] = ${v} must be in [0, ${S}) or MASK = ${MASK}`);
         continue;
       }
       if (rng.uniform() < unmask) out[r] = rng.categorical(x0, r * S, S);

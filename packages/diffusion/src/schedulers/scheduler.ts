@@ -1,5 +1,5 @@
-import { Rng } from "@ghmkit/ghm";
-import { NoiseSchedule } from "../schedules/schedule";
+import type { Rng } from "@ghmkit/ghm";
+import type { NoiseSchedule } from "../schedules/schedule";
 
 /**
  * A reverse-process scheduler in the diffusers style: `setTimesteps(n)`, then for
@@ -53,7 +53,10 @@ export abstract class BaseScheduler<State> implements Scheduler<State> {
 
   setTimesteps(n: number): void {
     const T = this.schedule.T;
-    if (!Number.isInteger(n) || n < 1 || n > T) throw new RangeError(`steps must be an integer in [1, T = ${T}], got ${n}; raise the schedule's T or use fewer steps`);
+    if (!Number.isInteger(n) || n < 1 || n > T)
+      throw new RangeError(
+        `steps must be an integer in [1, T = ${T}], got ${n}; raise the schedule's T or use fewer steps`,
+      );
     const ts: number[] = [];
     for (let k = n; k >= 1; k--) ts.push(Math.round((k * T) / n));
     this.timesteps = ts;
@@ -62,7 +65,10 @@ export abstract class BaseScheduler<State> implements Scheduler<State> {
 
   prevTimestep(t: number): number {
     const p = this.prev.get(t);
-    if (p === undefined) throw new RangeError(`timestep ${t} is not one of this scheduler's timesteps; call setTimesteps first and step through timesteps`);
+    if (p === undefined)
+      throw new RangeError(
+        `timestep ${t} is not one of this scheduler's timesteps; call setTimesteps first and step through timesteps`,
+      );
     return p;
   }
 

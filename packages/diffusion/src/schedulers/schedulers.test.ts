@@ -36,12 +36,14 @@ describe("timesteps", () => {
 
 /** Mean of the true-symbol coordinate and variance of the others. */
 function moments(x: Float64Array): { on: number; offVar: number } {
-  let on = 0, off = 0;
-  for (let r = 0; r < rows; r++) for (let s = 0; s < S; s++) {
-    const v = x[r * S + s];
-    if (s === x0[r]) on += v;
-    else off += v * v;
-  }
+  let on = 0,
+    off = 0;
+  for (let r = 0; r < rows; r++)
+    for (let s = 0; s < S; s++) {
+      const v = x[r * S + s];
+      if (s === x0[r]) on += v;
+      else off += v * v;
+    }
   return { on: on / rows, offVar: off / (rows * (S - 1)) };
 }
 
@@ -66,7 +68,9 @@ it("DDIM eta = 0 keeps the same noise: x_t' = sqrt(abar_t') x_0 + sqrt(1 - abar_
   const x = oneHot(Int32Array.of(2), S);
   const xt = x.map((v, i) => Math.sqrt(schedule.abar(t)) * v + Math.sqrt(1 - schedule.abar(t)) * eps[i]);
   const out = s.step(x, t, xt, new Rng(0));
-  out.forEach((v, i) => expect(v).toBeCloseTo(Math.sqrt(schedule.abar(tp)) * x[i] + Math.sqrt(1 - schedule.abar(tp)) * eps[i], 10));
+  out.forEach((v, i) =>
+    expect(v).toBeCloseTo(Math.sqrt(schedule.abar(tp)) * x[i] + Math.sqrt(1 - schedule.abar(tp)) * eps[i], 10),
+  );
 });
 
 it("DDIM eta = 1 also preserves the marginals; the last VP step returns x0_hat", () => {
@@ -78,7 +82,9 @@ it("DDIM eta = 1 also preserves the marginals; the last VP step returns x0_hat",
   expect(m.on).toBeCloseTo(Math.sqrt(schedule.abar(s.prevTimestep(t))), 1);
   expect(m.offVar).toBeCloseTo(1 - schedule.abar(s.prevTimestep(t)), 1);
   const last = s.timesteps[9];
-  expect(Array.from(s.step(x0hot.subarray(0, 8), last, new Float64Array(8), rng))).toEqual(Array.from(x0hot.subarray(0, 8)));
+  expect(Array.from(s.step(x0hot.subarray(0, 8), last, new Float64Array(8), rng))).toEqual(
+    Array.from(x0hot.subarray(0, 8)),
+  );
   expect(() => new DDIMScheduler(schedule, { eta: 2 })).toThrow(/eta/);
 });
 

@@ -1,5 +1,5 @@
-import { Rng } from "@ghmkit/ghm";
-import { NoiseSchedule } from "../schedules/schedule";
+import type { Rng } from "@ghmkit/ghm";
+import type { NoiseSchedule } from "../schedules/schedule";
 import { BaseScheduler } from "./scheduler";
 
 /**
@@ -33,7 +33,8 @@ export class UniformScheduler extends BaseScheduler<Int32Array> {
     const out = new Int32Array(sample.length);
     for (let r = 0; r < sample.length; r++) {
       const xt = sample[r];
-      if (!(xt >= 0 && xt < S)) throw new RangeError(`UniformScheduler.step: sample[${r}] = ${xt} is outside [0, ${S})`);
+      if (!(xt >= 0 && xt < S))
+        throw new RangeError(`UniformScheduler.step: sample[${r}] = ${xt} is outside [0, ${S})`);
       let W = 0;
       for (let s = 0; s < S; s++) {
         w[s] = x0[r * S + s] / ((s === xt ? abarT : 0) + (1 - abarT) / S);
@@ -51,6 +52,7 @@ export class UniformScheduler extends BaseScheduler<Int32Array> {
 
 export function symbolsPerLeaf(x0: Float64Array, sample: Int32Array, name: string): number {
   const S = x0.length / sample.length;
-  if (!Number.isInteger(S) || S < 1) throw new RangeError(`${name}.step: x0 has ${x0.length} entries, not a multiple of the ${sample.length} leaves`);
+  if (!Number.isInteger(S) || S < 1)
+    throw new RangeError(`${name}.step: x0 has ${x0.length} entries, not a multiple of the ${sample.length} leaves`);
   return S;
 }

@@ -1,4 +1,4 @@
-import { ABAR_MIN, NoiseSchedule, checkSteps, scheduleFromBetas } from "./schedule";
+import { ABAR_MIN, type NoiseSchedule, checkSteps, scheduleFromBetas } from "./schedule";
 
 /**
  * Cosine schedule (Nichol & Dhariwal 2021): abar(u) = f(u)/f(0) with

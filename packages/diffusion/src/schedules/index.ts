@@ -1,6 +1,6 @@
 import { cosineSchedule } from "./cosine";
 import { linearSchedule } from "./linear";
-import { NoiseSchedule, ScheduleConfig } from "./schedule";
+import type { NoiseSchedule, ScheduleConfig } from "./schedule";
 
 export * from "./schedule";
 export * from "./linear";
@@ -14,6 +14,8 @@ export function makeSchedule(config: ScheduleConfig): NoiseSchedule {
     case "cosine":
       return cosineSchedule(config);
     default:
-      throw new RangeError(`schedule kind must be "linear" or "cosine", got ${JSON.stringify((config as { kind: unknown }).kind)}`);
+      throw new RangeError(
+        `schedule kind must be "linear" or "cosine", got ${JSON.stringify((config as { kind: unknown }).kind)}`,
+      );
   }
 }

@@ -1,4 +1,4 @@
-import { ABAR_MIN, NoiseSchedule, checkSteps, scheduleFromBetas } from "./schedule";
+import { ABAR_MIN, type NoiseSchedule, checkSteps, scheduleFromBetas } from "./schedule";
 
 /**
  * Linear beta schedule (Ho et al. 2020): beta_t from betaStart to betaEnd, linear in
@@ -13,7 +13,8 @@ export function linearSchedule(options: { T?: number; betaStart?: number; betaEn
   if (!(betaStart > 0 && betaStart < 1)) throw new RangeError(`betaStart must be in (0, 1), got ${betaStart}`);
   if (!(betaEnd >= betaStart && betaEnd < 1)) throw new RangeError(`betaEnd must be in [betaStart, 1), got ${betaEnd}`);
   const betas = new Float64Array(T);
-  for (let t = 1; t <= T; t++) betas[t - 1] = T === 1 ? betaEnd : betaStart + ((betaEnd - betaStart) * (t - 1)) / (T - 1);
+  for (let t = 1; t <= T; t++)
+    betas[t - 1] = T === 1 ? betaEnd : betaStart + ((betaEnd - betaStart) * (t - 1)) / (T - 1);
   return scheduleFromBetas({ kind: "linear", T, betaStart, betaEnd }, betas, (u) => {
     const integral = T * (betaStart * u + ((betaEnd - betaStart) * u * u) / 2);
     return Math.max(ABAR_MIN, Math.exp(-integral));

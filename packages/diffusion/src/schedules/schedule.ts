@@ -46,7 +46,8 @@ export function tabulate(betas: Float64Array): { abar: Float64Array; beta: Float
   abar[0] = 1;
   for (let t = 1; t <= T; t++) {
     const b = betas[t - 1];
-    if (!(b > 0 && b < 1)) throw new RangeError(`schedule: beta_${t} = ${b} must be in (0, 1); adjust the schedule options`);
+    if (!(b > 0 && b < 1))
+      throw new RangeError(`schedule: beta_${t} = ${b} must be in (0, 1); adjust the schedule options`);
     beta[t] = b;
     abar[t] = Math.max(ABAR_MIN, abar[t - 1] * (1 - b));
   }
@@ -54,7 +55,8 @@ export function tabulate(betas: Float64Array): { abar: Float64Array; beta: Float
 }
 
 export function checkSteps(T: number): void {
-  if (!Number.isInteger(T) || T < 1 || T > 1e7) throw new RangeError(`schedule T must be an integer in [1, 1e7], got ${T}`);
+  if (!Number.isInteger(T) || T < 1 || T > 1e7)
+    throw new RangeError(`schedule T must be an integer in [1, 1e7], got ${T}`);
 }
 
 export function checkStep(t: number, T: number): void {
@@ -69,7 +71,11 @@ export function checkTime(u: number): void {
  * The schedule of `config` from its per-step betas (tabulated once) and its
  * continuous-time form; every schedule kind shares the step and time checks.
  */
-export function scheduleFromBetas(config: ScheduleConfig, betas: Float64Array, continuous: (u: number) => number): NoiseSchedule {
+export function scheduleFromBetas(
+  config: ScheduleConfig,
+  betas: Float64Array,
+  continuous: (u: number) => number,
+): NoiseSchedule {
   const { T } = config;
   const tab = tabulate(betas);
   return {

@@ -1,4 +1,4 @@
-import { ABAR_MIN, NoiseSchedule, cosineSchedule, linearSchedule, makeSchedule } from ".";
+import { ABAR_MIN, type NoiseSchedule, cosineSchedule, linearSchedule, makeSchedule } from ".";
 
 const schedules: [string, NoiseSchedule][] = [
   ["linear T=1000", linearSchedule()],
@@ -42,7 +42,8 @@ describe.each(schedules)("%s", (_, sch) => {
 
 it("discrete and continuous forms agree for T = 1000", () => {
   for (const sch of [linearSchedule(), cosineSchedule()]) {
-    for (const t of [10, 100, 300, 500, 700]) expect(Math.abs(Math.log(sch.abar(t) / sch.abarAt(t / 1000)))).toBeLessThan(0.05);
+    for (const t of [10, 100, 300, 500, 700])
+      expect(Math.abs(Math.log(sch.abar(t) / sch.abarAt(t / 1000)))).toBeLessThan(0.05);
   }
 });
 

@@ -19,10 +19,18 @@ describe("compiledParamCount", () => {
       [3, 32, 5, 2, 3],
     ]) {
       const g = randomProductGrammar({ depth: L, arity: m, vocab: S, classes: C, p: 0.3, seed: 1 });
-      const blocks = g.levels.reduce((a, k) => a + (k.kind === "product" ? k.matrices.reduce((b, M) => b + M.length, 0) : NaN), 0);
+      const blocks = g.levels.reduce(
+        (a, k) => a + (k.kind === "product" ? k.matrices.reduce((b, M) => b + M.length, 0) : NaN),
+        0,
+      );
       const relu = fitScalarReLU(Math.exp, W, -16, 0, { spacing: "linear" });
       const perNet = relu.knots.length + relu.values.length;
-      expect(compiledParamCount({ S, classes: C, arity: m }, W, L)).toEqual({ unet: 2 * blocks + g.root.length + 4 * L * perNet, convnet: blocks + g.root.length + 2 * L * perNet, linear: blocks, relu: perNet });
+      expect(compiledParamCount({ S, classes: C, arity: m }, W, L)).toEqual({
+        unet: 2 * blocks + g.root.length + 4 * L * perNet,
+        convnet: blocks + g.root.length + 2 * L * perNet,
+        linear: blocks,
+        relu: perNet,
+      });
     }
   });
 });
@@ -33,7 +41,17 @@ function rows(err: (L: number, W: number, rep: number) => number): Row[] {
   for (const L of [2, 3, 4]) {
     for (let rep = 0; rep < 3; rep++) {
       out.push({ L, W: null, rep, leafTV: 1e-8, rootTV: 1e-8, classArgmaxAgreement: 1, unetParams: 1, convParams: 1 });
-      for (const W of [16, 32, 64, 128, 256]) out.push({ L, W, rep, leafTV: err(L, W, rep), rootTV: 2 * err(L, W, rep), classArgmaxAgreement: 1, unetParams: 1, convParams: 1 });
+      for (const W of [16, 32, 64, 128, 256])
+        out.push({
+          L,
+          W,
+          rep,
+          leafTV: err(L, W, rep),
+          rootTV: 2 * err(L, W, rep),
+          classArgmaxAgreement: 1,
+          unetParams: 1,
+          convParams: 1,
+        });
     }
   }
   return out;
@@ -43,19 +61,34 @@ describe("approximation summarize: verdicts computed from the rows", () => {
   const c = { ...approximation.defaults("quick"), depths: [2, 3, 4], repeats: 3 };
   const jitter = (rep: number) => 1 + 0.02 * (rep - 1);
   it("error = 3 L W^-2 gives a = 2 at every depth: decay supported, growth with depth supported", () => {
-    const s = approximation.summarize(c, rows((L, W, rep) => 3 * L * W ** (-2 * jitter(rep))));
+    const s = approximation.summarize(
+      c,
+      rows((L, W, rep) => 3 * L * W ** (-2 * jitter(rep))),
+    );
     expect(s.verdicts.map((v) => v.verdict)).toEqual(["supported", "supported", "supported", "supported"]);
     // fit only over W >= fitMinWidth = 32: the W = 16 point is left out
-    const fits = exponentFits(c, rows((L, W) => (W < 32 ? 1 : L * W ** -2)));
+    const fits = exponentFits(
+      c,
+      rows((L, W) => (W < 32 ? 1 : L * W ** -2)),
+    );
     for (const d of fits.depths) expect(d.a.mean).toBeCloseTo(2, 10);
     expect(s.headline["U-Net exponent a L=3"] as number).toBeCloseTo(2, 2);
     expect(s.headline["ConvNet ln error slope per level at W=256"] as number).toBeCloseTo(Math.log(2) / 2, 6); // least squares of ln(3L) on L = 2, 3, 4
   });
   it("an error growing with W is 'not supported'; errors below 10x the float32 floor are not fitted", () => {
-    const s = approximation.summarize(c, rows((L, W, rep) => 1e-3 * W ** (0.5 * jitter(rep))));
-    expect(s.verdicts.filter((v) => v.hypothesis.includes("polynomially")).map((v) => v.verdict)).toEqual(["not supported", "not supported"]);
+    const s = approximation.summarize(
+      c,
+      rows((_L, W, rep) => 1e-3 * W ** (0.5 * jitter(rep))),
+    );
+    expect(s.verdicts.filter((v) => v.hypothesis.includes("polynomially")).map((v) => v.verdict)).toEqual([
+      "not supported",
+      "not supported",
+    ]);
     // all at the floor: nothing to fit
-    const floor = approximation.summarize(c, rows(() => 5e-8));
+    const floor = approximation.summarize(
+      c,
+      rows(() => 5e-8),
+    );
     expect(floor.verdicts[0].verdict).toBe("inconclusive");
     expect(floor.verdicts[0].measured).toMatch(/no depth/);
   });
@@ -65,7 +98,12 @@ test("approximation tiny preset: exact weights match BP to float32 rounding; the
   const dir = path.join(tempDir(), "ap");
   const { rows: rs, report, summary } = await runTiny("approximation", dir);
   const c = approximation.defaults("tiny");
-  expect(approximation.jobs(c).map((j) => j.id).slice(0, 4)).toEqual(["L2-exact-s0", "L2-exact-s1", "L2-W8-s0", "L2-W8-s1"]);
+  expect(
+    approximation
+      .jobs(c)
+      .map((j) => j.id)
+      .slice(0, 4),
+  ).toEqual(["L2-exact-s0", "L2-exact-s1", "L2-W8-s0", "L2-W8-s1"]);
   expect(rs).toHaveLength(2 * 2 * 4);
   for (const r of rs.filter((r) => r.W === null)) {
     expect(r.leafTV).toBeLessThan(1e-5);

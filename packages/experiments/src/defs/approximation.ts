@@ -16,14 +16,28 @@ import { asUserInput } from "../errors";
 import { fmt } from "../format";
 import { lineChart } from "../report/charts";
 import { int, intList, repeatsSchema, unitOpen, withRepeats } from "../schemas";
-import { aggregateSeeds, fitLine, fitPowerLaw, formatInterval, groupRows, intervalVerdict, meanInterval } from "../statistics";
+import {
+  aggregateSeeds,
+  fitLine,
+  fitPowerLaw,
+  formatInterval,
+  groupRows,
+  intervalVerdict,
+  meanInterval,
+} from "../statistics";
 import type { Interval, LineFit, Verdict } from "../statistics";
 import { num } from "../stats";
 import type { Experiment, Preset, Row } from "../types";
 
 const schema = z.strictObject({
   /** Random product grammar (Mei's GHM): M = (1 - mix) P + mix softmax(G), G ~ N(0, scale^2); vocab [classes, S, ..., S]. */
-  grammar: z.strictObject({ S: int(2, 4096), classes: int(2, 4096), arity: int(2, 16), mix: z.number().min(0).max(1), scale: z.number().min(0).max(100) }),
+  grammar: z.strictObject({
+    S: int(2, 4096),
+    classes: int(2, 4096),
+    arity: int(2, 16),
+    mix: z.number().min(0).max(1),
+    scale: z.number().min(0).max(100),
+  }),
   /** Depths L (one grammar per depth and seed). */
   depths: intList(1, 16),
   /** W: hidden units of each scalar ReLU approximation of exp and log. */
@@ -49,7 +63,12 @@ function defaults(preset: Preset): ApproximationConfig {
   return {
     grammar: { S: 8, classes: 8, arity: 2, mix: 0.3, scale: 1 },
     depths: preset === "tiny" ? [2, 3] : preset === "quick" ? [2, 3, 4] : [2, 3, 4, 5, 6],
-    widths: preset === "tiny" ? [8, 32, 128] : preset === "quick" ? [4, 8, 16, 32, 64, 128, 256] : [4, 8, 16, 32, 64, 128, 256, 512, 1024],
+    widths:
+      preset === "tiny"
+        ? [8, 32, 128]
+        : preset === "quick"
+          ? [4, 8, 16, 32, 64, 128, 256]
+          : [4, 8, 16, 32, 64, 128, 256, 512, 1024],
     range: 16,
     fitMinWidth: 32,
     n: preset === "tiny" ? 32 : preset === "quick" ? 256 : 512,
@@ -70,7 +89,11 @@ function defaults(preset: Preset): ApproximationConfig {
  * both), i.e. 2 L nets for the ConvNet and 4 L for the U-Net. (This implementation
  * shares one exp and one log net across layers: 4 (W + 1) distinct numbers.)
  */
-export function compiledParamCount(g: { S: number; classes: number; arity: number }, W: number | null, L: number): { unet: number; convnet: number; linear: number; relu: number } {
+export function compiledParamCount(
+  g: { S: number; classes: number; arity: number },
+  W: number | null,
+  L: number,
+): { unet: number; convnet: number; linear: number; relu: number } {
   const { S, classes: C, arity: m } = g;
   const linear = m * (C * S + (L - 1) * S * S);
   const net = W === null ? 0 : 2 * (W + 1);
@@ -81,7 +104,11 @@ export function compiledParamCount(g: { S: number; classes: number; arity: numbe
 const CHUNK_ELEMENTS = 1 << 22;
 
 /** Mean over rows of the total variation 1/2 sum |p - q|, and the largest entry difference. */
-function compare(p: ArrayLike<number>, q: ArrayLike<number>, width: number): { tv: number; maxAbs: number; agree: number } {
+function compare(
+  p: ArrayLike<number>,
+  q: ArrayLike<number>,
+  width: number,
+): { tv: number; maxAbs: number; agree: number } {
   const rows = p.length / width;
   let tv = 0;
   let maxAbs = 0;
@@ -142,13 +169,27 @@ export function exponentFits(c: ApproximationConfig, rows: Row[]): { seeds: Seed
         .filter((r) => r.W !== null && num(r.W) >= c.fitMinWidth && num(r[net.field]) > floor)
         .sort((a, b) => num(a.W) - num(b.W));
       if (pts.length < 2) continue;
-      const f = fitPowerLaw(pts.map((r) => num(r.W)), pts.map((r) => num(r[net.field])));
-      seeds.push({ network: net.short, L: num(key.L), rep: num(key.rep), a: -f.slope, widths: pts.map((r) => num(r.W)) });
+      const f = fitPowerLaw(
+        pts.map((r) => num(r.W)),
+        pts.map((r) => num(r[net.field])),
+      );
+      seeds.push({
+        network: net.short,
+        L: num(key.L),
+        rep: num(key.rep),
+        a: -f.slope,
+        widths: pts.map((r) => num(r.W)),
+      });
     }
   }
   const depths: DepthExponent[] = groupRows(seeds as unknown as Row[], ["network", "L"]).map(({ key, rows: rs }) => {
     const ss = rs as unknown as SeedExponent[];
-    return { network: String(key.network), L: num(key.L), a: meanInterval(ss.map((s) => s.a)), widths: [...new Set(ss.flatMap((s) => s.widths))].sort((a, b) => a - b) };
+    return {
+      network: String(key.network),
+      L: num(key.L),
+      a: meanInterval(ss.map((s) => s.a)),
+      widths: [...new Set(ss.flatMap((s) => s.widths))].sort((a, b) => a - b),
+    };
   });
   depths.sort((a, b) => (a.network === b.network ? a.L - b.L : a.network === "U-Net" ? -1 : 1));
   return { seeds, depths };
@@ -161,30 +202,88 @@ export function exponentFits(c: ApproximationConfig, rows: Row[]): { seeds: Seed
  */
 export function decayVerdict(network: string, depths: DepthExponent[]): Verdict {
   const hypothesis = `The compiled ${network} with ReLU exp/log approximates BP with an error decaying polynomially in W (error ~ W^-a, a > 0).`;
-  const quantity = "exponent a of error ~ W^-a (mean TV to exact BP; power law fitted per depth and seed over the asymptotic widths; 95% t interval over seeds), at every depth";
-  if (depths.length === 0) return { hypothesis, quantity, measured: "no depth with 2 fittable widths", verdict: "inconclusive", why: "nothing to fit" };
+  const quantity =
+    "exponent a of error ~ W^-a (mean TV to exact BP; power law fitted per depth and seed over the asymptotic widths; 95% t interval over seeds), at every depth";
+  if (depths.length === 0)
+    return {
+      hypothesis,
+      quantity,
+      measured: "no depth with 2 fittable widths",
+      verdict: "inconclusive",
+      why: "nothing to fit",
+    };
   const measured = depths.map((d) => `${formatInterval(d.a, (x) => fmt(x, 3))} (L = ${d.L})`).join(", ");
-  const one = depths.map((d) => ({ d, v: d.a.n < 2 ? ({ verdict: "inconclusive", why: "one seed" } as const) : intervalVerdict(d.a.lo, d.a.hi, 0, `a at L = ${d.L}`) }));
+  const one = depths.map((d) => ({
+    d,
+    v:
+      d.a.n < 2
+        ? ({ verdict: "inconclusive", why: "one seed" } as const)
+        : intervalVerdict(d.a.lo, d.a.hi, 0, `a at L = ${d.L}`),
+  }));
   const down = one.find((o) => o.v.verdict === "not supported");
-  if (down) return { hypothesis, quantity, measured, verdict: "not supported", why: `${down.v.why}: the error grows with W there` };
-  if (one.every((o) => o.v.verdict === "supported")) return { hypothesis, quantity, measured, verdict: "supported", why: "at every depth the 95% interval of a lies above 0" };
-  return { hypothesis, quantity, measured, verdict: "inconclusive", why: one.filter((o) => o.v.verdict !== "supported").map((o) => o.v.why).join("; ") };
+  if (down)
+    return {
+      hypothesis,
+      quantity,
+      measured,
+      verdict: "not supported",
+      why: `${down.v.why}: the error grows with W there`,
+    };
+  if (one.every((o) => o.v.verdict === "supported"))
+    return {
+      hypothesis,
+      quantity,
+      measured,
+      verdict: "supported",
+      why: "at every depth the 95% interval of a lies above 0",
+    };
+  return {
+    hypothesis,
+    quantity,
+    measured,
+    verdict: "inconclusive",
+    why: one
+      .filter((o) => o.v.verdict !== "supported")
+      .map((o) => o.v.why)
+      .join("; "),
+  };
 }
 
 /**
  * Rule: "at fixed W the error grows with depth" from the slope of ln(error) against L at
  * the largest width (least squares over every depth and seed): intervalVerdict around 0.
  */
-export function depthVerdict(network: string, field: string, W: number, rows: Row[]): { verdict: Verdict; fit: LineFit | null } {
+export function depthVerdict(
+  network: string,
+  field: string,
+  W: number,
+  rows: Row[],
+): { verdict: Verdict; fit: LineFit | null } {
   const hypothesis = `At fixed width the ${network}'s error grows with depth L (the approximation errors of 2L or 4L layers compound).`;
   const quantity = `slope of ln(mean TV) against L at W = ${W} (least squares over every depth and seed; 95% t interval)`;
   const pts = rows.filter((r) => r.W === W && num(r[field]) > 0);
   const Ls = new Set(pts.map((r) => num(r.L)));
-  if (Ls.size < 2 || pts.length < 3) return { verdict: { hypothesis, quantity, measured: "fewer than 2 depths", verdict: "inconclusive", why: "no trend can be fitted" }, fit: null };
-  const fit = fitLine(pts.map((r) => num(r.L)), pts.map((r) => Math.log(num(r[field]))));
+  if (Ls.size < 2 || pts.length < 3)
+    return {
+      verdict: {
+        hypothesis,
+        quantity,
+        measured: "fewer than 2 depths",
+        verdict: "inconclusive",
+        why: "no trend can be fitted",
+      },
+      fit: null,
+    };
+  const fit = fitLine(
+    pts.map((r) => num(r.L)),
+    pts.map((r) => Math.log(num(r[field]))),
+  );
   const f3 = (x: number) => fmt(x, 3);
   const measured = `${f3(fit.slope)} [${f3(fit.slopeLo!)}, ${f3(fit.slopeHi!)}] per level (error x ${f3(Math.exp(fit.slope))} per level)`;
-  return { verdict: { hypothesis, quantity, measured, ...intervalVerdict(fit.slopeLo!, fit.slopeHi!, 0, "the slope") }, fit };
+  return {
+    verdict: { hypothesis, quantity, measured, ...intervalVerdict(fit.slopeLo!, fit.slopeHi!, 0, "the slope") },
+    fit,
+  };
 }
 
 export const approximation: Experiment<ApproximationConfig> = {
@@ -197,7 +296,10 @@ export const approximation: Experiment<ApproximationConfig> = {
   usesTensors: true,
   jobs: (c) =>
     withRepeats(
-      c.depths.flatMap((L) => [{ id: `L${L}-exact`, params: { L, W: null } }, ...c.widths.map((W) => ({ id: `L${L}-W${W}`, params: { L, W } }))]),
+      c.depths.flatMap((L) => [
+        { id: `L${L}-exact`, params: { L, W: null } },
+        ...c.widths.map((W) => ({ id: `L${L}-W${W}`, params: { L, W } })),
+      ]),
       c.repeats,
     ),
   async run(c, job, ctx) {
@@ -205,9 +307,19 @@ export const approximation: Experiment<ApproximationConfig> = {
     await initBackend();
     const { S, classes, arity, mix, scale } = c.grammar;
     const seed = (s: number) => s + 1000 * rep;
-    const g = asUserInput("approximation grammar", () => randomProductGrammar({ depth, arity, vocab: S, classes, p: mix, scale, seed: seed(c.seeds.grammar) }));
+    const g = asUserInput("approximation grammar", () =>
+      randomProductGrammar({ depth, arity, vocab: S, classes, p: mix, scale, seed: seed(c.seeds.grammar) }),
+    );
     const data = sample(g, c.n, new Rng(seed(c.seeds.data)));
-    const ev = gaussianEvidence(data.x, data.n, data.d, S, Math.sqrt(c.abar), Math.sqrt(1 - c.abar), new Rng(seed(c.seeds.noise))).evidence;
+    const ev = gaussianEvidence(
+      data.x,
+      data.n,
+      data.d,
+      S,
+      Math.sqrt(c.abar),
+      Math.sqrt(1 - c.abar),
+      new Rng(seed(c.seeds.noise)),
+    ).evidence;
     const exact = runBP(g, ev);
     const options = W === null ? {} : { approx: { width: W, seed: seed(c.seeds.approx), range: c.range } };
     const unet = compileBPUNet(g, options);
@@ -220,7 +332,12 @@ export const approximation: Experiment<ApproximationConfig> = {
       const chunk = Math.max(1, Math.floor(CHUNK_ELEMENTS / (widest * (W ?? 1))));
       for (let start = 0; start < c.n; start += chunk) {
         const rows = Math.min(chunk, c.n - start);
-        const part = { batch: rows, d: ev.d, S: ev.S, e: ev.e.subarray(start * ev.d * ev.S, (start + rows) * ev.d * ev.S) };
+        const part = {
+          batch: rows,
+          d: ev.d,
+          S: ev.S,
+          e: ev.e.subarray(start * ev.d * ev.S, (start + rows) * ev.d * ev.S),
+        };
         const leafT = unet.predict(part);
         leaves.set(await leafT.data(), start * data.d * S);
         leafT.dispose();
@@ -257,16 +374,41 @@ export const approximation: Experiment<ApproximationConfig> = {
     const agg = aggregateSeeds(rows, ["L", "W"], ["leafTV", "rootTV"]);
     const long = (pick: (r: Row) => boolean, extra: (r: Row) => Row) =>
       NETWORKS.flatMap((net) =>
-        agg.filter(pick).map((r) => ({ network: net.name, L: r.L, W: r.W, error: r[net.field], errorLo: r[`${net.field}Lo`], errorHi: r[`${net.field}Hi`], ...extra(r) })),
+        agg.filter(pick).map((r) => ({
+          network: net.name,
+          L: r.L,
+          W: r.W,
+          error: r[net.field],
+          errorLo: r[`${net.field}Lo`],
+          errorHi: r[`${net.field}Hi`],
+          ...extra(r),
+        })),
       );
-    const approx = long((r) => r.W !== null, (r) => ({ depth: `L = ${r.L}`, reference: "ReLU approximation" }));
+    const approx = long(
+      (r) => r.W !== null,
+      (r) => ({ depth: `L = ${r.L}`, reference: "ReLU approximation" }),
+    );
     // The exact-weights (float32) floor of each depth, drawn dashed across the widths.
     const floor = NETWORKS.flatMap((net) =>
       agg
         .filter((r) => r.W === null)
-        .flatMap((e) => c.widths.map((W) => ({ network: net.name, L: e.L, W, error: e[net.field], errorLo: e[`${net.field}Lo`], errorHi: e[`${net.field}Hi`], depth: `L = ${e.L}`, reference: "exact weights (float32)" }))),
+        .flatMap((e) =>
+          c.widths.map((W) => ({
+            network: net.name,
+            L: e.L,
+            W,
+            error: e[net.field],
+            errorLo: e[`${net.field}Lo`],
+            errorHi: e[`${net.field}Hi`],
+            depth: `L = ${e.L}`,
+            reference: "exact weights (float32)",
+          })),
+        ),
     );
-    const byDepth = long((r) => r.W !== null, () => ({}));
+    const byDepth = long(
+      (r) => r.W !== null,
+      () => ({}),
+    );
     const { depths } = exponentFits(c, rows);
     const expRows = depths.map((d) => ({ network: d.network, L: d.L, a: d.a.mean, aLo: d.a.lo, aHi: d.a.hi }));
     const seedsNote = `mean of ${c.repeats} seeds, bars: 95% interval`;
@@ -314,9 +456,21 @@ export const approximation: Experiment<ApproximationConfig> = {
   },
   summarize(c, rows) {
     const f3 = (x: number) => fmt(x, 3);
-    const agg = aggregateSeeds(rows, ["L", "W"], ["leafTV", "rootTV", "classArgmaxAgreement", "unetParams", "convParams"]);
-    agg.sort((a, b) => (a.L !== b.L ? num(a.L) - num(b.L) : a.W === null ? -1 : b.W === null ? 1 : num(a.W) - num(b.W)));
-    const ivOf = (r: Row, f: string): Interval => ({ mean: num(r[f]), lo: num(r[`${f}Lo`]), hi: num(r[`${f}Hi`]), sd: 0, n: num(r.n) });
+    const agg = aggregateSeeds(
+      rows,
+      ["L", "W"],
+      ["leafTV", "rootTV", "classArgmaxAgreement", "unetParams", "convParams"],
+    );
+    agg.sort((a, b) =>
+      a.L !== b.L ? num(a.L) - num(b.L) : a.W === null ? -1 : b.W === null ? 1 : num(a.W) - num(b.W),
+    );
+    const ivOf = (r: Row, f: string): Interval => ({
+      mean: num(r[f]),
+      lo: num(r[`${f}Lo`]),
+      hi: num(r[`${f}Hi`]),
+      sd: 0,
+      n: num(r.n),
+    });
     const cell = (r: Row, f: string) => formatInterval(ivOf(r, f), f3);
     const { seeds, depths } = exponentFits(c, rows);
     const headline: Record<string, number | null> = {};
@@ -334,9 +488,14 @@ export const approximation: Experiment<ApproximationConfig> = {
       }
       const ss = seeds.filter((s) => s.network === net.short);
       if (new Set(ss.map((s) => s.L)).size >= 2 && ss.length >= 3) {
-        const f = fitLine(ss.map((s) => s.L), ss.map((s) => s.a));
+        const f = fitLine(
+          ss.map((s) => s.L),
+          ss.map((s) => s.a),
+        );
         headline[`${net.short} exponent slope da/dL`] = f.slope;
-        findings.push(`${net.short}: the exponent changes by ${f3(f.slope)} [${f3(f.slopeLo!)}, ${f3(f.slopeHi!)}] per level of depth (least squares over depths and seeds).`);
+        findings.push(
+          `${net.short}: the exponent changes by ${f3(f.slope)} [${f3(f.slopeLo!)}, ${f3(f.slopeHi!)}] per level of depth (least squares over depths and seeds).`,
+        );
       }
       if (Number.isFinite(Wmax)) {
         const dv = depthVerdict(net.short, net.field, Wmax, rows);
@@ -362,7 +521,15 @@ export const approximation: Experiment<ApproximationConfig> = {
     return {
       verdicts,
       header: ["L", "W", "U-Net params", "ConvNet params", "U-Net leaf TV", "ConvNet class TV", "class argmax agrees"],
-      rows: agg.map((r) => [num(r.L), r.W === null ? "exact" : num(r.W), num(r.unetParams), num(r.convParams), cell(r, "leafTV"), cell(r, "rootTV"), f3(num(r.classArgmaxAgreement))]),
+      rows: agg.map((r) => [
+        num(r.L),
+        r.W === null ? "exact" : num(r.W),
+        num(r.unetParams),
+        num(r.convParams),
+        cell(r, "leafTV"),
+        cell(r, "rootTV"),
+        f3(num(r.classArgmaxAgreement)),
+      ]),
       headline,
       findings,
     };

@@ -5,7 +5,16 @@ import { aggregateClassification, classification, classificationVerdicts } from 
 
 test("classification (tiny): seeds per point, Bayes error 0 on population and unseen sets, unseen sets full, seed means aggregated", async () => {
   const c = classification.defaults("tiny");
-  expect(classification.jobs(c).map((j) => j.id)).toEqual(["convnet-P16-s0", "convnet-P16-s1", "convnet-P64-s0", "convnet-P64-s1", "mlp-P16-s0", "mlp-P16-s1", "mlp-P64-s0", "mlp-P64-s1"]);
+  expect(classification.jobs(c).map((j) => j.id)).toEqual([
+    "convnet-P16-s0",
+    "convnet-P16-s1",
+    "convnet-P64-s0",
+    "convnet-P64-s1",
+    "mlp-P16-s0",
+    "mlp-P16-s1",
+    "mlp-P64-s0",
+    "mlp-P64-s1",
+  ]);
   const dir = path.join(tempDir(), "cl");
   const { rows, summary, report } = await runTiny("classification", dir);
   expect(rows).toHaveLength(8);
@@ -45,7 +54,11 @@ test("classification (tiny): seeds per point, Bayes error 0 on population and un
 test("classification: a grammar whose whole support is in the training set has no unseen data, overlap 1, a note, and an inconclusive Bayes verdict", async () => {
   // RHM with L = 1, C = 2, k = 2: 4 sequences; 64 training draws miss one with probability < 1e-7.
   const dir = path.join(tempDir(), "cl-covered");
-  const { rows, summary } = await runTiny("classification", dir, ["grammar={\"S\":4,\"classes\":2,\"k\":2,\"arity\":2,\"depth\":1}", "archs=[\"convnet\"]", "P=[64]"]);
+  const { rows, summary } = await runTiny("classification", dir, [
+    'grammar={"S":4,"classes":2,"k":2,"arity":2,"depth":1}',
+    'archs=["convnet"]',
+    "P=[64]",
+  ]);
   expect(rows).toHaveLength(2);
   for (const r of rows) {
     expect(r.overlap).toBe(1);
@@ -58,10 +71,23 @@ test("classification: a grammar whose whole support is in the training set has n
 });
 
 describe("classification verdicts on hand-made seed rows", () => {
-  const c = { ...classification.defaults("quick"), archs: ["convnet" as const, "mlp" as const], eps: 0.1, tolerance: 0.02 };
+  const c = {
+    ...classification.defaults("quick"),
+    archs: ["convnet" as const, "mlp" as const],
+    eps: 0.1,
+    tolerance: 0.02,
+  };
   // Three seeds per point: the mean plus -d, 0, +d.
   const seedRows = (arch: string, errs: number[], d = 0.01): Row[] =>
-    [32, 128, 512].flatMap((P, i) => [-d, 0, d].map((j, rep) => ({ arch, P, rep, unseenError: Math.max(0, errs[i] + (errs[i] === 0 ? 0 : j)), unseenGap: Math.max(0, errs[i] + (errs[i] === 0 ? 0 : j)) })));
+    [32, 128, 512].flatMap((P, i) =>
+      [-d, 0, d].map((j, rep) => ({
+        arch,
+        P,
+        rep,
+        unseenError: Math.max(0, errs[i] + (errs[i] === 0 ? 0 : j)),
+        unseenGap: Math.max(0, errs[i] + (errs[i] === 0 ? 0 : j)),
+      })),
+    );
   it("ConvNet at Bayes and crossing eps well before the MLP: both supported", () => {
     const v = classificationVerdicts(c, [...seedRows("convnet", [0.5, 0.05, 0]), ...seedRows("mlp", [0.7, 0.5, 0.3])]);
     expect(v.map((x) => x.verdict)).toEqual(["supported", "supported"]);
@@ -74,7 +100,10 @@ describe("classification verdicts on hand-made seed rows", () => {
     expect(v.map((x) => x.verdict)).toEqual(["not supported", "not supported"]);
   });
   it("curves within each other's intervals: inconclusive", () => {
-    const v = classificationVerdicts(c, [...seedRows("convnet", [0.5, 0.1, 0.02], 0.05), ...seedRows("mlp", [0.5, 0.12, 0.02], 0.05)]);
+    const v = classificationVerdicts(c, [
+      ...seedRows("convnet", [0.5, 0.1, 0.02], 0.05),
+      ...seedRows("mlp", [0.5, 0.12, 0.02], 0.05),
+    ]);
     expect(v.map((x) => x.verdict)).toEqual(["inconclusive", "inconclusive"]);
   });
 });

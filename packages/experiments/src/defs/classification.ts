@@ -14,7 +14,15 @@ import type { Verdict } from "../statistics";
 import { trainJob } from "../training";
 import type { Experiment, Preset, Row } from "../types";
 import { DEFAULT_RHM } from "../defaults";
-import { CLASSIFIER_FIELDS, ThresholdBounds, classifierFields, curvePoints, describeBounds, thresholdBounds, unseenShortfall } from "./sampleComplexityStats";
+import {
+  CLASSIFIER_FIELDS,
+  type ThresholdBounds,
+  classifierFields,
+  curvePoints,
+  describeBounds,
+  thresholdBounds,
+  unseenShortfall,
+} from "./sampleComplexityStats";
 
 const archEnum = z.enum(["convnet", "flat", "mlp"]);
 const schema = z.strictObject({
@@ -58,7 +66,13 @@ function defaults(preset: Preset): ClassificationConfig {
   };
 }
 
-export const ARCH_LABEL: Record<string, string> = { convnet: "ConvNet", unet: "U-Net", "unet-noskip": "U-Net without skips", flat: "flat ConvNet", mlp: "MLP" };
+export const ARCH_LABEL: Record<string, string> = {
+  convnet: "ConvNet",
+  unet: "U-Net",
+  "unet-noskip": "U-Net without skips",
+  flat: "flat ConvNet",
+  mlp: "MLP",
+};
 const label = (a: unknown): string => ARCH_LABEL[String(a)] ?? String(a);
 
 /** Seed means with 95% intervals per (arch, P), in config order. */
@@ -70,7 +84,11 @@ export function aggregateClassification(rows: Row[]): Row[] {
 export function pStarByArch(c: ClassificationConfig, rows: Row[]): Map<string, ThresholdBounds | null> {
   const out = new Map<string, ThresholdBounds | null>();
   for (const arch of c.archs) {
-    const pts = curvePoints(rows.filter((r) => r.arch === arch), "P", "unseenError");
+    const pts = curvePoints(
+      rows.filter((r) => r.arch === arch),
+      "P",
+      "unseenError",
+    );
     out.set(arch, pts.length ? thresholdBounds(pts, c.eps) : null);
   }
   return out;
@@ -86,13 +104,40 @@ export function classificationVerdicts(c: ClassificationConfig, rows: Row[]): Ve
   const hyp = `the ${label(main)} reaches the Bayes accuracy (exact BP) on unseen test data at the largest P`;
   const quantity = `Bayes accuracy - ${label(main)} accuracy on the unseen test set at P = ${Number.isFinite(Pmax) ? Pmax : "?"}, mean over seeds with 95% interval`;
   if (!gap) {
-    verdicts.push({ hypothesis: hyp, quantity, measured: "no unseen test sequence", verdict: "inconclusive", why: "the unseen test set is empty at the largest P (the training set covers the grammar's support)" });
+    verdicts.push({
+      hypothesis: hyp,
+      quantity,
+      measured: "no unseen test sequence",
+      verdict: "inconclusive",
+      why: "the unseen test set is empty at the largest P (the training set covers the grammar's support)",
+    });
   } else {
     const measured = formatInterval(gap, (x) => fmt(x, 3));
     const t = c.tolerance;
-    if (gap.hi < t) verdicts.push({ hypothesis: hyp, quantity, measured, verdict: "supported", why: `rule: supported when the interval's upper end is below the tolerance ${t}; it is ${fmt(gap.hi, 3)}` });
-    else if (gap.lo > t) verdicts.push({ hypothesis: hyp, quantity, measured, verdict: "not supported", why: `rule: not supported when the interval's lower end exceeds the tolerance ${t}; it is ${fmt(gap.lo, 3)}` });
-    else verdicts.push({ hypothesis: hyp, quantity, measured, verdict: "inconclusive", why: `rule: the interval [${fmt(gap.lo, 3)}, ${fmt(gap.hi, 3)}] contains the tolerance ${t}` });
+    if (gap.hi < t)
+      verdicts.push({
+        hypothesis: hyp,
+        quantity,
+        measured,
+        verdict: "supported",
+        why: `rule: supported when the interval's upper end is below the tolerance ${t}; it is ${fmt(gap.hi, 3)}`,
+      });
+    else if (gap.lo > t)
+      verdicts.push({
+        hypothesis: hyp,
+        quantity,
+        measured,
+        verdict: "not supported",
+        why: `rule: not supported when the interval's lower end exceeds the tolerance ${t}; it is ${fmt(gap.lo, 3)}`,
+      });
+    else
+      verdicts.push({
+        hypothesis: hyp,
+        quantity,
+        measured,
+        verdict: "inconclusive",
+        why: `rule: the interval [${fmt(gap.lo, 3)}, ${fmt(gap.hi, 3)}] contains the tolerance ${t}`,
+      });
   }
   const stars = pStarByArch(c, rows);
   const ps = stars.get(main);
@@ -101,13 +146,40 @@ export function classificationVerdicts(c: ClassificationConfig, rows: Row[]): Ve
     const hypothesis = `the ${label(main)} needs fewer samples than the ${label(abl)} to reach unseen test error ${c.eps}`;
     const quantity2 = `P*(${c.eps}) of each, the crossing of ${c.eps} by the seed-mean unseen error (log-P interpolation), with the bounds where the 95% band's edges cross`;
     if (!ps || !pa) {
-      verdicts.push({ hypothesis, quantity: quantity2, measured: "no unseen data", verdict: "inconclusive", why: "no unseen error was measured for one of the two" });
+      verdicts.push({
+        hypothesis,
+        quantity: quantity2,
+        measured: "no unseen data",
+        verdict: "inconclusive",
+        why: "no unseen error was measured for one of the two",
+      });
       continue;
     }
     const measured = `${label(main)}: ${describeBounds(ps)}; ${label(abl)}: ${describeBounds(pa)}`;
-    if (ps.hi < pa.lo) verdicts.push({ hypothesis, quantity: quantity2, measured, verdict: "supported", why: `rule: supported when the ${label(main)}'s upper bound is below the ${label(abl)}'s lower bound (${fmt(ps.hi, 3)} < ${fmt(pa.lo, 3)})` });
-    else if (pa.hi < ps.lo) verdicts.push({ hypothesis, quantity: quantity2, measured, verdict: "not supported", why: `rule: not supported when the ${label(abl)}'s upper bound is below the ${label(main)}'s lower bound (${fmt(pa.hi, 3)} < ${fmt(ps.lo, 3)})` });
-    else verdicts.push({ hypothesis, quantity: quantity2, measured, verdict: "inconclusive", why: "rule: inconclusive when the two bounds overlap (the grid and the seeds cannot order them)" });
+    if (ps.hi < pa.lo)
+      verdicts.push({
+        hypothesis,
+        quantity: quantity2,
+        measured,
+        verdict: "supported",
+        why: `rule: supported when the ${label(main)}'s upper bound is below the ${label(abl)}'s lower bound (${fmt(ps.hi, 3)} < ${fmt(pa.lo, 3)})`,
+      });
+    else if (pa.hi < ps.lo)
+      verdicts.push({
+        hypothesis,
+        quantity: quantity2,
+        measured,
+        verdict: "not supported",
+        why: `rule: not supported when the ${label(abl)}'s upper bound is below the ${label(main)}'s lower bound (${fmt(pa.hi, 3)} < ${fmt(ps.lo, 3)})`,
+      });
+    else
+      verdicts.push({
+        hypothesis,
+        quantity: quantity2,
+        measured,
+        verdict: "inconclusive",
+        why: "rule: inconclusive when the two bounds overlap (the grid and the seeds cannot order them)",
+      });
   }
   return verdicts;
 }
@@ -115,12 +187,34 @@ export function classificationVerdicts(c: ClassificationConfig, rows: Row[]): Ve
 const SET_LABEL = { unseen: "unseen test set", population: "population test set" } as const;
 
 /** Long rows for a figure: learned series per arch and the Bayes series (dashed), faceted by test set. */
-function errorFigureRows(c: ClassificationConfig, agg: Row[], field: { unseen: [string, string]; population: [string, string] }): Row[] {
+function errorFigureRows(
+  c: ClassificationConfig,
+  agg: Row[],
+  field: { unseen: [string, string]; population: [string, string] },
+): Row[] {
   const out: Row[] = [];
   for (const set of ["unseen", "population"] as const) {
     const [net, bayes] = field[set];
-    for (const r of agg) out.push({ P: r.P, set: SET_LABEL[set], value: r[net], lo: r[`${net}Lo`], hi: r[`${net}Hi`], series: label(r.arch), reference: "learned" });
-    for (const r of agg.filter((x) => x.arch === c.archs[0])) out.push({ P: r.P, set: SET_LABEL[set], value: r[bayes], lo: r[`${bayes}Lo`], hi: r[`${bayes}Hi`], series: "Bayes (exact BP)", reference: "Bayes" });
+    for (const r of agg)
+      out.push({
+        P: r.P,
+        set: SET_LABEL[set],
+        value: r[net],
+        lo: r[`${net}Lo`],
+        hi: r[`${net}Hi`],
+        series: label(r.arch),
+        reference: "learned",
+      });
+    for (const r of agg.filter((x) => x.arch === c.archs[0]))
+      out.push({
+        P: r.P,
+        set: SET_LABEL[set],
+        value: r[bayes],
+        lo: r[`${bayes}Lo`],
+        hi: r[`${bayes}Hi`],
+        series: "Bayes (exact BP)",
+        reference: "Bayes",
+      });
   }
   return out;
 }
@@ -128,41 +222,89 @@ function errorFigureRows(c: ClassificationConfig, agg: Row[], field: { unseen: [
 export const classification: Experiment<ClassificationConfig> = {
   name: "classification",
   title: "Classification: ConvNet and ablations against Bayes (BP), by training-set size, on unseen test data",
-  claim: "a ConvNet whose blocks mirror the upward BP pass learns the Bayes-optimal classifier of a GHM from a modest number of samples P, fewer than networks without the hierarchy (a flat ConvNet, an MLP) need.",
+  claim:
+    "a ConvNet whose blocks mirror the upward BP pass learns the Bayes-optimal classifier of a GHM from a modest number of samples P, fewer than networks without the hierarchy (a flat ConvNet, an MLP) need.",
   schema,
   defaults,
   usesTensors: true,
-  jobs: (c) => withRepeats(c.archs.flatMap((arch) => c.P.map((P) => ({ id: `${arch}-P${P}`, params: { arch, P } }))), c.repeats),
+  jobs: (c) =>
+    withRepeats(
+      c.archs.flatMap((arch) => c.P.map((P) => ({ id: `${arch}-P${P}`, params: { arch, P } }))),
+      c.repeats,
+    ),
   async run(c, job, ctx) {
     const { arch, P, rep } = job.params as { arch: "convnet" | "flat" | "mlp"; P: number; rep: number };
-    const r = await trainJob({ task: "classifier", arch, grammar: c.grammar, seeds: seedsOf(c.seeds, rep), train: c.train, P }, job.id, ctx);
+    const r = await trainJob(
+      { task: "classifier", arch, grammar: c.grammar, seeds: seedsOf(c.seeds, rep), train: c.train, P },
+      job.id,
+      ctx,
+    );
     const e = r.eval;
     return [{ arch, P, rep, ...classifierFields(e), steps: e.step, trainS: e.elapsedS }];
   },
   figures(c, rows) {
     const agg = aggregateClassification(rows);
-    const common = { x: { field: "P", title: "training samples P", scale: "log" as const }, color: { field: "series", title: "predictor" }, dashed: { field: "reference", value: "Bayes" }, interval: { lo: "lo", hi: "hi" }, column: { field: "set", title: "test set" } };
+    const common = {
+      x: { field: "P", title: "training samples P", scale: "log" as const },
+      color: { field: "series", title: "predictor" },
+      dashed: { field: "reference", value: "Bayes" },
+      interval: { lo: "lo", hi: "hi" },
+      column: { field: "set", title: "test set" },
+    };
     return [
       {
         name: "error",
         title: `Test error against P, one panel per test set (unseen sequences, none of them a training sequence; population draws); mean of ${c.repeats} seeds with 95% intervals; dashed: Bayes (exact BP)`,
-        spec: lineChart({ ...common, title: "Test error", rows: errorFigureRows(c, agg, { unseen: ["unseenError", "unseenBayesError"], population: ["testError", "bayesError"] }), y: { field: "value", title: "test error", domain: [0, 1] } }),
+        spec: lineChart({
+          ...common,
+          title: "Test error",
+          rows: errorFigureRows(c, agg, {
+            unseen: ["unseenError", "unseenBayesError"],
+            population: ["testError", "bayesError"],
+          }),
+          y: { field: "value", title: "test error", domain: [0, 1] },
+        }),
       },
       {
         name: "cross-entropy",
         title: "Test cross-entropy against P, unseen and population test sets (dashed: Bayes, exact BP)",
-        spec: lineChart({ ...common, title: "Test cross-entropy", rows: errorFigureRows(c, agg, { unseen: ["unseenCrossEntropy", "unseenBayesCrossEntropy"], population: ["crossEntropy", "bayesCrossEntropy"] }), y: { field: "value", title: "cross-entropy (nats)" } }),
+        spec: lineChart({
+          ...common,
+          title: "Test cross-entropy",
+          rows: errorFigureRows(c, agg, {
+            unseen: ["unseenCrossEntropy", "unseenBayesCrossEntropy"],
+            population: ["crossEntropy", "bayesCrossEntropy"],
+          }),
+          y: { field: "value", title: "cross-entropy (nats)" },
+        }),
       },
     ];
   },
   summarize(c, rows) {
     const agg = aggregateClassification(rows);
-    const iv = (r: Row, f: string): string => (r[f] === null ? "—" : r[`${f}Lo`] === r[`${f}Hi`] ? fmt(r[f] as number, 3) : `${fmt(r[f] as number, 3)} [${fmt(r[`${f}Lo`] as number, 3)}, ${fmt(r[`${f}Hi`] as number, 3)}]`);
+    const iv = (r: Row, f: string): string =>
+      r[f] === null
+        ? "—"
+        : r[`${f}Lo`] === r[`${f}Hi`]
+          ? fmt(r[f] as number, 3)
+          : `${fmt(r[f] as number, 3)} [${fmt(r[`${f}Lo`] as number, 3)}, ${fmt(r[`${f}Hi`] as number, 3)}]`;
     const seedsOfPoint = (r: Row): Row[] => rows.filter((x) => x.arch === r.arch && x.P === r.P);
     const table = agg.map((r) => {
       const rs = seedsOfPoint(r);
       const minUnseen = Math.min(...rs.map((x) => x.unseenCount as number));
-      return [label(r.arch), r.P as number, r.n as number, iv(r, "unseenError"), iv(r, "testError"), iv(r, "unseenBayesError"), iv(r, "unseenCrossEntropy"), iv(r, "unseenBayesCrossEntropy"), iv(r, "overlap"), minUnseen, unseenShortfall(rs) ?? ""];
+      return [
+        label(r.arch),
+        r.P as number,
+        r.n as number,
+        iv(r, "unseenError"),
+        iv(r, "testError"),
+        iv(r, "unseenBayesError"),
+        iv(r, "unseenCrossEntropy"),
+        iv(r, "unseenBayesCrossEntropy"),
+        iv(r, "overlap"),
+        minUnseen,
+        unseenShortfall(rs) ?? "",
+      ];
     });
     const headline: Record<string, number | string | null> = {};
     const stars = pStarByArch(c, rows);
@@ -173,16 +315,43 @@ export const classification: Experiment<ClassificationConfig> = {
     const findings: string[] = [];
     for (const g of groupRows(agg, ["arch"])) {
       const a = g.key.arch;
-      findings.push(`${label(a)}: unseen test error ${g.rows.map((r) => `${iv(r, "unseenError")} (P = ${r.P})`).join(", ")}; P*(${c.eps}) = ${stars.get(String(a)) ? describeBounds(stars.get(String(a))!) : "—"}.`);
+      findings.push(
+        `${label(a)}: unseen test error ${g.rows.map((r) => `${iv(r, "unseenError")} (P = ${r.P})`).join(", ")}; P*(${c.eps}) = ${stars.get(String(a)) ? describeBounds(stars.get(String(a))!) : "—"}.`,
+      );
     }
-    if (bayesUnseen) findings.push(`Bayes (exact BP) error on the unseen sets: ${fmt(bayesUnseen.mean, 3)} (the RHM is unambiguous: clean leaves fix the class).`);
-    const shortfalls = groupRows(rows, ["arch", "P"]).map((g) => [g.key, unseenShortfall(g.rows)] as const).filter(([, s]) => s !== null);
-    if (shortfalls.length) findings.push(`Unseen sets smaller than asked for at ${shortfalls.map(([k]) => `${label(k.arch)} P = ${k.P}`).join(", ")}: ${shortfalls[0][1]}.`);
-    else findings.push(`Every unseen test set has the requested ${c.train.testSize} sequences (none a training sequence); the overlap column is the fraction of population test rows that are training sequences.`);
-    findings.push(`${c.repeats} seeds per point (grammar, data, init and noise seeds all change); each network trained for ${c.train.steps} Adam steps (batch ${c.train.batchSize}, width ${c.train.width}), evaluated once at the end.`);
+    if (bayesUnseen)
+      findings.push(
+        `Bayes (exact BP) error on the unseen sets: ${fmt(bayesUnseen.mean, 3)} (the RHM is unambiguous: clean leaves fix the class).`,
+      );
+    const shortfalls = groupRows(rows, ["arch", "P"])
+      .map((g) => [g.key, unseenShortfall(g.rows)] as const)
+      .filter(([, s]) => s !== null);
+    if (shortfalls.length)
+      findings.push(
+        `Unseen sets smaller than asked for at ${shortfalls.map(([k]) => `${label(k.arch)} P = ${k.P}`).join(", ")}: ${shortfalls[0][1]}.`,
+      );
+    else
+      findings.push(
+        `Every unseen test set has the requested ${c.train.testSize} sequences (none a training sequence); the overlap column is the fraction of population test rows that are training sequences.`,
+      );
+    findings.push(
+      `${c.repeats} seeds per point (grammar, data, init and noise seeds all change); each network trained for ${c.train.steps} Adam steps (batch ${c.train.batchSize}, width ${c.train.width}), evaluated once at the end.`,
+    );
     return {
       verdicts: classificationVerdicts(c, rows),
-      header: ["arch", "P", "seeds", "unseen error", "population error", "Bayes unseen error", "unseen cross-entropy", "Bayes unseen cross-entropy", "overlap", "unseen count (min over seeds)", "unseen note"],
+      header: [
+        "arch",
+        "P",
+        "seeds",
+        "unseen error",
+        "population error",
+        "Bayes unseen error",
+        "unseen cross-entropy",
+        "Bayes unseen cross-entropy",
+        "overlap",
+        "unseen count (min over seeds)",
+        "unseen note",
+      ],
       rows: table,
       headline,
       findings,

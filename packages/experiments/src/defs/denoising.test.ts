@@ -4,13 +4,15 @@ import { bayesDenoiser, fixedHeldOut, loadGrammar, makeStreams, makeTestData, ru
 import type { TrainConfig } from "@ghmkit/train";
 import { runTiny, tempDir } from "../testing/runTiny";
 import type { Row } from "../types";
-import { DenoisingConfig, denoising, denoisingVerdicts } from "./denoising";
+import { type DenoisingConfig, denoising, denoisingVerdicts } from "./denoising";
 
 test("denoising: U-Net and the no-skip ablation over 2 seeds, scored against exact BP on the same population and unseen rows", async () => {
   const dir = path.join(tempDir(), "dn");
   const { rows, summary, config } = await runTiny("denoising", dir);
   expect(rows).toHaveLength(8); // 2 archs x 1 P x 2 seeds, mixed + one fixed level
-  expect(new Set(rows.map((r) => `${r.arch}/${r.rep}`))).toEqual(new Set(["unet/0", "unet/1", "unet-noskip/0", "unet-noskip/1"]));
+  expect(new Set(rows.map((r) => `${r.arch}/${r.rep}`))).toEqual(
+    new Set(["unet/0", "unet/1", "unet-noskip/0", "unet-noskip/1"]),
+  );
   expect(rows.filter((r) => r.noise === "fixed").map((r) => r.abar)).toEqual([0.5, 0.5, 0.5, 0.5]);
   for (const r of rows) {
     expect(r.ratio).toBeCloseTo((r.mse as number) / (r.bayesMse as number), 10);
@@ -40,8 +42,14 @@ test("denoising: U-Net and the no-skip ablation over 2 seeds, scored against exa
   const s = denoising.summarize(config as DenoisingConfig, rows);
   const tableRow = s.rows.find((r) => r[0] === "U-Net without skips" && String(r[2]).startsWith("abar ~"))!;
   expect(tableRow[3]).toBe(2);
-  expect(parseFloat(String(tableRow[4]))).toBeCloseTo(((seedRows[0].excess as number) + (seedRows[1].excess as number)) / 2, 2);
-  expect(summary.verdicts!.map((v: any) => v.hypothesis)).toEqual([expect.stringMatching(/long skip/), expect.stringMatching(/approaches the Bayes/)]);
+  expect(parseFloat(String(tableRow[4]))).toBeCloseTo(
+    ((seedRows[0].excess as number) + (seedRows[1].excess as number)) / 2,
+    2,
+  );
+  expect(summary.verdicts!.map((v: any) => v.hypothesis)).toEqual([
+    expect.stringMatching(/long skip/),
+    expect.stringMatching(/approaches the Bayes/),
+  ]);
 }, 60000);
 
 describe("denoising verdicts from hand-made seed rows", () => {
@@ -65,7 +73,9 @@ describe("denoising verdicts from hand-made seed rows", () => {
     const v = denoisingVerdicts(c, rows([0.05, 0.06, 0.07], [0.3, 0.32, 0.31]));
     expect(v.map((x) => x.verdict)).toEqual(["supported", "supported"]);
     // paired differences 0.25, 0.26, 0.24: mean 0.25, sd 0.01
-    expect(v[0].measured).toBe(`0.250 [${(0.25 - (4.303 * 0.01) / Math.sqrt(3)).toFixed(3)}, ${(0.25 + (4.303 * 0.01) / Math.sqrt(3)).toFixed(3)}]`);
+    expect(v[0].measured).toBe(
+      `0.250 [${(0.25 - (4.303 * 0.01) / Math.sqrt(3)).toFixed(3)}, ${(0.25 + (4.303 * 0.01) / Math.sqrt(3)).toFixed(3)}]`,
+    );
     expect(v[1].measured.startsWith("0.0600 [")).toBe(true);
   });
 

@@ -59,4 +59,16 @@ export function denoiserRows(base: Row, e: EvalRecord): Row[] {
 }
 
 /** The value fields of denoiserRows, for aggregateSeeds. */
-export const DENOISER_FIELDS = ["mse", "bayesMse", "ratio", "excessPop", "unseenMse", "unseenBayesMse", "unseenRatio", "excess", "overlap", "unseenCount", "trainS"];
+export const DENOISER_FIELDS = [
+  "mse",
+  "bayesMse",
+  "ratio",
+  "excessPop",
+  "unseenMse",
+  "unseenBayesMse",
+  "unseenRatio",
+  "excess",
+  "overlap",
+  "unseenCount",
+  "trainS",
+];

@@ -6,9 +6,15 @@ import { resolveConfig } from "../config";
 import { getExperiment } from "../registry";
 import { runTiny, tempDir } from "../testing/runTiny";
 import type { Row } from "../types";
-import { DenoisingSampleComplexityConfig, denoisingSampleComplexity, growth, pStars } from "./denoisingSampleComplexity";
+import {
+  type DenoisingSampleComplexityConfig,
+  denoisingSampleComplexity,
+  growth,
+  pStars,
+} from "./denoisingSampleComplexity";
 
-const rowKey = (x: Int32Array | number[], r: number, d: number): string => Array.from(x.slice(r * d, (r + 1) * d)).join(",");
+const rowKey = (x: Int32Array | number[], r: number, d: number): string =>
+  Array.from(x.slice(r * d, (r + 1) * d)).join(",");
 
 test("tiny run: Bayes MSE is exact BP on the same test rows, unseen rows are not training rows, overlap counted", async () => {
   const dir = path.join(tempDir(), "dsc");
@@ -30,7 +36,11 @@ test("tiny run: Bayes MSE is exact BP on the same test rows, unseen rows are not
     const g = loadGrammar(cfg.grammar);
     const streams = makeStreams(cfg);
     const test = makeTestData(g, cfg, streams);
-    const train = JSON.parse(fs.readFileSync(runPaths(runDir).train, "utf8")) as { n: number; d: number; x: number[][] };
+    const train = JSON.parse(fs.readFileSync(runPaths(runDir).train, "utf8")) as {
+      n: number;
+      d: number;
+      x: number[][];
+    };
     const trainX = Int32Array.from(train.x.flat());
     const held = fixedHeldOut(g, cfg, streams, test, { x: trainX, n: train.n });
     expect(row.bayesMse).toBeCloseTo(bayesDenoiser(g, test.main).mse, 12);
@@ -84,7 +94,30 @@ function synth(taus: Record<string, number[]>, unseen = true): Row[] {
         const m = 0.5 + 0.2 * (ts[i] - Math.log10(P));
         [-0.02, 0, 0.02].forEach((dv, rep) => {
           const v = m + dv;
-          rows.push({ setting: "S8-C8-k2", S: 8, k: 2, L, d: 2 ** L, arch, P, rep, noise: "mixed", abar: null, mse: 1 + v, bayesMse: 1, ratio: 1 + v, excessPop: v + 0.01, unseenMse: unseen ? 1 + v : null, unseenBayesMse: unseen ? 1 : null, unseenRatio: unseen ? 1 + v : null, excess: unseen ? v : null, overlap: 0.25, unseenCount: unseen ? 100 : 0, unseenRequested: 100, trainS: 1 });
+          rows.push({
+            setting: "S8-C8-k2",
+            S: 8,
+            k: 2,
+            L,
+            d: 2 ** L,
+            arch,
+            P,
+            rep,
+            noise: "mixed",
+            abar: null,
+            mse: 1 + v,
+            bayesMse: 1,
+            ratio: 1 + v,
+            excessPop: v + 0.01,
+            unseenMse: unseen ? 1 + v : null,
+            unseenBayesMse: unseen ? 1 : null,
+            unseenRatio: unseen ? 1 + v : null,
+            excess: unseen ? v : null,
+            overlap: 0.25,
+            unseenCount: unseen ? 100 : 0,
+            unseenRequested: 100,
+            trainS: 1,
+          });
         });
       }
     });
@@ -138,7 +171,10 @@ describe("P*, growth exponents and verdicts on hand-made rows", () => {
   it("says when the curves are flat in P (the step budget, not the data, limits them)", () => {
     const c = config();
     // y = 0.5 + 0.2 (tau - log10 P) with tau = log10 P at every P: a constant 0.5 +- 0.02.
-    const rows = synth({ unet: [2, 2, 2], mlp: [2, 2, 2] }).map((r) => ({ ...r, excess: 0.5 + ((r.rep as number) - 1) * 0.02 }));
+    const rows = synth({ unet: [2, 2, 2], mlp: [2, 2, 2] }).map((r) => ({
+      ...r,
+      excess: 0.5 + ((r.rep as number) - 1) * 0.02,
+    }));
     const f = denoisingSampleComplexity.summarize(c, rows).findings.join("\n");
     expect(f).toContain("0 of 6 unseen excess-risk curves fall significantly");
     expect(f).toContain("the other 6 are flat in P");

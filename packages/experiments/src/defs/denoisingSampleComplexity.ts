@@ -24,7 +24,16 @@ import { z } from "zod";
 import { fmt } from "../format";
 import { lineChart } from "../report/charts";
 import { int, intList, repeatsSchema, seedsOf, seedsSchema, trainSchema, unitOpen, withRepeats } from "../schemas";
-import { aggregateSeeds, crossing, describeCrossing, fitPowerLaw, formatInterval, groupRows, intervalOf, meanInterval } from "../statistics";
+import {
+  aggregateSeeds,
+  crossing,
+  describeCrossing,
+  fitPowerLaw,
+  formatInterval,
+  groupRows,
+  intervalOf,
+  type meanInterval,
+} from "../statistics";
 import type { Crossing, LineFit } from "../statistics";
 import type { VerdictValue } from "../statistics";
 import { num } from "../stats";
@@ -52,7 +61,9 @@ const schema = z.strictObject({
   seeds: seedsSchema,
   repeats: repeatsSchema,
   /** Training and test noise: abar uniform in [abarMin, abarMax] per sequence. */
-  noise: z.strictObject({ abarMin: unitOpen, abarMax: unitOpen }).refine((n) => n.abarMin <= n.abarMax, { message: "abarMin must be <= abarMax", path: ["abarMin"] }),
+  noise: z
+    .strictObject({ abarMin: unitOpen, abarMax: unitOpen })
+    .refine((n) => n.abarMin <= n.abarMax, { message: "abarMin must be <= abarMax", path: ["abarMin"] }),
   /** Fixed signal levels abar evaluated beside the mixed test set. */
   evalAbar: z.array(unitOpen),
   /** eps: P*(eps) is the smallest P with unseen excess risk MSE / Bayes - 1 <= eps. */
@@ -64,10 +75,19 @@ export type DenoisingSampleComplexityConfig = z.infer<typeof schema>;
 function defaults(preset: Preset): DenoisingSampleComplexityConfig {
   const full = preset === "full";
   return {
-    settings: preset === "tiny" ? [{ S: 4, classes: 2, k: 2 }] : full ? [{ S: 8, classes: 8, k: 2 }, { S: 16, classes: 16, k: 4 }] : [{ S: 16, classes: 16, k: 4 }],
+    settings:
+      preset === "tiny"
+        ? [{ S: 4, classes: 2, k: 2 }]
+        : full
+          ? [
+              { S: 8, classes: 8, k: 2 },
+              { S: 16, classes: 16, k: 4 },
+            ]
+          : [{ S: 16, classes: 16, k: 4 }],
     arity: 2,
     depths: preset === "tiny" ? [2, 3] : full ? [2, 3, 4, 5] : [2, 3],
-    archs: preset === "tiny" ? ["unet", "mlp"] : full ? ["unet", "unet-noskip", "flat", "mlp"] : ["unet", "unet-noskip"],
+    archs:
+      preset === "tiny" ? ["unet", "mlp"] : full ? ["unet", "unet-noskip", "flat", "mlp"] : ["unet", "unet-noskip"],
     P: preset === "tiny" ? [16] : full ? [32, 128, 512, 2048] : [64, 1024],
     seeds: { grammar: 10, data: 11, init: 12, noise: 13 },
     repeats: preset === "tiny" ? 2 : 3,
@@ -156,7 +176,7 @@ export interface Growth {
   fitD: LineFit | null;
 }
 
-export function growth(c: DenoisingSampleComplexityConfig, stars: PStar[]): Growth[] {
+export function growth(_c: DenoisingSampleComplexityConfig, stars: PStar[]): Growth[] {
   const out: Growth[] = [];
   const keys = new Map<string, PStar[]>();
   for (const s of stars) {
@@ -165,9 +185,23 @@ export function growth(c: DenoisingSampleComplexityConfig, stars: PStar[]): Grow
   }
   for (const list of keys.values()) {
     const ss = list.slice().sort((a, b) => a.L - b.L);
-    const done = ss.filter((s) => s.unseen?.status === "crossed") as (PStar & { unseen: { status: "crossed"; x: number } })[];
-    const fitD = done.length >= 2 ? fitPowerLaw(done.map((s) => s.d), done.map((s) => s.unseen.x)) : null;
-    const fitL = done.length >= 2 ? fitPowerLaw(done.map((s) => s.L), done.map((s) => s.unseen.x)) : null;
+    const done = ss.filter((s) => s.unseen?.status === "crossed") as (PStar & {
+      unseen: { status: "crossed"; x: number };
+    })[];
+    const fitD =
+      done.length >= 2
+        ? fitPowerLaw(
+            done.map((s) => s.d),
+            done.map((s) => s.unseen.x),
+          )
+        : null;
+    const fitL =
+      done.length >= 2
+        ? fitPowerLaw(
+            done.map((s) => s.L),
+            done.map((s) => s.unseen.x),
+          )
+        : null;
     const base = { setting: ss[0].setting, arch: ss[0].arch, crossed: done.length, depths: ss.length, fitL, fitD };
     if (done.length === ss.length && done.length >= 3 && fitD && fitD.slopeLo !== null && fitD.slopeHi !== null) {
       out.push({ ...base, a: fitD.slope, aLo: fitD.slopeLo, aHi: fitD.slopeHi, method: "fit" });
@@ -186,13 +220,20 @@ export function growth(c: DenoisingSampleComplexityConfig, stars: PStar[]): Grow
     const ratioHi = lo0 === 0 || hi1 === Infinity ? Infinity : hi1 / lo0;
     const both = first.unseen?.status === "crossed" && last.unseen?.status === "crossed";
     const a = both ? Math.log((last.unseen as { x: number }).x / (first.unseen as { x: number }).x) / D : null;
-    out.push({ ...base, a, aLo: ratioLo === 0 ? -Infinity : Math.log(ratioLo) / D, aHi: ratioHi === Infinity ? Infinity : Math.log(ratioHi) / D, method: "bounds" });
+    out.push({
+      ...base,
+      a,
+      aLo: ratioLo === 0 ? -Infinity : Math.log(ratioLo) / D,
+      aHi: ratioHi === Infinity ? Infinity : Math.log(ratioHi) / D,
+      method: "bounds",
+    });
   }
   return out;
 }
 
 const fmtA = (x: number): string => (x === Infinity ? "+inf" : x === -Infinity ? "-inf" : fmt(x, 3));
-const describeA = (g: Growth): string => `${g.a === null ? "–" : fmt(g.a, 3)} [${fmtA(g.aLo)}, ${fmtA(g.aHi)}] (${g.method === "fit" ? `least squares over ${g.depths} depths` : `shallowest vs deepest L`}; P* crossed at ${g.crossed} of ${g.depths} depths)`;
+const describeA = (g: Growth): string =>
+  `${g.a === null ? "–" : fmt(g.a, 3)} [${fmtA(g.aLo)}, ${fmtA(g.aHi)}] (${g.method === "fit" ? `least squares over ${g.depths} depths` : `shallowest vs deepest L`}; P* crossed at ${g.crossed} of ${g.depths} depths)`;
 
 /** Supported when the whole interval is on the predicted side of the threshold, not supported when wholly on the other. */
 function sideVerdict(lo: number, hi: number, threshold: number, below: boolean): VerdictValue {
@@ -206,7 +247,8 @@ export function verdicts(c: DenoisingSampleComplexityConfig, grow: Growth[]): Ve
   const why = (v: VerdictValue, what: string, threshold: number, below: boolean): string => {
     const side = below ? "below" : "above";
     if (v === "supported") return `the 95% interval of ${what} lies ${side} ${fmt(threshold, 3)}`;
-    if (v === "not supported") return `the 95% interval of ${what} lies ${below ? "above" : "below"} ${fmt(threshold, 3)}`;
+    if (v === "not supported")
+      return `the 95% interval of ${what} lies ${below ? "above" : "below"} ${fmt(threshold, 3)}`;
     return `the 95% interval of ${what} contains ${fmt(threshold, 3)}${grow.some((g) => g.crossed < g.depths) ? " (or is unbounded: P* not reached in the grid at some depths)" : ""}; the grid cannot tell`;
   };
   for (const s of c.settings) {
@@ -250,12 +292,28 @@ export const denoisingSampleComplexity: Experiment<DenoisingSampleComplexityConf
   jobs: (c) =>
     withRepeats(
       c.settings.flatMap((s) =>
-        c.depths.flatMap((L) => c.archs.flatMap((arch) => c.P.map((P) => ({ id: `${settingKey(s)}-L${L}-${arch}-P${P}`, params: { setting: settingKey(s), S: s.S, classes: s.classes, k: s.k, L, arch, P } })))),
+        c.depths.flatMap((L) =>
+          c.archs.flatMap((arch) =>
+            c.P.map((P) => ({
+              id: `${settingKey(s)}-L${L}-${arch}-P${P}`,
+              params: { setting: settingKey(s), S: s.S, classes: s.classes, k: s.k, L, arch, P },
+            })),
+          ),
+        ),
       ),
       c.repeats,
     ),
   async run(c, job, ctx) {
-    const p = job.params as { setting: string; S: number; classes: number; k: number; L: number; arch: DenoiserArch; P: number; rep: number };
+    const p = job.params as {
+      setting: string;
+      S: number;
+      classes: number;
+      k: number;
+      L: number;
+      arch: DenoiserArch;
+      P: number;
+      rep: number;
+    };
     const r = await trainJob(
       {
         task: "denoiser",
@@ -270,21 +328,53 @@ export const denoisingSampleComplexity: Experiment<DenoisingSampleComplexityConf
       job.id,
       ctx,
     );
-    return denoiserRows({ setting: p.setting, S: p.S, k: p.k, L: p.L, d: c.arity ** p.L, arch: p.arch, P: p.P, rep: p.rep }, r.eval);
+    return denoiserRows(
+      { setting: p.setting, S: p.S, k: p.k, L: p.L, d: c.arity ** p.L, arch: p.arch, P: p.P, rep: p.rep },
+      r.eval,
+    );
   },
   figures(c, rows) {
-    const agg = aggregateSeeds(rows.filter((r) => r.noise === "mixed"), ["setting", "L", "arch", "P"], ["excess", "excessPop"]);
+    const agg = aggregateSeeds(
+      rows.filter((r) => r.noise === "mixed"),
+      ["setting", "L", "arch", "P"],
+      ["excess", "excessPop"],
+    );
     const figs = c.settings.map((s) => {
       const key = settingKey(s);
       const mine = agg.filter((r) => r.setting === key);
       const long: Row[] = [
-        ...mine.map((r) => ({ L: `L = ${r.L}`, P: r.P, value: r.excess, lo: r.excessLo, hi: r.excessHi, series: `${label(r.arch)} (unseen)`, reference: "unseen" })),
-        ...mine.map((r) => ({ L: `L = ${r.L}`, P: r.P, value: r.excessPop, lo: r.excessPopLo, hi: r.excessPopHi, series: `${label(r.arch)} (population)`, reference: "population" })),
+        ...mine.map((r) => ({
+          L: `L = ${r.L}`,
+          P: r.P,
+          value: r.excess,
+          lo: r.excessLo,
+          hi: r.excessHi,
+          series: `${label(r.arch)} (unseen)`,
+          reference: "unseen",
+        })),
+        ...mine.map((r) => ({
+          L: `L = ${r.L}`,
+          P: r.P,
+          value: r.excessPop,
+          lo: r.excessPopLo,
+          hi: r.excessPopHi,
+          series: `${label(r.arch)} (population)`,
+          reference: "population",
+        })),
       ];
       return {
         name: `excess-vs-P-${key}`,
         title: `${key}: excess risk MSE / Bayes - 1 against P, one panel per depth (solid: unseen test sequences; dashed: population test set; bars: 95% seed interval; eps = ${c.epsilon})`,
-        spec: lineChart({ title: `Excess denoising risk, ${key}`, rows: long, x: { field: "P", title: "training samples P", scale: "log" }, y: { field: "value", title: "MSE / Bayes MSE - 1" }, color: { field: "series", title: "denoiser (test set)" }, dashed: { field: "reference", value: "population" }, interval: { lo: "lo", hi: "hi" }, column: { field: "L", title: "depth" } }),
+        spec: lineChart({
+          title: `Excess denoising risk, ${key}`,
+          rows: long,
+          x: { field: "P", title: "training samples P", scale: "log" },
+          y: { field: "value", title: "MSE / Bayes MSE - 1" },
+          color: { field: "series", title: "denoiser (test set)" },
+          dashed: { field: "reference", value: "population" },
+          interval: { lo: "lo", hi: "hi" },
+          column: { field: "L", title: "depth" },
+        }),
       };
     });
     const stars = pStars(c, rows);
@@ -292,22 +382,53 @@ export const denoisingSampleComplexity: Experiment<DenoisingSampleComplexityConf
       .filter((s) => s.unseen?.status === "crossed")
       .map((s) => {
         const cr = s.unseen as { x: number; lo: number | null; hi: number | null };
-        return { setting: s.setting, L: s.L, d: s.d, Pstar: cr.x, lo: cr.lo ?? cr.x, hi: cr.hi ?? cr.x, series: label(s.arch) };
+        return {
+          setting: s.setting,
+          L: s.L,
+          d: s.d,
+          Pstar: cr.x,
+          lo: cr.lo ?? cr.x,
+          hi: cr.hi ?? cr.x,
+          series: label(s.arch),
+        };
       });
-    for (const [x, title] of [["L", "depth L"], ["d", "leaves d = m^L"]] as const) {
+    for (const [x, title] of [
+      ["L", "depth L"],
+      ["d", "leaves d = m^L"],
+    ] as const) {
       figs.push({
         name: `pstar-vs-${x}`,
         title: `P*(eps = ${c.epsilon}) on unseen test data against ${title} (log scales${x === "L" ? " in P*" : ""}; bars: interval of the crossing; depths where P* was not reached in the grid are not drawn, see the findings)`,
-        spec: lineChart({ title: `P*(eps = ${c.epsilon}) against ${title}`, rows: pts, x: { field: x, title, scale: x === "d" ? "log" : "linear" }, y: { field: "Pstar", title: "P*", scale: "log" }, color: { field: "series", title: "denoiser" }, interval: { lo: "lo", hi: "hi" }, column: { field: "setting", title: "setting" } }),
+        spec: lineChart({
+          title: `P*(eps = ${c.epsilon}) against ${title}`,
+          rows: pts,
+          x: { field: x, title, scale: x === "d" ? "log" : "linear" },
+          y: { field: "Pstar", title: "P*", scale: "log" },
+          color: { field: "series", title: "denoiser" },
+          interval: { lo: "lo", hi: "hi" },
+          column: { field: "setting", title: "setting" },
+        }),
       });
     }
     if (c.evalAbar.length > 0) {
       const Pmax = Math.max(...c.P);
-      const lv = aggregateSeeds(rows.filter((r) => r.noise === "fixed" && r.P === Pmax), ["setting", "L", "arch", "abar"], ["excess"]);
+      const lv = aggregateSeeds(
+        rows.filter((r) => r.noise === "fixed" && r.P === Pmax),
+        ["setting", "L", "arch", "abar"],
+        ["excess"],
+      );
       figs.push({
         name: "excess-vs-noise",
         title: `Unseen excess risk at fixed signal levels abar, P = ${Pmax} (bars: 95% seed interval), one panel per depth, every setting`,
-        spec: lineChart({ title: `Excess risk by noise level (P = ${Pmax})`, rows: lv.map((r) => ({ ...r, L: `L = ${r.L}`, series: `${label(r.arch)}, ${r.setting}` })), x: { field: "abar", title: "signal level abar (1 = clean)" }, y: { field: "excess", title: "MSE / Bayes MSE - 1" }, color: { field: "series", title: "denoiser, setting" }, interval: { lo: "excessLo", hi: "excessHi" }, column: { field: "L", title: "depth" } }),
+        spec: lineChart({
+          title: `Excess risk by noise level (P = ${Pmax})`,
+          rows: lv.map((r) => ({ ...r, L: `L = ${r.L}`, series: `${label(r.arch)}, ${r.setting}` })),
+          x: { field: "abar", title: "signal level abar (1 = clean)" },
+          y: { field: "excess", title: "MSE / Bayes MSE - 1" },
+          color: { field: "series", title: "denoiser, setting" },
+          interval: { lo: "excessLo", hi: "excessHi" },
+          column: { field: "L", title: "depth" },
+        }),
       });
     }
     return figs;
@@ -315,7 +436,12 @@ export const denoisingSampleComplexity: Experiment<DenoisingSampleComplexityConf
   summarize(c, rows) {
     const mixed = rows.filter((r) => r.noise === "mixed");
     const agg = aggregateSeeds(mixed, ["setting", "L", "arch", "P"], DENOISER_FIELDS);
-    const order = (r: Row): number[] => [c.settings.findIndex((s) => settingKey(s) === r.setting), num(r.L), c.archs.indexOf(r.arch as DenoiserArch), num(r.P)];
+    const order = (r: Row): number[] => [
+      c.settings.findIndex((s) => settingKey(s) === r.setting),
+      num(r.L),
+      c.archs.indexOf(r.arch as DenoiserArch),
+      num(r.P),
+    ];
     agg.sort((a, b) => {
       const x = order(a);
       const y = order(b);
@@ -334,10 +460,25 @@ export const denoisingSampleComplexity: Experiment<DenoisingSampleComplexityConf
         return `L = ${s.L}: ${s.unseen ? describeCrossing(s.unseen, fP) : "no unseen test data"} (population ${describeCrossing(s.population, fP)}${empty})`;
       });
       findings.push(`${g.setting}, ${label(g.arch)}: P*(eps = ${c.epsilon}) on unseen data, ${per.join("; ")}.`);
-      const fits = [g.fitD ? `P* = c d^a: a = ${fmt(g.fitD.slope, 3)}${g.fitD.slopeLo !== null ? ` [${fmt(g.fitD.slopeLo, 3)}, ${fmt(g.fitD.slopeHi!, 3)}]` : " (2 points, no interval)"}, r2 ${fmt(g.fitD.r2, 3)}` : null, g.fitL ? `P* = c L^b: b = ${fmt(g.fitL.slope, 3)}${g.fitL.slopeLo !== null ? ` [${fmt(g.fitL.slopeLo, 3)}, ${fmt(g.fitL.slopeHi!, 3)}]` : ""}, r2 ${fmt(g.fitL.r2, 3)}` : null].filter((x) => x !== null);
-      findings.push(`${g.setting}, ${label(g.arch)}: growth exponent a = ${describeA(g)}${fits.length ? `; least-squares fits over the crossed depths: ${fits.join("; ")}` : ""}.`);
+      const fits = [
+        g.fitD
+          ? `P* = c d^a: a = ${fmt(g.fitD.slope, 3)}${g.fitD.slopeLo !== null ? ` [${fmt(g.fitD.slopeLo, 3)}, ${fmt(g.fitD.slopeHi!, 3)}]` : " (2 points, no interval)"}, r2 ${fmt(g.fitD.r2, 3)}`
+          : null,
+        g.fitL
+          ? `P* = c L^b: b = ${fmt(g.fitL.slope, 3)}${g.fitL.slopeLo !== null ? ` [${fmt(g.fitL.slopeLo, 3)}, ${fmt(g.fitL.slopeHi!, 3)}]` : ""}, r2 ${fmt(g.fitL.r2, 3)}`
+          : null,
+      ].filter((x) => x !== null);
+      findings.push(
+        `${g.setting}, ${label(g.arch)}: growth exponent a = ${describeA(g)}${fits.length ? `; least-squares fits over the crossed depths: ${fits.join("; ")}` : ""}.`,
+      );
       headline[`${g.setting} ${g.arch} exponent a (P* ~ d^a)`] = g.a;
-      for (const s of mine) headline[`${g.setting} ${g.arch} L=${s.L} P*`] = s.unseen?.status === "crossed" ? Math.round(s.unseen.x) : s.unseen ? describeCrossing(s.unseen, fP) : "no unseen data";
+      for (const s of mine)
+        headline[`${g.setting} ${g.arch} L=${s.L} P*`] =
+          s.unseen?.status === "crossed"
+            ? Math.round(s.unseen.x)
+            : s.unseen
+              ? describeCrossing(s.unseen, fP)
+              : "no unseen data";
     }
     // Is P what limits the networks? A curve whose excess at the largest P is not
     // below the smallest P's (95% intervals) is flat in P: limited by the step budget or capacity.
@@ -355,11 +496,38 @@ export const denoisingSampleComplexity: Experiment<DenoisingSampleComplexityConf
     findings.push(
       `Every network: ${c.train.steps} Adam steps (a fixed step budget: larger P are seen fewer times each), batch ${c.train.batchSize} (at most P), width ${c.train.width}, peak lr ${c.train.lr}; noise abar ~ U[${c.noise.abarMin}, ${c.noise.abarMax}] in training and test; ${c.repeats} seeds per point (grammar, data, init, noise); Bayes MSE from exact BP on the same ${c.train.testSize} noisy test sequences. Settings: ${c.settings.map(settingKey).join(", ")}, m = ${c.arity}, L = ${c.depths.join(", ")}, architectures ${c.archs.map(label).join(", ")}.`,
     );
-    const iv = (r: Row, f: string): string => (r[f] === null ? "–" : formatInterval({ mean: num(r[f]), lo: num(r[`${f}Lo`]), hi: num(r[`${f}Hi`]), sd: 0, n: num(r.n) }, (x) => fmt(x, 3)));
+    const iv = (r: Row, f: string): string =>
+      r[f] === null
+        ? "–"
+        : formatInterval({ mean: num(r[f]), lo: num(r[`${f}Lo`]), hi: num(r[`${f}Hi`]), sd: 0, n: num(r.n) }, (x) =>
+            fmt(x, 3),
+          );
     return {
       verdicts: verdicts(c, grow),
-      header: ["setting", "L", "d", "arch", "P", "seeds", "excess (unseen)", "excess (population)", "overlap", "unseen rows"],
-      rows: agg.map((r) => [String(r.setting), num(r.L), c.arity ** num(r.L), label(r.arch), num(r.P), num(r.n), iv(r, "excess"), iv(r, "excessPop"), r.overlap === null ? null : fmt(num(r.overlap), 3), r.unseenCount === null ? null : fmt(num(r.unseenCount), 4)]),
+      header: [
+        "setting",
+        "L",
+        "d",
+        "arch",
+        "P",
+        "seeds",
+        "excess (unseen)",
+        "excess (population)",
+        "overlap",
+        "unseen rows",
+      ],
+      rows: agg.map((r) => [
+        String(r.setting),
+        num(r.L),
+        c.arity ** num(r.L),
+        label(r.arch),
+        num(r.P),
+        num(r.n),
+        iv(r, "excess"),
+        iv(r, "excessPop"),
+        r.overlap === null ? null : fmt(num(r.overlap), 3),
+        r.unseenCount === null ? null : fmt(num(r.unseenCount), 4),
+      ]),
       headline,
       findings,
     };

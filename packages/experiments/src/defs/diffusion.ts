@@ -14,10 +14,18 @@ import { fmt } from "../format";
 import { lineChart } from "../report/charts";
 import { DEFAULT_RHM } from "../defaults";
 import { int, intList, repeatsSchema, rhmShape, seedsOf, trainSchema, unitOpen, withRepeats } from "../schemas";
-import { aggregateSeeds, crossing, describeCrossing, formatInterval, intervalOf, intervalVerdict, meanInterval } from "../statistics";
+import {
+  aggregateSeeds,
+  crossing,
+  describeCrossing,
+  formatInterval,
+  intervalOf,
+  intervalVerdict,
+  meanInterval,
+} from "../statistics";
 import type { Crossing, Interval, Verdict } from "../statistics";
 import { num } from "../stats";
-import { TrainJobOptions, trainConfigFor, trainJob } from "../training";
+import { type TrainJobOptions, trainConfigFor, trainJob } from "../training";
 import type { Experiment, JobContext, Preset, Row } from "../types";
 import { empiricalDistance, enumerateSentences, expectedCopyProbability, sentenceEntropy } from "./exactDistribution";
 
@@ -118,7 +126,10 @@ export function diffusionSpec(c: DiffusionConfig): DiffusionSpec {
 }
 
 /** abar at the timesteps the reverse sampler evaluates the denoiser at (generate's default schedule). */
-export function samplerAbarRange(steps: number, schedule: "linear" | "cosine" = "linear"): { min: number; max: number } {
+export function samplerAbarRange(
+  steps: number,
+  schedule: "linear" | "cosine" = "linear",
+): { min: number; max: number } {
   const sch = makeSchedule({ kind: schedule, T: Math.max(1000, steps) });
   const s = new DDPMScheduler(sch);
   s.setTimesteps(steps);
@@ -146,7 +157,16 @@ function exactContext(c: DiffusionConfig, rep: number) {
   return { g, support, entropy: sentenceEntropy(g, support) };
 }
 
-function metricRows(c: DiffusionConfig, ex: ReturnType<typeof exactContext>, series: Series, P: number, rep: number, x: Int32Array, n: number, extra: Row): Row[] {
+function metricRows(
+  c: DiffusionConfig,
+  ex: ReturnType<typeof exactContext>,
+  series: Series,
+  P: number,
+  rep: number,
+  x: Int32Array,
+  n: number,
+  extra: Row,
+): Row[] {
   const train = trainingSet(c, P, rep);
   const m = sampleMetrics(ex.g, x, n, { train, trainN: P });
   const dist = ex.support ? empiricalDistance(ex.support, x, n) : null;
@@ -177,22 +197,39 @@ function metricRows(c: DiffusionConfig, ex: ReturnType<typeof exactContext>, ser
       supportSize: ex.support ? ex.support.size : null,
       ...extra,
     },
-    ...m.validityPerLevel.map((v, level) => ({ kind: "level", denoiser: series, P, rep, level, ruleLevel: L - level, validity: v })),
+    ...m.validityPerLevel.map((v, level) => ({
+      kind: "level",
+      denoiser: series,
+      P,
+      rep,
+      level,
+      ruleLevel: L - level,
+      validity: v,
+    })),
   ];
 }
 
-async function runJob(c: DiffusionConfig, series: Series, P: number | null, rep: number, id: string, ctx: JobContext): Promise<Row[]> {
+async function runJob(
+  c: DiffusionConfig,
+  series: Series,
+  P: number | null,
+  rep: number,
+  id: string,
+  ctx: JobContext,
+): Promise<Row[]> {
   const ex = exactContext(c, rep);
   const seed = c.seeds.sample + 1000 * rep;
   const t0 = Date.now();
   const schedule = makeSchedule({ kind: c.schedule, T: Math.max(1000, c.steps) });
   const common = { grammar: ex.g, process: "vp" as const, sampler: c.sampler, steps: c.steps, n: c.n, seed, schedule };
-  const onStep = (p: { done: number; total: number }) => ctx.onProgress?.({ done: p.done, total: p.total, note: "sampling" });
+  const onStep = (p: { done: number; total: number }) =>
+    ctx.onProgress?.({ done: p.done, total: p.total, note: "sampling" });
   if (isReference(series)) {
     // References do not learn from the training set: one set of samples, scored against each P's training set.
     let x: Int32Array;
     if (series === "exact") x = sample(ex.g, c.n, new Rng(seed)).x;
-    else if (series === "bp") x = (await generate({ ...common, denoiser: bpDenoiser(ex.g), x0: "marginal", finalize: "argmax", onStep })).x;
+    else if (series === "bp")
+      x = (await generate({ ...common, denoiser: bpDenoiser(ex.g), x0: "marginal", finalize: "argmax", onStep })).x;
     else x = (await generate({ ...common, denoiser: bpJointDenoiser(ex.g), x0: "joint", finalize: "joint", onStep })).x;
     const sampleS = (Date.now() - t0) / 1000;
     return c.P.flatMap((p) => metricRows(c, ex, series, p, rep, x, c.n, { sampleS }));
@@ -201,9 +238,19 @@ async function runJob(c: DiffusionConfig, series: Series, P: number | null, rep:
   const ck = await loadCheckpoint(trained.result.checkpoint!);
   try {
     const t1 = Date.now();
-    const out = await generate({ ...common, denoiser: unetDenoiser(ck.model, { name: `${series}-P${P}` }), finalize: "argmax", onStep });
+    const out = await generate({
+      ...common,
+      denoiser: unetDenoiser(ck.model, { name: `${series}-P${P}` }),
+      finalize: "argmax",
+      onStep,
+    });
     const e = trained.eval;
-    return metricRows(c, ex, series, P!, rep, out.x, out.n, { sampleS: (Date.now() - t1) / 1000, trainS: e.elapsedS, mse: e.mse ?? null, bayesMse: e.bayesMse ?? null });
+    return metricRows(c, ex, series, P!, rep, out.x, out.n, {
+      sampleS: (Date.now() - t1) / 1000,
+      trainS: e.elapsedS,
+      mse: e.mse ?? null,
+      bayesMse: e.bayesMse ?? null,
+    });
   } finally {
     ck.model.dispose();
   }
@@ -212,7 +259,21 @@ async function runJob(c: DiffusionConfig, series: Series, P: number | null, rep:
 // ---------------------------------------------------------------------------------------------
 // Analysis (pure functions of the rows, so tests can feed hand-made rows).
 
-const FIELDS = ["validity", "copyFraction", "expectedCopy", "excessCopy", "copyValid", "excessCopyValid", "diversity", "classTV", "meanLogP", "entropy", "logPGap", "tv", "klValid"];
+const FIELDS = [
+  "validity",
+  "copyFraction",
+  "expectedCopy",
+  "excessCopy",
+  "copyValid",
+  "excessCopyValid",
+  "diversity",
+  "classTV",
+  "meanLogP",
+  "entropy",
+  "logPGap",
+  "tv",
+  "klValid",
+];
 
 function seriesOrder(c: DiffusionConfig): string[] {
   return [...c.archs, ...c.references];
@@ -220,7 +281,10 @@ function seriesOrder(c: DiffusionConfig): string[] {
 
 /** Seed interval of `field` for one series at one P (rows of kind "samples"). */
 function at(rows: Row[], series: string, P: number, field: string): Interval | null {
-  return intervalOf(rows.filter((r) => r.kind === "samples" && r.denoiser === series && r.P === P), field);
+  return intervalOf(
+    rows.filter((r) => r.kind === "samples" && r.denoiser === series && r.P === P),
+    field,
+  );
 }
 
 /** Paired (same repetition) differences a - b of `field` at P. */
@@ -255,23 +319,40 @@ export function staircase(c: DiffusionConfig, rows: Row[], series: string): Stai
   const out: StaircaseLevel[] = [];
   for (let level = L - 1; level >= 0; level--) {
     const pts = Ps.flatMap((P) => {
-      const iv = intervalOf(rows.filter((r) => r.kind === "level" && r.denoiser === series && r.P === P && r.level === level), "validity");
+      const iv = intervalOf(
+        rows.filter((r) => r.kind === "level" && r.denoiser === series && r.P === P && r.level === level),
+        "validity",
+      );
       return iv ? [{ x: P, y: iv }] : [];
     });
     if (pts.length === 0) continue;
-    out.push({ ruleLevel: L - level, level, crossing: crossing(pts, c.levelThreshold, { direction: "up", logX: true }) });
+    out.push({
+      ruleLevel: L - level,
+      level,
+      crossing: crossing(pts, c.levelThreshold, { direction: "up", logX: true }),
+    });
   }
   return out;
 }
 
 /** Per repetition: the slope of ln P*_l against l over the rule levels that repetition's curve crosses (>= 2 needed). */
-export function staircaseSlopes(c: DiffusionConfig, rows: Row[], series: string): { slopes: number[]; skipped: number } {
+export function staircaseSlopes(
+  c: DiffusionConfig,
+  rows: Row[],
+  series: string,
+): { slopes: number[]; skipped: number } {
   const reps = [...new Set(rows.filter((r) => r.denoiser === series && r.kind === "level").map((r) => num(r.rep)))];
   const slopes: number[] = [];
   let skipped = 0;
   for (const rep of reps) {
-    const st = staircase(c, rows.filter((r) => r.rep === rep), series);
-    const crossed = st.filter((s): s is StaircaseLevel & { crossing: { status: "crossed"; x: number } } => s.crossing.status === "crossed");
+    const st = staircase(
+      c,
+      rows.filter((r) => r.rep === rep),
+      series,
+    );
+    const crossed = st.filter(
+      (s): s is StaircaseLevel & { crossing: { status: "crossed"; x: number } } => s.crossing.status === "crossed",
+    );
     if (crossed.length < 2) {
       skipped++;
       continue;
@@ -300,15 +381,31 @@ function verdictsOf(c: DiffusionConfig, rows: Row[]): Verdict[] {
     // 1. Validity at the largest P.
     const v = at(rows, lead, Pmax, "validity");
     if (v) {
-      const r = v.n > 1 ? intervalVerdict(v.lo, v.hi, c.validityTarget, `the ${label(lead)}'s validity at P = ${Pmax}`) : { verdict: "inconclusive" as const, why: "one seed: no interval" };
-      out.push({ hypothesis: `learned ${label(lead)} diffusion generates valid sequences (validity > ${c.validityTarget})`, quantity: `fraction of ${c.n} samples with exact log p(x) > -Infinity at P = ${Pmax}, seed mean`, measured: formatInterval(v, f3), ...r });
+      const r =
+        v.n > 1
+          ? intervalVerdict(v.lo, v.hi, c.validityTarget, `the ${label(lead)}'s validity at P = ${Pmax}`)
+          : { verdict: "inconclusive" as const, why: "one seed: no interval" };
+      out.push({
+        hypothesis: `learned ${label(lead)} diffusion generates valid sequences (validity > ${c.validityTarget})`,
+        quantity: `fraction of ${c.n} samples with exact log p(x) > -Infinity at P = ${Pmax}, seed mean`,
+        measured: formatInterval(v, f3),
+        ...r,
+      });
     }
     // 2. The U-Net against each ablation, paired by seed.
     for (const ab of c.archs.filter((a) => a !== lead)) {
       const dv = pairedDifference(rows, lead, ab, Pmax, "validity");
       if (!dv) continue;
-      const r = dv.n > 1 ? intervalVerdict(dv.lo, dv.hi, 0, `the validity difference`) : { verdict: "inconclusive" as const, why: "one seed: no interval" };
-      out.push({ hypothesis: `the ${label(lead)} beats the ${label(ab)} (higher validity)`, quantity: `validity(${label(lead)}) - validity(${label(ab)}) at P = ${Pmax}, paired by seed`, measured: formatInterval(dv, f3), ...r });
+      const r =
+        dv.n > 1
+          ? intervalVerdict(dv.lo, dv.hi, 0, `the validity difference`)
+          : { verdict: "inconclusive" as const, why: "one seed: no interval" };
+      out.push({
+        hypothesis: `the ${label(lead)} beats the ${label(ab)} (higher validity)`,
+        quantity: `validity(${label(lead)}) - validity(${label(ab)}) at P = ${Pmax}, paired by seed`,
+        measured: formatInterval(dv, f3),
+        ...r,
+      });
     }
     // 3. Favero et al.'s staircase: P*_l grows by a factor k per rule level.
     const st = staircase(c, rows, lead);
@@ -318,13 +415,24 @@ function verdictsOf(c: DiffusionConfig, rows: Row[]): Verdict[] {
     const crossedLevels = st.filter((s) => s.crossing.status === "crossed").length;
     let fav: Pick<Verdict, "verdict" | "why" | "measured">;
     if (slopes.length < 2) {
-      fav = { verdict: "inconclusive", measured: `P* per rule level (seed mean, threshold ${c.levelThreshold}): ${crossings}`, why: `a slope needs >= 2 crossed levels in >= 2 seeds; ${slopes.length} seed(s) had them (${skipped} did not: levels already valid at P = ${Pmin} or not reached by P = ${Pmax}); the P grid cannot resolve the staircase` };
+      fav = {
+        verdict: "inconclusive",
+        measured: `P* per rule level (seed mean, threshold ${c.levelThreshold}): ${crossings}`,
+        why: `a slope needs >= 2 crossed levels in >= 2 seeds; ${slopes.length} seed(s) had them (${skipped} did not: levels already valid at P = ${Pmin} or not reached by P = ${Pmax}); the P grid cannot resolve the staircase`,
+      };
     } else {
       const iv = meanInterval(slopes);
       const measured = `slope of ln P* against l ${formatInterval(iv, f3)} (${slopes.length} seeds; ${skipped} skipped); law ln k = ${f3(law)}; P* per level: ${crossings}`;
-      if (iv.lo <= law && law <= iv.hi && iv.lo > 0) fav = { verdict: "supported", measured, why: `the slope interval contains ln k = ${f3(law)} and excludes 0` };
-      else if (law < iv.lo || law > iv.hi) fav = { verdict: "not supported", measured, why: `the slope interval excludes ln k = ${f3(law)}` };
-      else fav = { verdict: "inconclusive", measured, why: `the slope interval contains both ln k = ${f3(law)} and 0 (too wide)` };
+      if (iv.lo <= law && law <= iv.hi && iv.lo > 0)
+        fav = { verdict: "supported", measured, why: `the slope interval contains ln k = ${f3(law)} and excludes 0` };
+      else if (law < iv.lo || law > iv.hi)
+        fav = { verdict: "not supported", measured, why: `the slope interval excludes ln k = ${f3(law)}` };
+      else
+        fav = {
+          verdict: "inconclusive",
+          measured,
+          why: `the slope interval contains both ln k = ${f3(law)} and 0 (too wide)`,
+        };
     }
     out.push({
       hypothesis: `per-level learning follows Favero et al. (ICML 2025): the P at which rule level l is learned grows as k^l (a factor k = ${c.grammar.k} per level)`,
@@ -335,7 +443,10 @@ function verdictsOf(c: DiffusionConfig, rows: Row[]): Verdict[] {
     const ex = at(rows, lead, Pmin, "excessCopyValid");
     if (ex) {
       const exp = at(rows, lead, Pmin, "expectedCopy");
-      const r = ex.n > 1 ? intervalVerdict(ex.lo, ex.hi, 0, "the excess copy fraction") : { verdict: "inconclusive" as const, why: "one seed: no interval" };
+      const r =
+        ex.n > 1
+          ? intervalVerdict(ex.lo, ex.hi, 0, "the excess copy fraction")
+          : { verdict: "inconclusive" as const, why: "one seed: no interval" };
       out.push({
         hypothesis: `the ${label(lead)} memorises: at the smallest P its valid samples are training sentences more often than exact samples from p would be`,
         quantity: `copy fraction among valid samples - P(an exact draw is a training sentence) (the sum of p(x) over the distinct training sentences) at P = ${Pmin}`,
@@ -347,13 +458,29 @@ function verdictsOf(c: DiffusionConfig, rows: Row[]): Verdict[] {
     if (c.references.includes("exact")) {
       const d = pairedDifference(rows, lead, "exact", Pmax, "tv");
       if (d) {
-        const r = d.n > 1 ? intervalVerdict(d.lo, d.hi, 0, "TV - floor") : { verdict: "inconclusive" as const, why: "one seed: no interval" };
-        out.push({ hypothesis: `the ${label(lead)}'s samples at P = ${Pmax} are farther from p than sampling noise explains`, quantity: `exact TV(empirical, p) of ${c.n} samples minus the TV of ${c.n} exact draws from p (same code, same seed), paired by seed`, measured: `${formatInterval(d, f3)} (TV ${ivText(at(rows, lead, Pmax, "tv"))}, floor ${ivText(at(rows, "exact", Pmax, "tv"))})`, ...r });
+        const r =
+          d.n > 1
+            ? intervalVerdict(d.lo, d.hi, 0, "TV - floor")
+            : { verdict: "inconclusive" as const, why: "one seed: no interval" };
+        out.push({
+          hypothesis: `the ${label(lead)}'s samples at P = ${Pmax} are farther from p than sampling noise explains`,
+          quantity: `exact TV(empirical, p) of ${c.n} samples minus the TV of ${c.n} exact draws from p (same code, same seed), paired by seed`,
+          measured: `${formatInterval(d, f3)} (TV ${ivText(at(rows, lead, Pmax, "tv"))}, floor ${ivText(at(rows, "exact", Pmax, "tv"))})`,
+          ...r,
+        });
       } else {
         const g = pairedDifference(rows, lead, "exact", Pmax, "logPGap");
         if (g) {
-          const r = g.n > 1 ? intervalVerdict(g.lo, g.hi, 0, "the cross-entropy gap") : { verdict: "inconclusive" as const, why: "one seed: no interval" };
-          out.push({ hypothesis: `the ${label(lead)}'s valid samples at P = ${Pmax} are less typical of p than exact draws`, quantity: `(-mean log p(x) - H(p)) of its valid samples minus that of exact draws, paired by seed (the grammar is too large to enumerate)`, measured: formatInterval(g, f3), ...r });
+          const r =
+            g.n > 1
+              ? intervalVerdict(g.lo, g.hi, 0, "the cross-entropy gap")
+              : { verdict: "inconclusive" as const, why: "one seed: no interval" };
+          out.push({
+            hypothesis: `the ${label(lead)}'s valid samples at P = ${Pmax} are less typical of p than exact draws`,
+            quantity: `(-mean log p(x) - H(p)) of its valid samples minus that of exact draws, paired by seed (the grammar is too large to enumerate)`,
+            measured: formatInterval(g, f3),
+            ...r,
+          });
         }
       }
     }
@@ -371,13 +498,20 @@ function summarize(c: DiffusionConfig, rows: Row[]) {
   const Pmax = Math.max(...c.P);
   const headline: Record<string, number | string | null> = {};
   const findings: string[] = [];
-  const iv = (r: Row, f: string): string => (typeof r[f] === "number" ? `${f3(num(r[f]))} [${f3(num(r[`${f}Lo`]))}, ${f3(num(r[`${f}Hi`]))}]` : "n/a");
+  const iv = (r: Row, f: string): string =>
+    typeof r[f] === "number" ? `${f3(num(r[f]))} [${f3(num(r[`${f}Lo`]))}, ${f3(num(r[`${f}Hi`]))}]` : "n/a";
   for (const r of agg.filter((x) => x.P === Pmax)) headline[`${label(r.denoiser)} validity at P=${Pmax}`] = r.validity;
   for (const s of order) {
     const rs = agg.filter((r) => r.denoiser === s);
     if (!rs.length) continue;
-    if (isReference(s)) findings.push(`${label(s)}: validity ${iv(rs[0], "validity")} (independent of P); exact TV to p ${iv(rs[0], "tv")}; copy fraction ${rs.map((r) => `${iv(r, "copyFraction")} (P = ${r.P})`).join(", ")}.`);
-    else findings.push(`${label(s)}: validity ${rs.map((r) => `${iv(r, "validity")} (P = ${r.P})`).join(", ")}; copy fraction among valid samples ${rs.map((r) => `${iv(r, "copyValid")} vs ${f3(num(r.expectedCopy))} for exact sampling (P = ${r.P})`).join(", ")}.`);
+    if (isReference(s))
+      findings.push(
+        `${label(s)}: validity ${iv(rs[0], "validity")} (independent of P); exact TV to p ${iv(rs[0], "tv")}; copy fraction ${rs.map((r) => `${iv(r, "copyFraction")} (P = ${r.P})`).join(", ")}.`,
+      );
+    else
+      findings.push(
+        `${label(s)}: validity ${rs.map((r) => `${iv(r, "validity")} (P = ${r.P})`).join(", ")}; copy fraction among valid samples ${rs.map((r) => `${iv(r, "copyValid")} vs ${f3(num(r.expectedCopy))} for exact sampling (P = ${r.P})`).join(", ")}.`,
+      );
   }
   const first = rows.find((r) => r.kind === "samples");
   if (first) {
@@ -394,8 +528,32 @@ function summarize(c: DiffusionConfig, rows: Row[]) {
   const verdicts = verdictsOf(c, rows);
   return {
     verdicts,
-    header: ["denoiser", "P", "seeds", "validity", "copy fraction", "copies among valid", "expected copy (exact)", "exact TV to p", "KL(valid || p)", "mean log p(x)", "H(p)"],
-    rows: agg.map((r) => [label(r.denoiser), num(r.P), num(r.n), iv(r, "validity"), iv(r, "copyFraction"), iv(r, "copyValid"), r.expectedCopy as number | null, iv(r, "tv"), iv(r, "klValid"), iv(r, "meanLogP"), r.entropy as number | null]),
+    header: [
+      "denoiser",
+      "P",
+      "seeds",
+      "validity",
+      "copy fraction",
+      "copies among valid",
+      "expected copy (exact)",
+      "exact TV to p",
+      "KL(valid || p)",
+      "mean log p(x)",
+      "H(p)",
+    ],
+    rows: agg.map((r) => [
+      label(r.denoiser),
+      num(r.P),
+      num(r.n),
+      iv(r, "validity"),
+      iv(r, "copyFraction"),
+      iv(r, "copyValid"),
+      r.expectedCopy as number | null,
+      iv(r, "tv"),
+      iv(r, "klValid"),
+      iv(r, "meanLogP"),
+      r.entropy as number | null,
+    ]),
     headline,
     findings,
   };
@@ -415,16 +573,50 @@ function clampFractions(r: Row, fields: string[]): Row {
 const FRACTIONS = ["validity", "copyFraction", "copyValid", "expectedCopy", "tv"];
 
 function figures(c: DiffusionConfig, rows: Row[]) {
-  const agg = aggregateSeeds(rows.filter((r) => r.kind === "samples"), ["denoiser", "P"], FIELDS).map((r): Row => clampFractions({ ...r, series: label(r.denoiser), reference: isReference(r.denoiser) ? "reference" : "learned" }, FRACTIONS));
-  const levels = aggregateSeeds(rows.filter((r) => r.kind === "level" && num(r.level) < c.grammar.depth), ["denoiser", "P", "level", "ruleLevel"], ["validity"]).map((r) => ({
+  const agg = aggregateSeeds(
+    rows.filter((r) => r.kind === "samples"),
+    ["denoiser", "P"],
+    FIELDS,
+  ).map(
+    (r): Row =>
+      clampFractions(
+        { ...r, series: label(r.denoiser), reference: isReference(r.denoiser) ? "reference" : "learned" },
+        FRACTIONS,
+      ),
+  );
+  const levels = aggregateSeeds(
+    rows.filter((r) => r.kind === "level" && num(r.level) < c.grammar.depth),
+    ["denoiser", "P", "level", "ruleLevel"],
+    ["validity"],
+  ).map((r) => ({
     ...clampFractions(r, ["validity"]),
     series: label(r.denoiser),
     node: `rule level ${r.ruleLevel}${r.level === 0 ? " (whole sequence)" : ""}`,
   }));
   const learned = agg.filter((r) => !isReference(r.denoiser));
   const copies = [
-    ...learned.map((r) => ({ P: r.P, copyFraction: r.copyValid, copyFractionLo: r.copyValidLo, copyFractionHi: r.copyValidHi, series: label(r.denoiser), reference: "learned" })),
-    ...aggregateSeeds(rows.filter((r) => r.kind === "samples" && r.denoiser === (c.archs[0] ?? c.references[0])), ["P"], ["expectedCopy"]).map((r0) => clampFractions(r0, ["expectedCopy"])).map((r) => ({ P: r.P, copyFraction: r.expectedCopy, copyFractionLo: r.expectedCopyLo, copyFractionHi: r.expectedCopyHi, series: "expected for exact sampling", reference: "reference" })),
+    ...learned.map((r) => ({
+      P: r.P,
+      copyFraction: r.copyValid,
+      copyFractionLo: r.copyValidLo,
+      copyFractionHi: r.copyValidHi,
+      series: label(r.denoiser),
+      reference: "learned",
+    })),
+    ...aggregateSeeds(
+      rows.filter((r) => r.kind === "samples" && r.denoiser === (c.archs[0] ?? c.references[0])),
+      ["P"],
+      ["expectedCopy"],
+    )
+      .map((r0) => clampFractions(r0, ["expectedCopy"]))
+      .map((r) => ({
+        P: r.P,
+        copyFraction: r.expectedCopy,
+        copyFractionLo: r.expectedCopyLo,
+        copyFractionHi: r.expectedCopyHi,
+        series: "expected for exact sampling",
+        reference: "reference",
+      })),
   ];
   const x = { field: "P", title: "training samples P", scale: "log" as const };
   const color = { field: "series", title: "denoiser" };
@@ -434,35 +626,77 @@ function figures(c: DiffusionConfig, rows: Row[]) {
     {
       name: "validity-vs-P",
       title: `Validity of ${c.n} generated samples (exact log p(x) > -Infinity) against the training-set size P (seed mean, 95% interval; dashed: P-independent references)`,
-      spec: lineChart({ title: "Valid samples", rows: agg, x, y: { field: "validity", title: "fraction valid", domain: [0, 1] }, color, dashed, interval: { lo: "validityLo", hi: "validityHi" } }),
+      spec: lineChart({
+        title: "Valid samples",
+        rows: agg,
+        x,
+        y: { field: "validity", title: "fraction valid", domain: [0, 1] },
+        color,
+        dashed,
+        interval: { lo: "validityLo", hi: "validityHi" },
+      }),
     },
     {
       name: "level-validity",
       title: `Validity per rule level l (fraction of nodes at tree level L - l whose subtree parses) against P; the staircase of Favero et al. (threshold ${c.levelThreshold})`,
-      spec: lineChart({ title: "Validity per rule level", rows: levels, x, y: { field: "validity", title: "fraction of nodes with a parse", domain: [0, 1] }, color: { field: "node", title: "rule level" }, column: { field: "series", title: "denoiser" }, interval: { lo: "validityLo", hi: "validityHi" } }),
+      spec: lineChart({
+        title: "Validity per rule level",
+        rows: levels,
+        x,
+        y: { field: "validity", title: "fraction of nodes with a parse", domain: [0, 1] },
+        color: { field: "node", title: "rule level" },
+        column: { field: "series", title: "denoiser" },
+        interval: { lo: "validityLo", hi: "validityHi" },
+      }),
     },
     {
       name: "copy-vs-P",
-      title: "Copy fraction among valid samples (share found in the training set) against P; dashed: the probability that an exact draw from p is a training sentence",
-      spec: lineChart({ title: "Valid samples copied from the training set", rows: copies, x, y: { field: "copyFraction", title: "copies / valid samples", domain: [0, 1] }, color, dashed, interval: { lo: "copyFractionLo", hi: "copyFractionHi" } }),
+      title:
+        "Copy fraction among valid samples (share found in the training set) against P; dashed: the probability that an exact draw from p is a training sentence",
+      spec: lineChart({
+        title: "Valid samples copied from the training set",
+        rows: copies,
+        x,
+        y: { field: "copyFraction", title: "copies / valid samples", domain: [0, 1] },
+        color,
+        dashed,
+        interval: { lo: "copyFractionLo", hi: "copyFractionHi" },
+      }),
     },
     hasTV
       ? {
           name: "tv-vs-P",
           title: `Exact total variation between the empirical distribution of ${c.n} samples and p (dashed 'exact draws': the finite-sample floor of ${c.n} exact samples)`,
-          spec: lineChart({ title: "Distance to the grammar's distribution", rows: agg, x, y: { field: "tv", title: "TV(empirical, p)", domain: [0, 1] }, color, dashed, interval: { lo: "tvLo", hi: "tvHi" } }),
+          spec: lineChart({
+            title: "Distance to the grammar's distribution",
+            rows: agg,
+            x,
+            y: { field: "tv", title: "TV(empirical, p)", domain: [0, 1] },
+            color,
+            dashed,
+            interval: { lo: "tvLo", hi: "tvHi" },
+          }),
         }
       : {
           name: "logp-gap-vs-P",
           title: "Mean -log p(x) of valid samples minus the exact entropy H(p) (0 in expectation for exact draws)",
-          spec: lineChart({ title: "Cross-entropy gap of valid samples", rows: agg, x, y: { field: "logPGap", title: "-mean log p(x) - H(p) (nats)" }, color, dashed, interval: { lo: "logPGapLo", hi: "logPGapHi" } }),
+          spec: lineChart({
+            title: "Cross-entropy gap of valid samples",
+            rows: agg,
+            x,
+            y: { field: "logPGap", title: "-mean log p(x) - H(p) (nats)" },
+            color,
+            dashed,
+            interval: { lo: "logPGapLo", hi: "logPGapHi" },
+          }),
         },
   ];
 }
 
 export const diffusion: Experiment<DiffusionConfig> = {
   name: "diffusion",
-  title: "Diffusion: validity, per-level learning, copying and exact distance to p of generated samples, learned denoisers against exact references",
+  title:
+    "Diffusion: validity, per-level learning, copying and exact distance to p of generated samples, learned denoisers against exact references",
   claim:
     "a diffusion model on GHM data needs the BP denoiser at every noise level the sampler visits: with it, samples are valid sentences of the grammar, new, and distributed as p; a U-Net trained on P samples should approach this as P grows, learning the grammar's rules level by level (Favero et al., ICML 2025), or else copy its training set.",
   schema,
@@ -470,7 +704,10 @@ export const diffusion: Experiment<DiffusionConfig> = {
   usesTensors: true,
   jobs: (c) =>
     withRepeats(
-      [...c.references.map((r) => ({ id: r, params: { denoiser: r, P: null } })), ...c.archs.flatMap((a) => c.P.map((P) => ({ id: `${a}-P${P}`, params: { denoiser: a, P } })))],
+      [
+        ...c.references.map((r) => ({ id: r, params: { denoiser: r, P: null } })),
+        ...c.archs.flatMap((a) => c.P.map((P) => ({ id: `${a}-P${P}`, params: { denoiser: a, P } }))),
+      ],
       c.repeats,
     ),
   run: (c, job, ctx) => {

@@ -1,6 +1,14 @@
 import { logLikelihood } from "@ghmkit/bp";
-import { Grammar, Rng, randomRhm, sample } from "@ghmkit/ghm";
-import { empiricalDistance, enumerateSentences, expectedCopyProbability, sentenceEntropy, treeCount, treeEntropy, unambiguous } from "./exactDistribution";
+import { type Grammar, Rng, randomRhm, sample } from "@ghmkit/ghm";
+import {
+  empiricalDistance,
+  enumerateSentences,
+  expectedCopyProbability,
+  sentenceEntropy,
+  treeCount,
+  treeEntropy,
+  unambiguous,
+} from "./exactDistribution";
 
 /** depth 1, 2 classes, 2 leaf symbols. Class 0 -> (0,1) 0.5 | (1,1) 0.5; class 1 -> (0,1) 0.4 | (0,0) 0.6. */
 function handGrammar(): Grammar {
@@ -35,7 +43,8 @@ describe("enumerateSentences", () => {
   it("sums the trees of an ambiguous sentence (hand computation)", () => {
     const s = enumerateSentences(handGrammar())!;
     expect(s.size).toBe(3);
-    for (let i = 0; i < s.size; i++) expect(s.p[i]).toBeCloseTo(P_HAND[Array.from(s.x.subarray(2 * i, 2 * i + 2)).join(",")], 12);
+    for (let i = 0; i < s.size; i++)
+      expect(s.p[i]).toBeCloseTo(P_HAND[Array.from(s.x.subarray(2 * i, 2 * i + 2)).join(",")], 12);
     expect(unambiguous(handGrammar())).toBe(false);
     // H(tree) - H(x) = H(tree | x) > 0: the sentence 01 has two trees.
     const hx = -(0.43 * Math.log(0.43) + 0.15 * Math.log(0.15) + 0.42 * Math.log(0.42));
@@ -80,7 +89,14 @@ describe("empiricalDistance", () => {
   });
   it("counts invalid samples fully in TV and leaves them out of KL", () => {
     // A grammar where 10 is not a sentence: half the samples are 10, half 00.
-    const e = empiricalDistance(s, rows([[1, 0], [0, 0]]), 2);
+    const e = empiricalDistance(
+      s,
+      rows([
+        [1, 0],
+        [0, 0],
+      ]),
+      2,
+    );
     expect(e.invalid).toBe(0.5);
     // 1/2 (0.5 [invalid] + |0.5 - 0.42| + 0.43 + 0.15)
     expect(e.tv).toBeCloseTo(0.5 * (0.5 + 0.08 + 0.43 + 0.15), 12);
@@ -99,7 +115,17 @@ describe("empiricalDistance", () => {
 
 describe("expectedCopyProbability", () => {
   it("sums p over the distinct training sentences (hand sum)", () => {
-    expect(expectedCopyProbability(handGrammar(), rows([[0, 0], [0, 0], [0, 1]]), 3)).toBeCloseTo(0.42 + 0.43, 12);
+    expect(
+      expectedCopyProbability(
+        handGrammar(),
+        rows([
+          [0, 0],
+          [0, 0],
+          [0, 1],
+        ]),
+        3,
+      ),
+    ).toBeCloseTo(0.42 + 0.43, 12);
     expect(expectedCopyProbability(handGrammar(), rows([[1, 1]]), 1)).toBeCloseTo(0.15, 12);
   });
 });

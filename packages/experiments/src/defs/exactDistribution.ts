@@ -15,7 +15,7 @@
  *   is one of the training sentences, sum over the distinct training sentences of p(x).
  */
 import { logLikelihood } from "@ghmkit/bp";
-import { Grammar, Kernel, leafCount } from "@ghmkit/ghm";
+import { type Grammar, type Kernel, leafCount } from "@ghmkit/ghm";
 
 /** Refuse to enumerate grammars with more trees than this. */
 export const MAX_ENUMERATED_TREES = 2_000_000;
@@ -91,7 +91,9 @@ export function enumerateSentences(g: Grammar, maxTrees = MAX_ENUMERATED_TREES):
   const m = g.arity;
   const d = leafCount(g);
   const S = g.vocab[g.depth];
-  const prods = g.levels.map((k, l) => Array.from({ length: g.vocab[l] }, (_, a) => productions(k, a, m, g.vocab[l + 1])));
+  const prods = g.levels.map((k, l) =>
+    Array.from({ length: g.vocab[l] }, (_, a) => productions(k, a, m, g.vocab[l + 1])),
+  );
   const key = sentenceKeyer(d, S);
   const index = new Map<SentenceKey, number>();
   const rows: number[][] = [];
@@ -110,7 +112,10 @@ export function enumerateSentences(g: Grammar, maxTrees = MAX_ENUMERATED_TREES):
       } else probs[at] += p;
       return;
     }
-    if (node === m ** l) return expand(l + 1, 0, p);
+    if (node === m ** l) {
+      expand(l + 1, 0, p);
+      return;
+    }
     for (const r of prods[l][levels[l][node]]) {
       for (let j = 0; j < m; j++) levels[l + 1][node * m + j] = r.children[j];
       expand(l, node + 1, p * r.p);
@@ -166,14 +171,19 @@ export interface SentenceEntropy {
   /** H(p) in nats, or an upper bound (`exact` false). */
   entropy: number;
   exact: boolean;
-  method: "enumeration" | "tree recursion (unambiguous grammar)" | "tree recursion (upper bound: grammar may be ambiguous)";
+  method:
+    | "enumeration"
+    | "tree recursion (unambiguous grammar)"
+    | "tree recursion (upper bound: grammar may be ambiguous)";
 }
 
 /** H(p) of the sentence distribution: by enumeration when `support` is given, else by the tree recursion. */
 export function sentenceEntropy(g: Grammar, support: SentenceSupport | null): SentenceEntropy {
   if (support) return { entropy: entropyOf(Array.from(support.p)), exact: true, method: "enumeration" };
   const h = treeEntropy(g);
-  return unambiguous(g) ? { entropy: h, exact: true, method: "tree recursion (unambiguous grammar)" } : { entropy: h, exact: false, method: "tree recursion (upper bound: grammar may be ambiguous)" };
+  return unambiguous(g)
+    ? { entropy: h, exact: true, method: "tree recursion (unambiguous grammar)" }
+    : { entropy: h, exact: false, method: "tree recursion (upper bound: grammar may be ambiguous)" };
 }
 
 export interface EmpiricalDistance {
@@ -188,7 +198,8 @@ export interface EmpiricalDistance {
 /** Exact distance of the empirical distribution of samples x `[n, d]` to p. */
 export function empiricalDistance(support: SentenceSupport, x: Int32Array, n: number): EmpiricalDistance {
   const { d } = support;
-  if (!Number.isInteger(n) || n < 1 || x.length !== n * d) throw new RangeError(`empiricalDistance: x has ${x.length} entries, expected n*d with n = ${n} >= 1, d = ${d}`);
+  if (!Number.isInteger(n) || n < 1 || x.length !== n * d)
+    throw new RangeError(`empiricalDistance: x has ${x.length} entries, expected n*d with n = ${n} >= 1, d = ${d}`);
   const key = sentenceKeyer(d, support.S);
   const counts = new Map<number, number>();
   let invalid = 0;

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { runTiny, tempDir } from "../testing/runTiny";
 import type { Row } from "../types";
 import { fitLogistic, logistic } from "./logisticFit";
-import { phaseTransition, PhaseTransitionConfig, transitionFits } from "./phaseTransition";
+import { phaseTransition, type PhaseTransitionConfig, transitionFits } from "./phaseTransition";
 
 describe("fitLogistic", () => {
   it("recovers tc and w from exact synthetic curves", () => {
@@ -12,7 +12,11 @@ describe("fitLogistic", () => {
       [0.3, 0.02, 0.5],
       [0.8, 0.15, 0.1],
     ]) {
-      const f = fitLogistic(xs, xs.map((x) => logistic(x, tc, w, chance)), chance);
+      const f = fitLogistic(
+        xs,
+        xs.map((x) => logistic(x, tc, w, chance)),
+        chance,
+      );
       expect(f.tc).toBeCloseTo(tc, 6);
       expect(f.w).toBeCloseTo(w, 6);
       expect(f.rmse).toBeLessThan(1e-8);
@@ -20,7 +24,10 @@ describe("fitLogistic", () => {
   });
   it("recovers them within a few percent under binomial-sized noise", () => {
     let s = 7;
-    const u = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) + 0.5) / 2 ** 31;
+    const u = () => {
+      s = (s * 1103515245 + 12345) % 2 ** 31;
+      return (s + 0.5) / 2 ** 31;
+    };
     const xs = Array.from({ length: 41 }, (_, i) => (0.98 * i) / 40);
     // +-0.01 uniform noise (the size of a binomial error at n ~ 1000)
     const ys = xs.map((x) => logistic(x, 0.5, 0.05, 0.125) + 0.02 * (u() - 0.5));
@@ -33,13 +40,24 @@ describe("fitLogistic", () => {
 const tinyConfig = (): PhaseTransitionConfig => phaseTransition.defaults("tiny");
 
 /** Rows of synthetic logistic class curves (and leaf curves) with width w(L, rep). */
-function syntheticRows(c: PhaseTransitionConfig, width: (L: number, rep: number) => number, centre: (L: number) => number): Row[] {
+function syntheticRows(
+  c: PhaseTransitionConfig,
+  width: (L: number, rep: number) => number,
+  centre: (L: number) => number,
+): Row[] {
   const rows: Row[] = [];
   const xs = Array.from({ length: 21 }, (_, i) => (0.98 * i) / 20);
   for (const L of c.depths) {
     for (let rep = 0; rep < c.repeats; rep++) {
       for (const x of xs) {
-        rows.push({ process: "vp", L, rep, noise: x, level: 0, agreement: logistic(x, centre(L), width(L, rep), 1 / c.grammar.classes) });
+        rows.push({
+          process: "vp",
+          L,
+          rep,
+          noise: x,
+          level: 0,
+          agreement: logistic(x, centre(L), width(L, rep), 1 / c.grammar.classes),
+        });
         rows.push({ process: "vp", L, rep, noise: x, level: L, agreement: logistic(x, 0.4, 0.2, 1 / c.grammar.S) });
       }
     }
@@ -51,7 +69,11 @@ describe("phase-transition summarize: verdicts computed from the rows", () => {
   const c = { ...tinyConfig(), depths: [2, 3, 4, 5, 6], repeats: 3 };
   const jitter = (rep: number) => 1 + 0.01 * (rep - 1);
   it("a width halving per level is 'supported'; the fitted slope is ln(1/2)", () => {
-    const rows = syntheticRows(c, (L, rep) => 0.2 * 0.5 ** (L - 2) * jitter(rep), () => 0.5);
+    const rows = syntheticRows(
+      c,
+      (L, rep) => 0.2 * 0.5 ** (L - 2) * jitter(rep),
+      () => 0.5,
+    );
     const s = phaseTransition.summarize(c, rows);
     const v = s.verdicts.find((v) => v.hypothesis.includes("sharpens"))!;
     expect(v.verdict).toBe("supported");
@@ -63,20 +85,44 @@ describe("phase-transition summarize: verdicts computed from the rows", () => {
   });
   it("a constant width is 'not supported' (tight interval around 0), a growing one too", () => {
     for (const growth of [1, 1.3]) {
-      const rows = syntheticRows(c, (L, rep) => 0.08 * growth ** L * jitter(rep), () => 0.5);
+      const rows = syntheticRows(
+        c,
+        (L, rep) => 0.08 * growth ** L * jitter(rep),
+        () => 0.5,
+      );
       const v = phaseTransition.summarize(c, rows).verdicts.find((v) => v.hypothesis.includes("sharpens"))!;
       expect(v.verdict).toBe("not supported");
     }
   });
   it("widths scattered over seeds without a trend are 'inconclusive'", () => {
-    const rows = syntheticRows(c, (L, rep) => 0.08 * [0.5, 1, 2][rep] * (L % 2 ? 1.5 : 0.7), () => 0.5);
-    expect(phaseTransition.summarize(c, rows).verdicts.find((v) => v.hypothesis.includes("sharpens"))!.verdict).toBe("inconclusive");
+    const rows = syntheticRows(
+      c,
+      (L, rep) => 0.08 * [0.5, 1, 2][rep] * (L % 2 ? 1.5 : 0.7),
+      () => 0.5,
+    );
+    expect(phaseTransition.summarize(c, rows).verdicts.find((v) => v.hypothesis.includes("sharpens"))!.verdict).toBe(
+      "inconclusive",
+    );
   });
   it("the centre trend: a moving centre is 'supported', a fixed one 'not supported'", () => {
-    const moving = phaseTransition.summarize(c, syntheticRows(c, (L, rep) => 0.05 * jitter(rep), (L) => 0.3 + 0.05 * L));
+    const moving = phaseTransition.summarize(
+      c,
+      syntheticRows(
+        c,
+        (_L, rep) => 0.05 * jitter(rep),
+        (L) => 0.3 + 0.05 * L,
+      ),
+    );
     expect(moving.verdicts.find((v) => v.hypothesis.includes("shifts"))!.verdict).toBe("supported");
     expect(moving.headline["centre slope d tc / dL vp"] as number).toBeCloseTo(0.05, 6);
-    const fixed = phaseTransition.summarize(c, syntheticRows(c, (L, rep) => 0.05 * jitter(rep), () => 0.5));
+    const fixed = phaseTransition.summarize(
+      c,
+      syntheticRows(
+        c,
+        (_L, rep) => 0.05 * jitter(rep),
+        () => 0.5,
+      ),
+    );
     expect(fixed.verdicts.find((v) => v.hypothesis.includes("shifts"))!.verdict).toBe("not supported");
   });
 });
@@ -86,7 +132,11 @@ describe("phase-transition measured with exact BP", () => {
     const c = { ...tinyConfig(), minNoise: 0, maxNoise: 0.999999, levels: 3, n: 400 };
     for (const L of [2, 3]) {
       for (const rep of [0, 1]) {
-        const rows = await phaseTransition.run(c, { id: `vp-L${L}-s${rep}`, params: { process: "vp", L, rep } }, { dir: tempDir() });
+        const rows = await phaseTransition.run(
+          c,
+          { id: `vp-L${L}-s${rep}`, params: { process: "vp", L, rep } },
+          { dir: tempDir() },
+        );
         expect(rows).toHaveLength(3 * (L + 1));
         for (const r of rows.filter((r) => r.noise === 0)) expect(r.agreement).toBe(1);
         // At abar = 1e-6 the posterior class is the uniform prior, independent of the truth:

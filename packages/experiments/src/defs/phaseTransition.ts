@@ -14,7 +14,15 @@ import { asUserInput } from "../errors";
 import { fmt } from "../format";
 import { lineChart } from "../report/charts";
 import { int, intList, repeatsSchema, withRepeats } from "../schemas";
-import { aggregateSeeds, crossing, describeCrossing, fitLine, formatInterval, groupRows, meanInterval } from "../statistics";
+import {
+  aggregateSeeds,
+  crossing,
+  describeCrossing,
+  fitLine,
+  formatInterval,
+  groupRows,
+  meanInterval,
+} from "../statistics";
 import type { Interval, LineFit, Verdict } from "../statistics";
 import { linspace, num } from "../stats";
 import type { Experiment, Preset, Row } from "../types";
@@ -22,25 +30,27 @@ import { fitLogistic } from "./logisticFit";
 
 type Process = "vp" | "mask" | "uniform";
 
-const schema = z.strictObject({
-  /** RHM shape shared by every depth. */
-  grammar: z.strictObject({ S: int(2, 4096), classes: int(2, 4096), k: int(1, 4096), arity: int(2, 16) }),
-  depths: intList(1, 16),
-  /** Noise processes of the leaves: "vp" (Gaussian, SPEC 5), "mask", "uniform". */
-  processes: z.array(z.enum(["vp", "mask", "uniform"])).min(1),
-  /** Noise levels t = 1 - abar, evenly spaced over [minNoise, maxNoise] (t = 0: clean data). */
-  levels: int(3, 1000),
-  minNoise: z.number().min(0).lt(1),
-  maxNoise: z.number().gt(0).lt(1),
-  /** Real trees per noise level, depth and seed. */
-  n: int(1, 1_000_000),
-  /** Base seeds; repetition r uses seed + 1000 r for each. */
-  seeds: z.strictObject({ grammar: int(0), data: int(0) }),
-  /** Independent repetitions (grammar and data seeds) of every depth. */
-  repeats: repeatsSchema,
-  /** Depth shown level by level. */
-  detailDepth: int(1, 16),
-}).refine((c) => c.minNoise < c.maxNoise, { message: "minNoise must be below maxNoise", path: ["minNoise"] });
+const schema = z
+  .strictObject({
+    /** RHM shape shared by every depth. */
+    grammar: z.strictObject({ S: int(2, 4096), classes: int(2, 4096), k: int(1, 4096), arity: int(2, 16) }),
+    depths: intList(1, 16),
+    /** Noise processes of the leaves: "vp" (Gaussian, SPEC 5), "mask", "uniform". */
+    processes: z.array(z.enum(["vp", "mask", "uniform"])).min(1),
+    /** Noise levels t = 1 - abar, evenly spaced over [minNoise, maxNoise] (t = 0: clean data). */
+    levels: int(3, 1000),
+    minNoise: z.number().min(0).lt(1),
+    maxNoise: z.number().gt(0).lt(1),
+    /** Real trees per noise level, depth and seed. */
+    n: int(1, 1_000_000),
+    /** Base seeds; repetition r uses seed + 1000 r for each. */
+    seeds: z.strictObject({ grammar: int(0), data: int(0) }),
+    /** Independent repetitions (grammar and data seeds) of every depth. */
+    repeats: repeatsSchema,
+    /** Depth shown level by level. */
+    detailDepth: int(1, 16),
+  })
+  .refine((c) => c.minNoise < c.maxNoise, { message: "minNoise must be below maxNoise", path: ["minNoise"] });
 export type PhaseTransitionConfig = z.infer<typeof schema>;
 
 function defaults(preset: Preset): PhaseTransitionConfig {
@@ -106,18 +116,33 @@ export function transitionFits(c: PhaseTransitionConfig, rows: Row[]): Transitio
     const cls = curve(0);
     const leaf = curve(L);
     if (cls.length < 3) continue;
-    const f = fitLogistic(cls.map((r) => num(r.noise)), cls.map((r) => num(r.agreement)), chance);
-    const fl = fitLogistic(leaf.map((r) => num(r.noise)), leaf.map((r) => num(r.agreement)), leafChance);
+    const f = fitLogistic(
+      cls.map((r) => num(r.noise)),
+      cls.map((r) => num(r.agreement)),
+      chance,
+    );
+    const fl = fitLogistic(
+      leaf.map((r) => num(r.noise)),
+      leaf.map((r) => num(r.agreement)),
+      leafChance,
+    );
     seeds.push({ process: String(key.process), L, rep: num(key.rep), tc: f.tc, w: f.w, leafW: fl.w });
   }
   const depths: DepthFit[] = [];
-  const mean = aggregateSeeds(rows.filter((r) => r.level === 0), ["process", "L", "noise"], ["agreement"]);
+  const mean = aggregateSeeds(
+    rows.filter((r) => r.level === 0),
+    ["process", "L", "noise"],
+    ["agreement"],
+  );
   for (const { key, rows: fs } of groupRows(seeds as unknown as Row[], ["process", "L"])) {
     const sf = fs as unknown as SeedFit[];
     const pts = mean
       .filter((r) => r.process === key.process && r.L === key.L)
       .sort((a, b) => num(a.noise) - num(b.noise))
-      .map((r) => ({ x: num(r.noise), y: { mean: num(r.agreement), lo: num(r.agreementLo), hi: num(r.agreementHi), sd: 0, n: num(r.n) } }));
+      .map((r) => ({
+        x: num(r.noise),
+        y: { mean: num(r.agreement), lo: num(r.agreementLo), hi: num(r.agreementHi), sd: 0, n: num(r.n) },
+      }));
     depths.push({
       process: String(key.process),
       L: num(key.L),
@@ -130,13 +155,20 @@ export function transitionFits(c: PhaseTransitionConfig, rows: Row[]): Transitio
       inGrid: sf.every((s) => s.tc >= c.minNoise && s.tc <= c.maxNoise),
     });
   }
-  depths.sort((a, b) => (a.process === b.process ? a.L - b.L : c.processes.indexOf(a.process as Process) - c.processes.indexOf(b.process as Process)));
+  depths.sort((a, b) =>
+    a.process === b.process
+      ? a.L - b.L
+      : c.processes.indexOf(a.process as Process) - c.processes.indexOf(b.process as Process),
+  );
   return { seeds, depths };
 }
 
 const f3 = (x: number) => fmt(x, 3);
 const iv3 = (iv: Interval) => formatInterval(iv, f3);
-const slopeText = (f: LineFit, format = f3) => (f.slopeLo === null ? `${format(f.slope)} (no interval: 2 points)` : `${format(f.slope)} [${format(f.slopeLo)}, ${format(f.slopeHi!)}]`);
+const slopeText = (f: LineFit, format = f3) =>
+  f.slopeLo === null
+    ? `${format(f.slope)} (no interval: 2 points)`
+    : `${format(f.slope)} [${format(f.slopeLo)}, ${format(f.slopeHi!)}]`;
 
 /**
  * Verdict rules (applied to the 95% interval [lo, hi] of the slope b of log w against L,
@@ -149,12 +181,25 @@ const slopeText = (f: LineFit, format = f3) => (f.slopeLo === null ? `${format(f
  */
 export function sharpeningVerdict(process: string, fits: SeedFit[]): { verdict: Verdict; fit: LineFit | null } {
   const hypothesis = `The class transition sharpens with depth (${process} noise): its width w shrinks as L grows.`;
-  const quantity = "slope b of ln w against L (least squares over every depth and seed with the centre inside the grid; 95% t interval)";
+  const quantity =
+    "slope b of ln w against L (least squares over every depth and seed with the centre inside the grid; 95% t interval)";
   const Ls = [...new Set(fits.map((f) => f.L))];
   if (Ls.length < 2 || fits.length < 3) {
-    return { verdict: { hypothesis, quantity, measured: "fewer than 2 depths with the centre in the grid", verdict: "inconclusive", why: "no trend can be fitted" }, fit: null };
+    return {
+      verdict: {
+        hypothesis,
+        quantity,
+        measured: "fewer than 2 depths with the centre in the grid",
+        verdict: "inconclusive",
+        why: "no trend can be fitted",
+      },
+      fit: null,
+    };
   }
-  const fit = fitLine(fits.map((f) => f.L), fits.map((f) => Math.log(f.w)));
+  const fit = fitLine(
+    fits.map((f) => f.L),
+    fits.map((f) => Math.log(f.w)),
+  );
   const span = Math.max(...Ls) - Math.min(...Ls);
   const delta = Math.log(NEGLIGIBLE_WIDTH_FACTOR) / span;
   const measured = `b = ${slopeText(fit)} per level (w x ${f3(Math.exp(fit.slope))} per level)`;
@@ -162,7 +207,17 @@ export function sharpeningVerdict(process: string, fits: SeedFit[]): { verdict: 
   const hi = fit.slopeHi!;
   const over = (b: number) => f3(Math.exp(b * span));
   const change = `over L = ${Math.min(...Ls)}..${Math.max(...Ls)} the fit changes w by a factor ${over(fit.slope)} [${over(lo)}, ${over(hi)}]`;
-  if (hi < 0) return { verdict: { hypothesis, quantity, measured, verdict: "supported", why: `the whole interval of b lies below 0: ${change}` }, fit };
+  if (hi < 0)
+    return {
+      verdict: {
+        hypothesis,
+        quantity,
+        measured,
+        verdict: "supported",
+        why: `the whole interval of b lies below 0: ${change}`,
+      },
+      fit,
+    };
   if (lo > -delta) {
     return {
       verdict: {
@@ -175,7 +230,16 @@ export function sharpeningVerdict(process: string, fits: SeedFit[]): { verdict: 
       fit,
     };
   }
-  return { verdict: { hypothesis, quantity, measured, verdict: "inconclusive", why: `the interval contains 0 and reaches below -${f3(delta)} (a narrowing by more than ${NEGLIGIBLE_WIDTH_FACTOR}x is not excluded; ${change})` }, fit };
+  return {
+    verdict: {
+      hypothesis,
+      quantity,
+      measured,
+      verdict: "inconclusive",
+      why: `the interval contains 0 and reaches below -${f3(delta)} (a narrowing by more than ${NEGLIGIBLE_WIDTH_FACTOR}x is not excluded; ${change})`,
+    },
+    fit,
+  };
 }
 
 /**
@@ -185,31 +249,81 @@ export function sharpeningVerdict(process: string, fits: SeedFit[]): { verdict: 
  */
 export function centreVerdict(process: string, fits: SeedFit[]): { verdict: Verdict; fit: LineFit | null } {
   const hypothesis = `The critical noise level tc shifts with depth L (${process} noise).`;
-  const quantity = "slope of tc against L (least squares over every depth and seed with the centre inside the grid; 95% t interval)";
+  const quantity =
+    "slope of tc against L (least squares over every depth and seed with the centre inside the grid; 95% t interval)";
   const Ls = [...new Set(fits.map((f) => f.L))];
   if (Ls.length < 2 || fits.length < 3) {
-    return { verdict: { hypothesis, quantity, measured: "fewer than 2 depths with the centre in the grid", verdict: "inconclusive", why: "no trend can be fitted" }, fit: null };
+    return {
+      verdict: {
+        hypothesis,
+        quantity,
+        measured: "fewer than 2 depths with the centre in the grid",
+        verdict: "inconclusive",
+        why: "no trend can be fitted",
+      },
+      fit: null,
+    };
   }
-  const fit = fitLine(fits.map((f) => f.L), fits.map((f) => f.tc));
+  const fit = fitLine(
+    fits.map((f) => f.L),
+    fits.map((f) => f.tc),
+  );
   const delta = NEGLIGIBLE_CENTRE_SHIFT / (Math.max(...Ls) - Math.min(...Ls));
   const measured = `${slopeText(fit)} per level`;
   const lo = fit.slopeLo!;
   const hi = fit.slopeHi!;
-  if (lo > 0 || hi < 0) return { verdict: { hypothesis, quantity, measured, verdict: "supported", why: `the interval excludes 0 (tc ${lo > 0 ? "rises" : "falls"} with L)` }, fit };
-  if (lo > -delta && hi < delta) return { verdict: { hypothesis, quantity, measured, verdict: "not supported", why: `the interval lies inside +-${f3(delta)}: a shift of less than ${NEGLIGIBLE_CENTRE_SHIFT} in t over the depths measured` }, fit };
-  return { verdict: { hypothesis, quantity, measured, verdict: "inconclusive", why: `the interval contains 0 but reaches beyond +-${f3(delta)}` }, fit };
+  if (lo > 0 || hi < 0)
+    return {
+      verdict: {
+        hypothesis,
+        quantity,
+        measured,
+        verdict: "supported",
+        why: `the interval excludes 0 (tc ${lo > 0 ? "rises" : "falls"} with L)`,
+      },
+      fit,
+    };
+  if (lo > -delta && hi < delta)
+    return {
+      verdict: {
+        hypothesis,
+        quantity,
+        measured,
+        verdict: "not supported",
+        why: `the interval lies inside +-${f3(delta)}: a shift of less than ${NEGLIGIBLE_CENTRE_SHIFT} in t over the depths measured`,
+      },
+      fit,
+    };
+  return {
+    verdict: {
+      hypothesis,
+      quantity,
+      measured,
+      verdict: "inconclusive",
+      why: `the interval contains 0 but reaches beyond +-${f3(delta)}`,
+    },
+    fit,
+  };
 }
 
 /** Class drop sharper than the leaves' drop: the ratio w_class / w_leaf at the deepest L, interval over seeds, below 1. */
 function classVsLeafVerdict(process: string, L: number, fits: SeedFit[]): Verdict {
   const hypothesis = `The root class is lost more abruptly than the leaves change (${process} noise, L = ${L}).`;
-  const quantity = "ratio w_class / w_leaf of the fitted widths (leaf agreement fitted with chance 1/S), mean over seeds with 95% t interval";
+  const quantity =
+    "ratio w_class / w_leaf of the fitted widths (leaf agreement fitted with chance 1/S), mean over seeds with 95% t interval";
   const ratios = fits.map((f) => f.w / f.leafW);
   const r = meanInterval(ratios);
   const measured = iv3(r);
   if (r.n < 2) return { hypothesis, quantity, measured, verdict: "inconclusive", why: "one seed: no interval" };
   if (r.hi < 1) return { hypothesis, quantity, measured, verdict: "supported", why: "the whole interval lies below 1" };
-  if (r.lo > 1) return { hypothesis, quantity, measured, verdict: "not supported", why: "the whole interval lies above 1 (the class drop is the wider one)" };
+  if (r.lo > 1)
+    return {
+      hypothesis,
+      quantity,
+      measured,
+      verdict: "not supported",
+      why: "the whole interval lies above 1 (the class drop is the wider one)",
+    };
   return { hypothesis, quantity, measured, verdict: "inconclusive", why: "the interval contains 1" };
 }
 
@@ -221,7 +335,11 @@ export const phaseTransition: Experiment<PhaseTransitionConfig> = {
   schema,
   defaults,
   usesTensors: false,
-  jobs: (c) => withRepeats(c.processes.flatMap((process) => c.depths.map((L) => ({ id: `${process}-L${L}`, params: { process, L } }))), c.repeats),
+  jobs: (c) =>
+    withRepeats(
+      c.processes.flatMap((process) => c.depths.map((L) => ({ id: `${process}-L${L}`, params: { process, L } }))),
+      c.repeats,
+    ),
   async run(c, job, ctx) {
     const { process, L, rep } = job.params as { process: Process; L: number; rep: number };
     const seedGrammar = c.seeds.grammar + 1000 * rep;
@@ -231,18 +349,39 @@ export const phaseTransition: Experiment<PhaseTransitionConfig> = {
     // The same real trees at every level (each level with fresh noise), as forwardBackward does.
     const res = forwardBackward({ grammar: g, process, abars: noise.map((x) => 1 - x), n: c.n, seed: seedData });
     ctx.onProgress?.({ done: 1, total: 1 });
-    return res.flatMap((r, i) => r.levelAgreement.map((agreement, level) => ({ process, L, rep, seedGrammar, seedData, abar: r.abar, noise: noise[i], level, agreement })));
+    return res.flatMap((r, i) =>
+      r.levelAgreement.map((agreement, level) => ({
+        process,
+        L,
+        rep,
+        seedGrammar,
+        seedData,
+        abar: r.abar,
+        noise: noise[i],
+        level,
+        agreement,
+      })),
+    );
   },
   figures(c, rows) {
     const column = c.processes.length > 1 ? { field: "process", title: "noise process" } : undefined;
     const interval = { lo: "agreementLo", hi: "agreementHi" };
-    const cls = aggregateSeeds(rows.filter((r) => r.level === 0), ["process", "L", "noise"], ["agreement"]).map((r) => ({ ...r, depth: `L = ${r.L}` }));
-    const detail = aggregateSeeds(rows.filter((r) => r.L === c.detailDepth), ["process", "level", "noise"], ["agreement"]).map((r) => ({
+    const cls = aggregateSeeds(
+      rows.filter((r) => r.level === 0),
+      ["process", "L", "noise"],
+      ["agreement"],
+    ).map((r) => ({ ...r, depth: `L = ${r.L}` }));
+    const detail = aggregateSeeds(
+      rows.filter((r) => r.L === c.detailDepth),
+      ["process", "level", "noise"],
+      ["agreement"],
+    ).map((r) => ({
       ...r,
       node: `level ${r.level}${r.level === 0 ? " (class)" : r.level === c.detailDepth ? " (leaves)" : ""}`,
     }));
     const fits = transitionFits(c, rows).depths;
-    const fitRows = (pick: (d: DepthFit) => Interval) => fits.map((d) => ({ process: d.process, L: d.L, y: pick(d).mean, yLo: pick(d).lo, yHi: pick(d).hi }));
+    const fitRows = (pick: (d: DepthFit) => Interval) =>
+      fits.map((d) => ({ process: d.process, L: d.L, y: pick(d).mean, yLo: pick(d).lo, yHi: pick(d).hi }));
     const seedsNote = `mean of ${c.repeats} seeds, bars: 95% interval`;
     return [
       {
@@ -328,7 +467,14 @@ export const phaseTransition: Experiment<PhaseTransitionConfig> = {
       const centre = centreVerdict(process, usable);
       verdicts.push(sharp.verdict, centre.verdict);
       const deepest = Math.max(...inGrid, -Infinity);
-      if (Number.isFinite(deepest)) verdicts.push(classVsLeafVerdict(process, deepest, usable.filter((s) => s.L === deepest)));
+      if (Number.isFinite(deepest))
+        verdicts.push(
+          classVsLeafVerdict(
+            process,
+            deepest,
+            usable.filter((s) => s.L === deepest),
+          ),
+        );
       if (sharp.fit) headline[`width slope d ln w / dL ${process}`] = sharp.fit.slope;
       if (centre.fit) headline[`centre slope d tc / dL ${process}`] = centre.fit.slope;
       findings.push(
@@ -338,11 +484,23 @@ export const phaseTransition: Experiment<PhaseTransitionConfig> = {
           ds.map((d) => `${iv3(d.w)} (L = ${d.L})`).join(", ") +
           ` (the 90%-to-10% drop spans 4.39 w in t).`,
       );
-      if (sharp.fit) findings.push(`ln w against L (${process}): slope ${slopeText(sharp.fit)} per level, r2 = ${f3(sharp.fit.r2)}; tc against L: slope ${centre.fit ? slopeText(centre.fit) : "–"} per level.`);
-      if (out.length) findings.push(`Depths with a fitted centre outside the noise grid [${c.minNoise}, ${c.maxNoise}] for some seed (left out of the trends): ${out.join(", ")}.`);
-      findings.push(`Seed-mean class agreement crosses half-way to chance at t = ${ds.map((d) => `${describeCrossing(d.half, f3)} (L = ${d.L})`).join(", ")} (linear interpolation of the seed mean; interval from the 95% band).`);
+      if (sharp.fit)
+        findings.push(
+          `ln w against L (${process}): slope ${slopeText(sharp.fit)} per level, r2 = ${f3(sharp.fit.r2)}; tc against L: slope ${centre.fit ? slopeText(centre.fit) : "–"} per level.`,
+        );
+      if (out.length)
+        findings.push(
+          `Depths with a fitted centre outside the noise grid [${c.minNoise}, ${c.maxNoise}] for some seed (left out of the trends): ${out.join(", ")}.`,
+        );
+      findings.push(
+        `Seed-mean class agreement crosses half-way to chance at t = ${ds.map((d) => `${describeCrossing(d.half, f3)} (L = ${d.L})`).join(", ")} (linear interpolation of the seed mean; interval from the 95% band).`,
+      );
     }
-    const detailRows = aggregateSeeds(rows.filter((r) => r.L === c.detailDepth && r.process === c.processes[0]), ["level", "noise"], ["agreement"]);
+    const detailRows = aggregateSeeds(
+      rows.filter((r) => r.L === c.detailDepth && r.process === c.processes[0]),
+      ["level", "noise"],
+      ["agreement"],
+    );
     if (detailRows.length > 0) {
       const noises = [...new Set(detailRows.map((r) => num(r.noise)))];
       const x = noises.reduce((best, v) => (Math.abs(v - 0.5) < Math.abs(best - 0.5) ? v : best));
@@ -350,13 +508,33 @@ export const phaseTransition: Experiment<PhaseTransitionConfig> = {
       const cls = at(0);
       const leaf = at(c.detailDepth);
       if (cls && leaf) {
-        const ivOf = (r: Row): Interval => ({ mean: num(r.agreement), lo: num(r.agreementLo), hi: num(r.agreementHi), sd: 0, n: num(r.n) });
-        findings.push(`At t = ${f3(x)} (L = ${c.detailDepth}, ${c.processes[0]}), the class is kept with probability ${iv3(ivOf(cls))} and a leaf with probability ${iv3(ivOf(leaf))}.`);
+        const ivOf = (r: Row): Interval => ({
+          mean: num(r.agreement),
+          lo: num(r.agreementLo),
+          hi: num(r.agreementHi),
+          sd: 0,
+          n: num(r.n),
+        });
+        findings.push(
+          `At t = ${f3(x)} (L = ${c.detailDepth}, ${c.processes[0]}), the class is kept with probability ${iv3(ivOf(cls))} and a leaf with probability ${iv3(ivOf(leaf))}.`,
+        );
       }
     }
-    findings.push(`${c.n} real trees per noise level, ${c.levels} levels t in [${c.minNoise}, ${c.maxNoise}], ${c.repeats} seeds (grammar and data) per depth; exact BP posterior sampling, no learning. Intervals: 95% Student-t over seeds.`);
+    findings.push(
+      `${c.n} real trees per noise level, ${c.levels} levels t in [${c.minNoise}, ${c.maxNoise}], ${c.repeats} seeds (grammar and data) per depth; exact BP posterior sampling, no learning. Intervals: 95% Student-t over seeds.`,
+    );
     return {
-      header: ["process", "L", "centre tc", "width w", "90%→10% span (4.39 w)", "leaf width", "half-way crossing (seed mean)", "agreement at min noise", "agreement at max noise"],
+      header: [
+        "process",
+        "L",
+        "centre tc",
+        "width w",
+        "90%→10% span (4.39 w)",
+        "leaf width",
+        "half-way crossing (seed mean)",
+        "agreement at min noise",
+        "agreement at max noise",
+      ],
       rows: table,
       headline,
       findings,

@@ -31,7 +31,19 @@ export function classifierFields(e: EvalRecord): Row {
 }
 
 /** The numeric fields classifierFields() writes that are averaged over seeds. */
-export const CLASSIFIER_FIELDS = ["testError", "bayesError", "crossEntropy", "bayesCrossEntropy", "unseenError", "unseenBayesError", "unseenCrossEntropy", "unseenBayesCrossEntropy", "unseenGap", "overlap", "unseenCount"];
+export const CLASSIFIER_FIELDS = [
+  "testError",
+  "bayesError",
+  "crossEntropy",
+  "bayesCrossEntropy",
+  "unseenError",
+  "unseenBayesError",
+  "unseenCrossEntropy",
+  "unseenBayesCrossEntropy",
+  "unseenGap",
+  "overlap",
+  "unseenCount",
+];
 
 /**
  * Bounds of the threshold x* (first x where the curve falls to `level`) from the seed
@@ -49,7 +61,12 @@ export interface ThresholdBounds {
 }
 
 export function thresholdBounds(points: { x: number; y: Interval }[], level: number, logX?: boolean): ThresholdBounds {
-  const edge = (pick: (iv: Interval) => number): Crossing => crossing(points.map((p) => ({ x: p.x, y: { ...p.y, mean: pick(p.y) } })), level, { direction: "down", logX });
+  const edge = (pick: (iv: Interval) => number): Crossing =>
+    crossing(
+      points.map((p) => ({ x: p.x, y: { ...p.y, mean: pick(p.y) } })),
+      level,
+      { direction: "down", logX },
+    );
   const lo = edge((iv) => iv.lo);
   const hi = edge((iv) => iv.hi);
   return {
@@ -75,11 +92,17 @@ export function curvePoints(rows: Row[], x: string, field: string): { x: number;
 }
 
 /** Two threshold intervals are disjoint (one lies wholly below the other). */
-export const disjoint = (a: { lo: number; hi: number }, b: { lo: number; hi: number }): boolean => a.hi < b.lo || b.hi < a.lo;
+export const disjoint = (a: { lo: number; hi: number }, b: { lo: number; hi: number }): boolean =>
+  a.hi < b.lo || b.hi < a.lo;
 
 /** A note when a point's unseen set is smaller than asked for (or empty), else null. */
 export function unseenShortfall(rows: Row[]): string | null {
-  const short = rows.filter((r) => typeof r.unseenCount === "number" && typeof r.unseenRequested === "number" && (r.unseenCount as number) < (r.unseenRequested as number));
+  const short = rows.filter(
+    (r) =>
+      typeof r.unseenCount === "number" &&
+      typeof r.unseenRequested === "number" &&
+      (r.unseenCount as number) < (r.unseenRequested as number),
+  );
   if (short.length === 0) return null;
   const min = Math.min(...short.map((r) => r.unseenCount as number));
   return `${short.length} of ${rows.length} seed runs found fewer unseen test sequences than asked for (fewest: ${min} of ${short[0].unseenRequested}): the training set covers most of the grammar's support`;

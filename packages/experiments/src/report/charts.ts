@@ -47,7 +47,11 @@ function drawable(o: LineChartOptions): Row[] {
   if (!o.interval) return rows;
   // An interval edge a log axis cannot show is cut at the point itself.
   const { lo, hi } = o.interval;
-  return rows.map((r) => ({ ...r, [lo]: ok(r[lo], logY) ? r[lo] : r[o.y.field], [hi]: ok(r[hi], logY) ? r[hi] : r[o.y.field] }));
+  return rows.map((r) => ({
+    ...r,
+    [lo]: ok(r[lo], logY) ? r[lo] : r[o.y.field],
+    [hi]: ok(r[hi], logY) ? r[hi] : r[o.y.field],
+  }));
 }
 
 export function lineChart(o: LineChartOptions): VegaLiteSpec {
@@ -56,7 +60,8 @@ export function lineChart(o: LineChartOptions): VegaLiteSpec {
     y: axis(o.y),
     tooltip: [{ field: o.x.field }, { field: o.y.field }],
   };
-  if (o.color) encoding.color = { field: o.color.field, type: "nominal", title: o.color.title, legend: { labelLimit: 320 } };
+  if (o.color)
+    encoding.color = { field: o.color.field, type: "nominal", title: o.color.title, legend: { labelLimit: 320 } };
   if (o.dashed) {
     const values = [...new Set(o.rows.map((r) => String(r[o.dashed!.field])))];
     const solid = values.filter((v) => v !== o.dashed!.value);
@@ -73,13 +78,23 @@ export function lineChart(o: LineChartOptions): VegaLiteSpec {
   const size = { width: o.width ?? 320, height: o.height ?? 220 };
   let inner: VegaLiteSpec = { ...size, ...line };
   if (o.interval) {
-    const bars: Record<string, unknown> = { x: encoding.x, y: { ...axis(o.y), field: o.interval.lo }, y2: { field: o.interval.hi } };
+    const bars: Record<string, unknown> = {
+      x: encoding.x,
+      y: { ...axis(o.y), field: o.interval.lo },
+      y2: { field: o.interval.hi },
+    };
     if (encoding.color) bars.color = encoding.color;
     inner = { ...size, layer: [line, { mark: { type: "errorbar", ticks: true }, encoding: bars }] };
   }
   const data = { values: drawable(o) };
   if (o.column) {
-    return { title: o.title, data, facet: { column: { field: o.column.field, type: "nominal", title: o.column.title } }, spec: inner, resolve: { scale: { x: "independent" } } };
+    return {
+      title: o.title,
+      data,
+      facet: { column: { field: o.column.field, type: "nominal", title: o.column.title } },
+      spec: inner,
+      resolve: { scale: { x: "independent" } },
+    };
   }
   return { title: o.title, data, ...inner };
 }

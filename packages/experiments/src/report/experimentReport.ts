@@ -58,21 +58,41 @@ export function writeReport(r: ReportInput): string {
     "",
   ];
   if (r.missing.length > 0) {
-    lines.push(`> **Incomplete:** ${r.missing.length} of ${plan.jobs.length} jobs have no result yet (${r.missing.join(", ")}); the table and figures show the others.`, "");
+    lines.push(
+      `> **Incomplete:** ${r.missing.length} of ${plan.jobs.length} jobs have no result yet (${r.missing.join(", ")}); the table and figures show the others.`,
+      "",
+    );
   }
-  lines.push("## Results", "", mdTable(summary.header, summary.rows, (x) => fmt(x)), "", "## Figures", "");
+  lines.push(
+    "## Results",
+    "",
+    mdTable(summary.header, summary.rows, (x) => fmt(x)),
+    "",
+    "## Figures",
+    "",
+  );
   for (const f of r.figures) {
     const rel = relativeFigure(r.dir, f);
     lines.push(mdFigure(f.title, rel.png, rel.svg), "");
   }
-  if (!r.fonts) lines.push("> No system fonts were found: PNG figures have no text (install fonts-dejavu-core); the SVGs are complete.", "");
+  if (!r.fonts)
+    lines.push(
+      "> No system fonts were found: PNG figures have no text (install fonts-dejavu-core); the SVGs are complete.",
+      "",
+    );
   lines.push(
     "## Run",
     "",
     `- Experiment: \`${exp.name}\`, preset \`${plan.preset}\`, ${plan.jobs.length} jobs`,
     `- Backend: ${backends.join("; ") || "–"}`,
     `- Wall time: ${r.wallS !== undefined ? `${fmt(r.wallS, 3)} s for the command, ` : ""}${fmt(jobWall, 3)} s summed over jobs`,
-    `- Seeds: ${seeds ? Object.entries(seeds).map(([k, v]) => `${k} ${v}`).join(", ") : "see configuration"}`,
+    `- Seeds: ${
+      seeds
+        ? Object.entries(seeds)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(", ")
+        : "see configuration"
+    }`,
     `- Raw results: [results.jsonl](${path.basename(paths.jsonl(r.dir))}), [results.csv](${path.basename(paths.csv(r.dir))}); per job: \`jobs/<id>.json\``,
     `- Reproduce: \`ghm experiment ${exp.name} --config ${path.join(r.dir, "config.json")} --out NEW_DIR\` ([config.json](config.json) holds every setting and seed); \`--plan\` lists one command per job.`,
     "",

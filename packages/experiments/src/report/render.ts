@@ -73,7 +73,10 @@ function withTheme(spec: VegaLiteSpec): VegaLiteSpec {
 export function renderSpecs(specs: VegaLiteSpec[]): Promise<{ svg: string; png: Uint8Array }[]> {
   if (specs.length === 0) return Promise.resolve([]);
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { base: __filename, specs: specs.map(withTheme), font: FONT_FAMILY } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { base: __filename, specs: specs.map(withTheme), font: FONT_FAMILY },
+    });
     let settled = false;
     worker.once("message", (m: { out?: { svg: string; png: Uint8Array }[]; error?: string }) => {
       settled = true;

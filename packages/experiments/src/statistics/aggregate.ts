@@ -4,7 +4,7 @@
  * interval fLo / fHi, and the number of seeds n.
  */
 import type { Row } from "../report/charts";
-import { Interval, meanInterval } from "./interval";
+import { type Interval, meanInterval } from "./interval";
 
 export interface SeedGroup {
   key: Row;

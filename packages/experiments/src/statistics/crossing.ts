@@ -38,12 +38,30 @@ export function crossing(points: { x: number; y: Interval }[], level: number, o:
   const xs = points.map((p) => p.x);
   const logX = o.logX ?? (xs.every((x) => x > 0) && xs[xs.length - 1] / xs[0] > 4);
   const down = o.direction === "down";
-  const at = firstCross(xs, points.map((p) => p.y.mean), level, down, logX);
+  const at = firstCross(
+    xs,
+    points.map((p) => p.y.mean),
+    level,
+    down,
+    logX,
+  );
   if (at === "below") return { status: "below-grid", first: xs[0] };
   if (at === null) return { status: "not-reached", last: xs[xs.length - 1] };
   // The optimistic edge of the band crosses first, the pessimistic one last.
-  const early = firstCross(xs, points.map((p) => (down ? p.y.lo : p.y.hi)), level, down, logX);
-  const late = firstCross(xs, points.map((p) => (down ? p.y.hi : p.y.lo)), level, down, logX);
+  const early = firstCross(
+    xs,
+    points.map((p) => (down ? p.y.lo : p.y.hi)),
+    level,
+    down,
+    logX,
+  );
+  const late = firstCross(
+    xs,
+    points.map((p) => (down ? p.y.hi : p.y.lo)),
+    level,
+    down,
+    logX,
+  );
   return { status: "crossed", x: at, lo: early === "below" ? null : early, hi: late === "below" ? at : late };
 }
 

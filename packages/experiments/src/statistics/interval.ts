@@ -4,7 +4,10 @@
  */
 
 /** Two-sided 95% Student-t quantiles t_{0.975, df}, df = 1..30. */
-const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
 
 /** t_{0.975, df}; beyond the table, the Cornish-Fisher expansion around the normal quantile (error < 1e-3). */
 export function t975(df: number): number {
@@ -27,7 +30,8 @@ export interface Interval {
 /** Mean and 95% t interval of independent measurements; refuses an empty or non-finite list. */
 export function meanInterval(xs: number[]): Interval {
   if (xs.length === 0) throw new RangeError("meanInterval: no values");
-  if (xs.some((x) => !Number.isFinite(x))) throw new RangeError(`meanInterval: non-finite value in ${JSON.stringify(xs)}`);
+  if (xs.some((x) => !Number.isFinite(x)))
+    throw new RangeError(`meanInterval: non-finite value in ${JSON.stringify(xs)}`);
   const n = xs.length;
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   if (n === 1) return { mean, lo: mean, hi: mean, sd: 0, n };
@@ -38,5 +42,7 @@ export function meanInterval(xs: number[]): Interval {
 
 /** "0.912 [0.874, 0.950]" (or just the mean for a single seed). */
 export function formatInterval(iv: Interval, format: (x: number) => string): string {
-  return iv.n > 1 ? `${format(iv.mean)} [${format(iv.lo)}, ${format(iv.hi)}]` : `${format(iv.mean)} (1 seed, no interval)`;
+  return iv.n > 1
+    ? `${format(iv.mean)} [${format(iv.lo)}, ${format(iv.hi)}]`
+    : `${format(iv.mean)} (1 seed, no interval)`;
 }

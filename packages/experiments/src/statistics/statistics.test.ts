@@ -1,5 +1,14 @@
 import * as fc from "fast-check";
-import { aggregateSeeds, crossing, describeCrossing, fitLine, fitPowerLaw, intervalVerdict, meanInterval, t975 } from ".";
+import {
+  aggregateSeeds,
+  crossing,
+  describeCrossing,
+  fitLine,
+  fitPowerLaw,
+  intervalVerdict,
+  meanInterval,
+  t975,
+} from ".";
 
 const iv = (mean: number, h = 0) => ({ mean, lo: mean - h, hi: mean + h, sd: 0, n: 3 });
 
@@ -18,7 +27,10 @@ describe("meanInterval", () => {
   it("covers the true mean of normal draws about 95% of the time", () => {
     // Box-Muller from a fixed LCG: 4000 intervals of 3 draws each.
     let s = 12345;
-    const u = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) + 0.5) / 2 ** 31;
+    const u = () => {
+      s = (s * 1103515245 + 12345) % 2 ** 31;
+      return (s + 0.5) / 2 ** 31;
+    };
     const normal = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
     let covered = 0;
     const trials = 4000;
@@ -49,22 +61,40 @@ describe("crossing", () => {
     expect(c.hi!).toBeGreaterThan(c.x);
   });
   it("says when the curve starts past the threshold or never reaches it, instead of clamping", () => {
-    const below = crossing([{ x: 1, y: iv(0.1) }, { x: 2, y: iv(0.05) }], 0.3, { direction: "down" });
+    const below = crossing(
+      [
+        { x: 1, y: iv(0.1) },
+        { x: 2, y: iv(0.05) },
+      ],
+      0.3,
+      { direction: "down" },
+    );
     expect(below).toEqual({ status: "below-grid", first: 1 });
-    const never = crossing([{ x: 1, y: iv(0.9) }, { x: 2, y: iv(0.8) }], 0.3, { direction: "down" });
+    const never = crossing(
+      [
+        { x: 1, y: iv(0.9) },
+        { x: 2, y: iv(0.8) },
+      ],
+      0.3,
+      { direction: "down" },
+    );
     expect(never).toEqual({ status: "not-reached", last: 2 });
     expect(describeCrossing(never, String)).toMatch(/> 2 \(not reached in the grid\)/);
   });
   it("upward crossings mirror downward ones", () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 2, maxLength: 8 }), fc.double({ min: 0.01, max: 0.99, noNaN: true }), (ys, level) => {
-        const pts = ys.map((y, i) => ({ x: i + 1, y: iv(y) }));
-        const neg = ys.map((y, i) => ({ x: i + 1, y: iv(-y) }));
-        const a = crossing(pts, level, { direction: "up", logX: false });
-        const b = crossing(neg, -level, { direction: "down", logX: false });
-        expect(a.status).toBe(b.status);
-        if (a.status === "crossed" && b.status === "crossed") expect(a.x).toBeCloseTo(b.x, 9);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 2, maxLength: 8 }),
+        fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+        (ys, level) => {
+          const pts = ys.map((y, i) => ({ x: i + 1, y: iv(y) }));
+          const neg = ys.map((y, i) => ({ x: i + 1, y: iv(-y) }));
+          const a = crossing(pts, level, { direction: "up", logX: false });
+          const b = crossing(neg, -level, { direction: "down", logX: false });
+          expect(a.status).toBe(b.status);
+          if (a.status === "crossed" && b.status === "crossed") expect(a.x).toBeCloseTo(b.x, 9);
+        },
+      ),
     );
   });
 });
@@ -72,7 +102,10 @@ describe("crossing", () => {
 describe("fits", () => {
   it("recovers an exact power law with a zero-width slope interval", () => {
     const xs = [2, 3, 4, 5];
-    const f = fitPowerLaw(xs, xs.map((x) => 3 * x ** 2.5));
+    const f = fitPowerLaw(
+      xs,
+      xs.map((x) => 3 * x ** 2.5),
+    );
     expect(f.slope).toBeCloseTo(2.5, 10);
     expect(Math.exp(f.intercept)).toBeCloseTo(3, 8);
     expect(f.slopeHi! - f.slopeLo!).toBeLessThan(1e-6);

@@ -20,7 +20,12 @@ export interface Verdict {
  * Verdict of "the quantity lies above `threshold`" from its 95% interval: supported when
  * the whole interval is above, not supported when it is wholly below, else inconclusive.
  */
-export function intervalVerdict(lo: number, hi: number, threshold: number, what: string): { verdict: VerdictValue; why: string } {
+export function intervalVerdict(
+  lo: number,
+  hi: number,
+  threshold: number,
+  what: string,
+): { verdict: VerdictValue; why: string } {
   if (lo > threshold) return { verdict: "supported", why: `the 95% interval of ${what} lies above ${threshold}` };
   if (hi < threshold) return { verdict: "not supported", why: `the 95% interval of ${what} lies below ${threshold}` };
   return { verdict: "inconclusive", why: `the 95% interval of ${what} contains ${threshold}` };

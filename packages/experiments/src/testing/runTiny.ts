@@ -33,7 +33,11 @@ export async function runTiny(name: string, dir: string, sets: string[] = []): P
   await executePlan(plan, dir, { jobs: 1 });
   const out = await collect(dir);
   expect(out.missing).toEqual([]);
-  const rows = fs.readFileSync(path.join(dir, "results.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const rows = fs
+    .readFileSync(path.join(dir, "results.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   const csv = fs.readFileSync(path.join(dir, "results.csv"), "utf8").trim().split("\n");
   expect(csv).toHaveLength(rows.length + 1);
   expect(fs.readFileSync(path.join(dir, "results.jsonl"), "utf8")).not.toContain("NaN");

@@ -5,7 +5,7 @@
  * evidence with no NaN and no +Infinity.
  */
 import fc from "fast-check";
-import { Evidence, exactEvidence, logitsEvidence, maskedEvidence } from "../evidence";
+import { type Evidence, exactEvidence, logitsEvidence, maskedEvidence } from "../evidence";
 import { gaussianEvidence, gaussianEvidenceFromZ } from "../gaussianEvidence";
 import { uniformEvidence, uniformNoise } from "../uniformEvidence";
 import { Rng } from "../rng";
@@ -30,25 +30,39 @@ function check(build: () => Evidence): void {
 }
 
 function resize(a: number[], n: number): number[] {
-  return Number.isInteger(n) && n >= 0 && n <= 256 ? Array.from({ length: n }, (_, i) => a[i % Math.max(1, a.length)] ?? 0) : a;
+  return Number.isInteger(n) && n >= 0 && n <= 256
+    ? Array.from({ length: n }, (_, i) => a[i % Math.max(1, a.length)] ?? 0)
+    : a;
 }
 
 test(
   "every builder: a RangeError naming the argument, or evidence without NaN or +Infinity",
   () => {
     fc.assert(
-      fc.property(size, size, size, fc.array(symbol, { maxLength: 48 }), fc.array(real, { maxLength: 48 }), real, real, real, fc.integer(), fc.boolean(), (batch, d, S, x0, h0, alpha, sigma, keep, seed, fit) => {
-        // Half the cases get arrays of the right length, so the value checks are reached too.
-        const x = fit ? resize(x0, batch * d) : x0;
-        const h = fit ? resize(h0, batch * d * S) : h0;
-        check(() => exactEvidence(x, batch, d, S));
-        check(() => maskedEvidence(x, batch, d, S));
-        check(() => logitsEvidence(h, batch, d, S));
-        check(() => gaussianEvidenceFromZ(h, batch, d, S, alpha, sigma));
-        check(() => gaussianEvidence(x, batch, d, S, alpha, sigma, new Rng(seed)).evidence);
-        check(() => uniformEvidence(x, batch, d, S, keep));
-        check(() => uniformEvidence(uniformNoise(x, batch, d, S, keep, new Rng(seed)), batch, d, S, keep));
-      }),
+      fc.property(
+        size,
+        size,
+        size,
+        fc.array(symbol, { maxLength: 48 }),
+        fc.array(real, { maxLength: 48 }),
+        real,
+        real,
+        real,
+        fc.integer(),
+        fc.boolean(),
+        (batch, d, S, x0, h0, alpha, sigma, keep, seed, fit) => {
+          // Half the cases get arrays of the right length, so the value checks are reached too.
+          const x = fit ? resize(x0, batch * d) : x0;
+          const h = fit ? resize(h0, batch * d * S) : h0;
+          check(() => exactEvidence(x, batch, d, S));
+          check(() => maskedEvidence(x, batch, d, S));
+          check(() => logitsEvidence(h, batch, d, S));
+          check(() => gaussianEvidenceFromZ(h, batch, d, S, alpha, sigma));
+          check(() => gaussianEvidence(x, batch, d, S, alpha, sigma, new Rng(seed)).evidence);
+          check(() => uniformEvidence(x, batch, d, S, keep));
+          check(() => uniformEvidence(uniformNoise(x, batch, d, S, keep, new Rng(seed)), batch, d, S, keep));
+        },
+      ),
       { numRuns: fuzzRuns(2000) },
     );
   },

@@ -1,5 +1,5 @@
 /** Small hand-written ghm/v1 documents for tests (one per kernel kind). */
-import { GhmV1Json } from "../format";
+import type { GhmV1Json } from "../format";
 
 export function productDoc(): GhmV1Json {
   return {
@@ -12,15 +12,29 @@ export function productDoc(): GhmV1Json {
       {
         kind: "product",
         matrices: [
-          [[0.5, 0.25, 0.25], [0.1, 0.2, 0.7]],
-          [[1, 0, 0], [0.3, 0.3, 0.4]],
+          [
+            [0.5, 0.25, 0.25],
+            [0.1, 0.2, 0.7],
+          ],
+          [
+            [1, 0, 0],
+            [0.3, 0.3, 0.4],
+          ],
         ],
       },
       {
         kind: "product",
         matrices: [
-          [[0.9, 0.1], [0.2, 0.8], [0.5, 0.5]],
-          [[0.6, 0.4], [0, 1], [0.125, 0.875]],
+          [
+            [0.9, 0.1],
+            [0.2, 0.8],
+            [0.5, 0.5],
+          ],
+          [
+            [0.6, 0.4],
+            [0, 1],
+            [0.125, 0.875],
+          ],
         ],
       },
     ],
@@ -38,16 +52,25 @@ export function rulesDoc(): GhmV1Json {
       {
         kind: "rules",
         rules: [
-          [{ children: [0, 1], p: 0.25 }, { children: [2, 2], p: 0.75 }],
+          [
+            { children: [0, 1], p: 0.25 },
+            { children: [2, 2], p: 0.75 },
+          ],
           [{ children: [1, 0], p: 1 }],
         ],
       },
       {
         kind: "rules",
         rules: [
-          [{ children: [0, 0], p: 0.5 }, { children: [1, 2], p: 0.5 }],
+          [
+            { children: [0, 0], p: 0.5 },
+            { children: [1, 2], p: 0.5 },
+          ],
           [{ children: [2, 1], p: 1 }],
-          [{ children: [0, 2], p: 0.4 }, { children: [2, 0], p: 0.6 }],
+          [
+            { children: [0, 2], p: 0.4 },
+            { children: [2, 0], p: 0.6 },
+          ],
         ],
       },
     ],
@@ -65,8 +88,14 @@ export function denseDoc(): GhmV1Json {
       {
         kind: "dense",
         tensor: [
-          [[0.1, 0.2], [0.3, 0.4]],
-          [[0, 0.5], [0.5, 0]],
+          [
+            [0.1, 0.2],
+            [0.3, 0.4],
+          ],
+          [
+            [0, 0.5],
+            [0.5, 0],
+          ],
         ],
       },
     ],

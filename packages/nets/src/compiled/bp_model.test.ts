@@ -1,5 +1,15 @@
 import { runBP } from "@ghmkit/bp";
-import { Evidence, Grammar, Rng, exactEvidence, gaussianEvidence, randomDenseGrammar, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
+import {
+  type Evidence,
+  type Grammar,
+  Rng,
+  exactEvidence,
+  gaussianEvidence,
+  randomDenseGrammar,
+  randomProductGrammar,
+  randomRhm,
+  sample,
+} from "@ghmkit/ghm";
 import { tf, initBackend } from "@ghmkit/tensor";
 import { evidenceToNetInput } from "../evidence_input";
 import { expectedParamCount } from "../params";
@@ -47,8 +57,14 @@ const grammars: [string, Grammar][] = [
   ["rhm S=8 C=8 k=2 m=2 L=3", randomRhm({ S: 8, classes: 8, k: 2, arity: 2, depth: 3, seed: 1 })],
   ["rhm S=6 C=3 k=3 m=3 L=2", randomRhm({ S: 6, classes: 3, k: 3, arity: 3, depth: 2, seed: 2 })],
   ["rhm S=4 C=4 k=2 m=2 L=7", randomRhm({ S: 4, classes: 4, k: 2, arity: 2, depth: 7, seed: 3 })],
-  ["product S=4 m=2 L=4", randomProductGrammar({ depth: 4, arity: 2, vocab: 4, classes: 3, p: 0.3, scale: 3, seed: 4 })],
-  ["product with zeros S=3 m=2 L=3", randomProductGrammar({ depth: 3, arity: 2, vocab: 3, classes: 2, p: 0, scale: 3, seed: 5 })],
+  [
+    "product S=4 m=2 L=4",
+    randomProductGrammar({ depth: 4, arity: 2, vocab: 4, classes: 3, p: 0.3, scale: 3, seed: 4 }),
+  ],
+  [
+    "product with zeros S=3 m=2 L=3",
+    randomProductGrammar({ depth: 3, arity: 2, vocab: 3, classes: 2, p: 0, scale: 3, seed: 5 }),
+  ],
   ["dense S=3 m=2 L=3", randomDenseGrammar({ depth: 3, arity: 2, vocab: 3, classes: 2, seed: 6 })],
 ];
 
@@ -58,7 +74,11 @@ describe("compileBPModel: nets' U-Net / ConvNet with BP weights match runBP", ()
     const S = g.vocab[g.depth];
     const rng = new Rng(7);
     const x = sample(g, 8, rng).x;
-    const evs: Evidence[] = [exactEvidence(x, 8, d, S), gaussianEvidence(x, 8, d, S, 1, 0.5, rng).evidence, gaussianEvidence(x, 8, d, S, 1, 2, rng).evidence];
+    const evs: Evidence[] = [
+      exactEvidence(x, 8, d, S),
+      gaussianEvidence(x, 8, d, S, 1, 0.5, rng).evidence,
+      gaussianEvidence(x, 8, d, S, 1, 2, rng).evidence,
+    ];
     const unet = compileBPModel(g, "denoiser");
     const conv = compileBPModel(g, "classifier");
     try {

@@ -32,7 +32,7 @@
  */
 import type { Grammar } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
-import { Activation, NetConfig, Task, validateConfig } from "../config";
+import { type Activation, type NetConfig, type Task, validateConfig } from "../config";
 import { buildConvNet } from "../convnet";
 import { expectedParamCount, MAX_PARAMS } from "../params";
 import { buildUNet } from "../unet";
@@ -67,7 +67,10 @@ export function kernelTuples(g: Grammar, l: number, who = "compileBPModel"): Tup
   const out: Tuple[] = [];
   const push = (a: number, b: number[], p: number): void => {
     if (!(p > 0)) return;
-    if (out.length >= MAX_TUPLES) throw new Error(`${who}: level ${l} has more than ${MAX_TUPLES} non-zero productions (a ${k.kind} kernel over S_${l - 1} = ${Sp}, S_${l} = ${Sc}, m = ${m}); too large to compile`);
+    if (out.length >= MAX_TUPLES)
+      throw new Error(
+        `${who}: level ${l} has more than ${MAX_TUPLES} non-zero productions (a ${k.kind} kernel over S_${l - 1} = ${Sp}, S_${l} = ${Sc}, m = ${m}); too large to compile`,
+      );
     out.push({ a, b, logp: Math.log(p) });
   };
   if (k.kind === "rules") {
@@ -75,7 +78,10 @@ export function kernelTuples(g: Grammar, l: number, who = "compileBPModel"): Tup
     return out;
   }
   const total = Sp * Sc ** m;
-  if (total > 64 * MAX_TUPLES) throw new Error(`${who}: level ${l} is a ${k.kind} kernel with S_${l - 1} S_${l}^m = ${Sp} * ${Sc}^${m} = ${total} entries; too large to compile (at most ${64 * MAX_TUPLES})`);
+  if (total > 64 * MAX_TUPLES)
+    throw new Error(
+      `${who}: level ${l} is a ${k.kind} kernel with S_${l - 1} S_${l}^m = ${Sp} * ${Sc}^${m} = ${total} entries; too large to compile (at most ${64 * MAX_TUPLES})`,
+    );
   const b = new Array<number>(m).fill(0);
   for (let a = 0; a < Sp; a++) {
     for (let idx = 0; idx < Sc ** m; idx++) {
@@ -135,7 +141,8 @@ export function compiledWidth(g: Grammar, task: Task, R: number[]): number {
 /** Compile `g` into nets' ConvNet (classifier) or U-Net (denoiser) computing exact BP. */
 export function compileBPModel(g: Grammar, task: Task, options: CompileBPModelOptions = {}): CompiledBPModel {
   const who = "compileBPModel";
-  if (task !== "classifier" && task !== "denoiser") throw new Error(`${who}: task must be classifier or denoiser, got ${String(task)}`);
+  if (task !== "classifier" && task !== "denoiser")
+    throw new Error(`${who}: task must be classifier or denoiser, got ${String(task)}`);
   const L = g.depth;
   const m = g.arity;
   const R: number[] = [];
@@ -148,15 +155,27 @@ export function compileBPModel(g: Grammar, task: Task, options: CompileBPModelOp
   }
   const need = compiledWidth(g, task, R);
   const W = options.width ?? need;
-  if (!(Number.isInteger(W) && W >= need)) throw new Error(`${who}: width ${W} is below the ${need} channels BP needs (tuples per level ${R.join(", ")})`);
+  if (!(Number.isInteger(W) && W >= need))
+    throw new Error(`${who}: width ${W} is below the ${need} channels BP needs (tuples per level ${R.join(", ")})`);
   const arch = task === "classifier" ? "convnet" : "unet";
   const activation: Activation = options.approxWidth === undefined ? "lse" : "lse-relu";
-  const config: NetConfig = { depth: L, arity: m, channels: g.vocab[L], classes: g.vocab[0], width: W, activation, extraConvs: 1, seed: options.seed ?? 0 };
+  const config: NetConfig = {
+    depth: L,
+    arity: m,
+    channels: g.vocab[L],
+    classes: g.vocab[0],
+    width: W,
+    activation,
+    extraConvs: 1,
+    seed: options.seed ?? 0,
+  };
   if (options.approxWidth !== undefined) config.approxWidth = options.approxWidth;
   validateConfig(config);
   const params = expectedParamCount(arch, task, config);
   if (params > MAX_PARAMS) {
-    throw new Error(`${who}: the compiled ${arch} needs width W = ${W} (tuples per level ${R.join(", ")}) and ${params} parameters, above the limit of ${MAX_PARAMS}; use a grammar with fewer productions per level`);
+    throw new Error(
+      `${who}: the compiled ${arch} needs width W = ${W} (tuples per level ${R.join(", ")}) and ${params} parameters, above the limit of ${MAX_PARAMS}; use a grammar with fewer productions per level`,
+    );
   }
   const model = task === "classifier" ? buildConvNet(config) : buildUNet(config, { skips: true });
   try {
@@ -171,7 +190,11 @@ export function compileBPModel(g: Grammar, task: Task, options: CompileBPModelOp
 class Dense {
   readonly k: Float32Array;
   readonly b: Float32Array;
-  constructor(readonly nIn: number, readonly nOut: number, fill = 0) {
+  constructor(
+    readonly nIn: number,
+    readonly nOut: number,
+    fill = 0,
+  ) {
     this.k = new Float32Array(nIn * nOut);
     this.b = new Float32Array(nOut).fill(fill);
   }
@@ -181,7 +204,8 @@ class Dense {
   set(model: tf.LayersModel, name: string): void {
     const layer = model.getLayer(name);
     const [kw, bw] = layer.getWeights();
-    if (kw.shape[0] !== this.nIn || kw.shape[1] !== this.nOut) throw new Error(`compileBPModel: layer ${name} is ${kw.shape.join("x")}, expected ${this.nIn}x${this.nOut}`);
+    if (kw.shape[0] !== this.nIn || kw.shape[1] !== this.nOut)
+      throw new Error(`compileBPModel: layer ${name} is ${kw.shape.join("x")}, expected ${this.nIn}x${this.nOut}`);
     const k = tf.tensor2d(this.k, [this.nIn, this.nOut]);
     const b = tf.tensor1d(this.b);
     layer.setWeights([k, b]);

@@ -1,5 +1,14 @@
 import { runBP } from "@ghmkit/bp";
-import { Evidence, Grammar, Rng, gaussianEvidence, randomDenseGrammar, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
+import {
+  type Evidence,
+  type Grammar,
+  Rng,
+  gaussianEvidence,
+  randomDenseGrammar,
+  randomProductGrammar,
+  randomRhm,
+  sample,
+} from "@ghmkit/ghm";
 import { tf, initBackend } from "@ghmkit/tensor";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -60,7 +69,10 @@ function evidence(g: Grammar, seed: number): Evidence {
 
 const grammars: [string, Grammar][] = [
   ["rhm S=8 C=8 k=2 m=2 L=3", randomRhm({ S: 8, classes: 8, k: 2, arity: 2, depth: 3, seed: 1 })],
-  ["product S=4 m=2 L=3", randomProductGrammar({ depth: 3, arity: 2, vocab: 4, classes: 3, p: 0.3, scale: 3, seed: 4 })],
+  [
+    "product S=4 m=2 L=3",
+    randomProductGrammar({ depth: 3, arity: 2, vocab: 4, classes: 3, p: 0.3, scale: 3, seed: 4 }),
+  ],
   ["dense S=3 m=2 L=3", randomDenseGrammar({ depth: 3, arity: 2, vocab: 3, classes: 2, seed: 6 })],
 ];
 
@@ -100,7 +112,9 @@ describe("compileBPModel approxWidth: the U-Net with ReLU exp/log (activation ls
   test("config: lse-relu needs approxWidth, other activations refuse it", () => {
     const base = { depth: 2, arity: 2, channels: 3, classes: 2, width: 8, extraConvs: 1, seed: 0 };
     expect(() => validateConfig({ ...base, activation: "lse-relu" })).toThrow(/needs approxWidth/);
-    expect(() => validateConfig({ ...base, activation: "relu", approxWidth: 8 })).toThrow(/approxWidth applies to activation "lse-relu" only/);
+    expect(() => validateConfig({ ...base, activation: "relu", approxWidth: 8 })).toThrow(
+      /approxWidth applies to activation "lse-relu" only/,
+    );
     expect(() => validateConfig({ ...base, activation: "lse-relu", approxWidth: 8 })).not.toThrow();
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { Evidence, Grammar } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
-import { CompiledBPOptions, ProductBPNet } from "./product_bp";
+import { type CompiledBPOptions, ProductBPNet } from "./product_bp";
 import { scaledLeafMarginals, scaledUpward } from "./scaled_bp";
 
 export interface CompiledBPConvNetOptions extends CompiledBPOptions {
@@ -39,7 +39,8 @@ export interface CompiledBPUNet {
 export function compileBPConvNet(g: Grammar, options: CompiledBPConvNetOptions = {}): CompiledBPConvNet {
   const who = "compileBPConvNet";
   const output = options.output ?? "logprob";
-  if (output !== "logprob" && output !== "prob") throw new Error(`${who}: output must be "logprob" or "prob", got ${String(output)}`);
+  if (output !== "logprob" && output !== "prob")
+    throw new Error(`${who}: output must be "logprob" or "prob", got ${String(output)}`);
   const net = new ProductBPNet(g, options, who);
   return {
     grammar: g,
@@ -70,9 +71,12 @@ export interface CompiledBPUNetOptions extends CompiledBPOptions {
 export function compileBPUNet(g: Grammar, options: CompiledBPUNetOptions = {}): CompiledBPUNet {
   const who = "compileBPUNet";
   const domain = options.domain ?? (options.approx === undefined ? "scaled" : "log");
-  if (domain !== "scaled" && domain !== "log") throw new Error(`${who}: domain must be "scaled" or "log", got ${String(domain)}`);
+  if (domain !== "scaled" && domain !== "log")
+    throw new Error(`${who}: domain must be "scaled" or "log", got ${String(domain)}`);
   if (domain === "scaled" && options.approx !== undefined) {
-    throw new Error(`${who}: the ReLU approximation replaces log-domain exp and log; use domain "log" (the default with approx)`);
+    throw new Error(
+      `${who}: the ReLU approximation replaces log-domain exp and log; use domain "log" (the default with approx)`,
+    );
   }
   const net = new ProductBPNet(g, options, who);
   return {

@@ -1,5 +1,13 @@
 import { runBP } from "@ghmkit/bp";
-import { Evidence, Grammar, Rng, exactEvidence, gaussianEvidence, randomProductGrammar, sample } from "@ghmkit/ghm";
+import {
+  type Evidence,
+  type Grammar,
+  Rng,
+  exactEvidence,
+  gaussianEvidence,
+  randomProductGrammar,
+  sample,
+} from "@ghmkit/ghm";
 import { tf, initBackend } from "@ghmkit/tensor";
 import { compileBPConvNet, compileBPUNet } from "./compile";
 
@@ -37,7 +45,11 @@ function cases(): Case[] {
       const x = sample(g, 6, rng).x;
       out.push({ name: `${JSON.stringify(shape)} p=${p} exact`, g, ev: exactEvidence(x, 6, d, S) });
       for (const sigma of [0.5, 2]) {
-        out.push({ name: `${JSON.stringify(shape)} p=${p} gaussian sigma=${sigma}`, g, ev: gaussianEvidence(x, 6, d, S, 1, sigma, rng).evidence });
+        out.push({
+          name: `${JSON.stringify(shape)} p=${p} gaussian sigma=${sigma}`,
+          g,
+          ev: gaussianEvidence(x, 6, d, S, 1, sigma, rng).evidence,
+        });
       }
     }
   });
@@ -93,26 +105,29 @@ describe("BP-compiled networks match @ghmkit/bp runBP", () => {
     expect(lp[0].every((v) => !Number.isNaN(v))).toBe(true);
   });
 
-  test.each(["scaled", "log"] as const)("%s: tensor input equals array input, and predict leaks no tensors", (domain) => {
-    const g = randomProductGrammar({ depth: 3, arity: 2, vocab: 4, seed: 9 });
-    const rng = new Rng(3);
-    const ev = gaussianEvidence(sample(g, 4, rng).x, 4, 8, 4, 1, 1, rng).evidence;
-    const unet = compileBPUNet(g, { domain });
-    const a = unet.predict(ev);
-    const e = tf.tensor3d(Float32Array.from(ev.e), [4, 8, 4]);
-    const conv = compileBPConvNet(g);
-    const before = tf.memory().numTensors;
-    for (let k = 0; k < 3; k++) {
-      const b = unet.predict(e);
-      expect(maxAbsDiff(a.dataSync(), b.dataSync())).toBeLessThan(1e-5);
-      tf.dispose([b, conv.predict(e)]);
-    }
-    expect(tf.memory().numTensors).toBe(before);
-    conv.dispose();
-    tf.dispose([a, e]);
-    unet.dispose();
-    expect(() => unet.predict(ev)).toThrow(/disposed/);
-  });
+  test.each(["scaled", "log"] as const)(
+    "%s: tensor input equals array input, and predict leaks no tensors",
+    (domain) => {
+      const g = randomProductGrammar({ depth: 3, arity: 2, vocab: 4, seed: 9 });
+      const rng = new Rng(3);
+      const ev = gaussianEvidence(sample(g, 4, rng).x, 4, 8, 4, 1, 1, rng).evidence;
+      const unet = compileBPUNet(g, { domain });
+      const a = unet.predict(ev);
+      const e = tf.tensor3d(Float32Array.from(ev.e), [4, 8, 4]);
+      const conv = compileBPConvNet(g);
+      const before = tf.memory().numTensors;
+      for (let k = 0; k < 3; k++) {
+        const b = unet.predict(e);
+        expect(maxAbsDiff(a.dataSync(), b.dataSync())).toBeLessThan(1e-5);
+        tf.dispose([b, conv.predict(e)]);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      conv.dispose();
+      tf.dispose([a, e]);
+      unet.dispose();
+      expect(() => unet.predict(ev)).toThrow(/disposed/);
+    },
+  );
 
   test("bad input throws naming the problem", () => {
     const g = randomProductGrammar({ depth: 2, arity: 2, vocab: 3, seed: 1 });
@@ -146,8 +161,12 @@ describe("ReLU approximation of exp and log", () => {
     expect(errors[3]).toBeLessThan(errors[2]);
     expect(errors[2]).toBeLessThan(0.05);
     // The seeded (jittered-knot) variant is deterministic and also close at W = 64.
-    const a = compileBPConvNet(g, { output: "prob", approx: { width: 64, seed: 3 } }).predict(ev).dataSync();
-    const b = compileBPConvNet(g, { output: "prob", approx: { width: 64, seed: 3 } }).predict(ev).dataSync();
+    const a = compileBPConvNet(g, { output: "prob", approx: { width: 64, seed: 3 } })
+      .predict(ev)
+      .dataSync();
+    const b = compileBPConvNet(g, { output: "prob", approx: { width: 64, seed: 3 } })
+      .predict(ev)
+      .dataSync();
     expect(Array.from(a)).toEqual(Array.from(b));
     expect(maxAbsDiff(a, runBP(g, ev).root)).toBeLessThan(0.05);
   });

@@ -6,7 +6,7 @@
  * polynomial for e^r, and 2^-k from a table. x < -104 (below float32's smallest
  * subnormal) and -Infinity give 0.
  */
-const LOG2E = 1.4426950408889634;
+const LOG2E = Math.LOG2E;
 const LN2_HI = 0.6931471803691238;
 const LN2_LO = 1.9082149292705877e-10;
 const POW2_NEG = new Float64Array(151).map((_, k) => 2 ** -k);

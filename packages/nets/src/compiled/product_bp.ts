@@ -13,7 +13,7 @@ import type { Evidence, Grammar } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 import { expNonPositive } from "./fast_exp";
 import { fitScalarReLU, ScalarReLULayer } from "./scalar_relu";
-import { LevelWeights, levelWeights, productKernels } from "./weights";
+import { type LevelWeights, levelWeights, productKernels } from "./weights";
 
 /** Lowest finite float32: a node whose max is -Infinity is shifted by this instead. */
 const MAX_FLOOR = -3.4e38;
@@ -59,7 +59,11 @@ export class ProductBPNet {
   /** exp and log are ReLU nets (options.approx). */
   readonly approximate: boolean;
 
-  constructor(readonly grammar: Grammar, options: CompiledBPOptions, who: string) {
+  constructor(
+    readonly grammar: Grammar,
+    options: CompiledBPOptions,
+    who: string,
+  ) {
     const kernels = productKernels(grammar, who);
     this.m = grammar.arity;
     this.L = grammar.depth;
@@ -82,7 +86,9 @@ export class ProductBPNet {
       const hi = Math.max(1, ...this.levels.map((lv) => lv.maxColumnSum));
       const expLayer = new ScalarReLULayer(fitScalarReLU(Math.exp, width, -R, 0, { spacing: "linear", seed }));
       const logSeed = seed === undefined ? undefined : seed + 1;
-      const logLayer = new ScalarReLULayer(fitScalarReLU(Math.log, width, Math.exp(-R), hi, { spacing: "log", seed: logSeed }));
+      const logLayer = new ScalarReLULayer(
+        fitScalarReLU(Math.log, width, Math.exp(-R), hi, { spacing: "log", seed: logSeed }),
+      );
       this.expLayer = expLayer;
       this.logLayer = logLayer;
       this.exp = (x) => expLayer.apply(x);
@@ -99,7 +105,9 @@ export class ProductBPNet {
     const SL = this.grammar.vocab[this.L];
     if (ev instanceof tf.Tensor) {
       if (ev.rank !== 3 || ev.shape[1] !== this.d || ev.shape[2] !== SL) {
-        throw new Error(`${who}: evidence tensor has shape [${ev.shape}], expected [batch, d = ${this.d}, S_L = ${SL}]`);
+        throw new Error(
+          `${who}: evidence tensor has shape [${ev.shape}], expected [batch, d = ${this.d}, S_L = ${SL}]`,
+        );
       }
       this.checkSize(ev.shape[0], who);
       return tf.tidy(() => {
@@ -107,8 +115,10 @@ export class ProductBPNet {
         return domain === "log" ? u : tf.exp(u);
       });
     }
-    if (ev.d !== this.d || ev.S !== SL) throw new Error(`${who}: evidence has d = ${ev.d}, S = ${ev.S}; the grammar needs d = ${this.d}, S_L = ${SL}`);
-    if (ev.e.length !== ev.batch * ev.d * ev.S) throw new Error(`${who}: evidence e has ${ev.e.length} entries, expected batch*d*S = ${ev.batch * ev.d * ev.S}`);
+    if (ev.d !== this.d || ev.S !== SL)
+      throw new Error(`${who}: evidence has d = ${ev.d}, S = ${ev.S}; the grammar needs d = ${this.d}, S_L = ${SL}`);
+    if (ev.e.length !== ev.batch * ev.d * ev.S)
+      throw new Error(`${who}: evidence e has ${ev.e.length} entries, expected batch*d*S = ${ev.batch * ev.d * ev.S}`);
     this.checkSize(ev.batch, who);
     const e = ev.e;
     const out = new Float32Array(e.length);
@@ -116,8 +126,9 @@ export class ProductBPNet {
       let mx = -INF;
       for (let s = 0; s < SL; s++) {
         const v = e[o + s];
-        // v !== v is NaN
-        if (v !== v || v === INF) throw new Error(`${who}: evidence e[${o + s}] = ${v}; entries must be finite or -Infinity`);
+        // biome-ignore lint/suspicious/noSelfCompare: v !== v is NaN, the fastest test per entry
+        if (v !== v || v === INF)
+          throw new Error(`${who}: evidence e[${o + s}] = ${v}; entries must be finite or -Infinity`);
         if (v > mx) mx = v;
       }
       if (mx === -INF) mx = 0;
@@ -131,7 +142,9 @@ export class ProductBPNet {
     const widest = Math.max(...this.grammar.vocab.map((S, l) => this.m ** l * S * (l < this.L ? this.m : 1)));
     const factor = this.expLayer === null ? 1 : this.expLayer.width;
     if (batch * widest * factor > MAX_TENSOR_ELEMENTS) {
-      throw new Error(`${who}: batch ${batch} needs tensors of ${batch * widest * factor} floats (limit ${MAX_TENSOR_ELEMENTS}); split the batch`);
+      throw new Error(
+        `${who}: batch ${batch} needs tensors of ${batch * widest * factor} floats (limit ${MAX_TENSOR_ELEMENTS}); split the batch`,
+      );
     }
   }
 
@@ -187,7 +200,10 @@ export class ProductBPNet {
     if (m === 2) return tf.reverse(q, 2);
     let acc: tf.Tensor | null = null;
     for (let r = 1; r < m; r++) {
-      const rolled = tf.concat([tf.slice(q, [0, 0, r, 0], [-1, -1, m - r, -1]), tf.slice(q, [0, 0, 0, 0], [-1, -1, r, -1])], 2);
+      const rolled = tf.concat(
+        [tf.slice(q, [0, 0, r, 0], [-1, -1, m - r, -1]), tf.slice(q, [0, 0, 0, 0], [-1, -1, r, -1])],
+        2,
+      );
       acc = acc === null ? rolled : tf.add(acc, rolled);
     }
     return acc as tf.Tensor;
@@ -222,7 +238,8 @@ export class ProductBPNet {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const lv of this.levels) tf.dispose([lv.up, lv.down, ...lv.siblings, ...(lv.downSwapped === null ? [] : [lv.downSwapped])]);
+    for (const lv of this.levels)
+      tf.dispose([lv.up, lv.down, ...lv.siblings, ...(lv.downSwapped === null ? [] : [lv.downSwapped])]);
     tf.dispose([this.logPi, this.pi]);
     this.expLayer?.dispose();
     this.logLayer?.dispose();

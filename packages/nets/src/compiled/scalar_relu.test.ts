@@ -5,7 +5,13 @@ beforeAll(async () => {
   await initBackend("cpu");
 });
 
-function maxError(f: (x: number) => number, net: ReturnType<typeof fitScalarReLU>, lo: number, hi: number, log: boolean): number {
+function maxError(
+  f: (x: number) => number,
+  net: ReturnType<typeof fitScalarReLU>,
+  lo: number,
+  hi: number,
+  log: boolean,
+): number {
   let err = 0;
   for (let i = 0; i <= 2000; i++) {
     const x = log ? lo * (hi / lo) ** (i / 2000) : lo + ((hi - lo) * i) / 2000;
@@ -22,7 +28,9 @@ test("interpolates at the knots and the error shrinks like 1/W^2", () => {
   });
   expect(errs[1]).toBeLessThan(errs[0] / 8);
   expect(errs[2]).toBeLessThan(errs[1] / 8);
-  const logErrs = [8, 64].map((W) => maxError(Math.log, fitScalarReLU(Math.log, W, Math.exp(-16), 2, { spacing: "log" }), Math.exp(-16), 2, true));
+  const logErrs = [8, 64].map((W) =>
+    maxError(Math.log, fitScalarReLU(Math.log, W, Math.exp(-16), 2, { spacing: "log" }), Math.exp(-16), 2, true),
+  );
   expect(logErrs[1]).toBeLessThan(logErrs[0] / 30);
 });
 
@@ -42,7 +50,9 @@ test("the float32 layer equals the float64 net, also near the steep end of log",
   const layer = new ScalarReLULayer(net);
   const xs = [0, 1e-9, 1e-6, 1e-3, 0.1, 0.5, 1, 1.9, 3];
   const y = layer.apply(tf.tensor1d(xs)).dataSync();
-  xs.forEach((x, i) => expect(Math.abs(y[i] - evalScalarReLU(net, x))).toBeLessThan(2e-5 * Math.max(1, Math.abs(y[i]))));
+  xs.forEach((x, i) =>
+    expect(Math.abs(y[i] - evalScalarReLU(net, x))).toBeLessThan(2e-5 * Math.max(1, Math.abs(y[i]))),
+  );
   layer.dispose();
 });
 

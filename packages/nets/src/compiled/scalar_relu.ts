@@ -29,10 +29,18 @@ export interface FitOptions {
 }
 
 /** The ReLU net with `width` hidden units interpolating f on [lo, hi]. */
-export function fitScalarReLU(f: (x: number) => number, width: number, lo: number, hi: number, options: FitOptions): ScalarReLUNet {
+export function fitScalarReLU(
+  f: (x: number) => number,
+  width: number,
+  lo: number,
+  hi: number,
+  options: FitOptions,
+): ScalarReLUNet {
   if (!Number.isInteger(width) || width < 1) throw new Error(`approx width must be an integer >= 1, got ${width}`);
-  if (!(lo < hi) || !Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`approx range must satisfy lo < hi (finite), got [${lo}, ${hi}]`);
-  if (options.spacing === "log" && !(lo > 0)) throw new Error(`approx range for log spacing must have lo > 0, got ${lo}`);
+  if (!(lo < hi) || !Number.isFinite(lo) || !Number.isFinite(hi))
+    throw new Error(`approx range must satisfy lo < hi (finite), got [${lo}, ${hi}]`);
+  if (options.spacing === "log" && !(lo > 0))
+    throw new Error(`approx range for log spacing must have lo > 0, got ${lo}`);
   const toX = options.spacing === "log" ? (z: number) => Math.exp(z) : (z: number) => z;
   const z0 = options.spacing === "log" ? Math.log(lo) : lo;
   const z1 = options.spacing === "log" ? Math.log(hi) : hi;
@@ -47,7 +55,8 @@ export function fitScalarReLU(f: (x: number) => number, width: number, lo: numbe
   knots[width] = hi;
   const values = knots.map(f);
   for (let k = 0; k <= width; k++) {
-    if (!Number.isFinite(values[k])) throw new Error(`approx: the function is not finite at knot ${knots[k]}; narrow the range`);
+    if (!Number.isFinite(values[k]))
+      throw new Error(`approx: the function is not finite at knot ${knots[k]}; narrow the range`);
   }
   return { knots, values };
 }
@@ -81,7 +90,10 @@ export class ScalarReLULayer {
     this.width = W;
     this.knotsLeft = tf.tensor1d(Array.from(knots.subarray(0, W)));
     this.invWidth = tf.tensor1d(Array.from({ length: W }, (_, k) => 1 / (knots[k + 1] - knots[k])));
-    this.steps = tf.tensor2d(Array.from({ length: W }, (_, k) => values[k + 1] - values[k]), [W, 1]);
+    this.steps = tf.tensor2d(
+      Array.from({ length: W }, (_, k) => values[k + 1] - values[k]),
+      [W, 1],
+    );
   }
 
   apply(x: tf.Tensor): tf.Tensor {

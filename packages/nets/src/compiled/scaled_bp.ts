@@ -35,7 +35,11 @@ export function normaliseSum(x: tf.Tensor): tf.Tensor {
  * the parent's message by, `[B * m^(l-1), m, S_{l-1}]` for l = 1..L: the sums s themselves
  * for m = 2 (see downSwapped), the sibling products for m > 2.
  */
-export function scaledUpward(net: ProductBPNet, xL: tf.Tensor3D, siblings: boolean): { x: tf.Tensor[]; sib: tf.Tensor[] } {
+export function scaledUpward(
+  net: ProductBPNet,
+  xL: tf.Tensor3D,
+  siblings: boolean,
+): { x: tf.Tensor[]; sib: tf.Tensor[] } {
   const { m, L } = net;
   const B = xL.shape[0];
   const x: tf.Tensor[] = new Array<tf.Tensor>(L + 1);

@@ -43,21 +43,29 @@ export function productKernels(g: Grammar, who: string): ProductKernel[] {
     throw new Error(`${who}: grammar depth must be >= 1 and arity >= 2, got depth ${g.depth}, arity ${g.arity}`);
   }
   if (g.vocab.length !== g.depth + 1 || g.levels.length !== g.depth) {
-    throw new Error(`${who}: grammar needs depth+1 vocab sizes and depth levels, got ${g.vocab.length} and ${g.levels.length}`);
+    throw new Error(
+      `${who}: grammar needs depth+1 vocab sizes and depth levels, got ${g.vocab.length} and ${g.levels.length}`,
+    );
   }
-  if (g.root.length !== g.vocab[0]) throw new Error(`${who}: root prior has ${g.root.length} entries, expected S_0 = ${g.vocab[0]}`);
+  if (g.root.length !== g.vocab[0])
+    throw new Error(`${who}: root prior has ${g.root.length} entries, expected S_0 = ${g.vocab[0]}`);
   return g.levels.map((k, i) => {
     const l = i + 1;
     if (k.kind !== "product") {
-      throw new Error(`${who}: level ${l} has a "${k.kind}" kernel; BP-compiled networks need product kernels (use @ghmkit/bp runBP for rules/dense)`);
+      throw new Error(
+        `${who}: level ${l} has a "${k.kind}" kernel; BP-compiled networks need product kernels (use @ghmkit/bp runBP for rules/dense)`,
+      );
     }
-    if (k.matrices.length !== g.arity) throw new Error(`${who}: level ${l} has ${k.matrices.length} matrices, expected arity m = ${g.arity}`);
+    if (k.matrices.length !== g.arity)
+      throw new Error(`${who}: level ${l} has ${k.matrices.length} matrices, expected arity m = ${g.arity}`);
     const want = g.vocab[l - 1] * g.vocab[l];
     for (let j = 0; j < g.arity; j++) {
       const M = k.matrices[j];
-      if (M.length !== want) throw new Error(`${who}: level ${l} matrix ${j} has ${M.length} entries, expected S_${l - 1}*S_${l} = ${want}`);
+      if (M.length !== want)
+        throw new Error(`${who}: level ${l} matrix ${j} has ${M.length} entries, expected S_${l - 1}*S_${l} = ${want}`);
       for (let t = 0; t < M.length; t++) {
-        if (!(M[t] >= 0 && M[t] <= 1)) throw new Error(`${who}: level ${l} matrix ${j} entry ${t} = ${M[t]} is not a probability`);
+        if (!(M[t] >= 0 && M[t] <= 1))
+          throw new Error(`${who}: level ${l} matrix ${j} entry ${t} = ${M[t]} is not a probability`);
       }
     }
     return k;
@@ -70,7 +78,9 @@ export function levelWeights(g: Grammar, k: ProductKernel, l: number): LevelWeig
   const Sp = g.vocab[l - 1];
   const Sc = g.vocab[l];
   if ((m + 1) * (m * Sp) * (m * Sc) > MAX_BLOCK_ENTRIES) {
-    throw new Error(`compiled BP: level ${l} needs m+1 block matrices of (m*S_${l - 1}) x (m*S_${l}) = ${m * Sp} x ${m * Sc}; too large, use @ghmkit/bp runBP`);
+    throw new Error(
+      `compiled BP: level ${l} needs m+1 block matrices of (m*S_${l - 1}) x (m*S_${l}) = ${m * Sp} x ${m * Sc}; too large, use @ghmkit/bp runBP`,
+    );
   }
   const up = new Float32Array(m * Sc * m * Sp);
   const down = new Float32Array(m * Sp * m * Sc);

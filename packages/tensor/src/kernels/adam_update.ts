@@ -3,7 +3,7 @@
 // 28-variable benchmark U-Net, about a fifth of a training step on wasm. Outputs
 // [value', m', v'] as new tensors (never in place: tensors may share data, see identity.ts).
 import * as tf from "@tensorflow/tfjs";
-import { heapF32, KernelArgs } from "./wasm_ops";
+import { heapF32, type KernelArgs } from "./wasm_ops";
 
 export const ADAM_UPDATE = "GhmAdamUpdate";
 

@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { matMulNN } from "./matmul_nn";
-import { KernelArgs, release, transposeLast2 } from "./wasm_ops";
+import { type KernelArgs, release, transposeLast2 } from "./wasm_ops";
 
 /** Relative per-element cost of packing the right operand vs transposing (measured ~2). */
 const PACK_COST = 2;

@@ -2,7 +2,7 @@
 // fresh subarray per row (8192 of them to join two [64,64,64] along channels); here each
 // row is one copyWithin on the heap.
 import * as tf from "@tensorflow/tfjs";
-import { callKernelFunc, heapElems, KernelArgs } from "./wasm_ops";
+import { callKernelFunc, heapElems, type KernelArgs } from "./wasm_ops";
 
 let stockConcat: tf.KernelConfig | undefined;
 
@@ -21,8 +21,14 @@ function concat(args: KernelArgs<tf.ConcatAttrs>): tf.TensorInfo {
     return callKernelFunc(stockConcat.kernelFunc, backend, inputs, attrs as unknown as Record<string, unknown>);
   }
   const axis = tf.util.parseAxisParam(attrs.axis, xs[0].shape)[0];
-  tf.backend_util.assertParamsConsistent(xs.map((t) => t.shape), axis);
-  const outShape = tf.backend_util.computeOutShape(xs.map((t) => t.shape), axis);
+  tf.backend_util.assertParamsConsistent(
+    xs.map((t) => t.shape),
+    axis,
+  );
+  const outShape = tf.backend_util.computeOutShape(
+    xs.map((t) => t.shape),
+    axis,
+  );
   const out = backend.makeOutput(outShape, xs[0].dtype);
   const rows = tf.util.sizeFromShape(outShape.slice(0, axis));
   const widths = nonEmpty.map((t) => tf.util.sizeFromShape(t.shape.slice(axis)));

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { convGeometry, im2colT } from "./conv_patches";
 import { matMulAnyTranspose } from "./batch_mat_mul";
 import { matMulNN } from "./matmul_nn";
-import { heapF32, KernelArgs, release, reshape } from "./wasm_ops";
+import { heapF32, type KernelArgs, release, reshape } from "./wasm_ops";
 
 function conv2DBackpropFilter(args: KernelArgs<tf.Conv2DBackpropFilterAttrs>): tf.TensorInfo {
   const { inputs, backend, attrs } = args;

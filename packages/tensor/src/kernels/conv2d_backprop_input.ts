@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { col2im, convGeometry } from "./conv_patches";
 import { matMulAnyTranspose } from "./batch_mat_mul";
-import { heapF32, KernelArgs, release, reshape } from "./wasm_ops";
+import { heapF32, type KernelArgs, release, reshape } from "./wasm_ops";
 
 function conv2DBackpropInput(args: KernelArgs<tf.Conv2DBackpropInputAttrs>): tf.TensorInfo {
   const { inputs, backend, attrs } = args;

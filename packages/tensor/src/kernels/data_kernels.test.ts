@@ -12,20 +12,57 @@ beforeAll(async () => {
 describe("Slice", () => {
   const cases: [number[], number[], number[]][] = [
     [[10], [3], [4]],
-    [[64, 6, 8], [0, 0, 0], [64, 6, 4]],
-    [[5, 6, 8], [1, 2, 3], [3, -1, 2]],
-    [[4, 5, 6], [0, 1, 0], [4, 3, 6]],
-    [[2, 3, 4, 5, 6], [1, 0, 2, 1, 3], [1, 3, 2, 3, 3]],
-    [[3, 4], [0, 0], [3, 4]],
+    [
+      [64, 6, 8],
+      [0, 0, 0],
+      [64, 6, 4],
+    ],
+    [
+      [5, 6, 8],
+      [1, 2, 3],
+      [3, -1, 2],
+    ],
+    [
+      [4, 5, 6],
+      [0, 1, 0],
+      [4, 3, 6],
+    ],
+    [
+      [2, 3, 4, 5, 6],
+      [1, 0, 2, 1, 3],
+      [1, 3, 2, 3, 3],
+    ],
+    [
+      [3, 4],
+      [0, 0],
+      [3, 4],
+    ],
   ];
   it.each(cases)("x %j begin %j size %j matches cpu", async (shape, begin, size) => {
     await expectSameOnCpu([input(shape, 1)], (x) => tf.slice(x, begin, size), 0);
   });
 
   it("slices int32 and bool tensors", () => {
-    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], "int32");
-    expect(tf.slice(x, [0, 1], [2, 2]).arraySync()).toEqual([[2, 3], [5, 6]]);
-    const b = tf.tensor2d([[true, false, true], [false, true, false]], [2, 3], "bool");
+    const x = tf.tensor2d(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      [2, 3],
+      "int32",
+    );
+    expect(tf.slice(x, [0, 1], [2, 2]).arraySync()).toEqual([
+      [2, 3],
+      [5, 6],
+    ]);
+    const b = tf.tensor2d(
+      [
+        [true, false, true],
+        [false, true, false],
+      ],
+      [2, 3],
+      "bool",
+    );
     expect(tf.slice(b, [1, 0], [1, 2]).arraySync()).toEqual([[0, 1]]);
     tf.dispose([x, b]);
   });
@@ -47,20 +84,59 @@ describe("SplitV", () => {
 
 describe("Concat", () => {
   const cases: [number[][], number][] = [
-    [[[4, 3, 5], [4, 3, 2]], 2],
-    [[[4, 3, 5], [4, 1, 5], [4, 2, 5]], 1],
-    [[[2, 3], [5, 3]], 0],
+    [
+      [
+        [4, 3, 5],
+        [4, 3, 2],
+      ],
+      2,
+    ],
+    [
+      [
+        [4, 3, 5],
+        [4, 1, 5],
+        [4, 2, 5],
+      ],
+      1,
+    ],
+    [
+      [
+        [2, 3],
+        [5, 3],
+      ],
+      0,
+    ],
     [[[7], [3]], 0],
-    [[[2, 0, 3], [2, 4, 3]], 1],
+    [
+      [
+        [2, 0, 3],
+        [2, 4, 3],
+      ],
+      1,
+    ],
   ];
   it.each(cases)("%j along axis %i matches cpu", async (shapes, axis) => {
-    await expectSameOnCpu(shapes.map((s, i) => input(s, 40 + i)), (...xs) => tf.concat(xs, axis), 0);
+    await expectSameOnCpu(
+      shapes.map((s, i) => input(s, 40 + i)),
+      (...xs) => tf.concat(xs, axis),
+      0,
+    );
   });
 
   it("joins int32 and bool tensors", () => {
     const a = tf.tensor2d([[1], [2]], [2, 1], "int32");
-    const b = tf.tensor2d([[3, 4], [5, 6]], [2, 2], "int32");
-    expect(tf.concat([a, b], 1).arraySync()).toEqual([[1, 3, 4], [2, 5, 6]]);
+    const b = tf.tensor2d(
+      [
+        [3, 4],
+        [5, 6],
+      ],
+      [2, 2],
+      "int32",
+    );
+    expect(tf.concat([a, b], 1).arraySync()).toEqual([
+      [1, 3, 4],
+      [2, 5, 6],
+    ]);
     const p = tf.tensor1d([true, false], "bool");
     const q = tf.tensor1d([false], "bool");
     expect(tf.concat([p, q]).arraySync()).toEqual([1, 0, 0]);
@@ -83,7 +159,15 @@ describe("Sum", () => {
   });
 
   it("sums int32 over leading axes (stock path)", () => {
-    const x = tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], "int32");
+    const x = tf.tensor2d(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      [3, 2],
+      "int32",
+    );
     const s = tf.sum(x, 0);
     expect(s.dtype).toBe("int32");
     expect(s.arraySync()).toEqual([9, 12]);
@@ -105,23 +189,66 @@ describe("Identity", () => {
 
 describe("Transpose", () => {
   const cases: [number[], number[]][] = [
-    [[13, 21], [1, 0]],
-    [[3, 9, 17], [0, 2, 1]],
-    [[2, 3, 4, 5], [0, 2, 3, 1]],
-    [[2, 3, 4, 5], [2, 3, 0, 1]],
-    [[4, 5, 6], [1, 0, 2]],
-    [[4, 5, 6], [2, 0, 1]],
-    [[4, 0, 6], [0, 2, 1]],
+    [
+      [13, 21],
+      [1, 0],
+    ],
+    [
+      [3, 9, 17],
+      [0, 2, 1],
+    ],
+    [
+      [2, 3, 4, 5],
+      [0, 2, 3, 1],
+    ],
+    [
+      [2, 3, 4, 5],
+      [2, 3, 0, 1],
+    ],
+    [
+      [4, 5, 6],
+      [1, 0, 2],
+    ],
+    [
+      [4, 5, 6],
+      [2, 0, 1],
+    ],
+    [
+      [4, 0, 6],
+      [0, 2, 1],
+    ],
   ];
   it.each(cases)("x %j perm %j matches cpu", async (shape, perm) => {
     await expectSameOnCpu([input(shape, 6)], (x) => tf.transpose(x, perm), 0);
   });
 
   it("transposes int32 and bool tensors", () => {
-    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], "int32");
-    expect(tf.transpose(x).arraySync()).toEqual([[1, 4], [2, 5], [3, 6]]);
-    const b = tf.tensor2d([[true, false, true], [false, false, true]], [2, 3], "bool");
-    expect(tf.transpose(b).arraySync()).toEqual([[1, 0], [0, 0], [1, 1]]);
+    const x = tf.tensor2d(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      [2, 3],
+      "int32",
+    );
+    expect(tf.transpose(x).arraySync()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    const b = tf.tensor2d(
+      [
+        [true, false, true],
+        [false, false, true],
+      ],
+      [2, 3],
+      "bool",
+    );
+    expect(tf.transpose(b).arraySync()).toEqual([
+      [1, 0],
+      [0, 0],
+      [1, 1],
+    ]);
     tf.dispose([x, b]);
   });
 });

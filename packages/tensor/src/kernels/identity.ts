@@ -3,7 +3,7 @@
 // immutable (variables are re-pointed, never written in place), so sharing the data with
 // a reference count, as the cpu backend and the wasm Reshape already do, is enough.
 import * as tf from "@tensorflow/tfjs";
-import { KernelArgs } from "./wasm_ops";
+import type { KernelArgs } from "./wasm_ops";
 
 function identity(args: KernelArgs<Record<string, never>>): tf.TensorInfo {
   const { inputs, backend } = args;

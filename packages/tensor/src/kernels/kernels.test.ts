@@ -87,7 +87,10 @@ describe("Conv2DBackpropFilter / Conv2DBackpropInput", () => {
       const y = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, strides, pad);
       const probe = tf.randomNormal(y.shape, 0, 1, "float32", 12);
       return tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-        tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad).mul(probe).sum(),
+        tf
+          .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad)
+          .mul(probe)
+          .sum(),
       )([x, f]);
     });
   });
@@ -102,7 +105,10 @@ describe("Conv2DBackpropFilter / Conv2DBackpropInput", () => {
   it("conv1d gradients (kernel 2, stride 2) match cpu", async () => {
     await expectSameOnCpu([input([4, 16, 3], 20), input([2, 3, 6], 21)], (x, f) =>
       tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-        tf.conv1d(a as tf.Tensor3D, b as tf.Tensor3D, 2, "valid").relu().sum(),
+        tf
+          .conv1d(a as tf.Tensor3D, b as tf.Tensor3D, 2, "valid")
+          .relu()
+          .sum(),
       )([x, f]),
     );
   });
@@ -111,7 +117,10 @@ describe("Conv2DBackpropFilter / Conv2DBackpropInput", () => {
     const dy = tf.zeros([1, 2, 1, 4]);
     expect(() =>
       tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: tf.zeros([1, 2, 1, 4]), dy }, {
-        strides: 1, pad: "valid", dataFormat: "NCHW", filterShape: [1, 1, 2, 2],
+        strides: 1,
+        pad: "valid",
+        dataFormat: "NCHW",
+        filterShape: [1, 1, 2, 2],
       } as unknown as tf.NamedAttrMap),
     ).toThrow(/NHWC/);
     tf.dispose(dy);
@@ -125,8 +134,14 @@ describe("Conv2DBackpropFilter / Conv2DBackpropInput", () => {
     const before = wasmDataIds();
     for (let i = 0; i < 3; i++) {
       tf.tidy(() => {
-        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same").sum())([x, f]);
-        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, [1, 2], "valid").sum())([x1, f1]);
+        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same").sum())([
+          x,
+          f,
+        ]);
+        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, [1, 2], "valid").sum())([
+          x1,
+          f1,
+        ]);
         tf.matMul(x1.reshape([8, 6]), f1.reshape([4, 6]), false, true);
         tf.matMul(x1.reshape([6, 8]), f1.reshape([4, 6]), true, true);
         tf.matMul(tf.ones([3, 40, 30]), tf.ones([30, 20]));

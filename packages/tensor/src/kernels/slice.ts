@@ -3,7 +3,7 @@
 // take half of a [64,64,128] tensor. Here the copy runs between views of the heap, after
 // merging trailing dims that are taken whole, so each contiguous run is copied once.
 import * as tf from "@tensorflow/tfjs";
-import { callKernelFunc, heapElems, KernelArgs } from "./wasm_ops";
+import { callKernelFunc, heapElems, type KernelArgs } from "./wasm_ops";
 
 let stockSlice: tf.KernelConfig | undefined;
 

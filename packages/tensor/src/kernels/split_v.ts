@@ -2,7 +2,7 @@
 // calls the stock Slice directly, so it must be replaced too to get the fast Slice.
 import * as tf from "@tensorflow/tfjs";
 import { slice } from "./slice";
-import { KernelArgs } from "./wasm_ops";
+import type { KernelArgs } from "./wasm_ops";
 
 function splitV(args: KernelArgs<tf.SplitVAttrs>): tf.TensorInfo[] {
   const { inputs, backend, attrs } = args;

@@ -3,7 +3,7 @@
 // one pass over the rows of the heap view, accumulating in float64, avoids the transpose.
 // Other reductions go to the stock kernel.
 import * as tf from "@tensorflow/tfjs";
-import { callKernelFunc, heapF32, KernelArgs } from "./wasm_ops";
+import { callKernelFunc, heapF32, type KernelArgs } from "./wasm_ops";
 
 let stockSum: tf.KernelConfig | undefined;
 

@@ -4,7 +4,7 @@
 // [4096,128]); a JS loop that reads 8 rows at once and writes 8 contiguous outputs takes
 // 0.65 ms. Other permutations go to the stock kernel.
 import * as tf from "@tensorflow/tfjs";
-import { callKernelFunc, heapElems, KernelArgs } from "./wasm_ops";
+import { callKernelFunc, heapElems, type KernelArgs } from "./wasm_ops";
 
 let stockTranspose: tf.KernelConfig | undefined;
 

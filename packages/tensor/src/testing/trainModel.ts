@@ -73,10 +73,7 @@ export function benchBatch(c: BenchUNetConfig): { x: tf.Tensor3D; y: tf.Tensor3D
 }
 
 /** One Adam step on softmax cross-entropy; returns the loss before the update. */
-export function makeTrainStep(
-  model: tf.LayersModel,
-  optimizer: tf.Optimizer,
-): (x: tf.Tensor, y: tf.Tensor) => number {
+export function makeTrainStep(model: tf.LayersModel, optimizer: tf.Optimizer): (x: tf.Tensor, y: tf.Tensor) => number {
   return (x, y) => {
     const loss = optimizer.minimize(
       () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
