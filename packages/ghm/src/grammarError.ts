@@ -1,19 +1,19 @@
+import { InputError } from "./inputError";
+
 /**
  * The error every grammar validator throws. `path` locates the bad field in the
  * input document (`levels[2].rules[5][1].p`, or `[1][3][0][2]` for an imported
  * rule tensor) so that a user can find it in a file of megabytes.
+ * A grammar is user input, so this is an InputError.
  */
-export class GrammarError extends Error {
-  /** Location of the bad field; "" for the document itself. */
+export class GrammarError extends InputError {
+  /** Location of the bad field; "" for the document itself (the same as `field`). */
   readonly path: string;
-  /** The message without the path prefix. */
-  readonly detail: string;
 
-  constructor(path: string, detail: string) {
-    super(`${path === "" ? "<document>" : path}: ${detail}`);
+  constructor(path: string, detail: string, hint = "") {
+    super(path === "" ? "<document>" : path, detail, hint);
     this.name = "GrammarError";
     this.path = path;
-    this.detail = detail;
   }
 }
 

@@ -3,6 +3,7 @@ export * from "./rng";
 export * from "./evidence";
 export * from "./sample";
 export * from "./grammarError";
+export * from "./inputError";
 export * from "./size";
 export { MAX_VOCAB } from "./schema";
 export * from "./format";
