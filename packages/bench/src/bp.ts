@@ -7,15 +7,7 @@
  * (a mid-diffusion noise level), so no message is trivially sparse.
  * Run: `ghm bench bp` (or `pnpm bench`).
  */
-import {
-  type Evidence,
-  type Grammar,
-  Rng,
-  gaussianEvidence,
-  randomProductGrammar,
-  randomRhm,
-  sample,
-} from "@ghmkit/ghm";
+import { type Evidence, type Grammar, Rng, noisyEvidence, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
 import { type BPResult, messageBytesPerSequence, naiveBP, type NaiveBPResult, runBP } from "@ghmkit/bp";
 
 export type BenchCaseName = "product" | "rhm";
@@ -79,7 +71,14 @@ function workload(name: BenchCaseName, seed: number): { g: Grammar; description:
 
 function evidenceFor(g: Grammar, batch: number, sigma: number, seed: number): Evidence {
   const data = sample(g, batch, new Rng(seed));
-  return gaussianEvidence(data.x, batch, data.d, g.vocab[g.depth], 1, sigma, new Rng(seed + 1)).evidence;
+  return noisyEvidence(
+    data.x,
+    batch,
+    data.d,
+    g.vocab[g.depth],
+    { kind: "gaussian", alpha: 1, sigma },
+    new Rng(seed + 1),
+  ).evidence;
 }
 
 function median(xs: number[]): number {
