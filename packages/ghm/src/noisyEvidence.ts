@@ -15,6 +15,7 @@
  * - exact: no draw.
  */
 import { requireNumber } from "./checks";
+import { InputError } from "./inputError";
 import { type Evidence, checkSymbols, evidenceSize, exactEvidence, maskedEvidence } from "./evidence";
 import { checkGaussianNoise, fillGaussianEvidence } from "./gaussianEvidence";
 import type { Rng } from "./rng";
@@ -110,8 +111,9 @@ export function noisyEvidence(
       return { ...none, obs, evidence: maskedEvidence(obs, batch, d, S) };
     }
     default:
-      throw new RangeError(
-        `noise kind ${JSON.stringify((noise as { kind?: unknown }).kind)} is not one of exact, gaussian, vp, uniform, mask`,
+      throw new InputError(
+        "noise.kind",
+        `${JSON.stringify((noise as { kind?: unknown }).kind)} is not one of exact, gaussian, vp, uniform, mask`,
       );
   }
 }
