@@ -3,7 +3,7 @@ import * as path from "node:path";
 import {
   Rng,
   exactEvidence,
-  gaussianEvidence,
+  noisyEvidence,
   randomDenseGrammar,
   randomProductGrammar,
   randomRhm,
@@ -61,7 +61,8 @@ describe("runBP matches the pre-rewrite kernels to 1e-12 relative", () => {
     const ev =
       c.ev[0] === "exact"
         ? exactEvidence(data.x, c.batch, data.d, S)
-        : gaussianEvidence(data.x, c.batch, data.d, S, 1, c.ev[1]!, new Rng(101)).evidence;
+        : noisyEvidence(data.x, c.batch, data.d, S, { kind: "gaussian", alpha: 1, sigma: c.ev[1]! }, new Rng(101))
+            .evidence;
     const r = runBP(g, ev, { messages: true });
     expectClose(r.logZ, c.expected.logZ, true);
     expectClose(r.root, c.expected.root, false);
