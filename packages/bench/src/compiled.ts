@@ -3,7 +3,7 @@
  * @ghmkit/bp runBP on the same evidence, measured in the same run.
  */
 import { runBP } from "@ghmkit/bp";
-import { Rng, gaussianEvidence, randomProductGrammar, sample } from "@ghmkit/ghm";
+import { Rng, noisyEvidence, randomProductGrammar, sample } from "@ghmkit/ghm";
 import { type BackendPreference, initBackend } from "@ghmkit/tensor";
 import { compileBPUNet } from "@ghmkit/nets";
 import { elapsed, start } from "./clock";
@@ -65,7 +65,14 @@ export async function benchCompiledBP(opts: BenchCompiledBPOptions = {}): Promis
   const g = randomProductGrammar({ depth, arity, vocab, seed: opts.seed ?? 0 });
   const rng = new Rng((opts.seed ?? 0) + 1);
   const d = arity ** depth;
-  const ev = gaussianEvidence(sample(g, batch, rng).x, batch, d, vocab, 1, 1, rng).evidence;
+  const ev = noisyEvidence(
+    sample(g, batch, rng).x,
+    batch,
+    d,
+    vocab,
+    { kind: "gaussian", alpha: 1, sigma: 1 },
+    rng,
+  ).evidence;
 
   const net = compileBPUNet(g);
   try {

@@ -10,7 +10,7 @@ import {
   type Evidence,
   type Grammar,
   Rng,
-  gaussianEvidence,
+  noisyEvidence,
   randomDenseGrammar,
   randomProductGrammar,
   randomRhm,
@@ -137,7 +137,14 @@ function grammarOf(kind: CompiledKind, depth: number, seed: number): { g: Gramma
 function evidenceOf(g: Grammar, batch: number, seed: number): Evidence {
   const rng = new Rng(seed + 1);
   const d = g.arity ** g.depth;
-  return gaussianEvidence(sample(g, batch, rng).x, batch, d, g.vocab[g.depth], 1, 1, rng).evidence;
+  return noisyEvidence(
+    sample(g, batch, rng).x,
+    batch,
+    d,
+    g.vocab[g.depth],
+    { kind: "gaussian", alpha: 1, sigma: 1 },
+    rng,
+  ).evidence;
 }
 
 /** One warm-up forward pass (its logits returned), then `reps` timed ones. */

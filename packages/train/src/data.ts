@@ -12,7 +12,7 @@
  * set (heldOut.ts) takes a fourth data fork and the noise forks after those, so
  * every older stream, and every number computed from one, is unchanged.
  */
-import { type Evidence, type Grammar, Rng, exactEvidence, gaussianEvidence, leafCount, sample } from "@ghmkit/ghm";
+import { type Evidence, type Grammar, type Noise, Rng, leafCount, noisyEvidence, sample } from "@ghmkit/ghm";
 import type { NoiseSpec, TrainConfig } from "./config";
 import { MAX_SAMPLES } from "./validate";
 import { abarSampler } from "./noiseLevel";
@@ -49,17 +49,9 @@ export function observe(
   rng: Rng,
   fixedAbar?: number,
 ): { evidence: Evidence; abar: Float64Array | null } {
-  if (noise.kind === "exact") return { evidence: exactEvidence(x, n, d, S), abar: null };
-  const draw = abarSampler(noise);
-  const abar = new Float64Array(n);
-  const e = new Float64Array(n * d * S);
-  for (let r = 0; r < n; r++) {
-    const a = fixedAbar ?? draw(rng);
-    abar[r] = a;
-    const row = gaussianEvidence(x.subarray(r * d, (r + 1) * d), 1, d, S, Math.sqrt(a), Math.sqrt(1 - a), rng);
-    e.set(row.evidence.e, r * d * S);
-  }
-  return { evidence: { batch: n, d, S, e }, abar };
+  const model: Noise = noise.kind === "exact" ? noise : { kind: "vp", abar: fixedAbar ?? abarSampler(noise) };
+  const { evidence, abar } = noisyEvidence(x, n, d, S, model, rng);
+  return { evidence, abar };
 }
 
 /** A LabeledSet of the sequences x `[n, d]` with classes y and their observation. */
