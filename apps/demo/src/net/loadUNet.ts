@@ -18,9 +18,13 @@ import {
 registerNetActivations();
 import { checkWeightsManifest, parseModelJson } from "./weightsManifest";
 
-/** `ghm compile --approx-width W` models use "ghmReluSoftmax{W}" / "ghmReluLog{W}" (registered per W): register those model.json names. */
+/**
+ * `ghm compile --approx-width W` models use "ghmReluSoftmax{W}" / "ghmReluLog{W}" (registered per W),
+ * which tfjs writes to model.json in snake case ("ghm_relu_softmax32"): register the W's named there.
+ */
 function registerReluActivationsIn(modelJsonText: string): void {
-  for (const m of modelJsonText.matchAll(/"ghmRelu(?:Softmax|Log)(\d{1,7})"/g)) registerReluActivations(Number(m[1]));
+  for (const m of modelJsonText.matchAll(/"ghm_?[Rr]elu_?(?:[Ss]oftmax|[Ll]og)(\d{1,7})"/g))
+    registerReluActivations(Number(m[1]));
 }
 
 export interface LoadedUNet {
