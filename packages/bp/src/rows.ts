@@ -8,13 +8,14 @@
  * on its own, so any split of the rows (the worker pool's) gives bit-identical results.
  */
 import type { Evidence } from "@ghmkit/ghm";
-import type { CompiledGrammar } from "./compile";
+import type { CompiledGrammar, ProductLevel } from "./compile";
 import { LOW, TINY, logAt, logSumExp } from "./logspace";
 import { denseDownLevel, denseUpLevel } from "./kernels/dense";
 import { type ExpMessages, writeLogs } from "./kernels/messages";
-import { productDownLevel, productUpLevel } from "./kernels/product";
+import { type WasmLevel, productDownLevel, productUpLevel } from "./kernels/product";
 import { rulesDownLevel, rulesUpLevel } from "./kernels/rules";
 import { type Scratch, fillRange, makeScratch } from "./kernels/scratch";
+import { type Gemm, makeArena, wasmKernels } from "./kernels/wasm";
 
 const { exp, log } = Math;
 const NEG_INF = -Infinity;
@@ -33,31 +34,69 @@ export interface BPOutputs {
 const BLOCK_FLOATS = 2 ** 17;
 
 /** Block-local messages; index ((row - b0) * m^l + i) * S_l. */
-interface Block {
+export interface Block {
   rows: number;
   up: ExpMessages[];
   down: ExpMessages[];
   /** t = exp(q) of product levels, [rows * m^l, S_{l-1}] (empty for other kinds). */
   t: Float64Array[];
+  /** Product levels on the wasm path: the downward pass's parent-side weights X, same shape as t, and their max per child. */
+  x: Float64Array[];
+  xmax: Float64Array[];
+  /** Product levels on the wasm path: M_j and its transpose, copied into the arena (empty otherwise). */
+  M: Float64Array[][];
+  MT: Float64Array[][];
+  /** The wasm GEMM over the arena, or null (JS kernels). */
+  gemm: Gemm | null;
 }
 
 function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block {
-  const { L, nodes, vocab } = cg;
+  const { L, nodes, vocab, m } = cg;
   const isProduct = (l: number): boolean => l >= 1 && cg.levels[l - 1].kind === "product";
+  const wasm = wasmKernels();
   let perRow = 0;
-  for (let l = 0; l <= L; l++) perRow += nodes[l] * (vocab[l] * (downward ? 4 : 2) + (isProduct(l) ? vocab[l - 1] : 0));
+  for (let l = 0; l <= L; l++)
+    perRow +=
+      nodes[l] * (vocab[l] * (downward ? 4 : 2) + (isProduct(l) ? vocab[l - 1] * (wasm && downward ? 2 : 1) : 0));
   const rows = Math.max(1, Math.min(batch, Math.floor(BLOCK_FLOATS / perRow)));
+  let floats = rows * perRow + 2 * (L + 1) * 8;
+  for (let l = 1; l <= L; l++) if (isProduct(l)) floats += 2 * m * (vocab[l - 1] * vocab[l] + 2);
+  const arena = makeArena(floats);
+  const f64 = (n: number): Float64Array => (n > 0 ? arena.f64(n) : new Float64Array(0));
   const msgs = (on: boolean): ExpMessages[] =>
-    vocab.map((S, l) => ({
-      v: new Float64Array(on ? rows * nodes[l] * S : 0),
-      ul: new Float64Array(on ? rows * nodes[l] * S : 0),
-    }));
+    vocab.map((S, l) => ({ v: f64(on ? rows * nodes[l] * S : 0), ul: f64(on ? rows * nodes[l] * S : 0) }));
+  const perLevel = (on: (l: number) => boolean, size: (l: number) => number): Float64Array[] =>
+    vocab.map((_, l) => f64(on(l) ? size(l) : 0));
+  const gemm = arena.gemm;
+  const productWasm = (l: number): boolean => gemm !== null && isProduct(l);
+  const matrices = (pick: (lv: ProductLevel) => Float64Array[]): Float64Array[][] =>
+    vocab.map((_, l) => {
+      if (!productWasm(l)) return [];
+      return pick(cg.levels[l - 1] as ProductLevel).map((A) => {
+        const copy = f64(A.length);
+        copy.set(A);
+        return copy;
+      });
+    });
   return {
     rows,
     up: msgs(true),
     down: msgs(downward),
-    t: vocab.map((_, l) => new Float64Array(isProduct(l) ? rows * nodes[l] * vocab[l - 1] : 0)),
+    t: perLevel(isProduct, (l) => rows * nodes[l] * vocab[l - 1]),
+    x: perLevel(
+      (l) => downward && productWasm(l),
+      (l) => rows * nodes[l] * vocab[l - 1],
+    ),
+    xmax: vocab.map((_, l) => new Float64Array(downward && productWasm(l) ? rows * nodes[l] : 0)),
+    M: matrices((lv) => lv.M),
+    MT: matrices((lv) => lv.MT),
+    gemm,
   };
+}
+
+function wasmLevel(blk: Block, l: number): WasmLevel | null {
+  if (!blk.gemm || blk.M[l].length === 0) return null;
+  return { gemm: blk.gemm, M: blk.M[l], MT: blk.MT[l], x: blk.x[l], xmax: blk.xmax[l] };
 }
 
 /** BP over rows [start, end) of ev into out (rows outside are left alone). */
@@ -77,7 +116,8 @@ export function runRows(cg: CompiledGrammar, ev: Evidence, start: number, end: n
     for (let l = L; l >= 1; l--) {
       const lv = cg.levels[l - 1];
       const Np = nodes[l - 1];
-      if (lv.kind === "product") productUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], blk.t[l], logZ, b0, s);
+      if (lv.kind === "product")
+        productUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], blk.t[l], logZ, b0, s, wasmLevel(blk, l));
       else if (lv.kind === "rules") rulesUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s);
       else denseUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s);
     }
@@ -233,7 +273,8 @@ function downwardPass(
     const p = blk.down[l - 1];
     const c = blk.up[l];
     const out = blk.down[l];
-    if (lv.kind === "product") productDownLevel(lv, rows, Np, b0, impossible, p, blk.t[l], c, out, s);
+    if (lv.kind === "product")
+      productDownLevel(lv, rows, Np, b0, impossible, p, blk.t[l], c, out, s, wasmLevel(blk, l));
     else if (lv.kind === "rules") rulesDownLevel(lv, rows, Np, b0, impossible, p, c, out, s);
     else denseDownLevel(lv, rows, Np, b0, impossible, p, c, out, s);
   }
