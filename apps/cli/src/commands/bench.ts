@@ -71,9 +71,13 @@ export function registerBench(program: Command, ctx: Context): void {
               c.name,
               fmt(c.sequencesPerSecond),
               fmt(c.cpuSequencesPerSecond),
+              c.pool ? `${fmt(c.pool.sequencesPerSecond)} (${c.pool.threads} threads)` : "-",
               `${fmt(c.defaultBytesPerSequence / 1024)} KiB`,
               c.numpy ? fmt(c.numpy.sequencesPerSecond) : "-",
               c.vsNumpy ? `${fmt(c.vsNumpy.median, 3)}x (${fmt(c.vsNumpy.min, 3)}-${fmt(c.vsNumpy.max, 3)})` : "-",
+              c.pool?.vsNumpy
+                ? `${fmt(c.pool.vsNumpy.median, 3)}x (${fmt(c.pool.vsNumpy.min, 3)}-${fmt(c.pool.vsNumpy.max, 3)})`
+                : "-",
               c.numpy ? `${fmt(c.numpy.peakBytesPerSequence / 1024)} KiB` : "-",
               c.naive ? fmt(c.naive.sequencesPerSecond) : "-",
               c.speedup ? `${fmt(c.speedup, 3)}x` : "-",
@@ -81,9 +85,11 @@ export function registerBench(program: Command, ctx: Context): void {
           ),
           ...r.cases.flatMap((c) => [
             ...(c.referenceSkipped ? [`${c.name}: numpy reference skipped (${c.referenceSkipped})`] : []),
+            ...(c.pool && !c.pool.identical ? [`${c.name}: the pooled results differ from one thread's (a bug)`] : []),
             ...(c.vsPeer
               ? [
-                  `${c.name}: PyTorch peer BpRhm ${c.vsPeer.recorded.join("-")} seq/s as recorded in issue 14 (not run here): runBP/peer ${fmt(c.vsPeer.ratio[0])}-${fmt(c.vsPeer.ratio[1])}x`,
+                  `${c.name}: PyTorch peer BpRhm ${c.vsPeer.recorded.join("-")} seq/s as recorded in issue 14 (not run here): runBP/peer ${fmt(c.vsPeer.ratio[0])}-${fmt(c.vsPeer.ratio[1])}x` +
+                    (c.pool?.vsPeer ? `, pooled ${fmt(c.pool.vsPeer.ratio[0])}-${fmt(c.pool.vsPeer.ratio[1])}x` : ""),
                 ]
               : []),
           ]),
