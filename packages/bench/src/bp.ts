@@ -81,8 +81,12 @@ export interface BenchCase extends Rate {
   agreement: { maxAbsLogZ: number; maxAbsMarginal: number } | null;
   /** sequencesPerSecond / naive.sequencesPerSecond. */
   speedup: number | null;
-  /** The numpy GEMM BP on the same grammar and evidence, interleaved with runBP; null with the reason in referenceSkipped. */
+  /** The numpy GEMM BP on the same grammar and evidence (OpenBLAS's default threads), interleaved with runBP; null with the reason in referenceSkipped. */
   numpy: NumpyReference | null;
+  /** The same with one BLAS thread (like for like with single-thread runBP); null on one core or without numpy. */
+  numpyOneThread: Rate | null;
+  /** runBP (one thread) / numpy on one BLAS thread. */
+  vsNumpyOneThread: BenchCase["vsNumpy"];
   referenceSkipped?: string;
   /** runBP / numpy, wall: ratio of the medians, and the smallest and largest ratio of one interleaved pair. */
   vsNumpy: { median: number; min: number; max: number; cpu: number } | null;
@@ -172,11 +176,13 @@ export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> 
     const { g, description } = workload(name, seed);
     const ev = evidenceFor(g, batch, sigma, seed + 10);
     const skip = referenceSkip(g, options.reference ?? true, downward);
-    const ref = skip ? null : NumpyBP.start(g, ev);
     const threads = options.threads ?? availableThreads();
+    const ref = skip ? null : NumpyBP.start(g, ev);
+    const ref1 = skip || threads < 2 ? null : NumpyBP.start(g, ev, { threads: 1 });
     const mine: Timing[] = [];
     const pooled: Timing[] = [];
     const theirs: Timing[] = [];
+    const theirs1: Timing[] = [];
     let check: RefCheck | null = null;
     let fast: BPResult | undefined;
     let identical = true;
@@ -184,16 +190,21 @@ export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> 
       timeOnce(() => (fast = runBP(g, ev, { downward }))); // warm-up: JIT and first touch
       if (threads > 1) identical = sameBits(fast!, runBP(g, ev, { downward, threads })); // also starts the workers
       check = ref ? await ref.check() : null; // also numpy's warm-up
+      if (ref1) await ref1.run();
       for (let i = 0; i < repeats; i++) {
         // Alternate who goes first, so a load swing does not always favour one side.
         if (ref && i % 2 === 1) theirs.push(await ref.run());
+        if (ref1 && i % 2 === 1) theirs1.push(await ref1.run());
         mine.push(timeOnce(() => runBP(g, ev, { downward })));
         if (threads > 1) pooled.push(timeOnce(() => runBP(g, ev, { downward, threads })));
         if (ref && i % 2 === 0) theirs.push(await ref.run());
+        if (ref1 && i % 2 === 0) theirs1.push(await ref1.run());
       }
     } finally {
       ref?.close();
+      ref1?.close();
     }
+    const numpyOneThread = ref1 ? rate(batch, theirs1) : null;
     const numpy: NumpyReference | null = check
       ? {
           ...rate(batch, theirs),
@@ -233,6 +244,8 @@ export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> 
       numpy,
       ...(skip ? { referenceSkipped: skip } : {}),
       vsNumpy: numpy ? versus(mine, own, theirs, numpy) : null,
+      numpyOneThread,
+      vsNumpyOneThread: numpyOneThread ? versus(mine, own, theirs1, numpyOneThread) : null,
       vsPeer: peer(own),
       pool:
         poolRate === null
@@ -292,6 +305,11 @@ function formatBench(cases: BenchCase[], scaling: ScalingReport | null): string 
           `(CPU ${f0(c.numpy.cpuSequencesPerSecond)}), peak ${f0(c.numpy.peakBytesPerSequence / 1024)} KiB/seq; ` +
           `runBP/numpy = ${f2(c.vsNumpy.median)}x (pairs ${f2(c.vsNumpy.min)}-${f2(c.vsNumpy.max)}x, CPU ${f2(c.vsNumpy.cpu)}x), ` +
           `agreeing to ${c.numpy.agreement.maxAbsLogZ.toExponential(1)} in log Z`,
+      );
+    if (c.numpyOneThread && c.vsNumpyOneThread)
+      lines.push(
+        `  numpy on one BLAS thread: ${f0(c.numpyOneThread.sequencesPerSecond)} seq/s (CPU ${f0(c.numpyOneThread.cpuSequencesPerSecond)}); ` +
+          `runBP/numpy = ${f2(c.vsNumpyOneThread.median)}x (pairs ${f2(c.vsNumpyOneThread.min)}-${f2(c.vsNumpyOneThread.max)}x, CPU ${f2(c.vsNumpyOneThread.cpu)}x)`,
       );
     if (c.pool)
       lines.push(

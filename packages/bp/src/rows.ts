@@ -13,9 +13,9 @@ import { LOW, TINY, logAt, logSumExp } from "./logspace";
 import { denseDownLevel, denseUpLevel } from "./kernels/dense";
 import { type ExpMessages, writeLogs } from "./kernels/messages";
 import { type WasmLevel, productDownLevel, productUpLevel } from "./kernels/product";
-import { rulesDownLevel, rulesUpLevel } from "./kernels/rules";
+import { type RulesArrays, type RulesWasm, rulesDownLevel, rulesUpLevel } from "./kernels/rules";
 import { type Scratch, fillRange, makeScratch } from "./kernels/scratch";
-import { type Gemm, makeArena, wasmKernels } from "./kernels/wasm";
+import { type WasmKernels, makeArena, wasmKernels } from "./kernels/wasm";
 
 const { exp, log } = Math;
 const NEG_INF = -Infinity;
@@ -46,8 +46,10 @@ export interface Block {
   /** Product levels on the wasm path: M_j and its transpose, copied into the arena (empty otherwise). */
   M: Float64Array[][];
   MT: Float64Array[][];
-  /** The wasm GEMM over the arena, or null (JS kernels). */
-  gemm: Gemm | null;
+  /** Rules levels with m = 2 on the wasm path: start, slot and p copied into the arena (null otherwise). */
+  rules: (RulesArrays | null)[];
+  /** The wasm kernels over the arena, or null (JS kernels). */
+  kernels: WasmKernels | null;
 }
 
 function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block {
@@ -60,15 +62,19 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
       nodes[l] * (vocab[l] * (downward ? 4 : 2) + (isProduct(l) ? vocab[l - 1] * (wasm && downward ? 2 : 1) : 0));
   const rows = Math.max(1, Math.min(batch, Math.floor(BLOCK_FLOATS / perRow)));
   let floats = rows * perRow + 2 * (L + 1) * 8;
-  for (let l = 1; l <= L; l++) if (isProduct(l)) floats += 2 * m * (vocab[l - 1] * vocab[l] + 2);
+  for (let l = 1; l <= L; l++) {
+    const lv = cg.levels[l - 1];
+    if (lv.kind === "product") floats += 2 * m * (vocab[l - 1] * vocab[l] + 2);
+    if (lv.kind === "rules") floats += lv.start.length / 2 + lv.slot.length / 2 + lv.p.length + 6;
+  }
   const arena = makeArena(floats);
   const f64 = (n: number): Float64Array => (n > 0 ? arena.f64(n) : new Float64Array(0));
   const msgs = (on: boolean): ExpMessages[] =>
     vocab.map((S, l) => ({ v: f64(on ? rows * nodes[l] * S : 0), ul: f64(on ? rows * nodes[l] * S : 0) }));
   const perLevel = (on: (l: number) => boolean, size: (l: number) => number): Float64Array[] =>
     vocab.map((_, l) => f64(on(l) ? size(l) : 0));
-  const gemm = arena.gemm;
-  const productWasm = (l: number): boolean => gemm !== null && isProduct(l);
+  const kernels = arena.kernels;
+  const productWasm = (l: number): boolean => kernels !== null && isProduct(l);
   const matrices = (pick: (lv: ProductLevel) => Float64Array[]): Float64Array[][] =>
     vocab.map((_, l) => {
       if (!productWasm(l)) return [];
@@ -90,13 +96,29 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
     xmax: vocab.map((_, l) => new Float64Array(downward && productWasm(l) ? rows * nodes[l] : 0)),
     M: matrices((lv) => lv.M),
     MT: matrices((lv) => lv.MT),
-    gemm,
+    rules: vocab.map((_, l) => {
+      const lv = cg.levels[l - 1];
+      if (!kernels || l === 0 || lv.kind !== "rules" || lv.m !== 2) return null;
+      const start = arena.i32(lv.start.length);
+      const slot = arena.i32(lv.slot.length);
+      const p = arena.f64(lv.p.length);
+      start.set(lv.start);
+      slot.set(lv.slot);
+      p.set(lv.p);
+      return { start, slot, p };
+    }),
+    kernels,
   };
 }
 
 function wasmLevel(blk: Block, l: number): WasmLevel | null {
-  if (!blk.gemm || blk.M[l].length === 0) return null;
-  return { gemm: blk.gemm, M: blk.M[l], MT: blk.MT[l], x: blk.x[l], xmax: blk.xmax[l] };
+  if (!blk.kernels || blk.M[l].length === 0) return null;
+  return { gemm: blk.kernels.gemm, M: blk.M[l], MT: blk.MT[l], x: blk.x[l], xmax: blk.xmax[l] };
+}
+
+function rulesWasm(blk: Block, l: number): RulesWasm | null {
+  const arrays = blk.rules[l];
+  return blk.kernels && arrays ? { ...arrays, up: blk.kernels.rulesUp, down: blk.kernels.rulesDown } : null;
 }
 
 /** BP over rows [start, end) of ev into out (rows outside are left alone). */
@@ -118,7 +140,8 @@ export function runRows(cg: CompiledGrammar, ev: Evidence, start: number, end: n
       const Np = nodes[l - 1];
       if (lv.kind === "product")
         productUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], blk.t[l], logZ, b0, s, wasmLevel(blk, l));
-      else if (lv.kind === "rules") rulesUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s);
+      else if (lv.kind === "rules")
+        rulesUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s, rulesWasm(blk, l));
       else denseUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s);
     }
     rootPosterior(cg, b0, rows, blk.up[0], logZ, impossible, root, s);
@@ -275,7 +298,7 @@ function downwardPass(
     const out = blk.down[l];
     if (lv.kind === "product")
       productDownLevel(lv, rows, Np, b0, impossible, p, blk.t[l], c, out, s, wasmLevel(blk, l));
-    else if (lv.kind === "rules") rulesDownLevel(lv, rows, Np, b0, impossible, p, c, out, s);
+    else if (lv.kind === "rules") rulesDownLevel(lv, rows, Np, b0, impossible, p, c, out, s, rulesWasm(blk, l));
     else denseDownLevel(lv, rows, Np, b0, impossible, p, c, out, s);
   }
 }

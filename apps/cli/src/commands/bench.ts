@@ -65,6 +65,8 @@ export function registerBench(program: Command, ctx: Context): void {
               "numpy seq/s",
               "vs numpy",
               "pooled vs numpy",
+              "numpy 1 thread",
+              "vs numpy 1 thread",
               "numpy memory/seq",
               "naive seq/s",
               "vs naive",
@@ -79,6 +81,10 @@ export function registerBench(program: Command, ctx: Context): void {
               c.vsNumpy ? `${fmt(c.vsNumpy.median, 3)}x (${fmt(c.vsNumpy.min, 3)}-${fmt(c.vsNumpy.max, 3)})` : "-",
               c.pool?.vsNumpy
                 ? `${fmt(c.pool.vsNumpy.median, 3)}x (${fmt(c.pool.vsNumpy.min, 3)}-${fmt(c.pool.vsNumpy.max, 3)})`
+                : "-",
+              c.numpyOneThread ? fmt(c.numpyOneThread.sequencesPerSecond) : "-",
+              c.vsNumpyOneThread
+                ? `${fmt(c.vsNumpyOneThread.median, 3)}x (${fmt(c.vsNumpyOneThread.min, 3)}-${fmt(c.vsNumpyOneThread.max, 3)})`
                 : "-",
               c.numpy ? `${fmt(c.numpy.peakBytesPerSequence / 1024)} KiB` : "-",
               c.naive ? fmt(c.naive.sequencesPerSecond) : "-",
