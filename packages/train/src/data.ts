@@ -16,6 +16,7 @@ import { type Evidence, type Grammar, type Noise, Rng, leafCount, noisyEvidence,
 import type { NoiseSpec, TrainConfig } from "./config";
 import { MAX_SAMPLES } from "./validate";
 import { abarSampler } from "./noiseLevel";
+import { noisyNetInput } from "./batchInput";
 
 /** A fixed set of sequences with their observation (evidence) and, for noisy data, each row's signal level. */
 export interface LabeledSet {
@@ -118,10 +119,16 @@ export function makeTestData(g: Grammar, cfg: TrainConfig, streams: Streams): Te
   return { main, levels };
 }
 
-/** One training batch: the observation and the targets (classes y, and leaves x_0 for denoisers). */
+/** One training batch: the net input and the targets (classes y, and leaves x_0 for denoisers). */
 export interface Batch {
   n: number;
-  evidence: Evidence;
+  d: number;
+  S: number;
+  /**
+   * `[n, d, S]` float32 net input: nets' evidenceToNetInput of the observation
+   * `observe(x, ...)` with the training noise stream, built in one pass (batchInput.ts).
+   */
+  input: Float32Array;
   x: Int32Array;
   y: Int32Array;
 }
@@ -220,8 +227,8 @@ export class BatchStream {
       this.st.pos += B;
       this.watcher?.see(x, B);
     }
-    const { evidence } = observe(x, B, d, S, this.cfg.noise, this.streams.trainNoise);
-    return { n: B, evidence, x, y };
+    const input = noisyNetInput(x, B, d, S, this.cfg.noise, this.streams.trainNoise);
+    return { n: B, d, S, input, x, y };
   }
 
   private order(): Int32Array {
