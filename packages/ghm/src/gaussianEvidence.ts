@@ -1,3 +1,4 @@
+import { InputError } from "./inputError";
 /**
  * `gaussian` evidence (one-hot embedding): z_i = alpha onehot(x_i) + sigma g_i,
  * g_i ~ N(0, I_S), so e_i(s) = (alpha / sigma^2) z_i[s] (SPEC.md section 2).
@@ -52,17 +53,20 @@ export function gaussianEvidenceFromZ(
   checkNoise(alpha, sigma);
   const n = evidenceSize(batch, d, S);
   if (z.length !== n)
-    throw new RangeError(`z has ${z.length} entries, expected batch * d * S = ${batch} * ${d} * ${S} = ${n}`);
+    throw new InputError("z", `has ${z.length} entries, expected batch * d * S = ${batch} * ${d} * ${S} = ${n}`);
   const c = alpha / sigma / sigma;
   const e = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const zi = z[i];
-    if (!Number.isFinite(zi)) throw new RangeError(`z[${i}] = ${zi}: expected a finite number`);
+    if (!Number.isFinite(zi)) throw new InputError(`z[${i}]`, `is ${zi}: expected a finite number`);
     const v = c * zi;
     if (!Number.isFinite(v)) {
-      throw new RangeError(
-        `e = (alpha / sigma^2) * z overflows at z[${i}] (alpha = ${alpha}, sigma = ${sigma}, z = ${zi}); rescale z or use a larger sigma`,
+      throw new InputError(
+        `z[${i}]`,
+        `e = (alpha / sigma^2) * z overflows (alpha = ${alpha}, sigma = ${sigma}, z = ${zi})`,
+        "rescale z or use a larger sigma",
       );
+
     }
     e[i] = v;
   }

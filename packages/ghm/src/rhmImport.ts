@@ -1,3 +1,4 @@
+import { InputError } from "./inputError";
 /**
  * Import rule tensors as the PyTorch RHM codebases produce them (e.g.
  * `sample_rules` in pcsl-epfl/hierarchy-learning, dumped with `.tolist()`):
@@ -82,7 +83,8 @@ export function importRhmRules(json: unknown, options: RhmImportOptions = {}): G
   const rows = levels.slice(1).map((level) => level.length);
   const S = options.S ?? Math.max(maxSymbol + 1, ...rows);
   if (!Number.isInteger(S) || S < 1 || S > MAX_VOCAB)
-    throw new RangeError(`options.S must be an integer in [1, ${MAX_VOCAB}], got ${S}`);
+    throw new InputError("options.S", `must be an integer in [1, ${MAX_VOCAB}], got ${S}`);
+
   levels.forEach((level, l) =>
     level.forEach((rs, a) =>
       rs.forEach((t, r) =>

@@ -1,7 +1,7 @@
 /**
  * The evidence builders under hostile arguments (shapes that are negative,
  * fractional, NaN or too large; symbols out of range; noise parameters at and beyond
- * their limits; observations of any magnitude): a RangeError naming the argument, or
+ * their limits; observations of any magnitude): an InputError naming the argument, or
  * evidence with no NaN and no +Infinity.
  */
 import fc from "fast-check";
@@ -9,6 +9,7 @@ import { type Evidence, exactEvidence, logitsEvidence, maskedEvidence } from "..
 import { gaussianEvidence, gaussianEvidenceFromZ } from "../gaussianEvidence";
 import { uniformEvidence, uniformNoise } from "../uniformEvidence";
 import { Rng } from "../rng";
+import { InputError } from "../inputError";
 import { fuzzRuns, fuzzTimeout } from "./runs";
 
 const ARGS = ["batch", "d", "S", "x", "obs", "h", "z", "alpha", "sigma", "keep"];
@@ -21,7 +22,7 @@ function check(build: () => Evidence): void {
   try {
     ev = build();
   } catch (e) {
-    if (!(e instanceof RangeError)) throw new Error(`not a RangeError: ${String(e)}`);
+    if (!(e instanceof InputError)) throw new Error(`not an InputError: ${String(e)}`);
     expect(ARGS.some((a) => new RegExp(`\\b${a}\\b`).test(e.message))).toBe(true);
     return;
   }
@@ -36,7 +37,7 @@ function resize(a: number[], n: number): number[] {
 }
 
 test(
-  "every builder: a RangeError naming the argument, or evidence without NaN or +Infinity",
+  "every builder: an InputError naming the argument, or evidence without NaN or +Infinity",
   () => {
     fc.assert(
       fc.property(
