@@ -92,7 +92,7 @@ describe("extreme evidence", () => {
     expect(() => runBP(g, { ...ev, S: 3 })).toThrow(/evidence.S/);
     const bad = randomGrammar({ kind: "product", m: 2, vocab: [2, 2], zeroProb: 0 }, new Rng(1));
     if (bad.levels[0].kind === "product") bad.levels[0].matrices[1][0] += 0.5;
-    expect(() => runBP(bad, ev)).toThrow(/levels\[0\].matrices\[1\] row 0 sums to/);
+    expect(() => runBP(bad, ev)).toThrow(/levels\[0\].matrices\[1\] row 0: sums to/);
   });
 
   test("refuses batches whose messages cannot fit, before allocating", () => {
