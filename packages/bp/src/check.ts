@@ -60,6 +60,5 @@ export function checkBytes(what: string, bytes: number, batch: number, limit = M
       `${what} needs ${(bytes / 2 ** 30).toFixed(3)} GiB of messages for batch ${batch} (limit ${(limit / 2 ** 30).toFixed(3)} GiB)`,
       `split the batch into chunks of at most ${fit} sequences`,
     );
-
   }
 }

@@ -72,7 +72,6 @@ export interface CompiledGrammar {
 
 function fail(field: string, problem: string, fix: string): never {
   throw new InputError(`grammar.${field}`, problem, fix);
-
 }
 
 function checkDistribution(field: string, w: ArrayLike<number>, off: number, n: number): void {

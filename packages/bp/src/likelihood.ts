@@ -59,7 +59,10 @@ export function validityPerLevel(g: Grammar, x: Int32Array, n: number): number[]
     for (let i = 0; i < d; i++) {
       const s = x[row * d + i];
       if (!(s >= 0 && s < S))
-        throw new InputError(`x[${row * d + i}]`, `validityPerLevel: x[${row * d + i}] is ${s}; symbols lie in [0, ${S})`);
+        throw new InputError(
+          `x[${row * d + i}]`,
+          `validityPerLevel: x[${row * d + i}] is ${s}; symbols lie in [0, ${S})`,
+        );
 
       ok[L][i * S + s] = 1;
     }

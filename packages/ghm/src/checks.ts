@@ -1,5 +1,5 @@
-import { InputError } from "./inputError";
 /** Argument checks shared by the generators and evidence builders: errors name the field and the fix. */
+import { InputError } from "./inputError";
 
 export function requireInt(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
@@ -41,7 +41,6 @@ export function resolveVocab(depth: number, vocab: number | number[], classes: n
       "vocab",
       `must be one size or a list [S_1, ..., S_L] of depth = ${depth} sizes, got ${JSON.stringify(vocab)}`,
     );
-
   }
   below.forEach((s, i) => requireInt(`vocab[${i}] (S_${i + 1})`, s, 1, 2 ** 31 - 1));
   const c = requireInt("classes (S_0)", classes ?? below[0], 1, 2 ** 31 - 1);

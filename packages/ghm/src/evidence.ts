@@ -1,10 +1,10 @@
-import { InputError } from "./inputError";
 /**
  * Leaf evidence (SPEC.md section 2): for every leaf i a log-likelihood vector
  * `e_i(s) = log p(obs_i | x_i = s)`, defined up to a constant per leaf.
  * `-Infinity` marks an impossible symbol; NaN and +Infinity never appear.
  * BP consumes only this. Noisy builders: gaussianEvidence.ts, uniformEvidence.ts.
  */
+import { InputError } from "./inputError";
 import { requireInt } from "./checks";
 
 export interface Evidence {
@@ -97,7 +97,6 @@ export function logitsEvidence(h: ArrayLike<number>, batch: number, d: number, S
         `h[${i}]`,
         `(batch ${Math.floor(i / (d * S))}, leaf ${Math.floor(i / S) % d}, symbol ${i % S}) is ${String(v)}: expected a finite log-likelihood or -Infinity`,
       );
-
     }
     e[i] = v;
   }

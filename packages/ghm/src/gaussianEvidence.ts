@@ -1,4 +1,3 @@
-import { InputError } from "./inputError";
 /**
  * `gaussian` evidence (one-hot embedding): z_i = alpha onehot(x_i) + sigma g_i,
  * g_i ~ N(0, I_S), so e_i(s) = (alpha / sigma^2) z_i[s] (SPEC.md section 2).
@@ -6,6 +5,7 @@ import { InputError } from "./inputError";
  * ~1e-154 does not underflow sigma^2 to 0; any entry that still overflows is
  * refused rather than turned into an Infinity or NaN.
  */
+import { InputError } from "./inputError";
 import { type Evidence, checkSymbols, evidenceSize } from "./evidence";
 import { requireNumber } from "./checks";
 import type { Rng } from "./rng";
@@ -66,7 +66,6 @@ export function gaussianEvidenceFromZ(
         `e = (alpha / sigma^2) * z overflows (alpha = ${alpha}, sigma = ${sigma}, z = ${zi})`,
         "rescale z or use a larger sigma",
       );
-
     }
     e[i] = v;
   }

@@ -55,6 +55,5 @@ export function writeGrammarFile(file: string, g: Grammar): void {
   } catch (err) {
     const cause = ((err as Error).cause as Error | undefined) ?? (err as Error);
     throw new Error(`cannot write grammar file ${file}: ${cause.message}`, { cause: err });
-
   }
 }

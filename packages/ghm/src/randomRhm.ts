@@ -1,4 +1,3 @@
-import { InputError } from "./inputError";
 /**
  * The Random Hierarchy Model (Cagnetta, Petrini, Tomasini, Favero, Wyart 2024) as
  * a `rules` grammar. Every symbol of level l-1 gets k production rules, each an
@@ -8,6 +7,7 @@ import { InputError } from "./inputError";
  * (`random.sample(tuples, n * k)` per level). Name map: v = S, n_c = C, m (their
  * synonyms) = k, s (their tuple size) = arity, L = depth.
  */
+import { InputError } from "./inputError";
 import type { Grammar, Rule, RulesKernel } from "./grammar";
 import { Rng } from "./rng";
 import { requireInt, requireSeed } from "./checks";

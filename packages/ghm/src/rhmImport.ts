@@ -1,4 +1,3 @@
-import { InputError } from "./inputError";
 /**
  * Import rule tensors as the PyTorch RHM codebases produce them (e.g.
  * `sample_rules` in pcsl-epfl/hierarchy-learning, dumped with `.tolist()`):
@@ -6,6 +5,7 @@ import { InputError } from "./inputError";
  * [S, k, m]; entry [l][a][r] is the r-th production (an m-tuple) of symbol a of
  * level l. Every production of a symbol is equally likely (p = 1/k).
  */
+import { InputError } from "./inputError";
 import { z } from "zod";
 import type { Grammar } from "./grammar";
 import { GrammarError, describeValue } from "./grammarError";

@@ -1,4 +1,3 @@
-import { InputError } from "./inputError";
 /**
  * Seeded pseudo-random numbers. Every random draw in ghmkit goes through an Rng
  * made from an explicit seed, so runs are reproducible; separate stages (grammar,
@@ -7,6 +6,7 @@ import { InputError } from "./inputError";
  * Generator: xoshiro128** seeded through splitmix32; it is fast in 32-bit JS
  * integer arithmetic and passes BigCrush, which is all a simulator needs.
  */
+import { InputError } from "./inputError";
 export class Rng {
   private s0: number;
   private s1: number;
@@ -114,7 +114,6 @@ export class Rng {
   setState(state: readonly number[]): this {
     if (state.length !== 5 || state.slice(0, 4).some((v) => !Number.isInteger(v))) {
       throw new InputError("state", "Rng state must be the 5 numbers returned by getState()");
-
     }
     [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v | 0);
     this.spareNormal = state[4] == null || Number.isNaN(state[4]) ? null : state[4]; // JSON turns NaN into null
