@@ -5,14 +5,16 @@
  * written into a sibling temporary directory which is then renamed into place, so a
  * reader never sees a half-written model.
  */
+import { InputError } from "@ghmkit/ghm";
 import type * as FS from "node:fs/promises";
 import type * as PATH from "node:path";
 import { tf } from "@ghmkit/tensor";
 import { registerReluActivations } from "./activations";
 import { type Arch, type NetConfig, type Task, validateArchTask, validateConfig } from "./config";
 import { fsIOHandler, MODEL_JSON } from "./io_node";
-import { buildModel } from "./model";
-import { expectedParamCount, MAX_PARAMS } from "./params";
+import { archParamCount, buildModel } from "./model";
+import { MAX_PARAMS } from "./params";
+import { findArchitecture } from "./registry";
 
 export const META_JSON = "ghm-model.json";
 export const META_FORMAT = "ghm-model/v1";
@@ -23,6 +25,11 @@ export interface ModelMeta {
   config: NetConfig;
   /** Anything else the caller wants kept with the model (training run, data seed, ...). */
   extra?: Record<string, unknown>;
+  /**
+   * The plugin that registers `arch` (module path or package name) when it is not a
+   * built-in; saveModel fills it from the registry, loadModel names it when it is missing.
+   */
+  plugin?: string;
 }
 
 export interface LoadedModel {
@@ -37,12 +44,13 @@ function node(): { fs: typeof FS; path: typeof PATH } {
 
 function validateMeta(meta: ModelMeta, where: string): void {
   if (meta === null || typeof meta !== "object")
-    throw new Error(`${where}: meta must be an object {arch, task, config}`);
+    throw new InputError("meta", `${where}: meta must be an object {arch, task, config}`);
   try {
     validateArchTask(meta.arch, meta.task);
     validateConfig(meta.config);
   } catch (err) {
-    throw new Error(`${where}: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof InputError) throw new InputError(err.field, `${where}: ${err.detail}`, err.hint);
+    throw err;
   }
 }
 
@@ -60,14 +68,17 @@ let tmpCounter = 0;
 /** Write `model` and `meta` to directory `dir`, replacing a model saved there before. */
 export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelMeta): Promise<void> {
   validateMeta(meta, "saveModel");
+  const plugin = meta.plugin ?? findArchitecture(meta.arch)?.plugin;
+
   const { fs, path } = node();
   const target = path.resolve(dir);
   if (await exists(fs, target)) {
     const entries = await fs.readdir(target).catch(() => {
-      throw new Error(`saveModel: ${target} exists and is not a directory; choose another path`);
+      throw new InputError(`${dir}`, `saveModel: ${target} exists and is not a directory`, `choose another path`);
     });
     if (entries.length > 0 && !entries.includes(META_JSON)) {
-      throw new Error(
+      throw new InputError(
+        `${target}`,
         `saveModel: ${target} is a non-empty directory without ${META_JSON}; refusing to replace it, choose an empty or new path`,
       );
     }
@@ -84,6 +95,7 @@ export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelM
       task: meta.task,
       config: meta.config,
       extra: meta.extra ?? {},
+      ...(plugin === undefined ? {} : { plugin }),
     };
     await fs.writeFile(path.join(tmp, META_JSON), `${JSON.stringify(body, null, 2)}\n`);
     // rename() cannot replace a non-empty directory: move the old one aside first.
@@ -138,59 +150,86 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   try {
     raw = JSON.parse(await fs.readFile(metaFile, "utf8"));
   } catch (err) {
-    throw new Error(
+    throw new InputError(
+      `${dir}`,
       `loadModel: cannot read ${metaFile} (${err instanceof Error ? err.message : String(err)}); is ${dir} a directory written by saveModel?`,
     );
   }
   if (raw === null || typeof raw !== "object" || raw.format !== META_FORMAT) {
-    throw new Error(`loadModel: ${metaFile} has format ${JSON.stringify(raw?.format)}, expected "${META_FORMAT}"`);
+    throw new InputError(
+      `${metaFile}`,
+      `loadModel: ${metaFile} has format ${JSON.stringify(raw?.format)}, expected "${META_FORMAT}"`,
+    );
   }
   const meta: ModelMeta = {
     arch: raw.arch as Arch,
     task: raw.task as Task,
     config: raw.config as NetConfig,
     extra: raw.extra ?? {},
+    ...(typeof raw.plugin === "string" ? { plugin: raw.plugin } : {}),
   };
+  if (typeof meta.arch === "string" && findArchitecture(meta.arch) === undefined && meta.plugin !== undefined)
+    throw new InputError(
+      "arch",
+      `model ${dir} uses architecture ${meta.arch} from plugin ${meta.plugin}`,
+      `pass --plugin ${meta.plugin} (library: register it with registerArchitecture before loadModel)`,
+    );
   validateMeta(meta, `loadModel ${metaFile}`);
   if (meta.config.activation === "lse-relu") registerReluActivations(meta.config.approxWidth as number);
-  const params = expectedParamCount(meta.arch, meta.task, meta.config);
-  if (!(params <= MAX_PARAMS))
-    throw new Error(
+  // A plug-in without paramCount is counted once built (its code is the user's own, not the file's).
+  let params = archParamCount(meta.arch, meta.task, meta.config);
+  if (params !== undefined && !(params <= MAX_PARAMS))
+    throw new InputError(
+      `${dir}`,
       `loadModel ${metaFile}: ${meta.arch} ${meta.task} with width ${meta.config.width} has ${params} parameters, above the limit of ${MAX_PARAMS}; refusing to allocate it`,
     );
 
   const modelFile = path.join(dir, MODEL_JSON);
   const st = await fs.stat(modelFile).catch(() => null);
-  if (st === null || !st.isFile()) throw new Error(`loadModel: ${dir} has no ${MODEL_JSON}`);
+  if (st === null || !st.isFile()) throw new InputError(`${dir}`, `loadModel: ${dir} has no ${MODEL_JSON}`);
   if (st.size > MAX_MODEL_JSON_BYTES)
-    throw new Error(`${where}: ${MODEL_JSON} is ${st.size} bytes, above the limit of ${MAX_MODEL_JSON_BYTES}`);
+    throw new InputError(
+      `${MODEL_JSON}`,
+      `${where}: ${MODEL_JSON} is ${st.size} bytes, above the limit of ${MAX_MODEL_JSON_BYTES}`,
+    );
   let modelJSON: { weightsManifest?: unknown };
   try {
     modelJSON = JSON.parse(await fs.readFile(modelFile, "utf8"));
   } catch (err) {
-    throw new Error(`${where}: ${MODEL_JSON} is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new InputError(
+      `${MODEL_JSON}`,
+      `${where}: ${MODEL_JSON} is not valid JSON (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
   const groups = modelJSON?.weightsManifest;
-  if (!Array.isArray(groups) || groups.length === 0) throw new Error(`${where}: ${MODEL_JSON} has no weightsManifest`);
+  if (!Array.isArray(groups) || groups.length === 0)
+    throw new InputError(`${MODEL_JSON}`, `${where}: ${MODEL_JSON} has no weightsManifest`);
   const specs: ManifestWeight[] = [];
   const files: string[] = [];
   const realDir = await fs.realpath(dir);
   for (const [gi, g] of groups.entries()) {
     const group = g as { paths?: unknown; weights?: unknown };
     if (!Array.isArray(group?.paths) || !Array.isArray(group.weights))
-      throw new Error(`${where}: weightsManifest[${gi}] must have paths and weights arrays`);
+      throw new InputError(
+        `weightsManifest[${gi}]`,
+        `${where}: weightsManifest[${gi}] must have paths and weights arrays`,
+      );
     for (const p of group.paths) {
       const why = unsafeWeightsPath(p);
       if (why !== null)
-        throw new Error(
+        throw new InputError(
+          `${dir}`,
           `${where}: weightsManifest[${gi}].paths entry ${JSON.stringify(p)} ${why}; weight files must lie inside the model directory`,
         );
       const real = await fs.realpath(path.join(dir, p as string)).catch(() => {
-        throw new Error(`${where}: weight file ${p as string} listed in ${MODEL_JSON} does not exist`);
+        throw new InputError(`${dir}`, `${where}: weight file ${p as string} listed in ${MODEL_JSON} does not exist`);
       });
       const rel = path.relative(realDir, real);
       if (rel.startsWith("..") || path.isAbsolute(rel))
-        throw new Error(`${where}: weight file ${p as string} resolves to ${real}, outside the model directory`);
+        throw new InputError(
+          `${dir}`,
+          `${where}: weight file ${p as string} resolves to ${real}, outside the model directory`,
+        );
       files.push(real);
     }
     for (const w of group.weights as ManifestWeight[]) {
@@ -201,29 +240,42 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
         Array.isArray(w.shape) &&
         w.shape.every((n) => Number.isInteger(n) && n >= 0 && n <= MAX_PARAMS);
       if (!ok)
-        throw new Error(
+        throw new InputError(
+          `weightsManifest[${gi}]`,
           `${where}: weightsManifest[${gi}] has a malformed weight entry ${JSON.stringify(w).slice(0, 120)}`,
         );
       if (w.dtype !== "float32" || "quantization" in w)
-        throw new Error(
+        throw new InputError(
+          `${dir}`,
           `${where}: weight ${w.name} has dtype ${JSON.stringify(w.dtype)}${"quantization" in w ? " with quantization" : ""}; only float32 is supported`,
         );
       specs.push(w);
     }
   }
   const count = specs.reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1), 0);
-  if (count !== params)
-    throw new Error(
+  let model: tf.LayersModel | null = null;
+  if (params === undefined) {
+    model = buildModel(meta.arch, meta.task, meta.config);
+    params = model.countParams();
+  }
+  if (count !== params) {
+    model?.dispose();
+    throw new InputError(
+      `${dir}`,
       `${where}: ${MODEL_JSON} lists ${count} weights but ${META_JSON} describes a ${meta.arch} ${meta.task} of width ${meta.config.width} with ${params}; the two files do not belong together`,
     );
+  }
   let bytes = 0;
   for (const f of files) bytes += (await fs.stat(f)).size;
-  if (bytes !== 4 * count)
-    throw new Error(
+  if (bytes !== 4 * count) {
+    model?.dispose();
+    throw new InputError(
+      `${dir}`,
       `${where}: the weight files hold ${bytes} bytes, the manifest needs ${4 * count} (${count} float32); the files are ${bytes < 4 * count ? "truncated" : "too long"}`,
     );
+  }
 
-  const model = buildModel(meta.arch, meta.task, meta.config);
+  model ??= buildModel(meta.arch, meta.task, meta.config);
   try {
     const ws = model.weights;
     const mismatch =
@@ -241,13 +293,14 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
         typeof mismatch === "string"
           ? mismatch
           : `weight ${mismatch[1].name} has shape [${mismatch[1].shape}], the network's ${mismatch[0].name} has [${mismatch[0].shape}]`;
-      throw new Error(`${where}: ${MODEL_JSON}'s manifest does not match ${META_JSON}: ${what}`);
+      throw new InputError(`${dir}`, `${where}: ${MODEL_JSON}'s manifest does not match ${META_JSON}: ${what}`);
     }
     const buf = new Uint8Array(bytes);
     let at = 0;
     for (const f of files) {
       const b = await fs.readFile(f);
-      if (at + b.byteLength > bytes) throw new Error(`${where}: weight file ${f} changed while it was read`);
+      if (at + b.byteLength > bytes)
+        throw new InputError(`${dir}`, `${where}: weight file ${f} changed while it was read`);
       buf.set(b, at);
       at += b.byteLength;
     }
