@@ -20,14 +20,13 @@ export function checkEvidence(g: CompiledGrammar, ev: Evidence): void {
   const d = g.nodes[g.L];
   const S = g.vocab[g.L];
   if (!Number.isInteger(ev.batch) || ev.batch < 0)
-    throw new InputError("evidence.batch", `evidence.batch is ${ev.batch}`, "use a non-negative integer");
-  if (ev.d !== d) throw new InputError("evidence.d", `evidence.d is ${ev.d}; the grammar has d = m^L = ${d} leaves`);
-  if (ev.S !== S)
-    throw new InputError("evidence.S", `evidence.S is ${ev.S}; the grammar's leaf vocabulary is S_L = ${S}`);
+    throw new InputError("evidence.batch", `is ${ev.batch}`, "use a non-negative integer");
+  if (ev.d !== d) throw new InputError("evidence.d", `is ${ev.d}; the grammar has d = m^L = ${d} leaves`);
+  if (ev.S !== S) throw new InputError("evidence.S", `is ${ev.S}; the grammar's leaf vocabulary is S_L = ${S}`);
   if (!(ev.e instanceof Float64Array) || ev.e.length !== ev.batch * d * S)
     throw new InputError(
       "evidence.e",
-      `evidence.e has ${ev.e?.length} entries; expected a Float64Array of batch*d*S = ${ev.batch * d * S}`,
+      `has ${ev.e?.length} entries; expected a Float64Array of batch*d*S = ${ev.batch * d * S}`,
     );
   const e = ev.e;
   const limit = maxEvidenceMagnitude(d);
@@ -37,15 +36,15 @@ export function checkEvidence(g: CompiledGrammar, ev: Evidence): void {
     if (!(x < Infinity)) {
       throw new InputError(
         `evidence.e[${i}]`,
-        `evidence.e[${i}] is ${x}; log-likelihoods must be finite or -Infinity`,
+        `is ${x}; log-likelihoods must be finite or -Infinity`,
         "fix the noise model that produced it",
       );
     }
     if (x > limit || (x < -limit && x !== -Infinity)) {
       throw new InputError(
         `evidence.e[${i}]`,
-        `evidence.e[${i}] is ${x}; |log-likelihoods| above 2^1020 / d = ${limit.toExponential(3)} could overflow log p(evidence) over d = ${d} leaves`,
-        "subtract each leaf's max (evidence is defined up to a constant per leaf) and use -Infinity for impossible symbols",
+        `is ${x}; |log-likelihoods| above 2^1020 / d = ${limit.toExponential(3)} could overflow log p(evidence) over d = ${d} leaves`,
+        "subtract each leaf's max, as evidence is defined up to a constant per leaf, and use -Infinity for impossible symbols",
       );
     }
   }

@@ -79,7 +79,9 @@ describe("buildModel", () => {
   test("bad configs and arch/task pairs throw naming the field", () => {
     expect(() => buildModel("convnet", "denoiser", cfg)).toThrow(/denoiser.*unet/);
     expect(() => buildModel("unet", "classifier", cfg)).toThrow(/convnet/);
-    expect(() => buildModel("resnet" as Arch, "classifier", cfg)).toThrow(/arch: must be one of convnet, unet, unet-noskip, flat, mlp/);
+    expect(() => buildModel("resnet" as Arch, "classifier", cfg)).toThrow(
+      /arch: must be one of convnet, unet, unet-noskip, flat, mlp/,
+    );
     expect(() => buildModel("convnet", "classifier", { ...cfg, width: 0 })).toThrow(/width/);
     expect(() => buildModel("convnet", "classifier", { ...cfg, activation: "sin" as NetConfig["activation"] })).toThrow(
       /activation/,

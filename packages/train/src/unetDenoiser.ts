@@ -6,6 +6,7 @@
  * softmax = p(x_0 | x_t) per leaf. This is exactly the input convention the
  * trainer uses (data.ts), so a U-Net trained there serves every noise level.
  */
+import { InputError } from "@ghmkit/ghm";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Denoiser, type DenoiserInput, type DiffusionProcess, stateEvidence } from "@ghmkit/diffusion";
@@ -32,25 +33,29 @@ export function unetDenoiser(model: tf.LayersModel, options: UNetDenoiserOptions
   const shape = model.inputs[0].shape;
   const outShape = model.outputs[0].shape;
   if (shape.length !== 3 || outShape.length !== 3 || shape[1] !== outShape[1] || shape[2] !== outShape[2]) {
-    throw new Error(
+    throw new InputError(
+      "model",
       `unetDenoiser: the model maps [${shape}] -> [${outShape}]; a denoiser maps [B, d, S] -> [B, d, S] (train with task "denoiser")`,
     );
   }
   const [, d, S] = shape as number[];
   const batchSize = options.batchSize ?? 1024;
   if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new RangeError(`unetDenoiser: batchSize must be a positive integer, got ${batchSize}`);
+    throw new InputError("batchSize", `unetDenoiser: batchSize must be a positive integer, got ${batchSize}`);
   const processes = options.processes ?? ["vp"];
   return {
     name: options.name ?? "unet",
     async posterior(input: DenoiserInput): Promise<Float64Array> {
       if (!processes.includes(input.process)) {
-        throw new Error(
-          `unetDenoiser: the network was trained for ${processes.join(", ")} noise, not "${input.process}"; use process ${processes[0]} or a network trained on that noise`,
+        throw new InputError(
+          "input.process",
+          `unetDenoiser: the network was trained for ${processes.join(", ")} noise, not "${input.process}"`,
+          `use process ${processes[0]} or a network trained on that noise`,
         );
       }
       if (input.d !== d || input.S !== S)
-        throw new RangeError(
+        throw new InputError(
+          "input",
           `unetDenoiser: input has d = ${input.d}, S = ${input.S}; the network needs d = ${d}, S = ${S}`,
         );
       const ev = stateEvidence(input);
@@ -87,7 +92,8 @@ export async function loadUNetDenoiser(dir: string, options: UNetDenoiserOptions
   if (!fs.existsSync(path.join(dir, META_JSON))) {
     const ckpt = fs.existsSync(dir) ? latestCheckpoint(dir) : null;
     if (ckpt === null)
-      throw new Error(
+      throw new InputError(
+        `${dir}`,
         `loadUNetDenoiser: ${dir} is neither a model directory (no ${META_JSON}) nor a training run with a checkpoint`,
       );
     modelDir = path.join(ckpt, "model");
@@ -95,7 +101,8 @@ export async function loadUNetDenoiser(dir: string, options: UNetDenoiserOptions
   const { model, meta } = await loadModel(modelDir);
   if (meta.task !== "denoiser") {
     model.dispose();
-    throw new Error(
+    throw new InputError(
+      `${modelDir}`,
       `loadUNetDenoiser: ${modelDir} holds a ${meta.arch} ${meta.task}; a denoiser is needed (train with task "denoiser")`,
     );
   }
