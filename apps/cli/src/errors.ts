@@ -26,8 +26,7 @@ export function asUserInput<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof UserError || !isInputError(err)) throw err;
-    throw new UserError(`${what}: ${err.message}`, err.field);
+    throw relabel(what, err);
   }
 }
 
@@ -36,7 +35,16 @@ export async function asUserInputAsync<T>(what: string, fn: () => Promise<T>): P
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof UserError || !isInputError(err)) throw err;
-    throw new UserError(`${what}: ${err.message}`, err.field);
+    throw relabel(what, err);
   }
+}
+
+function relabel(what: string, err: unknown): unknown {
+  if (err instanceof UserError) return err;
+  if (isInputError(err)) return new UserError(`${what}: ${err.message}`, err.field);
+  // Bridge: train's TrainConfig validator (validate.ts) throws RangeError("config.<field>: ...")
+  // until its zod schema, which throws InputError, replaces it. Only that exact shape is relabelled.
+  if (err instanceof RangeError && /^config\.[\w.[\]]+: /.test(err.message))
+    return new UserError(`${what}: ${err.message}`, err.message.slice(0, err.message.indexOf(":")));
+  return err;
 }
