@@ -7,7 +7,8 @@
  */
 import { InputError } from "@ghmkit/ghm";
 import type { tf } from "@ghmkit/tensor";
-import type { NetConfig, Task } from "./config";
+import { BUILTIN_ARCHS } from "./builtinArchs";
+import type { BuiltinArch, NetConfig, Task } from "./config";
 
 /** What an architecture gives nets. */
 export interface Architecture {
@@ -117,4 +118,24 @@ export function unregisterArchitecture(name: string): boolean {
   const a = registry.get(name);
   if (a === undefined || a.plugin === undefined) return false;
   return registry.delete(name);
+}
+
+type Builder = Architecture["build"];
+let builtinBuilders: Partial<Record<BuiltinArch, Builder>> = {};
+
+/** builtins.ts gives the built-ins their builders (kept apart so this module stays free of tfjs layers). */
+export function setBuiltinBuilders(builders: Record<BuiltinArch, Builder>): void {
+  builtinBuilders = builders;
+}
+
+for (const [name, d] of Object.entries(BUILTIN_ARCHS) as [BuiltinArch, (typeof BUILTIN_ARCHS)[BuiltinArch]][]) {
+  registerArchitecture(name, {
+    ...d,
+    build: (cfg, task) => {
+      const build = builtinBuilders[name];
+      // model.ts imports builtins.ts, so every path to buildModel has the builders.
+      if (build === undefined) throw new Error(`nets: the built-in ${name} has no builder (builtins.ts not loaded)`);
+      return build(cfg, task);
+    },
+  });
 }

@@ -5,32 +5,16 @@
  * written into a sibling temporary directory which is then renamed into place, so a
  * reader never sees a half-written model.
  */
-import { InputError } from "@ghmkit/ghm";
+import type * as FS_SYNC from "node:fs";
 import type * as FS from "node:fs/promises";
 import type * as PATH from "node:path";
+import { InputError } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 import { registerReluActivations } from "./activations";
-import { type Arch, type NetConfig, type Task, validateArchTask, validateConfig } from "./config";
 import { fsIOHandler, MODEL_JSON } from "./io_node";
 import { archParamCount, buildModel } from "./model";
+import { META_JSON, type ModelMeta, modelMetaJson, parseModelMeta } from "./modelMeta";
 import { MAX_PARAMS } from "./params";
-import { findArchitecture } from "./registry";
-
-export const META_JSON = "ghm-model.json";
-export const META_FORMAT = "ghm-model/v1";
-
-export interface ModelMeta {
-  arch: Arch;
-  task: Task;
-  config: NetConfig;
-  /** Anything else the caller wants kept with the model (training run, data seed, ...). */
-  extra?: Record<string, unknown>;
-  /**
-   * The plugin that registers `arch` (module path or package name) when it is not a
-   * built-in; saveModel fills it from the registry, loadModel names it when it is missing.
-   */
-  plugin?: string;
-}
 
 export interface LoadedModel {
   model: tf.LayersModel;
@@ -40,18 +24,6 @@ export interface LoadedModel {
 function node(): { fs: typeof FS; path: typeof PATH } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return { fs: require("node:fs/promises") as typeof FS, path: require("node:path") as typeof PATH };
-}
-
-function validateMeta(meta: ModelMeta, where: string): void {
-  if (meta === null || typeof meta !== "object")
-    throw new InputError("meta", `${where}: meta must be an object {arch, task, config}`);
-  try {
-    validateArchTask(meta.arch, meta.task);
-    validateConfig(meta.config);
-  } catch (err) {
-    if (err instanceof InputError) throw new InputError(err.field, `${where}: ${err.detail}`, err.hint);
-    throw err;
-  }
 }
 
 async function exists(fs: typeof FS, p: string): Promise<boolean> {
@@ -67,14 +39,12 @@ let tmpCounter = 0;
 
 /** Write `model` and `meta` to directory `dir`, replacing a model saved there before. */
 export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelMeta): Promise<void> {
-  validateMeta(meta, "saveModel");
-  const plugin = meta.plugin ?? findArchitecture(meta.arch)?.plugin;
-
+  const metaText = modelMetaJson(meta, "saveModel");
   const { fs, path } = node();
   const target = path.resolve(dir);
   if (await exists(fs, target)) {
     const entries = await fs.readdir(target).catch(() => {
-      throw new InputError(`${dir}`, `saveModel: ${target} exists and is not a directory`, `choose another path`);
+      throw new InputError(dir, `saveModel: ${target} exists and is not a directory`, `choose another path`);
     });
     if (entries.length > 0 && !entries.includes(META_JSON)) {
       throw new InputError(
@@ -89,15 +59,7 @@ export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelM
   const old = `${target}.old-${stamp}`;
   try {
     await model.save(fsIOHandler(tmp));
-    const body = {
-      format: META_FORMAT,
-      arch: meta.arch,
-      task: meta.task,
-      config: meta.config,
-      extra: meta.extra ?? {},
-      ...(plugin === undefined ? {} : { plugin }),
-    };
-    await fs.writeFile(path.join(tmp, META_JSON), `${JSON.stringify(body, null, 2)}\n`);
+    await fs.writeFile(path.join(tmp, META_JSON), metaText);
     // rename() cannot replace a non-empty directory: move the old one aside first.
     const replacing = await exists(fs, target);
     if (replacing) await fs.rename(target, old);
@@ -107,6 +69,28 @@ export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelM
     await fs.rm(tmp, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * The checked ghm-model.json of the model directory `dir` (modelMeta.ts's parser); an
+ * unreadable file is refused with a hint that `dir` may not be a saved model.
+ */
+export function readModelMeta(dir: string): ModelMeta {
+  const { path } = node();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require("node:fs") as typeof FS_SYNC;
+  const metaFile = path.join(dir, META_JSON);
+  let text: string;
+  try {
+    text = fs.readFileSync(metaFile, "utf8");
+  } catch (err) {
+    throw new InputError(
+      metaFile,
+      `cannot be read (${err instanceof Error ? err.message : String(err)})`,
+      `is ${dir} a directory written by saveModel?`,
+    );
+  }
+  return parseModelMeta(text, metaFile);
 }
 
 /** model.json larger than this is refused before it is parsed (a saved model's is a few KiB). */
@@ -146,47 +130,19 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   const { fs, path } = node();
   const where = `loadModel ${dir}`;
   const metaFile = path.join(dir, META_JSON);
-  let raw: { format?: unknown } & Partial<ModelMeta>;
-  try {
-    raw = JSON.parse(await fs.readFile(metaFile, "utf8"));
-  } catch (err) {
-    throw new InputError(
-      `${dir}`,
-      `loadModel: cannot read ${metaFile} (${err instanceof Error ? err.message : String(err)}); is ${dir} a directory written by saveModel?`,
-    );
-  }
-  if (raw === null || typeof raw !== "object" || raw.format !== META_FORMAT) {
-    throw new InputError(
-      `${metaFile}`,
-      `loadModel: ${metaFile} has format ${JSON.stringify(raw?.format)}, expected "${META_FORMAT}"`,
-    );
-  }
-  const meta: ModelMeta = {
-    arch: raw.arch as Arch,
-    task: raw.task as Task,
-    config: raw.config as NetConfig,
-    extra: raw.extra ?? {},
-    ...(typeof raw.plugin === "string" ? { plugin: raw.plugin } : {}),
-  };
-  if (typeof meta.arch === "string" && findArchitecture(meta.arch) === undefined && meta.plugin !== undefined)
-    throw new InputError(
-      "arch",
-      `model ${dir} uses architecture ${meta.arch} from plugin ${meta.plugin}`,
-      `pass --plugin ${meta.plugin} (library: register it with registerArchitecture before loadModel)`,
-    );
-  validateMeta(meta, `loadModel ${metaFile}`);
+  const meta = readModelMeta(dir);
   if (meta.config.activation === "lse-relu") registerReluActivations(meta.config.approxWidth as number);
   // A plug-in without paramCount is counted once built (its code is the user's own, not the file's).
   let params = archParamCount(meta.arch, meta.task, meta.config);
   if (params !== undefined && !(params <= MAX_PARAMS))
     throw new InputError(
-      `${dir}`,
+      dir,
       `loadModel ${metaFile}: ${meta.arch} ${meta.task} with width ${meta.config.width} has ${params} parameters, above the limit of ${MAX_PARAMS}; refusing to allocate it`,
     );
 
   const modelFile = path.join(dir, MODEL_JSON);
   const st = await fs.stat(modelFile).catch(() => null);
-  if (st === null || !st.isFile()) throw new InputError(`${dir}`, `loadModel: ${dir} has no ${MODEL_JSON}`);
+  if (st === null || !st.isFile()) throw new InputError(dir, `loadModel: ${dir} has no ${MODEL_JSON}`);
   if (st.size > MAX_MODEL_JSON_BYTES)
     throw new InputError(
       `${MODEL_JSON}`,
@@ -218,16 +174,16 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
       const why = unsafeWeightsPath(p);
       if (why !== null)
         throw new InputError(
-          `${dir}`,
+          dir,
           `${where}: weightsManifest[${gi}].paths entry ${JSON.stringify(p)} ${why}; weight files must lie inside the model directory`,
         );
       const real = await fs.realpath(path.join(dir, p as string)).catch(() => {
-        throw new InputError(`${dir}`, `${where}: weight file ${p as string} listed in ${MODEL_JSON} does not exist`);
+        throw new InputError(dir, `${where}: weight file ${p as string} listed in ${MODEL_JSON} does not exist`);
       });
       const rel = path.relative(realDir, real);
       if (rel.startsWith("..") || path.isAbsolute(rel))
         throw new InputError(
-          `${dir}`,
+          dir,
           `${where}: weight file ${p as string} resolves to ${real}, outside the model directory`,
         );
       files.push(real);
@@ -246,7 +202,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
         );
       if (w.dtype !== "float32" || "quantization" in w)
         throw new InputError(
-          `${dir}`,
+          dir,
           `${where}: weight ${w.name} has dtype ${JSON.stringify(w.dtype)}${"quantization" in w ? " with quantization" : ""}; only float32 is supported`,
         );
       specs.push(w);
@@ -261,7 +217,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   if (count !== params) {
     model?.dispose();
     throw new InputError(
-      `${dir}`,
+      dir,
       `${where}: ${MODEL_JSON} lists ${count} weights but ${META_JSON} describes a ${meta.arch} ${meta.task} of width ${meta.config.width} with ${params}; the two files do not belong together`,
     );
   }
@@ -270,12 +226,13 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   if (bytes !== 4 * count) {
     model?.dispose();
     throw new InputError(
-      `${dir}`,
+      dir,
       `${where}: the weight files hold ${bytes} bytes, the manifest needs ${4 * count} (${count} float32); the files are ${bytes < 4 * count ? "truncated" : "too long"}`,
     );
   }
 
   model ??= buildModel(meta.arch, meta.task, meta.config);
+
   try {
     const ws = model.weights;
     const mismatch =
@@ -293,14 +250,13 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
         typeof mismatch === "string"
           ? mismatch
           : `weight ${mismatch[1].name} has shape [${mismatch[1].shape}], the network's ${mismatch[0].name} has [${mismatch[0].shape}]`;
-      throw new InputError(`${dir}`, `${where}: ${MODEL_JSON}'s manifest does not match ${META_JSON}: ${what}`);
+      throw new InputError(dir, `${where}: ${MODEL_JSON}'s manifest does not match ${META_JSON}: ${what}`);
     }
     const buf = new Uint8Array(bytes);
     let at = 0;
     for (const f of files) {
       const b = await fs.readFile(f);
-      if (at + b.byteLength > bytes)
-        throw new InputError(`${dir}`, `${where}: weight file ${f} changed while it was read`);
+      if (at + b.byteLength > bytes) throw new Error(`${where}: weight file ${f} changed while it was read`);
       buf.set(b, at);
       at += b.byteLength;
     }
