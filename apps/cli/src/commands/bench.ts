@@ -60,9 +60,13 @@ export function registerBench(program: Command, ctx: Context): void {
               "case",
               "seq/s (wall)",
               "seq/s (CPU)",
+              "pooled seq/s",
               "memory/seq",
               "numpy seq/s",
               "vs numpy",
+              "pooled vs numpy",
+              "numpy 1 thread",
+              "vs numpy 1 thread",
               "numpy memory/seq",
               "naive seq/s",
               "vs naive",
@@ -71,9 +75,17 @@ export function registerBench(program: Command, ctx: Context): void {
               c.name,
               fmt(c.sequencesPerSecond),
               fmt(c.cpuSequencesPerSecond),
+              c.pool ? `${fmt(c.pool.sequencesPerSecond)} (${c.pool.threads} threads)` : "-",
               `${fmt(c.defaultBytesPerSequence / 1024)} KiB`,
               c.numpy ? fmt(c.numpy.sequencesPerSecond) : "-",
               c.vsNumpy ? `${fmt(c.vsNumpy.median, 3)}x (${fmt(c.vsNumpy.min, 3)}-${fmt(c.vsNumpy.max, 3)})` : "-",
+              c.pool?.vsNumpy
+                ? `${fmt(c.pool.vsNumpy.median, 3)}x (${fmt(c.pool.vsNumpy.min, 3)}-${fmt(c.pool.vsNumpy.max, 3)})`
+                : "-",
+              c.numpyOneThread ? fmt(c.numpyOneThread.sequencesPerSecond) : "-",
+              c.vsNumpyOneThread
+                ? `${fmt(c.vsNumpyOneThread.median, 3)}x (${fmt(c.vsNumpyOneThread.min, 3)}-${fmt(c.vsNumpyOneThread.max, 3)})`
+                : "-",
               c.numpy ? `${fmt(c.numpy.peakBytesPerSequence / 1024)} KiB` : "-",
               c.naive ? fmt(c.naive.sequencesPerSecond) : "-",
               c.speedup ? `${fmt(c.speedup, 3)}x` : "-",
@@ -81,9 +93,11 @@ export function registerBench(program: Command, ctx: Context): void {
           ),
           ...r.cases.flatMap((c) => [
             ...(c.referenceSkipped ? [`${c.name}: numpy reference skipped (${c.referenceSkipped})`] : []),
+            ...(c.pool && !c.pool.identical ? [`${c.name}: the pooled results differ from one thread's (a bug)`] : []),
             ...(c.vsPeer
               ? [
-                  `${c.name}: PyTorch peer BpRhm ${c.vsPeer.recorded.join("-")} seq/s as recorded in issue 14 (not run here): runBP/peer ${fmt(c.vsPeer.ratio[0])}-${fmt(c.vsPeer.ratio[1])}x`,
+                  `${c.name}: PyTorch peer BpRhm ${c.vsPeer.recorded.join("-")} seq/s as recorded in issue 14 (not run here): runBP/peer ${fmt(c.vsPeer.ratio[0])}-${fmt(c.vsPeer.ratio[1])}x` +
+                    (c.pool?.vsPeer ? `, pooled ${fmt(c.pool.vsPeer.ratio[0])}-${fmt(c.pool.vsPeer.ratio[1])}x` : ""),
                 ]
               : []),
           ]),

@@ -8,6 +8,7 @@ import { tf } from "@ghmkit/tensor";
 import {
   META_JSON,
   type ModelMeta,
+  denoiserShape,
   parseModelMeta,
   registerNetActivations,
   registerReluActivations,
@@ -84,14 +85,10 @@ function parseMeta(text: string, where: string): ModelMeta {
 }
 
 function describe(model: tf.LayersModel, meta: ModelMeta | null, source: string): LoadedUNet {
-  const inShape = model.inputs[0].shape;
-  const outShape = model.outputs[0].shape;
-  const ok = inShape.length === 3 && outShape.length === 3 && inShape[1] === outShape[1] && inShape[2] === outShape[2];
-  if (!ok || typeof inShape[1] !== "number" || typeof inShape[2] !== "number") {
+  try {
+    return { model, meta, ...denoiserShape(model), source };
+  } catch (err) {
     model.dispose();
-    throw new Error(
-      `the model maps ${JSON.stringify(inShape)} to ${JSON.stringify(outShape)}; a denoiser maps [batch, d, S] to [batch, d, S]`,
-    );
+    throw err;
   }
-  return { model, meta, d: inShape[1], S: inShape[2], source };
 }
