@@ -133,13 +133,11 @@ const shape = {
       "an architecture registered in nets (built-ins: convnet, flat, mlp for classifiers; unet, unet-noskip, flat, mlp for denoisers; or a plug-in's)",
     ),
   grammar: grammarSchema,
-  seeds: z
-    .strictObject({
-      data: seed.describe("training and test sequences, and the epoch order"),
-      init: seed.describe("network weight initialisation"),
-      noise: seed.describe("leaf noise of training batches and of the test set"),
-    })
-    .describe("seeds of the independent random streams (the grammar's own seed is in `grammar`)"),
+  seeds: z.strictObject({
+    data: seed.describe("training and test sequences, and the epoch order"),
+    init: seed.describe("network weight initialisation"),
+    noise: seed.describe("leaf noise of training batches and of the test set"),
+  }),
   data: z.strictObject({
     trainSize: int(0, MAX_SAMPLES).describe(
       "P fixed training samples (sample-complexity setting); 0 = fresh samples every step",
@@ -274,6 +272,9 @@ function crossFieldIssues(c: z.infer<typeof fieldsSchema>): Issue[] {
 }
 
 const fieldsSchema = z.strictObject(shape);
+
+/** The sections and fields (configTable.ts documents them). */
+export const trainConfigFieldsShape = shape;
 
 /** A complete training configuration: every field, then (only once every field is valid) every rule relating them. */
 export const trainConfigSchema = fieldsSchema.pipe(
