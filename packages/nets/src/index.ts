@@ -1,27 +1,3 @@
-export * from "./config";
-export { LayerFactory } from "./blocks";
-export { buildConvNet, encode } from "./convnet";
-export { buildUNet } from "./unet";
-export type { UNetOptions } from "./unet";
-export { buildFlat } from "./flat";
-export { buildMLP } from "./mlp";
-export { buildModel, countParams } from "./model";
-export { expectedParamCount, MAX_PARAMS } from "./params";
-export { clippedEvidence, evidenceToNetInput } from "./evidence_input";
-export type { NetInputOptions } from "./evidence_input";
-export { fsIOHandler, MODEL_JSON, WEIGHTS_BIN } from "./io_node";
-export { saveModel, loadModel, unsafeWeightsPath, MAX_MODEL_JSON_BYTES, META_JSON, META_FORMAT } from "./save";
-export type { ModelMeta, LoadedModel } from "./save";
-export { compileBPConvNet, compileBPUNet } from "./compiled/compile";
-export { compileBPModel, compiledWidth, kernelTuples, COMPILE_INPUT_CLIP, MAX_TUPLES } from "./compiled/bp_model";
-export type { CompiledBPModel, CompileBPModelOptions, Tuple } from "./compiled/bp_model";
-export { registerNetActivations, registerReluActivations, APPROX_RANGE, LOG_FLOOR } from "./activations";
-export type {
-  CompiledBPConvNet,
-  CompiledBPUNet,
-  CompiledBPConvNetOptions,
-  CompiledBPUNetOptions,
-} from "./compiled/compile";
-export type { ApproxOptions, CompiledBPOptions } from "./compiled/product_bp";
-export { fitScalarReLU, evalScalarReLU } from "./compiled/scalar_relu";
-export type { ScalarReLUNet, FitOptions } from "./compiled/scalar_relu";
+// The Node entry: the platform-neutral API (./browser) plus model directories on disk (./node).
+export * from "./browser";
+export * from "./node";

@@ -10,20 +10,17 @@ import type * as PATH from "node:path";
 import { tf } from "@ghmkit/tensor";
 import { registerReluActivations } from "./activations";
 import { type Arch, type NetConfig, type Task, validateArchTask, validateConfig } from "./config";
-import { fsIOHandler, MODEL_JSON } from "./io_node";
+import { fsIOHandler } from "./io_node";
+import {
+  MAX_MODEL_JSON_BYTES,
+  META_FORMAT,
+  META_JSON,
+  MODEL_JSON,
+  type ModelMeta,
+  unsafeWeightsPath,
+} from "./modelFiles";
 import { buildModel } from "./model";
 import { expectedParamCount, MAX_PARAMS } from "./params";
-
-export const META_JSON = "ghm-model.json";
-export const META_FORMAT = "ghm-model/v1";
-
-export interface ModelMeta {
-  arch: Arch;
-  task: Task;
-  config: NetConfig;
-  /** Anything else the caller wants kept with the model (training run, data seed, ...). */
-  extra?: Record<string, unknown>;
-}
 
 export interface LoadedModel {
   model: tf.LayersModel;
@@ -95,23 +92,6 @@ export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelM
     await fs.rm(tmp, { recursive: true, force: true });
     throw err;
   }
-}
-
-/** model.json larger than this is refused before it is parsed (a saved model's is a few KiB). */
-export const MAX_MODEL_JSON_BYTES = 16 * 1024 * 1024;
-
-/**
- * Why `p` (a weights path from model.json) is not a plain relative file name inside
- * the model directory, or null when it is.
- */
-export function unsafeWeightsPath(p: unknown): string | null {
-  if (typeof p !== "string" || p === "") return "is not a file name";
-  if (p.includes("\0") || p.includes("\\")) return "holds a NUL or backslash";
-  if (p.startsWith("/") || /^[A-Za-z]:/.test(p)) return "is an absolute path";
-  if (p.split("/").some((seg) => seg === ".." || seg === "." || seg === ""))
-    return "leaves the model directory (.. or empty segments)";
-  if (/^[a-z]+:\/\//i.test(p)) return "is a URL";
-  return null;
 }
 
 interface ManifestWeight {

@@ -2,7 +2,7 @@
 // the active backend has it (wasm); elsewhere exactly tf.train.adam. It *is* an
 // AdamOptimizer: same className, config, getWeights/setWeights format, so checkpoints
 // and serialisation are interchangeable with the stock optimizer.
-import { tf } from "./backend";
+import { tf } from "./backendCore";
 import { ADAM_UPDATE, type AdamUpdateAttrs } from "./kernels/adam_update";
 
 interface SlotVariable {

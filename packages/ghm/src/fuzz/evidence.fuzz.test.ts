@@ -9,7 +9,7 @@ import { type Evidence, exactEvidence, logitsEvidence, maskedEvidence } from "..
 import { gaussianEvidence, gaussianEvidenceFromZ } from "../gaussianEvidence";
 import { uniformEvidence, uniformNoise } from "../uniformEvidence";
 import { Rng } from "../rng";
-import { fuzzRuns, fuzzTimeout } from "./runs";
+import { fuzzRuns, fuzzTimeout } from "@ghmkit/testkit";
 
 const ARGS = ["batch", "d", "S", "x", "obs", "h", "z", "alpha", "sigma", "keep"];
 const size = fc.oneof(fc.integer({ min: 0, max: 4 }), fc.constantFrom(-1, 0.5, NaN, Infinity, 2 ** 31, 2 ** 53));
