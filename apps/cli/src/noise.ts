@@ -1,15 +1,5 @@
 import { type Command, Option } from "commander";
-import {
-  type Evidence,
-  exactEvidence,
-  gaussianEvidence,
-  type Grammar,
-  maskedEvidence,
-  Rng,
-  type SampleBatch,
-  uniformEvidence,
-  uniformNoise,
-} from "@ghmkit/ghm";
+import { type Evidence, type Grammar, type Noise, noisyEvidence, Rng, type SampleBatch } from "@ghmkit/ghm";
 import { asUserInput, UserError } from "./errors";
 import { floatArg, intArg } from "./options";
 
@@ -71,24 +61,27 @@ export function checkNoiseFlags(cmd: Command, f: NoiseFlags): void {
   }
 }
 
+/** The noise model the flags describe (ghm's one noisy-evidence builder takes it). */
+export function noiseFromFlags(f: NoiseFlags): Noise {
+  switch (f.noise) {
+    case "exact":
+      return { kind: "exact" };
+    case "gaussian":
+      return { kind: "gaussian", alpha: f.alpha, sigma: f.sigma };
+    case "uniform":
+      return { kind: "uniform", keep: f.keep };
+    case "mask":
+      return { kind: "mask", keep: 1 - f.maskRate };
+  }
+}
+
 /** Corrupts the clean leaves of `data` and returns the evidence BP (and nets) see. */
-export function noisyEvidence(g: Grammar, data: SampleBatch, f: NoiseFlags): Evidence {
+export function noisyEvidenceOf(g: Grammar, data: SampleBatch, f: NoiseFlags): Evidence {
   const S = g.vocab[g.depth];
-  const rng = new Rng(f.noiseSeed);
-  return asUserInput("noise", () => {
-    switch (f.noise) {
-      case "exact":
-        return exactEvidence(data.x, data.n, data.d, S);
-      case "gaussian":
-        return gaussianEvidence(data.x, data.n, data.d, S, f.alpha, f.sigma, rng).evidence;
-      case "uniform":
-        return uniformEvidence(uniformNoise(data.x, data.n, data.d, S, f.keep, rng), data.n, data.d, S, f.keep);
-      case "mask": {
-        const obs = Int32Array.from(data.x, (s) => (rng.uniform() < f.maskRate ? -1 : s));
-        return maskedEvidence(obs, data.n, data.d, S);
-      }
-    }
-  });
+  return asUserInput(
+    "noise",
+    () => noisyEvidence(data.x, data.n, data.d, S, noiseFromFlags(f), new Rng(f.noiseSeed)).evidence,
+  );
 }
 
 export function describeNoise(f: NoiseFlags): string {

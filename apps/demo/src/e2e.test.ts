@@ -16,7 +16,7 @@ import { bpDenoiser, generate } from "@ghmkit/diffusion";
 import { buildModel, configFromGrammar, evidenceToNetInput, saveModel } from "@ghmkit/nets";
 import { initBackend, tf } from "@ghmkit/tensor";
 import { DEFAULT_SPEC, buildGrammar } from "./model/grammarSpec";
-import { DEMO_SCHEDULE, type NoiseSetting, drawEps, observe } from "./model/noise";
+import { DEMO_SCHEDULE, type NoiseSetting, observe } from "./model/noise";
 import { forwardBackwardOne, timeGrid } from "./model/forwardBackwardOne";
 import { serveStatic, type StaticServer } from "./testing/staticServer";
 import type { DemoHandle } from "./app/debugHandle";
@@ -141,7 +141,7 @@ describeE2E("demo page in headless Chromium", () => {
     const g = parseGrammar(h.grammar);
     const x = Int32Array.from(h.x);
     const S = g.vocab[g.depth];
-    const obs = observe(x, S, noise, drawEps(x.length * S, h.noiseSeed), DEMO_SCHEDULE);
+    const obs = observe(x, S, noise, h.noiseSeed, DEMO_SCHEDULE);
     h.evidence.forEach((v, i) => expect(v).toBeCloseTo(obs.evidence.e[i], 9));
     const bp = runBP(g, { batch: 1, d: x.length, S, e: Float64Array.from(h.evidence) });
     bp.marginals!.forEach((m, l) => m.forEach((v, i) => expect(h.marginals[l][i]).toBeCloseTo(v, 12)));

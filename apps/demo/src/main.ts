@@ -26,7 +26,6 @@ const state: DemoState = {
   sampleSeed: 0,
   tree: [],
   noiseSeed: 0,
-  eps: new Float64Array(0),
   noise: { kind: "vp", u: 0.25 },
   obs: null,
   bp: null,

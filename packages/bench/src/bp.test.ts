@@ -1,7 +1,9 @@
 import { benchBP } from "./bp";
+import { numpyUnavailable } from "./bp_numpy";
+import { logLogSlope } from "./bp_scaling";
 
-test("benchBP: both workloads, throughput consistent with the timings, and the fast BP agrees with the naive reference", () => {
-  const r = benchBP({ batch: 2, repeats: 1, naiveBatch: 1 });
+test("benchBP: both workloads, throughput consistent with the timings, agreement with the naive and numpy references", async () => {
+  const r = await benchBP({ batch: 2, repeats: 1, naiveBatch: 1 });
   expect(r.cases.map((c) => c.name)).toEqual(["product", "rhm"]);
   for (const c of r.cases) {
     expect(c.sequencesPerSecond).toBeCloseTo((1000 * c.batch) / c.msPerBatch, 6);
@@ -9,10 +11,35 @@ test("benchBP: both workloads, throughput consistent with the timings, and the f
     // float64 exp-domain against log-domain BP: same numbers up to rounding
     expect(c.agreement!.maxAbsLogZ).toBeLessThan(1e-9);
     expect(c.agreement!.maxAbsMarginal).toBeLessThan(1e-9);
+    if (numpyUnavailable() === null) {
+      // The numpy reference computes the same BP: a fast wrong answer is no speed-up.
+      expect(c.numpy!.agreement.maxAbsLogZ).toBeLessThan(1e-9);
+      expect(c.numpy!.agreement.maxAbsMarginal).toBeLessThan(1e-9);
+      expect(c.vsNumpy!.median).toBeCloseTo(c.sequencesPerSecond / c.numpy!.sequencesPerSecond, 6);
+      expect(c.numpy!.peakBytesPerSequence).toBeGreaterThan(0);
+    } else expect(c.referenceSkipped).toMatch(/python3/);
   }
+  // The peer's rate is only a recorded figure, and only for its own shape (batch 256).
+  expect(r.cases[1].vsPeer).toBeNull();
   // up + down + marginals of m=2, L=10, S=16: 3 * 16 * (2^11 - 1) floats, plus the root.
   expect(r.cases[0].bytesPerSequence).toBe(8 * (3 * 16 * 2047 + 2 * 16 + 2));
   expect(r.text).toContain("fast/naive");
   expect(r.text).toMatch(/agreeing to \d\.\de-\d+ in log Z/);
-  expect(() => benchBP({ batch: 0 })).toThrow(/batch is 0/);
+  await expect(benchBP({ batch: 0 })).rejects.toThrow(/batch is 0/);
+}, 60000);
+
+test("logLogSlope recovers the exponent of a power law", () => {
+  const x = [8, 16, 32, 64];
+  expect(
+    logLogSlope(
+      x,
+      x.map((v) => 3 * v ** 1.5),
+    ),
+  ).toBeCloseTo(1.5, 12);
+  expect(
+    logLogSlope(
+      x,
+      x.map(() => 2),
+    ),
+  ).toBeCloseTo(0, 12);
 });

@@ -1,22 +1,24 @@
 /**
- * Throughput of runBP on the two reference workloads, against the straightforward
- * log-domain BP (@ghmkit/bp's naiveBP) measured in the same process:
+ * Throughput of runBP on the two reference workloads, each beside references measured
+ * in the same run:
  *   product: random Mei-style product grammar, m = 2, L = 10, S = 16 (d = 1024)
  *   rhm:     random RHM, S = C = 32, k = 4, m = 2, L = 6 (d = 64)
+ * References: a batched float64 numpy BP (bp_numpy.ts: one GEMM per child per level,
+ * OpenBLAS), timed in repetitions interleaved with runBP's so load swings hit both;
+ * the straightforward log-domain naiveBP; and, for the RHM, the PyTorch peer's rate as
+ * recorded in issue 14 (PyTorch is not a dependency, so it is never run here).
  * Evidence: sampled sequences seen through gaussian noise with alpha = 1, sigma = 1
  * (a mid-diffusion noise level), so no message is trivially sparse.
  * Run: `ghm bench bp` (or `pnpm bench`).
  */
-import {
-  type Evidence,
-  type Grammar,
-  Rng,
-  gaussianEvidence,
-  randomProductGrammar,
-  randomRhm,
-  sample,
-} from "@ghmkit/ghm";
+import { type Grammar, randomProductGrammar, randomRhm } from "@ghmkit/ghm";
 import { type BPResult, messageBytesPerSequence, naiveBP, type NaiveBPResult, runBP } from "@ghmkit/bp";
+import { NumpyBP, numpyUnavailable, numpyUnsupported, type RefCheck } from "./bp_numpy";
+import { type ScalingReport, scalingSweeps } from "./bp_scaling";
+import { evidenceFor, median, timeOnce } from "./bp_common";
+
+/** The PyTorch peer's BpRhm (minimal_diffusion_rhm) on the RHM case, batch 256, as measured in issue 14 on this kind of 2-core machine. */
+export const PEER_BPRHM_SEQ_PER_SEC: readonly [number, number] = [123, 139];
 
 export type BenchCaseName = "product" | "rhm";
 
@@ -25,28 +27,42 @@ export interface BenchOptions {
   cases?: BenchCaseName[];
   /** Sequences per runBP call (default 256). */
   batch?: number;
-  /** Timed runBP calls after one warm-up; the median is reported (default 3). */
+  /** Timed repetitions of runBP and of the numpy reference, interleaved, after one warm-up each; medians are reported (default 3). */
   repeats?: number;
   /** Sequences given to the naive baseline, which is slow (default 16; 0 skips it). */
   naiveBatch?: number;
   /** Run the downward pass and marginals too (default true). */
   downward?: boolean;
+  /** Time the numpy reference beside runBP when python3 with numpy runs here (default true; needs downward). */
+  reference?: boolean;
+  /** Also time how runBP and numpy grow with batch, d = m^L and S, and fit the exponents ("quick": fewer, smaller points; default off). */
+  scaling?: boolean | "quick";
   /** Noise level of the gaussian evidence (default 1). */
   sigma?: number;
   seed?: number;
 }
 
-export interface BenchCase {
+export interface Rate {
+  /** Median wall-clock time of one call over the whole batch. */
+  msPerBatch: number;
+  sequencesPerSecond: number;
+  /** Median process CPU time (user + system, all threads) of one call. */
+  cpuMsPerBatch: number;
+  cpuSequencesPerSecond: number;
+}
+
+export interface NumpyReference extends Rate {
+  /** Peak bytes numpy allocates in one call, per sequence (tracemalloc). */
+  peakBytesPerSequence: number;
+  /** Largest |log Z| and marginal difference from runBP over the batch (marginals: the first 64 entries per level). */
+  agreement: { maxAbsLogZ: number; maxAbsMarginal: number };
+}
+
+export interface BenchCase extends Rate {
   name: BenchCaseName;
   description: string;
   batch: number;
   downward: boolean;
-  /** Median wall-clock time of one runBP call. */
-  msPerBatch: number;
-  sequencesPerSecond: number;
-  /** Median CPU time (user + system) of one call: steadier than wall time on a shared machine. */
-  cpuMsPerBatch: number;
-  cpuSequencesPerSecond: number;
   /** Result memory per sequence with `messages: true` (up, down, marginals). */
   bytesPerSequence: number;
   /** Result memory per sequence of the timed calls (runBP's default: marginals only). */
@@ -56,16 +72,24 @@ export interface BenchCase {
   agreement: { maxAbsLogZ: number; maxAbsMarginal: number } | null;
   /** sequencesPerSecond / naive.sequencesPerSecond. */
   speedup: number | null;
+  /** The numpy GEMM BP on the same grammar and evidence, interleaved with runBP; null with the reason in referenceSkipped. */
+  numpy: NumpyReference | null;
+  referenceSkipped?: string;
+  /** runBP / numpy, wall: ratio of the medians, and the smallest and largest ratio of one interleaved pair. */
+  vsNumpy: { median: number; min: number; max: number; cpu: number } | null;
+  /** RHM only: runBP's rate over the PyTorch peer's recorded range (PEER_BPRHM_SEQ_PER_SEC; not run here). */
+  vsPeer: { recorded: readonly [number, number]; ratio: [number, number] } | null;
 }
 
 export interface BenchReport {
   node: string;
   cases: BenchCase[];
+  scaling: ScalingReport | null;
   /** Human-readable table of the above. */
   text: string;
 }
 
-function workload(name: BenchCaseName, seed: number): { g: Grammar; description: string } {
+export function workload(name: BenchCaseName, seed: number): { g: Grammar; description: string } {
   if (name === "product")
     return {
       g: randomProductGrammar({ depth: 10, arity: 2, vocab: 16, seed }),
@@ -77,33 +101,24 @@ function workload(name: BenchCaseName, seed: number): { g: Grammar; description:
   };
 }
 
-function evidenceFor(g: Grammar, batch: number, sigma: number, seed: number): Evidence {
-  const data = sample(g, batch, new Rng(seed));
-  return gaussianEvidence(data.x, batch, data.d, g.vocab[g.depth], 1, sigma, new Rng(seed + 1)).evidence;
+function rate(batch: number, runs: { ms: number; cpuMs: number }[]): Rate {
+  const ms = median(runs.map((r) => r.ms));
+  const cpu = median(runs.map((r) => r.cpuMs));
+  return {
+    msPerBatch: ms,
+    sequencesPerSecond: (1000 * batch) / ms,
+    cpuMsPerBatch: cpu,
+    cpuSequencesPerSecond: (1000 * batch) / cpu,
+  };
 }
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+function referenceSkip(g: Grammar, wanted: boolean, downward: boolean): string | null {
+  if (!wanted) return "not asked for";
+  if (!downward) return "the numpy reference always runs up + down + marginals";
+  return numpyUnsupported(g) ?? numpyUnavailable();
 }
 
-/** Median wall and CPU milliseconds of f over `repeats` calls after one warm-up. */
-function timeMs(f: () => void, repeats: number): { wall: number; cpu: number } {
-  f(); // warm-up: JIT and first-touch of the buffers
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    f();
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-  }
-  return { wall: median(wall), cpu: median(cpu) };
-}
-
-export function benchBP(options: BenchOptions = {}): BenchReport {
+export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> {
   const names = options.cases ?? ["product", "rhm"];
   const batch = options.batch ?? 256;
   const repeats = options.repeats ?? 3;
@@ -114,42 +129,90 @@ export function benchBP(options: BenchOptions = {}): BenchReport {
   for (const [k, v] of Object.entries({ batch, repeats, naiveBatch }))
     if (!Number.isInteger(v) || v < (k === "naiveBatch" ? 0 : 1))
       throw new Error(`benchBP: ${k} is ${v}; use a positive integer`);
-  const cases = names.map((name): BenchCase => {
+  const cases: BenchCase[] = [];
+  for (const name of names) {
     const { g, description } = workload(name, seed);
     const ev = evidenceFor(g, batch, sigma, seed + 10);
-    const t = timeMs(() => runBP(g, ev, { downward }), repeats);
+    const skip = referenceSkip(g, options.reference ?? true, downward);
+    const ref = skip ? null : NumpyBP.start(g, ev);
+    const mine: { ms: number; cpuMs: number }[] = [];
+    const theirs: { ms: number; cpuMs: number }[] = [];
+    let numpy: NumpyReference | null = null;
+    let vsNumpy: BenchCase["vsNumpy"] = null;
+    try {
+      let fast: BPResult | undefined;
+      timeOnce(() => (fast = runBP(g, ev, { downward }))); // warm-up: JIT and first touch
+      const check = ref ? await ref.check() : null; // also numpy's warm-up
+      for (let i = 0; i < repeats; i++) {
+        // Alternate who goes first, so a load swing does not always favour one side.
+        if (ref && i % 2 === 1) theirs.push(await ref.run());
+        mine.push(timeOnce(() => runBP(g, ev, { downward })));
+        if (ref && i % 2 === 0) theirs.push(await ref.run());
+      }
+      if (ref && check) {
+        const r = rate(batch, theirs);
+        numpy = {
+          ...r,
+          peakBytesPerSequence: check.peakBytes / batch,
+          agreement: numpyAgreement(fast!, check),
+        };
+        const pairs = mine.map((m, i) => theirs[i].ms / m.ms);
+        const own = rate(batch, mine);
+        vsNumpy = {
+          median: own.sequencesPerSecond / r.sequencesPerSecond,
+          min: Math.min(...pairs),
+          max: Math.max(...pairs),
+          cpu: own.cpuSequencesPerSecond / r.cpuSequencesPerSecond,
+        };
+      }
+    } finally {
+      ref?.close();
+    }
     let naive: BenchCase["naive"] = null;
     let agreement: BenchCase["agreement"] = null;
     if (naiveBatch > 0) {
       const small = evidenceFor(g, naiveBatch, sigma, seed + 20);
       let ref: NaiveBPResult | undefined;
-      const nms = timeMs(() => (ref = naiveBP(g, small)), 1).wall;
+      const nms = timeOnce(() => (ref = naiveBP(g, small))).ms;
       naive = { batch: naiveBatch, msPerBatch: nms, sequencesPerSecond: (1000 * naiveBatch) / nms };
       agreement = agreementWith(runBP(g, small, { downward }), ref!, downward);
     }
-    const sps = (1000 * batch) / t.wall;
-    return {
+    const own = rate(batch, mine);
+    cases.push({
       name,
       description,
       batch,
       downward,
-      msPerBatch: t.wall,
-      sequencesPerSecond: sps,
-      cpuMsPerBatch: t.cpu,
-      cpuSequencesPerSecond: (1000 * batch) / t.cpu,
+      ...own,
       bytesPerSequence: messageBytesPerSequence(g, downward, true),
       defaultBytesPerSequence: messageBytesPerSequence(g, downward),
       naive,
       agreement,
-      speedup: naive ? sps / naive.sequencesPerSecond : null,
-    };
-  });
-  return { node: process.version, cases, text: formatBench(cases) };
+      speedup: naive ? own.sequencesPerSecond / naive.sequencesPerSecond : null,
+      numpy,
+      ...(skip ? { referenceSkipped: skip } : {}),
+      vsNumpy,
+      vsPeer:
+        name === "rhm" && batch === 256 && downward
+          ? {
+              recorded: PEER_BPRHM_SEQ_PER_SEC,
+              ratio: [
+                own.sequencesPerSecond / PEER_BPRHM_SEQ_PER_SEC[1],
+                own.sequencesPerSecond / PEER_BPRHM_SEQ_PER_SEC[0],
+              ],
+            }
+          : null,
+    });
+  }
+  const scaling = options.scaling
+    ? await scalingSweeps({ quick: options.scaling === "quick", sigma, seed, reference: options.reference ?? true })
+    : null;
+  return { node: process.version, cases, scaling, text: formatBench(cases, scaling) };
 }
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, n = a.length): number {
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < n; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
 
@@ -160,19 +223,46 @@ function agreementWith(fast: BPResult, ref: NaiveBPResult, downward: boolean): B
   return { maxAbsLogZ: maxAbsDiff(fast.logZ, ref.logZ), maxAbsMarginal: Math.max(...levels) };
 }
 
-function formatBench(cases: BenchCase[]): string {
+function numpyAgreement(fast: BPResult, ref: RefCheck): NumpyReference["agreement"] {
+  const logZ = ref.logZ.map((x) => x ?? Number.NEGATIVE_INFINITY);
+  let dz = 0;
+  for (let i = 0; i < logZ.length; i++)
+    if (logZ[i] !== fast.logZ[i]) dz = Math.max(dz, Math.abs(logZ[i] - fast.logZ[i]) || Number.POSITIVE_INFINITY);
+  const dm = Math.max(...ref.marginals.map((m, l) => maxAbsDiff(m, fast.marginals![l], m.length)));
+  return { maxAbsLogZ: dz, maxAbsMarginal: dm };
+}
+
+const f0 = (x: number): string => x.toFixed(0);
+const f2 = (x: number): string => x.toFixed(2);
+
+function formatBench(cases: BenchCase[], scaling: ScalingReport | null): string {
   const lines = [`runBP benchmark (${process.version}, one thread, float64)`];
   for (const c of cases) {
     lines.push(
       `${c.description}, batch ${c.batch}${c.downward ? ", up+down+marginals" : ", upward only"}: ` +
-        `${c.msPerBatch.toFixed(1)} ms/batch, ${c.sequencesPerSecond.toFixed(0)} seq/s ` +
-        `(CPU time: ${c.cpuMsPerBatch.toFixed(1)} ms, ${c.cpuSequencesPerSecond.toFixed(0)} seq/s), ` +
-        `${(c.defaultBytesPerSequence / 1024).toFixed(0)} KiB results/seq (${(c.bytesPerSequence / 1024).toFixed(0)} KiB with messages)` +
-        (c.naive
-          ? `; naive log-domain ${c.naive.sequencesPerSecond.toFixed(1)} seq/s (batch ${c.naive.batch}), fast/naive = ${c.speedup!.toFixed(1)}x` +
-            `, agreeing to ${c.agreement!.maxAbsLogZ.toExponential(1)} in log Z`
-          : ""),
+        `${c.msPerBatch.toFixed(1)} ms/batch, ${f0(c.sequencesPerSecond)} seq/s ` +
+        `(CPU time: ${c.cpuMsPerBatch.toFixed(1)} ms, ${f0(c.cpuSequencesPerSecond)} seq/s), ` +
+        `${f0(c.defaultBytesPerSequence / 1024)} KiB results/seq (${f0(c.bytesPerSequence / 1024)} KiB with messages)`,
     );
+    if (c.numpy && c.vsNumpy)
+      lines.push(
+        `  numpy GEMM BP (same evidence, interleaved): ${f0(c.numpy.sequencesPerSecond)} seq/s ` +
+          `(CPU ${f0(c.numpy.cpuSequencesPerSecond)}), peak ${f0(c.numpy.peakBytesPerSequence / 1024)} KiB/seq; ` +
+          `runBP/numpy = ${f2(c.vsNumpy.median)}x (pairs ${f2(c.vsNumpy.min)}-${f2(c.vsNumpy.max)}x, CPU ${f2(c.vsNumpy.cpu)}x), ` +
+          `agreeing to ${c.numpy.agreement.maxAbsLogZ.toExponential(1)} in log Z`,
+      );
+    else lines.push(`  numpy GEMM BP: skipped (${c.referenceSkipped})`);
+    if (c.naive)
+      lines.push(
+        `  naive log-domain ${c.naive.sequencesPerSecond.toFixed(1)} seq/s (batch ${c.naive.batch}), fast/naive = ${c.speedup!.toFixed(1)}x` +
+          `, agreeing to ${c.agreement!.maxAbsLogZ.toExponential(1)} in log Z`,
+      );
+    if (c.vsPeer)
+      lines.push(
+        `  PyTorch peer BpRhm: ${c.vsPeer.recorded[0]}-${c.vsPeer.recorded[1]} seq/s as recorded in issue 14 (not run here), ` +
+          `runBP/peer = ${f0(c.vsPeer.ratio[0])}-${f0(c.vsPeer.ratio[1])}x`,
+      );
   }
+  if (scaling) lines.push(scaling.text);
   return lines.join("\n");
 }

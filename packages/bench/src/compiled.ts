@@ -6,7 +6,7 @@ import { runBP } from "@ghmkit/bp";
 import {
   type Grammar,
   Rng,
-  gaussianEvidence,
+  noisyEvidence,
   randomDenseGrammar,
   randomProductGrammar,
   randomRhm,
@@ -87,7 +87,14 @@ export async function benchCompiledBP(opts: BenchCompiledBPOptions = {}): Promis
   const g = randomProductGrammar({ depth, arity, vocab, seed: opts.seed ?? 0 });
   const rng = new Rng((opts.seed ?? 0) + 1);
   const d = arity ** depth;
-  const ev = gaussianEvidence(sample(g, batch, rng).x, batch, d, vocab, 1, 1, rng).evidence;
+  const ev = noisyEvidence(
+    sample(g, batch, rng).x,
+    batch,
+    d,
+    vocab,
+    { kind: "gaussian", alpha: 1, sigma: 1 },
+    rng,
+  ).evidence;
 
   const net = compileBPUNet(g);
   try {
@@ -223,7 +230,14 @@ export async function benchCompiledModels(
     const { g, vocab, grammar } = make[kind]();
     const rng = new Rng(seed + 1);
     const d = arity ** depth;
-    const ev = gaussianEvidence(sample(g, batch, rng).x, batch, d, vocab, 1, 1, rng).evidence;
+    const ev = noisyEvidence(
+      sample(g, batch, rng).x,
+      batch,
+      d,
+      vocab,
+      { kind: "gaussian", alpha: 1, sigma: 1 },
+      rng,
+    ).evidence;
     const c = compileBPModel(g, "denoiser");
     try {
       const input = evidenceToNetInput(ev);

@@ -1,4 +1,4 @@
-import { Rng, exactEvidence, gaussianEvidence, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
+import { Rng, exactEvidence, noisyEvidence, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
 import { bruteForceBP } from "./brute";
 import { maxEvidenceMagnitude } from "./check";
 import { logLikelihood } from "./likelihood";
@@ -21,7 +21,14 @@ describe("extreme evidence", () => {
     ]) {
       const data = sample(g, 40, new Rng(4));
       const S = g.vocab[g.depth];
-      const { evidence } = gaussianEvidence(data.x, data.n, data.d, S, 1, 1e-6, new Rng(5));
+      const { evidence } = noisyEvidence(
+        data.x,
+        data.n,
+        data.d,
+        S,
+        { kind: "gaussian", alpha: 1, sigma: 1e-6 },
+        new Rng(5),
+      );
       const bp = runBP(g, evidence, { messages: true });
       const ll = logLikelihood(g, data.x, data.n);
       expect(noNaN([...bp.up, ...bp.down!, ...bp.marginals!, bp.root, bp.logZ])).toBe(true);
@@ -132,7 +139,7 @@ describe("gaussian noise from sigma = 1e-6 to 1e6", () => {
     for (const g of tiny) {
       const data = sample(g, 6, new Rng(7));
       const S = g.vocab[g.depth];
-      const { evidence } = gaussianEvidence(data.x, data.n, data.d, S, 1, sigma, new Rng(8));
+      const { evidence } = noisyEvidence(data.x, data.n, data.d, S, { kind: "gaussian", alpha: 1, sigma }, new Rng(8));
       const bp = runBP(g, evidence, { messages: true });
       expect(noNaN([...bp.up, ...bp.down!, ...bp.marginals!, bp.root, bp.logZ])).toBe(true);
       // Enumeration is run on the leaf-shifted evidence: its own sums of 1e12-sized terms would round at 1e-4.
@@ -159,7 +166,14 @@ describe("gaussian noise from sigma = 1e-6 to 1e6", () => {
       for (const sigma of [1e-6, 1e-3, 1, 1e3, 1e6]) {
         const data = sample(g, 3, new Rng(9));
         const S = g.vocab[g.depth];
-        const { evidence } = gaussianEvidence(data.x, data.n, data.d, S, 1, sigma, new Rng(10));
+        const { evidence } = noisyEvidence(
+          data.x,
+          data.n,
+          data.d,
+          S,
+          { kind: "gaussian", alpha: 1, sigma },
+          new Rng(10),
+        );
         const bp = runBP(g, evidence);
         const { ev: shifted, shift } = shiftLeaves(evidence);
         const ref = naiveBP(g, shifted);

@@ -2,7 +2,8 @@
  * Leaf evidence (SPEC.md section 2): for every leaf i a log-likelihood vector
  * `e_i(s) = log p(obs_i | x_i = s)`, defined up to a constant per leaf.
  * `-Infinity` marks an impossible symbol; NaN and +Infinity never appear.
- * BP consumes only this. Noisy builders: gaussianEvidence.ts, uniformEvidence.ts.
+ * BP consumes only this. Evidence of an observation: here, gaussianEvidence.ts,
+ * uniformEvidence.ts; drawing a noisy observation of clean leaves: noisyEvidence.ts.
  */
 import { requireInt } from "./checks";
 

@@ -2,27 +2,10 @@
  * `uniform` (symmetric discrete) noise: each leaf keeps its symbol with
  * probability `keep`, otherwise it is replaced by a uniform draw from [S] (which
  * may be the same symbol). e_i(s) = log(keep [o_i = s] + (1 - keep) / S).
+ * Drawing o from clean leaves is noisyEvidence's job (noisyEvidence.ts).
  */
-import { type Evidence, checkSymbols, evidenceSize } from "./evidence";
 import { requireNumber } from "./checks";
-import type { Rng } from "./rng";
-
-/** Draw the corrupted observation o (`[batch, d]`) of the symbols x. */
-export function uniformNoise(
-  x: ArrayLike<number>,
-  batch: number,
-  d: number,
-  S: number,
-  keep: number,
-  rng: Rng,
-): Int32Array {
-  requireNumber("keep", keep, 0, 1);
-  evidenceSize(batch, d, S);
-  checkSymbols("x", x, batch, d, S);
-  const o = new Int32Array(batch * d);
-  for (let i = 0; i < o.length; i++) o[i] = rng.uniform() < keep ? x[i] : rng.int(S);
-  return o;
-}
+import { type Evidence, checkSymbols, evidenceSize } from "./evidence";
 
 /** Evidence of the observation o under uniform noise with keep probability `keep`. */
 export function uniformEvidence(obs: ArrayLike<number>, batch: number, d: number, S: number, keep: number): Evidence {

@@ -14,15 +14,16 @@ export { buildModel, countParams } from "./model";
 export { expectedParamCount, MAX_PARAMS } from "./params";
 export { clippedEvidence, evidenceToNetInput } from "./evidence_input";
 export type { NetInputOptions } from "./evidence_input";
+export { MODEL_JSON, WEIGHTS_BIN, MAX_MODEL_JSON_BYTES, unsafeWeightsPath } from "./modelFiles";
 export {
-  MODEL_JSON,
-  WEIGHTS_BIN,
+  checkModelMeta,
+  modelMetaJson,
+  parseModelMeta,
   META_JSON,
   META_FORMAT,
-  MAX_MODEL_JSON_BYTES,
-  unsafeWeightsPath,
-} from "./modelFiles";
-export type { ModelMeta } from "./modelFiles";
+  MAX_META_JSON_BYTES,
+} from "./modelMeta";
+export type { ModelMeta } from "./modelMeta";
 export type { LoadedModel } from "./save";
 export { compileBPConvNet, compileBPUNet } from "./compiled/compile";
 export { compileBPModel, compiledWidth, kernelTuples, COMPILE_INPUT_CLIP, MAX_TUPLES } from "./compiled/bp_model";

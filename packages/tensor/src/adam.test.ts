@@ -29,7 +29,33 @@ describe("adam (fused on wasm)", () => {
     const fused = await train(adam(0.01), 5);
     const stock = await train(tf.train.adam(0.01), 5);
     expect(fused.slotNames).toEqual(stock.slotNames);
-    fused.weights.forEach((w, i) => expect(relError(w, stock.weights[i])).toBeLessThan(1e-4));
+    fused.weights.forEach((w, i) => expect(relError(w, stock.weights[i])).toBeLessThan(1e-6));
+  });
+
+  it("is bit-identical to tf.train.adam on wasm (same float32 roundings, in the same order)", async () => {
+    // Non-default hyper-parameters, so that every scalar's float32 rounding matters.
+    const fused = await train(adam(0.0037, 0.85, 0.995, 1e-6), 6);
+    const stock = await train(tf.train.adam(0.0037, 0.85, 0.995, 1e-6), 6);
+    fused.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(stock.weights[i])));
+  });
+
+  it("stays bit-identical across setWeights (a restored state re-reads the bias-correction accumulators)", async () => {
+    const run = async (opt: tf.AdamOptimizer) => {
+      const model = buildBenchUNet(tiny);
+      const step = makeTrainStep(model, opt);
+      const { x, y } = benchBatch(tiny);
+      for (let i = 0; i < 3; i++) step(x, y);
+      const saved = await opt.getWeights();
+      const copies = saved.map((w) => ({ name: w.name, tensor: tf.clone(w.tensor) }));
+      await opt.setWeights(copies);
+      for (let i = 0; i < 3; i++) step(x, y);
+      const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+      tf.dispose([x, y, saved[0].tensor]);
+      model.dispose();
+      opt.dispose();
+      return weights;
+    };
+    expect(await run(adam(0.01))).toEqual(await run(tf.train.adam(0.01)));
   });
 
   it("keeps tensors and wasm memory flat", () => {

@@ -1,5 +1,5 @@
 // Adam with the per-variable update fused into one kernel (kernels/adam_update.ts) where
-// the active backend has it (wasm); elsewhere exactly tf.train.adam. It *is* an
+// the active backend has it (wasm), bit-identical to tf.train.adam; elsewhere tf.train.adam itself. It *is* an
 // AdamOptimizer: same className, config, getWeights/setWeights format, so checkpoints
 // and serialisation are interchangeable with the stock optimizer.
 import { tf } from "./backendCore";
@@ -23,6 +23,23 @@ interface AdamInternals {
 }
 
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
+  /**
+   * accBeta1 and accBeta2 as float32 values, mirrored on the host so that a step reads
+   * nothing back from the backend; null until the first step and after setWeights
+   * (re-read once from the variables then).
+   */
+  private acc: [number, number] | null = null;
+
+  override async setWeights(weightValues: Parameters<tf.AdamOptimizer["setWeights"]>[0]): Promise<void> {
+    this.acc = null;
+    await super.setWeights(weightValues);
+  }
+
+  /** Forget the host copy of accBeta1/accBeta2 after assigning those variables directly. */
+  protected accumulatorsChanged(): void {
+    this.acc = null;
+  }
+
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer["applyGradients"]>[0]): void {
     if (tf.getKernel(ADAM_UPDATE, tf.getBackend()) === undefined) {
       super.applyGradients(variableGradients);
@@ -32,13 +49,15 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     const names = Array.isArray(variableGradients)
       ? variableGradients.map((v) => v.name)
       : Object.keys(variableGradients);
+    this.acc ??= [self.accBeta1.dataSync()[0], self.accBeta2.dataSync()[0]];
+    const [acc1, acc2] = this.acc;
     const attrs: AdamUpdateAttrs = {
       learningRate: self.learningRate,
       beta1: self.beta1,
       beta2: self.beta2,
       epsilon: self.epsilon,
-      oneMinusAccBeta1: Math.fround(1 - self.accBeta1.dataSync()[0]),
-      oneMinusAccBeta2: Math.fround(1 - self.accBeta2.dataSync()[0]),
+      oneMinusAccBeta1: Math.fround(1 - acc1),
+      oneMinusAccBeta2: Math.fround(1 - acc2),
     };
     tf.tidy(() => {
       names.forEach((name, i) => {
@@ -63,8 +82,10 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         v.assign(newV);
         value.assign(newValue);
       });
-      self.accBeta1.assign(tf.mul(self.accBeta1, self.beta1));
-      self.accBeta2.assign(tf.mul(self.accBeta2, self.beta2));
+      // As tf.mul(accBeta, beta) in float32, computed here and uploaded (no read-back).
+      this.acc = [Math.fround(acc1 * Math.fround(self.beta1)), Math.fround(acc2 * Math.fround(self.beta2))];
+      self.accBeta1.assign(tf.scalar(this.acc[0]));
+      self.accBeta2.assign(tf.scalar(this.acc[1]));
     });
     this.incrementIterations();
   }

@@ -1,8 +1,10 @@
 /**
  * Adam whose learning rate follows a schedule, and whose whole state (moments,
  * step count, bias-correction accumulators) can be saved and restored bit for bit.
+ * The update is tensor's FusedAdamOptimizer: one kernel per variable on wasm,
+ * bit-identical to tf.train.adam (stock tfjs Adam on every other backend).
  */
-import { tf } from "@ghmkit/tensor";
+import { FusedAdamOptimizer, tf } from "@ghmkit/tensor";
 
 /** Saved optimizer state: named float32 tensors in order, plus the exact scalars. */
 export interface AdamState {
@@ -19,7 +21,7 @@ interface AdamInternals {
   accBeta2: tf.Variable;
 }
 
-export class ScheduledAdam extends tf.AdamOptimizer {
+export class ScheduledAdam extends FusedAdamOptimizer {
   setLearningRate(lr: number): void {
     this.learningRate = lr;
   }
@@ -73,5 +75,6 @@ export class ScheduledAdam extends tf.AdamOptimizer {
       accBeta1.assign(tf.scalar(state.accBeta1));
       accBeta2.assign(tf.scalar(state.accBeta2));
     });
+    this.accumulatorsChanged();
   }
 }

@@ -101,12 +101,12 @@ describe("data", () => {
     expect(s.fixed).toBeNull();
     const b1 = s.next();
     expect(b1.n).toBe(8);
-    expect(b1.evidence.e.length).toBe(8 * 4 * 4);
+    expect(b1.input.length).toBe(8 * 4 * 4);
     const saved = JSON.parse(JSON.stringify(s.getState()));
     const b2 = s.next();
-    expect(b2.evidence.e).not.toEqual(b1.evidence.e);
+    expect(b2.input).not.toEqual(b1.input);
     const t = new BatchStream(g, cfg, makeStreams(cfg));
     t.setState(saved);
-    expect(t.next().evidence.e).toEqual(b2.evidence.e);
+    expect(t.next().input).toEqual(b2.input);
   });
 });

@@ -12,10 +12,11 @@
  * set (heldOut.ts) takes a fourth data fork and the noise forks after those, so
  * every older stream, and every number computed from one, is unchanged.
  */
-import { type Evidence, type Grammar, Rng, exactEvidence, gaussianEvidence, leafCount, sample } from "@ghmkit/ghm";
+import { type Evidence, type Grammar, type Noise, Rng, leafCount, noisyEvidence, sample } from "@ghmkit/ghm";
 import type { NoiseSpec, TrainConfig } from "./config";
 import { MAX_SAMPLES } from "./validate";
 import { abarSampler } from "./noiseLevel";
+import { noisyNetInput } from "./batchInput";
 
 /** A fixed set of sequences with their observation (evidence) and, for noisy data, each row's signal level. */
 export interface LabeledSet {
@@ -49,17 +50,9 @@ export function observe(
   rng: Rng,
   fixedAbar?: number,
 ): { evidence: Evidence; abar: Float64Array | null } {
-  if (noise.kind === "exact") return { evidence: exactEvidence(x, n, d, S), abar: null };
-  const draw = abarSampler(noise);
-  const abar = new Float64Array(n);
-  const e = new Float64Array(n * d * S);
-  for (let r = 0; r < n; r++) {
-    const a = fixedAbar ?? draw(rng);
-    abar[r] = a;
-    const row = gaussianEvidence(x.subarray(r * d, (r + 1) * d), 1, d, S, Math.sqrt(a), Math.sqrt(1 - a), rng);
-    e.set(row.evidence.e, r * d * S);
-  }
-  return { evidence: { batch: n, d, S, e }, abar };
+  const model: Noise = noise.kind === "exact" ? noise : { kind: "vp", abar: fixedAbar ?? abarSampler(noise) };
+  const { evidence, abar } = noisyEvidence(x, n, d, S, model, rng);
+  return { evidence, abar };
 }
 
 /** A LabeledSet of the sequences x `[n, d]` with classes y and their observation. */
@@ -126,10 +119,16 @@ export function makeTestData(g: Grammar, cfg: TrainConfig, streams: Streams): Te
   return { main, levels };
 }
 
-/** One training batch: the observation and the targets (classes y, and leaves x_0 for denoisers). */
+/** One training batch: the net input and the targets (classes y, and leaves x_0 for denoisers). */
 export interface Batch {
   n: number;
-  evidence: Evidence;
+  d: number;
+  S: number;
+  /**
+   * `[n, d, S]` float32 net input: nets' evidenceToNetInput of the observation
+   * `observe(x, ...)` with the training noise stream, built in one pass (batchInput.ts).
+   */
+  input: Float32Array;
   x: Int32Array;
   y: Int32Array;
 }
@@ -228,8 +227,8 @@ export class BatchStream {
       this.st.pos += B;
       this.watcher?.see(x, B);
     }
-    const { evidence } = observe(x, B, d, S, this.cfg.noise, this.streams.trainNoise);
-    return { n: B, evidence, x, y };
+    const input = noisyNetInput(x, B, d, S, this.cfg.noise, this.streams.trainNoise);
+    return { n: B, d, S, input, x, y };
   }
 
   private order(): Int32Array {

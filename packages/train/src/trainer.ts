@@ -5,7 +5,6 @@
  */
 import * as fs from "node:fs";
 import { acquireDirLock } from "./dirLock";
-import { evidenceToNetInput } from "@ghmkit/nets";
 import { initBackend, tf } from "@ghmkit/tensor";
 import { writeJsonAtomic } from "@ghmkit/ghm";
 import { type LoopState, isLogSpacedStep, latestCheckpoint, saveCheckpoint } from "./checkpoint";
@@ -94,11 +93,11 @@ export function trainStep(r: StepState, batch: Batch, lr: number): number {
   const { task } = r.cfg;
   const S = r.g.vocab[r.g.depth];
   return tf.tidy(() => {
-    const input = evidenceToNetInput(batch.evidence);
+    const input = tf.tensor3d(batch.input, [batch.n, batch.d, batch.S]);
     const target =
       task === "classifier"
         ? tf.oneHot(tf.tensor1d(batch.y, "int32"), r.g.vocab[0])
-        : tf.oneHot(tf.tensor2d(batch.x, [batch.n, batch.evidence.d], "int32"), S);
+        : tf.oneHot(tf.tensor2d(batch.x, [batch.n, batch.d], "int32"), S);
     const f = (): tf.Scalar => softmaxCrossEntropy(r.model.apply(input, { training: true }) as tf.Tensor, target);
     if (r.masks === null) {
       const cost = r.opt.minimize(f, true, r.vars);

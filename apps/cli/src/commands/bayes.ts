@@ -7,7 +7,7 @@ import { classScores, leafScores } from "../bayesScores";
 import { fmt, report, table } from "../output";
 import { loadGrammar } from "../grammarFile";
 import { parseDataFile } from "../formats/data";
-import { addNoiseOptions, checkNoiseFlags, describeNoise, type NoiseFlags, noisyEvidence } from "../noise";
+import { addNoiseOptions, checkNoiseFlags, describeNoise, type NoiseFlags, noisyEvidenceOf } from "../noise";
 
 /** `ghm classify` and `ghm denoise`: the Bayes-optimal predictors (exact BP) scored on a data file. */
 export function registerBayes(program: Command, ctx: Context): void {
@@ -23,7 +23,7 @@ export function registerBayes(program: Command, ctx: Context): void {
     const g = loadGrammar(o.grammar);
     const data = parseDataFile(readJsonFile(o.data, "--data"), g, `--data ${o.data}`);
     // A tiny --sigma makes evidence BP refuses (|e| above 2^1020 / d): a user error, exit 2.
-    const r = asUserInput("noise", () => runBP(g, noisyEvidence(g, data, o), { downward: false }));
+    const r = asUserInput("noise", () => runBP(g, noisyEvidenceOf(g, data, o), { downward: false }));
     const c = classScores(r.root, data.y, g.vocab[0], r.impossible);
     const out = {
       n: data.n,
@@ -57,7 +57,7 @@ export function registerBayes(program: Command, ctx: Context): void {
     checkNoiseFlags(cmd, o);
     const g = loadGrammar(o.grammar);
     const data = parseDataFile(readJsonFile(o.data, "--data"), g, `--data ${o.data}`);
-    const r = asUserInput("noise", () => runBP(g, noisyEvidence(g, data, o)));
+    const r = asUserInput("noise", () => runBP(g, noisyEvidenceOf(g, data, o)));
     const l = leafScores(r.marginals![g.depth], data.x, g.vocab[g.depth]);
     const out = { n: data.n, noise: describeNoise(o), bayesMSE: l.mse, bayesLeafAccuracy: l.accuracy };
     report(ctx.con, ctx.flags(cmd), out, () =>

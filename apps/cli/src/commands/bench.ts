@@ -44,22 +44,50 @@ export function registerBench(program: Command, ctx: Context): void {
         lines.push(`TensorFlow.js backend: ${shortBackend(info)}`);
       }
       if (chosen.includes("bp")) {
-        note("bench bp: exact float64 BP, product m=2 L=10 S=16 and RHM S=32 k=4 m=2 L=6, batch 256 ...");
-        const r = benchBP({ repeats: o.quick ? 1 : 5 });
+        note(
+          "bench bp: exact float64 BP, product m=2 L=10 S=16 and RHM S=32 k=4 m=2 L=6, batch 256, beside numpy's GEMM BP (interleaved) ...",
+        );
+        const r = await benchBP({
+          repeats: o.quick ? 3 : 7,
+          naiveBatch: o.quick ? 4 : 16,
+          scaling: o.quick ? "quick" : true,
+        });
         results.bp = r;
         lines.push(
           "exact BP (float64, up + down + marginals), batch 256:",
           table(
-            ["case", "seq/s (wall)", "seq/s (CPU)", "memory/seq", "naive seq/s", "vs naive"],
+            [
+              "case",
+              "seq/s (wall)",
+              "seq/s (CPU)",
+              "memory/seq",
+              "numpy seq/s",
+              "vs numpy",
+              "numpy memory/seq",
+              "naive seq/s",
+              "vs naive",
+            ],
             r.cases.map((c) => [
               c.name,
               fmt(c.sequencesPerSecond),
               fmt(c.cpuSequencesPerSecond),
-              `${fmt(c.bytesPerSequence / 1024)} KiB`,
+              `${fmt(c.defaultBytesPerSequence / 1024)} KiB`,
+              c.numpy ? fmt(c.numpy.sequencesPerSecond) : "-",
+              c.vsNumpy ? `${fmt(c.vsNumpy.median, 3)}x (${fmt(c.vsNumpy.min, 3)}-${fmt(c.vsNumpy.max, 3)})` : "-",
+              c.numpy ? `${fmt(c.numpy.peakBytesPerSequence / 1024)} KiB` : "-",
               c.naive ? fmt(c.naive.sequencesPerSecond) : "-",
               c.speedup ? `${fmt(c.speedup, 3)}x` : "-",
             ]),
           ),
+          ...r.cases.flatMap((c) => [
+            ...(c.referenceSkipped ? [`${c.name}: numpy reference skipped (${c.referenceSkipped})`] : []),
+            ...(c.vsPeer
+              ? [
+                  `${c.name}: PyTorch peer BpRhm ${c.vsPeer.recorded.join("-")} seq/s as recorded in issue 14 (not run here): runBP/peer ${fmt(c.vsPeer.ratio[0])}-${fmt(c.vsPeer.ratio[1])}x`,
+                ]
+              : []),
+          ]),
+          ...(r.scaling ? [r.scaling.text] : []),
         );
       }
       if (chosen.includes("compiled")) {

@@ -9,7 +9,7 @@ import { fmt, table } from "../output";
 import { loadGrammar } from "../grammarFile";
 import { parseEvidenceFile } from "../formats/evidence";
 import { parseDataFile } from "../formats/data";
-import { addNoiseOptions, checkNoiseFlags, givenNoiseFlags, type NoiseFlags, noisyEvidence } from "../noise";
+import { addNoiseOptions, checkNoiseFlags, givenNoiseFlags, type NoiseFlags, noisyEvidenceOf } from "../noise";
 
 export function registerBP(program: Command, ctx: Context): void {
   addNoiseOptions(
@@ -66,7 +66,7 @@ export function registerBP(program: Command, ctx: Context): void {
       const g = loadGrammar(o.grammar);
       const ev = o.evidence
         ? parseEvidenceFile(readJsonFile(o.evidence, "--evidence"), g, `--evidence ${o.evidence}`)
-        : noisyEvidence(g, parseDataFile(readJsonFile(o.data!, "--data"), g, `--data ${o.data}`), o);
+        : noisyEvidenceOf(g, parseDataFile(readJsonFile(o.data!, "--data"), g, `--data ${o.data}`), o);
       const what = o.evidence ? `--evidence ${o.evidence}` : "noise";
       // Posterior samples reuse the upward messages, so ask for them only then.
       // BP refuses evidence a valid file can still hold (|e| above 2^1020 / d): a user error, exit 2.

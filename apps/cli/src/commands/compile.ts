@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Command, Option } from "commander";
 import { runBP } from "@ghmkit/bp";
-import { type Evidence, gaussianEvidence, type Grammar, grammarToJson, Rng, sample } from "@ghmkit/ghm";
+import { type Evidence, noisyEvidence, type Grammar, grammarToJson, Rng, sample } from "@ghmkit/ghm";
 import { compileBPConvNet, compileBPUNet } from "@ghmkit/nets";
 import type { Context } from "../program";
 import { announceBackend, backendOption, useBackend } from "../backend";
@@ -139,7 +139,7 @@ async function errorsByNoiseLevel(
   const rows: ErrorRow[] = [];
   for (const sigma of o.sigmas as number[]) {
     const data = sample(g, o.n, rng);
-    const { evidence } = gaussianEvidence(data.x, data.n, data.d, S, 1, sigma, rng);
+    const { evidence } = noisyEvidence(data.x, data.n, data.d, S, { kind: "gaussian", alpha: 1, sigma }, rng);
     const m = await measure(evidence);
     rows.push({ sigma, maxAbsError: m.maxAbsError, meanAbsError: m.meanAbsError, seqPerSec: data.n / m.seconds });
   }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { randomRhm, Rng, sample, gaussianEvidence, exactEvidence } from "@ghmkit/ghm";
+import { randomRhm, Rng, sample, noisyEvidence, exactEvidence } from "@ghmkit/ghm";
 import { runBP } from "@ghmkit/bp";
 import type { Context } from "../program";
 import { DEFAULT_RHM } from "../defaults";
@@ -24,7 +24,14 @@ export function registerDemo(program: Command, ctx: Context): void {
       const valid = clean.impossible.reduce((a, v) => a + (v ? 0 : 1), 0) / data.n;
       const meanLogP = clean.logZ.reduce((a, v) => a + v, 0) / data.n;
       const rows = [0.25, 0.5, 1, 2, 4].map((sigma, k) => {
-        const { evidence } = gaussianEvidence(data.x, data.n, data.d, S, 1, sigma, new Rng(1000 + k));
+        const { evidence } = noisyEvidence(
+          data.x,
+          data.n,
+          data.d,
+          S,
+          { kind: "gaussian", alpha: 1, sigma },
+          new Rng(1000 + k),
+        );
         const r = runBP(g, evidence);
         return {
           sigma,

@@ -7,7 +7,7 @@ import { runBP } from "@ghmkit/bp";
 import { type Grammar, Rng, grammarToJson, leafCount, parseGrammar, sample } from "@ghmkit/ghm";
 import { type GrammarSpec, LIMITS, buildGrammar, randomSpec } from "../model/grammarSpec";
 import { leafMSE, leafwisePosterior, oneHotRows } from "../model/measures";
-import { DEMO_SCHEDULE, type NoiseSetting, SIGMA_RANGE, drawEps, observe } from "../model/noise";
+import { DEMO_SCHEDULE, type NoiseSetting, SIGMA_RANGE, observe } from "../model/noise";
 import { renderBars } from "../view/bars";
 import { byId, fmt, h } from "../view/dom";
 import { treeLayout } from "../view/layout";
@@ -61,7 +61,7 @@ export class Explorer {
         const input = byId<HTMLInputElement>("n-seed");
         input.value = String(intField("n-seed", "noise seed") + 1);
         this.st.noiseSeed = Number(input.value);
-        this.redrawNoise();
+        this.update(); // the observation is redrawn from the new seed
       });
     });
     for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="n-kind"]')) {
@@ -136,15 +136,8 @@ export class Explorer {
     const st = this.st;
     const s = sample(st.grammar, 1, new Rng(st.sampleSeed), { tree: true });
     st.tree = s.tree!;
-    st.eps = drawEps(leafCount(st.grammar) * st.grammar.vocab[st.grammar.depth], st.noiseSeed);
     this.update();
     this.onSample();
-  }
-
-  redrawNoise(): void {
-    const st = this.st;
-    st.eps = drawEps(leafCount(st.grammar) * st.grammar.vocab[st.grammar.depth], st.noiseSeed);
-    this.update();
   }
 
   setNoiseKind(kind: NoiseSetting["kind"]): void {
@@ -177,7 +170,7 @@ export class Explorer {
     const S = g.vocab[L];
     const x = leaves(st);
     st.version++;
-    st.obs = observe(x, S, st.noise, st.eps, DEMO_SCHEDULE);
+    st.obs = observe(x, S, st.noise, st.noiseSeed, DEMO_SCHEDULE);
     st.bp = runBP(g, st.obs.evidence);
     st.unetProbs = null;
     const out = byId("n-level-out");

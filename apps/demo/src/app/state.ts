@@ -24,7 +24,6 @@ export interface DemoState {
   /** The sampled tree: tree[l] = `[m^l]`, leaves x = tree[L]. */
   tree: Int32Array[];
   noiseSeed: number;
-  eps: Float64Array;
   noise: NoiseSetting;
   obs: Observation | null;
   bp: BPResult | null;

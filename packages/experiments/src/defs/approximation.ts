@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { runBP } from "@ghmkit/bp";
-import { gaussianEvidence, randomProductGrammar, Rng, sample } from "@ghmkit/ghm";
+import { noisyEvidence, randomProductGrammar, Rng, sample } from "@ghmkit/ghm";
 import { compileBPConvNet, compileBPUNet } from "@ghmkit/nets";
 import { initBackend } from "@ghmkit/tensor";
 import { asUserInput } from "../errors";
@@ -311,13 +311,12 @@ export const approximation: Experiment<ApproximationConfig> = {
       randomProductGrammar({ depth, arity, vocab: S, classes, p: mix, scale, seed: seed(c.seeds.grammar) }),
     );
     const data = sample(g, c.n, new Rng(seed(c.seeds.data)));
-    const ev = gaussianEvidence(
+    const ev = noisyEvidence(
       data.x,
       data.n,
       data.d,
       S,
-      Math.sqrt(c.abar),
-      Math.sqrt(1 - c.abar),
+      { kind: "vp", abar: c.abar },
       new Rng(seed(c.seeds.noise)),
     ).evidence;
     const exact = runBP(g, ev);

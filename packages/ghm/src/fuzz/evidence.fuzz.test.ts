@@ -6,12 +6,13 @@
  */
 import fc from "fast-check";
 import { type Evidence, exactEvidence, logitsEvidence, maskedEvidence } from "../evidence";
-import { gaussianEvidence, gaussianEvidenceFromZ } from "../gaussianEvidence";
-import { uniformEvidence, uniformNoise } from "../uniformEvidence";
+import { gaussianEvidenceFromZ } from "../gaussianEvidence";
+import { type Noise, noisyEvidence } from "../noisyEvidence";
+import { uniformEvidence } from "../uniformEvidence";
 import { Rng } from "../rng";
 import { fuzzRuns, fuzzTimeout } from "@ghmkit/testkit";
 
-const ARGS = ["batch", "d", "S", "x", "obs", "h", "z", "alpha", "sigma", "keep"];
+const ARGS = ["batch", "d", "S", "x", "obs", "h", "z", "alpha", "sigma", "keep", "abar"];
 const size = fc.oneof(fc.integer({ min: 0, max: 4 }), fc.constantFrom(-1, 0.5, NaN, Infinity, 2 ** 31, 2 ** 53));
 const real = fc.oneof(fc.double(), fc.constantFrom(0, 1e-300, 1e-160, 1e300, -1e300, 5e-324));
 const symbol = fc.oneof(fc.integer({ min: -2, max: 4 }), fc.constantFrom(0.5, NaN));
@@ -58,9 +59,13 @@ test(
           check(() => maskedEvidence(x, batch, d, S));
           check(() => logitsEvidence(h, batch, d, S));
           check(() => gaussianEvidenceFromZ(h, batch, d, S, alpha, sigma));
-          check(() => gaussianEvidence(x, batch, d, S, alpha, sigma, new Rng(seed)).evidence);
           check(() => uniformEvidence(x, batch, d, S, keep));
-          check(() => uniformEvidence(uniformNoise(x, batch, d, S, keep, new Rng(seed)), batch, d, S, keep));
+          const noisy = (noise: Noise) => () => noisyEvidence(x, batch, d, S, noise, new Rng(seed)).evidence;
+          check(noisy({ kind: "gaussian", alpha, sigma }));
+          check(noisy({ kind: "vp", abar: keep }));
+          check(noisy({ kind: "vp", abar: () => keep }));
+          check(noisy({ kind: "uniform", keep }));
+          check(noisy({ kind: "mask", keep }));
         },
       ),
       { numRuns: fuzzRuns(2000) },

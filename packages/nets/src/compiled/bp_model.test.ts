@@ -4,7 +4,7 @@ import {
   type Grammar,
   Rng,
   exactEvidence,
-  gaussianEvidence,
+  noisyEvidence,
   randomDenseGrammar,
   randomProductGrammar,
   randomRhm,
@@ -76,8 +76,8 @@ describe("compileBPModel: nets' U-Net / ConvNet with BP weights match runBP", ()
     const x = sample(g, 8, rng).x;
     const evs: Evidence[] = [
       exactEvidence(x, 8, d, S),
-      gaussianEvidence(x, 8, d, S, 1, 0.5, rng).evidence,
-      gaussianEvidence(x, 8, d, S, 1, 2, rng).evidence,
+      noisyEvidence(x, 8, d, S, { kind: "gaussian", alpha: 1, sigma: 0.5 }, rng).evidence,
+      noisyEvidence(x, 8, d, S, { kind: "gaussian", alpha: 1, sigma: 2 }, rng).evidence,
     ];
     const unet = compileBPModel(g, "denoiser");
     const conv = compileBPModel(g, "classifier");

@@ -3,7 +3,7 @@ import {
   type Evidence,
   type Grammar,
   Rng,
-  gaussianEvidence,
+  noisyEvidence,
   randomDenseGrammar,
   randomProductGrammar,
   randomRhm,
@@ -64,7 +64,7 @@ function evidence(g: Grammar, seed: number): Evidence {
   const S = g.vocab[g.depth];
   const rng = new Rng(seed);
   const x = sample(g, 8, rng).x;
-  return gaussianEvidence(x, 8, d, S, 1, 1, rng).evidence;
+  return noisyEvidence(x, 8, d, S, { kind: "gaussian", alpha: 1, sigma: 1 }, rng).evidence;
 }
 
 const grammars: [string, Grammar][] = [

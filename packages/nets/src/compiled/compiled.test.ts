@@ -4,7 +4,7 @@ import {
   type Grammar,
   Rng,
   exactEvidence,
-  gaussianEvidence,
+  noisyEvidence,
   randomProductGrammar,
   sample,
 } from "@ghmkit/ghm";
@@ -48,7 +48,7 @@ function cases(): Case[] {
         out.push({
           name: `${JSON.stringify(shape)} p=${p} gaussian sigma=${sigma}`,
           g,
-          ev: gaussianEvidence(x, 6, d, S, 1, sigma, rng).evidence,
+          ev: noisyEvidence(x, 6, d, S, { kind: "gaussian", alpha: 1, sigma }, rng).evidence,
         });
       }
     }
@@ -110,7 +110,7 @@ describe("BP-compiled networks match @ghmkit/bp runBP", () => {
     (domain) => {
       const g = randomProductGrammar({ depth: 3, arity: 2, vocab: 4, seed: 9 });
       const rng = new Rng(3);
-      const ev = gaussianEvidence(sample(g, 4, rng).x, 4, 8, 4, 1, 1, rng).evidence;
+      const ev = noisyEvidence(sample(g, 4, rng).x, 4, 8, 4, { kind: "gaussian", alpha: 1, sigma: 1 }, rng).evidence;
       const unet = compileBPUNet(g, { domain });
       const a = unet.predict(ev);
       const e = tf.tensor3d(Float32Array.from(ev.e), [4, 8, 4]);
@@ -146,7 +146,7 @@ describe("ReLU approximation of exp and log", () => {
     const g = randomProductGrammar({ depth: 3, arity: 2, vocab: 4, scale: 2, seed: 11 });
     const rng = new Rng(12);
     const x = sample(g, 8, rng).x;
-    const ev = gaussianEvidence(x, 8, 8, 4, 1, 1, rng).evidence;
+    const ev = noisyEvidence(x, 8, 8, 4, { kind: "gaussian", alpha: 1, sigma: 1 }, rng).evidence;
     const exact = runBP(g, ev).marginals![3];
     const errors = [4, 8, 64, 256].map((width) => {
       const net = compileBPUNet(g, { approx: { width } });

@@ -2,6 +2,11 @@
 // ~15 kernels (plus scalar uploads) per variable per step: ~600 kernel calls for the
 // 28-variable benchmark U-Net, about a fifth of a training step on wasm. Outputs
 // [value', m', v'] as new tensors (never in place: tensors may share data, see identity.ts).
+//
+// Every operation is rounded to float32 in the order tf.train.adam applies its kernels
+// (each a correctly rounded float32 op on wasm), so the result is bit-identical to the
+// stock optimizer: fround of a double +, *, / or sqrt of float32 operands is the float32
+// result (double has more than 2*24+2 bits, so the double rounding is innocuous).
 import * as tf from "@tensorflow/tfjs";
 import { heapF32, type KernelArgs } from "./wasm_ops";
 
@@ -12,10 +17,12 @@ export interface AdamUpdateAttrs {
   beta1: number;
   beta2: number;
   epsilon: number;
-  /** 1 - beta1^t and 1 - beta2^t for this step t (bias corrections). */
+  /** 1 - beta1^t and 1 - beta2^t for this step t (bias corrections), as float32 values. */
   oneMinusAccBeta1: number;
   oneMinusAccBeta2: number;
 }
+
+const f = Math.fround;
 
 function adamUpdate(args: KernelArgs<AdamUpdateAttrs>): tf.TensorInfo[] {
   const { inputs, backend, attrs } = args;
@@ -36,14 +43,26 @@ function adamUpdate(args: KernelArgs<AdamUpdateAttrs>): tf.TensorInfo[] {
   const x1 = heapF32(backend, outValue);
   const m1 = heapF32(backend, outM);
   const v1 = heapF32(backend, outV);
-  const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps, oneMinusAccBeta1: c1, oneMinusAccBeta2: c2 } = attrs;
+  // The scalars exactly as tf.train.adam uploads them (float32 tensors of the JS doubles).
+  const b1 = f(attrs.beta1);
+  const b2 = f(attrs.beta2);
+  const c1 = f(1 - attrs.beta1);
+  const c2 = f(1 - attrs.beta2);
+  const negLr = f(-attrs.learningRate);
+  const eps = f(attrs.epsilon);
+  const k1 = f(attrs.oneMinusAccBeta1);
+  const k2 = f(attrs.oneMinusAccBeta2);
   for (let i = 0; i < size; i++) {
     const gi = g[i];
-    const mi = b1 * m0[i] + (1 - b1) * gi;
-    const vi = b2 * v0[i] + (1 - b2) * gi * gi;
+    // newM = m*beta1 + g*(1-beta1); newV = v*beta2 + square(g)*(1-beta2)
+    const mi = f(f(m0[i] * b1) + f(gi * c1));
+    const vi = f(f(v0[i] * b2) + f(f(gi * gi) * c2));
     m1[i] = mi;
     v1[i] = vi;
-    x1[i] = x[i] - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
+    // value + (mHat / (sqrt(vHat) + eps)) * -lr
+    const mHat = f(mi / k1);
+    const vHat = f(vi / k2);
+    x1[i] = f(f(f(mHat / f(f(Math.sqrt(vHat)) + eps)) * negLr) + x[i]);
   }
   return [outValue, outM, outV];
 }

@@ -1,5 +1,5 @@
 import { initBackend, tf } from "../backend";
-import { expectSameOnCpu, seeded } from "../testing/compare";
+import { expectSameOnCpu, runOn, seeded } from "../testing/compare";
 
 function input(shape: number[], seed: number) {
   return { shape, data: seeded(shape, seed) };
@@ -250,5 +250,52 @@ describe("Transpose", () => {
       [1, 1],
     ]);
     tf.dispose([x, b]);
+  });
+});
+
+describe("Equal (broadcasting)", () => {
+  const cases: [number[], number[]][] = [
+    [
+      [64, 64, 8],
+      [64, 64, 1],
+    ],
+    [
+      [5, 1, 3],
+      [4, 1],
+    ],
+    [[3], [2, 3]],
+    [
+      [2, 1],
+      [1, 4],
+    ],
+    [
+      [6, 4],
+      [6, 4],
+    ],
+  ];
+  it.each(cases)("a %j == b %j, as on cpu, bit for bit", async (sa, sb) => {
+    // Half of b's entries copied from a, so both outcomes occur.
+    const a = input(sa, 3);
+    const b = input(sb, 4);
+    for (let i = 0; i < b.data.length; i += 2) b.data[i] = a.data[i % a.data.length];
+    const run = (x: tf.Tensor, y: tf.Tensor) => tf.cast(tf.equal(x, y), "float32");
+    const wasm = await runOn("wasm", [a, b], run);
+    const cpu = await runOn("cpu", [a, b], run);
+    expect(wasm.shapes).toEqual(cpu.shapes);
+    expect(Array.from(wasm.values[0])).toEqual(Array.from(cpu.values[0]));
+    expect(wasm.values[0].some((v) => v === 1)).toBe(true);
+  });
+
+  it("compares int32 and bool operands, and treats NaN as unequal", () => {
+    const out = tf.tidy(() => [
+      tf.equal(tf.tensor2d([1, 2, 3, 4], [2, 2], "int32"), tf.tensor1d([1, 4], "int32")).dataSync(),
+      tf.equal(tf.tensor2d([true, false, true, true], [2, 2], "bool"), tf.tensor1d([true, false], "bool")).dataSync(),
+      tf.equal(tf.tensor2d([Number.NaN, 1, 0, -0], [2, 2]), tf.tensor1d([Number.NaN, 0])).dataSync(),
+    ]);
+    expect(out.map((o) => Array.from(o))).toEqual([
+      [1, 0, 0, 1],
+      [1, 1, 1, 0],
+      [0, 0, 0, 1],
+    ]);
   });
 });

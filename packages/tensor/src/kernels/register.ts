@@ -7,6 +7,7 @@ import { batchMatMulConfig } from "./batch_mat_mul";
 import { concatConfig, setStockConcat } from "./concat";
 import { conv2DBackpropFilterConfig } from "./conv2d_backprop_filter";
 import { conv2DBackpropInputConfig } from "./conv2d_backprop_input";
+import { equalConfig, setStockEqual } from "./equal";
 import { identityConfig } from "./identity";
 import { setStockBatchMatMul } from "./matmul_nn";
 import { setStockSlice, sliceConfig } from "./slice";
@@ -20,6 +21,7 @@ const CUSTOM: tf.KernelConfig[] = [
   concatConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
+  equalConfig,
   identityConfig,
   sliceConfig,
   splitVConfig,
@@ -34,6 +36,7 @@ const KEEP_STOCK: Record<string, (config: tf.KernelConfig | undefined) => void> 
     setStockBatchMatMul(config);
   },
   [tf.Concat]: setStockConcat,
+  [tf.Equal]: setStockEqual,
   [tf.Slice]: setStockSlice,
   [tf.Sum]: setStockSum,
   [tf.Transpose]: setStockTranspose,
