@@ -20,11 +20,15 @@ describe("nodeImportsReachable", () => {
       'export * from "./a";\nimport type { X } from "node:fs";\n// import "node:os";\nexport { y } from "./b";\n',
     );
     w("a.ts", 'import * as path from "node:path";\nexport const a = path.sep;\n');
-    w("b.ts", 'export const y = () => require("fs");\nimport "@tensorflow/tfjs-node";\nimport "zod";\n');
+    w(
+      "b.ts",
+      'export const y = () => require("fs");\nimport "@tensorflow/tfjs-node";\nimport "zod";\n' +
+        'type W = typeof import("node:worker_threads");\nexport const code = `require("node:os")`;\n',
+    );
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("finds built-ins and Node-only packages through relative imports, not type-only or commented ones", () => {
+  it("finds built-ins and Node-only packages through relative imports, not type-only ones, comments or strings", () => {
     const found = nodeImportsReachable(path.join(dir, "entry.ts")).map((s) => s.replace(/^\S*\//, ""));
     expect(found).toEqual(["a.ts imports node:path", "b.ts imports @tensorflow/tfjs-node", "b.ts imports fs"]);
   });

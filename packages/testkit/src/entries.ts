@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import { builtinModules } from "node:module";
 import * as path from "node:path";
+import * as ts from "typescript";
 
 /** Names the Node entry exports and the browser entry does not, sorted. */
 export function nodeOnlyNames(nodeEntry: object, browserEntry: object): string[] {
@@ -21,13 +22,17 @@ const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** Third-party packages that only run in Node (native addons). */
 const NODE_ONLY_PACKAGES = ["@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu"];
 
-// Value imports only: `import type` / `export type` vanish from the JavaScript.
-const IMPORT_RE =
-  /(?:^|[\s;])(?:import|export)\s+(?!type\s)(?:[^"';]*?\s+from\s+)?["']([^"']+)["']|\b(?:require|import)\(\s*["']([^"']+)["']\s*\)/g;
-
-function valueImports(source: string): string[] {
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
-  return [...code.matchAll(IMPORT_RE)].map((m) => m[1] ?? m[2]);
+/**
+ * Module specifiers a file loads at run time: its TypeScript compiled to JavaScript (type-only
+ * imports and `import("x")` types vanish), then scanned by TypeScript's own pre-processor
+ * (import/export declarations, `require("x")`, `import("x")`; never text inside strings).
+ */
+function valueImports(source: string, fileName: string): string[] {
+  const js = ts.transpileModule(source, {
+    fileName,
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
+  return ts.preProcessFile(js, true, true).importedFiles.map((f) => f.fileName);
 }
 
 /** The source file a workspace package's browser build starts from (its exports map's browser or default entry). */
@@ -61,7 +66,7 @@ export function nodeImportsReachable(entry: string): string[] {
     const file = stack.pop()!;
     if (seen.has(file)) continue;
     seen.add(file);
-    for (const spec of valueImports(fs.readFileSync(file, "utf8"))) {
+    for (const spec of valueImports(fs.readFileSync(file, "utf8"), file)) {
       const where = `${path.relative(PACKAGES_DIR, file)} imports ${spec}`;
       if (BUILTINS.has(spec) || NODE_ONLY_PACKAGES.includes(spec)) found.push(where);
       else if (spec.startsWith(".")) stack.push(resolveRelative(file, spec));

@@ -20,4 +20,5 @@ export async function chooseBackend(pref: BrowserBackendPreference): Promise<str
 }
 export { loadFromFiles, loadFromUrl } from "./loadUNet";
 export type { LoadedUNet } from "./loadUNet";
-export { predictLeaves, unetDenoiser } from "./unetDenoiser";
+// nets' one network-to-Denoiser adapter (the input convention training uses).
+export { netDenoiser, predictLeaves } from "@ghmkit/nets";
