@@ -2,6 +2,7 @@
 // itself requires the same `@tensorflow/tfjs` (a peer pinned to the same exact version) and
 // only *adds* the "tensorflow" backend to its engine: we load it for that side effect and
 // never use its exports as `tf`.
+import { InputError } from "@ghmkit/ghm";
 import { type BackendInfo, type BackendPreference, NODE_BACKENDS, type NodeBackendName, initOnce } from "./backendCore";
 import { nodeChooser, WASM_PACKAGE } from "./nodeChoice";
 
@@ -29,7 +30,7 @@ const NAMES = ["auto", ...NODE_BACKENDS].join(", ");
 function resolvePreference(preference?: BackendPreference): { pref: BackendPreference; source: string } {
   if (preference !== undefined) {
     if (preference !== "auto" && !NODE_BACKENDS.includes(preference)) {
-      throw new Error(`backend: unknown backend "${String(preference)}"; use one of ${NAMES}.`);
+      throw new InputError("backend", `unknown backend "${String(preference)}"`, `use one of ${NAMES}`);
     }
     return { pref: preference, source: "argument / --backend" };
   }
@@ -37,7 +38,7 @@ function resolvePreference(preference?: BackendPreference): { pref: BackendPrefe
   const env = raw?.trim().toLowerCase();
   if (env !== undefined && env !== "") {
     if (env !== "auto" && !NODE_BACKENDS.includes(env as NodeBackendName)) {
-      throw new Error(`GHM_BACKEND: unknown backend "${raw}"; set it to one of ${NAMES} (or unset it).`);
+      throw new InputError("GHM_BACKEND", `unknown backend "${raw}"`, `set it to one of ${NAMES}, or unset it`);
     }
     return { pref: env as BackendPreference, source: "GHM_BACKEND" };
   }

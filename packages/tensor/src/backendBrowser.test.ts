@@ -6,7 +6,7 @@ import { wasmBinaryDir } from "./backend";
 describe("browser initBackend", () => {
   it("rejects names only Node knows", () => {
     expect(() => initBackend("node" as never)).toThrow(
-      /unknown browser backend "node"; use one of auto, webgl, wasm, cpu/,
+      /backend: unknown browser backend "node" \(use one of auto, webgl, wasm, cpu\)/,
     );
   });
 

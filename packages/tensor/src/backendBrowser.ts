@@ -1,5 +1,6 @@
 // The browser backend chooser: webgl > wasm > cpu, with no Node module anywhere in its
 // imports (a page has no require, no process.env and no tfjs-node).
+import { InputError } from "@ghmkit/ghm";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import {
   BROWSER_BACKENDS,
@@ -37,7 +38,7 @@ export function initBackend(
   options: BrowserBackendOptions = {},
 ): Promise<BackendInfo<BrowserBackendName>> {
   if (preference !== "auto" && !BROWSER_BACKENDS.includes(preference)) {
-    throw new Error(`backend: unknown browser backend "${String(preference)}"; use one of ${NAMES}.`);
+    throw new InputError("backend", `unknown browser backend "${String(preference)}"`, `use one of ${NAMES}`);
   }
   const source = "argument";
   return initOnce(preference, source, () => choose(preference, options));
@@ -53,7 +54,11 @@ async function choose(
       return await activate(pref, "requested via argument");
     } catch (err) {
       const others = BROWSER_BACKENDS.filter((b) => b !== pref).join(" or ");
-      throw new Error(`backend "${pref}" could not start in this browser (${message(err)}); choose ${others}`);
+      throw new InputError(
+        "backend",
+        `"${pref}" could not start in this browser (${message(err)})`,
+        `choose ${others}`,
+      );
     }
   }
   const failed: string[] = [];

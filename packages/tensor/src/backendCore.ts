@@ -3,6 +3,7 @@
 //
 // Single tfjs-core instance: `tf` is `@tensorflow/tfjs`, a peer dependency, so a consumer's
 // own `@tensorflow/tfjs` and ours are one copy (custom kernels registered here are visible to it).
+import { InputError } from "@ghmkit/ghm";
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmKernels } from "./kernels/register";
 
@@ -68,9 +69,10 @@ export function initOnce<N extends BackendName>(
   // The same process asks with the same entry (Node or browser), so the names are N's.
   return (pending as Promise<BackendInfo<N>>).then((info) => {
     if (pref !== "auto" && pref !== info.name) {
-      throw new Error(
-        `backend: already initialised as "${info.name}"; "${pref}" was requested ` +
-          `(${source}). Choose the backend once, before any tensor work.`,
+      throw new InputError(
+        "backend",
+        `already initialised as "${info.name}"; "${pref}" was requested (${source})`,
+        "choose the backend once, before any tensor work",
       );
     }
     return info;

@@ -1,3 +1,4 @@
+import { InputError } from "@ghmkit/ghm";
 import * as tf from "@tensorflow/tfjs";
 import { NATIVE_PACKAGES, type NodeLoader, nodeChooser, WASM_PACKAGE } from "./nodeChoice";
 import { wasmBinaryDir } from "./backend";
@@ -72,9 +73,10 @@ describe("nodeChooser (explicit)", () => {
     expect(info).toMatchObject({ name: "node-gpu", reason: "requested via argument / --backend" });
   });
 
-  it("node-gpu when absent: a clear error naming the package, how to install it and the alternatives", async () => {
+  it("node-gpu when absent: an InputError naming the package, how to install it and the alternatives", async () => {
+    await expect(nodeChooser(loader({}))("node-gpu", "GHM_BACKEND")).rejects.toBeInstanceOf(InputError);
     await expect(nodeChooser(loader({ [NODE]: fakeNative }))("node-gpu", "GHM_BACKEND")).rejects.toThrow(
-      /backend "node-gpu" requested \(GHM_BACKEND\) but @tensorflow\/tfjs-node-gpu cannot load: Cannot find module.*npm install @tensorflow\/tfjs-node-gpu@4\.22\.0.*GHM_BACKEND=node\|wasm\|cpu or --backend node\|wasm\|cpu/,
+      /backend: "node-gpu" requested \(GHM_BACKEND\) but @tensorflow\/tfjs-node-gpu cannot load: Cannot find module.*npm install @tensorflow\/tfjs-node-gpu@4\.22\.0.*GHM_BACKEND=node\|wasm\|cpu or --backend node\|wasm\|cpu/,
     );
   });
 

@@ -1,6 +1,7 @@
 // The Node backend chooser, with the module loader injected: the real one is `require`;
 // tests pass a fake one to check the order and the errors for packages that cannot be
 // installed here (tfjs-node-gpu needs Linux with CUDA).
+import { InputError } from "@ghmkit/ghm";
 import {
   type BackendInfo,
   type BackendPreference,
@@ -79,10 +80,11 @@ export function nodeChooser(
     if (pref === "node-gpu" || pref === "node") {
       const err = tryLoad(pref);
       if (err !== null) {
-        throw new Error(
-          `backend "${pref}" requested (${source}) but ${NATIVE_PACKAGES[pref]} cannot load: ${err}. ` +
-            `Install it (${INSTALL_HINT[pref]}), or choose another backend with GHM_BACKEND=${OTHERS[pref]} ` +
-            `or --backend ${OTHERS[pref]}.`,
+        throw new InputError(
+          "backend",
+          `"${pref}" requested (${source}) but ${NATIVE_PACKAGES[pref]} cannot load: ${err}`,
+          `install it (${INSTALL_HINT[pref]}), or choose another backend with GHM_BACKEND=${OTHERS[pref]} ` +
+            `or --backend ${OTHERS[pref]}`,
         );
       }
       return activateNative(pref, `requested via ${source}`);
