@@ -119,7 +119,7 @@ test("a plug-in with a custom layer builds, saves (naming its plugin), loads, an
 
   unregisterArchitecture("gain-net");
   await expect(loadModel(dir)).rejects.toThrow(
-    /uses architecture gain-net from plugin \.\/gain-net\.js \(pass --plugin \.\/gain-net\.js/,
+    /uses architecture gain-net from plugin \.\/gain-net\.js \(pass --plugin \.\/gain-net\.js;/,
   );
   await expect(loadModel(dir)).rejects.toBeInstanceOf(InputError);
   [model, loaded.model, bare].forEach((m) => m.dispose());
