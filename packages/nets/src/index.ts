@@ -7,7 +7,7 @@ export { buildFlat } from "./flat";
 export { buildMLP } from "./mlp";
 export { buildModel, countParams } from "./model";
 export { expectedParamCount, MAX_PARAMS } from "./params";
-export { clippedEvidence, evidenceToNetInput } from "./evidence_input";
+export { clippedEvidence, evidenceToNetInput, netInputArray } from "./evidence_input";
 export type { NetInputOptions } from "./evidence_input";
 export { fsIOHandler, MODEL_JSON, WEIGHTS_BIN } from "./io_node";
 export { saveModel, loadModel, unsafeWeightsPath, MAX_MODEL_JSON_BYTES, META_JSON, META_FORMAT } from "./save";
