@@ -11,7 +11,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Grammar, grammarFingerprint, shortFingerprint } from "@ghmkit/ghm";
-import { META_JSON } from "@ghmkit/nets";
+import { META_JSON, readModelMeta } from "@ghmkit/nets";
 import { latestCheckpoint } from "@ghmkit/train";
 import { UserError } from "./errors";
 import { loadGrammar } from "./grammarFile";
@@ -25,10 +25,8 @@ export interface ModelGrammarInfo {
 }
 
 function metaFingerprint(modelDir: string): string | null {
-  const file = path.join(modelDir, META_JSON);
   try {
-    const fp = (JSON.parse(fs.readFileSync(file, "utf8")) as { extra?: { grammarFingerprint?: unknown } }).extra
-      ?.grammarFingerprint;
+    const fp = readModelMeta(modelDir).extra?.grammarFingerprint;
     return typeof fp === "string" ? fp : null;
   } catch {
     return null; // loading the model reports an unreadable file with its own message

@@ -10,8 +10,17 @@ export { expectedParamCount, MAX_PARAMS } from "./params";
 export { clippedEvidence, evidenceToNetInput, netInputArray } from "./evidence_input";
 export type { NetInputOptions } from "./evidence_input";
 export { fsIOHandler, MODEL_JSON, WEIGHTS_BIN } from "./io_node";
-export { saveModel, loadModel, unsafeWeightsPath, MAX_MODEL_JSON_BYTES, META_JSON, META_FORMAT } from "./save";
-export type { ModelMeta, LoadedModel } from "./save";
+export { saveModel, loadModel, readModelMeta, unsafeWeightsPath, MAX_MODEL_JSON_BYTES } from "./save";
+export type { LoadedModel } from "./save";
+export {
+  checkModelMeta,
+  modelMetaJson,
+  parseModelMeta,
+  META_JSON,
+  META_FORMAT,
+  MAX_META_JSON_BYTES,
+} from "./modelMeta";
+export type { ModelMeta } from "./modelMeta";
 export { compileBPConvNet, compileBPUNet } from "./compiled/compile";
 export { compileBPModel, compiledWidth, kernelTuples, COMPILE_INPUT_CLIP, MAX_TUPLES } from "./compiled/bp_model";
 export type { CompiledBPModel, CompileBPModelOptions, Tuple } from "./compiled/bp_model";

@@ -5,25 +5,16 @@
  * written into a sibling temporary directory which is then renamed into place, so a
  * reader never sees a half-written model.
  */
+import type * as FS_SYNC from "node:fs";
 import type * as FS from "node:fs/promises";
 import type * as PATH from "node:path";
+import { InputError } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 import { registerReluActivations } from "./activations";
-import { type Arch, type NetConfig, type Task, validateArchTask, validateConfig } from "./config";
 import { fsIOHandler, MODEL_JSON } from "./io_node";
 import { buildModel } from "./model";
+import { META_JSON, type ModelMeta, modelMetaJson, parseModelMeta } from "./modelMeta";
 import { expectedParamCount, MAX_PARAMS } from "./params";
-
-export const META_JSON = "ghm-model.json";
-export const META_FORMAT = "ghm-model/v1";
-
-export interface ModelMeta {
-  arch: Arch;
-  task: Task;
-  config: NetConfig;
-  /** Anything else the caller wants kept with the model (training run, data seed, ...). */
-  extra?: Record<string, unknown>;
-}
 
 export interface LoadedModel {
   model: tf.LayersModel;
@@ -33,17 +24,6 @@ export interface LoadedModel {
 function node(): { fs: typeof FS; path: typeof PATH } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return { fs: require("node:fs/promises") as typeof FS, path: require("node:path") as typeof PATH };
-}
-
-function validateMeta(meta: ModelMeta, where: string): void {
-  if (meta === null || typeof meta !== "object")
-    throw new Error(`${where}: meta must be an object {arch, task, config}`);
-  try {
-    validateArchTask(meta.arch, meta.task);
-    validateConfig(meta.config);
-  } catch (err) {
-    throw new Error(`${where}: ${err instanceof Error ? err.message : String(err)}`);
-  }
 }
 
 async function exists(fs: typeof FS, p: string): Promise<boolean> {
@@ -59,7 +39,7 @@ let tmpCounter = 0;
 
 /** Write `model` and `meta` to directory `dir`, replacing a model saved there before. */
 export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelMeta): Promise<void> {
-  validateMeta(meta, "saveModel");
+  const metaText = modelMetaJson(meta, "saveModel");
   const { fs, path } = node();
   const target = path.resolve(dir);
   if (await exists(fs, target)) {
@@ -78,14 +58,7 @@ export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelM
   const old = `${target}.old-${stamp}`;
   try {
     await model.save(fsIOHandler(tmp));
-    const body = {
-      format: META_FORMAT,
-      arch: meta.arch,
-      task: meta.task,
-      config: meta.config,
-      extra: meta.extra ?? {},
-    };
-    await fs.writeFile(path.join(tmp, META_JSON), `${JSON.stringify(body, null, 2)}\n`);
+    await fs.writeFile(path.join(tmp, META_JSON), metaText);
     // rename() cannot replace a non-empty directory: move the old one aside first.
     const replacing = await exists(fs, target);
     if (replacing) await fs.rename(target, old);
@@ -95,6 +68,28 @@ export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelM
     await fs.rm(tmp, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * The checked ghm-model.json of the model directory `dir` (modelMeta.ts's parser); an
+ * unreadable file is refused with a hint that `dir` may not be a saved model.
+ */
+export function readModelMeta(dir: string): ModelMeta {
+  const { path } = node();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require("node:fs") as typeof FS_SYNC;
+  const metaFile = path.join(dir, META_JSON);
+  let text: string;
+  try {
+    text = fs.readFileSync(metaFile, "utf8");
+  } catch (err) {
+    throw new InputError(
+      metaFile,
+      `cannot be read (${err instanceof Error ? err.message : String(err)})`,
+      `is ${dir} a directory written by saveModel?`,
+    );
+  }
+  return parseModelMeta(text, metaFile);
 }
 
 /** model.json larger than this is refused before it is parsed (a saved model's is a few KiB). */
@@ -134,24 +129,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   const { fs, path } = node();
   const where = `loadModel ${dir}`;
   const metaFile = path.join(dir, META_JSON);
-  let raw: { format?: unknown } & Partial<ModelMeta>;
-  try {
-    raw = JSON.parse(await fs.readFile(metaFile, "utf8"));
-  } catch (err) {
-    throw new Error(
-      `loadModel: cannot read ${metaFile} (${err instanceof Error ? err.message : String(err)}); is ${dir} a directory written by saveModel?`,
-    );
-  }
-  if (raw === null || typeof raw !== "object" || raw.format !== META_FORMAT) {
-    throw new Error(`loadModel: ${metaFile} has format ${JSON.stringify(raw?.format)}, expected "${META_FORMAT}"`);
-  }
-  const meta: ModelMeta = {
-    arch: raw.arch as Arch,
-    task: raw.task as Task,
-    config: raw.config as NetConfig,
-    extra: raw.extra ?? {},
-  };
-  validateMeta(meta, `loadModel ${metaFile}`);
+  const meta = readModelMeta(dir);
   if (meta.config.activation === "lse-relu") registerReluActivations(meta.config.approxWidth as number);
   const params = expectedParamCount(meta.arch, meta.task, meta.config);
   if (!(params <= MAX_PARAMS))

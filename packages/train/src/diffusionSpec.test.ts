@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { type NetConfig, modelMetaJson } from "@ghmkit/nets";
 import * as path from "node:path";
 import { Rng } from "@ghmkit/ghm";
 import { defaultTrainConfig, makeTrainConfig } from "./config";
@@ -188,7 +189,18 @@ describe("the section is saved with the run and the model", () => {
     fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify(defaultTrainConfig("denoiser", "unet")));
     expect(readDiffusionSpec(dir)).toBeNull();
     const model = tempDir("old-model");
-    fs.writeFileSync(path.join(model, "ghm-model.json"), JSON.stringify({ extra: { noise: {} } }));
+    const config = {
+      depth: 2,
+      arity: 2,
+      channels: 4,
+      classes: 4,
+      width: 8,
+      activation: "relu",
+      extraConvs: 1,
+      seed: 0,
+    };
+    const meta = modelMetaJson({ arch: "unet", task: "denoiser", config: config as NetConfig, extra: { noise: {} } });
+    fs.writeFileSync(path.join(model, "ghm-model.json"), meta);
     expect(readDiffusionSpec(model)).toBeNull();
   });
 });

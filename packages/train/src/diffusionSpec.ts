@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DDPMScheduler, makeSchedule } from "@ghmkit/diffusion";
-import { META_JSON } from "@ghmkit/nets";
+import { META_JSON, readModelMeta } from "@ghmkit/nets";
 import type { DiffusionSpec, GaussianNoise } from "./config";
 
 /** `ghm diffuse`'s defaults: VP, linear schedule, 200 DDPM steps. */
@@ -55,10 +55,7 @@ export function readDiffusionSpec(dir: string): DiffusionSpec | null {
   const runConfig = path.join(dir, "config.json");
   if (fs.existsSync(runConfig))
     return (JSON.parse(fs.readFileSync(runConfig, "utf8")) as { diffusion?: DiffusionSpec }).diffusion ?? null;
-  const meta = path.join(dir, META_JSON);
-  if (fs.existsSync(meta))
-    return (
-      (JSON.parse(fs.readFileSync(meta, "utf8")) as { extra?: { diffusion?: DiffusionSpec } }).extra?.diffusion ?? null
-    );
+  if (fs.existsSync(path.join(dir, META_JSON)))
+    return (readModelMeta(dir).extra?.diffusion as DiffusionSpec | undefined) ?? null;
   return null;
 }

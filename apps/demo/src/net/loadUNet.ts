@@ -5,7 +5,13 @@
  * give the URL of the directory or of its model.json.
  */
 import { tf } from "@ghmkit/tensor";
-import { registerNetActivations, registerReluActivations, type ModelMeta } from "@ghmkit/nets";
+import {
+  META_JSON,
+  type ModelMeta,
+  parseModelMeta,
+  registerNetActivations,
+  registerReluActivations,
+} from "@ghmkit/nets";
 
 // Models compiled from a grammar (`ghm compile`) use nets' "ghmLog" activation.
 registerNetActivations();
@@ -28,7 +34,7 @@ export interface LoadedUNet {
 
 export async function loadFromFiles(files: File[]): Promise<LoadedUNet> {
   const byName = (n: string): File | undefined => files.find((f) => f.name === n);
-  const json = byName("model.json") ?? files.find((f) => f.name.endsWith(".json") && f.name !== "ghm-model.json");
+  const json = byName("model.json") ?? files.find((f) => f.name.endsWith(".json") && f.name !== META_JSON);
   if (!json)
     throw new Error(
       "pick the model directory's model.json together with its weights (.bin) file(s), and ghm-model.json if present",
@@ -40,7 +46,7 @@ export async function loadFromFiles(files: File[]): Promise<LoadedUNet> {
   if (weights.length === 0)
     throw new Error(`${json.name} needs its weights: pick the .bin file(s) listed in its weightsManifest too`);
   const model = await tf.loadLayersModel(tf.io.browserFiles([json, ...weights]));
-  const metaFile = byName("ghm-model.json");
+  const metaFile = byName(META_JSON);
   const meta = metaFile ? parseMeta(await metaFile.text(), metaFile.name) : null;
   return describe(model, meta, files.map((f) => f.name).join(", "));
 }
@@ -59,26 +65,18 @@ export async function loadFromUrl(url: string): Promise<LoadedUNet> {
   checkWeightsManifest(parseModelJson(text0, modelUrl), modelUrl);
   registerReluActivationsIn(text0);
   const model = await tf.loadLayersModel(modelUrl);
-  const metaUrl = new URL("ghm-model.json", modelUrl).href;
+  const metaUrl = new URL(META_JSON, modelUrl).href;
   const res = await fetch(metaUrl).catch(() => null);
   const meta = res?.ok ? parseMeta(await res.text(), metaUrl) : null;
   return describe(model, meta, modelUrl);
 }
 
+/** nets' one ghm-model.json parser, plus what the demo needs: a denoiser. */
 function parseMeta(text: string, where: string): ModelMeta {
-  let raw: Partial<ModelMeta> & { format?: unknown };
-  try {
-    raw = JSON.parse(text) as typeof raw;
-  } catch (err) {
-    throw new Error(`${where} is not JSON (${err instanceof Error ? err.message : String(err)})`);
-  }
-  if (raw.format !== "ghm-model/v1")
-    throw new Error(`${where} has format ${JSON.stringify(raw.format)}; expected "ghm-model/v1" (written by the CLI)`);
-  if (raw.task !== "denoiser")
-    throw new Error(
-      `${where}: this model is a ${String(raw.task)}; the demo needs a denoiser (arch unet, unet-noskip, flat or mlp)`,
-    );
-  return raw as ModelMeta;
+  const meta = parseModelMeta(text, where);
+  if (meta.task !== "denoiser")
+    throw new Error(`${where}: this model is a ${meta.arch} ${meta.task}; the demo needs a denoiser`);
+  return meta;
 }
 
 function describe(model: tf.LayersModel, meta: ModelMeta | null, source: string): LoadedUNet {
