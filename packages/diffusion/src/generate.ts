@@ -1,10 +1,10 @@
 import { type Grammar, MAX_SAMPLE_LEAVES, Rng, leafCount } from "@ghmkit/ghm";
-import type { Denoiser, DenoiserInput, DiffusionProcess } from "./denoiser";
+import type { Denoiser, DenoiserInput, DiffusionProcess, VpDevice } from "./denoiser";
 import { argmaxLeaves, oneHot } from "./evidence";
 import { DDIMScheduler } from "./schedulers/ddim";
 import { DDPMScheduler } from "./schedulers/ddpm";
 import { MaskScheduler } from "./schedulers/mask";
-import type { Scheduler, SchedulerConfig } from "./schedulers/scheduler";
+import type { LinearScheduler, Scheduler, SchedulerConfig } from "./schedulers/scheduler";
 import { UniformScheduler } from "./schedulers/uniform";
 import { makeSchedule } from "./schedules";
 import type { NoiseSchedule, ScheduleConfig } from "./schedules/schedule";
@@ -40,6 +40,12 @@ export interface GenerateOptions {
   finalize?: "argmax" | "joint";
   /** Rows per denoiser call (default 1024); only memory use depends on it, not the result. */
   batchSize?: number;
+  /**
+   * VP with x0 "marginal" and finalize "argmax": keep the state on the denoiser's device
+   * between steps when it offers one (`denoiser.vpDevice`; default true). false runs the
+   * host loop (float64) instead.
+   */
+  onDevice?: boolean;
   onStep?: (progress: StepProgress) => void;
 }
 
@@ -62,6 +68,8 @@ export interface GenerateResult {
     x0: "marginal" | "joint";
     finalize?: "argmax" | "joint";
     denoiser: string;
+    /** Present (true) when the state stayed on the denoiser's device (VpDevice). */
+    onDevice?: boolean;
   };
 }
 
@@ -111,11 +119,21 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   const rng = new Rng(o.seed);
   const x = new Int32Array(o.n * d);
   const batches = Math.ceil(o.n / rowsPerCall);
+  const device =
+    o.process === "vp" && x0Mode === "marginal" && finalize === "argmax" && (o.onDevice ?? true)
+      ? (o.denoiser.vpDevice ?? null)
+      : null;
   let done = 0;
   for (let b = 0; b < batches; b++) {
     const brng = rng.fork();
     const start = b * rowsPerCall;
     const rows = Math.min(rowsPerCall, o.n - start);
+    if (device !== null) {
+      const onStep = (t: number) =>
+        o.onStep?.({ done: ++done, total: batches * ts.length, t, abar: scheduler.schedule.abar(t) });
+      x.set(await deviceLoop(device, scheduler as LinearScheduler, rows, d, S, brng, onStep), start * d);
+      continue;
+    }
     let state: Float64Array | Int32Array = scheduler.priorSample(rows * d, S, brng);
     let symbols: Int32Array | undefined;
     for (const t of ts) {
@@ -152,8 +170,53 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
       x0: x0Mode,
       ...(finalize ? { finalize } : {}),
       denoiser: o.denoiser.name,
+      ...(device !== null ? { onDevice: true } : {}),
     },
   };
+}
+
+/**
+ * One batch of the VP reverse loop on the denoiser's device: the host draws x_T and each
+ * step's noise in the order the scheduler's host step draws them (so the same seed gives
+ * the same draws) and uploads them; only the final argmax comes back.
+ */
+async function deviceLoop<T>(
+  device: VpDevice<T>,
+  scheduler: LinearScheduler,
+  rows: number,
+  d: number,
+  S: number,
+  rng: Rng,
+  onStep: (t: number) => void,
+): Promise<Int32Array> {
+  let state = device.upload(scheduler.priorSample(rows * d, S, rng), rows);
+  try {
+    for (const t of scheduler.timesteps) {
+      const x0 = await device.posterior(state, rows, scheduler.schedule.abar(t));
+      const s = scheduler.linearStep(t);
+      if (s.last) {
+        try {
+          onStep(t);
+          return await device.argmax(x0, rows);
+        } finally {
+          device.dispose(x0);
+        }
+      }
+      let noise: Float64Array | null = null;
+      if (s.draws) {
+        noise = new Float64Array(rows * d * S);
+        for (let i = 0; i < noise.length; i++) noise[i] = rng.normal();
+      }
+      const next = device.step(x0, state, s, noise, rows);
+      device.dispose(x0);
+      device.dispose(state);
+      state = next;
+      onStep(t);
+    }
+    throw new Error("generate: the reverse loop ended before its last step (t = 0)");
+  } finally {
+    device.dispose(state);
+  }
 }
 
 function makeScheduler(o: GenerateOptions, S: number): Scheduler<Float64Array> | Scheduler<Int32Array> {

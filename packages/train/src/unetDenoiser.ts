@@ -13,6 +13,7 @@ import { META_JSON, type ModelMeta, evidenceToNetInput, loadModel } from "@ghmki
 import { tf } from "@ghmkit/tensor";
 import { latestCheckpoint } from "./checkpoint";
 import { softmaxRows } from "./metrics";
+import { unetVpDevice } from "./unetDevice";
 
 export interface UNetDenoiserOptions {
   /** Name in logs and saved configurations (default "unet"). */
@@ -43,6 +44,8 @@ export function unetDenoiser(model: tf.LayersModel, options: UNetDenoiserOptions
   const processes = options.processes ?? ["vp"];
   return {
     name: options.name ?? "unet",
+    // generate keeps a VP state on the backend through it (unetDevice.ts).
+    ...(processes.includes("vp") ? { vpDevice: unetVpDevice(model, d, S, batchSize) } : {}),
     async posterior(input: DenoiserInput): Promise<Float64Array> {
       if (!processes.includes(input.process)) {
         throw new Error(
