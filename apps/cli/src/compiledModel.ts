@@ -2,15 +2,21 @@
  * `ghm compile`'s model directory: the grammar compiled into nets' own U-Net (denoiser)
  * or ConvNet (classifier) with exact-BP weights (`compileBPModel`), saved with
  * `saveModel` like a trained model, so `ghm eval --model`, `ghm diffuse --denoiser`,
- * `ghm train --init compiled` and the demo take it. ghm-model.json's extra records the
- * grammar file, its fingerprint and what was compiled.
+ * `ghm train --init compiled` and the demo take it. The directory carries the grammar
+ * itself (grammar.json, so eval and diffuse need no --grammar and the model survives a
+ * moved or edited grammar file); ghm-model.json's extra records the source file, the
+ * grammar's fingerprint and what was compiled.
  */
 import * as path from "node:path";
 import { runBP } from "@ghmkit/bp";
-import { type Evidence, type Grammar, grammarFingerprint } from "@ghmkit/ghm";
+import { type Evidence, type Grammar, grammarFingerprint, grammarToJson } from "@ghmkit/ghm";
 import { clippedEvidence, compileBPModel, type CompiledBPModel, evidenceToNetInput, saveModel } from "@ghmkit/nets";
 import { tf } from "@ghmkit/tensor";
 import { UserError } from "./errors";
+import { writeJsonAtomic } from "./io";
+
+/** The grammar a model directory carries (beside ghm-model.json), read by modelGrammar.ts. */
+export const MODEL_GRAMMAR_JSON = "grammar.json";
 
 /** approxWidth: the ReLU-approximated model (activation lse-relu: exp and log as ReLU nets of that many hidden units). */
 export function compileModelOrUserError(
@@ -26,7 +32,7 @@ export function compileModelOrUserError(
   }
 }
 
-/** Save the compiled model into `dir` (a model directory, replaced if it is one). */
+/** Save the compiled model and its grammar into `dir` (a model directory, replaced if it is one). */
 export async function saveCompiledModel(
   c: CompiledBPModel,
   g: Grammar,
@@ -38,7 +44,7 @@ export async function saveCompiledModel(
     task: c.task,
     config: c.config,
     extra: {
-      grammar: { kind: "file", path: path.resolve(grammarFile) },
+      grammar: { kind: "file", path: MODEL_GRAMMAR_JSON, source: path.resolve(grammarFile) },
       grammarFingerprint: grammarFingerprint(g),
       compiled: {
         from: "ghm compile",
@@ -50,6 +56,7 @@ export async function saveCompiledModel(
       },
     },
   });
+  writeJsonAtomic(path.join(dir, MODEL_GRAMMAR_JSON), grammarToJson(g));
 }
 
 /** Max |softmax(model) - BP| and seconds of the model's forward pass on evidence (BP on the clipped evidence the net sees). */

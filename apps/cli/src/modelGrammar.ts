@@ -5,7 +5,8 @@
  * the grammar itself (grammar.json). Commands that take a model use this module to
  * pick the grammar: `--grammar` when given, checked against the model's fingerprint
  * (a mismatch is refused with exit 2 unless `--allow-grammar-mismatch`), else the
- * run's own grammar.json. A model saved before fingerprints existed (and outside a
+ * grammar.json of the run or of the model directory (`ghm compile` writes one beside
+ * ghm-model.json). A model saved before fingerprints existed (and outside a
  * run directory) has an unknown grammar: `--grammar` is then used with a warning.
  */
 import * as fs from "node:fs";
@@ -20,7 +21,7 @@ import { loadGrammar } from "./grammarFile";
 export interface ModelGrammarInfo {
   /** The recorded fingerprint, or null when the model predates fingerprints (unknown). */
   fingerprint: string | null;
-  /** The run's grammar.json (run directories only), else null. */
+  /** The grammar.json of the run, or of the model directory (ghm compile's), else null. */
   grammarFile: string | null;
 }
 
@@ -35,9 +36,10 @@ function metaFingerprint(modelDir: string): string | null {
 
 /** The fingerprint and grammar file of a model directory or a training run (its latest checkpoint's model). */
 export function modelGrammarInfo(dir: string): ModelGrammarInfo {
-  if (fs.existsSync(path.join(dir, META_JSON))) return { fingerprint: metaFingerprint(dir), grammarFile: null };
   const grammarFile = path.join(dir, "grammar.json");
   const has = fs.existsSync(grammarFile);
+  if (fs.existsSync(path.join(dir, META_JSON)))
+    return { fingerprint: metaFingerprint(dir), grammarFile: has ? grammarFile : null };
   let ckpt: string | null = null;
   try {
     ckpt = fs.existsSync(dir) ? latestCheckpoint(dir) : null;

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import type { Denoiser } from "@ghmkit/diffusion";
 import { type Grammar, leafCount } from "@ghmkit/ghm";
+import { denoiserShape } from "@ghmkit/nets";
 import { loadUNetDenoiser } from "@ghmkit/train";
 import { useBackend } from "./backend";
 import { UserError } from "./errors";
@@ -15,7 +16,7 @@ export async function loadNetDenoiser(g: Grammar, dir: string, backend?: string)
   const loaded = await loadUNetDenoiser(dir).catch((e: Error) => {
     throw new UserError(`--denoiser ${dir}: ${e.message}`);
   });
-  const [, d, S] = loaded.model.inputs[0].shape as number[];
+  const { d, S } = denoiserShape(loaded.model);
   if (d !== leafCount(g) || S !== g.vocab[g.depth]) {
     loaded.dispose();
     throw new UserError(

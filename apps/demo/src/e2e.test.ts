@@ -13,7 +13,14 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { runBP } from "@ghmkit/bp";
 import { type Grammar, Rng, grammarToJson, parseGrammar, sample } from "@ghmkit/ghm";
 import { bpDenoiser, generate } from "@ghmkit/diffusion";
-import { buildModel, configFromGrammar, evidenceToNetInput, saveModel } from "@ghmkit/nets";
+import {
+  buildModel,
+  clippedEvidence,
+  compileBPModel,
+  configFromGrammar,
+  evidenceToNetInput,
+  saveModel,
+} from "@ghmkit/nets";
 import { initBackend, tf } from "@ghmkit/tensor";
 import { DEFAULT_SPEC, buildGrammar } from "./model/grammarSpec";
 import { DEMO_SCHEDULE, type NoiseSetting, observe } from "./model/noise";
@@ -170,6 +177,51 @@ describeE2E("demo page in headless Chromium", () => {
     expect(x).toHaveLength(8);
     expect(await page.locator('#d-denoiser option[value="unet"]').isDisabled()).toBe(false);
   });
+
+  it.each([
+    ["exact (activation lse)", undefined],
+    ["ReLU-approximated (activation lse-relu, W = 32)", 32],
+  ])(
+    "loads a BP-compiled U-Net (ghm compile's model directory), %s, and shows what it computes in Node",
+    async (_name, approxWidth) => {
+      // What `ghm compile` writes: nets' U-Net with BP's weights, saved by saveModel.
+      const c = compileBPModel(grammar, "denoiser", approxWidth === undefined ? {} : { approxWidth });
+      const dir = `models/compiled-${approxWidth ?? "lse"}`;
+      try {
+        await saveModel(c.model, path.join(root, dir), {
+          arch: c.arch,
+          task: c.task,
+          config: c.config,
+          extra: { grammar: { kind: "file", path: "grammar.json" }, compiled: { approxWidth: approxWidth ?? null } },
+        });
+        await page.fill("#m-url", dir);
+        await page.click("#m-load");
+        await page
+          .waitForFunction(
+            (d) => {
+              const u = window.__ghmDemo?.unet as { source: string; probs: unknown } | null;
+              return u?.source.includes(d) && u.probs != null;
+            },
+            dir,
+            { timeout: 20_000 },
+          )
+          .catch(async (e) => {
+            throw new Error(`${e}; status: ${await page.textContent("#m-status")}; problems: ${problems.join(" | ")}`);
+          });
+        const h = await handle();
+        const ev = { batch: 1, d: 8, S: 8, e: Float64Array.from(h.evidence) };
+        const want = tf.tidy(() => tf.softmax(c.model.predict(evidenceToNetInput(ev)) as tf.Tensor, -1).dataSync());
+        h.unet!.probs!.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(1e-5));
+        // The exact one is BP on the evidence it sees (clipped at -20 per leaf): the page's U-Net row is BP's.
+        const bp = runBP(grammar, clippedEvidence(ev)).marginals![grammar.depth];
+        const err = Math.max(...h.unet!.probs!.map((v, i) => Math.abs(v - bp[i])));
+        if (approxWidth === undefined) expect(err).toBeLessThan(1e-4);
+        else expect(err).toBeGreaterThan(1e-4);
+      } finally {
+        c.model.dispose();
+      }
+    },
+  );
 
   it("loads the shipped example U-Net, which denoises better than each leaf alone", async () => {
     await page.click("#m-example");

@@ -3,7 +3,7 @@ import { numpyUnavailable } from "./bp_numpy";
 import { logLogSlope } from "./bp_scaling";
 
 test("benchBP: both workloads, throughput consistent with the timings, agreement with the naive and numpy references", async () => {
-  const r = await benchBP({ batch: 2, repeats: 1, naiveBatch: 1 });
+  const r = await benchBP({ batch: 2, repeats: 1, naiveBatch: 1, threads: 2 });
   expect(r.cases.map((c) => c.name)).toEqual(["product", "rhm"]);
   for (const c of r.cases) {
     expect(c.sequencesPerSecond).toBeCloseTo((1000 * c.batch) / c.msPerBatch, 6);
@@ -19,6 +19,8 @@ test("benchBP: both workloads, throughput consistent with the timings, agreement
       expect(c.numpy!.peakBytesPerSequence).toBeGreaterThan(0);
     } else expect(c.referenceSkipped).toMatch(/python3/);
   }
+  // The worker pool's results are the single thread's, bit for bit.
+  for (const c of r.cases) if (c.pool) expect(c.pool.identical).toBe(true);
   // The peer's rate is only a recorded figure, and only for its own shape (batch 256).
   expect(r.cases[1].vsPeer).toBeNull();
   // up + down + marginals of m=2, L=10, S=16: 3 * 16 * (2^11 - 1) floats, plus the root.

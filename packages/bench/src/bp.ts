@@ -12,7 +12,14 @@
  * Run: `ghm bench bp` (or `pnpm bench`).
  */
 import { type Grammar, randomProductGrammar, randomRhm } from "@ghmkit/ghm";
-import { type BPResult, messageBytesPerSequence, naiveBP, type NaiveBPResult, runBP } from "@ghmkit/bp";
+import {
+  availableThreads,
+  type BPResult,
+  messageBytesPerSequence,
+  naiveBP,
+  type NaiveBPResult,
+  runBP,
+} from "@ghmkit/bp";
 import { NumpyBP, numpyUnavailable, numpyUnsupported, type RefCheck } from "./bp_numpy";
 import { type ScalingReport, scalingSweeps } from "./bp_scaling";
 import { evidenceFor, median, timeOnce } from "./bp_common";
@@ -37,6 +44,8 @@ export interface BenchOptions {
   reference?: boolean;
   /** Also time how runBP and numpy grow with batch, d = m^L and S, and fit the exponents ("quick": fewer, smaller points; default off). */
   scaling?: boolean | "quick";
+  /** Threads of the pooled runBP timed beside the single-thread one (default every core; 1 skips it). */
+  threads?: number;
   /** Noise level of the gaussian evidence (default 1). */
   sigma?: number;
   seed?: number;
@@ -72,13 +81,27 @@ export interface BenchCase extends Rate {
   agreement: { maxAbsLogZ: number; maxAbsMarginal: number } | null;
   /** sequencesPerSecond / naive.sequencesPerSecond. */
   speedup: number | null;
-  /** The numpy GEMM BP on the same grammar and evidence, interleaved with runBP; null with the reason in referenceSkipped. */
+  /** The numpy GEMM BP on the same grammar and evidence (OpenBLAS's default threads), interleaved with runBP; null with the reason in referenceSkipped. */
   numpy: NumpyReference | null;
+  /** The same with one BLAS thread (like for like with single-thread runBP); null on one core or without numpy. */
+  numpyOneThread: Rate | null;
+  /** runBP (one thread) / numpy on one BLAS thread. */
+  vsNumpyOneThread: BenchCase["vsNumpy"];
   referenceSkipped?: string;
   /** runBP / numpy, wall: ratio of the medians, and the smallest and largest ratio of one interleaved pair. */
   vsNumpy: { median: number; min: number; max: number; cpu: number } | null;
   /** RHM only: runBP's rate over the PyTorch peer's recorded range (PEER_BPRHM_SEQ_PER_SEC; not run here). */
   vsPeer: { recorded: readonly [number, number]; ratio: [number, number] } | null;
+  /** runBP({ threads }) with the worker pool, timed in the same interleaved repetitions; null with one core or threads 1. */
+  pool: PooledRate | null;
+}
+
+export interface PooledRate extends Rate {
+  threads: number;
+  /** Whether its results had the same bits as the single-thread call's (log Z, root, marginals). */
+  identical: boolean;
+  vsNumpy: BenchCase["vsNumpy"];
+  vsPeer: BenchCase["vsPeer"];
 }
 
 export interface BenchReport {
@@ -99,6 +122,25 @@ export function workload(name: BenchCaseName, seed: number): { g: Grammar; descr
     g: randomRhm({ S: 32, classes: 32, k: 4, arity: 2, depth: 6, seed }),
     description: "RHM S=C=32 k=4 m=2 L=6 (d=64)",
   };
+}
+
+type Timing = { ms: number; cpuMs: number };
+
+/** Ratio of the median rates, the range of the per-repetition ratios, and the CPU-time ratio. */
+function versus(mine: Timing[], own: Rate, theirs: Timing[], ref: Rate): BenchCase["vsNumpy"] {
+  const pairs = mine.map((m, i) => theirs[i].ms / m.ms);
+  return {
+    median: own.sequencesPerSecond / ref.sequencesPerSecond,
+    min: Math.min(...pairs),
+    max: Math.max(...pairs),
+    cpu: own.cpuSequencesPerSecond / ref.cpuSequencesPerSecond,
+  };
+}
+
+function sameBits(a: BPResult, b: BPResult): boolean {
+  const xs = [a.logZ, a.root, ...(a.marginals ?? [])];
+  const ys = [b.logZ, b.root, ...(b.marginals ?? [])];
+  return xs.every((x, k) => x.length === ys[k].length && x.every((v, i) => Object.is(v, ys[k][i])));
 }
 
 function rate(batch: number, runs: { ms: number; cpuMs: number }[]): Rate {
@@ -134,40 +176,50 @@ export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> 
     const { g, description } = workload(name, seed);
     const ev = evidenceFor(g, batch, sigma, seed + 10);
     const skip = referenceSkip(g, options.reference ?? true, downward);
+    const threads = options.threads ?? availableThreads();
     const ref = skip ? null : NumpyBP.start(g, ev);
-    const mine: { ms: number; cpuMs: number }[] = [];
-    const theirs: { ms: number; cpuMs: number }[] = [];
-    let numpy: NumpyReference | null = null;
-    let vsNumpy: BenchCase["vsNumpy"] = null;
+    const ref1 = skip || threads < 2 ? null : NumpyBP.start(g, ev, { threads: 1 });
+    const mine: Timing[] = [];
+    const pooled: Timing[] = [];
+    const theirs: Timing[] = [];
+    const theirs1: Timing[] = [];
+    let check: RefCheck | null = null;
+    let fast: BPResult | undefined;
+    let identical = true;
     try {
-      let fast: BPResult | undefined;
       timeOnce(() => (fast = runBP(g, ev, { downward }))); // warm-up: JIT and first touch
-      const check = ref ? await ref.check() : null; // also numpy's warm-up
+      if (threads > 1) identical = sameBits(fast!, runBP(g, ev, { downward, threads })); // also starts the workers
+      check = ref ? await ref.check() : null; // also numpy's warm-up
+      if (ref1) await ref1.run();
       for (let i = 0; i < repeats; i++) {
         // Alternate who goes first, so a load swing does not always favour one side.
         if (ref && i % 2 === 1) theirs.push(await ref.run());
+        if (ref1 && i % 2 === 1) theirs1.push(await ref1.run());
         mine.push(timeOnce(() => runBP(g, ev, { downward })));
+        if (threads > 1) pooled.push(timeOnce(() => runBP(g, ev, { downward, threads })));
         if (ref && i % 2 === 0) theirs.push(await ref.run());
-      }
-      if (ref && check) {
-        const r = rate(batch, theirs);
-        numpy = {
-          ...r,
-          peakBytesPerSequence: check.peakBytes / batch,
-          agreement: numpyAgreement(fast!, check),
-        };
-        const pairs = mine.map((m, i) => theirs[i].ms / m.ms);
-        const own = rate(batch, mine);
-        vsNumpy = {
-          median: own.sequencesPerSecond / r.sequencesPerSecond,
-          min: Math.min(...pairs),
-          max: Math.max(...pairs),
-          cpu: own.cpuSequencesPerSecond / r.cpuSequencesPerSecond,
-        };
+        if (ref1 && i % 2 === 0) theirs1.push(await ref1.run());
       }
     } finally {
       ref?.close();
+      ref1?.close();
     }
+    const numpyOneThread = ref1 ? rate(batch, theirs1) : null;
+    const numpy: NumpyReference | null = check
+      ? {
+          ...rate(batch, theirs),
+          peakBytesPerSequence: check.peakBytes / batch,
+          agreement: numpyAgreement(fast!, check),
+        }
+      : null;
+    const peer = (r: Rate): BenchCase["vsPeer"] =>
+      name === "rhm" && batch === 256 && downward
+        ? {
+            recorded: PEER_BPRHM_SEQ_PER_SEC,
+            ratio: [r.sequencesPerSecond / PEER_BPRHM_SEQ_PER_SEC[1], r.sequencesPerSecond / PEER_BPRHM_SEQ_PER_SEC[0]],
+          }
+        : null;
+    const poolRate = threads > 1 ? rate(batch, pooled) : null;
     let naive: BenchCase["naive"] = null;
     let agreement: BenchCase["agreement"] = null;
     if (naiveBatch > 0) {
@@ -191,17 +243,20 @@ export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> 
       speedup: naive ? own.sequencesPerSecond / naive.sequencesPerSecond : null,
       numpy,
       ...(skip ? { referenceSkipped: skip } : {}),
-      vsNumpy,
-      vsPeer:
-        name === "rhm" && batch === 256 && downward
-          ? {
-              recorded: PEER_BPRHM_SEQ_PER_SEC,
-              ratio: [
-                own.sequencesPerSecond / PEER_BPRHM_SEQ_PER_SEC[1],
-                own.sequencesPerSecond / PEER_BPRHM_SEQ_PER_SEC[0],
-              ],
-            }
-          : null,
+      vsNumpy: numpy ? versus(mine, own, theirs, numpy) : null,
+      numpyOneThread,
+      vsNumpyOneThread: numpyOneThread ? versus(mine, own, theirs1, numpyOneThread) : null,
+      vsPeer: peer(own),
+      pool:
+        poolRate === null
+          ? null
+          : {
+              ...poolRate,
+              threads,
+              identical,
+              vsNumpy: numpy ? versus(pooled, poolRate, theirs, numpy) : null,
+              vsPeer: peer(poolRate),
+            },
     });
   }
   const scaling = options.scaling
@@ -236,7 +291,7 @@ const f0 = (x: number): string => x.toFixed(0);
 const f2 = (x: number): string => x.toFixed(2);
 
 function formatBench(cases: BenchCase[], scaling: ScalingReport | null): string {
-  const lines = [`runBP benchmark (${process.version}, one thread, float64)`];
+  const lines = [`runBP benchmark (${process.version}, float64; one thread unless a pool line says otherwise)`];
   for (const c of cases) {
     lines.push(
       `${c.description}, batch ${c.batch}${c.downward ? ", up+down+marginals" : ", upward only"}: ` +
@@ -251,6 +306,19 @@ function formatBench(cases: BenchCase[], scaling: ScalingReport | null): string 
           `runBP/numpy = ${f2(c.vsNumpy.median)}x (pairs ${f2(c.vsNumpy.min)}-${f2(c.vsNumpy.max)}x, CPU ${f2(c.vsNumpy.cpu)}x), ` +
           `agreeing to ${c.numpy.agreement.maxAbsLogZ.toExponential(1)} in log Z`,
       );
+    if (c.numpyOneThread && c.vsNumpyOneThread)
+      lines.push(
+        `  numpy on one BLAS thread: ${f0(c.numpyOneThread.sequencesPerSecond)} seq/s (CPU ${f0(c.numpyOneThread.cpuSequencesPerSecond)}); ` +
+          `runBP/numpy = ${f2(c.vsNumpyOneThread.median)}x (pairs ${f2(c.vsNumpyOneThread.min)}-${f2(c.vsNumpyOneThread.max)}x, CPU ${f2(c.vsNumpyOneThread.cpu)}x)`,
+      );
+    if (c.pool)
+      lines.push(
+        `  runBP threads ${c.pool.threads} (worker pool, ${c.pool.identical ? "bit-identical to one thread" : "NOT bit-identical"}): ` +
+          `${f0(c.pool.sequencesPerSecond)} seq/s (CPU ${f0(c.pool.cpuSequencesPerSecond)})` +
+          (c.pool.vsNumpy
+            ? `; /numpy = ${f2(c.pool.vsNumpy.median)}x (pairs ${f2(c.pool.vsNumpy.min)}-${f2(c.pool.vsNumpy.max)}x)`
+            : ""),
+      );
     else lines.push(`  numpy GEMM BP: skipped (${c.referenceSkipped})`);
     if (c.naive)
       lines.push(
@@ -260,7 +328,8 @@ function formatBench(cases: BenchCase[], scaling: ScalingReport | null): string 
     if (c.vsPeer)
       lines.push(
         `  PyTorch peer BpRhm: ${c.vsPeer.recorded[0]}-${c.vsPeer.recorded[1]} seq/s as recorded in issue 14 (not run here), ` +
-          `runBP/peer = ${f0(c.vsPeer.ratio[0])}-${f0(c.vsPeer.ratio[1])}x`,
+          `runBP/peer = ${f0(c.vsPeer.ratio[0])}-${f0(c.vsPeer.ratio[1])}x` +
+          (c.pool?.vsPeer ? `, pooled ${f0(c.pool.vsPeer.ratio[0])}-${f0(c.pool.vsPeer.ratio[1])}x` : ""),
       );
   }
   if (scaling) lines.push(scaling.text);

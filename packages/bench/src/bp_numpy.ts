@@ -53,12 +53,15 @@ export class NumpyBP {
   private failure: Error | null = null;
   private stderr = "";
 
-  private constructor(g: Grammar, ev: Evidence, sample: number) {
+  private constructor(g: Grammar, ev: Evidence, sample: number, threads: number | undefined) {
     this.dir = mkdtempSync(join(tmpdir(), "ghm-bench-bp-"));
     const base = join(this.dir, "case");
     writeInputs(base, g, ev, sample);
     writeFileSync(join(this.dir, "bp.py"), NUMPY_BP_SCRIPT);
-    this.proc = spawn("python3", [join(this.dir, "bp.py"), base], { stdio: "pipe" });
+    const env = { ...process.env };
+    if (threads !== undefined)
+      for (const k of ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"]) env[k] = String(threads);
+    this.proc = spawn("python3", [join(this.dir, "bp.py"), base], { stdio: "pipe", env });
     this.proc.stdout.setEncoding("utf8");
     this.proc.stdout.on("data", (s: string) => {
       this.buffered += s;
@@ -77,9 +80,12 @@ export class NumpyBP {
     });
   }
 
-  /** A reference process for this workload; `sample` marginal entries per level come back from check(). */
-  static start(g: Grammar, ev: Evidence, sample = 64): NumpyBP {
-    return new NumpyBP(g, ev, sample);
+  /**
+   * A reference process for this workload; `sample` marginal entries per level come back
+   * from check(). `threads` caps the BLAS threads (default: OpenBLAS's own, every core).
+   */
+  static start(g: Grammar, ev: Evidence, options: { sample?: number; threads?: number } = {}): NumpyBP {
+    return new NumpyBP(g, ev, options.sample ?? 64, options.threads);
   }
 
   private ask(cmd: string): Promise<string> {

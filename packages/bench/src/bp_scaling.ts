@@ -1,7 +1,7 @@
 /**
  * How runBP's time grows with batch, with the number of leaves d = m^L and with S, on
  * product grammars (m = 2), each point timed beside the numpy reference in the same run
- * (interleaved), with the exponent of a log-log least-squares fit time ~ x^k per sweep.
+ * (interleaved; numpy on one BLAS thread, like single-thread runBP), with the exponent of a log-log least-squares fit time ~ x^k per sweep.
  * The fit is a few lines here rather than @ghmkit/experiments' fitPowerLaw, so that the
  * bench does not depend on experiments.
  */
@@ -61,7 +61,7 @@ async function point(
 ): Promise<ScalingPoint> {
   const g: Grammar = randomProductGrammar({ depth: L, arity: 2, vocab: S, seed: o.seed });
   const ev = evidenceFor(g, batch, o.sigma, o.seed + 10);
-  const ref = o.numpy ? NumpyBP.start(g, ev) : null;
+  const ref = o.numpy ? NumpyBP.start(g, ev, { threads: 1 }) : null;
   try {
     runBP(g, ev);
     if (ref) await ref.run();
@@ -130,7 +130,7 @@ export async function scalingSweeps(o: {
 
 function formatScaling(sweeps: ScalingSweep[], numpy: boolean): string {
   const lines = [
-    `scaling (product grammars, m=2, up+down+marginals; best of the repetitions; time ~ x^k fitted by log-log least squares${numpy ? ", numpy in the same run" : ", numpy not runnable here"}):`,
+    `scaling (product grammars, m=2, up+down+marginals; best of the repetitions; time ~ x^k fitted by log-log least squares${numpy ? ", numpy on one BLAS thread in the same run" : ", numpy not runnable here"}):`,
   ];
   for (const s of sweeps) {
     const pts = s.points

@@ -10,9 +10,8 @@
 import { type Grammar, type RandomRhmOptions, randomRhm } from "@ghmkit/ghm";
 import { bpDenoiser, bpJointDenoiser, generate, sampleMetrics } from "@ghmkit/diffusion";
 import type { Denoiser, DiffusionProcess, GenerateResult, SampleMetrics } from "@ghmkit/diffusion";
-import { buildModel, configFromGrammar } from "@ghmkit/nets";
+import { buildModel, configFromGrammar, netDenoiser } from "@ghmkit/nets";
 import { backendInfo, initBackend } from "@ghmkit/tensor";
-import { unetDenoiser } from "@ghmkit/train";
 
 /** The default benchmark grammar: RHM with S = 8, C = 8, k = 2, m = 2, L = 3 (d = 8), seed 0. */
 export const DEFAULT_BENCH_RHM: RandomRhmOptions = { S: 8, classes: 8, k: 2, arity: 2, depth: 3, seed: 0 };
@@ -159,7 +158,7 @@ export async function benchDiffusion(o: BenchDiffusionOptions = {}): Promise<Ben
       // Both loops call the network through model.predict (on wasm it computes synchronously).
       const clock = new CallClock();
       model.predict = clock.wrap(model.predict.bind(model));
-      const unet = unetDenoiser(model, { batchSize: Math.max(1, n) });
+      const unet = netDenoiser(model, { batchSize: Math.max(1, n) });
       await sample(unet, WARM);
       await sample(unet, { ...WARM, onDevice: false });
       const device = await timedRun(n, clock, () => sample(unet));

@@ -2,7 +2,9 @@ export { benchTrainConfig, benchTrainStep, DEFAULT_BENCH, levelsOf, PYTORCH_CPU_
 export type { BenchOptions, BenchResult, BenchRun, BenchTrainConfig } from "./train";
 export { benchBP } from "./bp";
 export type { BenchCase, BenchCaseName, BenchOptions as BenchBPOptions, BenchReport } from "./bp";
-export { benchCompiledBP, benchCompiledModels } from "./compiled";
+export { benchCompiledBP } from "./compiled";
 export type * from "./compiled";
+export { benchCompiledModels } from "./compiled_models";
+export type * from "./compiled_models";
 export { benchDiffusion, DEFAULT_BENCH_RHM } from "./diffusion";
 export type { BenchDiffusionOptions, BenchDiffusionResult } from "./diffusion";

@@ -8,5 +8,6 @@ export { logLikelihood, validityPerLevel } from "./likelihood";
 export { bruteForceBP, enumerateTrees, BRUTE_FORCE_MAX_TREES } from "./brute";
 export type { BruteForceResult } from "./brute";
 export { MAX_BP_BYTES, maxEvidenceMagnitude } from "./check";
+export { availableThreads } from "./pool";
 export { naiveBP } from "./naive";
 export type { NaiveBPResult } from "./naive";

@@ -1,22 +1,13 @@
 /**
- * Exact sum-product BP over a batch (SPEC.md section 3). Rows are processed in small
- * blocks; within a block every level is one pass over contiguous memory, in the exp
- * domain of kernels/messages.ts (each node scaled to max 1, the scales summed into
- * logZ, exact logs kept only for entries below TINY). Marginals come straight from
- * the products v * w; log-domain messages are written only when asked for.
+ * runBP: exact sum-product BP over a batch (SPEC.md section 3). This file checks the
+ * input, allocates the results and hands the rows to rows.ts, on this thread or split
+ * across the worker pool (pool.ts) with `threads`.
  */
 import type { Evidence, Grammar } from "@ghmkit/ghm";
 import { type CompiledGrammar, compileGrammar } from "./compile";
 import { checkBytes, checkEvidence } from "./check";
-import { LOW, TINY, logAt, logSumExp } from "./logspace";
-import { denseDownLevel, denseUpLevel } from "./kernels/dense";
-import { type ExpMessages, writeLogs } from "./kernels/messages";
-import { productDownLevel, productUpLevel } from "./kernels/product";
-import { rulesDownLevel, rulesUpLevel } from "./kernels/rules";
-import { type Scratch, fillRange, makeScratch } from "./kernels/scratch";
-
-const { exp, log } = Math;
-const NEG_INF = -Infinity;
+import { availableThreads, outputArray, outputBytes, poolReady, runPooled } from "./pool";
+import { runRows } from "./rows";
 
 export interface BPOptions {
   /** Also run the downward pass and compute every level's marginals (default true). */
@@ -29,6 +20,28 @@ export interface BPOptions {
   messages?: boolean;
   /** Refuse (before allocating) when the results would need more bytes (default MAX_BP_BYTES = 4 GiB). */
   maxBytes?: number;
+  /**
+   * Threads to split the batch over (whole sequences each; Node's worker_threads): a
+   * number, or "auto" = every core for batches with enough work to pay for the hand-off
+   * (default 1). Results are bit-identical to one thread; pooled results live in
+   * SharedArrayBuffers. Where worker_threads is missing, one thread.
+   */
+  threads?: number | "auto";
+}
+
+/** Work (leaf entries times rows) below which "auto" stays on one thread: the hand-off costs ~0.1-1 ms. */
+const AUTO_MIN_WORK = 2 ** 18;
+
+function threadsFor(cg: CompiledGrammar, batch: number, threads: number | "auto" | undefined): number {
+  if (threads === undefined || threads === 1) return 1;
+  if (threads === "auto") {
+    let work = 0;
+    for (let l = 0; l <= cg.L; l++) work += cg.nodes[l] * cg.vocab[l];
+    return work * batch < AUTO_MIN_WORK ? 1 : Math.min(availableThreads(), batch);
+  }
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new RangeError(`options.threads is ${threads}; use a positive integer or "auto"`);
+  return Math.min(threads, batch);
 }
 
 export interface BPResult {
@@ -47,9 +60,6 @@ export interface BPResult {
   root: Float64Array;
 }
 
-/** Floats of block scratch to aim for (~1 MiB: a block's levels stay in cache between passes). */
-const BLOCK_FLOATS = 2 ** 17;
-
 /**
  * Bytes of result memory runBP allocates per sequence: marginals when downward, plus
  * up (and down when downward) when messages; root and logZ always.
@@ -65,34 +75,6 @@ function compiledMessageBytes(g: CompiledGrammar, downward: boolean, messages: b
   return 8 * (floats * copies + 2 * g.vocab[0] + 2);
 }
 
-/** Block-local messages; index ((row - b0) * m^l + i) * S_l. */
-interface Block {
-  rows: number;
-  up: ExpMessages[];
-  down: ExpMessages[];
-  /** t = exp(q) of product levels, [rows * m^l, S_{l-1}] (empty for other kinds). */
-  t: Float64Array[];
-}
-
-function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block {
-  const { L, nodes, vocab } = cg;
-  const isProduct = (l: number): boolean => l >= 1 && cg.levels[l - 1].kind === "product";
-  let perRow = 0;
-  for (let l = 0; l <= L; l++) perRow += nodes[l] * (vocab[l] * (downward ? 4 : 2) + (isProduct(l) ? vocab[l - 1] : 0));
-  const rows = Math.max(1, Math.min(batch, Math.floor(BLOCK_FLOATS / perRow)));
-  const msgs = (on: boolean): ExpMessages[] =>
-    vocab.map((S, l) => ({
-      v: new Float64Array(on ? rows * nodes[l] * S : 0),
-      ul: new Float64Array(on ? rows * nodes[l] * S : 0),
-    }));
-  return {
-    rows,
-    up: msgs(true),
-    down: msgs(downward),
-    t: vocab.map((_, l) => new Float64Array(isProduct(l) ? rows * nodes[l] * vocab[l - 1] : 0)),
-  };
-}
-
 /** A result of `messages: true`: up is always there (down with the downward pass). */
 export type BPResultWithMessages = BPResult & { up: Float64Array[] };
 
@@ -105,7 +87,7 @@ export function runBP(g: Grammar, ev: Evidence, options: BPOptions = {}): BPResu
 }
 
 export function runCompiled(cg: CompiledGrammar, ev: Evidence, options: BPOptions = {}): BPResult {
-  const { L, vocab, nodes } = cg;
+  const { vocab, nodes } = cg;
   const downward = options.downward ?? true;
   const messages = options.messages ?? false;
   const batch = ev.batch;
@@ -125,228 +107,21 @@ export function runCompiled(cg: CompiledGrammar, ev: Evidence, options: BPOption
     return result;
   }
 
-  const level = (S: number, l: number): Float64Array => new Float64Array(batch * nodes[l] * S);
+  const threads = threadsFor(cg, batch, options.threads);
+  const pooled = threads > 1 && poolReady(threads);
+  const level = (S: number, l: number): Float64Array => outputArray(batch * nodes[l] * S, pooled);
   const up = messages ? vocab.map(level) : undefined;
   const down = messages && downward ? vocab.map(level) : undefined;
   const marginals = downward ? vocab.map(level) : undefined;
-  const logZ = new Float64Array(batch);
-  const impossible = new Uint8Array(batch);
-  const root = new Float64Array(batch * vocab[0]);
-  const blk = makeBlock(cg, batch, downward);
-  const s = makeScratch(cg);
-  const prior = priorMessage(cg);
-
-  for (let b0 = 0; b0 < batch; b0 += blk.rows) {
-    const rows = Math.min(batch, b0 + blk.rows) - b0;
-    leaves(cg, ev, b0, rows, blk.up[L], logZ, up);
-    for (let l = L; l >= 1; l--) {
-      const lv = cg.levels[l - 1];
-      const Np = nodes[l - 1];
-      if (lv.kind === "product") productUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], blk.t[l], logZ, b0, s);
-      else if (lv.kind === "rules") rulesUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s);
-      else denseUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s);
-    }
-    rootPosterior(cg, b0, rows, blk.up[0], logZ, impossible, root, s);
-    if (up)
-      for (let l = 0; l < L; l++) writeLogs(blk.up[l], 0, rows * nodes[l] * vocab[l], up[l], b0 * nodes[l] * vocab[l]);
-    if (!marginals) continue;
-    downwardPass(cg, b0, rows, blk, prior, impossible, s);
-    for (let l = 0; l <= L; l++) {
-      const n = nodes[l] * vocab[l];
-      if (l === 0) marginals[0].set(root.subarray(b0 * n, (b0 + rows) * n), b0 * n);
-      else levelMarginals(blk.up[l], blk.down[l], rows, nodes[l], vocab[l], impossible, b0, marginals[l], s);
-      if (!down) continue;
-      for (let r = 0; r < rows; r++) {
-        if (impossible[b0 + r]) fillRange(down[l], (b0 + r) * n, n, NEG_INF);
-        else writeLogs(blk.down[l], r * n, n, down[l], (b0 + r) * n);
-      }
-    }
-  }
+  const logZ = outputArray(batch, pooled);
+  const impossible = outputBytes(batch, pooled);
+  const root = outputArray(batch * vocab[0], pooled);
+  const out = { logZ, impossible, root, up, down, marginals };
+  if (pooled) runPooled(cg, ev, out, threads);
+  else runRows(cg, ev, 0, batch, out);
   const result: BPResult = { batch, logZ, impossible, root };
   if (up) result.up = up;
   if (down) result.down = down;
   if (marginals) result.marginals = marginals;
   return result;
-}
-
-/** The root's down message pi scaled to max 1 (one node, copied per row). */
-function priorMessage(cg: CompiledGrammar): ExpMessages {
-  const C = cg.vocab[0];
-  let mx = 0;
-  for (let a = 0; a < C; a++) if (cg.pi[a] > mx) mx = cg.pi[a];
-  const lmx = log(mx);
-  const v = new Float64Array(C);
-  const ul = new Float64Array(C);
-  for (let a = 0; a < C; a++) {
-    v[a] = cg.pi[a] / mx;
-    ul[a] = cg.logPi[a] - lmx;
-  }
-  return { v, ul };
-}
-
-/** Leaf messages exp(e - max) per leaf (shift into logZ), and their logs when asked for. */
-function leaves(
-  cg: CompiledGrammar,
-  ev: Evidence,
-  b0: number,
-  rows: number,
-  out: ExpMessages,
-  logZ: Float64Array,
-  up: Float64Array[] | undefined,
-): void {
-  const d = cg.nodes[cg.L];
-  const S = cg.vocab[cg.L];
-  const e = ev.e;
-  const { v, ul } = out;
-  const u = up ? up[cg.L] : null;
-  for (let r = 0; r < rows; r++) {
-    let z = 0;
-    for (let i = 0; i < d; i++) {
-      const off = (r * d + i) * S;
-      const src = b0 * d * S + off;
-      let mx = NEG_INF;
-      for (let k = 0; k < S; k++) if (e[src + k] > mx) mx = e[src + k];
-      z += mx;
-      for (let k = 0; k < S; k++) {
-        // An all -Infinity leaf (impossible row) becomes zeros with log -Infinity.
-        const x = mx === NEG_INF ? NEG_INF : e[src + k] - mx;
-        const y = exp(x);
-        v[off + k] = y;
-        if (y < TINY) ul[off + k] = x;
-        if (u) u[src + k] = x;
-      }
-    }
-    logZ[b0 + r] = z;
-  }
-}
-
-/** log sum_a pi(a) exp(u_0(a)) into logZ, P(y | obs) into root; flags impossible rows. */
-function rootPosterior(
-  cg: CompiledGrammar,
-  b0: number,
-  rows: number,
-  u0: ExpMessages,
-  logZ: Float64Array,
-  impossible: Uint8Array,
-  root: Float64Array,
-  s: Scratch,
-): void {
-  const C = cg.vocab[0];
-  const pi = cg.pi;
-  const tmp = s.terms;
-  for (let r = 0; r < rows; r++) {
-    const row = b0 + r;
-    const off = row * C;
-    let sum = 0;
-    for (let a = 0; a < C; a++) {
-      const p = pi[a] * u0.v[r * C + a];
-      root[off + a] = p;
-      sum += p;
-    }
-    if (sum >= TINY) {
-      logZ[row] += log(sum);
-      const inv = 1 / sum;
-      for (let a = 0; a < C; a++) root[off + a] *= inv;
-      continue;
-    }
-    for (let a = 0; a < C; a++) tmp[a] = cg.logPi[a] + logAt(u0.v, u0.ul, r * C + a);
-    logZ[row] += logSumExp(tmp, 0, C);
-    if (logZ[row] === NEG_INF) {
-      impossible[row] = 1;
-      for (let a = 0; a < C; a++) root[off + a] = 0;
-      continue;
-    }
-    softmax(tmp, C, root, off);
-  }
-}
-
-/**
- * out[off..off+n) = the distribution ∝ exp(z), zeros when every z is -Infinity.
- * Normalised by the sum of the exps, not by exp(z - logsumexp): at |z| ~ 1e306 the
- * log of the sum is absorbed and would leave weights summing to more than 1.
- */
-function softmax(z: Float64Array, n: number, out: Float64Array, off: number): void {
-  let mx = NEG_INF;
-  for (let k = 0; k < n; k++) if (z[k] > mx) mx = z[k];
-  if (mx === NEG_INF) {
-    for (let k = 0; k < n; k++) out[off + k] = 0;
-    return;
-  }
-  let sum = 0;
-  for (let k = 0; k < n; k++) {
-    const p = exp(z[k] - mx);
-    out[off + k] = p;
-    sum += p;
-  }
-  const inv = 1 / sum;
-  for (let k = 0; k < n; k++) out[off + k] *= inv;
-}
-
-function downwardPass(
-  cg: CompiledGrammar,
-  b0: number,
-  rows: number,
-  blk: Block,
-  prior: ExpMessages,
-  impossible: Uint8Array,
-  s: Scratch,
-): void {
-  const { L, nodes } = cg;
-  const C = cg.vocab[0];
-  for (let r = 0; r < rows; r++) {
-    blk.down[0].v.set(prior.v, r * C);
-    blk.down[0].ul.set(prior.ul, r * C);
-  }
-  for (let l = 1; l <= L; l++) {
-    const lv = cg.levels[l - 1];
-    const Np = nodes[l - 1];
-    const p = blk.down[l - 1];
-    const c = blk.up[l];
-    const out = blk.down[l];
-    if (lv.kind === "product") productDownLevel(lv, rows, Np, b0, impossible, p, blk.t[l], c, out, s);
-    else if (lv.kind === "rules") rulesDownLevel(lv, rows, Np, b0, impossible, p, c, out, s);
-    else denseDownLevel(lv, rows, Np, b0, impossible, p, c, out, s);
-  }
-}
-
-/**
- * P(x = s | obs) ∝ exp(u(s) + w(s)) = v(s) w(s) per node of a block level, into the
- * global out (rows b0..); in the log domain when every product is below LOW.
- */
-function levelMarginals(
-  u: ExpMessages,
-  w: ExpMessages,
-  rows: number,
-  N: number,
-  S: number,
-  impossible: Uint8Array,
-  b0: number,
-  out: Float64Array,
-  s: Scratch,
-): void {
-  const vu = u.v;
-  const vw = w.v;
-  const tmp = s.terms;
-  for (let r = 0; r < rows; r++) {
-    if (impossible[b0 + r]) continue;
-    for (let i = 0; i < N; i++) {
-      const off = (r * N + i) * S;
-      const o = b0 * N * S + off;
-      let mx = 0;
-      let sum = 0;
-      for (let k = 0; k < S; k++) {
-        const z = vu[off + k] * vw[off + k];
-        out[o + k] = z;
-        sum += z;
-        if (z > mx) mx = z;
-      }
-      if (mx >= LOW) {
-        const inv = 1 / sum;
-        for (let k = 0; k < S; k++) out[o + k] *= inv;
-        continue;
-      }
-      for (let k = 0; k < S; k++) tmp[k] = logAt(u.v, u.ul, off + k) + logAt(w.v, w.ul, off + k);
-      softmax(tmp, S, out, o);
-    }
-  }
 }

@@ -1,9 +1,10 @@
-import { type Evidence, exactEvidence, gaussianEvidenceFromZ, maskedEvidence, uniformEvidence } from "@ghmkit/ghm";
+import { type Evidence, argmaxLeaves, levelNoise, observationEvidence } from "@ghmkit/ghm";
 import { type DenoiserInput, checkInput } from "./denoiser";
 
 /**
  * Leaf evidence e `[batch, d, S]` (SPEC.md section 2) of a noisy diffusion state:
- * what BP consumes and what a network may take as its input.
+ * what BP consumes and what a network may take as its input. The process at level abar
+ * is one of ghm's noise models (its observationEvidence computes e):
  * - vp: the gaussian model with alpha = sqrt(abar), sigma^2 = 1 - abar:
  *   e_i(s) = sqrt(abar)/(1 - abar) * x_t[i, s]. At abar = 1 (t = 0, sigma = 0) the
  *   formula has no limit; the state is clean data, so the evidence is exact at the
@@ -15,34 +16,11 @@ import { type DenoiserInput, checkInput } from "./denoiser";
 export function stateEvidence(input: DenoiserInput): Evidence {
   checkInput(input);
   const { batch, d, S, abar } = input;
-  switch (input.process) {
-    case "vp":
-      if (abar === 1) return exactEvidence(argmaxLeaves(input.xt, batch * d, S), batch, d, S);
-      return gaussianEvidenceFromZ(input.xt, batch, d, S, Math.sqrt(abar), Math.sqrt(1 - abar));
-    case "uniform":
-      return uniformEvidence(input.xt, batch, d, S, abar);
-    case "mask":
-      return maskedEvidence(input.xt, batch, d, S);
-  }
+  return observationEvidence(input.xt, batch, d, S, levelNoise(input.process, abar));
 }
 
-/** Per-leaf argmax of `[rows, S]` scores (first maximum on ties). */
-export function argmaxLeaves(p: ArrayLike<number>, rows: number, S: number): Int32Array {
-  const out = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    let bv = p[r * S];
-    for (let s = 1; s < S; s++) {
-      const v = p[r * S + s];
-      if (v > bv) {
-        bv = v;
-        best = s;
-      }
-    }
-    out[r] = best;
-  }
-  return out;
-}
+/** Per-leaf argmax of `[rows, S]` scores (first maximum on ties): ghm's. */
+export { argmaxLeaves };
 
 /** One-hot `[rows, S]` of symbols `[rows]`. */
 export function oneHot(x: Int32Array, S: number): Float64Array {

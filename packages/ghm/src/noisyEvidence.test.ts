@@ -1,6 +1,6 @@
 import { exactEvidence, maskedEvidence } from "./evidence";
 import { gaussianEvidenceFromZ } from "./gaussianEvidence";
-import { type Noise, noisyEvidence } from "./noisyEvidence";
+import { type Noise, argmaxLeaves, levelNoise, noisyEvidence, observationEvidence } from "./noisyEvidence";
 import { Rng } from "./rng";
 import { uniformEvidence } from "./uniformEvidence";
 
@@ -162,5 +162,42 @@ describe("noisyEvidence: exact and bad kinds", () => {
     expect(() => noisyEvidence([0], 1, 1, 2, { kind: "laplace" } as unknown as Noise, new Rng(1))).toThrow(
       /"laplace" is not one of/,
     );
+  });
+});
+
+describe("observationEvidence: the evidence of an observation drawn elsewhere", () => {
+  it("is the evidence noisyEvidence returns for the same observation, for every noise model", () => {
+    const x = [2, 0, 1, 1, 0, 2];
+    const models: Noise[] = [
+      { kind: "gaussian", alpha: 0.8, sigma: 1.3 },
+      { kind: "vp", abar: 0.35 },
+      { kind: "uniform", keep: 0.6 },
+      { kind: "mask", keep: 0.5 },
+      { kind: "exact" },
+    ];
+    for (const noise of models) {
+      const r = noisyEvidence(x, 2, 3, 3, noise, new Rng(8), { keepZ: true });
+      const obs = r.z ?? r.obs ?? x;
+      expect(Array.from(observationEvidence(obs, 2, 3, 3, noise).e)).toEqual(Array.from(r.evidence.e));
+    }
+  });
+
+  it("vp at abar = 1 is exact at each leaf's argmax; a drawn level is refused", () => {
+    const z = [0.1, 0.9, 0.2, 0.7, 0.3, 0.1];
+    expect(Array.from(observationEvidence(z, 1, 2, 3, { kind: "vp", abar: 1 }).e)).toEqual(
+      Array.from(exactEvidence([1, 0], 1, 2, 3).e),
+    );
+    expect(() => observationEvidence(z, 1, 2, 3, { kind: "vp", abar: () => 0.5 })).toThrow(/abar/);
+    expect(() => observationEvidence([0, 1], 1, 2, 3, { kind: "vp", abar: 1 })).toThrow(/z:? has 2 entries/);
+  });
+
+  it("levelNoise: a diffusion process at level abar", () => {
+    expect(levelNoise("vp", 0.3)).toEqual({ kind: "vp", abar: 0.3 });
+    expect(levelNoise("uniform", 0.3)).toEqual({ kind: "uniform", keep: 0.3 });
+    expect(levelNoise("mask", 0.3)).toEqual({ kind: "mask", keep: 0.3 });
+  });
+
+  it("argmaxLeaves: the first maximum of each leaf", () => {
+    expect(Array.from(argmaxLeaves([1, 3, 3, -Infinity, 0, -1], 2, 3))).toEqual([1, 1]);
   });
 });

@@ -17,7 +17,7 @@
 import { requireNumber } from "./checks";
 import { InputError } from "./inputError";
 import { type Evidence, checkSymbols, evidenceSize, exactEvidence, maskedEvidence } from "./evidence";
-import { checkGaussianNoise, fillGaussianEvidence } from "./gaussianEvidence";
+import { checkGaussianNoise, fillGaussianEvidence, gaussianEvidenceFromZ } from "./gaussianEvidence";
 import type { Rng } from "./rng";
 import { uniformEvidence } from "./uniformEvidence";
 
@@ -111,11 +111,80 @@ export function noisyEvidence(
       return { ...none, obs, evidence: maskedEvidence(obs, batch, d, S) };
     }
     default:
-      throw new InputError(
-        "noise.kind",
-        `${JSON.stringify((noise as { kind?: unknown }).kind)} is not one of exact, gaussian, vp, uniform, mask`,
-      );
+      throw unknownKind(noise);
   }
+}
+
+/**
+ * The noise of a diffusion process at signal level abar (SPEC.md section 5): vp is the
+ * gaussian state at abar, uniform keeps a symbol and mask leaves it visible with probability abar.
+ */
+export function levelNoise(process: "vp" | "uniform" | "mask", abar: number): Noise {
+  return process === "vp" ? { kind: "vp", abar } : { kind: process, keep: abar };
+}
+
+/**
+ * The evidence of an observation under a noise model: the other half of noisyEvidence,
+ * for an observation drawn elsewhere (a diffusion state x_t, a file). `obs` is z
+ * (`[batch, d, S]`) for gaussian and vp, the symbols (`[batch, d]`, -1 = masked) for
+ * uniform, mask and exact. vp needs a fixed abar; at abar = 1 (no noise, where
+ * (alpha / sigma^2) z has no limit) z is clean data and the evidence is exact at each
+ * leaf's argmax. `mask`'s keep does not enter (a visible symbol is the true one).
+ */
+export function observationEvidence(
+  obs: ArrayLike<number>,
+  batch: number,
+  d: number,
+  S: number,
+  noise: Noise,
+): Evidence {
+  switch (noise.kind) {
+    case "exact":
+      return exactEvidence(obs, batch, d, S);
+    case "gaussian":
+      return gaussianEvidenceFromZ(obs, batch, d, S, noise.alpha, noise.sigma);
+    case "vp": {
+      const abar = requireNumber("abar", noise.abar, 0, 1);
+      if (abar === 1) {
+        if (obs.length !== evidenceSize(batch, d, S))
+          throw new InputError("z", `has ${obs.length} entries, expected batch * d * S = ${batch * d * S}`);
+        return exactEvidence(argmaxLeaves(obs, batch * d, S), batch, d, S);
+      }
+      return gaussianEvidenceFromZ(obs, batch, d, S, Math.sqrt(abar), Math.sqrt(1 - abar));
+    }
+    case "uniform":
+      return uniformEvidence(obs, batch, d, S, noise.keep);
+    case "mask":
+      requireNumber("keep", noise.keep, 0, 1);
+      return maskedEvidence(obs, batch, d, S);
+    default:
+      throw unknownKind(noise);
+  }
+}
+
+/** Per-leaf argmax of `[rows, S]` scores (the first maximum on ties). */
+export function argmaxLeaves(p: ArrayLike<number>, rows: number, S: number): Int32Array {
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    let bv = p[r * S];
+    for (let s = 1; s < S; s++) {
+      const v = p[r * S + s];
+      if (v > bv) {
+        bv = v;
+        best = s;
+      }
+    }
+    out[r] = best;
+  }
+  return out;
+}
+
+function unknownKind(noise: Noise): InputError {
+  return new InputError(
+    "noise.kind",
+    `${JSON.stringify((noise as { kind?: unknown }).kind)} is not one of exact, gaussian, vp, uniform, mask`,
+  );
 }
 
 /** The observed symbols of every leaf, one `corrupt` call per leaf in order. */

@@ -34,3 +34,8 @@ export type {
 export type { ApproxOptions, CompiledBPOptions } from "./compiled/product_bp";
 export { fitScalarReLU, evalScalarReLU } from "./compiled/scalar_relu";
 export type { ScalarReLUNet, FitOptions } from "./compiled/scalar_relu";
+export { denoiserShape, netDenoiser, predictLeaves } from "./netDenoiser";
+export type { NetDenoiser, NetDenoiserInput, NetDenoiserOptions, NetDenoiserProcess } from "./netDenoiser";
+export { netVpDevice } from "./netVpDevice";
+export type { NetLinearStep, NetVpDevice } from "./netVpDevice";
+export { softmaxRows } from "./softmax";

@@ -64,8 +64,8 @@ export { abarSampler, scheduleLevels } from "./noiseLevel";
 export type { AbarSampler } from "./noiseLevel";
 export { evalInterval, resumeRun, trainRun, trainStep } from "./trainer";
 export type { EvalRecord, StopReason, TrainProgress, TrainResult, TrainRunOptions } from "./trainer";
-export { loadUNetDenoiser, unetDenoiser } from "./unetDenoiser";
-export type { LoadedDenoiser, UNetDenoiserOptions } from "./unetDenoiser";
+export { loadUNetDenoiser } from "./unetDenoiser";
+export type { LoadedDenoiser } from "./unetDenoiser";
 export {
   acquireDirLock,
   describeHolder,

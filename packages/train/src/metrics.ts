@@ -2,6 +2,7 @@
  * Test metrics from per-row predictions (SPEC.md section 6), computed in float64
  * on the host so that the learned and the Bayes values go through the same code.
  */
+import { softmaxRows } from "@ghmkit/nets";
 
 /** Classification: accuracy and mean cross-entropy -log p(y | x) of probabilities `[n, C]`. */
 export interface ClassifierMetrics {
@@ -18,23 +19,8 @@ export interface DenoiserMetrics {
 /** Smallest probability whose log is taken: keeps a confident miss finite (-log 1e-300 ~ 690). */
 const P_FLOOR = 1e-300;
 
-/** Row-wise softmax of logits `[rows, K]` into float64 probabilities. */
-export function softmaxRows(logits: ArrayLike<number>, rows: number, K: number): Float64Array {
-  if (logits.length !== rows * K)
-    throw new RangeError(`softmaxRows: ${logits.length} logits, expected rows*K = ${rows * K}`);
-  const p = new Float64Array(rows * K);
-  for (let r = 0; r < rows; r++) {
-    const o = r * K;
-    let mx = -Infinity;
-    for (let k = 0; k < K; k++) mx = Math.max(mx, logits[o + k]);
-    if (!Number.isFinite(mx))
-      throw new RangeError(`softmaxRows: row ${r} has a non-finite logit (${mx}); the network diverged`);
-    let z = 0;
-    for (let k = 0; k < K; k++) z += p[o + k] = Math.exp(logits[o + k] - mx);
-    for (let k = 0; k < K; k++) p[o + k] /= z;
-  }
-  return p;
-}
+/** Softmax per row: nets' one (the denoiser adapter uses it too). */
+export { softmaxRows };
 
 /** Accuracy (argmax, first maximum on ties) and cross-entropy of class probabilities `[n, C]` against labels y. */
 export function classifierMetrics(prob: ArrayLike<number>, y: Int32Array, C: number): ClassifierMetrics {

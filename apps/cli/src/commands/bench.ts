@@ -60,9 +60,13 @@ export function registerBench(program: Command, ctx: Context): void {
               "case",
               "seq/s (wall)",
               "seq/s (CPU)",
+              "pooled seq/s",
               "memory/seq",
               "numpy seq/s",
               "vs numpy",
+              "pooled vs numpy",
+              "numpy 1 thread",
+              "vs numpy 1 thread",
               "numpy memory/seq",
               "naive seq/s",
               "vs naive",
@@ -71,9 +75,17 @@ export function registerBench(program: Command, ctx: Context): void {
               c.name,
               fmt(c.sequencesPerSecond),
               fmt(c.cpuSequencesPerSecond),
+              c.pool ? `${fmt(c.pool.sequencesPerSecond)} (${c.pool.threads} threads)` : "-",
               `${fmt(c.defaultBytesPerSequence / 1024)} KiB`,
               c.numpy ? fmt(c.numpy.sequencesPerSecond) : "-",
               c.vsNumpy ? `${fmt(c.vsNumpy.median, 3)}x (${fmt(c.vsNumpy.min, 3)}-${fmt(c.vsNumpy.max, 3)})` : "-",
+              c.pool?.vsNumpy
+                ? `${fmt(c.pool.vsNumpy.median, 3)}x (${fmt(c.pool.vsNumpy.min, 3)}-${fmt(c.pool.vsNumpy.max, 3)})`
+                : "-",
+              c.numpyOneThread ? fmt(c.numpyOneThread.sequencesPerSecond) : "-",
+              c.vsNumpyOneThread
+                ? `${fmt(c.vsNumpyOneThread.median, 3)}x (${fmt(c.vsNumpyOneThread.min, 3)}-${fmt(c.vsNumpyOneThread.max, 3)})`
+                : "-",
               c.numpy ? `${fmt(c.numpy.peakBytesPerSequence / 1024)} KiB` : "-",
               c.naive ? fmt(c.naive.sequencesPerSecond) : "-",
               c.speedup ? `${fmt(c.speedup, 3)}x` : "-",
@@ -81,9 +93,11 @@ export function registerBench(program: Command, ctx: Context): void {
           ),
           ...r.cases.flatMap((c) => [
             ...(c.referenceSkipped ? [`${c.name}: numpy reference skipped (${c.referenceSkipped})`] : []),
+            ...(c.pool && !c.pool.identical ? [`${c.name}: the pooled results differ from one thread's (a bug)`] : []),
             ...(c.vsPeer
               ? [
-                  `${c.name}: PyTorch peer BpRhm ${c.vsPeer.recorded.join("-")} seq/s as recorded in issue 14 (not run here): runBP/peer ${fmt(c.vsPeer.ratio[0])}-${fmt(c.vsPeer.ratio[1])}x`,
+                  `${c.name}: PyTorch peer BpRhm ${c.vsPeer.recorded.join("-")} seq/s as recorded in issue 14 (not run here): runBP/peer ${fmt(c.vsPeer.ratio[0])}-${fmt(c.vsPeer.ratio[1])}x` +
+                    (c.pool?.vsPeer ? `, pooled ${fmt(c.pool.vsPeer.ratio[0])}-${fmt(c.pool.vsPeer.ratio[1])}x` : ""),
                 ]
               : []),
           ]),
@@ -108,7 +122,7 @@ export function registerBench(program: Command, ctx: Context): void {
           `ratio ${fmt(r.ratio, 3)}x, max |difference| of leaf marginals ${fmt(r.maxAbsDiff)}`,
         );
         note(
-          "bench compiled: compileBPModel's U-Net (exact BP in nets' own U-Net) per kernel kind vs runBP, m=2 L=6, 64 tuples per level, batch 256 ...",
+          "bench compiled: compileBPModel's U-Net and ConvNet (exact and ReLU-approximated BP in nets' own networks) per kernel kind vs runBP, m=2 L=6 (errors also at L=2, 4), 64 tuples per level, batch 256 ...",
         );
         const k = await benchCompiledModels({ reps: o.quick ? 1 : 3 });
         results.compiledModels = k;
@@ -144,13 +158,60 @@ export function registerBench(program: Command, ctx: Context): void {
         const widths = k.cases[0]?.approx.map((a) => a.approxWidth) ?? [];
         if (widths.length) {
           lines.push(
-            "The same U-Nets with exp and log as ReLU nets of W hidden units (activation lse-relu, ghm compile --approx-width W; same weights and parameters), max |error| vs runBP beside the exact one:",
+            "The same U-Nets with exp and log as ReLU nets of W hidden units (activation lse-relu, ghm compile --approx-width W; same weights and parameters), timed like the exact one on the same evidence:",
             table(
-              ["kind", "params", "exact", ...widths.map((w) => `W=${w}`)],
-              k.cases.map((c) => [c.kind, c.params, fmt(c.maxAbsError), ...c.approx.map((a) => fmt(a.maxAbsError))]),
+              ["kind", "params", "exact seq/s", ...widths.map((w) => `W=${w} seq/s`), "runBP seq/s"],
+              k.cases.map((c) => [
+                c.kind,
+                c.params,
+                fmt(c.compiledSeqPerSec),
+                ...c.approx.map((a) => `${fmt(a.seqPerSec)} (${fmt(a.ratio, 3)}x)`),
+                fmt(c.bpSeqPerSec),
+              ]),
+            ),
+            "Their max |error| of leaf marginals vs runBP against the depth L (same grammar family and batch at each L), beside the exact U-Net's:",
+            table(
+              ["kind", "L", "width", "params", "exact", ...widths.map((w) => `W=${w}`)],
+              k.cases.flatMap((c) =>
+                c.byDepth.map((row) => [
+                  c.kind,
+                  row.depth,
+                  row.width,
+                  row.params,
+                  fmt(row.exactMaxAbsError),
+                  ...row.approx.map((a) => fmt(a.maxAbsError)),
+                ]),
+              ),
             ),
           );
         }
+        lines.push(
+          "The classifier: BP's upward pass compiled into nets' ConvNet (ghm compile --arch convnet), vs runBP without the downward pass, same evidence:",
+          table(
+            [
+              "kind",
+              "width",
+              "params",
+              "ConvNet seq/s (wall)",
+              "(CPU)",
+              "runBP up seq/s (wall)",
+              "(CPU)",
+              "ConvNet / runBP",
+              "max |error| (root)",
+            ],
+            k.cases.map((c) => [
+              c.kind,
+              c.convnet.width,
+              c.convnet.params,
+              fmt(c.convnet.seqPerSec),
+              fmt(c.convnet.cpuSeqPerSec),
+              fmt(c.convnet.bpSeqPerSec),
+              fmt(c.convnet.bpCpuSeqPerSec),
+              `${fmt(c.convnet.ratio, 3)}x`,
+              fmt(c.convnet.maxAbsError),
+            ]),
+          ),
+        );
       }
       if (chosen.includes("train")) {
         note(

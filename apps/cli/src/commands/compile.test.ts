@@ -198,3 +198,147 @@ describe("ghm compile -> eval / diffuse / train --init compiled (product grammar
     expect(r.err).toMatch(/--width does not apply with --init compiled/);
   });
 });
+
+/**
+ * The model directory carries its grammar (grammar.json), so an RHM model compiled once is
+ * evaluated, sampled and trained from without the original file; the ConvNet classifier
+ * compiled from a dense grammar scores exactly the Bayes accuracy; --approx-seed is gone.
+ */
+describe("ghm compile: RHM and dense grammars, the classifier, a model that carries its grammar", () => {
+  const dir = tempDir();
+  const R = path.join(dir, "rhm.json");
+  const D = path.join(dir, "dense.json");
+
+  beforeAll(async () => {
+    const fs = require("node:fs");
+    let r = await ghm(
+      "grammar",
+      "random",
+      "--kind",
+      "rhm",
+      "--vocab",
+      "8",
+      "--classes",
+      "4",
+      "--rules",
+      "2",
+      "--depth",
+      "3",
+      "--seed",
+      "1",
+      "--out",
+      R,
+    );
+    expect(r.code).toBe(0);
+    r = await ghm(
+      "grammar",
+      "random",
+      "--kind",
+      "dense",
+      "--vocab",
+      "3",
+      "--classes",
+      "2",
+      "--depth",
+      "3",
+      "--seed",
+      "4",
+      "--out",
+      D,
+    );
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(D)).toBe(true);
+  });
+
+  it("RHM: eval and diffuse need no --grammar, even after the source grammar is gone; train --init compiled starts at the Bayes MSE", async () => {
+    const fs = require("node:fs");
+    const model = path.join(dir, "rhm-model");
+    let r = await ghm("-q", "compile", "--grammar", R, "-n", "16", "--sigmas", "1", "--out", model);
+    expect(r.code).toBe(0);
+    expect(readJson(path.join(model, "grammar.json"))).toEqual(readJson(R));
+    // Move the model and drop the grammar file it came from: the directory is self-contained.
+    const moved = path.join(dir, "moved");
+    fs.renameSync(model, moved);
+    const copy = path.join(dir, "rhm-copy.json");
+    fs.renameSync(R, copy);
+    try {
+      r = await ghm("--json", "eval", "--model", moved, "--test-size", "256", "--abar", "0.5");
+      expect(r.err).toBe("");
+      expect(r.code).toBe(0);
+      expect(Math.abs(JSON.parse(r.out).ratio - 1)).toBeLessThan(1e-3);
+      r = await ghm("--json", "diffuse", "--denoiser", moved, "-n", "64", "--steps", "20", "--seed", "1");
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out).validity).toBeGreaterThanOrEqual(0.99);
+    } finally {
+      fs.renameSync(copy, R);
+    }
+    // A different grammar is still refused against the model's fingerprint.
+    r = await ghm("eval", "--model", moved, "--grammar", D);
+    expect(r.code).toBe(2);
+    r = await ghm(
+      "--json",
+      "train",
+      "denoiser",
+      "--grammar",
+      R,
+      "--init",
+      "compiled",
+      "--steps",
+      "2",
+      "--eval-every",
+      "2",
+      "--test-size",
+      "128",
+      "--out",
+      path.join(dir, "rhm-run"),
+    );
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.out);
+    expect(res.start.step).toBe(0);
+    expect(Math.abs(res.start.ratio - 1)).toBeLessThan(1e-3);
+  });
+
+  it("dense: the compiled ConvNet's accuracy equals the Bayes accuracy, the U-Net's MSE the Bayes MSE", async () => {
+    const conv = path.join(dir, "dense-conv");
+    let r = await ghm("-q", "compile", "--grammar", D, "--arch", "convnet", "-n", "8", "--sigmas", "1", "--out", conv);
+    expect(r.code).toBe(0);
+    expect(readJson(path.join(conv, "ghm-model.json")).arch).toBe("convnet");
+    r = await ghm("--json", "eval", "--model", conv, "--test-size", "512");
+    expect(r.code).toBe(0);
+    const ev = JSON.parse(r.out);
+    // The dense grammar is ambiguous (Bayes accuracy well below 1), so equality is a real test.
+    expect(ev.bayesAccuracy).toBeLessThan(0.9);
+    expect(ev.accuracy).toBe(ev.bayesAccuracy);
+    expect(Math.abs(ev.crossEntropy - ev.bayesCrossEntropy)).toBeLessThan(1e-5);
+    const unet = path.join(dir, "dense-unet");
+    r = await ghm("-q", "compile", "--grammar", D, "-n", "8", "--sigmas", "1", "--out", unet);
+    expect(r.code).toBe(0);
+    r = await ghm("--json", "eval", "--model", unet, "--test-size", "256", "--abar", "0.5");
+    expect(Math.abs(JSON.parse(r.out).ratio - 1)).toBeLessThan(1e-3);
+  });
+
+  it("refuses --approx-seed (removed) and an --out that is a non-empty non-model directory, exit 2, writing nothing", async () => {
+    const fs = require("node:fs");
+    let r = await ghm(
+      "compile",
+      "--grammar",
+      D,
+      "--approx-width",
+      "8",
+      "--approx-seed",
+      "1",
+      "--out",
+      path.join(dir, "s"),
+    );
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--approx-seed was removed/);
+    expect(fs.existsSync(path.join(dir, "s"))).toBe(false);
+    const junk = path.join(dir, "junk");
+    fs.mkdirSync(junk);
+    fs.writeFileSync(path.join(junk, "notes.txt"), "mine");
+    r = await ghm("compile", "--grammar", D, "--out", junk);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/non-empty directory that is not a model directory/);
+    expect(fs.readdirSync(junk)).toEqual(["notes.txt"]);
+  });
+});

@@ -1,9 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Command, Option } from "commander";
-import { runBP } from "@ghmkit/bp";
 import { type Evidence, noisyEvidence, type Grammar, grammarToJson, Rng, sample } from "@ghmkit/ghm";
-import { compileBPConvNet, compileBPUNet } from "@ghmkit/nets";
+import { META_JSON } from "@ghmkit/nets";
 import type { Context } from "../program";
 import { announceBackend, backendOption, useBackend } from "../backend";
 import { UserError } from "../errors";
@@ -16,9 +15,8 @@ import { compileModelOrUserError, measureCompiledModel, saveCompiledModel } from
 /**
  * `ghm compile`: the BP-compiled network of a grammar (SPEC.md section 4), nets' own
  * U-Net / ConvNet with BP's weights (exact, or with --approx-width W the ReLU-approximated
- * activation lse-relu), saved as a model directory and checked against exact BP on sampled
- * noisy data. --approx-seed (jittered ReLU knots) measures the product-kernel tensor
- * program compileBPUNet instead and writes compiled.json only.
+ * activation lse-relu on a regular knot grid), saved as a model directory that carries
+ * its grammar, and checked against exact BP on sampled noisy data.
  */
 export function registerCompile(program: Command, ctx: Context): void {
   program
@@ -26,7 +24,7 @@ export function registerCompile(program: Command, ctx: Context): void {
     .description(
       "compile a grammar into nets' U-Net (or ConvNet) with weights that compute exact BP, save it as a model directory, and measure it against exact BP",
     )
-    .requiredOption("--grammar <file>", "ghm/v1 grammar (any kernel kind; product kernels only with --approx-seed)")
+    .requiredOption("--grammar <file>", "ghm/v1 grammar (any kernel kind: product, rules, dense)")
     .addOption(
       new Option("--arch <arch>", "unet: leaf marginals; convnet: root posterior")
         .choices(["unet", "convnet"])
@@ -37,82 +35,31 @@ export function registerCompile(program: Command, ctx: Context): void {
       "replace exp and log by ReLU nets of W hidden units (the paper's approximation argument): the same U-Net/ConvNet with activation lse-relu, saved as a model directory (default: exact log-sum-exp)",
       intArg(1, 1_000_000),
     )
-    .option(
-      "--approx-seed <n>",
-      "seed jittering the ReLU knots (--approx-width only; product kernels; measured with the tensor program compileBPUNet, writes compiled.json only, no model directory; default: a regular knot grid in the model)",
-      intArg(0),
-    )
+    // Removed: jittered knots existed only in the product-kernel tensor program, which wrote no model.
+    .addOption(new Option("--approx-seed <n>").hideHelp())
     .option("-n, --n <count>", "test sequences per noise level", intArg(1, 100_000), 256)
     .option("--sigmas <list>", "gaussian noise levels to test at", floatListArg(1e-6, 1e6), [0.5, 1, 2])
     .option("--seed <n>", "data and noise seed", intArg(0), 0)
     .addOption(backendOption())
     .requiredOption(
       "--out <dir>",
-      "the model directory (as ghm train saves, for ghm eval/diffuse/train --init compiled[:W]) plus compiled.json (measured error); with --approx-seed: compiled.json only",
+      "the model directory (as ghm train saves, plus grammar.json, for ghm eval/diffuse/train --init compiled[:W]) and compiled.json (measured error)",
     )
     .action(async (o, cmd: Command) => {
-      const g = loadGrammar(o.grammar);
-      const nonProduct = g.levels.findIndex((k) => k.kind !== "product");
-      if (o.approxSeed !== undefined && !o.approxWidth)
-        throw new UserError("--approx-seed applies with --approx-width only");
-      if (nonProduct >= 0 && o.approxSeed !== undefined)
+      if (o.approxSeed !== undefined)
         throw new UserError(
-          `--grammar ${o.grammar}: level ${nonProduct + 1} is "${g.levels[nonProduct].kind}"; --approx-seed (jittered ReLU knots, the product-kernel tensor program) compiles product kernels only; drop --approx-seed for the ReLU model directory (any kernel kind)`,
+          "--approx-seed was removed: ghm compile builds nets' U-Net/ConvNet, whose ReLU exp/log (--approx-width W) use a regular knot grid; drop --approx-seed (jittered knots remain in the library: compileBPUNet(g, { approx: { width, seed } }) in @ghmkit/nets, product kernels only)",
         );
+      const g = loadGrammar(o.grammar);
       if (fs.existsSync(o.out) && !fs.statSync(o.out).isDirectory())
         throw new UserError(`--out ${o.out} is a file; give a directory`);
+      if (fs.existsSync(o.out) && fs.readdirSync(o.out).length > 0 && !fs.existsSync(path.join(o.out, META_JSON)))
+        throw new UserError(
+          `--out ${o.out} is a non-empty directory that is not a model directory (no ${META_JSON}); give a new or empty directory, or a model directory to replace`,
+        );
       const backend = await useBackend(o.backend);
       announceBackend(ctx.con, ctx.flags(cmd), backend);
-      if (o.approxSeed === undefined) return compileExactModel(ctx, cmd, o, g, backend.name, o.approxWidth);
-      const approx = { width: o.approxWidth as number, seed: o.approxSeed as number };
-      const net = o.arch === "unet" ? compileBPUNet(g, { approx }) : compileBPConvNet(g, { output: "prob", approx });
-      let rows: ErrorRow[];
-      try {
-        rows = await errorsByNoiseLevel(g, o, async (evidence) => {
-          const exact = runBP(g, evidence, { downward: o.arch === "unet" });
-          const want = o.arch === "unet" ? exact.marginals![g.depth] : exact.root;
-          const t0 = process.hrtime.bigint();
-          const out = net.predict(evidence);
-          const got = await out.data();
-          const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-          out.dispose();
-          let maxErr = 0;
-          let sum = 0;
-          for (let i = 0; i < want.length; i++) {
-            const e = Math.abs(got[i] - want[i]);
-            sum += e;
-            if (e > maxErr) maxErr = e;
-          }
-          return { maxAbsError: maxErr, meanAbsError: sum / want.length, seconds };
-        });
-      } finally {
-        net.dispose();
-      }
-      fs.mkdirSync(o.out, { recursive: true });
-      const file = path.join(o.out, "compiled.json");
-      const result = {
-        format: "ghm-compiled/v1",
-        arch: o.arch,
-        approx: approx ?? null,
-        backend: backend.name,
-        seed: o.seed,
-        n: o.n,
-        errors: rows,
-        grammar: grammarToJson(g),
-      };
-      writeJsonAtomic(file, result);
-      const { grammar: _g, ...summary } = result;
-      void _g;
-      report(ctx.con, ctx.flags(cmd), { ...summary, out: file }, () =>
-        [
-          `BP-compiled ${o.arch} (ReLU exp/log of width ${approx.width}, knots jittered by seed ${approx.seed}; tensor program) on ${backend.name}, vs float64 BP (${o.arch === "unet" ? "leaf marginals" : "root posterior"}):`,
-          table(
-            ["sigma", "max |error|", "mean |error|", "seq/s"],
-            rows.map((r) => [r.sigma, fmt(r.maxAbsError), fmt(r.meanAbsError), fmt(r.seqPerSec)]),
-          ),
-          `wrote ${file}`,
-        ].join("\n"),
-      );
+      return compileModel(ctx, cmd, o, g, backend.name, o.approxWidth);
     });
 }
 
@@ -124,13 +71,13 @@ interface ErrorRow {
 }
 
 /**
- * The measurement both compile paths report: at each --sigmas level, --n sequences from
+ * The measurement ghm compile reports: at each --sigmas level, --n sequences from
  * the grammar seen through gaussian noise (one --seed stream for data and noise), and
  * the compiled network's error against float64 BP there, from `measure`.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function errorsByNoiseLevel(
   g: Grammar,
+  // biome-ignore lint/suspicious/noExplicitAny: commander's parsed options
   o: any,
   measure: (ev: Evidence) => Promise<{ maxAbsError: number; meanAbsError: number; seconds: number }>,
 ): Promise<ErrorRow[]> {
@@ -148,13 +95,14 @@ async function errorsByNoiseLevel(
 
 /**
  * BP compiled into nets' own U-Net (--arch unet) or ConvNet (--arch convnet), any kernel
- * kind, exact (activation lse) or with --approx-width W ReLU-approximated (lse-relu): --out becomes a model directory (model.json, weights.bin, ghm-model.json
- * with the grammar's fingerprint) plus compiled.json with the measured error against BP.
+ * kind, exact (activation lse) or with --approx-width W ReLU-approximated (lse-relu):
+ * --out becomes a model directory (model.json, weights.bin, ghm-model.json with the
+ * grammar's fingerprint, grammar.json) plus compiled.json with the measured error against BP.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function compileExactModel(
+async function compileModel(
   ctx: Context,
   cmd: Command,
+  // biome-ignore lint/suspicious/noExplicitAny: commander's parsed options
   o: any,
   g: Grammar,
   backendName: string,
@@ -162,6 +110,7 @@ async function compileExactModel(
 ): Promise<void> {
   const task = o.arch === "unet" ? "denoiser" : "classifier";
   const c = compileModelOrUserError(g, task, `--grammar ${o.grammar}`, approxWidth);
+  const params = c.model.countParams();
   let rows: ErrorRow[];
   try {
     rows = await errorsByNoiseLevel(g, o, (evidence) => measureCompiledModel(c, g, evidence));
@@ -170,7 +119,6 @@ async function compileExactModel(
     c.model.dispose();
   }
   const file = path.join(o.out, "compiled.json");
-  const params = c.model.countParams();
   const result = {
     format: "ghm-compiled/v1",
     arch: o.arch,
@@ -196,7 +144,7 @@ async function compileExactModel(
         ["sigma", "max |error|", "mean |error|", "seq/s"],
         rows.map((r) => [r.sigma, fmt(r.maxAbsError), fmt(r.meanAbsError), fmt(r.seqPerSec)]),
       ),
-      `wrote the model directory ${o.out} (use it with ghm eval --model ${o.out} --grammar ${o.grammar}${o.arch === "unet" ? `, ghm diffuse --denoiser ${o.out}` : ""}, ghm train --init compiled${approxWidth === undefined ? "" : `:${approxWidth}`}) and ${file}`,
+      `wrote the model directory ${o.out} (it carries its grammar: ghm eval --model ${o.out}${o.arch === "unet" ? `, ghm diffuse --denoiser ${o.out}` : ""}, ghm train ${o.arch === "unet" ? "denoiser" : "classifier"} --grammar ${o.grammar} --init compiled${approxWidth === undefined ? "" : `:${approxWidth}`}) and ${file}`,
     ].join("\n"),
   );
 }

@@ -23,7 +23,7 @@ export class DiffusionPanel {
   private stepper: DiffusionStepper | null = null;
   private running = false;
   /** The Explorer's net module, for the U-Net denoiser. */
-  net: { unetDenoiser(model: unknown): Denoiser } | null = null;
+  net: { netDenoiser(model: unknown): Denoiser } | null = null;
 
   constructor(private readonly st: DemoState) {}
 
@@ -73,7 +73,7 @@ export class DiffusionPanel {
       throw new Error(
         `the loaded U-Net expects d = ${unet.d}, S = ${unet.S}; this grammar has d = ${leafCount(g)}, S = ${g.vocab[g.depth]}`,
       );
-    return this.net.unetDenoiser(unet.model);
+    return this.net.netDenoiser(unet.model);
   }
 
   async stepOnce(): Promise<void> {

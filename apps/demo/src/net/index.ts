@@ -3,4 +3,5 @@ export { chooseBackend } from "./backend";
 export type { BrowserBackend } from "./backend";
 export { loadFromFiles, loadFromUrl } from "./loadUNet";
 export type { LoadedUNet } from "./loadUNet";
-export { predictLeaves, unetDenoiser } from "./unetDenoiser";
+// nets' one network-to-Denoiser adapter (the input convention training uses).
+export { netDenoiser, predictLeaves } from "@ghmkit/nets";

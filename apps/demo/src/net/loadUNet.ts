@@ -8,6 +8,7 @@ import { tf } from "@ghmkit/tensor";
 import {
   META_JSON,
   type ModelMeta,
+  denoiserShape,
   parseModelMeta,
   registerNetActivations,
   registerReluActivations,
@@ -17,9 +18,13 @@ import {
 registerNetActivations();
 import { checkWeightsManifest, parseModelJson } from "./weightsManifest";
 
-/** `ghm compile --approx-width W` models use "ghmReluSoftmax{W}" / "ghmReluLog{W}" (registered per W): register those model.json names. */
+/**
+ * `ghm compile --approx-width W` models use "ghmReluSoftmax{W}" / "ghmReluLog{W}" (registered per W),
+ * which tfjs writes to model.json in snake case ("ghm_relu_softmax32"): register the W's named there.
+ */
 function registerReluActivationsIn(modelJsonText: string): void {
-  for (const m of modelJsonText.matchAll(/"ghmRelu(?:Softmax|Log)(\d{1,7})"/g)) registerReluActivations(Number(m[1]));
+  for (const m of modelJsonText.matchAll(/"ghm_?[Rr]elu_?(?:[Ss]oftmax|[Ll]og)(\d{1,7})"/g))
+    registerReluActivations(Number(m[1]));
 }
 
 export interface LoadedUNet {
@@ -80,14 +85,10 @@ function parseMeta(text: string, where: string): ModelMeta {
 }
 
 function describe(model: tf.LayersModel, meta: ModelMeta | null, source: string): LoadedUNet {
-  const inShape = model.inputs[0].shape;
-  const outShape = model.outputs[0].shape;
-  const ok = inShape.length === 3 && outShape.length === 3 && inShape[1] === outShape[1] && inShape[2] === outShape[2];
-  if (!ok || typeof inShape[1] !== "number" || typeof inShape[2] !== "number") {
+  try {
+    return { model, meta, ...denoiserShape(model), source };
+  } catch (err) {
     model.dispose();
-    throw new Error(
-      `the model maps ${JSON.stringify(inShape)} to ${JSON.stringify(outShape)}; a denoiser maps [batch, d, S] to [batch, d, S]`,
-    );
+    throw err;
   }
-  return { model, meta, d: inShape[1], S: inShape[2], source };
 }

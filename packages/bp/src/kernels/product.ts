@@ -18,6 +18,21 @@ import { LOW, TINY, logAt, sumExpShifted } from "../logspace";
 import { gemvMax, gemvSparse } from "./gemv";
 import type { ExpMessages } from "./messages";
 import type { Scratch } from "./scratch";
+import type { Gemm } from "./wasm";
+
+/**
+ * A product level on the wasm path: the GEMM, M_j and MT_j in its arena, and the
+ * downward pass's X (parent-side weights per child, [children, Sp]) and their maxima.
+ * All of a level's children go through one GEMM per child slot j instead of one
+ * matrix-vector product each; the sums run in the same order, so the bits match.
+ */
+export interface WasmLevel {
+  gemm: Gemm;
+  M: Float64Array[];
+  MT: Float64Array[];
+  x: Float64Array;
+  xmax: Float64Array;
+}
 
 const { exp, log } = Math;
 const NEG_INF = -Infinity;
@@ -37,9 +52,22 @@ export function productUpLevel(
   logZ: Float64Array,
   b0: number,
   s: Scratch,
+  w: WasmLevel | null,
 ): void {
   const { m, Sp, Sc, M } = lv;
   const vc = c.v;
+  if (w)
+    for (let j = 0; j < m; j++)
+      w.gemm(
+        vc.byteOffset + 8 * j * Sc,
+        m * Sc,
+        w.MT[j].byteOffset,
+        t.byteOffset + 8 * j * Sp,
+        m * Sp,
+        rows * Np,
+        Sc,
+        Sp,
+      );
   const vp = p.v;
   const ulp = p.ul;
   const P = s.x;
@@ -53,6 +81,11 @@ export function productUpLevel(
         const child = node * m + j;
         const cOff = child * Sc;
         const tOff = child * Sp;
+        if (w) {
+          if (j === 0) for (let a = 0; a < Sp; a++) P[a] = t[tOff + a];
+          else for (let a = 0; a < Sp; a++) P[a] *= t[tOff + a];
+          continue;
+        }
         let zeros = 0;
         for (let b = 0; b < Sc; b++) if (vc[cOff + b] === 0) zeros++;
         if (2 * zeros < Sc) gemvMax(M[j], Sp, Sc, vc, cOff, t, tOff);
@@ -177,12 +210,16 @@ export function productDownLevel(
   c: ExpMessages,
   out: ExpMessages,
   s: Scratch,
+  w: WasmLevel | null,
 ): void {
+  if (w) {
+    productDownWasm(lv, rows, Np, b0, impossible, p, t, c, out, s, w);
+    return;
+  }
   const { m, Sp, Sc, MT } = lv;
   const W = p.v;
   const X = s.x;
   const wc = out.v;
-  const ulc = out.ul;
   for (let r = 0; r < rows; r++) {
     if (impossible[b0 + r]) continue;
     for (let i = 0; i < Np; i++) {
@@ -210,31 +247,120 @@ export function productDownLevel(
           downLogChild(lv, j, node, p, pOff, t, c, out, cOff, s);
           continue;
         }
-        // Rows of M sum to 1 (checked at compile time), so sum_b y(b) = sum_a X(a) >= Xmax
-        // and ymax >= Xmax/Sc: the scale is always trustworthy, single entries may not be.
-        // An entry is trusted when y / Xmax >= TINY: its underflowed terms (< 2^-1074
-        // each) are then below 2^-74 of it, as Xmax >= TINY.
         const ymax = gemvMax(MT[j], Sc, Sp, X, 0, wc, cOff);
-        const invY = 1 / ymax;
-        const trust = TINY * Xmax;
-        let lg = NaN;
-        for (let b = 0; b < Sc; b++) {
-          const y = wc[cOff + b];
-          if (y >= trust) {
-            const q = y * invY;
-            wc[cOff + b] = q;
-            if (q < TINY) ulc[cOff + b] = log(q);
-            continue;
-          }
-          // biome-ignore lint/suspicious/noSelfCompare: the fastest NaN test in the hot loop
-          if (lg !== lg) {
-            siblingLogs(lv, j, node, p, pOff, t, c, s);
-            lg = log(ymax);
-          }
-          const e = colLogSum(lv.logM[j], b, Sp, Sc, s.r, s.terms) - lg;
-          ulc[cOff + b] = e;
-          wc[cOff + b] = exp(e);
+        downNormalise(lv, j, node, p, pOff, t, c, out, cOff, ymax, Xmax, s);
+      }
+    }
+  }
+}
+
+/**
+ * Scale child j's freshly summed down message y (in out.v at cOff, max ymax) to max 1.
+ * Rows of M sum to 1 (checked at compile time), so sum_b y(b) = sum_a X(a) >= Xmax
+ * and ymax >= Xmax/Sc: the scale is always trustworthy, single entries may not be.
+ * An entry is trusted when y / Xmax >= TINY: its underflowed terms (< 2^-1074 each)
+ * are then below 2^-74 of it, as Xmax >= TINY.
+ */
+function downNormalise(
+  lv: ProductLevel,
+  j: number,
+  node: number,
+  p: ExpMessages,
+  pOff: number,
+  t: Float64Array,
+  c: ExpMessages,
+  out: ExpMessages,
+  cOff: number,
+  ymax: number,
+  Xmax: number,
+  s: Scratch,
+): void {
+  const { Sp, Sc } = lv;
+  const wc = out.v;
+  const ulc = out.ul;
+  const invY = 1 / ymax;
+  const trust = TINY * Xmax;
+  let lg = NaN;
+  for (let b = 0; b < Sc; b++) {
+    const y = wc[cOff + b];
+    if (y >= trust) {
+      const q = y * invY;
+      wc[cOff + b] = q;
+      if (q < TINY) ulc[cOff + b] = log(q);
+      continue;
+    }
+    // biome-ignore lint/suspicious/noSelfCompare: the fastest NaN test in the hot loop
+    if (lg !== lg) {
+      siblingLogs(lv, j, node, p, pOff, t, c, s);
+      lg = log(ymax);
+    }
+    const e = colLogSum(lv.logM[j], b, Sp, Sc, s.r, s.terms) - lg;
+    ulc[cOff + b] = e;
+    wc[cOff + b] = exp(e);
+  }
+}
+
+/** productDownLevel on the wasm path: every child's X, one GEMM per slot j, then the scaling per child. */
+function productDownWasm(
+  lv: ProductLevel,
+  rows: number,
+  Np: number,
+  b0: number,
+  impossible: Uint8Array,
+  p: ExpMessages,
+  t: Float64Array,
+  c: ExpMessages,
+  out: ExpMessages,
+  s: Scratch,
+  w: WasmLevel,
+): void {
+  const { m, Sp, Sc } = lv;
+  const W = p.v;
+  const { x: X, xmax } = w;
+  const wc = out.v;
+  const n = rows * Np;
+  // Impossible rows are computed too (their values are finite and never read): one GEMM covers the block.
+  for (let node = 0; node < n; node++) {
+    const pOff = node * Sp;
+    for (let j = 0; j < m; j++) {
+      const xOff = (node * m + j) * Sp;
+      let Xmax = 0;
+      if (m === 2) {
+        const sib = (node * 2 + 1 - j) * Sp;
+        for (let a = 0; a < Sp; a++) {
+          const x = W[pOff + a] * t[sib + a];
+          X[xOff + a] = x;
+          if (x > Xmax) Xmax = x;
         }
+      } else {
+        for (let a = 0; a < Sp; a++) {
+          let x = W[pOff + a];
+          for (let k = 0; k < m; k++) if (k !== j) x *= t[(node * m + k) * Sp + a];
+          X[xOff + a] = x;
+          if (x > Xmax) Xmax = x;
+        }
+      }
+      xmax[node * m + j] = Xmax;
+    }
+  }
+  for (let j = 0; j < m; j++)
+    w.gemm(X.byteOffset + 8 * j * Sp, m * Sp, w.M[j].byteOffset, wc.byteOffset + 8 * j * Sc, m * Sc, n, Sp, Sc);
+  for (let r = 0; r < rows; r++) {
+    if (impossible[b0 + r]) continue;
+    for (let i = 0; i < Np; i++) {
+      const node = r * Np + i;
+      const pOff = node * Sp;
+      for (let j = 0; j < m; j++) {
+        const child = node * m + j;
+        const cOff = child * Sc;
+        const Xmax = xmax[child];
+        if (Xmax < TINY) {
+          downLogChild(lv, j, node, p, pOff, t, c, out, cOff, s);
+          continue;
+        }
+        let ymax = 0;
+        for (let b = 0; b < Sc; b++) if (wc[cOff + b] > ymax) ymax = wc[cOff + b];
+        downNormalise(lv, j, node, p, pOff, t, c, out, cOff, ymax, Xmax, s);
       }
     }
   }

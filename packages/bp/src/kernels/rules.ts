@@ -11,6 +11,20 @@ import type { RulesLevel } from "../compile";
 import { TINY, logAt, sumExpShifted } from "../logspace";
 import { type ExpMessages, storeScaled } from "./messages";
 import type { Scratch } from "./scratch";
+import type { RulesDown, RulesUp } from "./wasm";
+
+/** A level's start, slot and p, copied into the wasm arena. */
+export interface RulesArrays {
+  start: Int32Array;
+  slot: Int32Array;
+  p: Float64Array;
+}
+
+/** An m = 2 rules level on the wasm path: the sums run in wasm (same order, same bits), the scaling here. */
+export interface RulesWasm extends RulesArrays {
+  up: RulesUp;
+  down: RulesDown;
+}
 
 const { exp, log } = Math;
 const NEG_INF = -Infinity;
@@ -25,12 +39,16 @@ export function rulesUpLevel(
   logZ: Float64Array,
   b0: number,
   s: Scratch,
+  w: RulesWasm | null = null,
 ): void {
   const { m, Sp, Sc, start, slot, p: prob } = lv;
   const V = c.v;
   const vp = p.v;
   const ulp = p.ul;
-  const acc = s.x;
+  // On the wasm path the unscaled sums are written straight into p.v and read back from there.
+  const acc = w ? vp : s.x;
+  if (w)
+    w.up(V.byteOffset, vp.byteOffset, w.start.byteOffset, w.slot.byteOffset, w.p.byteOffset, rows * Np, Sp, m * Sc);
   for (let row = 0; row < rows; row++) {
     let z = 0;
     for (let i = 0; i < Np; i++) {
@@ -38,7 +56,9 @@ export function rulesUpLevel(
       const cOff = node * m * Sc;
       const pOff = node * Sp;
       let Amax = 0;
-      for (let a = 0; a < Sp; a++) {
+      const aOff = w ? pOff : 0;
+      if (w) for (let a = 0; a < Sp; a++) if (acc[pOff + a] > Amax) Amax = acc[pOff + a];
+      for (let a = 0; a < Sp && !w; a++) {
         let sum = 0;
         if (m === 2) {
           for (let r = start[a], e = start[a + 1]; r < e; r++)
@@ -61,7 +81,7 @@ export function rulesUpLevel(
       const lg = log(Amax);
       z += lg;
       for (let a = 0; a < Sp; a++) {
-        const x = acc[a];
+        const x = acc[aOff + a];
         if (x >= TINY) storeScaled(p, pOff + a, x * inv);
         else {
           const e = upExact(lv, c, cOff, a, s.terms) - lg;
@@ -121,6 +141,7 @@ export function rulesDownLevel(
   c: ExpMessages,
   out: ExpMessages,
   s: Scratch,
+  w: RulesWasm | null = null,
 ): void {
   const { m, Sp, Sc, start, slot, p: prob } = lv;
   const n = m * Sc;
@@ -128,14 +149,27 @@ export function rulesDownLevel(
   const W = p.v;
   const Y = out.v;
   const ul = out.ul;
+  // Impossible rows are summed too on the wasm path (finite values, never read): one call per block level.
+  if (w)
+    w.down(
+      W.byteOffset,
+      V.byteOffset,
+      Y.byteOffset,
+      w.start.byteOffset,
+      w.slot.byteOffset,
+      w.p.byteOffset,
+      rows * Np,
+      Sp,
+      Sc,
+    );
   for (let row = 0; row < rows; row++) {
     if (impossible[b0 + row]) continue;
     for (let i = 0; i < Np; i++) {
       const node = row * Np + i;
       const cOff = node * n;
       const pOff = node * Sp;
-      for (let k = 0; k < n; k++) Y[cOff + k] = 0;
-      for (let a = 0; a < Sp; a++) {
+      if (!w) for (let k = 0; k < n; k++) Y[cOff + k] = 0;
+      for (let a = 0; a < Sp && !w; a++) {
         const xa = W[pOff + a];
         if (xa === 0) continue;
         for (let r = start[a], e = start[a + 1]; r < e; r++) {

@@ -8,7 +8,8 @@
 import { z } from "zod";
 import { DDPMScheduler, bpDenoiser, bpJointDenoiser, generate, makeSchedule, sampleMetrics } from "@ghmkit/diffusion";
 import { Rng, sample } from "@ghmkit/ghm";
-import { BatchStream, loadCheckpoint, loadGrammar, makeStreams, unetDenoiser } from "@ghmkit/train";
+import { netDenoiser } from "@ghmkit/nets";
+import { BatchStream, loadCheckpoint, loadGrammar, makeStreams } from "@ghmkit/train";
 import type { DiffusionSpec } from "@ghmkit/train";
 import { fmt } from "../format";
 import { lineChart } from "../report/charts";
@@ -240,7 +241,7 @@ async function runJob(
     const t1 = Date.now();
     const out = await generate({
       ...common,
-      denoiser: unetDenoiser(ck.model, { name: `${series}-P${P}` }),
+      denoiser: netDenoiser(ck.model, { name: `${series}-P${P}` }),
       finalize: "argmax",
       onStep,
     });

@@ -1,15 +1,31 @@
 /**
- * The U-Net denoiser's VP reverse loop on the tensor backend (diffusion's VpDevice):
+ * netDenoiser's VP reverse loop on the tensor backend (diffusion's VpDevice, typed
+ * structurally like the adapter, so nets does not depend on diffusion):
  * x_t and x0_hat stay tensors between steps; per step the host uploads only the
  * step's noise, and a batch reads back only its final per-leaf argmax. Each step is
  * the host adapter's computation in float32: evidence e = (sqrt(abar) / (1 - abar)) x_t
  * (exact evidence of the argmax at abar = 1), nets' evidenceToNetInput, the network,
  * softmax over each leaf's S logits, then the scheduler's linear step.
  */
-import type { LinearStep, VpDevice } from "@ghmkit/diffusion";
 import { tf } from "@ghmkit/tensor";
 
-export function unetVpDevice(model: tf.LayersModel, d: number, S: number, batchSize: number): VpDevice<tf.Tensor3D> {
+/** diffusion's LinearStep: x_{t'} = cX0 x0_hat + cXt x_t + cNoise z. */
+export interface NetLinearStep {
+  cX0: number;
+  cXt: number;
+  cNoise: number;
+}
+
+/** Structurally diffusion's VpDevice over tensors. */
+export interface NetVpDevice {
+  upload(values: Float64Array, batch: number): tf.Tensor3D;
+  posterior(xt: tf.Tensor3D, batch: number, abar: number): tf.Tensor3D;
+  step(x0: tf.Tensor3D, xt: tf.Tensor3D, s: NetLinearStep, noise: Float64Array | null, batch: number): tf.Tensor3D;
+  argmax(x: tf.Tensor3D, batch: number): Promise<Int32Array>;
+  dispose(x: tf.Tensor3D): void;
+}
+
+export function netVpDevice(model: tf.LayersModel, d: number, S: number, batchSize: number): NetVpDevice {
   // nets' evidenceToNetInput (clip 20, rescaled) for VP evidence, which is always finite,
   // so its guards for impossible (all -Infinity) leaves drop out: 4 kernels instead of 11.
   const clip = 20;
@@ -24,7 +40,7 @@ export function unetVpDevice(model: tf.LayersModel, d: number, S: number, batchS
     upload(values: Float64Array, batch: number): tf.Tensor3D {
       if (values.length !== batch * d * S)
         throw new RangeError(
-          `unetDenoiser: the state has ${values.length} entries; the network needs batch * d * S = ${batch} * ${d} * ${S}`,
+          `netDenoiser: the state has ${values.length} entries; the network needs batch * d * S = ${batch} * ${d} * ${S}`,
         );
       return tf.tensor3d(Float32Array.from(values), [batch, d, S]);
     },
@@ -40,7 +56,7 @@ export function unetVpDevice(model: tf.LayersModel, d: number, S: number, batchS
         return (parts.length === 1 ? parts[0] : tf.concat(parts, 0)) as tf.Tensor3D;
       });
     },
-    step(x0: tf.Tensor3D, xt: tf.Tensor3D, s: LinearStep, noise: Float64Array | null, batch: number): tf.Tensor3D {
+    step(x0: tf.Tensor3D, xt: tf.Tensor3D, s: NetLinearStep, noise: Float64Array | null, batch: number): tf.Tensor3D {
       return tf.tidy(() => {
         const mean = tf.add(tf.mul(x0, s.cX0), tf.mul(xt, s.cXt));
         if (noise === null) return mean as tf.Tensor3D;

@@ -1,0 +1,346 @@
+/**
+ * The BP pass itself over rows [start, end) of a batch (SPEC.md section 3), writing
+ * into caller-allocated outputs. Rows are processed in small blocks; within a block
+ * every level is one pass over contiguous memory, in the exp domain of
+ * kernels/messages.ts (each node scaled to max 1, the scales summed into logZ, exact
+ * logs kept only for entries below TINY). Marginals come straight from the products
+ * v * w; log-domain messages are written only when asked for. Every row is computed
+ * on its own, so any split of the rows (the worker pool's) gives bit-identical results.
+ */
+import type { Evidence } from "@ghmkit/ghm";
+import type { CompiledGrammar, ProductLevel } from "./compile";
+import { LOW, TINY, logAt, logSumExp } from "./logspace";
+import { denseDownLevel, denseUpLevel } from "./kernels/dense";
+import { type ExpMessages, writeLogs } from "./kernels/messages";
+import { type WasmLevel, productDownLevel, productUpLevel } from "./kernels/product";
+import { type RulesArrays, type RulesWasm, rulesDownLevel, rulesUpLevel } from "./kernels/rules";
+import { type Scratch, fillRange, makeScratch } from "./kernels/scratch";
+import { type WasmKernels, makeArena, wasmKernels } from "./kernels/wasm";
+
+const { exp, log } = Math;
+const NEG_INF = -Infinity;
+
+/** The arrays one call fills, each [batch, ...]; see BPResult. */
+export interface BPOutputs {
+  logZ: Float64Array;
+  impossible: Uint8Array;
+  root: Float64Array;
+  up?: Float64Array[];
+  down?: Float64Array[];
+  marginals?: Float64Array[];
+}
+
+/** Floats of block scratch to aim for (~1 MiB: a block's levels stay in cache between passes). */
+const BLOCK_FLOATS = 2 ** 17;
+
+/** Block-local messages; index ((row - b0) * m^l + i) * S_l. */
+export interface Block {
+  rows: number;
+  up: ExpMessages[];
+  down: ExpMessages[];
+  /** t = exp(q) of product levels, [rows * m^l, S_{l-1}] (empty for other kinds). */
+  t: Float64Array[];
+  /** Product levels on the wasm path: the downward pass's parent-side weights X, same shape as t, and their max per child. */
+  x: Float64Array[];
+  xmax: Float64Array[];
+  /** Product levels on the wasm path: M_j and its transpose, copied into the arena (empty otherwise). */
+  M: Float64Array[][];
+  MT: Float64Array[][];
+  /** Rules levels with m = 2 on the wasm path: start, slot and p copied into the arena (null otherwise). */
+  rules: (RulesArrays | null)[];
+  /** The wasm kernels over the arena, or null (JS kernels). */
+  kernels: WasmKernels | null;
+}
+
+function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block {
+  const { L, nodes, vocab, m } = cg;
+  const isProduct = (l: number): boolean => l >= 1 && cg.levels[l - 1].kind === "product";
+  const wasm = wasmKernels();
+  let perRow = 0;
+  for (let l = 0; l <= L; l++)
+    perRow +=
+      nodes[l] * (vocab[l] * (downward ? 4 : 2) + (isProduct(l) ? vocab[l - 1] * (wasm && downward ? 2 : 1) : 0));
+  const rows = Math.max(1, Math.min(batch, Math.floor(BLOCK_FLOATS / perRow)));
+  let floats = rows * perRow + 2 * (L + 1) * 8;
+  for (let l = 1; l <= L; l++) {
+    const lv = cg.levels[l - 1];
+    if (lv.kind === "product") floats += 2 * m * (vocab[l - 1] * vocab[l] + 2);
+    if (lv.kind === "rules") floats += lv.start.length / 2 + lv.slot.length / 2 + lv.p.length + 6;
+  }
+  const arena = makeArena(floats);
+  const f64 = (n: number): Float64Array => (n > 0 ? arena.f64(n) : new Float64Array(0));
+  const msgs = (on: boolean): ExpMessages[] =>
+    vocab.map((S, l) => ({ v: f64(on ? rows * nodes[l] * S : 0), ul: f64(on ? rows * nodes[l] * S : 0) }));
+  const perLevel = (on: (l: number) => boolean, size: (l: number) => number): Float64Array[] =>
+    vocab.map((_, l) => f64(on(l) ? size(l) : 0));
+  const kernels = arena.kernels;
+  const productWasm = (l: number): boolean => kernels !== null && isProduct(l);
+  const matrices = (pick: (lv: ProductLevel) => Float64Array[]): Float64Array[][] =>
+    vocab.map((_, l) => {
+      if (!productWasm(l)) return [];
+      return pick(cg.levels[l - 1] as ProductLevel).map((A) => {
+        const copy = f64(A.length);
+        copy.set(A);
+        return copy;
+      });
+    });
+  return {
+    rows,
+    up: msgs(true),
+    down: msgs(downward),
+    t: perLevel(isProduct, (l) => rows * nodes[l] * vocab[l - 1]),
+    x: perLevel(
+      (l) => downward && productWasm(l),
+      (l) => rows * nodes[l] * vocab[l - 1],
+    ),
+    xmax: vocab.map((_, l) => new Float64Array(downward && productWasm(l) ? rows * nodes[l] : 0)),
+    M: matrices((lv) => lv.M),
+    MT: matrices((lv) => lv.MT),
+    rules: vocab.map((_, l) => {
+      const lv = cg.levels[l - 1];
+      if (!kernels || l === 0 || lv.kind !== "rules" || lv.m !== 2) return null;
+      const start = arena.i32(lv.start.length);
+      const slot = arena.i32(lv.slot.length);
+      const p = arena.f64(lv.p.length);
+      start.set(lv.start);
+      slot.set(lv.slot);
+      p.set(lv.p);
+      return { start, slot, p };
+    }),
+    kernels,
+  };
+}
+
+function wasmLevel(blk: Block, l: number): WasmLevel | null {
+  if (!blk.kernels || blk.M[l].length === 0) return null;
+  return { gemm: blk.kernels.gemm, M: blk.M[l], MT: blk.MT[l], x: blk.x[l], xmax: blk.xmax[l] };
+}
+
+function rulesWasm(blk: Block, l: number): RulesWasm | null {
+  const arrays = blk.rules[l];
+  return blk.kernels && arrays ? { ...arrays, up: blk.kernels.rulesUp, down: blk.kernels.rulesDown } : null;
+}
+
+/** BP over rows [start, end) of ev into out (rows outside are left alone). */
+export function runRows(cg: CompiledGrammar, ev: Evidence, start: number, end: number, out: BPOutputs): void {
+  const { L, vocab, nodes } = cg;
+  const { logZ, impossible, root, up, down, marginals } = out;
+  const downward = marginals !== undefined;
+  const batch = end - start;
+  if (batch <= 0) return;
+  const blk = makeBlock(cg, batch, downward);
+  const s = makeScratch(cg);
+  const prior = priorMessage(cg);
+
+  for (let b0 = start; b0 < end; b0 += blk.rows) {
+    const rows = Math.min(end, b0 + blk.rows) - b0;
+    leaves(cg, ev, b0, rows, blk.up[L], logZ, up);
+    for (let l = L; l >= 1; l--) {
+      const lv = cg.levels[l - 1];
+      const Np = nodes[l - 1];
+      if (lv.kind === "product")
+        productUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], blk.t[l], logZ, b0, s, wasmLevel(blk, l));
+      else if (lv.kind === "rules")
+        rulesUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s, rulesWasm(blk, l));
+      else denseUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s);
+    }
+    rootPosterior(cg, b0, rows, blk.up[0], logZ, impossible, root, s);
+    if (up)
+      for (let l = 0; l < L; l++) writeLogs(blk.up[l], 0, rows * nodes[l] * vocab[l], up[l], b0 * nodes[l] * vocab[l]);
+    if (!marginals) continue;
+    downwardPass(cg, b0, rows, blk, prior, impossible, s);
+    for (let l = 0; l <= L; l++) {
+      const n = nodes[l] * vocab[l];
+      if (l === 0) marginals[0].set(root.subarray(b0 * n, (b0 + rows) * n), b0 * n);
+      else levelMarginals(blk.up[l], blk.down[l], rows, nodes[l], vocab[l], impossible, b0, marginals[l], s);
+      if (!down) continue;
+      for (let r = 0; r < rows; r++) {
+        if (impossible[b0 + r]) fillRange(down[l], (b0 + r) * n, n, NEG_INF);
+        else writeLogs(blk.down[l], r * n, n, down[l], (b0 + r) * n);
+      }
+    }
+  }
+}
+
+/** The root's down message pi scaled to max 1 (one node, copied per row). */
+function priorMessage(cg: CompiledGrammar): ExpMessages {
+  const C = cg.vocab[0];
+  let mx = 0;
+  for (let a = 0; a < C; a++) if (cg.pi[a] > mx) mx = cg.pi[a];
+  const lmx = log(mx);
+  const v = new Float64Array(C);
+  const ul = new Float64Array(C);
+  for (let a = 0; a < C; a++) {
+    v[a] = cg.pi[a] / mx;
+    ul[a] = cg.logPi[a] - lmx;
+  }
+  return { v, ul };
+}
+
+/** Leaf messages exp(e - max) per leaf (shift into logZ), and their logs when asked for. */
+function leaves(
+  cg: CompiledGrammar,
+  ev: Evidence,
+  b0: number,
+  rows: number,
+  out: ExpMessages,
+  logZ: Float64Array,
+  up: Float64Array[] | undefined,
+): void {
+  const d = cg.nodes[cg.L];
+  const S = cg.vocab[cg.L];
+  const e = ev.e;
+  const { v, ul } = out;
+  const u = up ? up[cg.L] : null;
+  for (let r = 0; r < rows; r++) {
+    let z = 0;
+    for (let i = 0; i < d; i++) {
+      const off = (r * d + i) * S;
+      const src = b0 * d * S + off;
+      let mx = NEG_INF;
+      for (let k = 0; k < S; k++) if (e[src + k] > mx) mx = e[src + k];
+      z += mx;
+      for (let k = 0; k < S; k++) {
+        // An all -Infinity leaf (impossible row) becomes zeros with log -Infinity.
+        const x = mx === NEG_INF ? NEG_INF : e[src + k] - mx;
+        const y = exp(x);
+        v[off + k] = y;
+        if (y < TINY) ul[off + k] = x;
+        if (u) u[src + k] = x;
+      }
+    }
+    logZ[b0 + r] = z;
+  }
+}
+
+/** log sum_a pi(a) exp(u_0(a)) into logZ, P(y | obs) into root; flags impossible rows. */
+function rootPosterior(
+  cg: CompiledGrammar,
+  b0: number,
+  rows: number,
+  u0: ExpMessages,
+  logZ: Float64Array,
+  impossible: Uint8Array,
+  root: Float64Array,
+  s: Scratch,
+): void {
+  const C = cg.vocab[0];
+  const pi = cg.pi;
+  const tmp = s.terms;
+  for (let r = 0; r < rows; r++) {
+    const row = b0 + r;
+    const off = row * C;
+    let sum = 0;
+    for (let a = 0; a < C; a++) {
+      const p = pi[a] * u0.v[r * C + a];
+      root[off + a] = p;
+      sum += p;
+    }
+    if (sum >= TINY) {
+      logZ[row] += log(sum);
+      const inv = 1 / sum;
+      for (let a = 0; a < C; a++) root[off + a] *= inv;
+      continue;
+    }
+    for (let a = 0; a < C; a++) tmp[a] = cg.logPi[a] + logAt(u0.v, u0.ul, r * C + a);
+    logZ[row] += logSumExp(tmp, 0, C);
+    if (logZ[row] === NEG_INF) {
+      impossible[row] = 1;
+      for (let a = 0; a < C; a++) root[off + a] = 0;
+      continue;
+    }
+    softmax(tmp, C, root, off);
+  }
+}
+
+/**
+ * out[off..off+n) = the distribution ∝ exp(z), zeros when every z is -Infinity.
+ * Normalised by the sum of the exps, not by exp(z - logsumexp): at |z| ~ 1e306 the
+ * log of the sum is absorbed and would leave weights summing to more than 1.
+ */
+function softmax(z: Float64Array, n: number, out: Float64Array, off: number): void {
+  let mx = NEG_INF;
+  for (let k = 0; k < n; k++) if (z[k] > mx) mx = z[k];
+  if (mx === NEG_INF) {
+    for (let k = 0; k < n; k++) out[off + k] = 0;
+    return;
+  }
+  let sum = 0;
+  for (let k = 0; k < n; k++) {
+    const p = exp(z[k] - mx);
+    out[off + k] = p;
+    sum += p;
+  }
+  const inv = 1 / sum;
+  for (let k = 0; k < n; k++) out[off + k] *= inv;
+}
+
+function downwardPass(
+  cg: CompiledGrammar,
+  b0: number,
+  rows: number,
+  blk: Block,
+  prior: ExpMessages,
+  impossible: Uint8Array,
+  s: Scratch,
+): void {
+  const { L, nodes } = cg;
+  const C = cg.vocab[0];
+  for (let r = 0; r < rows; r++) {
+    blk.down[0].v.set(prior.v, r * C);
+    blk.down[0].ul.set(prior.ul, r * C);
+  }
+  for (let l = 1; l <= L; l++) {
+    const lv = cg.levels[l - 1];
+    const Np = nodes[l - 1];
+    const p = blk.down[l - 1];
+    const c = blk.up[l];
+    const out = blk.down[l];
+    if (lv.kind === "product")
+      productDownLevel(lv, rows, Np, b0, impossible, p, blk.t[l], c, out, s, wasmLevel(blk, l));
+    else if (lv.kind === "rules") rulesDownLevel(lv, rows, Np, b0, impossible, p, c, out, s, rulesWasm(blk, l));
+    else denseDownLevel(lv, rows, Np, b0, impossible, p, c, out, s);
+  }
+}
+
+/**
+ * P(x = s | obs) ∝ exp(u(s) + w(s)) = v(s) w(s) per node of a block level, into the
+ * global out (rows b0..); in the log domain when every product is below LOW.
+ */
+function levelMarginals(
+  u: ExpMessages,
+  w: ExpMessages,
+  rows: number,
+  N: number,
+  S: number,
+  impossible: Uint8Array,
+  b0: number,
+  out: Float64Array,
+  s: Scratch,
+): void {
+  const vu = u.v;
+  const vw = w.v;
+  const tmp = s.terms;
+  for (let r = 0; r < rows; r++) {
+    if (impossible[b0 + r]) continue;
+    for (let i = 0; i < N; i++) {
+      const off = (r * N + i) * S;
+      const o = b0 * N * S + off;
+      let mx = 0;
+      let sum = 0;
+      for (let k = 0; k < S; k++) {
+        const z = vu[off + k] * vw[off + k];
+        out[o + k] = z;
+        sum += z;
+        if (z > mx) mx = z;
+      }
+      if (mx >= LOW) {
+        const inv = 1 / sum;
+        for (let k = 0; k < S; k++) out[o + k] *= inv;
+        continue;
+      }
+      for (let k = 0; k < S; k++) tmp[k] = logAt(u.v, u.ul, off + k) + logAt(w.v, w.ul, off + k);
+      softmax(tmp, S, out, o);
+    }
+  }
+}
