@@ -2,11 +2,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { bruteForceBP } from "./brute";
 import { runBP } from "./run";
-import { parseGrammar } from "@ghmkit/ghm";
+import { exactEvidence, parseGrammar } from "@ghmkit/ghm";
 import { type JsonEvidence, evidenceFromJson } from "./testing/ghmv1";
 
-// The repository's copy of the brute-force reference vectors (reference/README.md).
+// The brute-force reference vectors and the script that writes them (reference/README.md).
 const file = path.resolve(__dirname, "../../../reference/bp-vectors.json");
+const generator = path.resolve(__dirname, "../../../reference/generate.cjs");
+// A missing file fails the suite (never a skip): a clone must carry it.
+if (!fs.existsSync(file))
+  throw new Error(`${file} is missing: regenerate it with \`pnpm build && node reference/generate.cjs\``);
 
 interface Case {
   grammar: { levels: { kind: string }[] };
@@ -16,6 +20,22 @@ interface Case {
 
 const cases: Case[] = JSON.parse(fs.readFileSync(file, "utf8")).cases;
 const TOL = 1e-10;
+
+describe("reference/generate.cjs", () => {
+  it("regenerates the committed reference/bp-vectors.json byte for byte (from bruteForceBP's sources)", () => {
+    const { buildVectors, serialize } = require(generator) as {
+      buildVectors: (deps: {
+        bruteForceBP: typeof bruteForceBP;
+        parseGrammar: typeof parseGrammar;
+        exactEvidence: typeof exactEvidence;
+      }) => unknown;
+      serialize: (doc: unknown) => string;
+    };
+    const text = serialize(buildVectors({ bruteForceBP, parseGrammar, exactEvidence }));
+    // On a mismatch: `pnpm build && node reference/generate.cjs`, then review the diff.
+    expect(fs.readFileSync(file, "utf8") === text).toBe(true);
+  });
+});
 
 describe("reference vectors (reference/bp-vectors.json)", () => {
   test.each(cases.map((c, i) => [i, c.grammar.levels.map((k) => k.kind).join("+"), c.evidence.kind, c] as const))(

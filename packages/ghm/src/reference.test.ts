@@ -8,6 +8,9 @@ import { grammarToJson, parseGrammar } from "./format";
 import { leafCount } from "./grammar";
 
 const VECTORS = path.resolve(__dirname, "../../../reference/bp-vectors.json");
+// A missing file fails the suite (never a skip): a clone must carry it.
+if (!fs.existsSync(VECTORS))
+  throw new Error(`${VECTORS} is missing: regenerate it with \`pnpm build && node reference/generate.cjs\``);
 
 describe("reference/bp-vectors.json grammars", () => {
   const doc = JSON.parse(fs.readFileSync(VECTORS, "utf8")) as {
