@@ -1,6 +1,5 @@
 import { Option } from "commander";
 import { type BackendInfo, type BackendPreference, initBackend } from "@ghmkit/tensor";
-import { UserError } from "./errors";
 import type { Console, OutputFlags } from "./output";
 
 /** `--backend`, shared by every command that runs TensorFlow.js. */
@@ -11,13 +10,9 @@ export function backendOption(): Option {
   ).choices(["auto", "node", "wasm", "cpu"]);
 }
 
-/** Initialises the backend once; an unavailable choice is the user's to fix (exit 2). */
+/** Initialises the backend once; an unavailable choice is an InputError from tensor (exit 2). */
 export async function useBackend(flag?: string): Promise<BackendInfo> {
-  try {
-    return await initBackend(flag as BackendPreference | undefined);
-  } catch (e) {
-    throw new UserError((e as Error).message);
-  }
+  return initBackend(flag as BackendPreference | undefined);
 }
 
 /** Why this backend, in a few words: `wasm (tfjs-node not installed)`. The full reason is `info.reason`. */

@@ -15,8 +15,16 @@ export function errorField(message: string): string | null {
  * Prints an error: one line `ghm: MESSAGE` on stderr, and with --json also
  * `{"error":{"code","message","field"}}` on stdout (same exit code either way).
  */
-export function printError(con: Console, argv: readonly string[], code: ErrorCode, message: string): void {
+export function printError(
+  con: Console,
+  argv: readonly string[],
+  code: ErrorCode,
+  message: string,
+  field?: string,
+): void {
   const line = message.replace(/\s*\n\s*/g, " ").trim();
-  if (argv.includes("--json")) con.out(JSON.stringify({ error: { code, message: line, field: errorField(line) } }));
+  const f = field === undefined || field === "" || field === "<input>" ? errorField(line) : field;
+  if (argv.includes("--json")) con.out(JSON.stringify({ error: { code, message: line, field: f } }));
+
   con.err(`ghm: ${line}`);
 }

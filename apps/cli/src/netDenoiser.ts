@@ -4,7 +4,7 @@ import { type Grammar, leafCount } from "@ghmkit/ghm";
 import { denoiserShape } from "@ghmkit/nets";
 import { loadUNetDenoiser } from "@ghmkit/train";
 import { useBackend } from "./backend";
-import { UserError } from "./errors";
+import { asUserInputAsync, UserError } from "./errors";
 
 /** A trained U-Net (model directory or training run) behind the Denoiser interface, checked against the grammar. */
 export async function loadNetDenoiser(g: Grammar, dir: string, backend?: string): Promise<Denoiser> {
@@ -13,9 +13,7 @@ export async function loadNetDenoiser(g: Grammar, dir: string, backend?: string)
       `--denoiser ${dir}: no such model directory (use bp, bp-joint, or a directory from \`ghm train denoiser\`)`,
     );
   await useBackend(backend);
-  const loaded = await loadUNetDenoiser(dir).catch((e: Error) => {
-    throw new UserError(`--denoiser ${dir}: ${e.message}`);
-  });
+  const loaded = await asUserInputAsync(`--denoiser ${dir}`, () => loadUNetDenoiser(dir));
   const { d, S } = denoiserShape(loaded.model);
   if (d !== leafCount(g) || S !== g.vocab[g.depth]) {
     loaded.dispose();

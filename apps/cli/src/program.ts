@@ -1,5 +1,6 @@
 import { Command, CommanderError, Help, type Option } from "commander";
-import { EXIT_USER_ERROR, UserError } from "./errors";
+import { isInputError } from "@ghmkit/ghm";
+import { EXIT_USER_ERROR } from "./errors";
 import { printError } from "./errorOutput";
 import { environmentError, EXIT_ENVIRONMENT, resetRecovery } from "./envErrors";
 import { setStdin } from "./io";
@@ -24,6 +25,7 @@ export function buildProgram(con: Console): Command {
     .option("--json", "machine-readable output (one JSON document on stdout)")
     .option("-q, --quiet", "no progress and no human summary")
     .option("-v, --verbose", "more detail on stderr (e.g. why this TensorFlow.js backend)")
+    .option("--debug", "on an internal error (exit 1), also print the stack trace")
     .version(cliVersion(), "-V, --version", "print the version of ghm and exit")
     .exitOverride();
   setStdin(con.stdin);
@@ -75,13 +77,10 @@ export async function run(argv: string[], con: Console = processConsole): Promis
       printError(con, argv, "usage", `${err.message.replace(/^error:\s*/, "")} (see --help)`);
       return EXIT_USER_ERROR;
     }
-    // Library errors that mean "fix your input" (experiments' config, directory or job spec).
-    // ... and a directory another ghm process is writing (DirLockedError names the holder).
-    if (
-      err instanceof UserError ||
-      (err instanceof Error && (err.name === "ExperimentError" || err.name === "DirLockedError"))
-    ) {
-      printError(con, argv, "invalid_input", err.message);
+    // Exactly the errors every package throws for a mistake in the user's input (a bad
+    // flag, file, size or config; a directory another ghm process is writing).
+    if (isInputError(err)) {
+      printError(con, argv, "invalid_input", err.message, err.field);
       return EXIT_USER_ERROR;
     }
     // Full disk, no permission, read-only, too many open files, a vanished directory: not a bug.
@@ -91,14 +90,15 @@ export async function run(argv: string[], con: Console = processConsole): Promis
       return EXIT_ENVIRONMENT;
     }
     const e = err as Error;
-    // One line as every error; the stack trace only when asked for.
+    // One line as every error; the stack trace only when asked for (--debug, or GHM_DEBUG=1).
+    const debug = argv.includes("--debug") || Boolean(process.env.GHM_DEBUG);
     printError(
       con,
       argv,
       "internal",
-      `internal error: ${e?.message ?? String(err)} (a bug: please report it; GHM_DEBUG=1 prints the stack trace)`,
+      `internal error: ${e?.message ?? String(err)}${debug ? "" : " (a bug: please report it; --debug prints the stack trace)"}`,
     );
-    if (process.env.GHM_DEBUG) con.err(e?.stack ?? "");
+    if (debug) con.err(e?.stack ?? String(err));
     return 1;
   }
 }

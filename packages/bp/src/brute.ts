@@ -4,6 +4,7 @@
  * It reads the kernels straight from the Grammar (not the compiled forms BP uses),
  * so it is an independent check for tests, here and in other packages.
  */
+import { InputError } from "@ghmkit/ghm";
 import type { Evidence, Grammar, Kernel } from "@ghmkit/ghm";
 import { compileGrammar } from "./compile";
 import { checkEvidence } from "./check";
@@ -60,9 +61,12 @@ function prepare(g: Grammar, ev: Evidence): Enumeration {
   let trees = vocab[0];
   for (let l = 1; l <= L; l++) trees *= vocab[l] ** nodes[l];
   if (trees > BRUTE_FORCE_MAX_TREES)
-    throw new RangeError(
-      `bruteForceBP: the grammar has ${trees} trees (limit ${BRUTE_FORCE_MAX_TREES}); use a smaller depth, arity or vocab`,
+    throw new InputError(
+      "grammar",
+      `bruteForceBP: the grammar has ${trees} trees (limit ${BRUTE_FORCE_MAX_TREES})`,
+      "use a smaller depth, arity or vocab",
     );
+
   const tables = g.levels.map((k, i) => logKernelTable(k, m, vocab[i], vocab[i + 1]));
   const levelOf: number[] = [];
   const indexOf: number[] = [];

@@ -1,4 +1,5 @@
 /** Input checks shared by the entry points: evidence shape and values, memory limits. */
+import { InputError } from "@ghmkit/ghm";
 import type { Evidence } from "@ghmkit/ghm";
 import type { CompiledGrammar } from "./compile";
 
@@ -19,12 +20,13 @@ export function checkEvidence(g: CompiledGrammar, ev: Evidence): void {
   const d = g.nodes[g.L];
   const S = g.vocab[g.L];
   if (!Number.isInteger(ev.batch) || ev.batch < 0)
-    throw new Error(`evidence.batch is ${ev.batch}; use a non-negative integer`);
-  if (ev.d !== d) throw new Error(`evidence.d is ${ev.d}; the grammar has d = m^L = ${d} leaves`);
-  if (ev.S !== S) throw new Error(`evidence.S is ${ev.S}; the grammar's leaf vocabulary is S_L = ${S}`);
+    throw new InputError("evidence.batch", `is ${ev.batch}`, "use a non-negative integer");
+  if (ev.d !== d) throw new InputError("evidence.d", `is ${ev.d}; the grammar has d = m^L = ${d} leaves`);
+  if (ev.S !== S) throw new InputError("evidence.S", `is ${ev.S}; the grammar's leaf vocabulary is S_L = ${S}`);
   if (!(ev.e instanceof Float64Array) || ev.e.length !== ev.batch * d * S)
-    throw new Error(
-      `evidence.e has ${ev.e?.length} entries; expected a Float64Array of batch*d*S = ${ev.batch * d * S}`,
+    throw new InputError(
+      "evidence.e",
+      `has ${ev.e?.length} entries; expected a Float64Array of batch*d*S = ${ev.batch * d * S}`,
     );
   const e = ev.e;
   const limit = maxEvidenceMagnitude(d);
@@ -32,14 +34,17 @@ export function checkEvidence(g: CompiledGrammar, ev: Evidence): void {
     const x = e[i];
     // NaN and +Infinity fail this test; -Infinity (impossible symbol) passes.
     if (!(x < Infinity)) {
-      throw new Error(
-        `evidence.e[${i}] is ${x}; log-likelihoods must be finite or -Infinity (fix the noise model that produced it)`,
+      throw new InputError(
+        `evidence.e[${i}]`,
+        `is ${x}; log-likelihoods must be finite or -Infinity`,
+        "fix the noise model that produced it",
       );
     }
     if (x > limit || (x < -limit && x !== -Infinity)) {
-      throw new RangeError(
-        `evidence.e[${i}] is ${x}; |log-likelihoods| above 2^1020 / d = ${limit.toExponential(3)} could overflow log p(evidence) over d = ${d} leaves: ` +
-          "subtract each leaf's max (evidence is defined up to a constant per leaf) and use -Infinity for impossible symbols",
+      throw new InputError(
+        `evidence.e[${i}]`,
+        `is ${x}; |log-likelihoods| above 2^1020 / d = ${limit.toExponential(3)} could overflow log p(evidence) over d = ${d} leaves`,
+        "subtract each leaf's max, as evidence is defined up to a constant per leaf, and use -Infinity for impossible symbols",
       );
     }
   }
@@ -49,8 +54,10 @@ export function checkBytes(what: string, bytes: number, batch: number, limit = M
   if (bytes > limit) {
     const perRow = bytes / Math.max(batch, 1);
     const fit = Math.max(1, Math.floor(limit / perRow));
-    throw new RangeError(
-      `${what} needs ${(bytes / 2 ** 30).toFixed(3)} GiB of messages for batch ${batch} (limit ${(limit / 2 ** 30).toFixed(3)} GiB); split the batch into chunks of at most ${fit} sequences`,
+    throw new InputError(
+      "batch",
+      `${what} needs ${(bytes / 2 ** 30).toFixed(3)} GiB of messages for batch ${batch} (limit ${(limit / 2 ** 30).toFixed(3)} GiB)`,
+      `split the batch into chunks of at most ${fit} sequences`,
     );
   }
 }

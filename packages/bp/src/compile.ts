@@ -3,6 +3,7 @@
  * rules become CSR-style arrays (start / children / p), every kernel also keeps its
  * log so the exact log-domain fallbacks need no per-call logs.
  */
+import { InputError } from "@ghmkit/ghm";
 import type { Grammar, Kernel } from "@ghmkit/ghm";
 import { logOf } from "./logspace";
 
@@ -70,7 +71,7 @@ export interface CompiledGrammar {
 }
 
 function fail(field: string, problem: string, fix: string): never {
-  throw new Error(`grammar.${field} ${problem}; ${fix}`);
+  throw new InputError(`grammar.${field}`, problem, fix);
 }
 
 function checkDistribution(field: string, w: ArrayLike<number>, off: number, n: number): void {

@@ -93,13 +93,13 @@ describe("extreme evidence", () => {
     const g = randomGrammar({ kind: "product", m: 2, vocab: [2, 2], zeroProb: 0 }, new Rng(1));
     const ev = randomLogits(g, 1, new Rng(2), 1, 0);
     ev.e[1] = NaN;
-    expect(() => runBP(g, ev)).toThrow(/evidence.e\[1\] is NaN/);
+    expect(() => runBP(g, ev)).toThrow(/evidence.e\[1\]: is NaN/);
     ev.e[1] = Infinity;
-    expect(() => runBP(g, ev)).toThrow(/evidence.e\[1\] is Infinity/);
+    expect(() => runBP(g, ev)).toThrow(/evidence.e\[1\]: is Infinity/);
     expect(() => runBP(g, { ...ev, S: 3 })).toThrow(/evidence.S/);
     const bad = randomGrammar({ kind: "product", m: 2, vocab: [2, 2], zeroProb: 0 }, new Rng(1));
     if (bad.levels[0].kind === "product") bad.levels[0].matrices[1][0] += 0.5;
-    expect(() => runBP(bad, ev)).toThrow(/levels\[0\].matrices\[1\] row 0 sums to/);
+    expect(() => runBP(bad, ev)).toThrow(/levels\[0\].matrices\[1\] row 0: sums to/);
   });
 
   test("refuses batches whose messages cannot fit, before allocating", () => {
@@ -212,7 +212,7 @@ describe("evidence at the overflow bound", () => {
     const g = randomGrammar({ kind: "dense", m: 3, vocab: [3, 2], zeroProb: 0.3 }, new Rng(18));
     const ev = randomLogits(g, 1, new Rng(5), 1, 0);
     ev.e[4] = 1e308;
-    expect(() => runBP(g, ev)).toThrow(/evidence\.e\[4\] is 1e\+308; \|log-likelihoods\| above 2\^1020 \/ d/);
+    expect(() => runBP(g, ev)).toThrow(/evidence\.e\[4\]: is 1e\+308; \|log-likelihoods\| above 2\^1020 \/ d/);
     ev.e[4] = -1e308;
     expect(() => mapDecode(g, ev)).toThrow(/evidence\.e\[4\]/);
     expect(() => naiveBP(g, ev)).toThrow(/evidence\.e\[4\]/);

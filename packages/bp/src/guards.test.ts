@@ -28,7 +28,7 @@ describe("BP memory guards", () => {
     const ev = randomLogits(g, batch, new Rng(2), 1, 0);
     // Over 4 GiB: this process would die (or swap) if the guard came after the allocation.
     expect(() => runBP(g, ev)).toThrow(
-      /runBP needs 4\.\d+ GiB of messages for batch \d+ \(limit 4\.000 GiB\); split the batch into chunks of at most \d+ sequences/,
+      /runBP needs 4\.\d+ GiB of messages for batch \d+ \(limit 4\.000 GiB\) \(split the batch into chunks of at most \d+ sequences\)/,
     );
     expect(() => runBP(g, { ...ev, batch: 1, e: ev.e.subarray(0, 8) }, { maxBytes: perRow - 1 })).toThrow(
       /chunks of at most 1 sequences/,
@@ -51,7 +51,7 @@ describe("BP memory guards", () => {
   test("a depth whose m^L is not a safe integer is refused by name", () => {
     const g = randomProductGrammar({ depth: 54, arity: 2, vocab: 2, seed: 1 });
     expect(() => runBP(g, { batch: 0, d: 2 ** 54, S: 2, e: new Float64Array(0) })).toThrow(
-      /grammar\.depth gives m\^L = .* leaves; use a smaller depth or arity/,
+      /grammar\.depth: gives m\^L = .* leaves \(use a smaller depth or arity\)/,
     );
   });
 

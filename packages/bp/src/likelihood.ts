@@ -2,6 +2,7 @@
  * Exact log p(x) of observed sequences and the per-level validity measure
  * (SPEC.md sections 3 and 6).
  */
+import { InputError } from "@ghmkit/ghm";
 import { type Grammar, exactEvidence } from "@ghmkit/ghm";
 import { type CompiledGrammar, compileGrammar } from "./compile";
 import { runCompiled } from "./run";
@@ -11,9 +12,9 @@ const CHUNK_FLOATS = 2 ** 24;
 
 function checkSequences(cg: CompiledGrammar, x: Int32Array, n: number, who: string): void {
   const d = cg.nodes[cg.L];
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${who}: n is ${n}; use a non-negative integer`);
+  if (!Number.isInteger(n) || n < 0) throw new InputError("n", `${who}: n is ${n}`, "use a non-negative integer");
   if (!(x instanceof Int32Array) || x.length !== n * d)
-    throw new Error(`${who}: x has ${x?.length} entries; expected an Int32Array of n*d = ${n * d} symbols`);
+    throw new InputError("x", `${who}: x has ${x?.length} entries; expected an Int32Array of n*d = ${n * d} symbols`);
 }
 
 /** log p(x) per sequence of x ([n, d]); -Infinity when x is not a sentence of the grammar. */
@@ -43,7 +44,11 @@ export function validityPerLevel(g: Grammar, x: Int32Array, n: number): number[]
   const cg = compileGrammar(g);
   checkSequences(cg, x, n, "validityPerLevel");
   if (n === 0)
-    throw new Error("validityPerLevel: n is 0; a fraction over no sequences is undefined, pass at least one");
+    throw new InputError(
+      "n",
+      "validityPerLevel: n is 0; a fraction over no sequences is undefined",
+      "pass at least one sequence",
+    );
   const { L, m, vocab, nodes } = cg;
   const d = nodes[L];
   const S = vocab[L];
@@ -53,7 +58,12 @@ export function validityPerLevel(g: Grammar, x: Int32Array, n: number): number[]
     ok[L].fill(0);
     for (let i = 0; i < d; i++) {
       const s = x[row * d + i];
-      if (!(s >= 0 && s < S)) throw new Error(`validityPerLevel: x[${row * d + i}] is ${s}; symbols lie in [0, ${S})`);
+      if (!(s >= 0 && s < S))
+        throw new InputError(
+          `x[${row * d + i}]`,
+          `validityPerLevel: x[${row * d + i}] is ${s}; symbols lie in [0, ${S})`,
+        );
+
       ok[L][i * S + s] = 1;
     }
     valid[L] += d;

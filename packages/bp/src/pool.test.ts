@@ -75,7 +75,7 @@ describe("runBP's worker pool gives bit-identical results to one thread", () => 
     const g = randomRhm({ S: 8, classes: 4, k: 2, arity: 2, depth: 3, seed: 6 });
     const ev = evidence(g, 3, 1, 11);
     expectSameBits(runBP(g, ev), runBP(g, ev, { threads: 8 }));
-    expect(() => runBP(g, ev, { threads: 0 })).toThrow(/options\.threads is 0; use a positive integer or "auto"/);
+    expect(() => runBP(g, ev, { threads: 0 })).toThrow(/options\.threads: is 0 \(use a positive integer or "auto"\)/);
     expect(() => runBP(g, ev, { threads: 1.5 })).toThrow(/options\.threads/);
   });
 });

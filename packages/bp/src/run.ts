@@ -3,7 +3,7 @@
  * input, allocates the results and hands the rows to rows.ts, on this thread or split
  * across the worker pool (pool.ts) with `threads`.
  */
-import type { Evidence, Grammar } from "@ghmkit/ghm";
+import { type Evidence, type Grammar, InputError } from "@ghmkit/ghm";
 import { type CompiledGrammar, compileGrammar } from "./compile";
 import { checkBytes, checkEvidence } from "./check";
 import { availableThreads, outputArray, outputBytes, poolReady, runPooled } from "./pool";
@@ -40,7 +40,8 @@ function threadsFor(cg: CompiledGrammar, batch: number, threads: number | "auto"
     return work * batch < AUTO_MIN_WORK ? 1 : Math.min(availableThreads(), batch);
   }
   if (!Number.isInteger(threads) || threads < 1)
-    throw new RangeError(`options.threads is ${threads}; use a positive integer or "auto"`);
+    throw new InputError("options.threads", `is ${threads}`, 'use a positive integer or "auto"');
+
   return Math.min(threads, batch);
 }
 

@@ -3,6 +3,7 @@
  * top-down each children tuple from ∝ K_l(b | a) prod_j exp(u_{l,c_j}(b_j)). For
  * product kernels this factorises, one categorical per child.
  */
+import { InputError } from "@ghmkit/ghm";
 import type { Evidence, Grammar, Rng } from "@ghmkit/ghm";
 import { compileGrammar } from "./compile";
 import { checkEvidence } from "./check";
@@ -26,9 +27,12 @@ export function posteriorSample(g: Grammar, ev: Evidence, rng: Rng, result?: BPR
       result.root.length !== ev.batch * cg.vocab[0] ||
       (result.up && result.up.length !== cg.L + 1))
   )
-    throw new Error(
-      `posteriorSample: result is for batch ${result.batch} with ${result.root.length / Math.max(result.batch, 1)} classes; pass the runBP result of this grammar and evidence (or none)`,
+    throw new InputError(
+      "result",
+      `posteriorSample: result is for batch ${result.batch} with ${result.root.length / Math.max(result.batch, 1)} classes`,
+      "pass the runBP result of this grammar and evidence (or none)",
     );
+
   // A result without log-domain messages (runBP's default) gives its root and flags;
   // the upward pass is rerun for the messages.
   const bp = result?.up ? result : runCompiled(cg, ev, { downward: false, messages: true });

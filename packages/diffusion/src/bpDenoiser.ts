@@ -1,3 +1,4 @@
+import { InputError } from "@ghmkit/ghm";
 import { posteriorSample, runBP } from "@ghmkit/bp";
 import { type Evidence, type Grammar, type Rng, leafCount } from "@ghmkit/ghm";
 import type { Denoiser, DenoiserInput } from "./denoiser";
@@ -67,7 +68,10 @@ function evidenceFor(g: Grammar, input: DenoiserInput): Evidence {
   const d = leafCount(g);
   const S = g.vocab[g.depth];
   if (input.d !== d || input.S !== S) {
-    throw new RangeError(`denoiser input has d = ${input.d}, S = ${input.S}; the grammar needs d = ${d}, S = ${S}`);
+    throw new InputError(
+      "input",
+      `denoiser input has d = ${input.d}, S = ${input.S}; the grammar needs d = ${d}, S = ${S}`,
+    );
   }
   return stateEvidence(input);
 }

@@ -1,3 +1,4 @@
+import { InputError } from "@ghmkit/ghm";
 import type { Rng } from "@ghmkit/ghm";
 import type { LinearStep } from "./schedulers/scheduler";
 
@@ -102,12 +103,13 @@ export function checkInput(input: DenoiserInput): void {
     ["S", S],
   ] as const) {
     if (!Number.isInteger(v) || v < 1)
-      throw new RangeError(`denoiser input: ${k} must be a positive integer, got ${v}`);
+      throw new InputError(`${k}`, `denoiser input: ${k} must be a positive integer, got ${v}`);
   }
-  if (!(abar > 0 && abar <= 1)) throw new RangeError(`denoiser input: abar must be in (0, 1], got ${abar}`);
+  if (!(abar > 0 && abar <= 1)) throw new InputError("abar", `denoiser input: abar must be in (0, 1], got ${abar}`);
   const want = input.process === "vp" ? batch * d * S : batch * d;
   if (input.xt.length !== want) {
-    throw new RangeError(
+    throw new InputError(
+      "xt",
       `denoiser input: xt has ${input.xt.length} entries, expected ${input.process === "vp" ? "batch*d*S" : "batch*d"} = ${want}`,
     );
   }

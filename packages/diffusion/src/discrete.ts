@@ -1,3 +1,4 @@
+import { InputError } from "@ghmkit/ghm";
 import type { Rng } from "@ghmkit/ghm";
 import { MASK } from "./denoiser";
 import { checkAbar } from "./vp";
@@ -25,6 +26,6 @@ export function qSampleMask(x0: Int32Array, S: number, abar: number, rng: Rng): 
 
 function checked(x0: Int32Array, i: number, S: number): number {
   const s = x0[i];
-  if (!(s >= 0 && s < S)) throw new RangeError(`x0[${i}] = ${s} is outside [0, ${S})`);
+  if (!(s >= 0 && s < S)) throw new InputError(`x0[${i}]`, `is ${s}, outside [0, ${S})`);
   return s;
 }

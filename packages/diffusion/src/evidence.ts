@@ -1,4 +1,4 @@
-import { type Evidence, argmaxLeaves, levelNoise, observationEvidence } from "@ghmkit/ghm";
+import { type Evidence, InputError, argmaxLeaves, levelNoise, observationEvidence } from "@ghmkit/ghm";
 import { type DenoiserInput, checkInput } from "./denoiser";
 
 /**
@@ -27,7 +27,7 @@ export function oneHot(x: Int32Array, S: number): Float64Array {
   const out = new Float64Array(x.length * S);
   for (let r = 0; r < x.length; r++) {
     const s = x[r];
-    if (!(s >= 0 && s < S)) throw new RangeError(`oneHot: symbol x[${r}] = ${s} is outside [0, ${S})`);
+    if (!(s >= 0 && s < S)) throw new InputError("x", `oneHot: symbol x[${r}] = ${s} is outside [0, ${S})`);
     out[r * S + s] = 1;
   }
   return out;

@@ -77,7 +77,7 @@ describe("stateEvidence", () => {
     expect(() => stateEvidence({ process: "mask", batch: 2, d: 3, S: 3, abar: 0.4, xt: x })).toThrow(/batch\*d/);
     expect(() =>
       stateEvidence({ process: "uniform", batch: 1, d: 3, S: 3, abar: 0.4, xt: Int32Array.of(0, 3, 1) }),
-    ).toThrow(/\[1\] = 3/);
+    ).toThrow(/\[1\]: 3/);
     expect(() => stateEvidence({ process: "vp", batch: 1, d: 1, S: 3, abar: 0, xt: new Float64Array(3) })).toThrow(
       /abar/,
     );

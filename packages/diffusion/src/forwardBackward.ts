@@ -1,3 +1,4 @@
+import { InputError } from "@ghmkit/ghm";
 import { posteriorSample, runBP } from "@ghmkit/bp";
 import { type Grammar, Rng, leafCount, sample } from "@ghmkit/ghm";
 import type { DenoiserInput, DiffusionProcess } from "./denoiser";
@@ -42,9 +43,9 @@ export function forwardBackward(o: ForwardBackwardOptions): ForwardBackwardRow[]
   const L = g.depth;
   const d = leafCount(g);
   const S = g.vocab[L];
-  if (!Number.isInteger(o.n) || o.n < 1) throw new RangeError(`n must be a positive integer, got ${o.n}`);
+  if (!Number.isInteger(o.n) || o.n < 1) throw new InputError("n", `must be a positive integer, got ${o.n}`);
   if ((o.times === undefined) === (o.abars === undefined))
-    throw new RangeError("give exactly one of times (u in [0, 1]) or abars (signal levels in (0, 1])");
+    throw new InputError("times", "give exactly one of times (u in [0, 1]) or abars (signal levels in (0, 1])");
   const schedule =
     o.schedule === undefined
       ? makeSchedule({ kind: "linear", T: 1000 })
@@ -91,6 +92,6 @@ function noisy(
     case "mask":
       return { process, batch: n, d, S, abar, xt: qSampleMask(x0, S, abar, rng) };
     default:
-      throw new RangeError(`process must be "vp", "uniform" or "mask", got ${JSON.stringify(process)}`);
+      throw new InputError("process", `must be "vp", "uniform" or "mask", got ${JSON.stringify(process)}`);
   }
 }

@@ -34,7 +34,7 @@ describe("generate size guards", () => {
         batchSize: 4_000_000,
         seed: 1,
       }),
-    ).rejects.toThrow(/batchSize \* d \* S = .* lower batchSize/);
+    ).rejects.toThrow(/batchSize \* d \* S = .* \(lower batchSize\)/);
     expect(calls).toBe(0);
   });
 });

@@ -67,7 +67,7 @@ it("refuses joint modes without sampleJoint and bad options", async () => {
   await expect(generate({ ...base, finalize: "joint" })).rejects.toThrow(/sampleJoint/);
   await expect(generate({ ...base, steps: 0 })).rejects.toThrow(/steps/);
   await expect(generate({ ...base, schedule: { kind: "linear", T: 3 } })).rejects.toThrow(
-    /steps must be an integer in \[1, T = 3\]/,
+    /steps: must be an integer in \[1, T = 3\]/,
   );
   await expect(generate({ ...base, sampler: "euler" as "ddpm" })).rejects.toThrow(/sampler/);
 });

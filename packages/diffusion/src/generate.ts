@@ -1,3 +1,4 @@
+import { InputError } from "@ghmkit/ghm";
 import { type Grammar, MAX_SAMPLE_LEAVES, Rng, leafCount } from "@ghmkit/ghm";
 import type { Denoiser, DenoiserInput, DiffusionProcess, VpDevice } from "./denoiser";
 import { argmaxLeaves, oneHot } from "./evidence";
@@ -86,32 +87,42 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   const g = o.grammar;
   const d = leafCount(g);
   const S = g.vocab[g.depth];
-  if (!Number.isInteger(o.n) || o.n < 0) throw new RangeError(`n must be a non-negative integer, got ${o.n}`);
+  if (!Number.isInteger(o.n) || o.n < 0) throw new InputError("n", `must be a non-negative integer, got ${o.n}`);
   // The output holds every sample: refuse before the first step, not after hours of sampling.
   if (o.n * d > MAX_SAMPLE_LEAVES)
-    throw new RangeError(
-      `n * d = ${o.n} * ${d} = ${o.n * d} output symbols exceed ${MAX_SAMPLE_LEAVES} (1 GiB); generate fewer samples per call`,
+    throw new InputError(
+      "n",
+      `n * d = ${o.n} * ${d} = ${o.n * d} output symbols exceed ${MAX_SAMPLE_LEAVES} (1 GiB)`,
+      `generate fewer samples per call`,
     );
   if (!Number.isInteger(o.steps) || o.steps < 1)
-    throw new RangeError(`steps must be a positive integer, got ${o.steps}`);
+    throw new InputError("steps", `must be a positive integer, got ${o.steps}`);
   const x0Mode = o.x0 ?? "marginal";
   if (x0Mode !== "marginal" && x0Mode !== "joint")
-    throw new RangeError(`x0 must be "marginal" or "joint", got ${JSON.stringify(o.x0)}`);
+    throw new InputError("x0", `must be "marginal" or "joint", got ${JSON.stringify(o.x0)}`);
   if (x0Mode === "joint" && !o.denoiser.sampleJoint)
-    throw new RangeError(
-      `x0 = "joint" needs a denoiser with sampleJoint (e.g. bpJointDenoiser); "${o.denoiser.name}" has none: use x0 = "marginal"`,
+    throw new InputError(
+      "x0",
+      `"joint" needs a denoiser with sampleJoint (e.g. bpJointDenoiser); "${o.denoiser.name}" has none`,
+      `use x0 = "marginal"`,
     );
   const finalize = o.process === "vp" ? (o.finalize ?? (o.denoiser.sampleJoint ? "joint" : "argmax")) : undefined;
   if (finalize === "joint" && !o.denoiser.sampleJoint)
-    throw new RangeError(
-      `finalize = "joint" needs a denoiser with sampleJoint; "${o.denoiser.name}" has none: use finalize = "argmax"`,
+    throw new InputError(
+      "finalize",
+      `"joint" needs a denoiser with sampleJoint; "${o.denoiser.name}" has none`,
+      `use finalize = "argmax"`,
     );
   const batchSize = o.batchSize ?? 1024;
   if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    throw new InputError("batchSize", `must be a positive integer, got ${batchSize}`);
   const rowsPerCall = Math.min(batchSize, Math.max(1, o.n));
   if (rowsPerCall * d * S > MAX_ENTRIES)
-    throw new RangeError(`batchSize * d * S = ${rowsPerCall * d * S} exceeds ${MAX_ENTRIES} entries; lower batchSize`);
+    throw new InputError(
+      "batchSize",
+      `batchSize * d * S = ${rowsPerCall * d * S} exceeds ${MAX_ENTRIES} entries`,
+      `lower batchSize`,
+    );
 
   const scheduler = makeScheduler(o, S);
   scheduler.setTimesteps(o.steps);
@@ -223,20 +234,22 @@ function makeScheduler(o: GenerateOptions, S: number): Scheduler<Float64Array> |
   const schedule = resolveSchedule(o.schedule, o.steps);
   const sampler = o.sampler ?? "ddpm";
   if (o.process !== "vp" && o.sampler !== undefined)
-    throw new RangeError(
-      `sampler applies to process "vp" only; the ${o.process} process has one reverse step: leave sampler out`,
+    throw new InputError(
+      "sampler",
+      `sampler applies to process "vp" only; the ${o.process} process has one reverse step`,
+      `leave sampler out`,
     );
   switch (o.process) {
     case "vp":
       if (sampler === "ddpm") return new DDPMScheduler(schedule);
       if (sampler === "ddim") return new DDIMScheduler(schedule, { eta: o.eta });
-      throw new RangeError(`sampler must be "ddpm" or "ddim", got ${JSON.stringify(sampler)}`);
+      throw new InputError("sampler", `must be "ddpm" or "ddim", got ${JSON.stringify(sampler)}`);
     case "uniform":
       return new UniformScheduler(schedule);
     case "mask":
       return new MaskScheduler(schedule);
     default:
-      throw new RangeError(`process must be "vp", "uniform" or "mask", got ${JSON.stringify(o.process)} (S = ${S})`);
+      throw new InputError("process", `must be "vp", "uniform" or "mask", got ${JSON.stringify(o.process)} (S = ${S})`);
   }
 }
 
@@ -247,20 +260,29 @@ function resolveSchedule(s: NoiseSchedule | ScheduleConfig | undefined, steps: n
 
 function checkPosterior(p: Float64Array, rows: number, S: number, name: string): Float64Array {
   if (p.length !== rows * S)
-    throw new RangeError(`denoiser "${name}" returned ${p.length} probabilities, expected batch*d*S = ${rows * S}`);
+    throw new InputError(
+      "denoiser",
+      `denoiser "${name}" returned ${p.length} probabilities, expected batch*d*S = ${rows * S}`,
+    );
   for (let i = 0; i < p.length; i++) {
     if (!(p[i] >= 0 && p[i] <= 1 + 1e-9))
-      throw new RangeError(`denoiser "${name}" returned p[${i}] = ${p[i]}; probabilities must be in [0, 1]`);
+      throw new InputError(
+        "denoiser",
+        `denoiser "${name}" returned p[${i}] = ${p[i]}; probabilities must be in [0, 1]`,
+      );
   }
   return p;
 }
 
 function checkSymbols(x: Int32Array, rows: number, S: number, name: string): Int32Array {
   if (x.length !== rows)
-    throw new RangeError(`denoiser "${name}" sampleJoint returned ${x.length} symbols, expected batch*d = ${rows}`);
+    throw new InputError(
+      "denoiser",
+      `denoiser "${name}" sampleJoint returned ${x.length} symbols, expected batch*d = ${rows}`,
+    );
   for (let i = 0; i < x.length; i++) {
     if (!(x[i] >= 0 && x[i] < S))
-      throw new RangeError(`denoiser "${name}" sampleJoint returned x[${i}] = ${x[i]}, outside [0, ${S})`);
+      throw new InputError("denoiser", `denoiser "${name}" sampleJoint returned x[${i}] = ${x[i]}, outside [0, ${S})`);
   }
   return x;
 }

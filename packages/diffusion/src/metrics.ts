@@ -1,3 +1,4 @@
+import { InputError } from "@ghmkit/ghm";
 import { runBP, validityPerLevel } from "@ghmkit/bp";
 import { type Grammar, classCount, exactEvidence, leafCount } from "@ghmkit/ghm";
 
@@ -40,8 +41,8 @@ export function sampleMetrics(g: Grammar, x: Int32Array, n: number, options: Met
   const d = leafCount(g);
   const S = g.vocab[g.depth];
   const C = classCount(g);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`);
-  if (x.length !== n * d) throw new RangeError(`x has ${x.length} entries, expected n*d = ${n * d}`);
+  if (!Number.isInteger(n) || n < 1) throw new InputError("n", `must be a positive integer, got ${n}`);
+  if (x.length !== n * d) throw new InputError("x", `has ${x.length} entries, expected n*d = ${n * d}`);
   let valid = 0;
   let logpSum = 0;
   const cls = new Float64Array(C);
@@ -73,7 +74,7 @@ export function sampleMetrics(g: Grammar, x: Int32Array, n: number, options: Met
 
 /** 1/2 sum |p - q|. */
 export function totalVariation(p: ArrayLike<number>, q: ArrayLike<number>): number {
-  if (p.length !== q.length) throw new RangeError(`totalVariation: lengths ${p.length} and ${q.length} differ`);
+  if (p.length !== q.length) throw new InputError("q", `totalVariation: lengths ${p.length} and ${q.length} differ`);
   let s = 0;
   for (let i = 0; i < p.length; i++) s += Math.abs(p[i] - q[i]);
   return s / 2;
@@ -92,8 +93,9 @@ function distinctCount(x: Int32Array, n: number, d: number): number {
 function copyFraction(x: Int32Array, n: number, d: number, train: Int32Array, trainN?: number): number {
   const tn = trainN ?? train.length / d;
   if (!Number.isInteger(tn) || train.length !== tn * d)
-    throw new RangeError(
-      `train has ${train.length} entries, expected trainN*d with d = ${d}${trainN !== undefined ? ` and trainN = ${trainN}` : ""}`,
+    throw new InputError(
+      "train",
+      `has ${train.length} entries, expected trainN*d with d = ${d}${trainN !== undefined ? ` and trainN = ${trainN}` : ""}`,
     );
   const seen = new Set<string>();
   for (let r = 0; r < tn; r++) seen.add(key(train, r, d));

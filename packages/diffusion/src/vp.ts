@@ -1,3 +1,4 @@
+import { InputError } from "@ghmkit/ghm";
 import type { Rng } from "@ghmkit/ghm";
 
 /**
@@ -13,7 +14,7 @@ export function qSampleVP(x0: Int32Array, S: number, abar: number, rng: Rng): Fl
   const out = new Float64Array(x0.length * S);
   for (let r = 0; r < x0.length; r++) {
     const s0 = x0[r];
-    if (!(s0 >= 0 && s0 < S)) throw new RangeError(`qSampleVP: x0[${r}] = ${s0} is outside [0, ${S})`);
+    if (!(s0 >= 0 && s0 < S)) throw new InputError(`x0[${r}]`, `qSampleVP: x0[${r}] = ${s0} is outside [0, ${S})`);
     for (let s = 0; s < S; s++) out[r * S + s] = (s === s0 ? a : 0) + sigma * rng.normal();
   }
   return out;
@@ -26,9 +27,12 @@ export function qSampleVP(x0: Int32Array, S: number, abar: number, rng: Rng): Fl
 export function tweedieScore(x0Mean: Float64Array, xt: Float64Array, abar: number): Float64Array {
   checkAbar(abar);
   if (abar === 1)
-    throw new RangeError("tweedieScore: the score is undefined at abar = 1 (no noise); use a step t >= 1");
+    throw new InputError("abar", "tweedieScore: the score is undefined at abar = 1 (no noise)", "use a step t >= 1");
   if (x0Mean.length !== xt.length)
-    throw new RangeError(`tweedieScore: x0Mean has ${x0Mean.length} entries, xt has ${xt.length}; they must match`);
+    throw new InputError(
+      "x0Mean",
+      `tweedieScore: x0Mean has ${x0Mean.length} entries, xt has ${xt.length}; they must match`,
+    );
   const a = Math.sqrt(abar);
   const out = new Float64Array(xt.length);
   for (let i = 0; i < xt.length; i++) out[i] = (a * x0Mean[i] - xt[i]) / (1 - abar);
@@ -45,5 +49,5 @@ export function epsFromX0(x0: Float64Array, xt: Float64Array, abar: number): Flo
 }
 
 export function checkAbar(abar: number): void {
-  if (!(abar > 0 && abar <= 1)) throw new RangeError(`abar must be in (0, 1], got ${abar}`);
+  if (!(abar > 0 && abar <= 1)) throw new InputError("abar", `must be in (0, 1], got ${abar}`);
 }

@@ -1,27 +1,28 @@
+import { InputError, isInputError } from "@ghmkit/ghm";
+
 /**
- * A mistake the user can fix in an experiment's config, directory or job spec. Its
- * name is "ExperimentError", so callers (the CLI) can treat it as a usage error
- * (exit 2) without depending on this class's identity.
+ * A mistake the user can fix in an experiment's config, directory or job spec: an
+ * InputError (the CLI maps it to exit 2). Its message is the sentence given, which names
+ * the field; `field` is that sentence's leading `field:` when it has one.
  */
-export class ExperimentError extends Error {
-  constructor(message: string) {
-    super(message);
+export class ExperimentError extends InputError {
+  constructor(message: string, field = /^([\w.[\]-]+):/.exec(message)?.[1] ?? "") {
+    super(field, message);
+    this.message = message;
     this.name = "ExperimentError";
   }
 }
 
 /**
- * Runs `fn` on user-supplied settings and re-labels the validation errors the
- * libraries throw (GrammarError, RangeError, TypeError) as ExperimentError,
- * prefixed with what was being built.
+ * Runs `fn` on user-supplied settings and re-labels the InputErrors the libraries throw
+ * (a grammar, a size, a schedule) as ExperimentError, prefixed with what was being built.
+ * Anything else (a RangeError from a bug, say) passes through unchanged.
  */
 export function asUserInput<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof ExperimentError) throw err;
-    if (err instanceof Error && (err.name === "GrammarError" || err instanceof RangeError || err instanceof TypeError))
-      throw new ExperimentError(`${what}: ${err.message}`);
-    throw err;
+    if (err instanceof ExperimentError || !isInputError(err)) throw err;
+    throw new ExperimentError(`${what}: ${err.message}`, err.field);
   }
 }

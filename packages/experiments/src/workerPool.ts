@@ -9,6 +9,7 @@
  * Protocol, one JSON object per line: the parent writes {"out": dir, "spec": RunOneSpec};
  * the worker answers {"id", "ok": true, "seconds"} or {"id", "ok": false, "code", "error"}.
  */
+import { InputError } from "@ghmkit/ghm";
 import { type ChildProcess, spawn } from "node:child_process";
 import * as readline from "node:readline";
 import type { RunOneSpec } from "./runner";
@@ -57,7 +58,8 @@ interface Worker {
 
 /** Runs every task; resolves with their outcomes in task order (never rejects for a failing job). */
 export function runWorkerPool(tasks: WorkerTask[], o: WorkerPoolOptions): Promise<PoolOutcome[]> {
-  if (!Number.isInteger(o.jobs) || o.jobs < 1) throw new RangeError(`jobs must be a positive integer, got ${o.jobs}`);
+  if (!Number.isInteger(o.jobs) || o.jobs < 1)
+    throw new InputError("jobs", `must be a positive integer, got ${o.jobs}`);
   const outcomes: PoolOutcome[] = new Array(tasks.length);
   const workers = new Set<Worker>();
   let next = 0;

@@ -1,9 +1,10 @@
 /** Argument checks shared by the generators and evidence builders: errors name the field and the fix. */
+import { InputError } from "./inputError";
 
 export function requireInt(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
     const range = max >= 2 ** 31 - 1 ? `>= ${min}` : `in [${min}, ${max}]`;
-    throw new RangeError(`${name} must be an integer ${range}, got ${String(v)}`);
+    throw new InputError(name, `must be an integer ${range}, got ${String(v)}`);
   }
   return v;
 }
@@ -14,15 +15,17 @@ export function requireNumber(name: string, v: unknown, min: number, max: number
   if (!ok) {
     const lo = openMin ? `(${min}` : `[${min}`;
     const hi = max === Infinity ? "Infinity)" : `${max}]`;
-    throw new RangeError(`${name} must be a finite number in ${lo}, ${hi}, got ${String(v)}`);
+    throw new InputError(name, `must be a finite number in ${lo}, ${hi}, got ${String(v)}`);
   }
   return v as number;
 }
 
 export function requireSeed(v: unknown): number {
   if (typeof v !== "number" || !Number.isFinite(v))
-    throw new RangeError(
-      `seed must be a finite number (every random grammar needs an explicit seed), got ${String(v)}`,
+    throw new InputError(
+      "seed",
+      `must be a finite number, got ${String(v)}`,
+      "every random grammar needs an explicit seed",
     );
   return v;
 }
@@ -34,8 +37,9 @@ export function requireSeed(v: unknown): number {
 export function resolveVocab(depth: number, vocab: number | number[], classes: number | undefined): number[] {
   const below = typeof vocab === "number" ? new Array<number>(depth).fill(vocab) : vocab;
   if (!Array.isArray(below) || below.length !== depth) {
-    throw new RangeError(
-      `vocab must be one size or a list [S_1, ..., S_L] of depth = ${depth} sizes, got ${JSON.stringify(vocab)}`,
+    throw new InputError(
+      "vocab",
+      `must be one size or a list [S_1, ..., S_L] of depth = ${depth} sizes, got ${JSON.stringify(vocab)}`,
     );
   }
   below.forEach((s, i) => requireInt(`vocab[${i}] (S_${i + 1})`, s, 1, 2 ** 31 - 1));

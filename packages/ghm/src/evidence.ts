@@ -5,6 +5,7 @@
  * BP consumes only this. Evidence of an observation: here, gaussianEvidence.ts,
  * uniformEvidence.ts; drawing a noisy observation of clean leaves: noisyEvidence.ts.
  */
+import { InputError } from "./inputError";
 import { requireInt } from "./checks";
 
 export interface Evidence {
@@ -25,8 +26,10 @@ export function evidenceSize(batch: number, d: number, S: number): number {
   requireInt("S", S, 1);
   const n = batch * d * S;
   if (n > 2 ** 30)
-    throw new RangeError(
-      `evidence of batch * d * S = ${batch} * ${d} * ${S} = ${n} entries exceeds 2^30 (8 GiB); use a smaller batch`,
+    throw new InputError(
+      "batch",
+      `evidence of batch * d * S = ${batch} * ${d} * ${S} = ${n} entries exceeds 2^30 (8 GiB)`,
+      "use a smaller batch",
     );
   return n;
 }
@@ -41,12 +44,13 @@ export function checkSymbols(
   allowMasked = false,
 ): void {
   if (x.length !== batch * d)
-    throw new RangeError(`${name} has ${x.length} entries, expected batch * d = ${batch} * ${d} = ${batch * d}`);
+    throw new InputError(name, `has ${x.length} entries, expected batch * d = ${batch} * ${d} = ${batch * d}`);
   for (let i = 0; i < x.length; i++) {
     const s = x[i];
     if (!(Number.isInteger(s) && s < S && (s >= 0 || (allowMasked && s === -1)))) {
-      throw new RangeError(
-        `${name}[${i}] = ${s} is outside the leaf vocabulary [0, ${S - 1}]${allowMasked ? " (or -1 for masked)" : ""}`,
+      throw new InputError(
+        `${name}[${i}]`,
+        `${s} is outside the leaf vocabulary [0, ${S - 1}]${allowMasked ? " (or -1 for masked)" : ""}`,
       );
     }
   }
@@ -85,13 +89,14 @@ function maskedOrExact(
 export function logitsEvidence(h: ArrayLike<number>, batch: number, d: number, S: number): Evidence {
   const n = evidenceSize(batch, d, S);
   if (h.length !== n)
-    throw new RangeError(`h has ${h.length} entries, expected batch * d * S = ${batch} * ${d} * ${S} = ${n}`);
+    throw new InputError("h", `has ${h.length} entries, expected batch * d * S = ${batch} * ${d} * ${S} = ${n}`);
   const e = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = h[i];
     if (typeof v !== "number" || Number.isNaN(v) || v === Infinity) {
-      throw new RangeError(
-        `h[${i}] (batch ${Math.floor(i / (d * S))}, leaf ${Math.floor(i / S) % d}, symbol ${i % S}) = ${String(v)}: expected a finite log-likelihood or -Infinity`,
+      throw new InputError(
+        `h[${i}]`,
+        `(batch ${Math.floor(i / (d * S))}, leaf ${Math.floor(i / S) % d}, symbol ${i % S}) is ${String(v)}: expected a finite log-likelihood or -Infinity`,
       );
     }
     e[i] = v;

@@ -15,6 +15,7 @@ import { gaussianEvidenceFromZ } from "./gaussianEvidence";
 import { uniformEvidence } from "./uniformEvidence";
 import { type Grammar, leafCount } from "./grammar";
 import { formatPath, GrammarError } from "./grammarError";
+import { InputError } from "./inputError";
 
 const seq = z.array(z.number().int());
 const logits = z.object({ kind: z.literal("logits"), h: z.array(z.array(z.array(z.number().nullable()))) });
@@ -61,7 +62,9 @@ export function evidenceFromJson(json: unknown, g: Grammar): Evidence {
     try {
       return fn();
     } catch (err) {
-      if (err instanceof RangeError || err instanceof TypeError) throw new GrammarError(field, err.message);
+      if (err instanceof InputError && !(err instanceof GrammarError))
+        throw new GrammarError(field, `${err.field}: ${err.detail}`, err.hint);
+
       throw err;
     }
   };

@@ -6,6 +6,7 @@
  * ~1e-154 does not underflow sigma^2 to 0; any entry that still overflows is
  * refused rather than turned into an Infinity or NaN.
  */
+import { InputError } from "./inputError";
 import { requireNumber } from "./checks";
 import { type Evidence, evidenceSize } from "./evidence";
 
@@ -27,7 +28,7 @@ export function gaussianEvidenceFromZ(
   checkGaussianNoise(alpha, sigma);
   const n = evidenceSize(batch, d, S);
   if (z.length !== n)
-    throw new RangeError(`z has ${z.length} entries, expected batch * d * S = ${batch} * ${d} * ${S} = ${n}`);
+    throw new InputError("z", `has ${z.length} entries, expected batch * d * S = ${batch} * ${d} * ${S} = ${n}`);
   const e = new Float64Array(n);
   fillGaussianEvidence(z, e, 0, alpha, sigma);
   return { batch, d, S, e };
@@ -47,11 +48,13 @@ export function fillGaussianEvidence(
   const c = alpha / sigma / sigma;
   for (let i = 0; i < z.length; i++) {
     const zi = z[i];
-    if (!Number.isFinite(zi)) throw new RangeError(`z[${at + i}] = ${zi}: expected a finite number`);
+    if (!Number.isFinite(zi)) throw new InputError(`z[${at + i}]`, `is ${zi}: expected a finite number`);
     const v = c * zi;
     if (!Number.isFinite(v)) {
-      throw new RangeError(
-        `e = (alpha / sigma^2) * z overflows at z[${at + i}] (alpha = ${alpha}, sigma = ${sigma}, z = ${zi}); rescale z or use a larger sigma`,
+      throw new InputError(
+        `z[${at + i}]`,
+        `e = (alpha / sigma^2) * z overflows (alpha = ${alpha}, sigma = ${sigma}, z = ${zi})`,
+        "rescale z or use a larger sigma",
       );
     }
     e[at + i] = v;

@@ -38,7 +38,7 @@ describe("grammar files", () => {
 
   it("read errors name the file, and GrammarErrors keep their path", () => {
     const file = path.join(dir, "bad.json");
-    expect(() => readGrammarFile(file)).toThrow(/cannot read grammar file .*bad\.json/);
+    expect(() => readGrammarFile(file)).toThrow(/bad\.json: cannot read grammar file/);
     fs.writeFileSync(file, "{ not json");
     expect(() => readGrammarFile(file)).toThrow(/bad\.json is not valid JSON/);
     const doc = grammarToJson(parseGrammar(productDoc()));

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 
 import type { Grammar } from "./grammar";
 import { GrammarError } from "./grammarError";
+import { InputError } from "./inputError";
 import { type ParseOptions, grammarToJson, parseGrammar, validateGrammar } from "./format";
 import { writeFileAtomic } from "./atomic";
 
@@ -16,7 +17,11 @@ export function readGrammarFile(file: string, options: ParseOptions = {}): Gramm
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new Error(`cannot read grammar file ${file}: ${(err as Error).message}`);
+    // A path that names no file is the user's mistake; other read failures are the environment's.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "EISDIR" || code === "ENOTDIR")
+      throw new InputError(file, `cannot read grammar file: ${(err as Error).message}`, "check the path");
+    throw new Error(`cannot read grammar file ${file}: ${(err as Error).message}`, { cause: err });
   }
   let json: unknown;
   try {
@@ -39,14 +44,16 @@ export function writeGrammarFile(file: string, g: Grammar): void {
   try {
     text = `${JSON.stringify(grammarToJson(g))}\n`;
   } catch (err) {
-    throw new RangeError(
-      `grammar too large to serialise as one JSON string (${(err as Error).message}); use product or rules kernels`,
+    throw new GrammarError(
+      "",
+      `too large to serialise as one JSON string (${(err as Error).message})`,
+      "use product or rules kernels",
     );
   }
   try {
     writeFileAtomic(file, text);
   } catch (err) {
     const cause = ((err as Error).cause as Error | undefined) ?? (err as Error);
-    throw new Error(`cannot write grammar file ${file}: ${cause.message}`);
+    throw new Error(`cannot write grammar file ${file}: ${cause.message}`, { cause: err });
   }
 }

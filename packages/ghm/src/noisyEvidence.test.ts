@@ -70,7 +70,7 @@ describe("noisyEvidence: gaussian", () => {
     expect(() => g(-1, 1)).toThrow(/alpha/);
     expect(() => g(1, 0)).toThrow(/sigma/);
     expect(() => g(1, NaN)).toThrow(/sigma/);
-    expect(() => g(1, 1, [2])).toThrow(/x\[0\] = 2 is outside/);
+    expect(() => g(1, 1, [2])).toThrow(/x\[0\]: 2 is outside/);
   });
 });
 
@@ -114,7 +114,7 @@ describe("noisyEvidence: vp", () => {
   });
 
   it("refuses a level outside [0, 1], given or drawn, naming the row", () => {
-    expect(() => noisyEvidence([0], 1, 1, 2, { kind: "vp", abar: 1.5 }, new Rng(1))).toThrow(/abar must be/);
+    expect(() => noisyEvidence([0], 1, 1, 2, { kind: "vp", abar: 1.5 }, new Rng(1))).toThrow(/abar: must be/);
     expect(() => noisyEvidence([0, 1], 2, 1, 2, { kind: "vp", abar: () => NaN }, new Rng(1))).toThrow(/abar \(row 0\)/);
   });
 });
@@ -145,7 +145,7 @@ describe("noisyEvidence: uniform and mask", () => {
   it("refuses keep outside [0, 1] and symbols outside the vocabulary", () => {
     expect(() => noisyEvidence([0], 1, 1, 2, { kind: "uniform", keep: NaN }, new Rng(1))).toThrow(/keep/);
     expect(() => noisyEvidence([0], 1, 1, 2, { kind: "mask", keep: 1.5 }, new Rng(1))).toThrow(/keep/);
-    expect(() => noisyEvidence([5], 1, 1, 2, { kind: "mask", keep: 0.5 }, new Rng(1))).toThrow(/x\[0\] = 5/);
+    expect(() => noisyEvidence([5], 1, 1, 2, { kind: "mask", keep: 0.5 }, new Rng(1))).toThrow(/x\[0\]: 5/);
   });
 });
 

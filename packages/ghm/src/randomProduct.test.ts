@@ -52,7 +52,7 @@ describe("randomProductGrammar", () => {
   it("refuses bad options with the field's name", () => {
     expect(() => randomProductGrammar({ ...base, p: 1.2 })).toThrow(/p \(mixing\)/);
     expect(() => randomProductGrammar({ ...base, arity: 1 })).toThrow(/arity/);
-    expect(() => randomProductGrammar({ ...base, vocab: [2, 2] })).toThrow(/vocab must be/);
+    expect(() => randomProductGrammar({ ...base, vocab: [2, 2] })).toThrow(/vocab: must be/);
     expect(() => randomProductGrammar({ ...base, seed: NaN })).toThrow(/seed/);
     expect(() => randomProductGrammar({ ...base, vocab: 100000 })).toThrow(/limit of/);
   });

@@ -64,7 +64,7 @@ describe("randomRhm", () => {
       /levels 2..L need S \* k = 3 \* 4 = 12/,
     );
     expect(() => randomRhm({ ...base, S: 3, classes: 1, k: 4, depth: 1 })).not.toThrow();
-    expect(() => randomRhm({ ...base, k: 0 })).toThrow(/k must be an integer >= 1/);
+    expect(() => randomRhm({ ...base, k: 0 })).toThrow(/k: must be an integer >= 1/);
     expect(() => randomRhm({ S: 2 ** 20, classes: 2, k: 64, arity: 2, depth: 3, seed: 1 })).toThrow(
       /above the limit of 134217728/,
     );

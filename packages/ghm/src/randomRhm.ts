@@ -7,6 +7,7 @@
  * (`random.sample(tuples, n * k)` per level). Name map: v = S, n_c = C, m (their
  * synonyms) = k, s (their tuple size) = arity, L = depth.
  */
+import { InputError } from "./inputError";
 import type { Grammar, Rule, RulesKernel } from "./grammar";
 import { Rng } from "./rng";
 import { requireInt, requireSeed } from "./checks";
@@ -35,20 +36,27 @@ export function randomRhm(o: RandomRhmOptions): Grammar {
   const k = requireInt("k", o.k, 1, 2 ** 31 - 1);
   const tuples = S ** m;
   if (tuples > Number.MAX_SAFE_INTEGER)
-    throw new RangeError(`S^arity = ${S}^${m} exceeds 2^53 tuples; use a smaller S or arity`);
+    throw new InputError("S", `S^arity = ${S}^${m} exceeds 2^53 tuples`, "use a smaller S or arity");
   if (C * k > tuples)
-    throw new RangeError(
-      `impossible RHM: level 1 needs classes * k = ${C} * ${k} = ${C * k} distinct tuples, but only S^arity = ${S}^${m} = ${tuples} exist; lower classes or k, or raise S or arity`,
+    throw new InputError(
+      "k",
+      `impossible RHM: level 1 needs classes * k = ${C} * ${k} = ${C * k} distinct tuples, but only S^arity = ${S}^${m} = ${tuples} exist`,
+      "lower classes or k, or raise S or arity",
     );
   if (depth > 1 && S * k > tuples)
-    throw new RangeError(
-      `impossible RHM: levels 2..L need S * k = ${S} * ${k} = ${S * k} distinct tuples, but only S^arity = ${S}^${m} = ${tuples} exist; lower k, or raise S or arity`,
+    throw new InputError(
+      "k",
+      `impossible RHM: levels 2..L need S * k = ${S} * ${k} = ${S * k} distinct tuples, but only S^arity = ${S}^${m} = ${tuples} exist`,
+      "lower k, or raise S or arity",
     );
   const stored = (C + S * (depth - 1)) * k * m;
   if (stored > DEFAULT_MAX_ENTRIES)
-    throw new RangeError(
-      `RHM would store (classes + S * (depth - 1)) * k * arity = ${stored} child symbols, above the limit of ${DEFAULT_MAX_ENTRIES}; lower S, k or depth`,
+    throw new InputError(
+      "S",
+      `RHM would store (classes + S * (depth - 1)) * k * arity = ${stored} child symbols, above the limit of ${DEFAULT_MAX_ENTRIES}`,
+      "lower S, k or depth",
     );
+
   const rng = new Rng(requireSeed(o.seed));
   const levels: RulesKernel[] = [];
   for (let l = 1; l <= depth; l++) {

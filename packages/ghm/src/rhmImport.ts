@@ -5,6 +5,7 @@
  * [S, k, m]; entry [l][a][r] is the r-th production (an m-tuple) of symbol a of
  * level l. Every production of a symbol is equally likely (p = 1/k).
  */
+import { InputError } from "./inputError";
 import { z } from "zod";
 import type { Grammar } from "./grammar";
 import { GrammarError, describeValue } from "./grammarError";
@@ -82,7 +83,8 @@ export function importRhmRules(json: unknown, options: RhmImportOptions = {}): G
   const rows = levels.slice(1).map((level) => level.length);
   const S = options.S ?? Math.max(maxSymbol + 1, ...rows);
   if (!Number.isInteger(S) || S < 1 || S > MAX_VOCAB)
-    throw new RangeError(`options.S must be an integer in [1, ${MAX_VOCAB}], got ${S}`);
+    throw new InputError("options.S", `must be an integer in [1, ${MAX_VOCAB}], got ${S}`);
+
   levels.forEach((level, l) =>
     level.forEach((rs, a) =>
       rs.forEach((t, r) =>

@@ -6,6 +6,7 @@
  * Generator: xoshiro128** seeded through splitmix32; it is fast in 32-bit JS
  * integer arithmetic and passes BigCrush, which is all a simulator needs.
  */
+import { InputError } from "./inputError";
 export class Rng {
   private s0: number;
   private s1: number;
@@ -14,7 +15,7 @@ export class Rng {
   private spareNormal: number | null = null;
 
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
+    if (!Number.isFinite(seed)) throw new InputError("seed", `must be a finite number, got ${seed}`);
     let x = (Math.floor(seed) ^ Math.floor(seed / 2 ** 32)) >>> 0;
     const next = (): number => {
       x = (x + 0x9e3779b9) >>> 0;
@@ -89,7 +90,7 @@ export class Rng {
         r -= wi;
       }
     }
-    if (last < 0) throw new RangeError("categorical: all weights are zero");
+    if (last < 0) throw new InputError("weights", "categorical: all weights are zero", "give at least one weight > 0");
     return last;
   }
 
@@ -112,7 +113,7 @@ export class Rng {
   /** Restores a state from getState(). */
   setState(state: readonly number[]): this {
     if (state.length !== 5 || state.slice(0, 4).some((v) => !Number.isInteger(v))) {
-      throw new RangeError("Rng state must be the 5 numbers returned by getState()");
+      throw new InputError("state", "Rng state must be the 5 numbers returned by getState()");
     }
     [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v | 0);
     this.spareNormal = state[4] == null || Number.isNaN(state[4]) ? null : state[4]; // JSON turns NaN into null

@@ -65,7 +65,7 @@ describe("sample", () => {
 
   it("refuses bad n and sizes that cannot fit", () => {
     const g = parseGrammar(productDoc());
-    expect(() => sample(g, -1, new Rng(1))).toThrow(/n must be/);
+    expect(() => sample(g, -1, new Rng(1))).toThrow(/n: must be/);
     expect(() =>
       sample(
         { ...g, depth: 40, levels: new Array(40).fill(g.levels[1]), vocab: [2, ...new Array(40).fill(2)] },

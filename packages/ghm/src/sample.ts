@@ -1,3 +1,4 @@
+import { InputError } from "./inputError";
 import { type Grammar, type Kernel, leafCount } from "./grammar";
 import type { Rng } from "./rng";
 
@@ -24,14 +25,17 @@ export const MAX_SAMPLE_LEAVES = 2 ** 28;
 
 /** Draw n sequences: root from pi, then each node's children tuple from K_l(. | a). */
 export function sample(g: Grammar, n: number, rng: Rng, options: SampleOptions = {}): SampleBatch {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0) throw new InputError("n", `must be a non-negative integer, got ${n}`);
   const m = g.arity;
   const d = leafCount(g);
   // The levels together hold about n*d*m/(m-1) Int32 symbols; refuse before allocating.
   if (n * d > MAX_SAMPLE_LEAVES)
-    throw new RangeError(
-      `n * d = ${n} * ${d} = ${n * d} leaves exceeds ${MAX_SAMPLE_LEAVES}; draw fewer sequences per call`,
+    throw new InputError(
+      "n",
+      `n * d = ${n} * ${d} = ${n * d} leaves exceeds ${MAX_SAMPLE_LEAVES}`,
+      "draw fewer sequences per call",
     );
+
   const levels: Int32Array[] = [new Int32Array(n)];
   for (let b = 0; b < n; b++) levels[0][b] = rng.categorical(g.root);
   for (let l = 1; l <= g.depth; l++) {

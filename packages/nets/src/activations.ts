@@ -7,6 +7,7 @@
  * `registerNetActivations()` first). The floor keeps log(0) finite (-69): a symbol e^-69
  * times less likely than the best of its node is treated as that unlikely, never as NaN.
  */
+import { InputError } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 
 /** Floor of ghmLog's input. */
@@ -86,7 +87,8 @@ const reluRegistered = new Set<number>();
 
 /** Register "ghmReluSoftmax{W}" and "ghmReluLog{W}" with tfjs (idempotent). */
 export function registerReluActivations(W: number): void {
-  if (!(Number.isInteger(W) && W >= 1)) throw new Error(`registerReluActivations: W must be an integer >= 1, got ${W}`);
+  if (!(Number.isInteger(W) && W >= 1))
+    throw new InputError("approxWidth", `registerReluActivations: W must be an integer >= 1, got ${W}`);
   if (reluRegistered.has(W)) return;
   class ReluSoftmax extends tf.serialization.Serializable {
     static className = `ghmReluSoftmax${W}`;

@@ -2,9 +2,13 @@
  * Configuration of the trainable architectures (SPEC.md section 4). One typed object,
  * saved beside every model (ghm-model.json), so a model can be rebuilt from its file.
  */
-import type { Grammar } from "@ghmkit/ghm";
+import { type Grammar, InputError } from "@ghmkit/ghm";
+import { architectureNames, getArchitecture } from "./registry";
 
-export type Arch = "convnet" | "unet" | "unet-noskip" | "flat" | "mlp";
+/** The architectures ghmkit ships; more register with `registerArchitecture` (registry.ts). */
+export type BuiltinArch = "convnet" | "unet" | "unet-noskip" | "flat" | "mlp";
+/** A registered architecture's name: a built-in or a plug-in's (`architectureNames()`). */
+export type Arch = BuiltinArch | (string & {});
 export type Task = "classifier" | "denoiser";
 /** Nonlinearities accepted (tfjs layer activation names). */
 /**
@@ -19,7 +23,8 @@ export type Task = "classifier" | "denoiser";
  */
 export type Activation = "relu" | "gelu" | "tanh" | "elu" | "softplus" | "swish" | "lse" | "lse-relu";
 
-export const ARCHS: readonly Arch[] = ["convnet", "unet", "unet-noskip", "flat", "mlp"];
+/** The built-in architectures (`architectureNames()` lists every registered one). */
+export const ARCHS: readonly BuiltinArch[] = ["convnet", "unet", "unet-noskip", "flat", "mlp"];
 export const TASKS: readonly Task[] = ["classifier", "denoiser"];
 export const ACTIVATIONS: readonly Activation[] = [
   "relu",
@@ -36,7 +41,7 @@ export const ACTIVATIONS: readonly Activation[] = [
  * Which architectures serve which task. The ConvNet is the U-Net's encoder (it has no
  * per-leaf output); the U-Nets are denoisers (their classifier is the ConvNet).
  */
-export const ARCHS_FOR_TASK: Readonly<Record<Task, readonly Arch[]>> = {
+export const ARCHS_FOR_TASK: Readonly<Record<Task, readonly BuiltinArch[]>> = {
   classifier: ["convnet", "flat", "mlp"],
   denoiser: ["unet", "unet-noskip", "flat", "mlp"],
 };
@@ -92,13 +97,13 @@ export const MAX_LEAVES = 1 << 20;
 function positiveInt(cfg: NetConfig, field: keyof NetConfig, min: number): void {
   const v = cfg[field];
   if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
-    throw new Error(`net config: ${field} must be an integer >= ${min}, got ${String(v)}`);
+    throw new InputError(`net.${field}`, `must be an integer >= ${min}, got ${String(v)}`);
   }
 }
 
-/** Throws an Error naming the bad field and the fix. */
+/** Throws an InputError naming the bad field and the fix. */
 export function validateConfig(cfg: NetConfig): void {
-  if (cfg === null || typeof cfg !== "object") throw new Error("net config: expected an object");
+  if (cfg === null || typeof cfg !== "object") throw new InputError("net", "expected an object");
   positiveInt(cfg, "depth", 1);
   positiveInt(cfg, "arity", 2);
   positiveInt(cfg, "channels", 1);
@@ -106,11 +111,12 @@ export function validateConfig(cfg: NetConfig): void {
   positiveInt(cfg, "width", 1);
   positiveInt(cfg, "extraConvs", 0);
   if (!ACTIVATIONS.includes(cfg.activation)) {
-    throw new Error(`net config: activation must be one of ${ACTIVATIONS.join(", ")}, got ${String(cfg.activation)}`);
+    throw new InputError("net.activation", `must be one of ${ACTIVATIONS.join(", ")}, got ${String(cfg.activation)}`);
   }
   if ((cfg.activation === "lse" || cfg.activation === "lse-relu") && cfg.extraConvs !== 1) {
-    throw new Error(
-      `net config: activation "${cfg.activation}" (softmax then log per block) needs extraConvs = 1, got ${cfg.extraConvs}`,
+    throw new InputError(
+      "net.extraConvs",
+      `activation "${cfg.activation}" (softmax then log per block) needs extraConvs = 1, got ${cfg.extraConvs}`,
     );
   }
   if (cfg.activation === "lse-relu") {
@@ -121,32 +127,42 @@ export function validateConfig(cfg: NetConfig): void {
         (cfg.approxWidth as number) <= MAX_APPROX_WIDTH
       )
     ) {
-      throw new Error(
-        `net config: activation "lse-relu" needs approxWidth, an integer in [1, ${MAX_APPROX_WIDTH}] (hidden units of the ReLU exp/log nets), got ${String(cfg.approxWidth)}`,
+      throw new InputError(
+        "net.approxWidth",
+        `activation "lse-relu" needs approxWidth, an integer in [1, ${MAX_APPROX_WIDTH}] (hidden units of the ReLU exp/log nets), got ${String(cfg.approxWidth)}`,
       );
     }
   } else if (cfg.approxWidth !== undefined) {
-    throw new Error(
-      `net config: approxWidth applies to activation "lse-relu" only (activation is "${cfg.activation}"); drop it`,
+    throw new InputError(
+      "net.approxWidth",
+      `applies to activation "lse-relu" only (activation is "${cfg.activation}")`,
+      "drop it",
     );
   }
   if (typeof cfg.seed !== "number" || !Number.isFinite(cfg.seed)) {
-    throw new Error(`net config: seed must be a finite number, got ${String(cfg.seed)}`);
+    throw new InputError("net.seed", `must be a finite number, got ${String(cfg.seed)}`);
   }
   if (cfg.arity ** cfg.depth > MAX_LEAVES) {
-    throw new Error(
-      `net config: d = arity^depth = ${cfg.arity}^${cfg.depth} exceeds ${MAX_LEAVES} leaves; use a smaller depth or arity`,
+    throw new InputError(
+      "net.depth",
+      `d = arity^depth = ${cfg.arity}^${cfg.depth} exceeds ${MAX_LEAVES} leaves`,
+      "use a smaller depth or arity",
     );
   }
 }
 
+/** Throws an InputError unless `arch` is registered and builds `task`. */
 export function validateArchTask(arch: Arch, task: Task): void {
-  if (!ARCHS.includes(arch)) throw new Error(`arch must be one of ${ARCHS.join(", ")}, got ${String(arch)}`);
-  if (!TASKS.includes(task)) throw new Error(`task must be one of ${TASKS.join(", ")}, got ${String(task)}`);
-  if (!ARCHS_FOR_TASK[task].includes(arch)) {
-    const hint =
-      task === "denoiser" ? "the ConvNet has no per-leaf output; use unet" : "use convnet (the U-Net's encoder)";
-    throw new Error(`arch "${arch}" has no ${task}: ${hint}; ${task} archs are ${ARCHS_FOR_TASK[task].join(", ")}`);
+  if (!TASKS.includes(task))
+    throw new InputError("task", `must be one of ${TASKS.join(", ")}, got ${JSON.stringify(task)}`);
+  const a = getArchitecture(arch);
+  if (!a.tasks.includes(task)) {
+    const hint = a.taskHint?.[task];
+    throw new InputError(
+      "arch",
+      `"${arch}" has no ${task}${hint ? `: ${hint}` : ""}`,
+      `${task} architectures are ${architectureNames(task).join(", ")}`,
+    );
   }
 }
 

@@ -7,6 +7,7 @@
  * same information as a one-hot input; a leaf with no possible symbol (all -Infinity,
  * impossible evidence) becomes all zeros (uninformative).
  */
+import { InputError } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 import type { Evidence } from "@ghmkit/ghm";
 
@@ -20,7 +21,7 @@ export interface NetInputOptions {
 function clipOf(options: NetInputOptions): number {
   const clip = options.clip ?? 20;
   if (!(clip > 0 && Number.isFinite(clip)))
-    throw new Error(`evidenceToNetInput: clip must be a finite number > 0, got ${clip}`);
+    throw new InputError("clip", `evidenceToNetInput: clip must be a finite number > 0, got ${clip}`);
   return clip;
 }
 
@@ -51,7 +52,7 @@ export function netInputArray(ev: Evidence, options: NetInputOptions = {}): Floa
   const scale = (options.rescale ?? true) ? 1 / clip : 1;
   const { batch, d, S, e } = ev;
   if (e.length !== batch * d * S)
-    throw new Error(`evidenceToNetInput: e has ${e.length} entries, expected batch*d*S = ${batch * d * S}`);
+    throw new InputError("e", `evidenceToNetInput: e has ${e.length} entries, expected batch*d*S = ${batch * d * S}`);
   const out = new Float32Array(e.length);
   for (let r = 0; r < batch * d; r++) {
     const o = r * S;
@@ -59,11 +60,17 @@ export function netInputArray(ev: Evidence, options: NetInputOptions = {}): Floa
     for (let s = 0; s < S; s++) {
       const v = e[o + s];
       if (Number.isNaN(v))
-        throw new Error(`evidenceToNetInput: e[${o + s}] is NaN; evidence must be log-likelihoods (-Infinity allowed)`);
+        throw new InputError(
+          `e[${o + s}]`,
+          `evidenceToNetInput: e[${o + s}] is NaN; evidence must be log-likelihoods (-Infinity allowed)`,
+        );
       if (v > mx) mx = v;
     }
     if (mx === Infinity)
-      throw new Error(`evidenceToNetInput: e[${o}..${o + S}) contains +Infinity; evidence must be finite or -Infinity`);
+      throw new InputError(
+        "evidence",
+        `evidenceToNetInput: e[${o}..${o + S}) contains +Infinity; evidence must be finite or -Infinity`,
+      );
     if (mx === -Infinity) continue; // impossible leaf: zeros
     for (let s = 0; s < S; s++) out[o + s] = Math.max(e[o + s] - mx, -clip) * scale;
   }

@@ -24,7 +24,7 @@ describe("network size guards", () => {
     expect(n).toBeGreaterThan(MAX_PARAMS);
     expect(() => buildModel("mlp", "denoiser", base)).toThrow(
       new RegExp(
-        `mlp denoiser: ${n} parameters exceed the limit of ${MAX_PARAMS}; reduce width, depth or \\(mlp\\) the leaf count`,
+        `mlp denoiser: ${n} parameters exceed the limit of ${MAX_PARAMS} \\(reduce width, depth or \\(mlp\\) the leaf count\\)`,
       ),
     );
     expect(() => buildModel("unet", "denoiser", { ...base, depth: 3 })).toThrow(

@@ -5,7 +5,16 @@ export { buildUNet } from "./unet";
 export type { UNetOptions } from "./unet";
 export { buildFlat } from "./flat";
 export { buildMLP } from "./mlp";
-export { buildModel, countParams } from "./model";
+export { archParamCount, buildModel, countParams } from "./model";
+export {
+  architectureNames,
+  findArchitecture,
+  getArchitecture,
+  registerArchitecture,
+  registeringFrom,
+  unregisterArchitecture,
+} from "./registry";
+export type { Architecture, RegisteredArchitecture } from "./registry";
 export { expectedParamCount, MAX_PARAMS } from "./params";
 export { clippedEvidence, evidenceToNetInput, netInputArray } from "./evidence_input";
 export type { NetInputOptions } from "./evidence_input";

@@ -5,6 +5,7 @@
  * `tf.loadLayersModel(url + "/model.json")`. Node's fs is required lazily, so importing
  * this package in a browser bundle costs nothing until a handler is used.
  */
+import { InputError } from "@ghmkit/ghm";
 import type * as FS from "node:fs/promises";
 import type * as PATH from "node:path";
 import { tf } from "@ghmkit/tensor";
@@ -48,10 +49,16 @@ export function fsIOHandler(dir: string): tf.io.IOHandler {
       try {
         modelJSON = JSON.parse(await fs.readFile(file, "utf8")) as tf.io.ModelJSON;
       } catch (err) {
-        throw new Error(`fsIOHandler: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+        throw new InputError(
+          `${file}`,
+          `fsIOHandler: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
       if (modelJSON === null || typeof modelJSON !== "object" || modelJSON.modelTopology == null) {
-        throw new Error(`fsIOHandler: ${file} has no modelTopology; is it a TensorFlow.js layers model.json?`);
+        throw new InputError(
+          `${file}`,
+          `fsIOHandler: ${file} has no modelTopology; is it a TensorFlow.js layers model.json?`,
+        );
       }
       return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
         const specs: tf.io.WeightsManifestEntry[] = [];
@@ -68,7 +75,8 @@ export function fsIOHandler(dir: string): tf.io.IOHandler {
               /^[A-Za-z]:/.test(p) ||
               p.split("/").some((s) => s === ".." || s === "." || s === "")
             ) {
-              throw new Error(
+              throw new InputError(
+                `${file}`,
                 `fsIOHandler: ${file} lists weights file ${JSON.stringify(p)} outside the model directory; refusing to read it`,
               );
             }

@@ -35,7 +35,7 @@ describe("ghm-model.json", () => {
 
   it("refuses an unknown architecture or task, a task the architecture lacks, and a bad config", () => {
     expect(() => parseModelMeta(text({ arch: "transformer" }), "m.json")).toThrow(/m.json: .*arch/);
-    expect(() => parseModelMeta(text({ task: "regressor" }), "m.json")).toThrow(/task must be one of/);
+    expect(() => parseModelMeta(text({ task: "regressor" }), "m.json")).toThrow(/task: must be one of/);
     expect(() => parseModelMeta(text({ arch: "convnet" }), "m.json")).toThrow(/has no denoiser/);
     expect(() => parseModelMeta(text({ config: { ...config, width: 0 } }), "m.json")).toThrow(/width/);
     expect(() => parseModelMeta(text({ config: null }), "m.json")).toThrow(/expected an object/);

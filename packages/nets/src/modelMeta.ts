@@ -7,6 +7,7 @@
  */
 import { InputError } from "@ghmkit/ghm";
 import { type Arch, type NetConfig, type Task, validateArchTask, validateConfig } from "./config";
+import { findArchitecture } from "./registry";
 
 export const META_JSON = "ghm-model.json";
 export const META_FORMAT = "ghm-model/v1";
@@ -20,6 +21,12 @@ export interface ModelMeta {
   config: NetConfig;
   /** Anything else the caller wants kept with the model (training run, data seed, ...). */
   extra?: Record<string, unknown>;
+  /**
+   * The plugin that registers `arch` (module path or package name, as the user gave it)
+   * when it is not a built-in. Written from the registry when the meta does not say;
+   * a reader without that architecture registered is told which plugin to load.
+   */
+  plugin?: string;
 }
 
 /** Throws an InputError (field `where`) unless `meta` names an architecture, a task it serves, and a valid config. */
@@ -40,7 +47,15 @@ export function checkModelMeta(meta: ModelMeta, where: string): void {
 /** The text of ghm-model.json for `meta` (checked first; `where` names the caller in errors). */
 export function modelMetaJson(meta: ModelMeta, where = "model meta"): string {
   checkModelMeta(meta, where);
-  const body = { format: META_FORMAT, arch: meta.arch, task: meta.task, config: meta.config, extra: meta.extra ?? {} };
+  const plugin = meta.plugin ?? findArchitecture(meta.arch)?.plugin;
+  const body = {
+    format: META_FORMAT,
+    arch: meta.arch,
+    task: meta.task,
+    config: meta.config,
+    extra: meta.extra ?? {},
+    ...(plugin === undefined ? {} : { plugin }),
+  };
   return `${JSON.stringify(body, null, 2)}\n`;
 }
 
@@ -70,7 +85,15 @@ export function parseModelMeta(text: string, where: string): ModelMeta {
     task: obj.task as Task,
     config: obj.config as NetConfig,
     extra: (obj.extra ?? {}) as Record<string, unknown>,
+    ...(typeof obj.plugin === "string" ? { plugin: obj.plugin } : {}),
   };
+  if (typeof meta.arch === "string" && findArchitecture(meta.arch) === undefined && meta.plugin !== undefined)
+    throw new InputError(
+      `${where}: arch`,
+      `the model uses architecture ${meta.arch} from plugin ${meta.plugin}`,
+      `pass --plugin ${meta.plugin} (library: register it with registerArchitecture before loading)`,
+    );
   checkModelMeta(meta, where);
+
   return meta;
 }

@@ -3,6 +3,7 @@ import {
   ARCHS,
   ARCHS_FOR_TASK,
   type Arch,
+  type BuiltinArch,
   type NetConfig,
   TASKS,
   type Task,
@@ -31,7 +32,7 @@ function weights(model: tf.LayersModel): Float32Array[] {
 }
 
 describe("buildModel", () => {
-  const pairs: [Arch, Task][] = TASKS.flatMap((t) => ARCHS_FOR_TASK[t].map((a): [Arch, Task] => [a, t]));
+  const pairs: [BuiltinArch, Task][] = TASKS.flatMap((t) => ARCHS_FOR_TASK[t].map((a): [BuiltinArch, Task] => [a, t]));
 
   test.each(pairs)("%s %s: output shape and parameter count", (arch, task) => {
     for (const c of [cfg, { ...cfg, arity: 3, depth: 2, extraConvs: 0, width: 6 }]) {
@@ -78,7 +79,9 @@ describe("buildModel", () => {
   test("bad configs and arch/task pairs throw naming the field", () => {
     expect(() => buildModel("convnet", "denoiser", cfg)).toThrow(/denoiser.*unet/);
     expect(() => buildModel("unet", "classifier", cfg)).toThrow(/convnet/);
-    expect(() => buildModel("resnet" as Arch, "classifier", cfg)).toThrow(/arch must be one of/);
+    expect(() => buildModel("resnet" as Arch, "classifier", cfg)).toThrow(
+      /arch: must be one of convnet, unet, unet-noskip, flat, mlp/,
+    );
     expect(() => buildModel("convnet", "classifier", { ...cfg, width: 0 })).toThrow(/width/);
     expect(() => buildModel("convnet", "classifier", { ...cfg, activation: "sin" as NetConfig["activation"] })).toThrow(
       /activation/,

@@ -2,13 +2,13 @@
  * Parameter counts from the config alone, so a size that cannot fit is refused before
  * any weight is allocated (and tests check the built models against these formulas).
  */
-import type { Arch, NetConfig, Task } from "./config";
+import type { BuiltinArch, NetConfig, Task } from "./config";
 
 /** Refuse models above this many weights (400 MB of float32). */
 export const MAX_PARAMS = 100_000_000;
 
 /** Weights + biases of the parameter count of `arch` for `task` under `cfg`. */
-export function expectedParamCount(arch: Arch, task: Task, cfg: NetConfig): number {
+export function expectedParamCount(arch: BuiltinArch, task: Task, cfg: NetConfig): number {
   const { width: W, arity: m, channels: S, classes: C, depth: L, extraConvs: E } = cfg;
   const d = m ** L;
   const dense = (nIn: number, nOut: number): number => nIn * nOut + nOut;

@@ -12,9 +12,9 @@ import { InputError } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 import { registerReluActivations } from "./activations";
 import { fsIOHandler, MODEL_JSON } from "./io_node";
-import { buildModel } from "./model";
+import { archParamCount, buildModel } from "./model";
 import { META_JSON, type ModelMeta, modelMetaJson, parseModelMeta } from "./modelMeta";
-import { expectedParamCount, MAX_PARAMS } from "./params";
+import { MAX_PARAMS } from "./params";
 
 export interface LoadedModel {
   model: tf.LayersModel;
@@ -44,10 +44,11 @@ export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelM
   const target = path.resolve(dir);
   if (await exists(fs, target)) {
     const entries = await fs.readdir(target).catch(() => {
-      throw new Error(`saveModel: ${target} exists and is not a directory; choose another path`);
+      throw new InputError(dir, `saveModel: ${target} exists and is not a directory`, `choose another path`);
     });
     if (entries.length > 0 && !entries.includes(META_JSON)) {
-      throw new Error(
+      throw new InputError(
+        `${target}`,
         `saveModel: ${target} is a non-empty directory without ${META_JSON}; refusing to replace it, choose an empty or new path`,
       );
     }
@@ -131,44 +132,60 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   const metaFile = path.join(dir, META_JSON);
   const meta = readModelMeta(dir);
   if (meta.config.activation === "lse-relu") registerReluActivations(meta.config.approxWidth as number);
-  const params = expectedParamCount(meta.arch, meta.task, meta.config);
-  if (!(params <= MAX_PARAMS))
-    throw new Error(
+  // A plug-in without paramCount is counted once built (its code is the user's own, not the file's).
+  let params = archParamCount(meta.arch, meta.task, meta.config);
+  if (params !== undefined && !(params <= MAX_PARAMS))
+    throw new InputError(
+      dir,
       `loadModel ${metaFile}: ${meta.arch} ${meta.task} with width ${meta.config.width} has ${params} parameters, above the limit of ${MAX_PARAMS}; refusing to allocate it`,
     );
 
   const modelFile = path.join(dir, MODEL_JSON);
   const st = await fs.stat(modelFile).catch(() => null);
-  if (st === null || !st.isFile()) throw new Error(`loadModel: ${dir} has no ${MODEL_JSON}`);
+  if (st === null || !st.isFile()) throw new InputError(dir, `loadModel: ${dir} has no ${MODEL_JSON}`);
   if (st.size > MAX_MODEL_JSON_BYTES)
-    throw new Error(`${where}: ${MODEL_JSON} is ${st.size} bytes, above the limit of ${MAX_MODEL_JSON_BYTES}`);
+    throw new InputError(
+      `${MODEL_JSON}`,
+      `${where}: ${MODEL_JSON} is ${st.size} bytes, above the limit of ${MAX_MODEL_JSON_BYTES}`,
+    );
   let modelJSON: { weightsManifest?: unknown };
   try {
     modelJSON = JSON.parse(await fs.readFile(modelFile, "utf8"));
   } catch (err) {
-    throw new Error(`${where}: ${MODEL_JSON} is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new InputError(
+      `${MODEL_JSON}`,
+      `${where}: ${MODEL_JSON} is not valid JSON (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
   const groups = modelJSON?.weightsManifest;
-  if (!Array.isArray(groups) || groups.length === 0) throw new Error(`${where}: ${MODEL_JSON} has no weightsManifest`);
+  if (!Array.isArray(groups) || groups.length === 0)
+    throw new InputError(`${MODEL_JSON}`, `${where}: ${MODEL_JSON} has no weightsManifest`);
   const specs: ManifestWeight[] = [];
   const files: string[] = [];
   const realDir = await fs.realpath(dir);
   for (const [gi, g] of groups.entries()) {
     const group = g as { paths?: unknown; weights?: unknown };
     if (!Array.isArray(group?.paths) || !Array.isArray(group.weights))
-      throw new Error(`${where}: weightsManifest[${gi}] must have paths and weights arrays`);
+      throw new InputError(
+        `weightsManifest[${gi}]`,
+        `${where}: weightsManifest[${gi}] must have paths and weights arrays`,
+      );
     for (const p of group.paths) {
       const why = unsafeWeightsPath(p);
       if (why !== null)
-        throw new Error(
+        throw new InputError(
+          dir,
           `${where}: weightsManifest[${gi}].paths entry ${JSON.stringify(p)} ${why}; weight files must lie inside the model directory`,
         );
       const real = await fs.realpath(path.join(dir, p as string)).catch(() => {
-        throw new Error(`${where}: weight file ${p as string} listed in ${MODEL_JSON} does not exist`);
+        throw new InputError(dir, `${where}: weight file ${p as string} listed in ${MODEL_JSON} does not exist`);
       });
       const rel = path.relative(realDir, real);
       if (rel.startsWith("..") || path.isAbsolute(rel))
-        throw new Error(`${where}: weight file ${p as string} resolves to ${real}, outside the model directory`);
+        throw new InputError(
+          dir,
+          `${where}: weight file ${p as string} resolves to ${real}, outside the model directory`,
+        );
       files.push(real);
     }
     for (const w of group.weights as ManifestWeight[]) {
@@ -179,29 +196,43 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
         Array.isArray(w.shape) &&
         w.shape.every((n) => Number.isInteger(n) && n >= 0 && n <= MAX_PARAMS);
       if (!ok)
-        throw new Error(
+        throw new InputError(
+          `weightsManifest[${gi}]`,
           `${where}: weightsManifest[${gi}] has a malformed weight entry ${JSON.stringify(w).slice(0, 120)}`,
         );
       if (w.dtype !== "float32" || "quantization" in w)
-        throw new Error(
+        throw new InputError(
+          dir,
           `${where}: weight ${w.name} has dtype ${JSON.stringify(w.dtype)}${"quantization" in w ? " with quantization" : ""}; only float32 is supported`,
         );
       specs.push(w);
     }
   }
   const count = specs.reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1), 0);
-  if (count !== params)
-    throw new Error(
+  let model: tf.LayersModel | null = null;
+  if (params === undefined) {
+    model = buildModel(meta.arch, meta.task, meta.config);
+    params = model.countParams();
+  }
+  if (count !== params) {
+    model?.dispose();
+    throw new InputError(
+      dir,
       `${where}: ${MODEL_JSON} lists ${count} weights but ${META_JSON} describes a ${meta.arch} ${meta.task} of width ${meta.config.width} with ${params}; the two files do not belong together`,
     );
+  }
   let bytes = 0;
   for (const f of files) bytes += (await fs.stat(f)).size;
-  if (bytes !== 4 * count)
-    throw new Error(
+  if (bytes !== 4 * count) {
+    model?.dispose();
+    throw new InputError(
+      dir,
       `${where}: the weight files hold ${bytes} bytes, the manifest needs ${4 * count} (${count} float32); the files are ${bytes < 4 * count ? "truncated" : "too long"}`,
     );
+  }
 
-  const model = buildModel(meta.arch, meta.task, meta.config);
+  model ??= buildModel(meta.arch, meta.task, meta.config);
+
   try {
     const ws = model.weights;
     const mismatch =
@@ -219,7 +250,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
         typeof mismatch === "string"
           ? mismatch
           : `weight ${mismatch[1].name} has shape [${mismatch[1].shape}], the network's ${mismatch[0].name} has [${mismatch[0].shape}]`;
-      throw new Error(`${where}: ${MODEL_JSON}'s manifest does not match ${META_JSON}: ${what}`);
+      throw new InputError(dir, `${where}: ${MODEL_JSON}'s manifest does not match ${META_JSON}: ${what}`);
     }
     const buf = new Uint8Array(bytes);
     let at = 0;

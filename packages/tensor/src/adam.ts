@@ -2,6 +2,7 @@
 // the active backend has it (wasm), bit-identical to tf.train.adam; elsewhere tf.train.adam itself. It *is* an
 // AdamOptimizer: same className, config, getWeights/setWeights format, so checkpoints
 // and serialisation are interchangeable with the stock optimizer.
+import { InputError } from "@ghmkit/ghm";
 import { tf } from "./backend";
 import { ADAM_UPDATE, type AdamUpdateAttrs } from "./kernels/adam_update";
 
@@ -94,8 +95,10 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
 /** Like tf.train.adam (same defaults), fused on wasm. */
 export function adam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?: number): FusedAdamOptimizer {
   for (const [name, x] of Object.entries({ learningRate, beta1, beta2 })) {
-    if (!Number.isFinite(x) || x < 0) throw new Error(`adam: ${name} must be a finite number >= 0, got ${x}`);
+    if (!Number.isFinite(x) || x < 0) throw new InputError(name, `adam: must be a finite number >= 0, got ${x}`);
   }
-  if (beta1 >= 1 || beta2 >= 1) throw new Error(`adam: beta1 and beta2 must be < 1, got ${beta1}, ${beta2}`);
+  if (beta1 >= 1 || beta2 >= 1)
+    throw new InputError(beta1 >= 1 ? "beta1" : "beta2", `adam: beta1 and beta2 must be < 1, got ${beta1}, ${beta2}`);
+
   return new FusedAdamOptimizer(learningRate, beta1, beta2, epsilon);
 }

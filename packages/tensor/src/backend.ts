@@ -5,6 +5,7 @@
 // deduplicated by pnpm) and only *adds* the "tensorflow" backend to its engine. We load
 // tfjs-node for that side effect and never use its exports as `tf`; we also check that it
 // shares our Tensor class, so two copies of tfjs-core can never mix silently.
+import { InputError } from "@ghmkit/ghm";
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmKernels } from "./kernels/register";
 
@@ -56,9 +57,10 @@ export function initBackend(preference?: BackendPreference): Promise<BackendInfo
   }
   return pending.then((info) => {
     if (requested.pref !== "auto" && requested.pref !== info.name) {
-      throw new Error(
-        `backend: already initialised as "${info.name}"; "${requested.pref}" was requested ` +
-          `(${requested.source}). Choose the backend once, before any tensor work.`,
+      throw new InputError(
+        "backend",
+        `already initialised as "${info.name}"; "${requested.pref}" was requested (${requested.source})`,
+        "choose the backend once, before any tensor work",
       );
     }
     return info;
@@ -71,7 +73,7 @@ function resolvePreference(preference?: BackendPreference): {
 } {
   if (preference !== undefined) {
     if (preference !== "auto" && !BACKEND_NAMES.includes(preference)) {
-      throw new Error(`backend: unknown backend "${String(preference)}"; use one of auto, node, wasm, cpu.`);
+      throw new InputError("backend", `unknown backend "${String(preference)}"`, "use one of auto, node, wasm, cpu");
     }
     return { pref: preference, source: "argument / --backend" };
   }
@@ -79,7 +81,7 @@ function resolvePreference(preference?: BackendPreference): {
   const env = raw?.trim().toLowerCase();
   if (env !== undefined && env !== "") {
     if (env !== "auto" && !BACKEND_NAMES.includes(env as BackendName)) {
-      throw new Error(`GHM_BACKEND: unknown backend "${raw}"; set it to auto, node, wasm or cpu (or unset it).`);
+      throw new InputError("GHM_BACKEND", `unknown backend "${raw}"`, "set it to auto, node, wasm or cpu, or unset it");
     }
     return { pref: env as BackendPreference, source: "GHM_BACKEND" };
   }
@@ -90,10 +92,10 @@ async function choose(pref: BackendPreference, source: string): Promise<BackendI
   if (pref === "node") {
     const err = tryLoadNode();
     if (err !== null) {
-      throw new Error(
-        `backend "node" requested (${source}) but @tensorflow/tfjs-node cannot load: ${err}. ` +
-          `Install it for this platform, or choose another backend with GHM_BACKEND=wasm|cpu ` +
-          `or --backend wasm|cpu.`,
+      throw new InputError(
+        "backend",
+        `"node" requested (${source}) but @tensorflow/tfjs-node cannot load: ${err}`,
+        "install it for this platform, or choose another backend with GHM_BACKEND=wasm|cpu or --backend wasm|cpu",
       );
     }
     return activateNode(`requested via ${source}`);

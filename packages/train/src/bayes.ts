@@ -3,6 +3,7 @@
  * the classifier's root posterior P(y | obs) and the denoiser's leaf marginals
  * E[onehot(x_i) | obs], scored by the same metric code as the network.
  */
+import { InputError } from "@ghmkit/ghm";
 import { runBP } from "@ghmkit/bp";
 import type { Evidence, Grammar } from "@ghmkit/ghm";
 import type { LabeledSet } from "./data";
@@ -19,7 +20,8 @@ function rowsOf(ev: Evidence, start: number, end: number): Evidence {
 function checkPossible(impossible: Uint8Array, offset: number): void {
   const r = impossible.indexOf(1);
   if (r >= 0) {
-    throw new Error(
+    throw new InputError(
+      "test",
       `test row ${offset + r} has impossible evidence under the grammar (p(obs) = 0); the test set was not drawn from this grammar`,
     );
   }

@@ -12,6 +12,7 @@
  * and latest.json is replaced atomically after it, so a crash at any moment leaves
  * latest.json pointing at a complete checkpoint.
  */
+import { InputError } from "@ghmkit/ghm";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadModel, saveModel } from "@ghmkit/nets";
@@ -99,14 +100,16 @@ export function latestCheckpoint(outDir: string): string | null {
   try {
     latest = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
-    throw new Error(
+    throw new InputError(
+      `${file}`,
       `${file} is not valid JSON (${(err as Error).message}); point it at a checkpoint directory: {"step": N, "dir": "step-0000000N"}`,
     );
   }
-  if (typeof latest.dir !== "string") throw new Error(`${file}: field dir must name a checkpoint directory`);
+  if (typeof latest.dir !== "string") throw new InputError(file, `${file}: field dir must name a checkpoint directory`);
   // Only a checkpoint name inside checkpoints/: never "..", a path or an absolute one.
   if (!/^step-\d{8}$/.test(latest.dir))
-    throw new Error(
+    throw new InputError(
+      `${file}`,
       `${file}: field dir ${JSON.stringify(latest.dir).slice(0, 80)} is not a checkpoint name (step-NNNNNNNN inside ${checkpointRoot(outDir)})`,
     );
   return path.join(checkpointRoot(outDir), latest.dir);
@@ -126,12 +129,13 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     try {
       return JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
     } catch (err) {
-      throw new Error(`checkpoint ${dir}: cannot read ${f} (${(err as Error).message})`);
+      throw new InputError(dir, `checkpoint ${dir}: cannot read ${f} (${(err as Error).message})`);
     }
   };
   const state = read("state.json") as LoopState & { format?: unknown };
   if (state === null || typeof state !== "object" || state.format !== CHECKPOINT_FORMAT)
-    throw new Error(
+    throw new InputError(
+      `${dir}`,
       `checkpoint ${dir}: state.json has format ${JSON.stringify(state?.format)}, expected "${CHECKPOINT_FORMAT}"`,
     );
   if (
@@ -140,7 +144,10 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     typeof state.stream !== "object" ||
     !Number.isFinite(state.elapsedS)
   ) {
-    throw new Error(`checkpoint ${dir}: state.json needs an integer step >= 0, a stream object and a finite elapsedS`);
+    throw new InputError(
+      `${dir}`,
+      `checkpoint ${dir}: state.json needs an integer step >= 0, a stream object and a finite elapsedS`,
+    );
   }
   const { format: _f, ...loop } = state;
   void _f;
@@ -155,7 +162,8 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     !Number.isFinite(opt.accBeta2) ||
     !Array.isArray(opt.tensors)
   ) {
-    throw new Error(
+    throw new InputError(
+      `${dir}`,
       `checkpoint ${dir}: optimizer.json needs integer iterations, finite accBeta1/accBeta2 and a tensors list`,
     );
   }
@@ -163,7 +171,8 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   try {
     const shapes = model.trainableWeights.map((w) => w.shape as number[]);
     if (opt.tensors.length !== 0 && opt.tensors.length !== 2 * shapes.length) {
-      throw new Error(
+      throw new InputError(
+        `${dir}`,
         `checkpoint ${dir}: optimizer.json lists ${opt.tensors.length} moments, the model needs 0 or ${2 * shapes.length}`,
       );
     }
@@ -179,7 +188,8 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
         t.offset === total &&
         t.length === want.reduce((a, b) => a * b, 1);
       if (!ok)
-        throw new Error(
+        throw new InputError(
+          `${dir}`,
           `checkpoint ${dir}: optimizer.json moment ${i} (${JSON.stringify(t).slice(0, 100)}) does not match the model's weight ${i % shapes.length} of shape [${want}] at offset ${total}`,
         );
       total += t.length;
@@ -187,7 +197,8 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     const binFile = path.join(dir, "optimizer.bin");
     const size = fs.statSync(binFile).size;
     if (size !== 4 * total)
-      throw new Error(
+      throw new InputError(
+        `${dir}`,
         `checkpoint ${dir}: optimizer.bin is ${size} bytes, optimizer.json needs ${4 * total}; the file is ${size < 4 * total ? "truncated" : "too long"}`,
       );
     const buf = fs.readFileSync(binFile);

@@ -21,6 +21,7 @@
  * @ghmkit/experiments write directories. Within one process the lock is re-entrant
  * (a command that locks DIR can call trainRun(DIR), which locks it again).
  */
+import { InputError } from "@ghmkit/ghm";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -41,13 +42,14 @@ export interface LockHolder {
 }
 
 /** A directory is locked by a live writer. `name` is "DirLockedError" (the CLI exits 2). */
-export class DirLockedError extends Error {
+export class DirLockedError extends InputError {
   constructor(
     message: string,
     readonly dir: string,
     readonly holder: LockHolder | null,
   ) {
-    super(message);
+    // A directory another process is writing is the user's to resolve: an InputError on `dir`.
+    super(dir, message.startsWith(`${dir}: `) ? message.slice(dir.length + 2) : message);
     this.name = "DirLockedError";
   }
 }

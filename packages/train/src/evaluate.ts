@@ -4,6 +4,7 @@
  * test set (sequences that are not training sequences; see heldOut.ts), with the
  * overlap between the population set and the training set.
  */
+import { InputError } from "@ghmkit/ghm";
 import type { Grammar } from "@ghmkit/ghm";
 import { evidenceToNetInput } from "@ghmkit/nets";
 import { tf } from "@ghmkit/tensor";
@@ -296,8 +297,10 @@ export async function evaluate(
 ): Promise<TestMetrics> {
   const h = test.heldOut;
   if (!h)
-    throw new Error(
-      "evaluate: the test data has no training set to compare with (prepareTest(g, task, test, heldOut)); use evaluatePopulation",
+    throw new InputError(
+      "test",
+      "evaluate: the test data has no training set to compare with (prepareTest(g, task, test, heldOut))",
+      "use evaluatePopulation",
     );
   const C = g.vocab[0];
   const prob = await predictSets(model, task, test, C, evalBatchSize);

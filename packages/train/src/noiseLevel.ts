@@ -12,6 +12,7 @@
  *   sees each level the sampler evaluates as often as it does; without, every timestep
  *   1..1000. `config.diffusion` sets these fields (diffusionSpec.ts).
  */
+import { InputError } from "@ghmkit/ghm";
 import type { Rng } from "@ghmkit/ghm";
 import type { GaussianNoise } from "./config";
 import { samplerLevels } from "./diffusionSpec";
@@ -43,7 +44,8 @@ export function abarSampler(noise: GaussianNoise): AbarSampler {
   }
   const levels = scheduleLevels(noise.schedule ?? "linear", lo, hi, noise.steps);
   if (levels.length === 0) {
-    throw new RangeError(
+    throw new InputError(
+      "config.noise",
       `config.noise: no timestep of the ${noise.schedule ?? "linear"} schedule has abar in [${lo}, ${hi}]; widen abarMin..abarMax`,
     );
   }

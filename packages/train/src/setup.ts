@@ -3,6 +3,7 @@
  * data streams, the test set with its Bayes values, the model and the optimizer,
  * either fresh or restored from the latest checkpoint.
  */
+import { InputError } from "@ghmkit/ghm";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Grammar, grammarFingerprint, leafCount, randomRhm, readGrammarFile, writeGrammarFile } from "@ghmkit/ghm";
@@ -75,9 +76,11 @@ function checkResumeConfig(saved: TrainConfig, cfg: TrainConfig, file: string): 
   for (const key of Object.keys({ ...saved, ...cfg }) as (keyof TrainConfig)[]) {
     if (RESUME_MAY_CHANGE.includes(key)) continue;
     if (JSON.stringify(saved[key]) !== JSON.stringify(cfg[key])) {
-      throw new RangeError(
-        `config.${key} differs from the run being resumed (${file} has ${JSON.stringify(saved[key])}, given ${JSON.stringify(cfg[key])}); ` +
-          `a resumed run must keep its configuration (only ${RESUME_MAY_CHANGE.join(", ")} may change): use resumeRun(outDir) or a new outDir`,
+      throw new InputError(
+        `config.${key}`,
+        `differs from the run being resumed (${file} has ${JSON.stringify(saved[key])}, given ${JSON.stringify(cfg[key])}); ` +
+          `a resumed run must keep its configuration (only ${RESUME_MAY_CHANGE.join(", ")} may change)`,
+        "use resumeRun(outDir) or a new outDir",
       );
     }
   }
@@ -186,8 +189,10 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
   const paths = runPaths(outDir);
   const ckptDir = fs.existsSync(outDir) ? latestCheckpoint(outDir) : null;
   if (!resume && (ckptDir !== null || fs.existsSync(paths.metrics))) {
-    throw new Error(
-      `outDir ${outDir} already holds a training run; resume it (resume: true / --resume) or choose another directory`,
+    throw new InputError(
+      "outDir",
+      `outDir ${outDir} already holds a training run`,
+      `resume it (resume: true / --resume) or choose another directory`,
     );
   }
   fs.mkdirSync(outDir, { recursive: true });
@@ -249,8 +254,10 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
       ck.meta.task !== cfg.task
     ) {
       ck.model.dispose();
-      throw new Error(
-        `checkpoint ${ckptDir} holds a ${ck.meta.arch} ${ck.meta.task} with another network config than config.net; resume with the run's own config.json`,
+      throw new InputError(
+        `${ckptDir}`,
+        `checkpoint ${ckptDir} holds a ${ck.meta.arch} ${ck.meta.task} with another network config than config.net`,
+        `resume with the run's own config.json`,
       );
     }
     compiled?.model.dispose();

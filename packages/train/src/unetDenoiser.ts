@@ -4,6 +4,7 @@
  * input convention is the trainer's (data.ts), so a network trained there serves every
  * noise level.
  */
+import { InputError } from "@ghmkit/ghm";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Denoiser } from "@ghmkit/diffusion";
@@ -29,7 +30,8 @@ export async function loadUNetDenoiser(dir: string, options: NetDenoiserOptions 
   if (!fs.existsSync(path.join(dir, META_JSON))) {
     const ckpt = fs.existsSync(dir) ? latestCheckpoint(dir) : null;
     if (ckpt === null)
-      throw new Error(
+      throw new InputError(
+        dir,
         `loadUNetDenoiser: ${dir} is neither a model directory (no ${META_JSON}) nor a training run with a checkpoint`,
       );
     modelDir = path.join(ckpt, "model");
@@ -37,7 +39,8 @@ export async function loadUNetDenoiser(dir: string, options: NetDenoiserOptions 
   const { model, meta } = await loadModel(modelDir);
   if (meta.task !== "denoiser") {
     model.dispose();
-    throw new Error(
+    throw new InputError(
+      modelDir,
       `loadUNetDenoiser: ${modelDir} holds a ${meta.arch} ${meta.task}; a denoiser is needed (train with task "denoiser")`,
     );
   }

@@ -10,7 +10,7 @@ import {
   generate,
   sampleMetrics,
 } from "@ghmkit/diffusion";
-import { type Grammar, leafCount } from "@ghmkit/ghm";
+import { type Grammar, isInputError, leafCount } from "@ghmkit/ghm";
 import type { Context } from "../program";
 import { asUserInput, UserError } from "../errors";
 import { readJsonFile, writeJsonOut } from "../io";
@@ -126,9 +126,10 @@ export function registerDiffuse(program: Command, ctx: Context): void {
         seed: o.seed,
         schedule: { kind: plan.schedule, T: scheduleT(plan.steps) },
         onStep: (p) => bar.update(Math.round((p.done / p.total) * plan.steps), { t: p.t }),
-      }).catch((e: Error) => {
-        throw e instanceof RangeError ? new UserError(`-n ${o.n}: ${e.message}`) : e;
+      }).catch((e: unknown) => {
+        throw isInputError(e) && e.field === "n" ? new UserError(`-n ${o.n}: ${e.detail}`, "-n", e.hint) : e;
       });
+
       bar.stop();
       const seconds = (Date.now() - t0) / 1000;
       const metrics = sampleMetrics(g, result.x, result.n, train ? { train: train.x, trainN: train.n } : {});

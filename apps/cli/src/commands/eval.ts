@@ -23,7 +23,7 @@ import {
 } from "@ghmkit/train";
 import type { Context } from "../program";
 import { announceBackend, backendOption, useBackend } from "../backend";
-import { asUserInput, UserError } from "../errors";
+import { asUserInput, asUserInputAsync, UserError } from "../errors";
 import { readJsonFile } from "../io";
 import { floatListArg, intArg } from "../options";
 import { fmt, report, table } from "../output";
@@ -68,15 +68,15 @@ export function registerEval(program: Command, ctx: Context): void {
       });
       const { g, file: grammarFile } = chosen;
       announceBackend(ctx.con, flags, await useBackend(o.backend));
-      const { model, meta } = await loadModel(modelDir).catch((e: Error) => {
-        throw new UserError(`--model ${o.model}: ${e.message}`);
-      });
+      const { model, meta } = await asUserInputAsync(`--model ${o.model}`, () => loadModel(modelDir));
       try {
         checkShapes(g, model.inputs[0].shape as number[], o.model);
         const base: TrainConfig =
           runConfig ??
           asUserInput("--model", () =>
-            makeTrainConfig(meta.task, meta.arch, { grammar: { kind: "file", path: grammarFile } }),
+            makeTrainConfig(meta.task, meta.arch as TrainConfig["arch"], {
+              grammar: { kind: "file", path: grammarFile },
+            }),
           );
         const cfg = asUserInput("eval options", () =>
           makeTrainConfig(base.task, base.arch, {

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
+import { isInputError } from "@ghmkit/ghm";
 import { type Command, Option } from "commander";
 import { backendInfo } from "@ghmkit/tensor";
 import type { Context } from "../program";
@@ -350,9 +351,8 @@ export function registerExperiment(program: Command, ctx: Context): void {
           await runJob(spec.experiment, spec.config, spec.job, msg.out, {});
           ctx.con.out(JSON.stringify({ id, ok: true, seconds: (Date.now() - t0) / 1000 }));
         } catch (err) {
-          const user =
-            err instanceof UserError ||
-            (err instanceof Error && (err.name === "ExperimentError" || err.name === "DirLockedError"));
+          const user = isInputError(err);
+
           ctx.con.out(
             JSON.stringify({
               id,

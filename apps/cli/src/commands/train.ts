@@ -18,7 +18,7 @@ import {
 } from "@ghmkit/train";
 import type { Context } from "../program";
 import { announceBackend, backendOption, useBackend } from "../backend";
-import { asUserInput, UserError } from "../errors";
+import { asUserInput, asUserInputAsync, UserError } from "../errors";
 import { setRecovery, trainRecovery } from "../envErrors";
 import { readJsonFile } from "../io";
 import { floatArg, intArg } from "../options";
@@ -149,12 +149,8 @@ export function registerTrain(program: Command, ctx: Context): void {
             throw new UserError(
               `--resume continues with ${savedFile}; only --steps may change, but ${changed.join(", ")}: drop those flags or start a new run in another --out`,
             );
-          return resumeRun(o.out, { ...opts, maxSteps: o.steps }).catch((e: Error) => {
-            // Run-directory problems (latest.json or a checkpoint unreadable, config mismatch) are the user's to fix.
-            throw e instanceof RangeError || /^(cannot resume|checkpoint |loadModel|.*latest\.json)/.test(e.message)
-              ? new UserError(`--resume ${o.out}: ${e.message}`)
-              : e;
-          });
+          // Run-directory problems (latest.json or a checkpoint unreadable, config mismatch) are InputErrors.
+          return asUserInputAsync(`--resume ${o.out}`, () => resumeRun(o.out, { ...opts, maxSteps: o.steps }));
         }
         acquireDirLock(o.out).release(); // another ghm writing --out is named (exit 2); a stale lock is cleared
         if (fs.existsSync(o.out) && fs.readdirSync(o.out).length > 0) {

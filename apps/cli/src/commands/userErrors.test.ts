@@ -94,6 +94,6 @@ describe("run-directory and BP refusals are user errors (exit 2)", () => {
       path.join(dir, "o.json"),
     );
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--evidence .*e\.json: evidence\.e\[0\] is 1e\+308/);
+    expect(r.err).toMatch(/--evidence .*e\.json: evidence\.e\[0\]: is 1e\+308/);
   });
 });

@@ -35,15 +35,15 @@ const withLevel = (
 };
 
 const MUTATIONS: Mutation[] = [
-  (g, ev, rng) => ({ g, ev: withE(ev, at(ev.e, rng), NaN), field: /evidence\.e\[\d+\] is NaN/ }),
-  (g, ev, rng) => ({ g, ev: withE(ev, at(ev.e, rng), Infinity), field: /evidence\.e\[\d+\] is Infinity/ }),
+  (g, ev, rng) => ({ g, ev: withE(ev, at(ev.e, rng), NaN), field: /evidence\.e\[\d+\]: is NaN/ }),
+  (g, ev, rng) => ({ g, ev: withE(ev, at(ev.e, rng), Infinity), field: /evidence\.e\[\d+\]: is Infinity/ }),
   (g, ev, rng) => ({
     g,
     ev: withE(ev, at(ev.e, rng), 2 * maxEvidenceMagnitude(ev.d)),
-    field: /evidence\.e\[\d+\] is .*overflow/,
+    field: /evidence\.e\[\d+\]: is .*overflow/,
   }),
-  (g, ev) => ({ g, ev: { ...ev, e: new Float64Array(ev.e.length + 1) }, field: /evidence\.e has/ }),
-  (g, ev) => ({ g, ev: { ...ev, e: Float32Array.from(ev.e) as unknown as Float64Array }, field: /evidence\.e has/ }),
+  (g, ev) => ({ g, ev: { ...ev, e: new Float64Array(ev.e.length + 1) }, field: /evidence\.e: has/ }),
+  (g, ev) => ({ g, ev: { ...ev, e: Float32Array.from(ev.e) as unknown as Float64Array }, field: /evidence\.e: has/ }),
   (g, ev) => ({ g, ev: { ...ev, batch: ev.batch + 0.5 }, field: /evidence\.batch/ }),
   (g, ev) => ({ g, ev: { ...ev, batch: -1 }, field: /evidence\.batch/ }),
   (g, ev) => ({ g, ev: { ...ev, d: ev.d + 1 }, field: /evidence\.d/ }),
@@ -58,7 +58,7 @@ const MUTATIONS: Mutation[] = [
     root[at(root, rng)] = [NaN, -0.25, Infinity][rng.int(3)];
     return { g: { ...g, root }, ev, field: /grammar\.root/ };
   },
-  (g, ev) => ({ g: { ...g, root: g.root.map((p) => p * 0.5) }, ev, field: /grammar\.root sums to/ }),
+  (g, ev) => ({ g: { ...g, root: g.root.map((p) => p * 0.5) }, ev, field: /grammar\.root: sums to/ }),
   (g, ev, rng) => {
     const r = withLevel(g, rng, (k) => {
       if (k.kind === "product") {

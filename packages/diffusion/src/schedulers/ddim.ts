@@ -1,3 +1,4 @@
+import { InputError } from "@ghmkit/ghm";
 import type { Rng } from "@ghmkit/ghm";
 import type { NoiseSchedule } from "../schedules/schedule";
 import { BaseScheduler, type LinearScheduler, type LinearStep, type SchedulerConfig, checkShapes } from "./scheduler";
@@ -16,7 +17,7 @@ export class DDIMScheduler extends BaseScheduler<Float64Array> implements Linear
   constructor(schedule: NoiseSchedule, options: { eta?: number } = {}) {
     super(schedule, "ddim");
     this.eta = options.eta ?? 0;
-    if (!(this.eta >= 0 && this.eta <= 1)) throw new RangeError(`ddim eta must be in [0, 1], got ${this.eta}`);
+    if (!(this.eta >= 0 && this.eta <= 1)) throw new InputError("eta", `ddim eta must be in [0, 1], got ${this.eta}`);
   }
 
   override get config(): SchedulerConfig {

@@ -1,3 +1,4 @@
+import { InputError } from "@ghmkit/ghm";
 import type { Rng } from "@ghmkit/ghm";
 import { MASK } from "../denoiser";
 import type { NoiseSchedule } from "../schedules/schedule";
@@ -31,7 +32,10 @@ export class MaskScheduler extends BaseScheduler<Int32Array> {
       const v = sample[r];
       if (v !== MASK) {
         if (!(v >= 0 && v < S))
-          throw new RangeError(`MaskScheduler.step: sample[${r}] = ${v} must be in [0, ${S}) or MASK = ${MASK}`);
+          throw new InputError(
+            `sample[${r}]`,
+            `MaskScheduler.step: sample[${r}] = ${v} must be in [0, ${S}) or MASK = ${MASK}`,
+          );
         continue;
       }
       if (rng.uniform() < unmask) out[r] = rng.categorical(x0, r * S, S);

@@ -1,3 +1,4 @@
+import { InputError } from "@ghmkit/ghm";
 import type { Rng } from "@ghmkit/ghm";
 import type { NoiseSchedule } from "../schedules/schedule";
 
@@ -54,8 +55,10 @@ export abstract class BaseScheduler<State> implements Scheduler<State> {
   setTimesteps(n: number): void {
     const T = this.schedule.T;
     if (!Number.isInteger(n) || n < 1 || n > T)
-      throw new RangeError(
-        `steps must be an integer in [1, T = ${T}], got ${n}; raise the schedule's T or use fewer steps`,
+      throw new InputError(
+        "steps",
+        `must be an integer in [1, T = ${T}], got ${n}`,
+        `raise the schedule's T or use fewer steps`,
       );
     const ts: number[] = [];
     for (let k = n; k >= 1; k--) ts.push(Math.round((k * T) / n));
@@ -66,8 +69,10 @@ export abstract class BaseScheduler<State> implements Scheduler<State> {
   prevTimestep(t: number): number {
     const p = this.prev.get(t);
     if (p === undefined)
-      throw new RangeError(
-        `timestep ${t} is not one of this scheduler's timesteps; call setTimesteps first and step through timesteps`,
+      throw new InputError(
+        "t",
+        `timestep ${t} is not one of this scheduler's timesteps`,
+        `call setTimesteps first and step through timesteps`,
       );
     return p;
   }
@@ -103,6 +108,6 @@ export interface LinearScheduler extends Scheduler<Float64Array> {
 
 export function checkShapes(x0: Float64Array, sampleLength: number, perRow: number, name: string): void {
   if (x0.length !== sampleLength * perRow) {
-    throw new RangeError(`${name}.step: x0 has ${x0.length} entries, the sample needs ${sampleLength * perRow}`);
+    throw new InputError("x0", `${name}.step: x0 has ${x0.length} entries, the sample needs ${sampleLength * perRow}`);
   }
 }

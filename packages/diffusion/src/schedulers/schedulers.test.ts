@@ -28,7 +28,7 @@ describe("timesteps", () => {
   });
   it("reject bad counts and foreign timesteps", () => {
     const s = new DDPMScheduler(schedule);
-    expect(() => s.setTimesteps(101)).toThrow(/steps must be/);
+    expect(() => s.setTimesteps(101)).toThrow(/steps: must be/);
     s.setTimesteps(10);
     expect(() => s.prevTimestep(55)).toThrow(/not one of/);
   });

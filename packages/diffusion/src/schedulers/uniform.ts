@@ -1,3 +1,4 @@
+import { InputError } from "@ghmkit/ghm";
 import type { Rng } from "@ghmkit/ghm";
 import type { NoiseSchedule } from "../schedules/schedule";
 import { BaseScheduler } from "./scheduler";
@@ -34,7 +35,7 @@ export class UniformScheduler extends BaseScheduler<Int32Array> {
     for (let r = 0; r < sample.length; r++) {
       const xt = sample[r];
       if (!(xt >= 0 && xt < S))
-        throw new RangeError(`UniformScheduler.step: sample[${r}] = ${xt} is outside [0, ${S})`);
+        throw new InputError(`sample[${r}]`, `UniformScheduler.step: sample[${r}] = ${xt} is outside [0, ${S})`);
       let W = 0;
       for (let s = 0; s < S; s++) {
         w[s] = x0[r * S + s] / ((s === xt ? abarT : 0) + (1 - abarT) / S);
@@ -53,6 +54,9 @@ export class UniformScheduler extends BaseScheduler<Int32Array> {
 export function symbolsPerLeaf(x0: Float64Array, sample: Int32Array, name: string): number {
   const S = x0.length / sample.length;
   if (!Number.isInteger(S) || S < 1)
-    throw new RangeError(`${name}.step: x0 has ${x0.length} entries, not a multiple of the ${sample.length} leaves`);
+    throw new InputError(
+      "x0",
+      `${name}.step: x0 has ${x0.length} entries, not a multiple of the ${sample.length} leaves`,
+    );
   return S;
 }

@@ -1,3 +1,4 @@
+import { InputError } from "@ghmkit/ghm";
 import { ABAR_MIN, type NoiseSchedule, checkSteps, scheduleFromBetas } from "./schedule";
 
 /**
@@ -10,7 +11,7 @@ export function cosineSchedule(options: { T?: number; s?: number } = {}): NoiseS
   const T = options.T ?? 1000;
   const s = options.s ?? 0.008;
   checkSteps(T);
-  if (!(s >= 0 && s < 1)) throw new RangeError(`cosine offset s must be in [0, 1), got ${s}`);
+  if (!(s >= 0 && s < 1)) throw new InputError("s", `cosine offset s must be in [0, 1), got ${s}`);
   const f = (u: number): number => Math.cos(((u + s) / (1 + s)) * (Math.PI / 2)) ** 2;
   const f0 = f(0);
   const continuous = (u: number): number => Math.max(ABAR_MIN, Math.min(1, f(u) / f0));

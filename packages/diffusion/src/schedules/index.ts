@@ -1,3 +1,4 @@
+import { InputError } from "@ghmkit/ghm";
 import { cosineSchedule } from "./cosine";
 import { linearSchedule } from "./linear";
 import type { NoiseSchedule, ScheduleConfig } from "./schedule";
@@ -14,7 +15,8 @@ export function makeSchedule(config: ScheduleConfig): NoiseSchedule {
     case "cosine":
       return cosineSchedule(config);
     default:
-      throw new RangeError(
+      throw new InputError(
+        "config.kind",
         `schedule kind must be "linear" or "cosine", got ${JSON.stringify((config as { kind: unknown }).kind)}`,
       );
   }

@@ -1,3 +1,4 @@
+import { InputError } from "@ghmkit/ghm";
 import { ABAR_MIN, type NoiseSchedule, checkSteps, scheduleFromBetas } from "./schedule";
 
 /**
@@ -10,8 +11,9 @@ export function linearSchedule(options: { T?: number; betaStart?: number; betaEn
   const betaStart = options.betaStart ?? 1e-4;
   const betaEnd = options.betaEnd ?? 0.02;
   checkSteps(T);
-  if (!(betaStart > 0 && betaStart < 1)) throw new RangeError(`betaStart must be in (0, 1), got ${betaStart}`);
-  if (!(betaEnd >= betaStart && betaEnd < 1)) throw new RangeError(`betaEnd must be in [betaStart, 1), got ${betaEnd}`);
+  if (!(betaStart > 0 && betaStart < 1)) throw new InputError("betaStart", `must be in (0, 1), got ${betaStart}`);
+  if (!(betaEnd >= betaStart && betaEnd < 1))
+    throw new InputError("betaEnd", `must be in [betaStart, 1), got ${betaEnd}`);
   const betas = new Float64Array(T);
   for (let t = 1; t <= T; t++)
     betas[t - 1] = T === 1 ? betaEnd : betaStart + ((betaEnd - betaStart) * (t - 1)) / (T - 1);

@@ -5,6 +5,7 @@
  * VP keeps sqrt(abar) of the signal, uniform keeps a symbol with probability abar,
  * mask keeps it unmasked with probability abar.
  */
+import { InputError } from "@ghmkit/ghm";
 export type ScheduleKind = "linear" | "cosine";
 
 export interface NoiseSchedule {
@@ -47,7 +48,7 @@ export function tabulate(betas: Float64Array): { abar: Float64Array; beta: Float
   for (let t = 1; t <= T; t++) {
     const b = betas[t - 1];
     if (!(b > 0 && b < 1))
-      throw new RangeError(`schedule: beta_${t} = ${b} must be in (0, 1); adjust the schedule options`);
+      throw new InputError("schedule", `schedule: beta_${t} = ${b} must be in (0, 1)`, `adjust the schedule options`);
     beta[t] = b;
     abar[t] = Math.max(ABAR_MIN, abar[t - 1] * (1 - b));
   }
@@ -56,15 +57,16 @@ export function tabulate(betas: Float64Array): { abar: Float64Array; beta: Float
 
 export function checkSteps(T: number): void {
   if (!Number.isInteger(T) || T < 1 || T > 1e7)
-    throw new RangeError(`schedule T must be an integer in [1, 1e7], got ${T}`);
+    throw new InputError("T", `schedule T must be an integer in [1, 1e7], got ${T}`);
 }
 
 export function checkStep(t: number, T: number): void {
-  if (!Number.isInteger(t) || t < 0 || t > T) throw new RangeError(`step t must be an integer in [0, ${T}], got ${t}`);
+  if (!Number.isInteger(t) || t < 0 || t > T)
+    throw new InputError("t", `step t must be an integer in [0, ${T}], got ${t}`);
 }
 
 export function checkTime(u: number): void {
-  if (!(u >= 0 && u <= 1)) throw new RangeError(`continuous time u must be in [0, 1], got ${u}`);
+  if (!(u >= 0 && u <= 1)) throw new InputError("u", `continuous time u must be in [0, 1], got ${u}`);
 }
 
 /**
@@ -88,7 +90,7 @@ export function scheduleFromBetas(
     },
     beta(t) {
       checkStep(t, T);
-      if (t === 0) throw new RangeError("beta_t is defined for t = 1..T, got t = 0");
+      if (t === 0) throw new InputError("t", "beta_t is defined for t = 1..T, got t = 0");
       return tab.beta[t];
     },
     abarAt(u) {

@@ -1,7 +1,7 @@
 /**
  * The evidence builders under hostile arguments (shapes that are negative,
  * fractional, NaN or too large; symbols out of range; noise parameters at and beyond
- * their limits; observations of any magnitude): a RangeError naming the argument, or
+ * their limits; observations of any magnitude): an InputError naming the argument, or
  * evidence with no NaN and no +Infinity.
  */
 import fc from "fast-check";
@@ -10,6 +10,7 @@ import { gaussianEvidenceFromZ } from "../gaussianEvidence";
 import { type Noise, noisyEvidence } from "../noisyEvidence";
 import { uniformEvidence } from "../uniformEvidence";
 import { Rng } from "../rng";
+import { InputError } from "../inputError";
 import { fuzzRuns, fuzzTimeout } from "./runs";
 
 const ARGS = ["batch", "d", "S", "x", "obs", "h", "z", "alpha", "sigma", "keep", "abar"];
@@ -22,7 +23,7 @@ function check(build: () => Evidence): void {
   try {
     ev = build();
   } catch (e) {
-    if (!(e instanceof RangeError)) throw new Error(`not a RangeError: ${String(e)}`);
+    if (!(e instanceof InputError)) throw new Error(`not an InputError: ${String(e)}`);
     expect(ARGS.some((a) => new RegExp(`\\b${a}\\b`).test(e.message))).toBe(true);
     return;
   }
@@ -37,7 +38,7 @@ function resize(a: number[], n: number): number[] {
 }
 
 test(
-  "every builder: a RangeError naming the argument, or evidence without NaN or +Infinity",
+  "every builder: an InputError naming the argument, or evidence without NaN or +Infinity",
   () => {
     fc.assert(
       fc.property(

@@ -3,12 +3,13 @@
  * documents with several fields at once replaced by extremes (NaN, Infinity, -0,
  * denormals, 2^53, huge sizes, wrong types, prototype keys). Every input either
  * parses into a grammar that validates and holds no NaN, or is refused with a
- * GrammarError (or RangeError for an option) whose message names a path: no other
+ * GrammarError (or an InputError for an option) whose message names a path: no other
  * exception, no hang. GHM_FUZZ_RUNS=100000 for the nightly size.
  */
 import fc from "fast-check";
 import type { Grammar } from "../grammar";
 import { GrammarError } from "../grammarError";
+import { InputError } from "../inputError";
 import { type GhmV1Json, parseGrammar, validateGrammar } from "../format";
 import { importRhmRules } from "../rhmImport";
 import { randomDenseGrammar } from "../randomDense";
@@ -94,7 +95,7 @@ function noNaN(g: Grammar): boolean {
   return arrays.every((a) => Array.prototype.every.call(a, (x: number) => Number.isFinite(x)));
 }
 
-/** Runs a loader: a valid grammar, or a GrammarError/RangeError that names where; anything else fails. */
+/** Runs a loader: a valid grammar, or a GrammarError/InputError that names where; anything else fails. */
 function loadOrRefuse(load: () => Grammar): void {
   let g: Grammar;
   try {
@@ -104,7 +105,7 @@ function loadOrRefuse(load: () => Grammar): void {
       expect(e.message).toMatch(/^(<document>|[\w[\]."]+): \S/);
       return;
     }
-    if (e instanceof RangeError && /^options\.\w+/.test(e.message)) return;
+    if (e instanceof InputError && /^options\.\w+/.test(e.field)) return;
     throw new Error(`not a validation error: ${String(e)}`);
   }
   expect(noNaN(g)).toBe(true);

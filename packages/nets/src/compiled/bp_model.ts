@@ -30,6 +30,7 @@
  * up-sampling keeps the tuple units' mass near the carried units' (a fixed point of
  * `M' = M - 2 log(e^M + n) + beta` with zero derivative), so nothing underflows at any L.
  */
+import { InputError } from "@ghmkit/ghm";
 import type { Grammar } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 import { type Activation, type NetConfig, type Task, validateConfig } from "../config";
@@ -68,7 +69,8 @@ export function kernelTuples(g: Grammar, l: number, who = "compileBPModel"): Tup
   const push = (a: number, b: number[], p: number): void => {
     if (!(p > 0)) return;
     if (out.length >= MAX_TUPLES)
-      throw new Error(
+      throw new InputError(
+        "grammar",
         `${who}: level ${l} has more than ${MAX_TUPLES} non-zero productions (a ${k.kind} kernel over S_${l - 1} = ${Sp}, S_${l} = ${Sc}, m = ${m}); too large to compile`,
       );
     out.push({ a, b, logp: Math.log(p) });
@@ -79,7 +81,8 @@ export function kernelTuples(g: Grammar, l: number, who = "compileBPModel"): Tup
   }
   const total = Sp * Sc ** m;
   if (total > 64 * MAX_TUPLES)
-    throw new Error(
+    throw new InputError(
+      "grammar",
       `${who}: level ${l} is a ${k.kind} kernel with S_${l - 1} S_${l}^m = ${Sp} * ${Sc}^${m} = ${total} entries; too large to compile (at most ${64 * MAX_TUPLES})`,
     );
   const b = new Array<number>(m).fill(0);
@@ -142,21 +145,24 @@ export function compiledWidth(g: Grammar, task: Task, R: number[]): number {
 export function compileBPModel(g: Grammar, task: Task, options: CompileBPModelOptions = {}): CompiledBPModel {
   const who = "compileBPModel";
   if (task !== "classifier" && task !== "denoiser")
-    throw new Error(`${who}: task must be classifier or denoiser, got ${String(task)}`);
+    throw new InputError("task", `${who}: task must be classifier or denoiser, got ${String(task)}`);
   const L = g.depth;
   const m = g.arity;
   const R: number[] = [];
   const T: Tuple[][] = [];
   for (let l = 1; l <= L; l++) {
     const t = kernelTuples(g, l, who);
-    if (t.length === 0) throw new Error(`${who}: level ${l} has no production with p > 0`);
+    if (t.length === 0) throw new InputError("grammar", `${who}: level ${l} has no production with p > 0`);
     T.push(t);
     R.push(t.length);
   }
   const need = compiledWidth(g, task, R);
   const W = options.width ?? need;
   if (!(Number.isInteger(W) && W >= need))
-    throw new Error(`${who}: width ${W} is below the ${need} channels BP needs (tuples per level ${R.join(", ")})`);
+    throw new InputError(
+      "options.width",
+      `${who}: width ${W} is below the ${need} channels BP needs (tuples per level ${R.join(", ")})`,
+    );
   const arch = task === "classifier" ? "convnet" : "unet";
   const activation: Activation = options.approxWidth === undefined ? "lse" : "lse-relu";
   const config: NetConfig = {
@@ -173,8 +179,10 @@ export function compileBPModel(g: Grammar, task: Task, options: CompileBPModelOp
   validateConfig(config);
   const params = expectedParamCount(arch, task, config);
   if (params > MAX_PARAMS) {
-    throw new Error(
-      `${who}: the compiled ${arch} needs width W = ${W} (tuples per level ${R.join(", ")}) and ${params} parameters, above the limit of ${MAX_PARAMS}; use a grammar with fewer productions per level`,
+    throw new InputError(
+      "grammar",
+      `${who}: the compiled ${arch} needs width W = ${W} (tuples per level ${R.join(", ")}) and ${params} parameters, above the limit of ${MAX_PARAMS}`,
+      `use a grammar with fewer productions per level`,
     );
   }
   const model = task === "classifier" ? buildConvNet(config) : buildUNet(config, { skips: true });

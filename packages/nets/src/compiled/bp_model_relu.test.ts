@@ -113,7 +113,7 @@ describe("compileBPModel approxWidth: the U-Net with ReLU exp/log (activation ls
     const base = { depth: 2, arity: 2, channels: 3, classes: 2, width: 8, extraConvs: 1, seed: 0 };
     expect(() => validateConfig({ ...base, activation: "lse-relu" })).toThrow(/needs approxWidth/);
     expect(() => validateConfig({ ...base, activation: "relu", approxWidth: 8 })).toThrow(
-      /approxWidth applies to activation "lse-relu" only/,
+      /approxWidth: applies to activation "lse-relu" only/,
     );
     expect(() => validateConfig({ ...base, activation: "lse-relu", approxWidth: 8 })).not.toThrow();
   });

@@ -3,6 +3,7 @@
  * ConvNet whose output is BP's root posterior and the U-Net whose output is BP's leaf
  * marginals, as fixed-weight computations over tf tensors.
  */
+import { InputError } from "@ghmkit/ghm";
 import type { Evidence, Grammar } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 import { type CompiledBPOptions, ProductBPNet } from "./product_bp";
@@ -40,7 +41,7 @@ export function compileBPConvNet(g: Grammar, options: CompiledBPConvNetOptions =
   const who = "compileBPConvNet";
   const output = options.output ?? "logprob";
   if (output !== "logprob" && output !== "prob")
-    throw new Error(`${who}: output must be "logprob" or "prob", got ${String(output)}`);
+    throw new InputError("output", `${who}: output must be "logprob" or "prob", got ${String(output)}`);
   const net = new ProductBPNet(g, options, who);
   return {
     grammar: g,
@@ -72,10 +73,12 @@ export function compileBPUNet(g: Grammar, options: CompiledBPUNetOptions = {}): 
   const who = "compileBPUNet";
   const domain = options.domain ?? (options.approx === undefined ? "scaled" : "log");
   if (domain !== "scaled" && domain !== "log")
-    throw new Error(`${who}: domain must be "scaled" or "log", got ${String(domain)}`);
+    throw new InputError("domain", `${who}: domain must be "scaled" or "log", got ${String(domain)}`);
   if (domain === "scaled" && options.approx !== undefined) {
-    throw new Error(
-      `${who}: the ReLU approximation replaces log-domain exp and log; use domain "log" (the default with approx)`,
+    throw new InputError(
+      "options.domain",
+      `${who}: the ReLU approximation replaces log-domain exp and log`,
+      `use domain "log" (the default with approx)`,
     );
   }
   const net = new ProductBPNet(g, options, who);

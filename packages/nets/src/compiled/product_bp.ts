@@ -9,6 +9,7 @@
  * With `approx`, every exp and log is replaced by a one-hidden-layer ReLU net of width
  * W (see scalar_relu.ts); max, sums and the block matrices stay linear/ReLU maps.
  */
+import { InputError } from "@ghmkit/ghm";
 import type { Evidence, Grammar } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 import { expNonPositive } from "./fast_exp";
@@ -69,7 +70,8 @@ export class ProductBPNet {
     this.L = grammar.depth;
     this.d = this.m ** this.L;
     for (const p of grammar.root) {
-      if (!(p >= 0 && p <= 1)) throw new Error(`${who}: root prior entry ${p} is not a probability`);
+      if (!(p >= 0 && p <= 1))
+        throw new InputError("grammar.root", `${who}: root prior entry ${p} is not a probability`);
     }
     this.levels = kernels.map((k, i) => levelWeights(grammar, k, i + 1));
     this.logPi = tf.tensor3d(Array.from(grammar.root, Math.log), [1, 1, grammar.vocab[0]]);
@@ -81,7 +83,8 @@ export class ProductBPNet {
     } else {
       const { width, seed } = options.approx;
       const R = options.approx.range ?? 16;
-      if (!(R > 0 && Number.isFinite(R))) throw new Error(`${who}: approx.range must be a finite number > 0, got ${R}`);
+      if (!(R > 0 && Number.isFinite(R)))
+        throw new InputError("approx.range", `${who}: approx.range must be a finite number > 0, got ${R}`);
       // Upward sums are <= 1 (rows of M sum to 1); downward sums are <= the largest column sum.
       const hi = Math.max(1, ...this.levels.map((lv) => lv.maxColumnSum));
       const expLayer = new ScalarReLULayer(fitScalarReLU(Math.exp, width, -R, 0, { spacing: "linear", seed }));
@@ -105,7 +108,8 @@ export class ProductBPNet {
     const SL = this.grammar.vocab[this.L];
     if (ev instanceof tf.Tensor) {
       if (ev.rank !== 3 || ev.shape[1] !== this.d || ev.shape[2] !== SL) {
-        throw new Error(
+        throw new InputError(
+          "evidence",
           `${who}: evidence tensor has shape [${ev.shape}], expected [batch, d = ${this.d}, S_L = ${SL}]`,
         );
       }
@@ -116,9 +120,15 @@ export class ProductBPNet {
       });
     }
     if (ev.d !== this.d || ev.S !== SL)
-      throw new Error(`${who}: evidence has d = ${ev.d}, S = ${ev.S}; the grammar needs d = ${this.d}, S_L = ${SL}`);
+      throw new InputError(
+        "evidence",
+        `${who}: evidence has d = ${ev.d}, S = ${ev.S}; the grammar needs d = ${this.d}, S_L = ${SL}`,
+      );
     if (ev.e.length !== ev.batch * ev.d * ev.S)
-      throw new Error(`${who}: evidence e has ${ev.e.length} entries, expected batch*d*S = ${ev.batch * ev.d * ev.S}`);
+      throw new InputError(
+        "evidence",
+        `${who}: evidence e has ${ev.e.length} entries, expected batch*d*S = ${ev.batch * ev.d * ev.S}`,
+      );
     this.checkSize(ev.batch, who);
     const e = ev.e;
     const out = new Float32Array(e.length);
@@ -128,7 +138,7 @@ export class ProductBPNet {
         const v = e[o + s];
         // biome-ignore lint/suspicious/noSelfCompare: v !== v is NaN, the fastest test per entry
         if (v !== v || v === INF)
-          throw new Error(`${who}: evidence e[${o + s}] = ${v}; entries must be finite or -Infinity`);
+          throw new InputError("evidence", `${who}: evidence e[${o + s}] = ${v}; entries must be finite or -Infinity`);
         if (v > mx) mx = v;
       }
       if (mx === -INF) mx = 0;
@@ -142,8 +152,10 @@ export class ProductBPNet {
     const widest = Math.max(...this.grammar.vocab.map((S, l) => this.m ** l * S * (l < this.L ? this.m : 1)));
     const factor = this.expLayer === null ? 1 : this.expLayer.width;
     if (batch * widest * factor > MAX_TENSOR_ELEMENTS) {
-      throw new Error(
-        `${who}: batch ${batch} needs tensors of ${batch * widest * factor} floats (limit ${MAX_TENSOR_ELEMENTS}); split the batch`,
+      throw new InputError(
+        "batch",
+        `${who}: batch ${batch} needs tensors of ${batch * widest * factor} floats (limit ${MAX_TENSOR_ELEMENTS})`,
+        `split the batch`,
       );
     }
   }

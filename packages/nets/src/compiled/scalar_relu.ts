@@ -11,6 +11,7 @@
  * its cell instead (a seeded random ReLU feature basis, still fitted exactly).
  * Interpolation error shrinks like (range / W)^2.
  */
+import { InputError } from "@ghmkit/ghm";
 import { Rng } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 
@@ -36,11 +37,12 @@ export function fitScalarReLU(
   hi: number,
   options: FitOptions,
 ): ScalarReLUNet {
-  if (!Number.isInteger(width) || width < 1) throw new Error(`approx width must be an integer >= 1, got ${width}`);
+  if (!Number.isInteger(width) || width < 1)
+    throw new InputError("approx", `approx width must be an integer >= 1, got ${width}`);
   if (!(lo < hi) || !Number.isFinite(lo) || !Number.isFinite(hi))
-    throw new Error(`approx range must satisfy lo < hi (finite), got [${lo}, ${hi}]`);
+    throw new InputError("approx", `approx range must satisfy lo < hi (finite), got [${lo}, ${hi}]`);
   if (options.spacing === "log" && !(lo > 0))
-    throw new Error(`approx range for log spacing must have lo > 0, got ${lo}`);
+    throw new InputError("approx", `approx range for log spacing must have lo > 0, got ${lo}`);
   const toX = options.spacing === "log" ? (z: number) => Math.exp(z) : (z: number) => z;
   const z0 = options.spacing === "log" ? Math.log(lo) : lo;
   const z1 = options.spacing === "log" ? Math.log(hi) : hi;
@@ -56,7 +58,7 @@ export function fitScalarReLU(
   const values = knots.map(f);
   for (let k = 0; k <= width; k++) {
     if (!Number.isFinite(values[k]))
-      throw new Error(`approx: the function is not finite at knot ${knots[k]}; narrow the range`);
+      throw new InputError("approx", `approx: the function is not finite at knot ${knots[k]}; narrow the range`);
   }
   return { knots, values };
 }

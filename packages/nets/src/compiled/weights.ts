@@ -7,6 +7,7 @@
  * `sum_b M_{l,j}[a, b] x_c(b)` for every parent symbol a. The downward step is the
  * transposed convolution with diag(M_{l,0}, ..., M_{l,m-1}).
  */
+import { InputError } from "@ghmkit/ghm";
 import type { Grammar, ProductKernel } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 
@@ -40,32 +41,43 @@ export interface LevelWeights {
 
 export function productKernels(g: Grammar, who: string): ProductKernel[] {
   if (!(Number.isInteger(g.depth) && g.depth >= 1 && Number.isInteger(g.arity) && g.arity >= 2)) {
-    throw new Error(`${who}: grammar depth must be >= 1 and arity >= 2, got depth ${g.depth}, arity ${g.arity}`);
+    throw new InputError(
+      "grammar",
+      `${who}: grammar depth must be >= 1 and arity >= 2, got depth ${g.depth}, arity ${g.arity}`,
+    );
   }
   if (g.vocab.length !== g.depth + 1 || g.levels.length !== g.depth) {
-    throw new Error(
+    throw new InputError(
+      "grammar",
       `${who}: grammar needs depth+1 vocab sizes and depth levels, got ${g.vocab.length} and ${g.levels.length}`,
     );
   }
   if (g.root.length !== g.vocab[0])
-    throw new Error(`${who}: root prior has ${g.root.length} entries, expected S_0 = ${g.vocab[0]}`);
+    throw new InputError("grammar", `${who}: root prior has ${g.root.length} entries, expected S_0 = ${g.vocab[0]}`);
   return g.levels.map((k, i) => {
     const l = i + 1;
     if (k.kind !== "product") {
-      throw new Error(
+      throw new InputError(
+        "grammar",
         `${who}: level ${l} has a "${k.kind}" kernel; BP-compiled networks need product kernels (use @ghmkit/bp runBP for rules/dense)`,
       );
     }
     if (k.matrices.length !== g.arity)
-      throw new Error(`${who}: level ${l} has ${k.matrices.length} matrices, expected arity m = ${g.arity}`);
+      throw new InputError(
+        "grammar",
+        `${who}: level ${l} has ${k.matrices.length} matrices, expected arity m = ${g.arity}`,
+      );
     const want = g.vocab[l - 1] * g.vocab[l];
     for (let j = 0; j < g.arity; j++) {
       const M = k.matrices[j];
       if (M.length !== want)
-        throw new Error(`${who}: level ${l} matrix ${j} has ${M.length} entries, expected S_${l - 1}*S_${l} = ${want}`);
+        throw new InputError(
+          "grammar",
+          `${who}: level ${l} matrix ${j} has ${M.length} entries, expected S_${l - 1}*S_${l} = ${want}`,
+        );
       for (let t = 0; t < M.length; t++) {
         if (!(M[t] >= 0 && M[t] <= 1))
-          throw new Error(`${who}: level ${l} matrix ${j} entry ${t} = ${M[t]} is not a probability`);
+          throw new InputError("grammar", `${who}: level ${l} matrix ${j} entry ${t} = ${M[t]} is not a probability`);
       }
     }
     return k;
@@ -78,7 +90,8 @@ export function levelWeights(g: Grammar, k: ProductKernel, l: number): LevelWeig
   const Sp = g.vocab[l - 1];
   const Sc = g.vocab[l];
   if ((m + 1) * (m * Sp) * (m * Sc) > MAX_BLOCK_ENTRIES) {
-    throw new Error(
+    throw new InputError(
+      "grammar",
       `compiled BP: level ${l} needs m+1 block matrices of (m*S_${l - 1}) x (m*S_${l}) = ${m * Sp} x ${m * Sc}; too large, use @ghmkit/bp runBP`,
     );
   }
