@@ -44,7 +44,8 @@ export interface GenerateOptions {
   /**
    * VP with x0 "marginal" and finalize "argmax": keep the state on the denoiser's device
    * between steps when it offers one (`denoiser.vpDevice`; default true). false runs the
-   * host loop (float64) instead.
+   * host loop (float64) instead. `Sampling`, which exposes the state between steps, is
+   * always the host loop.
    */
   onDevice?: boolean;
   onStep?: (progress: StepProgress) => void;
@@ -81,9 +82,35 @@ const MAX_ENTRIES = 2 ** 26;
  * The diffusion pipeline: draw x_T from the process's stationary distribution, run
  * the scheduler's reverse steps with the denoiser's x_0 predictions, return symbols.
  * Each batch of rows uses its own Rng forked in order from `seed`, so the result
- * depends on seed and batchSize only.
+ * depends on seed and batchSize only. It runs `Sampling` to the end: a caller that
+ * steps a Sampling with the same options gets the same samples.
  */
 export async function generate(o: GenerateOptions): Promise<GenerateResult> {
+  const device = (o.onDevice ?? true) ? o.denoiser.vpDevice : undefined;
+  if (device !== undefined) {
+    const p = plan(o);
+    if (o.process === "vp" && p.x0Mode === "marginal" && p.finalize === "argmax") return generateOnDevice(o, p, device);
+  }
+  const run = new Sampling(o);
+  while (!run.finished) {
+    const progress = await run.step();
+    o.onStep?.(progress);
+  }
+  return run.result();
+}
+
+interface Plan {
+  d: number;
+  S: number;
+  x0Mode: "marginal" | "joint";
+  finalize: "argmax" | "joint" | undefined;
+  rowsPerCall: number;
+  batches: number;
+  scheduler: Scheduler<Float64Array | Int32Array>;
+}
+
+/** The checked options of a run, and its scheduler. */
+function plan(o: GenerateOptions): Plan {
   const g = o.grammar;
   const d = leafCount(g);
   const S = g.vocab[g.depth];
@@ -124,109 +151,136 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
       `lower batchSize`,
     );
 
-  const scheduler = makeScheduler(o, S);
+  const scheduler = makeScheduler(o, S) as Scheduler<Float64Array | Int32Array>;
   scheduler.setTimesteps(o.steps);
-  const ts = scheduler.timesteps;
-  const rng = new Rng(o.seed);
-  const x = new Int32Array(o.n * d);
-  const batches = Math.ceil(o.n / rowsPerCall);
-  const device =
-    o.process === "vp" && x0Mode === "marginal" && finalize === "argmax" && (o.onDevice ?? true)
-      ? (o.denoiser.vpDevice ?? null)
-      : null;
-  let done = 0;
-  for (let b = 0; b < batches; b++) {
-    const brng = rng.fork();
-    const start = b * rowsPerCall;
-    const rows = Math.min(rowsPerCall, o.n - start);
-    if (device !== null) {
-      const onStep = (t: number) =>
-        o.onStep?.({ done: ++done, total: batches * ts.length, t, abar: scheduler.schedule.abar(t) });
-      x.set(await deviceLoop(device, scheduler as LinearScheduler, rows, d, S, brng, onStep), start * d);
-      continue;
-    }
-    let state: Float64Array | Int32Array = scheduler.priorSample(rows * d, S, brng);
-    let symbols: Int32Array | undefined;
-    for (const t of ts) {
-      const abar = scheduler.schedule.abar(t);
-      const input = (
-        o.process === "vp"
-          ? { process: "vp", batch: rows, d, S, abar, xt: state as Float64Array }
-          : { process: o.process, batch: rows, d, S, abar, xt: state as Int32Array }
-      ) as DenoiserInput;
-      const lastVp = o.process === "vp" && scheduler.prevTimestep(t) === 0;
-      if (lastVp && finalize === "joint") {
-        symbols = await o.denoiser.sampleJoint!(input, brng);
-        checkSymbols(symbols, rows * d, S, o.denoiser.name);
-      } else {
-        const x0 =
-          x0Mode === "joint"
-            ? oneHot(checkSymbols(await o.denoiser.sampleJoint!(input, brng), rows * d, S, o.denoiser.name), S)
-            : checkPosterior(await o.denoiser.posterior(input), rows * d, S, o.denoiser.name);
-        state = (scheduler as Scheduler<Float64Array | Int32Array>).step(x0, t, state, brng);
-        if (lastVp) symbols = argmaxLeaves(state, rows * d, S);
-      }
-      done++;
-      o.onStep?.({ done, total: batches * ts.length, t, abar });
-    }
-    x.set(symbols ?? (state as Int32Array), start * d);
-  }
-  return {
-    x,
-    n: o.n,
-    d,
-    config: {
-      ...scheduler.config,
-      process: o.process,
-      x0: x0Mode,
-      ...(finalize ? { finalize } : {}),
-      denoiser: o.denoiser.name,
-      ...(device !== null ? { onDevice: true } : {}),
-    },
-  };
+  return { d, S, x0Mode, finalize, rowsPerCall, batches: Math.ceil(o.n / rowsPerCall), scheduler };
 }
 
 /**
- * One batch of the VP reverse loop on the denoiser's device: the host draws x_T and each
- * step's noise in the order the scheduler's host step draws them (so the same seed gives
- * the same draws) and uploads them; only the final argmax comes back.
+ * generate()'s loop, one reverse step per `step()` call, so a caller can show or
+ * measure the state between steps (the demo draws the tree at every step). Batches
+ * run one after another; `state`, `x0` and `symbols` are those of the current batch.
  */
-async function deviceLoop<T>(
-  device: VpDevice<T>,
-  scheduler: LinearScheduler,
-  rows: number,
-  d: number,
-  S: number,
-  rng: Rng,
-  onStep: (t: number) => void,
-): Promise<Int32Array> {
-  let state = device.upload(scheduler.priorSample(rows * d, S, rng), rows);
-  try {
-    for (const t of scheduler.timesteps) {
-      const x0 = await device.posterior(state, rows, scheduler.schedule.abar(t));
-      const s = scheduler.linearStep(t);
-      if (s.last) {
-        try {
-          onStep(t);
-          return await device.argmax(x0, rows);
-        } finally {
-          device.dispose(x0);
-        }
-      }
-      let noise: Float64Array | null = null;
-      if (s.draws) {
-        noise = new Float64Array(rows * d * S);
-        for (let i = 0; i < noise.length; i++) noise[i] = rng.normal();
-      }
-      const next = device.step(x0, state, s, noise, rows);
-      device.dispose(x0);
-      device.dispose(state);
-      state = next;
-      onStep(t);
+export class Sampling {
+  readonly d: number;
+  readonly S: number;
+  /** Steps over all batches. */
+  readonly total: number;
+  private readonly o: GenerateOptions;
+  private readonly p: Plan;
+  private readonly rng: Rng;
+  private readonly x: Int32Array;
+  private batch = -1;
+  private brng: Rng | null = null;
+  private rows = 0;
+  /** Steps done in the current batch. */
+  private k = 0;
+  /** Steps done over all batches. */
+  done = 0;
+  /** The current batch's state x_t: `[rows, d, S]` (vp) or `[rows, d]` symbols (uniform, mask). */
+  state: Float64Array | Int32Array = new Float64Array(0);
+  /** The current batch's last x_0 prediction `[rows, d, S]` (null before its first step, and after a joint finalize). */
+  x0: Float64Array | null = null;
+  /** The current batch's samples `[rows, d]`, once its last step is done. */
+  symbols: Int32Array | null = null;
+
+  constructor(o: GenerateOptions) {
+    this.o = o;
+    this.p = plan(o);
+    this.d = this.p.d;
+    this.S = this.p.S;
+    this.total = this.p.batches * this.p.scheduler.timesteps.length;
+    this.rng = new Rng(o.seed);
+    this.x = new Int32Array(o.n * this.d);
+    if (this.p.batches > 0) this.nextBatch();
+  }
+
+  get finished(): boolean {
+    return this.done === this.total;
+  }
+
+  /** Timestep of the current state (0 once its batch is done). */
+  get t(): number {
+    const ts = this.p.scheduler.timesteps;
+    return this.k < ts.length ? ts[this.k] : 0;
+  }
+
+  get abar(): number {
+    return this.p.scheduler.schedule.abar(this.t);
+  }
+
+  /** The denoiser input of the current state. */
+  input(): DenoiserInput {
+    const { d, S } = this.p;
+    const { process } = this.o;
+    const base = { batch: this.rows, d, S, abar: this.abar };
+    return (
+      process === "vp"
+        ? { ...base, process, xt: this.state as Float64Array }
+        : { ...base, process, xt: this.state as Int32Array }
+    ) as DenoiserInput;
+  }
+
+  /** One reverse step (starting the next batch first when the current one is done). */
+  async step(): Promise<StepProgress> {
+    if (this.finished) throw new Error("the sampling has finished: every step is done; start a new one");
+    const { d, S, x0Mode, finalize, scheduler } = this.p;
+    if (this.k === scheduler.timesteps.length) this.nextBatch();
+    const { denoiser, process } = this.o;
+    const brng = this.brng!;
+    const n = this.rows * d;
+    const t = this.t;
+    const abar = this.abar;
+    const input = this.input();
+    const lastVp = process === "vp" && scheduler.prevTimestep(t) === 0;
+    if (lastVp && finalize === "joint") {
+      this.symbols = checkSymbols(await denoiser.sampleJoint!(input, brng), n, S, denoiser.name);
+      this.x0 = null;
+    } else {
+      const x0 =
+        x0Mode === "joint"
+          ? oneHot(checkSymbols(await denoiser.sampleJoint!(input, brng), n, S, denoiser.name), S)
+          : checkPosterior(await denoiser.posterior(input), n, S, denoiser.name);
+      this.x0 = x0;
+      this.state = scheduler.step(x0, t, this.state, brng);
+      if (lastVp) this.symbols = argmaxLeaves(this.state, n, S);
     }
-    throw new Error("generate: the reverse loop ended before its last step (t = 0)");
-  } finally {
-    device.dispose(state);
+    this.k++;
+    this.done++;
+    if (this.k === scheduler.timesteps.length) {
+      this.symbols ??= this.state as Int32Array;
+      this.x.set(this.symbols, this.batch * this.p.rowsPerCall * d);
+    }
+    return { done: this.done, total: this.total, t, abar };
+  }
+
+  /** The samples and the configuration used, once finished. */
+  result(): GenerateResult {
+    if (!this.finished) throw new Error(`the sampling is not finished: ${this.done} of ${this.total} steps done`);
+    const o = this.o;
+    const { finalize, x0Mode, scheduler } = this.p;
+    return {
+      x: this.x,
+      n: o.n,
+      d: this.d,
+      config: {
+        ...scheduler.config,
+        process: o.process,
+        x0: x0Mode,
+        ...(finalize ? { finalize } : {}),
+        denoiser: o.denoiser.name,
+      },
+    };
+  }
+
+  private nextBatch(): void {
+    this.batch++;
+    this.brng = this.rng.fork();
+    this.rows = Math.min(this.p.rowsPerCall, this.o.n - this.batch * this.p.rowsPerCall);
+    this.k = 0;
+    this.x0 = null;
+    this.symbols = null;
+    this.state = this.p.scheduler.priorSample(this.rows * this.p.d, this.p.S, this.brng);
   }
 }
 
@@ -285,4 +339,78 @@ function checkSymbols(x: Int32Array, rows: number, S: number, name: string): Int
       throw new InputError("denoiser", `denoiser "${name}" sampleJoint returned x[${i}] = ${x[i]}, outside [0, ${S})`);
   }
   return x;
+}
+
+/** generate() with the VP state on the denoiser's device, batch by batch (same batches and Rng forks as Sampling). */
+async function generateOnDevice(o: GenerateOptions, p: Plan, device: VpDevice): Promise<GenerateResult> {
+  const { d, S, rowsPerCall, batches } = p;
+  const scheduler = p.scheduler as unknown as LinearScheduler;
+  const ts = scheduler.timesteps;
+  const rng = new Rng(o.seed);
+  const x = new Int32Array(o.n * d);
+  let done = 0;
+  for (let b = 0; b < batches; b++) {
+    const brng = rng.fork();
+    const rows = Math.min(rowsPerCall, o.n - b * rowsPerCall);
+    const onStep = (t: number) =>
+      o.onStep?.({ done: ++done, total: batches * ts.length, t, abar: scheduler.schedule.abar(t) });
+    x.set(await deviceLoop(device, scheduler, rows, d, S, brng, onStep), b * rowsPerCall * d);
+  }
+  return {
+    x,
+    n: o.n,
+    d,
+    config: {
+      ...scheduler.config,
+      process: o.process,
+      x0: p.x0Mode,
+      ...(p.finalize ? { finalize: p.finalize } : {}),
+      denoiser: o.denoiser.name,
+      onDevice: true,
+    },
+  };
+}
+
+/**
+ * One batch of the VP reverse loop on the denoiser's device: the host draws x_T and each
+ * step's noise in the order the scheduler's host step draws them (so the same seed gives
+ * the same draws) and uploads them; only the final argmax comes back.
+ */
+async function deviceLoop<T>(
+  device: VpDevice<T>,
+  scheduler: LinearScheduler,
+  rows: number,
+  d: number,
+  S: number,
+  rng: Rng,
+  onStep: (t: number) => void,
+): Promise<Int32Array> {
+  let state = device.upload(scheduler.priorSample(rows * d, S, rng), rows);
+  try {
+    for (const t of scheduler.timesteps) {
+      const x0 = await device.posterior(state, rows, scheduler.schedule.abar(t));
+      const s = scheduler.linearStep(t);
+      if (s.last) {
+        try {
+          onStep(t);
+          return await device.argmax(x0, rows);
+        } finally {
+          device.dispose(x0);
+        }
+      }
+      let noise: Float64Array | null = null;
+      if (s.draws) {
+        noise = new Float64Array(rows * d * S);
+        for (let i = 0; i < noise.length; i++) noise[i] = rng.normal();
+      }
+      const next = device.step(x0, state, s, noise, rows);
+      device.dispose(x0);
+      device.dispose(state);
+      state = next;
+      onStep(t);
+    }
+    throw new Error("generate: the reverse loop ended before its last step (t = 0)");
+  } finally {
+    device.dispose(state);
+  }
 }

@@ -26,7 +26,7 @@ export { DDPMScheduler } from "./schedulers/ddpm";
 export { DDIMScheduler } from "./schedulers/ddim";
 export { UniformScheduler } from "./schedulers/uniform";
 export { MaskScheduler } from "./schedulers/mask";
-export { generate } from "./generate";
+export { generate, Sampling } from "./generate";
 export type { GenerateOptions, GenerateResult, StepProgress } from "./generate";
 export { sampleMetrics, totalVariation } from "./metrics";
 export type { SampleMetrics, MetricsOptions } from "./metrics";

@@ -1,60 +1,87 @@
 import { randomRhm } from "@ghmkit/ghm";
 import { bpDenoiser, bpJointDenoiser } from "./bpDenoiser";
-import { generate } from "./generate";
-import { sampleMetrics } from "./metrics";
+import { type GenerateOptions, Sampling, generate } from "./generate";
+import { linearSchedule } from "./schedules";
 
-/** End-to-end sampling with the exact BP denoiser on the default RHM (d = 8). */
-const g = randomRhm({ S: 8, classes: 8, k: 2, arity: 2, depth: 3, seed: 0 });
+const g = randomRhm({ S: 4, classes: 2, k: 2, arity: 2, depth: 2, seed: 3 });
+const schedule = linearSchedule({ T: 100 });
 
-it("DDPM with the BP denoiser generates valid sentences", async () => {
-  const out = await generate({ grammar: g, denoiser: bpDenoiser(g), process: "vp", steps: 20, n: 64, seed: 1 });
-  expect(sampleMetrics(g, out.x, out.n).validity).toBeGreaterThanOrEqual(0.9);
-});
+/** Steps a Sampling to the end, recording the timestep before every step. */
+async function stepAll(o: GenerateOptions): Promise<{ run: Sampling; seen: number[] }> {
+  const run = new Sampling(o);
+  const seen: number[] = [];
+  while (!run.finished) {
+    seen.push(run.t);
+    await run.step();
+  }
+  return { run, seen };
+}
 
-it("DDIM (probability flow) with the BP denoiser generates valid sentences", async () => {
-  const out = await generate({
-    grammar: g,
-    denoiser: bpDenoiser(g),
-    process: "vp",
-    sampler: "ddim",
-    steps: 20,
-    n: 64,
-    seed: 2,
+describe("Sampling: generate()'s loop, one step per call", () => {
+  it.each([
+    ["vp ddpm, bp", "vp", "ddpm", "bp", "marginal"],
+    ["vp ddim, bp", "vp", "ddim", "bp", "marginal"],
+    ["vp ddpm, bp-joint, joint x0", "vp", "ddpm", "bp-joint", "marginal"],
+    ["vp ddpm, joint x0", "vp", "ddpm", "bp-joint", "joint"],
+    ["uniform", "uniform", undefined, "bp", "marginal"],
+    ["mask", "mask", undefined, "bp-joint", "joint"],
+  ] as const)(
+    "%s: ends on the samples generate() returns, over several batches",
+    async (_, process, sampler, den, x0) => {
+      for (const seed of [0, 1]) {
+        const denoiser = den === "bp" ? bpDenoiser(g) : bpJointDenoiser(g);
+        const o: GenerateOptions = {
+          grammar: g,
+          denoiser,
+          process,
+          sampler,
+          steps: 10,
+          n: 5,
+          seed,
+          x0,
+          schedule,
+          batchSize: 2,
+        };
+        const { run, seen } = await stepAll(o);
+        const ref = await generate(o);
+        expect(Array.from(run.result().x)).toEqual(Array.from(ref.x));
+        expect(run.result().config).toEqual(ref.config);
+        expect(run.done).toBe(run.total);
+        expect(run.total).toBe(3 * 10);
+        expect(seen.slice(0, 10)).toEqual([100, 90, 80, 70, 60, 50, 40, 30, 20, 10]);
+        expect(run.t).toBe(0);
+        expect(run.symbols).toHaveLength((1 * 16) / 4); // the last batch holds one row of d = 4 leaves
+      }
+    },
+  );
+
+  it("exposes the current state as a denoiser input, and refuses to step past the end or report early", async () => {
+    const run = new Sampling({ grammar: g, denoiser: bpDenoiser(g), process: "vp", steps: 2, n: 1, seed: 0, schedule });
+    expect(run.input()).toMatchObject({ process: "vp", batch: 1, d: 4, S: 4, abar: schedule.abar(100) });
+    expect(run.input().xt).toHaveLength(16);
+    expect(run.x0).toBeNull();
+    expect(() => run.result()).toThrow(/not finished: 0 of 2/);
+    const first = await run.step();
+    expect(first).toEqual({ done: 1, total: 2, t: 100, abar: schedule.abar(100) });
+    expect(run.x0).toHaveLength(16);
+    expect(run.symbols).toBeNull();
+    await run.step();
+    expect(run.symbols).toHaveLength(4);
+    await expect(run.step()).rejects.toThrow(/finished/);
   });
-  expect(sampleMetrics(g, out.x, out.n).validity).toBeGreaterThanOrEqual(0.9);
-});
 
-it("exact ancestral VP sampling (joint x_0 draws, joint final draw) gives valid sentences", async () => {
-  const out = await generate({
-    grammar: g,
-    denoiser: bpJointDenoiser(g),
-    process: "vp",
-    steps: 10,
-    n: 32,
-    seed: 5,
-    x0: "joint",
-  });
-  expect(out.config.finalize).toBe("joint");
-  expect(sampleMetrics(g, out.x, out.n).validity).toBe(1);
-});
-
-describe.each(["uniform", "mask"] as const)("discrete %s sampler", (process) => {
-  it("is exact with joint draws: every sample valid", async () => {
-    const out = await generate({
-      grammar: g,
-      denoiser: bpJointDenoiser(g),
-      process,
-      steps: 10,
-      n: 64,
-      seed: 3,
-      x0: "joint",
-    });
-    expect(sampleMetrics(g, out.x, out.n).validity).toBe(1);
+  it("checks its options as generate() does, before any step", () => {
+    expect(
+      () => new Sampling({ grammar: g, denoiser: bpDenoiser(g), process: "vp", steps: 2, n: 1, seed: 0, x0: "joint" }),
+    ).toThrow(/sampleJoint/);
+    expect(() => new Sampling({ grammar: g, denoiser: bpDenoiser(g), process: "vp", steps: 0, n: 1, seed: 0 })).toThrow(
+      /steps/,
+    );
   });
 
-  it("stays mostly valid with factorised per-leaf steps", async () => {
-    // Measured at n = 1000, 30 steps: uniform 0.97, mask 0.76 (leaves unmasked together are drawn independently).
-    const out = await generate({ grammar: g, denoiser: bpDenoiser(g), process, steps: 30, n: 64, seed: 4 });
-    expect(sampleMetrics(g, out.x, out.n).validity).toBeGreaterThanOrEqual(process === "uniform" ? 0.85 : 0.5);
+  it("n = 0: finished from the start, with no samples", () => {
+    const run = new Sampling({ grammar: g, denoiser: bpDenoiser(g), process: "vp", steps: 3, n: 0, seed: 0 });
+    expect(run.finished).toBe(true);
+    expect(run.result().x).toHaveLength(0);
   });
 });

@@ -5,8 +5,8 @@
  */
 import { logLikelihood, runBP, validityPerLevel } from "@ghmkit/bp";
 import { exactEvidence, leafCount } from "@ghmkit/ghm";
-import { type Denoiser, bpDenoiser, bpJointDenoiser, stateEvidence } from "@ghmkit/diffusion";
-import { DiffusionStepper } from "../model/stepper";
+import { type Denoiser, Sampling, bpDenoiser, bpJointDenoiser, oneHot, stateEvidence } from "@ghmkit/diffusion";
+import { DEMO_SCHEDULE } from "../model/noise";
 import { byId, fmt, h } from "../view/dom";
 import { renderStripTable } from "../view/strips";
 import { renderTree } from "../view/tree";
@@ -20,7 +20,7 @@ type DenoiserChoice = "bp" | "bp-joint" | "unet";
 const RUN_MS = 2500;
 
 export class DiffusionPanel {
-  private stepper: DiffusionStepper | null = null;
+  private stepper: Sampling | null = null;
   private running = false;
   /** The Explorer's net module, for the U-Net denoiser. */
   net: { netDenoiser(model: unknown): Denoiser } | null = null;
@@ -52,13 +52,17 @@ export class DiffusionPanel {
     this.pause();
     const g = this.st.grammar;
     const choice = byId<HTMLSelectElement>("d-denoiser").value as DenoiserChoice;
-    this.stepper = new DiffusionStepper({
+    // diffusion's own sampling loop, one step at a time: a run ends on what generate() returns.
+    this.stepper = new Sampling({
       grammar: g,
       denoiser: this.denoiser(choice),
+      process: "vp",
+      n: 1,
       sampler: byId<HTMLSelectElement>("d-sampler").value as "ddpm" | "ddim",
       steps: intField("d-steps", "steps"),
       seed: intField("d-seed", "sampler seed"),
       x0: choice === "bp-joint" ? "joint" : "marginal",
+      schedule: DEMO_SCHEDULE,
     });
     this.render();
   }
@@ -124,18 +128,20 @@ export class DiffusionPanel {
     byId("d-tree").replaceChildren(
       renderTree({ layout: this.st.layout, vocab: g.vocab, marginals: bp.marginals!, label }),
     );
+    // Finished by one exact joint draw (no last x_0 prediction): both rows show the drawn sequence.
+    const drawn = sp.symbols && sp.x0 === null ? oneHot(sp.symbols, S) : null;
     const rows = [
       {
         id: "xt",
         name: sp.finished ? "x (generated)" : "state x_t",
-        values: sp.state,
+        values: drawn ?? (sp.state as Float64Array),
         kind: "signed" as const,
         mse: null,
       },
       {
         id: "x0",
         name: "x₀ prediction",
-        values: sp.x0,
+        values: drawn ?? sp.x0,
         kind: "prob" as const,
         mse: null,
         note: "after the first step",
