@@ -43,6 +43,8 @@ export interface Block {
   /** Product levels on the wasm path: the downward pass's parent-side weights X, same shape as t, and their max per child. */
   x: Float64Array[];
   xmax: Float64Array[];
+  /** Product levels on the wasm path: each child's down-sum max (with 0). */
+  ymax: Float64Array[];
   /** Product levels on the wasm path: M_j and its transpose, copied into the arena (empty otherwise). */
   M: Float64Array[][];
   MT: Float64Array[][];
@@ -57,9 +59,11 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
   const isProduct = (l: number): boolean => l >= 1 && cg.levels[l - 1].kind === "product";
   const wasm = wasmKernels();
   let perRow = 0;
-  for (let l = 0; l <= L; l++)
-    perRow +=
-      nodes[l] * (vocab[l] * (downward ? 4 : 2) + (isProduct(l) ? vocab[l - 1] * (wasm && downward ? 2 : 1) : 0));
+  // Per node: up and down v and ul; t (and X on the wasm path) for product levels; xmax and ymax on the wasm path.
+  for (let l = 0; l <= L; l++) {
+    const wide = isProduct(l) ? vocab[l - 1] * (wasm && downward ? 2 : 1) : 0;
+    perRow += nodes[l] * (vocab[l] * (downward ? 4 : 2) + wide + (wasm ? 2 : 0));
+  }
   const rows = Math.max(1, Math.min(batch, Math.floor(BLOCK_FLOATS / perRow)));
   let floats = rows * perRow + 2 * (L + 1) * 8;
   for (let l = 1; l <= L; l++) {
@@ -93,7 +97,14 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
       (l) => downward && productWasm(l),
       (l) => rows * nodes[l] * vocab[l - 1],
     ),
-    xmax: vocab.map((_, l) => new Float64Array(downward && productWasm(l) ? rows * nodes[l] : 0)),
+    xmax: perLevel(
+      (l) => downward && productWasm(l),
+      (l) => rows * nodes[l],
+    ),
+    ymax: perLevel(
+      (l) => downward && productWasm(l),
+      (l) => rows * nodes[l],
+    ),
     M: matrices((lv) => lv.M),
     MT: matrices((lv) => lv.MT),
     rules: vocab.map((_, l) => {
@@ -113,7 +124,8 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
 
 function wasmLevel(blk: Block, l: number): WasmLevel | null {
   if (!blk.kernels || blk.M[l].length === 0) return null;
-  return { gemm: blk.kernels.gemm, M: blk.M[l], MT: blk.MT[l], x: blk.x[l], xmax: blk.xmax[l] };
+  const { gemm, downX, rowmax } = blk.kernels;
+  return { gemm, downX, rowmax, M: blk.M[l], MT: blk.MT[l], x: blk.x[l], xmax: blk.xmax[l], ymax: blk.ymax[l] };
 }
 
 function rulesWasm(blk: Block, l: number): RulesWasm | null {

@@ -5,8 +5,71 @@
 ;; Each output is summed over k in ascending order with separate multiply and add
 ;; (no FMA), as the JS gemv does, so both give the same bits. Columns go 8 at a time
 ;; (four f64x2 accumulators sharing each loaded X[i, k]), then 2, then 1.
+;; Also the elementwise steps around the downward GEMM of an m = 2 level (down_x, rowmax):
+;; products and maxima are exact operations, so their SIMD form gives the JS loop's bits.
 (module
   (memory (import "env" "mem") 1)
+  ;; For node < n and j in {0, 1}: X[(2 node + j) Sp + a] = W[node Sp + a] * t[(2 node + 1 - j) Sp + a],
+  ;; xmax[2 node + j] = max(0, max_a of those). Sp must be even (the caller checks).
+  (func (export "down_x")
+    (param $W i32) (param $t i32) (param $X i32) (param $xmax i32) (param $n i32) (param $Sp i32)
+    (local $node i32) (local $j i32) (local $a i32) (local $row i32)
+    (local $w i32) (local $ts i32) (local $x i32) (local $v v128) (local $mx v128)
+    (local.set $row (i32.shl (local.get $Sp) (i32.const 3)))
+    (local.set $node (i32.const 0))
+    (local.set $w (local.get $W))
+    (local.set $x (local.get $X))
+    (block $nodes_done
+      (loop $nodes
+        (br_if $nodes_done (i32.ge_u (local.get $node) (local.get $n)))
+        (local.set $j (i32.const 0))
+        (block $js_done
+          (loop $js
+            (br_if $js_done (i32.ge_u (local.get $j) (i32.const 2)))
+            ;; the sibling's t: row 2 node + 1 - j
+            (local.set $ts (i32.add (local.get $t)
+              (i32.mul (i32.sub (i32.add (i32.shl (local.get $node) (i32.const 1)) (i32.const 1)) (local.get $j)) (local.get $row))))
+            (local.set $mx (v128.const f64x2 0 0))
+            (local.set $a (i32.const 0))
+            (block $as_done
+              (loop $as
+                (br_if $as_done (i32.ge_u (local.get $a) (local.get $row)))
+                (local.set $v (f64x2.mul
+                  (v128.load align=8 (i32.add (local.get $w) (local.get $a)))
+                  (v128.load align=8 (i32.add (local.get $ts) (local.get $a)))))
+                (v128.store align=8 (i32.add (local.get $x) (local.get $a)) (local.get $v))
+                (local.set $mx (f64x2.max (local.get $mx) (local.get $v)))
+                (local.set $a (i32.add (local.get $a) (i32.const 16)))
+                (br $as)))
+            (f64.store (local.get $xmax)
+              (f64.max (f64x2.extract_lane 0 (local.get $mx)) (f64x2.extract_lane 1 (local.get $mx))))
+            (local.set $xmax (i32.add (local.get $xmax) (i32.const 8)))
+            (local.set $x (i32.add (local.get $x) (local.get $row)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $js)))
+        (local.set $w (i32.add (local.get $w) (local.get $row)))
+        (local.set $node (i32.add (local.get $node) (i32.const 1)))
+        (br $nodes))))
+  ;; out[i] = max(0, max_{c < N} Y[i N + c]) for i < n.
+  (func (export "rowmax")
+    (param $Y i32) (param $out i32) (param $n i32) (param $N i32)
+    (local $i i32) (local $c i32) (local $mx f64) (local $end i32)
+    (local.set $i (i32.const 0))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $mx (f64.const 0))
+        (local.set $end (i32.add (local.get $Y) (i32.shl (local.get $N) (i32.const 3))))
+        (block $cs_done
+          (loop $cs
+            (br_if $cs_done (i32.ge_u (local.get $Y) (local.get $end)))
+            (local.set $mx (f64.max (local.get $mx) (f64.load (local.get $Y))))
+            (local.set $Y (i32.add (local.get $Y) (i32.const 8)))
+            (br $cs)))
+        (f64.store (local.get $out) (local.get $mx))
+        (local.set $out (i32.add (local.get $out) (i32.const 8)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
   (func (export "gemm")
     (param $x i32) (param $ldx i32) (param $a i32) (param $y i32) (param $ldy i32)
     (param $n i32) (param $K i32) (param $N i32)

@@ -18,7 +18,7 @@ import { LOW, TINY, logAt, sumExpShifted } from "../logspace";
 import { gemvMax, gemvSparse } from "./gemv";
 import type { ExpMessages } from "./messages";
 import type { Scratch } from "./scratch";
-import type { Gemm } from "./wasm";
+import type { DownX, Gemm, RowMax } from "./wasm";
 
 /**
  * A product level on the wasm path: the GEMM, M_j and MT_j in its arena, and the
@@ -28,10 +28,13 @@ import type { Gemm } from "./wasm";
  */
 export interface WasmLevel {
   gemm: Gemm;
+  downX: DownX;
+  rowmax: RowMax;
   M: Float64Array[];
   MT: Float64Array[];
   x: Float64Array;
   xmax: Float64Array;
+  ymax: Float64Array;
 }
 
 const { exp, log } = Math;
@@ -316,11 +319,13 @@ function productDownWasm(
 ): void {
   const { m, Sp, Sc } = lv;
   const W = p.v;
-  const { x: X, xmax } = w;
+  const { x: X, xmax, ymax: Ymax } = w;
   const wc = out.v;
   const n = rows * Np;
   // Impossible rows are computed too (their values are finite and never read): one GEMM covers the block.
-  for (let node = 0; node < n; node++) {
+  const simd = m === 2 && Sp % 2 === 0;
+  if (simd) w.downX(W.byteOffset, t.byteOffset, X.byteOffset, xmax.byteOffset, n, Sp);
+  for (let node = 0; node < n && !simd; node++) {
     const pOff = node * Sp;
     for (let j = 0; j < m; j++) {
       const xOff = (node * m + j) * Sp;
@@ -345,6 +350,7 @@ function productDownWasm(
   }
   for (let j = 0; j < m; j++)
     w.gemm(X.byteOffset + 8 * j * Sp, m * Sp, w.M[j].byteOffset, wc.byteOffset + 8 * j * Sc, m * Sc, n, Sp, Sc);
+  w.rowmax(wc.byteOffset, Ymax.byteOffset, n * m, Sc);
   for (let r = 0; r < rows; r++) {
     if (impossible[b0 + r]) continue;
     for (let i = 0; i < Np; i++) {
@@ -358,9 +364,7 @@ function productDownWasm(
           downLogChild(lv, j, node, p, pOff, t, c, out, cOff, s);
           continue;
         }
-        let ymax = 0;
-        for (let b = 0; b < Sc; b++) if (wc[cOff + b] > ymax) ymax = wc[cOff + b];
-        downNormalise(lv, j, node, p, pOff, t, c, out, cOff, ymax, Xmax, s);
+        downNormalise(lv, j, node, p, pOff, t, c, out, cOff, Ymax[child], Xmax, s);
       }
     }
   }

@@ -85,3 +85,17 @@ test("runBP's wasm and JS kernels give the same bits (product and rules; m = 2, 
     }
   }
 });
+
+test("the block arena is sized for every batch, option and kernel kind (it throws when too small)", () => {
+  const grammars = [
+    randomProductGrammar({ depth: 4, arity: 2, vocab: 16, seed: 7 }),
+    randomProductGrammar({ depth: 2, arity: 3, vocab: [3, 5], seed: 8 }),
+    randomRhm({ S: 8, classes: 4, k: 3, arity: 2, depth: 3, seed: 9 }),
+  ];
+  for (const g of grammars)
+    for (const batch of [1, 2, 7, 37, 64])
+      for (const options of [{}, { messages: true }, { downward: false }]) {
+        const ev = evidence(g, batch, 1, batch);
+        expect(runBP(g, ev, options).logZ.every(Number.isFinite)).toBe(true);
+      }
+});

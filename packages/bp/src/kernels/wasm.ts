@@ -36,8 +36,15 @@ export type RulesDown = (
   Sc: number,
 ) => void;
 
+/** For m = 2 and even Sp: every child's X = W_parent ⊙ t_sibling ([2n, Sp]) and its max (with 0). */
+export type DownX = (W: number, t: number, X: number, xmax: number, n: number, Sp: number) => void;
+/** out[i] = max(0, max of row i of Y [n, N]). */
+export type RowMax = (Y: number, out: number, n: number, N: number) => void;
+
 export interface WasmKernels {
   gemm: Gemm;
+  downX: DownX;
+  rowmax: RowMax;
   rulesUp: RulesUp;
   rulesDown: RulesDown;
 }
@@ -114,6 +121,12 @@ export function makeArena(floats: number): Arena {
   return {
     f64: (n) => new Float64Array(memory.buffer, take(8 * n), n),
     i32: (n) => new Int32Array(memory.buffer, take(4 * n), n),
-    kernels: { gemm: gemm.gemm as Gemm, rulesUp: rules.up as RulesUp, rulesDown: rules.down as RulesDown },
+    kernels: {
+      gemm: gemm.gemm as Gemm,
+      downX: gemm.down_x as DownX,
+      rowmax: gemm.rowmax as RowMax,
+      rulesUp: rules.up as RulesUp,
+      rulesDown: rules.down as RulesDown,
+    },
   };
 }
