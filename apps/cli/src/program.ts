@@ -26,9 +26,22 @@ export function buildProgram(con: Console): Command {
     .option("-q, --quiet", "no progress and no human summary")
     .option("-v, --verbose", "more detail on stderr (e.g. why this TensorFlow.js backend)")
     .option("--debug", "on an internal error (exit 1), also print the stack trace")
+    .option(
+      "--plugin <module>",
+      "load a module that registers architectures (export register(nets, tf)); repeatable",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .version(cliVersion(), "-V, --version", "print the version of ghm and exit")
-    .exitOverride();
+    .exitOverride()
+    .hook("preAction", async (_program, action) => {
+      // Plugins register their architectures before any command builds or loads a model.
+      const specs = (action.optsWithGlobals() as { plugin?: string[] }).plugin ?? [];
+      // Loaded only when asked for: it imports nets and TensorFlow.js, which most commands never need.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      if (specs.length > 0) await (require("./plugins") as typeof import("./plugins")).loadPlugins(specs);
+    });
   setStdin(con.stdin);
+
   // Commander's own error text is printed by run() as one line (and as JSON with --json).
   const output = {
     writeOut: (s: string) => con.out(s.trimEnd()),

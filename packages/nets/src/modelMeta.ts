@@ -91,7 +91,7 @@ export function parseModelMeta(text: string, where: string): ModelMeta {
     throw new InputError(
       `${where}: arch`,
       `the model uses architecture ${meta.arch} from plugin ${meta.plugin}`,
-      `pass --plugin ${meta.plugin} (library: register it with registerArchitecture before loading)`,
+      `pass --plugin ${meta.plugin}; a library registers it with registerArchitecture before loading`,
     );
   checkModelMeta(meta, where);
 

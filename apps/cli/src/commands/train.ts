@@ -16,6 +16,7 @@ import {
   type TrainResult,
   trainRun,
 } from "@ghmkit/train";
+import { ARCHS, validateArchTask } from "@ghmkit/nets";
 import type { Context } from "../program";
 import { announceBackend, backendOption, useBackend } from "../backend";
 import { asUserInput, asUserInputAsync, UserError } from "../errors";
@@ -53,8 +54,6 @@ const RESUME_FIXED: [string, string, (c: TrainConfig) => unknown][] = [
   ["initMask", "--no-init-mask", (c) => c.net.initMask ?? true],
 ];
 
-const ARCHS = ["convnet", "unet", "unet-noskip", "flat", "mlp"];
-
 /** "(default: X)" or "(default: X for classifier, Y for denoiser)", from the library's own defaults; --config overrides them. */
 function defaultText(get: (c: TrainConfig) => unknown): string {
   const cls = get(makeTrainConfig("classifier", "convnet", {}));
@@ -67,8 +66,9 @@ export function registerTrain(program: Command, ctx: Context): void {
     .command("train")
     .description("train a classifier or denoiser on GHM data, evaluated against the Bayes optimum (exact BP)")
     .argument("<task>", "classifier | denoiser")
-    .addOption(
-      new Option("--arch <arch>", "architecture (default: convnet for classifier, unet for denoiser)").choices(ARCHS),
+    .option(
+      "--arch <arch>",
+      `architecture: ${ARCHS.join(", ")}, or one a --plugin registers (default: convnet for classifier, unet for denoiser)`,
     )
     .option("--grammar <file>", "ghm/v1 grammar JSON (default: the built-in RHM S=8 C=8 k=2 m=2 L=3)")
     .option(
@@ -233,6 +233,8 @@ function buildConfig(task: Task, o: Record<string, any>): TrainConfig {
   if (o.evalEvery !== undefined) merged.evalEvery = o.evalEvery;
   if (o.grammar && !fs.existsSync(o.grammar)) throw new UserError(`--grammar ${o.grammar}: no such file`);
   const what = o.config ? `--config ${o.config}` : "training configuration";
+  // The registry (built-ins and --plugin's) decides which names exist, listing them when one does not.
+  asUserInput("--arch", () => validateArchTask(arch, task));
   const cfg = asUserInput(what, () => makeTrainConfig(task, arch, merged));
   // The compiled network's width is the one BP needs; a --width would be silently ignored.
   if (cfg.net.init === "compiled" && o.width !== undefined)

@@ -14,7 +14,7 @@ Module._resolveFilename = function (request, ...rest) {
   const m = /^@ghmkit\/([a-z-]+)$/.exec(request);
   return resolve.call(this, m ? path.join(root, "packages", m[1], "src", "index.ts") : request, ...rest);
 };
-require.extensions[".ts"] = function (module, filename) {
+require.extensions[".ts"] = (module, filename) => {
   const { code } = transformSync(fs.readFileSync(filename, "utf8"), {
     filename,
     jsc: { parser: { syntax: "typescript" }, target: "es2022" },
