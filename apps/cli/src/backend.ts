@@ -1,13 +1,13 @@
 import { Option } from "commander";
-import { type BackendInfo, type BackendPreference, initBackend } from "@ghmkit/tensor";
+import { type BackendInfo, type BackendPreference, initBackend, NODE_BACKENDS } from "@ghmkit/tensor";
 import type { Console, OutputFlags } from "./output";
 
 /** `--backend`, shared by every command that runs TensorFlow.js. */
 export function backendOption(): Option {
   return new Option(
     "--backend <name>",
-    "TensorFlow.js backend (default: GHM_BACKEND, else auto = node > wasm > cpu)",
-  ).choices(["auto", "node", "wasm", "cpu"]);
+    `TensorFlow.js backend (default: GHM_BACKEND, else auto = ${NODE_BACKENDS.join(" > ")})`,
+  ).choices(["auto", ...NODE_BACKENDS]);
 }
 
 /** Initialises the backend once; an unavailable choice is an InputError from tensor (exit 2). */
@@ -18,10 +18,13 @@ export async function useBackend(flag?: string): Promise<BackendInfo> {
 /** Why this backend, in a few words: `wasm (tfjs-node not installed)`. The full reason is `info.reason`. */
 export function shortBackend(info: BackendInfo): string {
   const r = info.reason;
+  // Only tfjs-node's part of the reason says why it was passed over (tfjs-node-gpu is rarely there).
+  const nodePart = r.includes("tfjs-node unavailable") ? r.slice(r.indexOf("tfjs-node unavailable")) : r;
   let why: string;
   if (/^requested via (.*)$/.test(r)) why = r.replace(/^requested via argument \/ /, "requested via ");
+  else if (info.name === "node-gpu") why = "tfjs-node-gpu";
   else if (info.name === "node") why = "tfjs-node";
-  else if (/can not be found|Cannot find module|not found/i.test(r)) why = "tfjs-node not installed";
+  else if (/can not be found|Cannot find module|not found/i.test(nodePart)) why = "tfjs-node not installed";
   else if (/tfjs-node unavailable/.test(r)) why = "tfjs-node failed to load";
   else why = r;
   if (info.name === "cpu" && /wasm failed/.test(r)) why += ", wasm failed";

@@ -1,6 +1,6 @@
 /**
  * Entry point: build the default grammar (the CLI's default training RHM), sample a
- * tree, and wire the panels. URL options: `?backend=webgl|cpu` (TensorFlow.js backend
+ * tree, and wire the panels. URL options: `?backend=webgl|wasm|cpu` (TensorFlow.js backend
  * for the U-Net, default: WebGL when available) and `?model=URL` (load a model
  * directory at start).
  */
@@ -14,7 +14,7 @@ import type { DemoState } from "./app/state";
 import { guarded } from "./app/ui";
 import { byId } from "./view/dom";
 import { treeLayout } from "./view/layout";
-import type { BrowserBackend } from "./net/backend";
+import type { BrowserBackendPreference } from "@ghmkit/tensor";
 
 const params = new URLSearchParams(location.search);
 const grammar = buildGrammar(DEFAULT_SPEC);
@@ -31,7 +31,7 @@ const state: DemoState = {
   bp: null,
   unet: null,
   unetProbs: null,
-  backendPref: (params.get("backend") ?? "auto") as BrowserBackend,
+  backendPref: (params.get("backend") ?? "auto") as BrowserBackendPreference,
   backend: null,
   version: 0,
 };

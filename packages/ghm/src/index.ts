@@ -1,20 +1,3 @@
-export * from "./grammar";
-export * from "./rng";
-export * from "./evidence";
-export * from "./sample";
-export * from "./grammarError";
-export * from "./inputError";
-export * from "./size";
-export { MAX_VOCAB } from "./schema";
-export * from "./format";
-export * from "./io";
-export * from "./randomProduct";
-export * from "./randomRhm";
-export * from "./randomDense";
-export * from "./rhmImport";
-export { gaussianEvidenceFromZ } from "./gaussianEvidence";
-export * from "./uniformEvidence";
-export * from "./noisyEvidence";
-export * from "./atomic";
-export * from "./fingerprint";
-export * from "./evidenceJson";
+// The Node entry: the platform-neutral API (./browser) plus the file helpers (./node).
+export * from "./browser";
+export * from "./node";

@@ -9,9 +9,7 @@ import { InputError } from "@ghmkit/ghm";
 import type * as FS from "node:fs/promises";
 import type * as PATH from "node:path";
 import { tf } from "@ghmkit/tensor";
-
-export const MODEL_JSON = "model.json";
-export const WEIGHTS_BIN = "weights.bin";
+import { MODEL_JSON, WEIGHTS_BIN } from "./modelFiles";
 
 function node(): { fs: typeof FS; path: typeof PATH } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

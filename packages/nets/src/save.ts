@@ -11,7 +11,8 @@ import type * as PATH from "node:path";
 import { InputError } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 import { registerReluActivations } from "./activations";
-import { fsIOHandler, MODEL_JSON } from "./io_node";
+import { fsIOHandler } from "./io_node";
+import { MAX_MODEL_JSON_BYTES, MODEL_JSON, unsafeWeightsPath } from "./modelFiles";
 import { archParamCount, buildModel } from "./model";
 import { META_JSON, type ModelMeta, modelMetaJson, parseModelMeta } from "./modelMeta";
 import { MAX_PARAMS } from "./params";
@@ -91,23 +92,6 @@ export function readModelMeta(dir: string): ModelMeta {
     );
   }
   return parseModelMeta(text, metaFile);
-}
-
-/** model.json larger than this is refused before it is parsed (a saved model's is a few KiB). */
-export const MAX_MODEL_JSON_BYTES = 16 * 1024 * 1024;
-
-/**
- * Why `p` (a weights path from model.json) is not a plain relative file name inside
- * the model directory, or null when it is.
- */
-export function unsafeWeightsPath(p: unknown): string | null {
-  if (typeof p !== "string" || p === "") return "is not a file name";
-  if (p.includes("\0") || p.includes("\\")) return "holds a NUL or backslash";
-  if (p.startsWith("/") || /^[A-Za-z]:/.test(p)) return "is an absolute path";
-  if (p.split("/").some((seg) => seg === ".." || seg === "." || seg === ""))
-    return "leaves the model directory (.. or empty segments)";
-  if (/^[a-z]+:\/\//i.test(p)) return "is a URL";
-  return null;
 }
 
 interface ManifestWeight {

@@ -3,7 +3,7 @@
 // AdamOptimizer: same className, config, getWeights/setWeights format, so checkpoints
 // and serialisation are interchangeable with the stock optimizer.
 import { InputError } from "@ghmkit/ghm";
-import { tf } from "./backend";
+import { tf } from "./backendCore";
 import { ADAM_UPDATE, type AdamUpdateAttrs } from "./kernels/adam_update";
 
 interface SlotVariable {

@@ -10,7 +10,7 @@ describe("initBackend with GHM_BACKEND", () => {
 
   it("rejects an unknown GHM_BACKEND value, naming the variable", () => {
     process.env.GHM_BACKEND = "tpu";
-    expect(() => initBackend()).toThrow(/GHM_BACKEND.*auto, node, wasm or cpu/);
+    expect(() => initBackend()).toThrow(/GHM_BACKEND.*auto, node-gpu, node, wasm, cpu/);
   });
 
   it("respects GHM_BACKEND=cpu", async () => {

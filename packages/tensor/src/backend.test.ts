@@ -42,9 +42,9 @@ describe("initBackend (auto)", () => {
   });
 
   it("picks wasm (tfjs-node does not load here), idempotently", async () => {
-    expect(() => initBackend("gpu" as never)).toThrow(/auto, node, wasm, cpu/);
+    expect(() => initBackend("gpu" as never)).toThrow(/auto, node-gpu, node, wasm, cpu/);
     const info = await initBackend();
-    expect(["node", "wasm"]).toContain(info.name);
+    expect(["node-gpu", "node", "wasm"]).toContain(info.name);
     expect(tf.getBackend()).toBe(info.tfBackend);
     expect(await initBackend()).toBe(info);
     expect(await initBackend(info.name)).toBe(info);

@@ -74,7 +74,7 @@ export function registerDiffuse(program: Command, ctx: Context): void {
     )
     .option(
       "--backend <name>",
-      "TensorFlow.js backend for a network denoiser: node|wasm|cpu (default: GHM_BACKEND, else auto = node > wasm > cpu)",
+      "TensorFlow.js backend for a network denoiser: node-gpu|node|wasm|cpu (default: GHM_BACKEND, else auto = node-gpu > node > wasm > cpu)",
     )
     .option("--out <file>", "write the samples and metrics as JSON, - for stdout (default: none)")
     .action(async (o, cmd: Command) => {

@@ -188,6 +188,16 @@ describe("newcomer", () => {
     expect(shortBackend({ ...info, name: "node", reason: "auto: @tensorflow/tfjs-node loaded" })).toBe(
       "node (tfjs-node)",
     );
+    const gpuAbsent = "tfjs-node-gpu unavailable (Cannot find module '@tensorflow/tfjs-node-gpu')";
+    expect(shortBackend({ ...info, reason: `auto: ${gpuAbsent}; ${info.reason.slice("auto: ".length)}` })).toBe(
+      "wasm (tfjs-node not installed)",
+    );
+    expect(
+      shortBackend({ ...info, reason: `auto: ${gpuAbsent}; tfjs-node unavailable (it resolved a different copy)` }),
+    ).toBe("wasm (tfjs-node failed to load)");
+    expect(shortBackend({ ...info, name: "node-gpu", reason: "auto: @tensorflow/tfjs-node-gpu loaded" })).toBe(
+      "node-gpu (tfjs-node-gpu)",
+    );
     expect(shortBackend({ ...info, name: "cpu", reason: "requested via GHM_BACKEND" })).toBe(
       "cpu (requested via GHM_BACKEND)",
     );

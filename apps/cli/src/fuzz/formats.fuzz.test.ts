@@ -11,7 +11,7 @@ import { type Arch, type Task, makeTrainConfig } from "@ghmkit/train";
 import { UserError } from "../errors";
 import { dataToJson, parseDataFile } from "../formats/data";
 import { parseEvidenceFile } from "../formats/evidence";
-import { fuzzRuns, fuzzTimeout } from "./runs";
+import { fuzzRuns, fuzzTimeout } from "@ghmkit/testkit";
 
 const grammars: Grammar[] = [
   randomRhm({ S: 3, classes: 2, k: 2, arity: 2, depth: 2, seed: 1 }),

@@ -9,7 +9,7 @@ import type { GrammarSpec } from "../model/grammarSpec";
 import type { NoiseSetting, Observation } from "../model/noise";
 import type { TreeLayout } from "../view/layout";
 import type { LoadedUNet } from "../net/loadUNet";
-import type { BrowserBackend } from "../net/backend";
+import type { BrowserBackendPreference } from "@ghmkit/tensor";
 
 export type NetModule = typeof import("../net/index");
 
@@ -30,7 +30,7 @@ export interface DemoState {
   unet: LoadedUNet | null;
   /** U-Net leaf probabilities for the current observation (null until computed). */
   unetProbs: Float64Array | null;
-  backendPref: BrowserBackend;
+  backendPref: BrowserBackendPreference;
   backend: string | null;
   /** Bumped at every recomputation; async results for an older version are dropped. */
   version: number;

@@ -13,7 +13,7 @@ import { naiveBP } from "../naive";
 import { runBP } from "../run";
 import { posteriorSample } from "../sample";
 import { fuzzGrammar, fuzzModel, treeLogWeight } from "./models";
-import { fuzzRuns, fuzzTimeout } from "./runs";
+import { fuzzRuns, fuzzTimeout } from "@ghmkit/testkit";
 
 const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 const hasNaN = (arrays: ArrayLike<number>[]): boolean => arrays.some((a) => Array.prototype.some.call(a, Number.isNaN));

@@ -11,7 +11,7 @@ import { naiveBP } from "../naive";
 import { runBP } from "../run";
 import { posteriorSample } from "../sample";
 import { fuzzModel } from "./models";
-import { fuzzRuns, fuzzTimeout } from "./runs";
+import { fuzzRuns, fuzzTimeout } from "@ghmkit/testkit";
 
 type Mutation = (g: Grammar, ev: Evidence, rng: Rng) => { g: Grammar; ev: Evidence; field: RegExp };
 

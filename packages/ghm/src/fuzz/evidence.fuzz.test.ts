@@ -11,7 +11,7 @@ import { type Noise, noisyEvidence } from "../noisyEvidence";
 import { uniformEvidence } from "../uniformEvidence";
 import { Rng } from "../rng";
 import { InputError } from "../inputError";
-import { fuzzRuns, fuzzTimeout } from "./runs";
+import { fuzzRuns, fuzzTimeout } from "@ghmkit/testkit";
 
 const ARGS = ["batch", "d", "S", "x", "obs", "h", "z", "alpha", "sigma", "keep", "abar"];
 const size = fc.oneof(fc.integer({ min: 0, max: 4 }), fc.constantFrom(-1, 0.5, NaN, Infinity, 2 ** 31, 2 ** 53));

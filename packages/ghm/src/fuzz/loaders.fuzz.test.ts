@@ -17,7 +17,7 @@ import { randomProductGrammar } from "../randomProduct";
 import { randomRhm } from "../randomRhm";
 import { exportRhmRules } from "../rhmImport";
 import { grammarToJson } from "../format";
-import { fuzzRuns, fuzzTimeout } from "./runs";
+import { fuzzRuns, fuzzTimeout } from "@ghmkit/testkit";
 
 type Json = unknown;
 
