@@ -1,5 +1,6 @@
 import { InputError } from "@ghmkit/ghm";
 import type { Rng } from "@ghmkit/ghm";
+import type { LinearStep } from "./schedulers/scheduler";
 
 /**
  * The one interface through which diffusion knows a denoiser. Exact BP
@@ -30,6 +31,30 @@ export interface Denoiser {
   posterior(input: DenoiserInput): MaybePromise<Float64Array>;
   /** One exact joint draw x_0 ~ p(x_0 | x_t): `[batch, d]`. */
   sampleJoint?(input: DenoiserInput, rng: Rng): MaybePromise<Int32Array>;
+  /**
+   * Optional: the VP state kept on the denoiser's own device (a tensor backend) between
+   * reverse steps, so that a step moves no data back to the host (see VpDevice).
+   */
+  vpDevice?: VpDevice;
+}
+
+/**
+ * A VP reverse loop run where the denoiser computes: `generate` uploads x_T and each
+ * step's host-drawn noise, keeps x_t and x0_hat as the device's handles T, and reads
+ * back only the final per-leaf argmax. The arithmetic is the device's (float32 on a
+ * tensor backend), so samples can differ from the host (float64) loop where a leaf's
+ * top two probabilities are within rounding; the random draws are the same.
+ */
+export interface VpDevice<T = unknown> {
+  /** Host values `[batch, d, S]` (x_T) onto the device. */
+  upload(values: Float64Array, batch: number): T;
+  /** x0_hat = p(x_0 | x_t) per leaf, `[batch, d, S]`, as `posterior` computes it, left on the device. */
+  posterior(xt: T, batch: number, abar: number): MaybePromise<T>;
+  /** cX0 x0 + cXt xt + cNoise noise; noise holds host draws `[batch, d, S]`, or null when the step draws none. */
+  step(x0: T, xt: T, s: LinearStep, noise: Float64Array | null, batch: number): T;
+  /** Per-leaf argmax (first maximum on ties), `[batch, d]`, read back: the one read of a batch. */
+  argmax(x: T, batch: number): Promise<Int32Array>;
+  dispose(x: T): void;
 }
 
 export type MaybePromise<T> = T | Promise<T>;

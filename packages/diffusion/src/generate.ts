@@ -1,11 +1,11 @@
 import { InputError } from "@ghmkit/ghm";
 import { type Grammar, MAX_SAMPLE_LEAVES, Rng, leafCount } from "@ghmkit/ghm";
-import type { Denoiser, DenoiserInput, DiffusionProcess } from "./denoiser";
+import type { Denoiser, DenoiserInput, DiffusionProcess, VpDevice } from "./denoiser";
 import { argmaxLeaves, oneHot } from "./evidence";
 import { DDIMScheduler } from "./schedulers/ddim";
 import { DDPMScheduler } from "./schedulers/ddpm";
 import { MaskScheduler } from "./schedulers/mask";
-import type { Scheduler, SchedulerConfig } from "./schedulers/scheduler";
+import type { LinearScheduler, Scheduler, SchedulerConfig } from "./schedulers/scheduler";
 import { UniformScheduler } from "./schedulers/uniform";
 import { makeSchedule } from "./schedules";
 import type { NoiseSchedule, ScheduleConfig } from "./schedules/schedule";
@@ -41,6 +41,13 @@ export interface GenerateOptions {
   finalize?: "argmax" | "joint";
   /** Rows per denoiser call (default 1024); only memory use depends on it, not the result. */
   batchSize?: number;
+  /**
+   * VP with x0 "marginal" and finalize "argmax": keep the state on the denoiser's device
+   * between steps when it offers one (`denoiser.vpDevice`; default true). false runs the
+   * host loop (float64) instead. `Sampling`, which exposes the state between steps, is
+   * always the host loop.
+   */
+  onDevice?: boolean;
   onStep?: (progress: StepProgress) => void;
 }
 
@@ -63,6 +70,8 @@ export interface GenerateResult {
     x0: "marginal" | "joint";
     finalize?: "argmax" | "joint";
     denoiser: string;
+    /** Present (true) when the state stayed on the denoiser's device (VpDevice). */
+    onDevice?: boolean;
   };
 }
 
@@ -77,6 +86,11 @@ const MAX_ENTRIES = 2 ** 26;
  * steps a Sampling with the same options gets the same samples.
  */
 export async function generate(o: GenerateOptions): Promise<GenerateResult> {
+  const device = (o.onDevice ?? true) ? o.denoiser.vpDevice : undefined;
+  if (device !== undefined) {
+    const p = plan(o);
+    if (o.process === "vp" && p.x0Mode === "marginal" && p.finalize === "argmax") return generateOnDevice(o, p, device);
+  }
   const run = new Sampling(o);
   while (!run.finished) {
     const progress = await run.step();
@@ -325,4 +339,78 @@ function checkSymbols(x: Int32Array, rows: number, S: number, name: string): Int
       throw new InputError("denoiser", `denoiser "${name}" sampleJoint returned x[${i}] = ${x[i]}, outside [0, ${S})`);
   }
   return x;
+}
+
+/** generate() with the VP state on the denoiser's device, batch by batch (same batches and Rng forks as Sampling). */
+async function generateOnDevice(o: GenerateOptions, p: Plan, device: VpDevice): Promise<GenerateResult> {
+  const { d, S, rowsPerCall, batches } = p;
+  const scheduler = p.scheduler as unknown as LinearScheduler;
+  const ts = scheduler.timesteps;
+  const rng = new Rng(o.seed);
+  const x = new Int32Array(o.n * d);
+  let done = 0;
+  for (let b = 0; b < batches; b++) {
+    const brng = rng.fork();
+    const rows = Math.min(rowsPerCall, o.n - b * rowsPerCall);
+    const onStep = (t: number) =>
+      o.onStep?.({ done: ++done, total: batches * ts.length, t, abar: scheduler.schedule.abar(t) });
+    x.set(await deviceLoop(device, scheduler, rows, d, S, brng, onStep), b * rowsPerCall * d);
+  }
+  return {
+    x,
+    n: o.n,
+    d,
+    config: {
+      ...scheduler.config,
+      process: o.process,
+      x0: p.x0Mode,
+      ...(p.finalize ? { finalize: p.finalize } : {}),
+      denoiser: o.denoiser.name,
+      onDevice: true,
+    },
+  };
+}
+
+/**
+ * One batch of the VP reverse loop on the denoiser's device: the host draws x_T and each
+ * step's noise in the order the scheduler's host step draws them (so the same seed gives
+ * the same draws) and uploads them; only the final argmax comes back.
+ */
+async function deviceLoop<T>(
+  device: VpDevice<T>,
+  scheduler: LinearScheduler,
+  rows: number,
+  d: number,
+  S: number,
+  rng: Rng,
+  onStep: (t: number) => void,
+): Promise<Int32Array> {
+  let state = device.upload(scheduler.priorSample(rows * d, S, rng), rows);
+  try {
+    for (const t of scheduler.timesteps) {
+      const x0 = await device.posterior(state, rows, scheduler.schedule.abar(t));
+      const s = scheduler.linearStep(t);
+      if (s.last) {
+        try {
+          onStep(t);
+          return await device.argmax(x0, rows);
+        } finally {
+          device.dispose(x0);
+        }
+      }
+      let noise: Float64Array | null = null;
+      if (s.draws) {
+        noise = new Float64Array(rows * d * S);
+        for (let i = 0; i < noise.length; i++) noise[i] = rng.normal();
+      }
+      const next = device.step(x0, state, s, noise, rows);
+      device.dispose(x0);
+      device.dispose(state);
+      state = next;
+      onStep(t);
+    }
+    throw new Error("generate: the reverse loop ended before its last step (t = 0)");
+  } finally {
+    device.dispose(state);
+  }
 }

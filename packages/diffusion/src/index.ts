@@ -6,6 +6,7 @@ export type {
   DiscreteInput,
   DiffusionProcess,
   MaybePromise,
+  VpDevice,
 } from "./denoiser";
 export { stateEvidence, argmaxLeaves, oneHot } from "./evidence";
 export { bpDenoiser, bpJointDenoiser } from "./bpDenoiser";
@@ -14,7 +15,13 @@ export type { NoiseSchedule, ScheduleConfig, ScheduleKind } from "./schedules";
 export { qSampleVP, tweedieScore, epsFromX0 } from "./vp";
 export { qSampleUniform, qSampleMask } from "./discrete";
 export { BaseScheduler } from "./schedulers/scheduler";
-export type { Scheduler, SchedulerConfig, SamplerName } from "./schedulers/scheduler";
+export type {
+  LinearScheduler,
+  LinearStep,
+  Scheduler,
+  SchedulerConfig,
+  SamplerName,
+} from "./schedulers/scheduler";
 export { DDPMScheduler } from "./schedulers/ddpm";
 export { DDIMScheduler } from "./schedulers/ddim";
 export { UniformScheduler } from "./schedulers/uniform";

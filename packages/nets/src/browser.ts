@@ -21,7 +21,7 @@ export {
 } from "./registry";
 export type { Architecture, RegisteredArchitecture } from "./registry";
 export { expectedParamCount, MAX_PARAMS } from "./params";
-export { clippedEvidence, evidenceToNetInput } from "./evidence_input";
+export { clippedEvidence, evidenceToNetInput, netInputArray } from "./evidence_input";
 export type { NetInputOptions } from "./evidence_input";
 export { MODEL_JSON, WEIGHTS_BIN, MAX_MODEL_JSON_BYTES, unsafeWeightsPath } from "./modelFiles";
 export {
@@ -49,4 +49,6 @@ export { fitScalarReLU, evalScalarReLU } from "./compiled/scalar_relu";
 export type { ScalarReLUNet, FitOptions } from "./compiled/scalar_relu";
 export { denoiserShape, netDenoiser, predictLeaves } from "./netDenoiser";
 export type { NetDenoiser, NetDenoiserInput, NetDenoiserOptions, NetDenoiserProcess } from "./netDenoiser";
+export { netVpDevice } from "./netVpDevice";
+export type { NetLinearStep, NetVpDevice } from "./netVpDevice";
 export { softmaxRows } from "./softmax";

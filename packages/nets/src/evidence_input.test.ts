@@ -1,6 +1,6 @@
 import { exactEvidence } from "@ghmkit/ghm";
 import { tf, initBackend } from "@ghmkit/tensor";
-import { clippedEvidence, evidenceToNetInput } from "./evidence_input";
+import { clippedEvidence, evidenceToNetInput, netInputArray } from "./evidence_input";
 
 beforeAll(async () => {
   await initBackend("cpu");
@@ -20,6 +20,14 @@ test("tensor input gives the same result as array input", () => {
   const b = evidenceToNetInput(tf.tensor3d(Float32Array.from(e), [2, 2, 2]), { clip: 4 }).dataSync();
   expect(Array.from(b)).toEqual(Array.from(a));
   expect(Array.from(a).every(Number.isFinite)).toBe(true);
+});
+
+test("netInputArray is evidenceToNetInput's values as a host Float32Array", () => {
+  const ev = { batch: 2, d: 2, S: 2, e: Float64Array.from([3, -Infinity, 1, -2, 7, 0.5, -Infinity, -Infinity]) };
+  const a = netInputArray(ev, { clip: 4 });
+  expect(a).toBeInstanceOf(Float32Array);
+  expect(Array.from(a)).toEqual(Array.from(evidenceToNetInput(ev, { clip: 4 }).dataSync()));
+  expect(() => netInputArray({ batch: 1, d: 1, S: 2, e: Float64Array.from([0, NaN]) })).toThrow(/NaN/);
 });
 
 test("NaN evidence and bad clips throw", () => {

@@ -40,6 +40,16 @@ export function evidenceToNetInput(ev: Evidence | tf.Tensor3D, options: NetInput
       return tf.mul(out, scale) as tf.Tensor3D;
     });
   }
+  return tf.tensor3d(netInputArray(ev, options), [ev.batch, ev.d, ev.S]);
+}
+
+/**
+ * evidenceToNetInput of host evidence as a Float32Array `[batch, d, S]`, without making a
+ * tensor (training builds its batches on the host, where they can be prepared ahead).
+ */
+export function netInputArray(ev: Evidence, options: NetInputOptions = {}): Float32Array {
+  const clip = clipOf(options);
+  const scale = (options.rescale ?? true) ? 1 / clip : 1;
   const { batch, d, S, e } = ev;
   if (e.length !== batch * d * S)
     throw new InputError("e", `evidenceToNetInput: e has ${e.length} entries, expected batch*d*S = ${batch * d * S}`);
@@ -64,7 +74,7 @@ export function evidenceToNetInput(ev: Evidence | tf.Tensor3D, options: NetInput
     if (mx === -Infinity) continue; // impossible leaf: zeros
     for (let s = 0; s < S; s++) out[o + s] = Math.max(e[o + s] - mx, -clip) * scale;
   }
-  return tf.tensor3d(out, [batch, d, S]);
+  return out;
 }
 
 /**

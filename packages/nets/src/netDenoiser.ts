@@ -13,6 +13,7 @@
 import { type Evidence, InputError, levelNoise, observationEvidence } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 import { evidenceToNetInput } from "./evidence_input";
+import { type NetVpDevice, netVpDevice } from "./netVpDevice";
 import { softmaxRows } from "./softmax";
 
 /** A diffusion process (diffusion's DiffusionProcess). */
@@ -33,6 +34,8 @@ export interface NetDenoiserInput {
 export interface NetDenoiser {
   readonly name: string;
   posterior(input: NetDenoiserInput): Promise<Float64Array>;
+  /** diffusion's VpDevice (present when the network serves vp): generate keeps the VP state as tensors through it. */
+  vpDevice?: NetVpDevice;
 }
 
 export interface NetDenoiserOptions {
@@ -91,6 +94,7 @@ export function netDenoiser(model: tf.LayersModel, options: NetDenoiserOptions =
   const processes = options.processes ?? ["vp"];
   return {
     name: options.name ?? "unet",
+    ...(processes.includes("vp") ? { vpDevice: netVpDevice(model, d, S, batchSize) } : {}),
     async posterior(input: NetDenoiserInput): Promise<Float64Array> {
       if (!processes.includes(input.process))
         throw new InputError(

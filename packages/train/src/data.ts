@@ -16,7 +16,7 @@ import { type Evidence, type Grammar, type Noise, Rng, leafCount, noisyEvidence,
 import type { NoiseSpec, TrainConfig } from "./config";
 import { MAX_SAMPLES } from "./validate";
 import { abarSampler } from "./noiseLevel";
-import { noisyNetInput } from "./batchInput";
+import { netInputArray } from "@ghmkit/nets";
 
 /** A fixed set of sequences with their observation (evidence) and, for noisy data, each row's signal level. */
 export interface LabeledSet {
@@ -126,7 +126,7 @@ export interface Batch {
   S: number;
   /**
    * `[n, d, S]` float32 net input: nets' evidenceToNetInput of the observation
-   * `observe(x, ...)` with the training noise stream, built in one pass (batchInput.ts).
+   * `observe(x, ...)` with the training noise stream, on the host (no tensor until the step).
    */
   input: Float32Array;
   x: Int32Array;
@@ -227,7 +227,7 @@ export class BatchStream {
       this.st.pos += B;
       this.watcher?.see(x, B);
     }
-    const input = noisyNetInput(x, B, d, S, this.cfg.noise, this.streams.trainNoise);
+    const input = netInputArray(observe(x, B, d, S, this.cfg.noise, this.streams.trainNoise).evidence);
     return { n: B, d, S, input, x, y };
   }
 

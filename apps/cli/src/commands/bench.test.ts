@@ -9,6 +9,11 @@ describe("ghm bench", () => {
     const res = JSON.parse(r.out);
     const { n } = res.diffusion.config;
     expect(res.diffusion.samplesPerSecond).toBeCloseTo(n / res.diffusion.seconds, 6);
+    // Each sampler beside its floor (the denoiser alone, one call per step), measured in the same run.
+    for (const s of [res.diffusion.bp, res.diffusion.unet.device, res.diffusion.unet.host]) {
+      expect(s.ratioToFloor).toBeGreaterThan(0);
+    }
+    expect(res.diffusion.unet.params).toBeGreaterThan(0);
     // The exact BP denoiser generates only sentences of the grammar, at every level.
     const m = res.diffusion.metrics;
     expect(m.validity).toBe(1);

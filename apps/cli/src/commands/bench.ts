@@ -243,14 +243,46 @@ export function registerBench(program: Command, ctx: Context): void {
         );
       }
       if (chosen.includes("diffusion")) {
-        note("bench diffusion: DDPM with the exact BP denoiser, 200 steps, default RHM ...");
+        note(
+          "bench diffusion: DDPM, 200 steps, default RHM (d=8 S=8): exact BP and nets' U-Net, each beside its denoiser alone ...",
+        );
         const r = await benchDiffusion({ steps: 200, n: o.quick ? 100 : 1000, metrics: true });
         results.diffusion = r;
+        const steps = r.config.steps ?? 200;
+        const rows: (string | number)[][] = [
+          [
+            "BP-DDPM (exact BP denoiser)",
+            fmt(r.bp.samplesPerSecond),
+            fmt(r.bp.floorSamplesPerSecond),
+            fmt(r.bp.ratioToFloor, 3),
+          ],
+        ];
+        if (r.unet) {
+          rows.push(
+            [
+              "U-Net DDPM, state on the backend",
+              fmt(r.unet.device.samplesPerSecond),
+              fmt(r.unet.device.floorSamplesPerSecond),
+              fmt(r.unet.device.ratioToFloor, 3),
+            ],
+            [
+              "U-Net DDPM, host loop (read every step)",
+              fmt(r.unet.host.samplesPerSecond),
+              fmt(r.unet.host.floorSamplesPerSecond),
+              fmt(r.unet.host.ratioToFloor, 3),
+            ],
+          );
+        }
         lines.push(
-          `BP-driven DDPM, ${r.config.steps ?? 200} steps, ${r.config.n} samples: ${fmt(r.samplesPerSecond)} samples/s` +
-            (r.metrics
-              ? `, validity ${fmt(r.metrics.validity)}, class TV ${r.metrics.classTV === null ? "-" : fmt(r.metrics.classTV)}`
-              : ""),
+          `DDPM, ${steps} steps, ${r.config.n} samples in one batch` +
+            (r.unet
+              ? ` (U-Net: width ${r.unet.width}, ${r.unet.params} parameters, random weights, ${r.unet.backend})`
+              : "") +
+            ". Floor: n / the time inside the denoiser's calls of that run, one per step (BP: the runBP denoise call; U-Net: the forward pass):",
+          table(["sampler", "samples/s", "floor samples/s", "share in the denoiser"], rows),
+          r.metrics
+            ? `BP samples: validity ${fmt(r.metrics.validity)}, class TV ${r.metrics.classTV === null ? "-" : fmt(r.metrics.classTV)}`
+            : "",
         );
       }
       report(ctx.con, flags, results, () => lines.join("\n\n"));

@@ -1,6 +1,6 @@
 import type { Rng } from "@ghmkit/ghm";
 import type { NoiseSchedule } from "../schedules/schedule";
-import { BaseScheduler, checkShapes } from "./scheduler";
+import { BaseScheduler, type LinearScheduler, type LinearStep, checkShapes } from "./scheduler";
 
 /**
  * DDPM ancestral sampler for the VP process, x_0-prediction parametrisation
@@ -13,7 +13,7 @@ import { BaseScheduler, checkShapes } from "./scheduler";
  * (the true q(x_t' | x_t) is the mixture of these Gaussians over x_0 ~ p(x_0 | x_t)).
  * The last step (t' = 0) returns x0_hat itself (variance 0).
  */
-export class DDPMScheduler extends BaseScheduler<Float64Array> {
+export class DDPMScheduler extends BaseScheduler<Float64Array> implements LinearScheduler {
   constructor(schedule: NoiseSchedule) {
     super(schedule, "ddpm");
   }
@@ -24,15 +24,24 @@ export class DDPMScheduler extends BaseScheduler<Float64Array> {
     return out;
   }
 
-  step(x0: Float64Array, t: number, sample: Float64Array, rng: Rng): Float64Array {
-    checkShapes(x0, sample.length, 1, "DDPMScheduler");
+  linearStep(t: number): LinearStep {
     const { abarT, abarPrev, last } = this.levels(t);
-    if (last) return Float64Array.from(x0);
+    if (last) return { cX0: 1, cXt: 0, cNoise: 0, draws: false, last };
     const alpha = abarT / abarPrev;
     const beta = 1 - alpha;
-    const c0 = (Math.sqrt(abarPrev) * beta) / (1 - abarT);
-    const ct = (Math.sqrt(alpha) * (1 - abarPrev)) / (1 - abarT);
-    const sd = Math.sqrt(((1 - abarPrev) / (1 - abarT)) * beta);
+    return {
+      cX0: (Math.sqrt(abarPrev) * beta) / (1 - abarT),
+      cXt: (Math.sqrt(alpha) * (1 - abarPrev)) / (1 - abarT),
+      cNoise: Math.sqrt(((1 - abarPrev) / (1 - abarT)) * beta),
+      draws: true,
+      last,
+    };
+  }
+
+  step(x0: Float64Array, t: number, sample: Float64Array, rng: Rng): Float64Array {
+    checkShapes(x0, sample.length, 1, "DDPMScheduler");
+    const { cX0: c0, cXt: ct, cNoise: sd, last } = this.linearStep(t);
+    if (last) return Float64Array.from(x0);
     const out = new Float64Array(sample.length);
     for (let i = 0; i < out.length; i++) out[i] = c0 * x0[i] + ct * sample[i] + sd * rng.normal();
     return out;

@@ -87,6 +87,25 @@ export abstract class BaseScheduler<State> implements Scheduler<State> {
   abstract step(x0: Float64Array, t: number, sample: State, rng: Rng): State;
 }
 
+/**
+ * A VP reverse step as a linear map, x_{t'} = cX0 x0_hat + cXt x_t + cNoise z, with z
+ * standard normal drawn entry by entry from the step's Rng when `draws` (a sampler that
+ * keeps its state elsewhere, e.g. on a tensor backend, applies it there). `last`: t' = 0,
+ * where the step returns x0_hat.
+ */
+export interface LinearStep {
+  cX0: number;
+  cXt: number;
+  cNoise: number;
+  draws: boolean;
+  last: boolean;
+}
+
+/** A VP scheduler whose step is a LinearStep (DDPM, DDIM). */
+export interface LinearScheduler extends Scheduler<Float64Array> {
+  linearStep(t: number): LinearStep;
+}
+
 export function checkShapes(x0: Float64Array, sampleLength: number, perRow: number, name: string): void {
   if (x0.length !== sampleLength * perRow) {
     throw new InputError("x0", `${name}.step: x0 has ${x0.length} entries, the sample needs ${sampleLength * perRow}`);
