@@ -42,9 +42,5 @@ export async function asUserInputAsync<T>(what: string, fn: () => Promise<T>): P
 function relabel(what: string, err: unknown): unknown {
   if (err instanceof UserError) return err;
   if (isInputError(err)) return new UserError(`${what}: ${err.message}`, err.field);
-  // Bridge: train's TrainConfig validator (validate.ts) throws RangeError("config.<field>: ...")
-  // until its zod schema, which throws InputError, replaces it. Only that exact shape is relabelled.
-  if (err instanceof RangeError && /^config\.[\w.[\]]+: /.test(err.message))
-    return new UserError(`${what}: ${err.message}`, err.message.slice(0, err.message.indexOf(":")));
   return err;
 }

@@ -70,7 +70,7 @@ export function registerBP(program: Command, ctx: Context): void {
       const what = o.evidence ? `--evidence ${o.evidence}` : "noise";
       // Posterior samples reuse the upward messages, so ask for them only then.
       // BP refuses evidence a valid file can still hold (|e| above 2^1020 / d): a user error, exit 2.
-      const r = asUserInput(what, () => runBP(g, ev, { messages: o.samples > 0 }));
+      const r = asUserInput(what, () => runBP(g, ev, { messages: o.samples > 0, threads: "auto" }));
       const out: Record<string, unknown> = {
         logZ: Array.from(r.logZ, finiteOrNull),
         impossible: Array.from(r.impossible, (v) => v === 1),
