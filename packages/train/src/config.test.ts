@@ -21,7 +21,11 @@ describe("config", () => {
   });
 
   test.each([
-    [{ arch: "unet" }, "classifier", /config.arch: "unet" is a denoiser/],
+    [
+      { arch: "unet" },
+      "classifier",
+      /config.arch: "unet" has no classifier; for task classifier use convnet, flat, mlp/,
+    ],
     [{ batchSize: 0 }, "classifier", /config.batchSize: must be an integer/],
     [
       { data: { trainSize: 10, testSize: 5 }, batchSize: 64 },

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { type NetConfig, modelMetaJson } from "@ghmkit/nets";
 import * as path from "node:path";
-import { Rng } from "@ghmkit/ghm";
+import { InputError, Rng } from "@ghmkit/ghm";
 import { defaultTrainConfig, makeTrainConfig } from "./config";
 import type { DiffusionSpec, TrainConfig } from "./config";
 import { DEFAULT_DIFFUSION, diffusionNoise, readDiffusionSpec, samplerLevels } from "./diffusionSpec";
@@ -117,7 +117,7 @@ describe("noise levels derived from the sampler", () => {
     [{ diffusion: { sampler: "euler" } }, /^config\.diffusion\.sampler: must be "ddpm" or "ddim"/],
     [
       { diffusion: { eta: 0.5 } },
-      /^config\.diffusion\.eta: unknown field; fields of diffusion: process, schedule, steps, sampler/,
+      /^config\.diffusion\.eta: unknown field \(known fields: process, schedule, steps, sampler\)/,
     ],
     [{ diffusion: "cosine" }, /^config\.diffusion: must be an object/],
     [
@@ -142,8 +142,8 @@ describe("noise levels derived from the sampler", () => {
       { noise: { kind: "gaussian", abarMin: 0.01, abarMax: 0.99, sampling: "schedule", steps: 0 } },
       /^config\.noise\.steps: must be an integer/,
     ],
-  ])("bad %j is a RangeError naming the field", (over, msg) => {
-    expect(() => makeTrainConfig("denoiser", "unet", over as never)).toThrow(RangeError);
+  ])("bad %j is an InputError naming the field", (over, msg) => {
+    expect(() => makeTrainConfig("denoiser", "unet", over as never)).toThrow(InputError);
     expect(() => makeTrainConfig("denoiser", "unet", over as never)).toThrow(msg);
   });
 

@@ -12,6 +12,7 @@ export type {
   TrainConfigOverrides,
 } from "./config";
 export { validateTrainConfig, MAX_DIFFUSION_STEPS, MAX_SAMPLES } from "./validate";
+export { checkWith, trainConfigSchema, trainConfigOverridesSchema } from "./configSchema";
 export {
   DEFAULT_DIFFUSION,
   describeDiffusion,

@@ -133,6 +133,11 @@ describe("ghm train (tiny runs on the default grammar)", () => {
     const r2 = await ghm("train", "denoiser", "--config", cfg, "--out", path.join(dir, "bad"));
     expect(r2.code).toBe(2);
     expect(r2.err).toContain("optimiser");
+    // The schema takes any architecture name (plug-ins register theirs); nets' registry refuses an unknown one.
+    fs.writeFileSync(cfg, JSON.stringify({ arch: "no-such-net" }));
+    const r3 = await ghm("train", "denoiser", "--config", cfg, "--out", path.join(dir, "bad"));
+    expect(r3.code).toBe(2);
+    expect(r3.err).toContain("no-such-net");
   });
 
   it("trains a tiny denoiser and uses it for diffusion", async () => {

@@ -6,7 +6,7 @@
  * exception. GHM_FUZZ_RUNS=100000 for the nightly size.
  */
 import fc from "fast-check";
-import { type Grammar, Rng, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
+import { type Grammar, Rng, isInputError, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
 import { type Arch, type Task, makeTrainConfig } from "@ghmkit/train";
 import { UserError } from "../errors";
 import { dataToJson, parseDataFile } from "../formats/data";
@@ -177,7 +177,7 @@ const value = fc.oneof(
 );
 
 test(
-  "training configurations (--config overrides): a valid config or a RangeError naming config.<field>",
+  "training configurations (--config overrides): a valid config or an InputError naming config.<field>",
   () => {
     fc.assert(
       fc.property(
@@ -205,7 +205,7 @@ test(
           try {
             cfg = makeTrainConfig(task, arch, overrides as never);
           } catch (e) {
-            if (!(e instanceof RangeError)) throw new Error(`not a RangeError: ${String(e)}`);
+            if (!isInputError(e)) throw new Error(`not an InputError: ${String(e)}`);
             expect(e.message).toMatch(/^config\.[\w.[\]]+: \S/);
             return;
           }
