@@ -158,7 +158,7 @@ export async function benchDiffusion(o: BenchDiffusionOptions = {}): Promise<Ben
       // Both loops call the network through model.predict (on wasm it computes synchronously).
       const clock = new CallClock();
       model.predict = clock.wrap(model.predict.bind(model));
-      const unet = netDenoiser(model, { batchSize: Math.max(1, n) });
+      const unet = netDenoiser(model, { batchSize: Math.max(1, n), device: true });
       await sample(unet, WARM);
       await sample(unet, { ...WARM, onDevice: false });
       const device = await timedRun(n, clock, () => sample(unet));

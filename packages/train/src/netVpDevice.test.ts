@@ -12,7 +12,7 @@ const g = randomRhm({ S: 4, classes: 2, k: 2, arity: 2, depth: 2, seed: 7 });
 test("the U-Net's VP loop on the backend: same posterior and step as the host adapter, samples agree, no tensor left", async () => {
   const dir = tempDir("device");
   await trainRun(tinyConfig("denoiser", "unet", { maxSteps: 4, evalEvery: 4 }), { outDir: dir });
-  const loaded = await loadUNetDenoiser(dir, { batchSize: 5 });
+  const loaded = await loadUNetDenoiser(dir, { batchSize: 5, device: true });
   const device = loaded.denoiser.vpDevice!;
   const before = tf.memory().numTensors;
 
