@@ -1,14 +1,14 @@
 import { adam } from "./adam";
 import { initBackend, silenceCpuNodeHint, tf } from "./backend";
-import { benchBatch, type BenchUNetConfig, buildBenchUNet, makeTrainStep } from "./testing/trainModel";
+import { kernelTestBatch, type KernelTestNetConfig, buildKernelTestNet, makeTrainStep } from "./testing/kernelTestNet";
 import { relError } from "./testing/compare";
 
-const tiny: BenchUNetConfig = { batch: 4, d: 8, S: 3, m: 2, filters: 4, seed: 11 };
+const tiny: KernelTestNetConfig = { batch: 4, d: 8, S: 3, m: 2, filters: 4, seed: 11 };
 
 async function train(optimizer: tf.Optimizer, steps: number) {
-  const model = buildBenchUNet(tiny);
+  const model = buildKernelTestNet(tiny);
   const step = makeTrainStep(model, optimizer);
-  const { x, y } = benchBatch(tiny);
+  const { x, y } = kernelTestBatch(tiny);
   for (let i = 0; i < steps; i++) step(x, y);
   const weights = model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
   const slots = await optimizer.getWeights();
@@ -41,9 +41,9 @@ describe("adam (fused on wasm)", () => {
 
   it("stays bit-identical across setWeights (a restored state re-reads the bias-correction accumulators)", async () => {
     const run = async (opt: tf.AdamOptimizer) => {
-      const model = buildBenchUNet(tiny);
+      const model = buildKernelTestNet(tiny);
       const step = makeTrainStep(model, opt);
-      const { x, y } = benchBatch(tiny);
+      const { x, y } = kernelTestBatch(tiny);
       for (let i = 0; i < 3; i++) step(x, y);
       const saved = await opt.getWeights();
       const copies = saved.map((w) => ({ name: w.name, tensor: tf.clone(w.tensor) }));
@@ -59,9 +59,9 @@ describe("adam (fused on wasm)", () => {
   });
 
   it("keeps tensors and wasm memory flat", () => {
-    const model = buildBenchUNet(tiny);
+    const model = buildKernelTestNet(tiny);
     const step = makeTrainStep(model, adam());
-    const { x, y } = benchBatch(tiny);
+    const { x, y } = kernelTestBatch(tiny);
     step(x, y);
     const tensors = tf.memory().numTensors;
     const ids = tf.engine().backend.numDataIds();

@@ -1,14 +1,20 @@
 import { initBackend, silenceCpuNodeHint, tf } from "./backend";
-import { benchBatch, type BenchUNetConfig, buildBenchUNet, levelsOf, makeTrainStep } from "./testing/trainModel";
+import {
+  kernelTestBatch,
+  type KernelTestNetConfig,
+  buildKernelTestNet,
+  levelsOf,
+  makeTrainStep,
+} from "./testing/kernelTestNet";
 
-const tiny: BenchUNetConfig = { batch: 4, d: 8, S: 3, m: 2, filters: 4, seed: 7 };
+const tiny: KernelTestNetConfig = { batch: 4, d: 8, S: 3, m: 2, filters: 4, seed: 7 };
 
 async function lossesOn(backend: "wasm" | "cpu", steps: number): Promise<number[]> {
   await tf.setBackend(backend);
   silenceCpuNodeHint();
-  const model = buildBenchUNet(tiny);
+  const model = buildKernelTestNet(tiny);
   const step = makeTrainStep(model, tf.train.sgd(0.1));
-  const { x, y } = benchBatch(tiny);
+  const { x, y } = kernelTestBatch(tiny);
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) losses.push(step(x, y));
   tf.dispose([x, y]);
@@ -23,9 +29,9 @@ beforeAll(async () => {
 
 describe("training a small U-Net on wasm", () => {
   it("keeps tensors and wasm memory flat across steps", () => {
-    const model = buildBenchUNet(tiny);
+    const model = buildKernelTestNet(tiny);
     const step = makeTrainStep(model, tf.train.adam(1e-3));
-    const { x, y } = benchBatch(tiny);
+    const { x, y } = kernelTestBatch(tiny);
     step(x, y); // the first step creates Adam's slot variables
     const tensors = tf.memory().numTensors;
     const dataIds = tf.engine().backend.numDataIds();

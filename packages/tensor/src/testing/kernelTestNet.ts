@@ -1,13 +1,11 @@
-// A test fixture of this package's kernel tests (Adam, training on wasm, memory): a small
-// U-Net of SPEC §4's denoiser shape built from stock tf.layers, since @ghmkit/tensor cannot
-// depend on @ghmkit/nets. Not exported and not a benchmark: `ghm bench train` (@ghmkit/bench)
-// trains nets' own U-Net through @ghmkit/train's step. Encoder: conv1d kernel m stride m (+ReLU) per level;
-// decoder: up-sample by m with a dense map F -> m*F per position and a reshape (a
-// transposed conv with kernel m, stride m), concatenate the encoder activation of that
-// level (long skip), 1x1 conv (+ReLU); readout: 1x1 conv to S logits per leaf.
+// A fixture of this package's kernel tests (Adam, training on wasm, memory): a small
+// encoder-decoder of the ops nets' U-Net uses (strided conv1d, dense up-sampling, reshape,
+// concatenate, 1x1 conv), built from stock tf.layers because @ghmkit/tensor sits below
+// @ghmkit/nets. It is not a model of ghmkit: not exported and never benchmarked (`ghm bench
+// train` trains nets' own U-Net through @ghmkit/train's step).
 import { tf } from "../backend";
 
-export interface BenchUNetConfig {
+export interface KernelTestNetConfig {
   batch: number;
   /** Leaves; must be a power of m. */
   d: number;
@@ -31,7 +29,7 @@ export function levelsOf(d: number, m: number): number {
   return L;
 }
 
-export function buildBenchUNet(c: BenchUNetConfig): tf.LayersModel {
+export function buildKernelTestNet(c: KernelTestNetConfig): tf.LayersModel {
   const L = levelsOf(c.d, c.m);
   const F = c.filters;
   let seed = c.seed;
@@ -63,7 +61,7 @@ export function buildBenchUNet(c: BenchUNetConfig): tf.LayersModel {
 }
 
 /** Synthetic denoising batch: noisy one-hot inputs [batch, d, S] and clean one-hot targets. */
-export function benchBatch(c: BenchUNetConfig): { x: tf.Tensor3D; y: tf.Tensor3D } {
+export function kernelTestBatch(c: KernelTestNetConfig): { x: tf.Tensor3D; y: tf.Tensor3D } {
   return tf.tidy(() => {
     const labels = tf.randomUniform([c.batch, c.d], 0, c.S, "int32", c.seed);
     const y = tf.oneHot(labels, c.S).toFloat() as tf.Tensor3D;
