@@ -4,15 +4,38 @@
 // never use its exports as `tf`.
 import { InputError } from "@ghmkit/ghm";
 import { type BackendInfo, type BackendPreference, NODE_BACKENDS, type NodeBackendName, initOnce } from "./backendCore";
-import { nodeChooser, WASM_PACKAGE } from "./nodeChoice";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { NATIVE_PACKAGES, nodeChooser, WASM_PACKAGE } from "./nodeChoice";
 
 export { tf, backendInfo, silenceCpuNodeHint } from "./backendCore";
 
 const choose = nodeChooser({
   // A variable, not a literal: bundlers must not try to pull optional native packages in.
-  load: (pkg) => require(pkg),
+  load: (pkg) => {
+    if (pkg === NATIVE_PACKAGES.node || pkg === NATIVE_PACKAGES["node-gpu"]) checkNativeBinding(pkg);
+    return require(pkg);
+  },
   wasmDir: wasmBinaryDir,
 });
+
+/**
+ * tfjs-node and tfjs-node-gpu register every "tensorflow" kernel before they find their
+ * native binding missing (their install script downloads libtensorflow, and fails on closed
+ * networks): requiring both then floods stderr with "kernel already registered". A package
+ * without its binding is treated as absent, without being required.
+ */
+function checkNativeBinding(pkg: string): void {
+  const lib = path.join(path.dirname(require.resolve(`${pkg}/package.json`)), "lib");
+  const found =
+    fs.existsSync(lib) &&
+    fs.readdirSync(lib).some((d) => d.startsWith("napi-v") && fs.existsSync(path.join(lib, d, "tfjs_binding.node")));
+  if (!found) {
+    throw new Error(
+      `its native binding (lib/napi-v*/tfjs_binding.node) is missing: its install script (which downloads libtensorflow) did not complete`,
+    );
+  }
+}
 
 /**
  * Choose and activate the tfjs backend. Order for "auto": tfjs-node-gpu when it loads, else

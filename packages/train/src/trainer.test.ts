@@ -342,7 +342,7 @@ describe("trainRun", () => {
     await expect(trainRun(cfg, { outDir: dir })).rejects.toThrow(/already holds a training run/);
     await expect(
       trainRun({ ...cfg, seeds: { ...cfg.seeds, data: 99 } }, { outDir: dir, resume: true }),
-    ).rejects.toThrow(/config.seeds differs/);
+    ).rejects.toThrow(/config\.seeds: differs/);
   });
 
   test("no tensor leaks: the tensor count is flat across steps and restored after the run", async () => {
