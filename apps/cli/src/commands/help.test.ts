@@ -18,7 +18,8 @@ describe("--help describes every option", () => {
     for (const [name, cmd] of allCommands(program)) {
       for (const opt of cmd.options as Option[]) {
         const takesValue = opt.required || opt.optional;
-        if (!takesValue || opt.mandatory || opt.negate) continue;
+        // Hidden options (a removed flag kept only to explain its removal) are not in --help.
+        if (!takesValue || opt.mandatory || opt.negate || opt.hidden) continue;
         if (opt.defaultValue !== undefined || /default|required/i.test(opt.description)) continue;
         missing.push(`ghm ${name} ${opt.flags}`);
       }
