@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { ghm, readJson, tempDir } from "../testing/harness";
+import { ghm, readJson, tempDir, randomGrammar } from "../testing/harness";
 
 describe("ghm bench", () => {
   it("runs the diffusion suite and reports samples/s with sample metrics", async () => {
@@ -37,26 +37,7 @@ describe("ghm compile", () => {
   it("compiles a product grammar whose U-Net matches BP, and whose ReLU version errs more at small width", async () => {
     const dir = tempDir();
     const G = path.join(dir, "p.json");
-    expect(
-      (
-        await ghm(
-          "grammar",
-          "random",
-          "--kind",
-          "product",
-          "--vocab",
-          "4",
-          "--classes",
-          "3",
-          "--depth",
-          "3",
-          "--seed",
-          "1",
-          "--out",
-          G,
-        )
-      ).code,
-    ).toBe(0);
+    await randomGrammar(G, "--kind product --vocab 4 --classes 3 --depth 3 --seed 1");
     let r = await ghm("--json", "compile", "--grammar", G, "-n", "32", "--out", path.join(dir, "exact"));
     expect(r.err).toBe("");
     const exact = JSON.parse(r.out);
@@ -81,28 +62,7 @@ describe("ghm compile", () => {
   it("compiles an RHM into a model that ghm eval scores at the Bayes MSE and that diffuses validly", async () => {
     const dir = tempDir();
     const G = path.join(dir, "r.json");
-    expect(
-      (
-        await ghm(
-          "grammar",
-          "random",
-          "--kind",
-          "rhm",
-          "--vocab",
-          "4",
-          "--classes",
-          "2",
-          "--rules",
-          "2",
-          "--depth",
-          "2",
-          "--seed",
-          "3",
-          "--out",
-          G,
-        )
-      ).code,
-    ).toBe(0);
+    await randomGrammar(G, "--kind rhm --vocab 4 --classes 2 --rules 2 --depth 2 --seed 3");
     const model = path.join(dir, "m");
     let r = await ghm("-q", "compile", "--grammar", G, "-n", "32", "--out", model);
     expect(r.code).toBe(0);

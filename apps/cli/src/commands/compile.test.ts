@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { ghm, readJson, tempDir } from "../testing/harness";
+import { ghm, readJson, tempDir, randomGrammar } from "../testing/harness";
 
 /**
  * Compiled networks as models (issue 13) on product grammars: `ghm compile` writes a model
@@ -98,28 +98,7 @@ describe("ghm compile -> eval / diffuse / train --init compiled (product grammar
 
   it("--approx-width W writes the ReLU-approximated model (activation lse-relu) for any kernel kind: eval loads it, error falls with W; train --init compiled:W starts from it", async () => {
     const R = path.join(dir, "rhm.json");
-    expect(
-      (
-        await ghm(
-          "grammar",
-          "random",
-          "--kind",
-          "rhm",
-          "--vocab",
-          "4",
-          "--classes",
-          "2",
-          "--rules",
-          "2",
-          "--depth",
-          "2",
-          "--seed",
-          "3",
-          "--out",
-          R,
-        )
-      ).code,
-    ).toBe(0);
+    await randomGrammar(R, "--kind rhm --vocab 4 --classes 2 --rules 2 --depth 2 --seed 3");
     const err: Record<number, number> = {};
     for (const W of [8, 64]) {
       const model = path.join(dir, `rhm-w${W}`);

@@ -4,35 +4,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ghm, tempDir } from "../testing/harness";
+import { ghm, tempDir, randomGrammar } from "../testing/harness";
 
 describe("CLI size guards", () => {
   const dir = tempDir();
   const G = path.join(dir, "g.json");
 
   beforeAll(async () => {
-    expect(
-      (
-        await ghm(
-          "grammar",
-          "random",
-          "--kind",
-          "rhm",
-          "--vocab",
-          "8",
-          "--classes",
-          "8",
-          "--rules",
-          "2",
-          "--depth",
-          "3",
-          "--seed",
-          "1",
-          "--out",
-          G,
-        )
-      ).code,
-    ).toBe(0);
+    await randomGrammar(G, "--kind rhm --vocab 8 --classes 8 --rules 2 --depth 3 --seed 1");
   });
 
   test("grammar random: a dense level, or 64 levels together, beyond 2^27 entries", async () => {

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runBP } from "@ghmkit/bp";
 import { evidenceFromJson, evidenceToJson, exactEvidence, parseGrammar } from "@ghmkit/ghm";
-import { ghm, ghmWithStdin, readJson, tempDir } from "../testing/harness";
+import { ghm, ghmWithStdin, readJson, tempDir, randomGrammar } from "../testing/harness";
 import { shortBackend } from "../backend";
 import { errorField } from "../errorOutput";
 
@@ -15,28 +15,7 @@ describe("newcomer", () => {
   const dir = tempDir();
   const G = path.join(dir, "g.json");
   beforeAll(async () => {
-    expect(
-      (
-        await ghm(
-          "grammar",
-          "random",
-          "--kind",
-          "rhm",
-          "--vocab",
-          "4",
-          "--classes",
-          "2",
-          "--rules",
-          "2",
-          "--depth",
-          "2",
-          "--seed",
-          "1",
-          "--out",
-          G,
-        )
-      ).code,
-    ).toBe(0);
+    await randomGrammar(G, "--kind rhm --vocab 4 --classes 2 --rules 2 --depth 2 --seed 1");
   });
 
   test("option-parsing errors are one line; with --json also a JSON error object on stdout, same exit code", async () => {

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ghm, tempDir } from "../testing/harness";
+import { ghm, tempDir, randomGrammar } from "../testing/harness";
 describe("run-directory and BP refusals are user errors (exit 2)", () => {
   const dir = tempDir();
   test("resume refusals are user errors (exit 2) naming the problem; the same command with --resume still works", async () => {
@@ -52,26 +52,7 @@ describe("run-directory and BP refusals are user errors (exit 2)", () => {
   });
   test("bp: evidence beyond the magnitude bound is exit 2", async () => {
     const G = path.join(dir, "g.json");
-    expect(
-      (
-        await ghm(
-          "grammar",
-          "random",
-          "--kind",
-          "product",
-          "--vocab",
-          "2",
-          "--classes",
-          "2",
-          "--depth",
-          "1",
-          "--seed",
-          "1",
-          "--out",
-          G,
-        )
-      ).code,
-    ).toBe(0);
+    await randomGrammar(G, "--kind product --vocab 2 --classes 2 --depth 1 --seed 1");
     fs.writeFileSync(
       path.join(dir, "e.json"),
       JSON.stringify({

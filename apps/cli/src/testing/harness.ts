@@ -37,3 +37,10 @@ export function tempDir(): string {
 export function readJson(file: string): any {
   return JSON.parse(fs.readFileSync(file, "utf8"));
 }
+
+/** `ghm grammar random FLAGS --out file` (FLAGS split on spaces); fails the test with ghm's stderr unless it exits 0. */
+export async function randomGrammar(file: string, flags: string): Promise<string> {
+  const r = await ghm("grammar", "random", ...flags.split(" "), "--out", file);
+  if (r.code !== 0) throw new Error(`ghm grammar random ${flags} exited ${r.code}: ${r.err}`);
+  return file;
+}
