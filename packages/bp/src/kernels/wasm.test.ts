@@ -4,6 +4,7 @@ import { Rng, noisyEvidence, randomProductGrammar, randomRhm, sample } from "@gh
 import type { Evidence, Grammar } from "@ghmkit/ghm";
 import { type BPResult, runBP } from "../run";
 import { GEMM_WASM_BASE64 } from "./gemm_wasm";
+import { LEVEL_WASM_BASE64 } from "./level_wasm";
 import { RULES_WASM_BASE64 } from "./rules_wasm";
 import { makeArena, setWasmKernels, wasmKernels } from "./wasm";
 
@@ -27,6 +28,7 @@ test("the committed wasm bytes are what wasm/*.wat compile to", async () => {
   const wabt = await (await import("wabt")).default();
   for (const [name, committed] of [
     ["gemm", GEMM_WASM_BASE64],
+    ["level", LEVEL_WASM_BASE64],
     ["rules", RULES_WASM_BASE64],
   ]) {
     const wat = fs.readFileSync(path.join(__dirname, `../../wasm/${name}.wat`), "utf8");
