@@ -241,8 +241,12 @@ function leaves(
     for (let i = 0; i < d; i++) {
       const off = (r * d + i) * S;
       const src = b0 * n + off;
-      let mx = NEG_INF;
-      for (let k = 0; k < S; k++) if (e[src + k] > mx) mx = e[src + k];
+      // The max in two interleaved halves, as the SIMD kernel takes it (the same signed zeros).
+      let m0 = NEG_INF;
+      let m1 = NEG_INF;
+      for (let k = 0; k < S; k += 2) if (e[src + k] > m0) m0 = e[src + k];
+      for (let k = 1; k < S; k += 2) if (e[src + k] > m1) m1 = e[src + k];
+      const mx = m0 < m1 ? m1 : m0;
       z += mx;
       for (let k = 0; k < S; k++) {
         // An all -Infinity leaf (impossible row) becomes zeros with log -Infinity.

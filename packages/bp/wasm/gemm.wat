@@ -38,7 +38,7 @@
                   (v128.load align=8 (i32.add (local.get $w) (local.get $a)))
                   (v128.load align=8 (i32.add (local.get $ts) (local.get $a)))))
                 (v128.store align=8 (i32.add (local.get $x) (local.get $a)) (local.get $v))
-                (local.set $mx (f64x2.max (local.get $mx) (local.get $v)))
+                (local.set $mx (f64x2.pmax (local.get $mx) (local.get $v)))
                 (local.set $a (i32.add (local.get $a) (i32.const 16)))
                 (br $as)))
             (f64.store (local.get $xmax)

