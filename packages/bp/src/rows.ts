@@ -246,6 +246,7 @@ function leaves(
       let m1 = NEG_INF;
       for (let k = 0; k < S; k += 2) if (e[src + k] > m0) m0 = e[src + k];
       for (let k = 1; k < S; k += 2) if (e[src + k] > m1) m1 = e[src + k];
+      // biome-ignore lint/complexity/useMathMinMax: the SIMD kernel's pmax (Math.max orders signed zeros differently)
       const mx = m0 < m1 ? m1 : m0;
       z += mx;
       for (let k = 0; k < S; k++) {
