@@ -53,6 +53,8 @@ export interface Block {
   nodeMax: Float64Array;
   flags: Int32Array;
   marg: Float64Array;
+  /** On the wasm path: [1], the parent-side weight every rules child is scaled against. */
+  one: Float64Array;
   /** Rules levels with m = 2 on the wasm path: start, slot and p copied into the arena (null otherwise). */
   rules: (RulesArrays | null)[];
   /** The wasm kernels over the arena, or null (JS kernels). */
@@ -75,7 +77,7 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
   for (let l = 0; l <= L; l++) maxLevel = Math.max(maxLevel, nodes[l] * vocab[l]);
   if (wasm) perRow += 2 * maxNodes + maxLevel;
   const rows = Math.max(1, Math.min(batch, Math.floor(BLOCK_FLOATS / perRow)));
-  let floats = rows * perRow + 2 * (L + 1) * 8 + 6;
+  let floats = rows * perRow + 2 * (L + 1) * 8 + 8;
   for (let l = 1; l <= L; l++) {
     const lv = cg.levels[l - 1];
     if (lv.kind === "product") floats += 2 * m * (vocab[l - 1] * vocab[l] + 2);
@@ -118,6 +120,7 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
     nodeMax: f64(kernels ? rows * maxNodes : 0),
     flags: kernels ? arena.i32(rows * maxNodes) : new Int32Array(0),
     marg: f64(kernels ? rows * maxLevel : 0),
+    one: f64(kernels ? 1 : 0).fill(1),
     M: matrices((lv) => lv.M),
     MT: matrices((lv) => lv.MT),
     rules: vocab.map((_, l) => {
@@ -143,7 +146,8 @@ function wasmLevel(blk: Block, l: number): WasmLevel | null {
 
 function rulesWasm(blk: Block, l: number): RulesWasm | null {
   const arrays = blk.rules[l];
-  return blk.kernels && arrays ? { ...arrays, up: blk.kernels.rulesUp, down: blk.kernels.rulesDown } : null;
+  const { kernels, nodeMax, flags, one } = blk;
+  return kernels && arrays ? { ...arrays, k: kernels, nodeMax, flags, one } : null;
 }
 
 /** BP over rows [start, end) of ev into out (rows outside are left alone). */

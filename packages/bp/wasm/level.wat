@@ -16,11 +16,12 @@
     (select (f64x2.extract_lane 1 (local.get $v)) (f64x2.extract_lane 0 (local.get $v))
       (f64.lt (f64x2.extract_lane 1 (local.get $v)) (f64x2.extract_lane 0 (local.get $v)))))
   ;; For node < n: P(a) = prod_{j < m} t[(m node + j) Sp + a] (j ascending) into vp[node Sp + a],
-  ;; pmax[node] = max(0, max_a P(a)). Every P(a) >= LOW: vp = P * (1 / pmax), flag 0, or flag 2
+  ;; pmax[node] = max(0, max_a P(a)). Every P(a) >= low: vp = P * (1 / pmax), flag 0, or flag 2
   ;; when some scaled entry is below TINY (its log is still to write). Else flag 1 (vp holds P).
+  ;; low is LOW for products of children; with m = 1 and t = vp it scales sums in place (TINY).
   (func (export "up_prod")
     (param $t i32) (param $vp i32) (param $pmax i32) (param $flags i32)
-    (param $n i32) (param $m i32) (param $Sp i32)
+    (param $n i32) (param $m i32) (param $Sp i32) (param $low f64)
     (local $node i32) (local $row i32) (local $a i32) (local $j i32) (local $tj i32)
     (local $x v128) (local $mx v128) (local $mn v128) (local $inv v128) (local $P f64)
     (local.set $row (i32.shl (local.get $Sp) (i32.const 3)))
@@ -51,8 +52,7 @@
             (br $as)))
         (local.set $P (call $lanemax (local.get $mx)))
         (f64.store (local.get $pmax) (local.get $P))
-        (if (f64.ge (call $lanemin (local.get $mn))
-              (f64.const 0x1p-1000))
+        (if (f64.ge (call $lanemin (local.get $mn)) (local.get $low))
           (then
             (local.set $inv (f64x2.splat (f64.div (f64.const 1) (local.get $P))))
             (local.set $mn (v128.const f64x2 inf inf))
@@ -79,9 +79,11 @@
   ;; For child i < n with down sum y = Y[i Sc ..]: ymax[i] = max(0, max_b y(b)). Flag 1 when
   ;; xmax[i] < TINY (the child goes to the log domain). Else, when every y(b) >= TINY xmax[i]
   ;; and every q(b) = y(b) * (1 / ymax[i]) >= TINY, y becomes q and the flag is 0; otherwise
-  ;; y is left as summed and the flag is 2 (the caller scales it entry by entry).
+  ;; y is left as summed and the flag is 2 (the caller scales it entry by entry). xmax steps
+  ;; by xstride bytes (0: one weight for every child, 1 for the rules levels).
   (func (export "down_scale")
     (param $Y i32) (param $ymax i32) (param $xmax i32) (param $flags i32) (param $n i32) (param $Sc i32)
+    (param $xstride i32)
     (local $i i32) (local $row i32) (local $b i32) (local $y v128) (local $mx v128)
     (local $trust v128) (local $inv v128) (local $ok v128) (local $q i32) (local $M f64) (local $X f64)
     (local.set $row (i32.shl (local.get $Sc) (i32.const 3)))
@@ -130,7 +132,7 @@
               (else (i32.store (local.get $flags) (i32.const 2))))))
         (local.set $Y (i32.add (local.get $Y) (local.get $row)))
         (local.set $ymax (i32.add (local.get $ymax) (i32.const 8)))
-        (local.set $xmax (i32.add (local.get $xmax) (i32.const 8)))
+        (local.set $xmax (i32.add (local.get $xmax) (local.get $xstride)))
         (local.set $flags (i32.add (local.get $flags) (i32.const 4)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $children))))

@@ -75,7 +75,7 @@ export function productUpLevel(
         Sp,
       );
   const fused = w !== null && Sp % 2 === 0;
-  if (fused) w.k.upProd(t.byteOffset, p.v.byteOffset, w.nodeMax.byteOffset, w.flags.byteOffset, rows * Np, m, Sp);
+  if (fused) w.k.upProd(t.byteOffset, p.v.byteOffset, w.nodeMax.byteOffset, w.flags.byteOffset, rows * Np, m, Sp, LOW);
   const { v: vp, ul: ulp } = p;
   for (let r = 0; r < rows; r++) {
     let z = 0;
@@ -380,7 +380,7 @@ function productDownWasm(
   // Fused for even Sc: the scaling of every child whose entries all stay trusted (flag 0).
   const fused = Sc % 2 === 0;
   const flags = w.flags;
-  if (fused) w.k.downScale(wc.byteOffset, Ymax.byteOffset, xmax.byteOffset, flags.byteOffset, n * m, Sc);
+  if (fused) w.k.downScale(wc.byteOffset, Ymax.byteOffset, xmax.byteOffset, flags.byteOffset, n * m, Sc, 8);
   else w.k.rowmax(wc.byteOffset, Ymax.byteOffset, n * m, Sc);
   for (let r = 0; r < rows; r++) {
     if (impossible[b0 + r]) continue;

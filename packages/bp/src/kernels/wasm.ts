@@ -45,14 +45,33 @@ export type RowMax = (Y: number, out: number, n: number, N: number) => void;
 
 /**
  * For n parents: the product of their m children's t rows (each Sp) scaled to max 1 into vp,
- * each max into pmax and a flag (0 done, 2 done but some entry needs its log, 1 redo in JS).
+ * each max into pmax and a flag (0 done, 2 done but some entry needs its log, 1 redo in JS:
+ * some product below `low`). With m = 1 and t = vp, it scales sums in place.
  */
-export type UpProd = (t: number, vp: number, pmax: number, flags: number, n: number, m: number, Sp: number) => void;
+export type UpProd = (
+  t: number,
+  vp: number,
+  pmax: number,
+  flags: number,
+  n: number,
+  m: number,
+  Sp: number,
+  low: number,
+) => void;
 /**
  * For n children's down sums Y (rows of Sc): each max into ymax, then the row scaled to max 1
- * (flag 0), left as summed for the JS scaling (flag 2), or flag 1 when xmax < TINY.
+ * (flag 0), left as summed for the JS scaling (flag 2), or flag 1 when xmax < TINY; xmax
+ * steps by xstride bytes (0: the same weight for every child).
  */
-export type DownScale = (Y: number, ymax: number, xmax: number, flags: number, n: number, Sc: number) => void;
+export type DownScale = (
+  Y: number,
+  ymax: number,
+  xmax: number,
+  flags: number,
+  n: number,
+  Sc: number,
+  xstride: number,
+) => void;
 /** For n leaves of S evidence entries e: mxs = each leaf's max, ul = e - max (every entry), v = exp(ul) (exp.ts). */
 export type Leaves = (e: number, v: number, ul: number, mxs: number, n: number, S: number) => void;
 /** For n nodes (rows of S): out = vu * vw normalised (flag 0), or left unnormalised when below LOW (flag 1). */
