@@ -57,6 +57,9 @@ export interface Block {
   one: Float64Array;
   /** Rules levels with m = 2 on the wasm path: start, slot and p copied into the arena (null otherwise). */
   rules: (RulesArrays | null)[];
+  /** Per level, the wasm views the level kernels take (null on the JS path or for other kinds), made once. */
+  productWasm: (WasmLevel | null)[];
+  rulesWasm: (RulesWasm | null)[];
   /** The wasm kernels over the arena, or null (JS kernels). */
   kernels: WasmKernels | null;
 }
@@ -100,7 +103,7 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
         return copy;
       });
     });
-  return {
+  const blk: Block = {
     rows,
     up: msgs(true),
     down: msgs(downward),
@@ -135,7 +138,12 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
       return { start, slot, p };
     }),
     kernels,
+    productWasm: [],
+    rulesWasm: [],
   };
+  blk.productWasm = vocab.map((_, l) => wasmLevel(blk, l));
+  blk.rulesWasm = vocab.map((_, l) => rulesWasm(blk, l));
+  return blk;
 }
 
 function wasmLevel(blk: Block, l: number): WasmLevel | null {
@@ -168,9 +176,8 @@ export function runRows(cg: CompiledGrammar, ev: Evidence, start: number, end: n
       const lv = cg.levels[l - 1];
       const Np = nodes[l - 1];
       if (lv.kind === "product")
-        productUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], blk.t[l], logZ, b0, s, wasmLevel(blk, l));
-      else if (lv.kind === "rules")
-        rulesUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s, rulesWasm(blk, l));
+        productUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], blk.t[l], logZ, b0, s, blk.productWasm[l]);
+      else if (lv.kind === "rules") rulesUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s, blk.rulesWasm[l]);
       else denseUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s);
     }
     rootPosterior(cg, b0, rows, blk.up[0], logZ, impossible, root, s);
@@ -349,8 +356,8 @@ function downwardPass(
     const c = blk.up[l];
     const out = blk.down[l];
     if (lv.kind === "product")
-      productDownLevel(lv, rows, Np, b0, impossible, p, blk.t[l], c, out, s, wasmLevel(blk, l));
-    else if (lv.kind === "rules") rulesDownLevel(lv, rows, Np, b0, impossible, p, c, out, s, rulesWasm(blk, l));
+      productDownLevel(lv, rows, Np, b0, impossible, p, blk.t[l], c, out, s, blk.productWasm[l]);
+    else if (lv.kind === "rules") rulesDownLevel(lv, rows, Np, b0, impossible, p, c, out, s, blk.rulesWasm[l]);
     else denseDownLevel(lv, rows, Np, b0, impossible, p, c, out, s);
   }
 }
