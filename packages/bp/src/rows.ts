@@ -158,8 +158,18 @@ function rulesWasm(blk: Block, l: number): RulesWasm | null {
   return kernels && arrays ? { ...arrays, k: kernels, nodeMax, flags, one } : null;
 }
 
-/** BP over rows [start, end) of ev into out (rows outside are left alone). */
-export function runRows(cg: CompiledGrammar, ev: Evidence, start: number, end: number, out: BPOutputs): void {
+/**
+ * BP over rows [start, end) into out (rows outside are left alone). ev.e may hold only
+ * rows from evRow0 on (a pool worker gets just its own share).
+ */
+export function runRows(
+  cg: CompiledGrammar,
+  ev: Evidence,
+  start: number,
+  end: number,
+  out: BPOutputs,
+  evRow0 = 0,
+): void {
   const { L, vocab, nodes } = cg;
   const { logZ, impossible, root, up, down, marginals } = out;
   const downward = marginals !== undefined;
@@ -171,7 +181,7 @@ export function runRows(cg: CompiledGrammar, ev: Evidence, start: number, end: n
 
   for (let b0 = start; b0 < end; b0 += blk.rows) {
     const rows = Math.min(end, b0 + blk.rows) - b0;
-    leaves(cg, ev, b0, rows, blk, logZ, up);
+    leaves(cg, ev.e, evRow0, b0, rows, blk, logZ, up);
     for (let l = L; l >= 1; l--) {
       const lv = cg.levels[l - 1];
       const Np = nodes[l - 1];
@@ -222,7 +232,8 @@ function priorMessage(cg: CompiledGrammar): ExpMessages {
  */
 function leaves(
   cg: CompiledGrammar,
-  ev: Evidence,
+  e: Float64Array,
+  evRow0: number,
   b0: number,
   rows: number,
   blk: Block,
@@ -231,12 +242,12 @@ function leaves(
 ): void {
   const d = cg.nodes[cg.L];
   const S = cg.vocab[cg.L];
-  const e = ev.e;
   const { v, ul } = blk.up[cg.L];
   const n = d * S;
+  const e0 = (b0 - evRow0) * n;
   if (blk.kernels && S % 2 === 0) {
     const { marg, nodeMax } = blk;
-    marg.set(e.subarray(b0 * n, (b0 + rows) * n));
+    marg.set(e.subarray(e0, e0 + rows * n));
     blk.kernels.leaves(marg.byteOffset, v.byteOffset, ul.byteOffset, nodeMax.byteOffset, rows * d, S);
     for (let r = 0; r < rows; r++) {
       let z = 0;
@@ -252,17 +263,18 @@ function leaves(
     for (let i = 0; i < d; i++) {
       const off = (r * d + i) * S;
       const src = b0 * n + off;
+      const es = e0 + off;
       // The max in two interleaved halves, as the SIMD kernel takes it (the same signed zeros).
       let m0 = NEG_INF;
       let m1 = NEG_INF;
-      for (let k = 0; k < S; k += 2) if (e[src + k] > m0) m0 = e[src + k];
-      for (let k = 1; k < S; k += 2) if (e[src + k] > m1) m1 = e[src + k];
+      for (let k = 0; k < S; k += 2) if (e[es + k] > m0) m0 = e[es + k];
+      for (let k = 1; k < S; k += 2) if (e[es + k] > m1) m1 = e[es + k];
       // biome-ignore lint/complexity/useMathMinMax: the SIMD kernel's pmax (Math.max orders signed zeros differently)
       const mx = m0 < m1 ? m1 : m0;
       z += mx;
       for (let k = 0; k < S; k++) {
         // An all -Infinity leaf (impossible row) becomes zeros with log -Infinity.
-        const x = mx === NEG_INF ? NEG_INF : e[src + k] - mx;
+        const x = mx === NEG_INF ? NEG_INF : e[es + k] - mx;
         v[off + k] = expNonPositive(x);
         ul[off + k] = x;
         if (u) u[src + k] = x;
