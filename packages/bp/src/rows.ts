@@ -301,6 +301,7 @@ function rootPosterior(
   for (let r = 0; r < rows; r++) {
     const row = b0 + r;
     const off = row * C;
+    impossible[row] = 0;
     let sum = 0;
     for (let a = 0; a < C; a++) {
       const p = pi[a] * u0.v[r * C + a];
@@ -393,7 +394,10 @@ function levelMarginals(
   const vu = u.v;
   const vw = w.v;
   for (let r = 0; r < rows; r++) {
-    if (impossible[b0 + r]) continue;
+    if (impossible[b0 + r]) {
+      out.fill(0, (b0 + r) * N * S, (b0 + r + 1) * N * S);
+      continue;
+    }
     for (let i = 0; i < N; i++) {
       const off = (r * N + i) * S;
       const o = b0 * N * S + off;

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Rng, noisyEvidence, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
+import { Rng, randomProductGrammar, randomRhm, sampleNoisy } from "@ghmkit/ghm";
 import type { Evidence, Grammar } from "@ghmkit/ghm";
 import { type BPResult, runBP } from "../run";
 import { GEMM_WASM_BASE64 } from "./gemm_wasm";
@@ -9,15 +9,7 @@ import { RULES_WASM_BASE64 } from "./rules_wasm";
 import { makeArena, setWasmKernels, wasmKernels } from "./wasm";
 
 function evidence(g: Grammar, batch: number, sigma: number, seed: number): Evidence {
-  const data = sample(g, batch, new Rng(seed));
-  return noisyEvidence(
-    data.x,
-    batch,
-    data.d,
-    g.vocab[g.depth],
-    { kind: "gaussian", alpha: 1, sigma },
-    new Rng(seed + 1),
-  ).evidence;
+  return sampleNoisy(g, batch, { kind: "gaussian", alpha: 1, sigma }, { data: seed, noise: seed + 1 }).evidence;
 }
 
 function bits(r: BPResult): number[][] {
