@@ -19,6 +19,20 @@ test("benchBP: both workloads, throughput consistent with the timings, agreement
       expect(c.numpy!.peakBytesPerSequence).toBeGreaterThan(0);
     } else expect(c.referenceSkipped).toMatch(/python3/);
   }
+  for (const c of r.cases) {
+    // Writing into reused arrays is timed beside every fresh call, with its ratio to the faster numpy setting.
+    expect(c.reused.single.sequencesPerSecond).toBeCloseTo((1000 * c.batch) / c.reused.single.msPerBatch, 6);
+    if (numpyUnavailable() === null && c.pool) {
+      expect(c.bestNumpy!.sequencesPerSecond).toBeGreaterThanOrEqual(
+        Math.min(c.numpy!.sequencesPerSecond, c.numpyOneThread!.sequencesPerSecond),
+      );
+      expect(c.reused.pooled!.vsBestNumpy!.median).toBeCloseTo(
+        c.reused.pooled!.sequencesPerSecond / c.bestNumpy!.sequencesPerSecond,
+        6,
+      );
+    }
+  }
+  expect(r.text).toContain("into reused result arrays");
   // The worker pool's results are the single thread's, bit for bit.
   for (const c of r.cases) if (c.pool) expect(c.pool.identical).toBe(true);
   // The peer's rate is only a recorded figure, and only for its own shape (batch 256).

@@ -94,6 +94,24 @@ export interface BenchCase extends Rate {
   vsPeer: { recorded: readonly [number, number]; ratio: [number, number] } | null;
   /** runBP({ threads }) with the worker pool, timed in the same interleaved repetitions; null with one core or threads 1. */
   pool: PooledRate | null;
+  /**
+   * Per repetition the faster of numpy's two settings (default threads, one BLAS thread):
+   * the reference the headline ratios are taken against; null without both.
+   */
+  bestNumpy: Rate | null;
+  /** runBP (one thread, fresh result arrays) / bestNumpy. */
+  vsBestNumpy: BenchCase["vsNumpy"];
+  /** The pool (fresh arrays) / bestNumpy; null without a pool. */
+  poolVsBestNumpy: BenchCase["vsNumpy"];
+  /**
+   * runBP({ into }) writing over the previous call's result arrays (no page faults on
+   * fresh memory, as numpy's allocator reuses its freed pages), one thread and pooled,
+   * in the same interleaved repetitions, each with its ratio to bestNumpy.
+   */
+  reused: {
+    single: Rate & { vsBestNumpy: BenchCase["vsNumpy"] };
+    pooled: (Rate & { threads: number; vsBestNumpy: BenchCase["vsNumpy"] }) | null;
+  };
 }
 
 export interface PooledRate extends Rate {
@@ -181,6 +199,10 @@ export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> 
     const ref1 = skip || threads < 2 ? null : NumpyBP.start(g, ev, { threads: 1 });
     const mine: Timing[] = [];
     const pooled: Timing[] = [];
+    const mineInto: Timing[] = [];
+    const pooledInto: Timing[] = [];
+    let intoSingle: BPResult | undefined;
+    let intoPooled: BPResult | undefined;
     const theirs: Timing[] = [];
     const theirs1: Timing[] = [];
     let check: RefCheck | null = null;
@@ -188,7 +210,11 @@ export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> 
     let identical = true;
     try {
       timeOnce(() => (fast = runBP(g, ev, { downward }))); // warm-up: JIT and first touch
-      if (threads > 1) identical = sameBits(fast!, runBP(g, ev, { downward, threads })); // also starts the workers
+      intoSingle = runBP(g, ev, { downward });
+      if (threads > 1) {
+        intoPooled = runBP(g, ev, { downward, threads }); // also starts the workers
+        identical = sameBits(fast!, intoPooled);
+      }
       check = ref ? await ref.check() : null; // also numpy's warm-up
       if (ref1) await ref1.run();
       for (let i = 0; i < repeats; i++) {
@@ -197,6 +223,8 @@ export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> 
         if (ref1 && i % 2 === 1) theirs1.push(await ref1.run());
         mine.push(timeOnce(() => runBP(g, ev, { downward })));
         if (threads > 1) pooled.push(timeOnce(() => runBP(g, ev, { downward, threads })));
+        mineInto.push(timeOnce(() => runBP(g, ev, { downward, into: intoSingle })));
+        if (threads > 1) pooledInto.push(timeOnce(() => runBP(g, ev, { downward, threads, into: intoPooled })));
         if (ref && i % 2 === 0) theirs.push(await ref.run());
         if (ref1 && i % 2 === 0) theirs1.push(await ref1.run());
       }
@@ -230,6 +258,12 @@ export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> 
       agreement = agreementWith(runBP(g, small, { downward }), ref!, downward);
     }
     const own = rate(batch, mine);
+    const best = ref && ref1 ? theirs.map((t, i) => (t.ms <= theirs1[i].ms ? t : theirs1[i])) : null;
+    const bestRate = best ? rate(batch, best) : null;
+    const vsBest = (xs: Timing[], r: Rate): BenchCase["vsNumpy"] =>
+      best && bestRate ? versus(xs, r, best, bestRate) : null;
+    const ownInto = rate(batch, mineInto);
+    const poolInto = threads > 1 ? rate(batch, pooledInto) : null;
     cases.push({
       name,
       description,
@@ -247,6 +281,13 @@ export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> 
       numpyOneThread,
       vsNumpyOneThread: numpyOneThread ? versus(mine, own, theirs1, numpyOneThread) : null,
       vsPeer: peer(own),
+      bestNumpy: bestRate,
+      vsBestNumpy: vsBest(mine, own),
+      poolVsBestNumpy: poolRate ? vsBest(pooled, poolRate) : null,
+      reused: {
+        single: { ...ownInto, vsBestNumpy: vsBest(mineInto, ownInto) },
+        pooled: poolInto ? { ...poolInto, threads, vsBestNumpy: vsBest(pooledInto, poolInto) } : null,
+      },
       pool:
         poolRate === null
           ? null
@@ -320,6 +361,19 @@ function formatBench(cases: BenchCase[], scaling: ScalingReport | null): string 
             : ""),
       );
     else lines.push(`  numpy GEMM BP: skipped (${c.referenceSkipped})`);
+    const r = c.reused;
+    lines.push(
+      `  into reused result arrays: ${f0(r.single.sequencesPerSecond)} seq/s` +
+        (r.pooled ? `, threads ${r.pooled.threads} ${f0(r.pooled.sequencesPerSecond)} seq/s` : ""),
+    );
+    if (c.bestNumpy && c.vsBestNumpy)
+      lines.push(
+        `  vs the faster numpy setting per repetition (${f0(c.bestNumpy.sequencesPerSecond)} seq/s): ` +
+          `runBP ${f2(c.vsBestNumpy.median)}x` +
+          (c.poolVsBestNumpy ? `, pooled ${f2(c.poolVsBestNumpy.median)}x` : "") +
+          (r.single.vsBestNumpy ? `, into ${f2(r.single.vsBestNumpy.median)}x` : "") +
+          (r.pooled?.vsBestNumpy ? `, pooled into ${f2(r.pooled.vsBestNumpy.median)}x` : ""),
+      );
     if (c.naive)
       lines.push(
         `  naive log-domain ${c.naive.sequencesPerSecond.toFixed(1)} seq/s (batch ${c.naive.batch}), fast/naive = ${c.speedup!.toFixed(1)}x` +

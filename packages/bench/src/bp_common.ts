@@ -1,16 +1,8 @@
 /** Helpers shared by the BP bench and its scaling sweeps. */
-import { type Evidence, type Grammar, Rng, noisyEvidence, sample } from "@ghmkit/ghm";
+import { type Evidence, type Grammar, sampleNoisy } from "@ghmkit/ghm";
 
 export function evidenceFor(g: Grammar, batch: number, sigma: number, seed: number): Evidence {
-  const data = sample(g, batch, new Rng(seed));
-  return noisyEvidence(
-    data.x,
-    batch,
-    data.d,
-    g.vocab[g.depth],
-    { kind: "gaussian", alpha: 1, sigma },
-    new Rng(seed + 1),
-  ).evidence;
+  return sampleNoisy(g, batch, { kind: "gaussian", alpha: 1, sigma }, { data: seed, noise: seed + 1 }).evidence;
 }
 
 export function median(xs: number[]): number {

@@ -8,7 +8,7 @@ import wabt from "wabt";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const w = await wabt();
-for (const name of ["gemm", "rules"]) {
+for (const name of ["gemm", "rules", "level"]) {
   const wat = readFileSync(join(root, "wasm", `${name}.wat`), "utf8");
   const mod = w.parseWat(`${name}.wat`, wat, { simd: true, bulk_memory: true });
   const bytes = Buffer.from(mod.toBinary({}).buffer).toString("base64");

@@ -1,20 +1,12 @@
-import { Rng, noisyEvidence, randomDenseGrammar, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
+import { randomDenseGrammar, randomProductGrammar, randomRhm, sampleNoisy } from "@ghmkit/ghm";
 import type { Evidence, Grammar } from "@ghmkit/ghm";
 import { availableThreads } from "./pool";
 import { type BPResult, runBP } from "./run";
 
 function evidence(g: Grammar, batch: number, sigma: number, seed: number): Evidence {
-  const data = sample(g, batch, new Rng(seed));
-  const ev = noisyEvidence(
-    data.x,
-    batch,
-    data.d,
-    g.vocab[g.depth],
-    { kind: "gaussian", alpha: 1, sigma },
-    new Rng(seed + 1),
-  ).evidence;
+  const ev = sampleNoisy(g, batch, { kind: "gaussian", alpha: 1, sigma }, { data: seed, noise: seed + 1 }).evidence;
   // One impossible row (a leaf with every symbol ruled out) and one hard-evidence row.
-  const n = data.d * g.vocab[g.depth];
+  const n = ev.d * ev.S;
   ev.e.fill(-Infinity, 0, g.vocab[g.depth]);
   for (let i = n; i < 2 * n; i++) ev.e[i] *= 1e3;
   return ev;

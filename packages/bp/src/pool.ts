@@ -100,9 +100,8 @@ function ensureWorkers(env: Node, n: number): boolean {
   return true;
 }
 
-/** A copy of a into shared memory (as is when it already is shared). */
+/** A copy of a into shared memory. */
 function shared(a: Float64Array): Float64Array {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
   const s = new Float64Array(new SharedArrayBuffer(a.byteLength));
   s.set(a);
   return s;
@@ -131,12 +130,18 @@ export function runPooled(cg: CompiledGrammar, ev: Evidence, out: BPOutputs, thr
   const env = nodeOnly()!;
   const batch = ev.batch;
   const parts = Math.min(threads, batch);
-  const e = shared(ev.e);
+  // Each worker gets its own rows of evidence in shared memory (none copied when ev.e is shared already).
+  const isShared = ev.e.buffer instanceof SharedArrayBuffer;
+  const rowFloats = ev.d * ev.S;
   // done[0]: workers finished; done[1]: workers that failed (their errors wait on their ports).
   const done = new Int32Array(new SharedArrayBuffer(8));
   const cut = (k: number): number => Math.round((k * batch) / parts);
-  for (let k = 1; k < parts; k++)
-    pool[k - 1].worker.postMessage({ cg, ev: { ...ev, e }, start: cut(k), end: cut(k + 1), out, done });
+  for (let k = 1; k < parts; k++) {
+    const [start, end] = [cut(k), cut(k + 1)];
+    const e = isShared ? ev.e : shared(ev.e.subarray(start * rowFloats, end * rowFloats));
+    const evRow0 = isShared ? 0 : start;
+    pool[k - 1].worker.postMessage({ cg, ev: { ...ev, e }, start, end, out, done, evRow0 });
+  }
   let failure: unknown = null;
   try {
     runRows(cg, ev, 0, cut(1), out);

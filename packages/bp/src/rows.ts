@@ -11,6 +11,7 @@ import type { Evidence } from "@ghmkit/ghm";
 import type { CompiledGrammar, ProductLevel } from "./compile";
 import { LOW, TINY, logAt, logSumExp } from "./logspace";
 import { denseDownLevel, denseUpLevel } from "./kernels/dense";
+import { expNonPositive } from "./kernels/exp";
 import { type ExpMessages, writeLogs } from "./kernels/messages";
 import { type WasmLevel, productDownLevel, productUpLevel } from "./kernels/product";
 import { type RulesArrays, type RulesWasm, rulesDownLevel, rulesUpLevel } from "./kernels/rules";
@@ -48,8 +49,17 @@ export interface Block {
   /** Product levels on the wasm path: M_j and its transpose, copied into the arena (empty otherwise). */
   M: Float64Array[][];
   MT: Float64Array[][];
+  /** On the wasm path: per node or child of a block level, the fused kernels' maxima and flags; one level's evidence or marginals. */
+  nodeMax: Float64Array;
+  flags: Int32Array;
+  marg: Float64Array;
+  /** On the wasm path: [1], the parent-side weight every rules child is scaled against. */
+  one: Float64Array;
   /** Rules levels with m = 2 on the wasm path: start, slot and p copied into the arena (null otherwise). */
   rules: (RulesArrays | null)[];
+  /** Per level, the wasm views the level kernels take (null on the JS path or for other kinds), made once. */
+  productWasm: (WasmLevel | null)[];
+  rulesWasm: (RulesWasm | null)[];
   /** The wasm kernels over the arena, or null (JS kernels). */
   kernels: WasmKernels | null;
 }
@@ -64,8 +74,13 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
     const wide = isProduct(l) ? vocab[l - 1] * (wasm && downward ? 2 : 1) : 0;
     perRow += nodes[l] * (vocab[l] * (downward ? 4 : 2) + wide + (wasm ? 2 : 0));
   }
+  // The fused kernels' per-node maxima and flags, and one level's marginals (wasm path).
+  const maxNodes = nodes[L];
+  let maxLevel = 0;
+  for (let l = 0; l <= L; l++) maxLevel = Math.max(maxLevel, nodes[l] * vocab[l]);
+  if (wasm) perRow += 2 * maxNodes + maxLevel;
   const rows = Math.max(1, Math.min(batch, Math.floor(BLOCK_FLOATS / perRow)));
-  let floats = rows * perRow + 2 * (L + 1) * 8;
+  let floats = rows * perRow + 2 * (L + 1) * 8 + 8;
   for (let l = 1; l <= L; l++) {
     const lv = cg.levels[l - 1];
     if (lv.kind === "product") floats += 2 * m * (vocab[l - 1] * vocab[l] + 2);
@@ -88,7 +103,7 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
         return copy;
       });
     });
-  return {
+  const blk: Block = {
     rows,
     up: msgs(true),
     down: msgs(downward),
@@ -105,6 +120,10 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
       (l) => downward && productWasm(l),
       (l) => rows * nodes[l],
     ),
+    nodeMax: f64(kernels ? rows * maxNodes : 0),
+    flags: kernels ? arena.i32(rows * maxNodes) : new Int32Array(0),
+    marg: f64(kernels ? rows * maxLevel : 0),
+    one: f64(kernels ? 1 : 0).fill(1),
     M: matrices((lv) => lv.M),
     MT: matrices((lv) => lv.MT),
     rules: vocab.map((_, l) => {
@@ -119,22 +138,38 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
       return { start, slot, p };
     }),
     kernels,
+    productWasm: [],
+    rulesWasm: [],
   };
+  blk.productWasm = vocab.map((_, l) => wasmLevel(blk, l));
+  blk.rulesWasm = vocab.map((_, l) => rulesWasm(blk, l));
+  return blk;
 }
 
 function wasmLevel(blk: Block, l: number): WasmLevel | null {
   if (!blk.kernels || blk.M[l].length === 0) return null;
-  const { gemm, downX, rowmax } = blk.kernels;
-  return { gemm, downX, rowmax, M: blk.M[l], MT: blk.MT[l], x: blk.x[l], xmax: blk.xmax[l], ymax: blk.ymax[l] };
+  const { M, MT, x, xmax, ymax, nodeMax, flags } = blk;
+  return { k: blk.kernels, M: M[l], MT: MT[l], x: x[l], xmax: xmax[l], ymax: ymax[l], nodeMax, flags };
 }
 
 function rulesWasm(blk: Block, l: number): RulesWasm | null {
   const arrays = blk.rules[l];
-  return blk.kernels && arrays ? { ...arrays, up: blk.kernels.rulesUp, down: blk.kernels.rulesDown } : null;
+  const { kernels, nodeMax, flags, one } = blk;
+  return kernels && arrays ? { ...arrays, k: kernels, nodeMax, flags, one } : null;
 }
 
-/** BP over rows [start, end) of ev into out (rows outside are left alone). */
-export function runRows(cg: CompiledGrammar, ev: Evidence, start: number, end: number, out: BPOutputs): void {
+/**
+ * BP over rows [start, end) into out (rows outside are left alone). ev.e may hold only
+ * rows from evRow0 on (a pool worker gets just its own share).
+ */
+export function runRows(
+  cg: CompiledGrammar,
+  ev: Evidence,
+  start: number,
+  end: number,
+  out: BPOutputs,
+  evRow0 = 0,
+): void {
   const { L, vocab, nodes } = cg;
   const { logZ, impossible, root, up, down, marginals } = out;
   const downward = marginals !== undefined;
@@ -146,14 +181,13 @@ export function runRows(cg: CompiledGrammar, ev: Evidence, start: number, end: n
 
   for (let b0 = start; b0 < end; b0 += blk.rows) {
     const rows = Math.min(end, b0 + blk.rows) - b0;
-    leaves(cg, ev, b0, rows, blk.up[L], logZ, up);
+    leaves(cg, ev.e, evRow0, b0, rows, blk, logZ, up);
     for (let l = L; l >= 1; l--) {
       const lv = cg.levels[l - 1];
       const Np = nodes[l - 1];
       if (lv.kind === "product")
-        productUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], blk.t[l], logZ, b0, s, wasmLevel(blk, l));
-      else if (lv.kind === "rules")
-        rulesUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s, rulesWasm(blk, l));
+        productUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], blk.t[l], logZ, b0, s, blk.productWasm[l]);
+      else if (lv.kind === "rules") rulesUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s, blk.rulesWasm[l]);
       else denseUpLevel(lv, rows, Np, blk.up[l], blk.up[l - 1], logZ, b0, s);
     }
     rootPosterior(cg, b0, rows, blk.up[0], logZ, impossible, root, s);
@@ -164,6 +198,8 @@ export function runRows(cg: CompiledGrammar, ev: Evidence, start: number, end: n
     for (let l = 0; l <= L; l++) {
       const n = nodes[l] * vocab[l];
       if (l === 0) marginals[0].set(root.subarray(b0 * n, (b0 + rows) * n), b0 * n);
+      else if (blk.kernels && vocab[l] % 2 === 0)
+        fusedMarginals(blk, l, rows, nodes[l], vocab[l], impossible, b0, marginals[l], s);
       else levelMarginals(blk.up[l], blk.down[l], rows, nodes[l], vocab[l], impossible, b0, marginals[l], s);
       if (!down) continue;
       for (let r = 0; r < rows; r++) {
@@ -189,35 +225,58 @@ function priorMessage(cg: CompiledGrammar): ExpMessages {
   return { v, ul };
 }
 
-/** Leaf messages exp(e - max) per leaf (shift into logZ), and their logs when asked for. */
+/**
+ * Leaf messages exp(e - max) per leaf (shift into logZ), exact logs kept for every entry,
+ * and the log-domain messages when asked for. On the wasm path (even S) through the
+ * leaves kernel on a copy of the block's evidence; exp.ts gives the JS path its bits.
+ */
 function leaves(
   cg: CompiledGrammar,
-  ev: Evidence,
+  e: Float64Array,
+  evRow0: number,
   b0: number,
   rows: number,
-  out: ExpMessages,
+  blk: Block,
   logZ: Float64Array,
   up: Float64Array[] | undefined,
 ): void {
   const d = cg.nodes[cg.L];
   const S = cg.vocab[cg.L];
-  const e = ev.e;
-  const { v, ul } = out;
+  const { v, ul } = blk.up[cg.L];
+  const n = d * S;
+  const e0 = (b0 - evRow0) * n;
+  if (blk.kernels && S % 2 === 0) {
+    const { marg, nodeMax } = blk;
+    marg.set(e.subarray(e0, e0 + rows * n));
+    blk.kernels.leaves(marg.byteOffset, v.byteOffset, ul.byteOffset, nodeMax.byteOffset, rows * d, S);
+    for (let r = 0; r < rows; r++) {
+      let z = 0;
+      for (let i = 0; i < d; i++) z += nodeMax[r * d + i];
+      logZ[b0 + r] = z;
+    }
+    if (up) up[cg.L].set(ul.subarray(0, rows * n), b0 * n);
+    return;
+  }
   const u = up ? up[cg.L] : null;
   for (let r = 0; r < rows; r++) {
     let z = 0;
     for (let i = 0; i < d; i++) {
       const off = (r * d + i) * S;
-      const src = b0 * d * S + off;
-      let mx = NEG_INF;
-      for (let k = 0; k < S; k++) if (e[src + k] > mx) mx = e[src + k];
+      const src = b0 * n + off;
+      const es = e0 + off;
+      // The max in two interleaved halves, as the SIMD kernel takes it (the same signed zeros).
+      let m0 = NEG_INF;
+      let m1 = NEG_INF;
+      for (let k = 0; k < S; k += 2) if (e[es + k] > m0) m0 = e[es + k];
+      for (let k = 1; k < S; k += 2) if (e[es + k] > m1) m1 = e[es + k];
+      // biome-ignore lint/complexity/useMathMinMax: the SIMD kernel's pmax (Math.max orders signed zeros differently)
+      const mx = m0 < m1 ? m1 : m0;
       z += mx;
       for (let k = 0; k < S; k++) {
         // An all -Infinity leaf (impossible row) becomes zeros with log -Infinity.
-        const x = mx === NEG_INF ? NEG_INF : e[src + k] - mx;
-        const y = exp(x);
-        v[off + k] = y;
-        if (y < TINY) ul[off + k] = x;
+        const x = mx === NEG_INF ? NEG_INF : e[es + k] - mx;
+        v[off + k] = expNonPositive(x);
+        ul[off + k] = x;
         if (u) u[src + k] = x;
       }
     }
@@ -242,6 +301,7 @@ function rootPosterior(
   for (let r = 0; r < rows; r++) {
     const row = b0 + r;
     const off = row * C;
+    impossible[row] = 0;
     let sum = 0;
     for (let a = 0; a < C; a++) {
       const p = pi[a] * u0.v[r * C + a];
@@ -309,15 +369,16 @@ function downwardPass(
     const c = blk.up[l];
     const out = blk.down[l];
     if (lv.kind === "product")
-      productDownLevel(lv, rows, Np, b0, impossible, p, blk.t[l], c, out, s, wasmLevel(blk, l));
-    else if (lv.kind === "rules") rulesDownLevel(lv, rows, Np, b0, impossible, p, c, out, s, rulesWasm(blk, l));
+      productDownLevel(lv, rows, Np, b0, impossible, p, blk.t[l], c, out, s, blk.productWasm[l]);
+    else if (lv.kind === "rules") rulesDownLevel(lv, rows, Np, b0, impossible, p, c, out, s, blk.rulesWasm[l]);
     else denseDownLevel(lv, rows, Np, b0, impossible, p, c, out, s);
   }
 }
 
 /**
  * P(x = s | obs) ∝ exp(u(s) + w(s)) = v(s) w(s) per node of a block level, into the
- * global out (rows b0..); in the log domain when every product is below LOW.
+ * global out (rows b0..); in the log domain when every product is below LOW. The sum
+ * runs in two interleaved halves (even and odd k), the order of the SIMD kernel.
  */
 function levelMarginals(
   u: ExpMessages,
@@ -332,27 +393,73 @@ function levelMarginals(
 ): void {
   const vu = u.v;
   const vw = w.v;
-  const tmp = s.terms;
   for (let r = 0; r < rows; r++) {
-    if (impossible[b0 + r]) continue;
+    if (impossible[b0 + r]) {
+      out.fill(0, (b0 + r) * N * S, (b0 + r + 1) * N * S);
+      continue;
+    }
     for (let i = 0; i < N; i++) {
       const off = (r * N + i) * S;
       const o = b0 * N * S + off;
       let mx = 0;
-      let sum = 0;
+      let s0 = 0;
+      let s1 = 0;
       for (let k = 0; k < S; k++) {
         const z = vu[off + k] * vw[off + k];
         out[o + k] = z;
-        sum += z;
+        if (k % 2 === 0) s0 += z;
+        else s1 += z;
         if (z > mx) mx = z;
       }
       if (mx >= LOW) {
-        const inv = 1 / sum;
+        const inv = 1 / (s0 + s1);
         for (let k = 0; k < S; k++) out[o + k] *= inv;
         continue;
       }
-      for (let k = 0; k < S; k++) tmp[k] = logAt(u.v, u.ul, off + k) + logAt(w.v, w.ul, off + k);
-      softmax(tmp, S, out, o);
+      logMarginal(u, w, off, S, out, o, s);
     }
   }
+}
+
+/** levelMarginals through the wasm kernel (even S): one block level at a time, copied out. */
+function fusedMarginals(
+  blk: Block,
+  l: number,
+  rows: number,
+  N: number,
+  S: number,
+  impossible: Uint8Array,
+  b0: number,
+  out: Float64Array,
+  s: Scratch,
+): void {
+  const u = blk.up[l];
+  const w = blk.down[l];
+  const { marg, flags } = blk;
+  const n = N * S;
+  blk.kernels!.marginals(u.v.byteOffset, w.v.byteOffset, marg.byteOffset, flags.byteOffset, rows * N, S);
+  out.set(marg.subarray(0, rows * n), b0 * n);
+  for (let r = 0; r < rows; r++) {
+    const o = (b0 + r) * n;
+    if (impossible[b0 + r]) {
+      out.fill(0, o, o + n);
+      continue;
+    }
+    for (let i = 0; i < N; i++) if (flags[r * N + i] !== 0) logMarginal(u, w, (r * N + i) * S, S, out, o + i * S, s);
+  }
+}
+
+/** One node's marginal from the exact logs of u and w (every product below LOW). */
+function logMarginal(
+  u: ExpMessages,
+  w: ExpMessages,
+  off: number,
+  S: number,
+  out: Float64Array,
+  o: number,
+  s: Scratch,
+): void {
+  const tmp = s.terms;
+  for (let k = 0; k < S; k++) tmp[k] = logAt(u.v, u.ul, off + k) + logAt(w.v, w.ul, off + k);
+  softmax(tmp, S, out, o);
 }

@@ -15,13 +15,15 @@ interface Job {
   end: number;
   out: BPOutputs;
   done: Int32Array;
+  /** The first row ev.e holds. */
+  evRow0: number;
 }
 
 const { errors, ready } = workerData as { errors: MessagePort; ready: Int32Array };
 
 parentPort!.on("message", (job: Job) => {
   try {
-    runRows(job.cg, job.ev, job.start, job.end, job.out);
+    runRows(job.cg, job.ev, job.start, job.end, job.out, job.evRow0);
   } catch (err) {
     errors.postMessage({ message: err instanceof Error ? err.message : String(err) });
     Atomics.add(job.done, 1, 1);

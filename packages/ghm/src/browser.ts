@@ -19,5 +19,6 @@ export * from "./rhmImport";
 export { gaussianEvidenceFromZ } from "./gaussianEvidence";
 export * from "./uniformEvidence";
 export * from "./noisyEvidence";
+export * from "./sampleNoisy";
 export * from "./fingerprint";
 export * from "./evidenceJson";

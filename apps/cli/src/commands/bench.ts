@@ -91,6 +91,24 @@ export function registerBench(program: Command, ctx: Context): void {
               c.speedup ? `${fmt(c.speedup, 3)}x` : "-",
             ]),
           ),
+          "the same against the faster numpy setting of each repetition, with fresh result arrays and with runBP({ into }) writing over the last call's:",
+          table(
+            ["case", "best numpy seq/s", "runBP", "pooled", "runBP into", "pooled into"],
+            r.cases.map((c) => {
+              const cell = (rate: { sequencesPerSecond: number } | null, vs: typeof c.vsBestNumpy): string =>
+                rate
+                  ? `${fmt(rate.sequencesPerSecond)}${vs ? ` = ${fmt(vs.median, 3)}x (${fmt(vs.min, 3)}-${fmt(vs.max, 3)})` : ""}`
+                  : "-";
+              return [
+                c.name,
+                c.bestNumpy ? fmt(c.bestNumpy.sequencesPerSecond) : "-",
+                cell(c, c.vsBestNumpy),
+                cell(c.pool, c.poolVsBestNumpy),
+                cell(c.reused.single, c.reused.single.vsBestNumpy),
+                cell(c.reused.pooled, c.reused.pooled?.vsBestNumpy ?? null),
+              ];
+            }),
+          ),
           ...r.cases.flatMap((c) => [
             ...(c.referenceSkipped ? [`${c.name}: numpy reference skipped (${c.referenceSkipped})`] : []),
             ...(c.pool && !c.pool.identical ? [`${c.name}: the pooled results differ from one thread's (a bug)`] : []),

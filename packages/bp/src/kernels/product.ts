@@ -18,23 +18,25 @@ import { LOW, TINY, logAt, sumExpShifted } from "../logspace";
 import { gemvMax, gemvSparse } from "./gemv";
 import type { ExpMessages } from "./messages";
 import type { Scratch } from "./scratch";
-import type { DownX, Gemm, RowMax } from "./wasm";
+import type { WasmKernels } from "./wasm";
 
 /**
- * A product level on the wasm path: the GEMM, M_j and MT_j in its arena, and the
- * downward pass's X (parent-side weights per child, [children, Sp]) and their maxima.
+ * A product level on the wasm path: the kernels, M_j and MT_j in its arena, the
+ * downward pass's X (parent-side weights per child, [children, Sp]) and their maxima,
+ * and per-node scratch for the fused steps (maxima and flags, see wasm/level.wat).
  * All of a level's children go through one GEMM per child slot j instead of one
  * matrix-vector product each; the sums run in the same order, so the bits match.
  */
 export interface WasmLevel {
-  gemm: Gemm;
-  downX: DownX;
-  rowmax: RowMax;
+  k: WasmKernels;
   M: Float64Array[];
   MT: Float64Array[];
   x: Float64Array;
   xmax: Float64Array;
   ymax: Float64Array;
+  /** Per node or child of a block level: the fused kernels' maxima and flags. */
+  nodeMax: Float64Array;
+  flags: Int32Array;
 }
 
 const { exp, log } = Math;
@@ -44,6 +46,8 @@ const NEG_INF = -Infinity;
  * Upward step for every parent of `rows` block rows (Np parents per row): reads the
  * children c, writes t ([children, Sp], child-major) and the parents p, and adds each
  * parent's scale (log) to logZ[b0 + row]; -Infinity there marks an impossible subtree.
+ * On the wasm path the products and scaling run fused (level.wat) for even Sp; a node
+ * it flags is redone here, entry by entry.
  */
 export function productUpLevel(
   lv: ProductLevel,
@@ -57,12 +61,11 @@ export function productUpLevel(
   s: Scratch,
   w: WasmLevel | null,
 ): void {
-  const { m, Sp, Sc, M } = lv;
-  const vc = c.v;
+  const { m, Sp, Sc } = lv;
   if (w)
     for (let j = 0; j < m; j++)
-      w.gemm(
-        vc.byteOffset + 8 * j * Sc,
+      w.k.gemm(
+        c.v.byteOffset + 8 * j * Sc,
         m * Sc,
         w.MT[j].byteOffset,
         t.byteOffset + 8 * j * Sp,
@@ -71,67 +74,91 @@ export function productUpLevel(
         Sc,
         Sp,
       );
-  const vp = p.v;
-  const ulp = p.ul;
-  const P = s.x;
-  const idx = s.idx;
-  const val = s.v;
+  const fused = w !== null && Sp % 2 === 0;
+  if (fused) w.k.upProd(t.byteOffset, p.v.byteOffset, w.nodeMax.byteOffset, w.flags.byteOffset, rows * Np, m, Sp, LOW);
+  const { v: vp, ul: ulp } = p;
   for (let r = 0; r < rows; r++) {
     let z = 0;
     for (let i = 0; i < Np; i++) {
       const node = r * Np + i;
-      for (let j = 0; j < m; j++) {
-        const child = node * m + j;
-        const cOff = child * Sc;
-        const tOff = child * Sp;
-        if (w) {
-          if (j === 0) for (let a = 0; a < Sp; a++) P[a] = t[tOff + a];
-          else for (let a = 0; a < Sp; a++) P[a] *= t[tOff + a];
-          continue;
-        }
-        let zeros = 0;
-        for (let b = 0; b < Sc; b++) if (vc[cOff + b] === 0) zeros++;
-        if (2 * zeros < Sc) gemvMax(M[j], Sp, Sc, vc, cOff, t, tOff);
-        else {
-          // Exact evidence makes leaf messages one-hot: then only the nonzeros are read.
-          let nnz = 0;
-          for (let b = 0; b < Sc; b++) {
-            const x = vc[cOff + b];
-            if (x !== 0) {
-              idx[nnz] = b;
-              val[nnz++] = x;
-            }
-          }
-          gemvSparse(M[j], Sp, Sc, idx, val, nnz, t, tOff);
-        }
-        if (j === 0) for (let a = 0; a < Sp; a++) P[a] = t[tOff + a];
-        else for (let a = 0; a < Sp; a++) P[a] *= t[tOff + a];
-      }
-      let Pmax = 0;
-      for (let a = 0; a < Sp; a++) if (P[a] > Pmax) Pmax = P[a];
-      const pOff = node * Sp;
-      if (Pmax < LOW) {
-        z += upLogNode(lv, node, c, p, pOff, t, s);
+      const f = fused ? w.flags[node] : 1;
+      if (f === 1) {
+        z += upNode(lv, node, c, p, t, s, w !== null);
         continue;
       }
-      const inv = 1 / Pmax;
-      const lg = log(Pmax);
-      z += lg;
-      for (let a = 0; a < Sp; a++) {
-        const x = P[a];
-        if (x >= LOW) {
-          const y = x * inv;
-          vp[pOff + a] = y;
-          if (y < TINY) ulp[pOff + a] = log(y);
-        } else {
-          const e = upExact(lv, node, a, c, t, s) - lg;
-          ulp[pOff + a] = e;
-          vp[pOff + a] = exp(e);
+      z += log(w!.nodeMax[node]);
+      if (f === 2)
+        for (let a = node * Sp; a < (node + 1) * Sp; a++) {
+          const y = vp[a];
+          if (y < TINY) ulp[a] = log(y);
         }
-      }
     }
     logZ[b0 + r] += z;
   }
+}
+
+/**
+ * One parent node: the product of its children's t (computed here unless `haveT`),
+ * scaled to max 1, exact logs where it underflows; returns the node's scale (log).
+ */
+function upNode(
+  lv: ProductLevel,
+  node: number,
+  c: ExpMessages,
+  p: ExpMessages,
+  t: Float64Array,
+  s: Scratch,
+  haveT: boolean,
+): number {
+  const { m, Sp, Sc, M } = lv;
+  const vc = c.v;
+  const P = s.x;
+  const idx = s.idx;
+  const val = s.v;
+  for (let j = 0; j < m; j++) {
+    const child = node * m + j;
+    const cOff = child * Sc;
+    const tOff = child * Sp;
+    if (!haveT) {
+      let zeros = 0;
+      for (let b = 0; b < Sc; b++) if (vc[cOff + b] === 0) zeros++;
+      if (2 * zeros < Sc) gemvMax(M[j], Sp, Sc, vc, cOff, t, tOff);
+      else {
+        // Exact evidence makes leaf messages one-hot: then only the nonzeros are read.
+        let nnz = 0;
+        for (let b = 0; b < Sc; b++) {
+          const x = vc[cOff + b];
+          if (x !== 0) {
+            idx[nnz] = b;
+            val[nnz++] = x;
+          }
+        }
+        gemvSparse(M[j], Sp, Sc, idx, val, nnz, t, tOff);
+      }
+    }
+    if (j === 0) for (let a = 0; a < Sp; a++) P[a] = t[tOff + a];
+    else for (let a = 0; a < Sp; a++) P[a] *= t[tOff + a];
+  }
+  let Pmax = 0;
+  for (let a = 0; a < Sp; a++) if (P[a] > Pmax) Pmax = P[a];
+  const pOff = node * Sp;
+  if (Pmax < LOW) return upLogNode(lv, node, c, p, pOff, t, s);
+  const { v: vp, ul: ulp } = p;
+  const inv = 1 / Pmax;
+  const lg = log(Pmax);
+  for (let a = 0; a < Sp; a++) {
+    const x = P[a];
+    if (x >= LOW) {
+      const y = x * inv;
+      vp[pOff + a] = y;
+      if (y < TINY) ulp[pOff + a] = log(y);
+    } else {
+      const e = upExact(lv, node, a, c, t, s) - lg;
+      ulp[pOff + a] = e;
+      vp[pOff + a] = exp(e);
+    }
+  }
+  return lg;
 }
 
 /** Parent node entirely in the log domain (every product below LOW); returns its shift. */
@@ -324,7 +351,7 @@ function productDownWasm(
   const n = rows * Np;
   // Impossible rows are computed too (their values are finite and never read): one GEMM covers the block.
   const simd = m === 2 && Sp % 2 === 0;
-  if (simd) w.downX(W.byteOffset, t.byteOffset, X.byteOffset, xmax.byteOffset, n, Sp);
+  if (simd) w.k.downX(W.byteOffset, t.byteOffset, X.byteOffset, xmax.byteOffset, n, Sp);
   for (let node = 0; node < n && !simd; node++) {
     const pOff = node * Sp;
     for (let j = 0; j < m; j++) {
@@ -349,8 +376,12 @@ function productDownWasm(
     }
   }
   for (let j = 0; j < m; j++)
-    w.gemm(X.byteOffset + 8 * j * Sp, m * Sp, w.M[j].byteOffset, wc.byteOffset + 8 * j * Sc, m * Sc, n, Sp, Sc);
-  w.rowmax(wc.byteOffset, Ymax.byteOffset, n * m, Sc);
+    w.k.gemm(X.byteOffset + 8 * j * Sp, m * Sp, w.M[j].byteOffset, wc.byteOffset + 8 * j * Sc, m * Sc, n, Sp, Sc);
+  // Fused for even Sc: the scaling of every child whose entries all stay trusted (flag 0).
+  const fused = Sc % 2 === 0;
+  const flags = w.flags;
+  if (fused) w.k.downScale(wc.byteOffset, Ymax.byteOffset, xmax.byteOffset, flags.byteOffset, n * m, Sc, 8);
+  else w.k.rowmax(wc.byteOffset, Ymax.byteOffset, n * m, Sc);
   for (let r = 0; r < rows; r++) {
     if (impossible[b0 + r]) continue;
     for (let i = 0; i < Np; i++) {
@@ -358,6 +389,7 @@ function productDownWasm(
       const pOff = node * Sp;
       for (let j = 0; j < m; j++) {
         const child = node * m + j;
+        if (fused && flags[child] === 0) continue;
         const cOff = child * Sc;
         const Xmax = xmax[child];
         if (Xmax < TINY) {

@@ -11,7 +11,7 @@ import type { RulesLevel } from "../compile";
 import { TINY, logAt, sumExpShifted } from "../logspace";
 import { type ExpMessages, storeScaled } from "./messages";
 import type { Scratch } from "./scratch";
-import type { RulesDown, RulesUp } from "./wasm";
+import type { WasmKernels } from "./wasm";
 
 /** A level's start, slot and p, copied into the wasm arena. */
 export interface RulesArrays {
@@ -20,10 +20,17 @@ export interface RulesArrays {
   p: Float64Array;
 }
 
-/** An m = 2 rules level on the wasm path: the sums run in wasm (same order, same bits), the scaling here. */
+/**
+ * An m = 2 rules level on the wasm path: the sums run in wasm (same order, same bits), and
+ * for even S so does the scaling of every node whose entries all stay trusted (the
+ * product levels' fused kernels, level.wat); the flagged rest is scaled here.
+ */
 export interface RulesWasm extends RulesArrays {
-  up: RulesUp;
-  down: RulesDown;
+  k: WasmKernels;
+  nodeMax: Float64Array;
+  flags: Int32Array;
+  /** [1]: the weight every child is scaled against (down_scale's xmax, stride 0). */
+  one: Float64Array;
 }
 
 const { exp, log } = Math;
@@ -48,11 +55,33 @@ export function rulesUpLevel(
   // On the wasm path the unscaled sums are written straight into p.v and read back from there.
   const acc = w ? vp : s.x;
   if (w)
-    w.up(V.byteOffset, vp.byteOffset, w.start.byteOffset, w.slot.byteOffset, w.p.byteOffset, rows * Np, Sp, m * Sc);
+    w.k.rulesUp(
+      V.byteOffset,
+      vp.byteOffset,
+      w.start.byteOffset,
+      w.slot.byteOffset,
+      w.p.byteOffset,
+      rows * Np,
+      Sp,
+      m * Sc,
+    );
+  const fused = w !== null && Sp % 2 === 0;
+  if (fused) w.k.upProd(vp.byteOffset, vp.byteOffset, w.nodeMax.byteOffset, w.flags.byteOffset, rows * Np, 1, Sp, TINY);
   for (let row = 0; row < rows; row++) {
     let z = 0;
     for (let i = 0; i < Np; i++) {
       const node = row * Np + i;
+      const f = fused ? w.flags[node] : 1;
+      if (f !== 1) {
+        // Scaled in wasm: only the logs of entries below TINY are left to write.
+        z += log(w!.nodeMax[node]);
+        if (f === 2)
+          for (let a = node * Sp; a < (node + 1) * Sp; a++) {
+            const y = vp[a];
+            if (y < TINY) ulp[a] = log(y);
+          }
+        continue;
+      }
       const cOff = node * m * Sc;
       const pOff = node * Sp;
       let Amax = 0;
@@ -151,7 +180,7 @@ export function rulesDownLevel(
   const ul = out.ul;
   // Impossible rows are summed too on the wasm path (finite values, never read): one call per block level.
   if (w)
-    w.down(
+    w.k.rulesDown(
       W.byteOffset,
       V.byteOffset,
       Y.byteOffset,
@@ -162,6 +191,10 @@ export function rulesDownLevel(
       Sp,
       Sc,
     );
+  const fused = w !== null && Sc % 2 === 0;
+  const flags = w?.flags;
+  if (fused)
+    w.k.downScale(Y.byteOffset, w.nodeMax.byteOffset, w.one.byteOffset, w.flags.byteOffset, rows * Np * m, Sc, 0);
   for (let row = 0; row < rows; row++) {
     if (impossible[b0 + row]) continue;
     for (let i = 0; i < Np; i++) {
@@ -189,6 +222,7 @@ export function rulesDownLevel(
         }
       }
       for (let j = 0; j < m; j++) {
+        if (fused && flags![node * m + j] === 0) continue;
         const off = cOff + j * Sc;
         let ymax = 0;
         for (let b = 0; b < Sc; b++) if (Y[off + b] > ymax) ymax = Y[off + b];

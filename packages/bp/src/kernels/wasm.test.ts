@@ -1,22 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Rng, noisyEvidence, randomProductGrammar, randomRhm, sample } from "@ghmkit/ghm";
+import { Rng, randomProductGrammar, randomRhm, sampleNoisy } from "@ghmkit/ghm";
 import type { Evidence, Grammar } from "@ghmkit/ghm";
 import { type BPResult, runBP } from "../run";
 import { GEMM_WASM_BASE64 } from "./gemm_wasm";
+import { LEVEL_WASM_BASE64 } from "./level_wasm";
 import { RULES_WASM_BASE64 } from "./rules_wasm";
 import { makeArena, setWasmKernels, wasmKernels } from "./wasm";
 
 function evidence(g: Grammar, batch: number, sigma: number, seed: number): Evidence {
-  const data = sample(g, batch, new Rng(seed));
-  return noisyEvidence(
-    data.x,
-    batch,
-    data.d,
-    g.vocab[g.depth],
-    { kind: "gaussian", alpha: 1, sigma },
-    new Rng(seed + 1),
-  ).evidence;
+  return sampleNoisy(g, batch, { kind: "gaussian", alpha: 1, sigma }, { data: seed, noise: seed + 1 }).evidence;
 }
 
 function bits(r: BPResult): number[][] {
@@ -27,6 +20,7 @@ test("the committed wasm bytes are what wasm/*.wat compile to", async () => {
   const wabt = await (await import("wabt")).default();
   for (const [name, committed] of [
     ["gemm", GEMM_WASM_BASE64],
+    ["level", LEVEL_WASM_BASE64],
     ["rules", RULES_WASM_BASE64],
   ]) {
     const wat = fs.readFileSync(path.join(__dirname, `../../wasm/${name}.wat`), "utf8");
