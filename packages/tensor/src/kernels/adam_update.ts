@@ -6,9 +6,11 @@
 // Every operation is rounded to float32 in the order tf.train.adam applies its kernels
 // (each a correctly rounded float32 op on wasm), so the result is bit-identical to the
 // stock optimizer: fround of a double +, *, / or sqrt of float32 operands is the float32
-// result (double has more than 2*24+2 bits, so the double rounding is innocuous).
+// result (double has more than 2*24+2 bits, so the double rounding is innocuous). Where
+// heap.wat links, its f32x4 loop does the same correctly rounded float32 ops in that order.
 import * as tf from "@tensorflow/tfjs";
-import { heapF32, type KernelArgs } from "./wasm_ops";
+import { heapSimd } from "./heap_simd";
+import { byteOffset, heapF32, type KernelArgs } from "./wasm_ops";
 
 export const ADAM_UPDATE = "GhmAdamUpdate";
 
@@ -36,6 +38,29 @@ function adamUpdate(args: KernelArgs<AdamUpdateAttrs>): tf.TensorInfo[] {
   const outValue = backend.makeOutput(value.shape, "float32");
   const outM = backend.makeOutput(value.shape, "float32");
   const outV = backend.makeOutput(value.shape, "float32");
+  const simd = heapSimd(backend);
+  if (simd !== null) {
+    const o = (t: tf.TensorInfo): number => byteOffset(backend, t);
+    simd.adam(
+      o(value),
+      o(m),
+      o(v),
+      o(grad),
+      o(outValue),
+      o(outM),
+      o(outV),
+      size,
+      attrs.beta1,
+      attrs.beta2,
+      f(1 - attrs.beta1),
+      f(1 - attrs.beta2),
+      -attrs.learningRate,
+      attrs.epsilon,
+      attrs.oneMinusAccBeta1,
+      attrs.oneMinusAccBeta2,
+    );
+    return [outValue, outM, outV];
+  }
   const x = heapF32(backend, value);
   const m0 = heapF32(backend, m);
   const v0 = heapF32(backend, v);

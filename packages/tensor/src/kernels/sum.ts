@@ -1,9 +1,11 @@
 // Sum over leading axes (every bias gradient: dy [batch, ..., C] summed to [C]). Stock wasm
 // moves the reduced axes innermost with its Transpose first (3 ms for [2048,128] -> [128]);
-// one pass over the rows of the heap view, accumulating in float64, avoids the transpose.
+// one pass over the rows of the heap view, accumulating in float64, avoids the transpose
+// (heap.wat's f64x2 loop where it links, the same sums in the same order).
 // Other reductions go to the stock kernel.
 import * as tf from "@tensorflow/tfjs";
-import { callKernelFunc, heapF32, type KernelArgs } from "./wasm_ops";
+import { heapSimd } from "./heap_simd";
+import { byteOffset, callKernelFunc, heapF32, type KernelArgs, release } from "./wasm_ops";
 
 let stockSum: tf.KernelConfig | undefined;
 
@@ -25,6 +27,13 @@ function sum(args: KernelArgs<tf.SumAttrs>): tf.TensorInfo {
   }
   const kept = x.shape.slice(k);
   const out = backend.makeOutput(attrs.keepDims ? [...new Array<number>(k).fill(1), ...kept] : kept, "float32");
+  const simd = heapSimd(backend);
+  if (simd !== null) {
+    const acc = backend.makeOutput([2 * C], "float32");
+    simd.sumRows(byteOffset(backend, x), byteOffset(backend, acc), byteOffset(backend, out), R, C);
+    release(backend, acc);
+    return out;
+  }
   const src = heapF32(backend, x);
   const acc = new Float64Array(C);
   let r = 0;

@@ -74,3 +74,8 @@ export function heapElems(backend: BackendWasm, x: TensorInfo): { heap: Int32Arr
   if (x.dtype === "bool") return { heap: new Uint8Array(buffer), offset: memoryOffset };
   return { heap: new Int32Array(buffer), offset: memoryOffset / 4 };
 }
+
+/** Where a tensor's data starts in the wasm heap, in bytes. */
+export function byteOffset(backend: BackendWasm, x: TensorInfo): number {
+  return (backend.dataIdMap.get(x.dataId) as unknown as { memoryOffset: number }).memoryOffset;
+}

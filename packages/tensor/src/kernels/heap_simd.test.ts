@@ -1,0 +1,142 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { initBackend, tf } from "../backend";
+import { seeded } from "../testing/compare";
+import { ADAM_UPDATE, type AdamUpdateAttrs } from "./adam_update";
+import { heapSimd, setHeapSimd } from "./heap_simd";
+import { HEAP_WASM_BASE64 } from "./heap_wasm";
+
+beforeAll(async () => {
+  await initBackend("wasm");
+});
+
+afterEach(() => {
+  setHeapSimd(true);
+});
+
+/** The same computation with the SIMD loops and with the JS loops. */
+function both<T>(f: () => T): [T, T] {
+  setHeapSimd(true);
+  const simd = f();
+  setHeapSimd(false);
+  const js = f();
+  setHeapSimd(true);
+  return [simd, js];
+}
+
+test("the committed wasm bytes are what wasm/heap.wat compiles to", async () => {
+  const wabt = await (await import("wabt")).default();
+  const wat = fs.readFileSync(path.join(__dirname, "../../wasm/heap.wat"), "utf8");
+  const mod = wabt.parseWat("heap.wat", wat, { simd: true });
+  expect(Buffer.from(mod.toBinary({}).buffer).toString("base64")).toBe(HEAP_WASM_BASE64);
+});
+
+test("the SIMD loops link to the wasm backend's heap here (so the tests below compare two paths)", () => {
+  expect(heapSimd(tf.backend() as never)).not.toBeNull();
+});
+
+describe("Transpose through heap.wat's 4x4 tiles", () => {
+  const cases: [number[], number[]][] = [
+    [
+      [4, 4],
+      [1, 0],
+    ],
+    [
+      [5, 7],
+      [1, 0],
+    ],
+    [
+      [3, 9, 6],
+      [0, 2, 1],
+    ],
+    [
+      [2, 3, 4, 5],
+      [0, 1, 3, 2],
+    ],
+    [
+      [2, 8, 3, 5],
+      [0, 2, 3, 1],
+    ],
+    [
+      [1, 1],
+      [1, 0],
+    ],
+    [
+      [33, 129],
+      [1, 0],
+    ],
+  ];
+  test.each(cases)("%j perm %j: the JS loop's bits, and tf's transpose", (shape, perm) => {
+    for (const dtype of ["float32", "int32"] as const) {
+      const x = tf.tensor(
+        seeded(shape, shape.length * 7 + perm[0]).map((v) => (dtype === "int32" ? Math.round(v * 100) : v)),
+        shape,
+        dtype,
+      );
+      const [a, b] = both(() => tf.transpose(x, perm).dataSync());
+      expect(Array.from(a)).toEqual(Array.from(b));
+      // against a plain index computation
+      const want = new Array<number>(a.length);
+      const xs = x.dataSync();
+      const outShape = perm.map((p) => shape[p]);
+      const inStrides = tf.util.computeStrides(shape);
+      for (let i = 0; i < a.length; i++) {
+        const coord = tf.util.indexToLoc(i, outShape.length, tf.util.computeStrides(outShape));
+        let src = 0;
+        coord.forEach((c, d) => (src += c * (perm[d] === shape.length - 1 ? 1 : inStrides[perm[d]])));
+        want[i] = xs[src];
+      }
+      expect(Array.from(a)).toEqual(want);
+      x.dispose();
+    }
+  });
+});
+
+test("GhmAdamUpdate through heap.wat: the JS loop's bits for every length remainder", () => {
+  const attrs: AdamUpdateAttrs = {
+    learningRate: 3e-3,
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-7,
+    oneMinusAccBeta1: Math.fround(1 - 0.9 ** 3),
+    oneMinusAccBeta2: Math.fround(1 - 0.999 ** 3),
+  };
+  for (const n of [1, 3, 4, 7, 1001]) {
+    const t = (seed: number, scale = 1) => tf.tensor1d(seeded([n], seed).map((v) => v * scale));
+    const value = t(1);
+    const m = t(2, 0.1);
+    const v = tf.abs(t(3, 0.01));
+    const grad = t(4);
+    const [a, b] = both(() => {
+      const outs = tf
+        .engine()
+        .runKernel(ADAM_UPDATE, { value, m, v, grad }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      const data = outs.map((o) => Array.from(o.dataSync()));
+      tf.dispose(outs);
+      return data;
+    });
+    expect(a).toEqual(b);
+    tf.dispose([value, m, v, grad]);
+  }
+});
+
+describe("Sum over leading axes through heap.wat's f64x2 loop", () => {
+  const cases: [number[], number[]][] = [
+    [[9, 5], [0]],
+    [[8, 6], [0]],
+    [
+      [3, 4, 7],
+      [0, 1],
+    ],
+    [[1, 3], [0]],
+    [[130, 129], [0]],
+  ];
+  test.each(cases)("%j over %j: the JS loop's bits", (shape, axes) => {
+    const x = tf.tensor(seeded(shape, shape[0] * 13 + shape.length), shape);
+    const [a, b] = both(() => tf.sum(x, axes).dataSync());
+    expect(Array.from(a)).toEqual(Array.from(b));
+    const [k1, k2] = both(() => tf.sum(x, axes, true).shape);
+    expect(k1).toEqual(k2);
+    x.dispose();
+  });
+});

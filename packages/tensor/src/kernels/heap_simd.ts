@@ -1,0 +1,90 @@
+// SIMD loops (wasm/heap.wat) that work in place on tfjs-backend-wasm's heap: the module
+// imports the backend's own memory, so tensors are read and written where they live, with
+// no copies. Where it cannot link (no wasm SIMD, a shared-memory build, no exported memory)
+// or is switched off (tests, benchmarks), the kernels keep their JS loops, which give the
+// same bits.
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { HEAP_WASM_BASE64 } from "./heap_wasm";
+
+export interface HeapSimd {
+  /** dst[c*R + r] = src[r*C + c] for 4-byte elements; byte offsets. */
+  transpose2d(src: number, dst: number, R: number, C: number): void;
+  /** out[c] = float32 of the float64 sum of R rows of C float32s; acc: 8 C scratch bytes. */
+  sumRows(src: number, acc: number, out: number, R: number, C: number): void;
+  adam(
+    x: number,
+    m: number,
+    v: number,
+    g: number,
+    x1: number,
+    m1: number,
+    v1: number,
+    n: number,
+    b1: number,
+    b2: number,
+    c1: number,
+    c2: number,
+    negLr: number,
+    eps: number,
+    k1: number,
+    k2: number,
+  ): void;
+}
+
+/** The part of the WebAssembly API used here (the tsconfig's libs do not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: abstract new (...args: never[]) => object;
+}
+const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+let enabled = true;
+let heapModule: object | null | undefined;
+const linked = new WeakMap<object, HeapSimd | null>();
+
+/** Turn the SIMD loops on or off (the JS loops otherwise); returns the previous setting. */
+export function setHeapSimd(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
+
+function compiled(): object | null {
+  if (heapModule === undefined) {
+    if (WA === undefined) {
+      heapModule = null;
+      return null;
+    }
+    try {
+      const bin = atob(HEAP_WASM_BASE64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      heapModule = new WA.Module(bytes);
+    } catch {
+      heapModule = null;
+    }
+  }
+  return heapModule;
+}
+
+/** The SIMD loops linked to this backend's heap, or null (use the JS loops). */
+export function heapSimd(backend: BackendWasm): HeapSimd | null {
+  if (!enabled) return null;
+  const wasm = backend.wasm as unknown as { asm?: { memory?: unknown } };
+  let k = linked.get(wasm);
+  if (k === undefined) {
+    k = null;
+    const memory = wasm.asm?.memory;
+    const mod = compiled();
+    if (mod !== null && WA !== undefined && memory instanceof WA.Memory) {
+      try {
+        k = new WA.Instance(mod, { env: { memory } }).exports as unknown as HeapSimd;
+      } catch {
+        k = null;
+      }
+    }
+    linked.set(wasm, k);
+  }
+  return k;
+}

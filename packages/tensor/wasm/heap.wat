@@ -1,0 +1,236 @@
+;; SIMD loops over tfjs-backend-wasm's own heap (its exported memory, imported here), for the
+;; custom kernels whose JS loops showed in the training step's profile. Offsets are bytes.
+;; Every float op is the IEEE one the JS loop rounds to (f32x4 ops are correctly rounded per
+;; lane; f64x2 likewise), in the same order, so each kernel gives the JS loop's bits.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; dst[c*R + r] = src[r*C + c] for 4-byte elements, one 4x4 tile at (r, c) through shuffles
+  ;; (the interleaves V8 turns into unpcklps/unpckhps and punpcklqdq/punpckhqdq).
+  (func $tile (param $src i32) (param $dst i32) (param $R i32) (param $C i32) (param $r i32) (param $c i32)
+    (local $s i32) (local $d i32) (local $rowB i32) (local $colB i32)
+    (local $a v128) (local $b v128) (local $x v128) (local $y v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rowB (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $colB (i32.shl (local.get $R) (i32.const 2)))
+    (local.set $s (i32.add (local.get $src)
+      (i32.shl (i32.add (i32.mul (local.get $r) (local.get $C)) (local.get $c)) (i32.const 2))))
+    (local.set $a (v128.load (local.get $s)))
+    (local.set $b (v128.load (i32.add (local.get $s) (local.get $rowB))))
+    (local.set $x (v128.load (i32.add (local.get $s) (i32.shl (local.get $rowB) (i32.const 1)))))
+    (local.set $y (v128.load (i32.add (local.get $s) (i32.mul (local.get $rowB) (i32.const 3)))))
+    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+    (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+    (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x) (local.get $y)))
+    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x) (local.get $y)))
+    (local.set $d (i32.add (local.get $dst)
+      (i32.shl (i32.add (i32.mul (local.get $c) (local.get $R)) (local.get $r)) (i32.const 2))))
+    (v128.store (local.get $d)
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+    (v128.store (i32.add (local.get $d) (local.get $colB))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+    (v128.store (i32.add (local.get $d) (i32.shl (local.get $colB) (i32.const 1)))
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+    (v128.store (i32.add (local.get $d) (i32.mul (local.get $colB) (i32.const 3)))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3))))
+
+  ;; The R x C block: strips of 16 columns (a source cache line) walked down all rows in
+  ;; 4x4 tiles, so reads use whole lines and writes run along 16 destination rows; then
+  ;; the ragged edges element by element.
+  (func (export "transpose2d") (param $src i32) (param $dst i32) (param $R i32) (param $C i32)
+    (local $r i32) (local $c i32) (local $cb i32) (local $cend i32) (local $R4 i32) (local $C4 i32)
+    (local.set $R4 (i32.and (local.get $R) (i32.const -4)))
+    (local.set $C4 (i32.and (local.get $C) (i32.const -4)))
+    (block $bdone
+      (loop $bl
+        (br_if $bdone (i32.ge_u (local.get $cb) (local.get $C4)))
+        (local.set $cend (select (i32.add (local.get $cb) (i32.const 16)) (local.get $C4)
+          (i32.lt_u (i32.add (local.get $cb) (i32.const 16)) (local.get $C4))))
+        (local.set $r (i32.const 0))
+        (block $rdone
+          (loop $rl
+            (br_if $rdone (i32.ge_u (local.get $r) (local.get $R4)))
+            (local.set $c (local.get $cb))
+            (block $cdone
+              (loop $cl
+                (br_if $cdone (i32.ge_u (local.get $c) (local.get $cend)))
+                (call $tile (local.get $src) (local.get $dst) (local.get $R) (local.get $C) (local.get $r) (local.get $c))
+                (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                (br $cl)))
+            (local.set $r (i32.add (local.get $r) (i32.const 4)))
+            (br $rl)))
+        (local.set $cb (local.get $cend))
+        (br $bl)))
+    ;; the columns past the last full tile, rows 0..R4
+    (local.set $r (i32.const 0))
+    (block $edone
+      (loop $el
+        (br_if $edone (i32.ge_u (local.get $r) (local.get $R4)))
+        (call $scalarRow (local.get $src) (local.get $dst) (local.get $R) (local.get $C) (local.get $r) (local.get $C4))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $el)))
+    ;; the rows past the last full tile, every column
+    (block $tdone
+      (loop $tl
+        (br_if $tdone (i32.ge_u (local.get $r) (local.get $R)))
+        (call $scalarRow (local.get $src) (local.get $dst) (local.get $R) (local.get $C) (local.get $r) (i32.const 0))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $tl))))
+
+  ;; dst[c*R + r] = src[r*C + c] for one row r, columns c0..C.
+  (func $scalarRow (param $src i32) (param $dst i32) (param $R i32) (param $C i32) (param $r i32) (param $c0 i32)
+    (local $c i32)
+    (local.set $c (local.get $c0))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $c) (local.get $C)))
+        (i32.store
+          (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $R)) (local.get $r)) (i32.const 2)))
+          (i32.load
+            (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $C)) (local.get $c)) (i32.const 2)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $l))))
+
+  ;; One Adam step over n float32 elements, in tf.train.adam's kernel order (adam_update.ts):
+  ;; m' = m*b1 + g*c1; v' = v*b2 + (g*g)*c2; x' = ((m'/k1) / (sqrt(v'/k2) + eps)) * negLr + x.
+  (func (export "adam")
+    (param $x i32) (param $m i32) (param $v i32) (param $g i32)
+    (param $x1 i32) (param $m1 i32) (param $v1 i32) (param $n i32)
+    (param $b1 f32) (param $b2 f32) (param $c1 f32) (param $c2 f32)
+    (param $negLr f32) (param $eps f32) (param $k1 f32) (param $k2 f32)
+    (local $i i32) (local $o i32) (local $n4 i32)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $B1 v128) (local $B2 v128) (local $C1 v128) (local $C2 v128)
+    (local $L v128) (local $E v128) (local $K1 v128) (local $K2 v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $B1 (f32x4.splat (local.get $b1)))
+    (local.set $B2 (f32x4.splat (local.get $b2)))
+    (local.set $C1 (f32x4.splat (local.get $c1)))
+    (local.set $C2 (f32x4.splat (local.get $c2)))
+    (local.set $L (f32x4.splat (local.get $negLr)))
+    (local.set $E (f32x4.splat (local.get $eps)))
+    (local.set $K1 (f32x4.splat (local.get $k1)))
+    (local.set $K2 (f32x4.splat (local.get $k2)))
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n4)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $o))))
+        (local.set $mv (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $o))) (local.get $B1))
+          (f32x4.mul (local.get $gv) (local.get $C1))))
+        (local.set $vv (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $o))) (local.get $B2))
+          (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $C2))))
+        (v128.store (i32.add (local.get $m1) (local.get $o)) (local.get $mv))
+        (v128.store (i32.add (local.get $v1) (local.get $o)) (local.get $vv))
+        (v128.store (i32.add (local.get $x1) (local.get $o))
+          (f32x4.add
+            (f32x4.mul
+              (f32x4.div
+                (f32x4.div (local.get $mv) (local.get $K1))
+                (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (local.get $K2))) (local.get $E)))
+              (local.get $L))
+            (v128.load (i32.add (local.get $x) (local.get $o)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $l)))
+    (block $sdone
+      (loop $sl
+        (br_if $sdone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $o))))
+        (local.set $ms (f32.add
+          (f32.mul (f32.load (i32.add (local.get $m) (local.get $o))) (local.get $b1))
+          (f32.mul (local.get $gs) (local.get $c1))))
+        (local.set $vs (f32.add
+          (f32.mul (f32.load (i32.add (local.get $v) (local.get $o))) (local.get $b2))
+          (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $c2))))
+        (f32.store (i32.add (local.get $m1) (local.get $o)) (local.get $ms))
+        (f32.store (i32.add (local.get $v1) (local.get $o)) (local.get $vs))
+        (f32.store (i32.add (local.get $x1) (local.get $o))
+          (f32.add
+            (f32.mul
+              (f32.div
+                (f32.div (local.get $ms) (local.get $k1))
+                (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $k2))) (local.get $eps)))
+              (local.get $negLr))
+            (f32.load (i32.add (local.get $x) (local.get $o)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $sl))))
+
+  ;; out[c] = sum over the R rows of src[r*C + c] (float32 in, float32 out), accumulated in
+  ;; float64 in acc (C entries) four rows at a time as sum.ts does: acc + ((s0 + s1) + (s2 + s3)).
+  (func (export "sumRows") (param $src i32) (param $acc i32) (param $out i32) (param $R i32) (param $C i32)
+    (local $r i32) (local $c i32) (local $R4 i32) (local $C2 i32) (local $rowB i32) (local $s i32) (local $p i32)
+    (local.set $R4 (i32.and (local.get $R) (i32.const -4)))
+    (local.set $C2 (i32.and (local.get $C) (i32.const -2)))
+    (local.set $rowB (i32.shl (local.get $C) (i32.const 2)))
+    (block $zdone
+      (loop $zl
+        (br_if $zdone (i32.ge_u (local.get $c) (local.get $C)))
+        (f64.store (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 3))) (f64.const 0))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $zl)))
+    (block $rdone
+      (loop $rl
+        (br_if $rdone (i32.ge_u (local.get $r) (local.get $R4)))
+        (local.set $c (i32.const 0))
+        (block $cdone
+          (loop $cl
+            (br_if $cdone (i32.ge_u (local.get $c) (local.get $C2)))
+            (local.set $s (i32.add (local.get $src)
+              (i32.shl (i32.add (i32.mul (local.get $r) (local.get $C)) (local.get $c)) (i32.const 2))))
+            (local.set $p (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 3))))
+            (v128.store (local.get $p)
+              (f64x2.add (v128.load (local.get $p))
+                (f64x2.add
+                  (f64x2.add
+                    (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $s)))
+                    (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $s) (local.get $rowB)))))
+                  (f64x2.add
+                    (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $s) (i32.shl (local.get $rowB) (i32.const 1)))))
+                    (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $s) (i32.mul (local.get $rowB) (i32.const 3)))))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 2)))
+            (br $cl)))
+        (if (i32.lt_u (local.get $C2) (local.get $C))
+          (then
+            (local.set $s (i32.add (local.get $src)
+              (i32.shl (i32.add (i32.mul (local.get $r) (local.get $C)) (local.get $C2)) (i32.const 2))))
+            (local.set $p (i32.add (local.get $acc) (i32.shl (local.get $C2) (i32.const 3))))
+            (f64.store (local.get $p)
+              (f64.add (f64.load (local.get $p))
+                (f64.add
+                  (f64.add
+                    (f64.promote_f32 (f32.load (local.get $s)))
+                    (f64.promote_f32 (f32.load (i32.add (local.get $s) (local.get $rowB)))))
+                  (f64.add
+                    (f64.promote_f32 (f32.load (i32.add (local.get $s) (i32.shl (local.get $rowB) (i32.const 1)))))
+                    (f64.promote_f32 (f32.load (i32.add (local.get $s) (i32.mul (local.get $rowB) (i32.const 3)))))))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $rl)))
+    (block $tdone
+      (loop $tl
+        (br_if $tdone (i32.ge_u (local.get $r) (local.get $R)))
+        (local.set $c (i32.const 0))
+        (block $udone
+          (loop $ul
+            (br_if $udone (i32.ge_u (local.get $c) (local.get $C)))
+            (local.set $p (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 3))))
+            (f64.store (local.get $p)
+              (f64.add (f64.load (local.get $p))
+                (f64.promote_f32 (f32.load (i32.add (local.get $src)
+                  (i32.shl (i32.add (i32.mul (local.get $r) (local.get $C)) (local.get $c)) (i32.const 2)))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $ul)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $tl)))
+    (local.set $c (i32.const 0))
+    (block $odone
+      (loop $ol
+        (br_if $odone (i32.ge_u (local.get $c) (local.get $C)))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 2)))
+          (f32.demote_f64 (f64.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 3))))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $ol))))
+)
