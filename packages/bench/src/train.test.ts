@@ -53,6 +53,38 @@ describe("benchTrainStep", () => {
     }
   });
 
+  it("times the data-parallel step (threads) interleaved with one thread, on the same steps", async () => {
+    const r = await benchTrainStep({
+      batch: 4,
+      d: 8,
+      S: 3,
+      filters: 4,
+      steps: 3,
+      warmup: 1,
+      compareStock: false,
+      threads: 2,
+    });
+    if (!r.active.ok || r.threads === undefined || !r.threads.ok)
+      throw new Error(`runs failed: ${JSON.stringify(r.threads)}`);
+    expect(r.threads.threads).toBe(2);
+    expect(r.threads.ratio).toBeCloseTo(r.threads.stepsPerSec / r.threads.oneThreadStepsPerSec, 10);
+    expect(r.threads.ratioToPytorch).toBeCloseTo(r.threads.stepsPerSec / PYTORCH_CPU_STEPS_PER_SEC, 10);
+    // 4 steps from the same seeds: one thread's loss up to float32 summation order.
+    expect(Math.abs(r.threads.finalLoss - r.active.finalLoss)).toBeLessThanOrEqual(1e-4 * r.active.finalLoss);
+    // One thread needs no comparison.
+    const single = await benchTrainStep({
+      batch: 4,
+      d: 8,
+      S: 3,
+      filters: 4,
+      steps: 1,
+      warmup: 1,
+      compareStock: false,
+      threads: 1,
+    });
+    expect(single.threads).toBeUndefined();
+  });
+
   it("refuses bad sizes before building anything", async () => {
     await expect(benchTrainStep({ steps: 0 })).rejects.toThrow(/steps: must be a positive integer/);
     await expect(benchTrainStep({ d: 48 })).rejects.toThrow(/d: 48 leaves is not a power of m=2/);

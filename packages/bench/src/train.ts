@@ -7,7 +7,7 @@
  * stock kernels alone, to show what ghmkit's custom kernels buy on this network.
  */
 import { backendInfo, type BackendInfo, initBackend, setCustomWasmKernels, tf } from "@ghmkit/tensor";
-import { learningRate, makeTrainConfig, openTrainingState, trainStep } from "@ghmkit/train";
+import { learningRate, makeTrainConfig, openTrainingState, resolveThreads, trainStep } from "@ghmkit/train";
 import type { TrainConfig } from "@ghmkit/train";
 
 /**
@@ -39,7 +39,25 @@ export interface BenchOptions extends Partial<BenchTrainConfig> {
   warmup?: number;
   /** Also time stock wasm kernels (default true; wasm only): see BenchResult.minimal. */
   compareStock?: boolean;
+  /** Also time TrainConfig.threads = this (default "auto"), interleaved with one thread: see BenchResult.threads. */
+  threads?: number | "auto";
 }
+
+/** The data-parallel step (TrainConfig.threads) against one thread, stepped alternately in one run. */
+export type ThreadsRun =
+  | {
+      ok: true;
+      threads: number;
+      /** Median over the timed steps, wall clock, batch drawing included. */
+      stepsPerSec: number;
+      /** One thread's median, from steps interleaved with the pooled ones. */
+      oneThreadStepsPerSec: number;
+      /** stepsPerSec / oneThreadStepsPerSec. */
+      ratio: number;
+      ratioToPytorch: number;
+      finalLoss: number;
+    }
+  | { ok: false; threads: number; error: string };
 
 export type BenchRun =
   | {
@@ -77,6 +95,8 @@ export interface BenchResult {
    * Conv2DBackpropFilter); an architecture that does need it gets `{ok: false, error}`.
    */
   stock?: BenchRun;
+  /** The step on options.threads threads beside one thread; absent when that resolves to 1 here. */
+  threads?: ThreadsRun;
 }
 
 export const DEFAULT_BENCH: BenchTrainConfig = { batch: 64, d: 64, S: 8, m: 2, filters: 64, seed: 0 };
@@ -104,7 +124,7 @@ export function benchTrainConfig(c: BenchTrainConfig): TrainConfig {
 }
 
 export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchResult> {
-  const { steps: s, warmup: w, compareStock, ...rest } = options;
+  const { steps: s, warmup: w, compareStock, threads, ...rest } = options;
   const config: BenchTrainConfig = { ...DEFAULT_BENCH, ...rest };
   for (const key of ["batch", "d", "S", "filters"] as const) positiveInt(key, config[key]);
   levelsOf(config.d, config.m);
@@ -122,6 +142,8 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
     referenceStepsPerSec: PYTORCH_CPU_STEPS_PER_SEC,
     active,
   };
+  const n = resolveThreads(threads ?? "auto", backend.name, config.batch);
+  if (n > 1) result.threads = compareThreads(trainConfig, n, steps, warmup);
   if (backend.name === "wasm" && (compareStock ?? true)) {
     const before = setCustomWasmKernels(backend.customKernels);
     try {
@@ -134,6 +156,46 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
     }
   }
   return result;
+}
+
+/**
+ * `steps` steps on `threads` threads and on one, alternating step by step from two fresh
+ * runs (so a load that comes and goes on a shared machine falls on both), medians.
+ */
+function compareThreads(cfg: TrainConfig, threads: number, steps: number, warmup: number): ThreadsRun {
+  const one = openTrainingState(cfg);
+  let many: ReturnType<typeof openTrainingState> | null = null;
+  try {
+    many = openTrainingState({ ...cfg, threads });
+    if (!many.pool) return { ok: false, threads, error: "the worker threads could not start" };
+    const runs = [one, many].map((st) => ({ st, i: 0, ms: [] as number[], loss: NaN }));
+    const step = (r: (typeof runs)[number]): number => {
+      const t = performance.now();
+      r.loss = trainStep(r.st, r.st.stream.next(), learningRate(cfg, r.i++));
+      return performance.now() - t;
+    };
+    for (const r of runs) for (let k = 0; k < warmup; k++) step(r);
+    for (let k = 0; k < steps; k++) for (const r of runs) r.ms.push(step(r));
+    const median = (a: number[]): number => {
+      const s = [...a].sort((x, y) => x - y);
+      return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    };
+    const [a, b] = runs.map((r) => 1000 / median(r.ms));
+    return {
+      ok: true,
+      threads,
+      stepsPerSec: b,
+      oneThreadStepsPerSec: a,
+      ratio: b / a,
+      ratioToPytorch: b / PYTORCH_CPU_STEPS_PER_SEC,
+      finalLoss: runs[1].loss,
+    };
+  } catch (err) {
+    return { ok: false, threads, error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    one.dispose();
+    many?.dispose();
+  }
 }
 
 /** warmup + steps steps of `ghm train`'s loop body (stream.next(), trainStep at the schedule's lr) on a fresh run. */

@@ -183,6 +183,17 @@ const shape = {
   maxSteps: int(1, 1e9).describe("optimisation steps"),
   evalEvery: int(0, 1e9).describe("steps between evaluations; 0 = one epoch (100 steps when online)"),
   evalBatchSize: int(1, 65536).describe("rows per forward pass at evaluation (memory only)"),
+  threads: z
+    .custom<number | "auto">(
+      (v) => v === "auto" || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 256),
+      {
+        error: (iss) => `must be an integer in [1, 256] or "auto", got ${got(iss)}`,
+      },
+    )
+    .optional()
+    .describe(
+      'threads of a training step (Node worker_threads, each with a replica of the network and a share of the batch; losses equal one thread\'s up to float32 summation order, reproducible for a given count); `"auto"`: every core on the wasm and cpu backends, 1 on tfjs-node; absent: 1 (`ghm train --threads`)',
+    ),
   diffusion: diffusionSchema.optional(),
   earlyStop: z.strictObject({
     patience: int(0, 1e9).describe(

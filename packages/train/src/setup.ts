@@ -8,8 +8,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Grammar, grammarFingerprint, leafCount, randomRhm, readGrammarFile, writeGrammarFile } from "@ghmkit/ghm";
 import { buildModel, compileBPModel, configFromGrammar } from "@ghmkit/nets";
-import type { ModelMeta } from "@ghmkit/nets";
-import { tf } from "@ghmkit/tensor";
+import type { ModelMeta, NetConfig } from "@ghmkit/nets";
+import { backendInfo, tf } from "@ghmkit/tensor";
 import { ScheduledAdam } from "./adam";
 import { writeJsonAtomic } from "@ghmkit/ghm";
 import { type LoopState, latestCheckpoint, loadCheckpoint } from "./checkpoint";
@@ -18,6 +18,7 @@ import { BatchStream, makeStreams, makeTestData } from "./data";
 import { type PreparedTest, disposeTest, prepareTest } from "./evaluate";
 import { fixedHeldOut, type HeldOutData, onlineHeldOut } from "./heldOut";
 import { truncateMetrics } from "./metricsLog";
+import { StepPool, resolveThreads } from "./stepPool";
 
 /** Files of a run directory. */
 export function runPaths(outDir: string) {
@@ -70,7 +71,8 @@ export interface Run extends StepState {
 }
 
 /** Fields a resumed run may change: they decide when to stop, not what a step computes. */
-const RESUME_MAY_CHANGE = ["maxSteps", "earlyStop", "evalBatchSize"];
+// threads changes only the float32 summation order of a step's gradient, so a run may resume on another machine.
+const RESUME_MAY_CHANGE = ["maxSteps", "earlyStop", "evalBatchSize", "threads"];
 
 function checkResumeConfig(saved: TrainConfig, cfg: TrainConfig, file: string): void {
   for (const key of Object.keys({ ...saved, ...cfg }) as (keyof TrainConfig)[]) {
@@ -150,6 +152,28 @@ export interface StepState {
   vars: tf.Variable[];
   masks: tf.Tensor[] | null;
   opt: ScheduledAdam;
+  /** Worker threads sharing each step (cfg.threads); null or absent: the step runs on this thread alone. */
+  pool?: StepPool | null;
+}
+
+/**
+ * The step's worker threads for cfg.threads on the active backend, or null for one thread.
+ * Workers that cannot start leave training on one thread, with a one-line notice.
+ */
+function startPool(cfg: TrainConfig, g: Grammar, model: tf.LayersModel, netConfig: NetConfig): StepPool | null {
+  const backend = backendInfo()?.name ?? null;
+  if (backend === null || backend === "webgl") return null;
+  const threads = resolveThreads(cfg.threads, backend, cfg.batchSize);
+  if (threads < 2) return null;
+  const init = { backend, arch: cfg.arch, task: cfg.task, netConfig, classes: g.vocab[0], S: g.vocab[g.depth] };
+  try {
+    return StepPool.start(threads, init, model);
+  } catch (err) {
+    console.warn(
+      `ghm train: ${threads} threads unavailable (${err instanceof Error ? err.message : String(err)}); training on one thread`,
+    );
+    return null;
+  }
 }
 
 /**
@@ -169,6 +193,7 @@ export function openTrainingState(cfg: TrainConfig): TrainingState {
   const model = freshModel(cfg, compiled, masks, netConfig);
   const opt = makeOptimizer(cfg);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const pool = startPool(cfg, g, model, netConfig);
   return {
     cfg,
     g,
@@ -176,8 +201,10 @@ export function openTrainingState(cfg: TrainConfig): TrainingState {
     vars,
     masks,
     opt,
+    pool,
     stream,
     dispose() {
+      pool?.dispose();
       opt.dispose();
       if (masks) tf.dispose(masks);
       model.dispose();
@@ -287,6 +314,7 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
   if (heldOut.kind === "online") stream.watchTest(heldOut.watcher);
   // The optimizer's moments are matched to weights by position, so the list is fixed once here.
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const pool = startPool(cfg, g, model, netConfig);
   return {
     cfg,
     outDir,
@@ -296,12 +324,14 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
     vars,
     masks,
     opt,
+    pool,
     stream,
     test,
     fingerprint,
     loop,
     resumedFrom: ckptDir,
     dispose() {
+      pool?.dispose();
       disposeTest(test);
       opt.dispose();
       if (masks) tf.dispose(masks);

@@ -14,6 +14,7 @@ import { type TestMetrics, evaluate } from "./evaluate";
 import { learningRate } from "./lrSchedule";
 import { appendMetrics, readMetrics } from "./metricsLog";
 import { type Run, type StepState, openRun, runPaths } from "./setup";
+import { batchLoss } from "./stepLoss";
 import { validateTrainConfig } from "./validate";
 
 /** One line of metrics.jsonl. */
@@ -76,29 +77,18 @@ export interface TrainRunOptions {
   resume?: boolean;
 }
 
-/** Mean over rows (and leaves) of -log softmax(logits)[target]; target is one-hot. */
-function softmaxCrossEntropy(logits: tf.Tensor, target: tf.Tensor): tf.Scalar {
-  const logp = tf.sub(logits, tf.logSumExp(logits, -1, true));
-  return tf.neg(tf.mean(tf.sum(tf.mul(target, logp), -1))) as tf.Scalar;
-}
-
 /**
  * One optimisation step of `ghm train` on a batch at learning rate lr: the net input from
  * the batch's evidence, cross-entropy against the clean symbols (denoiser) or the class
- * (classifier), gradients (masked when r.masks is set) and the ScheduledAdam update.
- * Returns the batch loss. trainRun calls it with `r.stream.next()` and `learningRate(cfg, step)`.
+ * (classifier), gradients (masked when r.masks is set) and the ScheduledAdam update, shared
+ * over r.pool's threads when it has one. Returns the batch loss. trainRun calls it with
+ * `r.stream.next()` and `learningRate(cfg, step)`.
  */
 export function trainStep(r: StepState, batch: Batch, lr: number): number {
+  if (r.pool) return r.pool.step(r, batch, lr);
   r.opt.setLearningRate(lr);
-  const { task } = r.cfg;
-  const S = r.g.vocab[r.g.depth];
   return tf.tidy(() => {
-    const input = tf.tensor3d(batch.input, [batch.n, batch.d, batch.S]);
-    const target =
-      task === "classifier"
-        ? tf.oneHot(tf.tensor1d(batch.y, "int32"), r.g.vocab[0])
-        : tf.oneHot(tf.tensor2d(batch.x, [batch.n, batch.d], "int32"), S);
-    const f = (): tf.Scalar => softmaxCrossEntropy(r.model.apply(input, { training: true }) as tf.Tensor, target);
+    const f = batchLoss(r.model, r.cfg.task, batch, r.g.vocab[0], r.g.vocab[r.g.depth]);
     if (r.masks === null) {
       const cost = r.opt.minimize(f, true, r.vars);
       return cost!.dataSync()[0];
@@ -305,17 +295,19 @@ async function loop(r: Run, options: TrainRunOptions): Promise<TrainResult> {
   return finish("max-steps", `finished ${cfg.maxSteps} steps`);
 }
 
-/** Continue the run in outDir from its latest checkpoint with its saved config (optionally a new maxSteps). */
+/** Continue the run in outDir from its latest checkpoint with its saved config (optionally a new maxSteps or threads). */
 export async function resumeRun(
   outDir: string,
-  options: Omit<TrainRunOptions, "outDir" | "resume"> & { maxSteps?: number } = {},
+  options: Omit<TrainRunOptions, "outDir" | "resume"> & { maxSteps?: number; threads?: number | "auto" } = {},
 ): Promise<TrainResult> {
   const file = runPaths(outDir).config;
   if (!fs.existsSync(file))
     throw new Error(`cannot resume: ${file} does not exist; is ${outDir} a training run directory?`);
   const cfg = JSON.parse(fs.readFileSync(file, "utf8")) as TrainConfig;
   if (options.maxSteps !== undefined) cfg.maxSteps = options.maxSteps;
-  const { maxSteps: _m, ...rest } = options;
+  if (options.threads !== undefined) cfg.threads = options.threads;
+  const { maxSteps: _m, threads: _t, ...rest } = options;
   void _m;
+  void _t;
   return trainRun(cfg, { ...rest, outDir, resume: true });
 }

@@ -256,9 +256,16 @@ export function registerBench(program: Command, ctx: Context): void {
         }
         const c = r.config;
         lines.push(
-          `ghm train's step (nets' U-Net, ${c.params} parameters; denoiser on RHM d=${c.d} S=${c.S}, width ${c.filters}, batch ${c.batch}) on ${r.backend.name}, ${c.steps} steps (PyTorch-CPU reference: ${PYTORCH_CPU_STEPS_PER_SEC} steps/s):`,
+          `ghm train's step (nets' U-Net, ${c.params} parameters; denoiser on RHM d=${c.d} S=${c.S}, width ${c.filters}, batch ${c.batch}) on ${r.backend.name}, ${c.steps} steps, 1 thread (ghm train's default) (PyTorch-CPU reference: ${PYTORCH_CPU_STEPS_PER_SEC} steps/s):`,
           table(["variant", "steps/s (wall)", "steps/s (CPU)", "data ms/step", "vs PyTorch (wall)"], rows),
         );
+        const t = r.threads;
+        if (t)
+          lines.push(
+            t.ok
+              ? `ghm train --threads ${t.threads} (data-parallel), stepped alternately with 1 thread, medians: ${fmt(t.stepsPerSec)} steps/s vs ${fmt(t.oneThreadStepsPerSec)} on 1 thread (${fmt(t.ratio, 3)}x; ${fmt(t.ratioToPytorch, 3)}x PyTorch)`
+              : `ghm train --threads ${t.threads}: failed (${t.error})`,
+          );
       }
       if (chosen.includes("diffusion")) {
         note(

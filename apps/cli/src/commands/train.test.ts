@@ -200,4 +200,32 @@ describe("ghm train (tiny runs on the default grammar)", () => {
     expect(m.unseenNote).toMatch(/^online training: unseen = the \d+ of 32 population test rows/);
     expect(m.unseen.levels.map((l: { abar: number }) => l.abar)).toEqual([0.25, 0.5, 0.75]);
   });
+  it("--threads 2 trains data-parallel, saves threads in config.json and may change on --resume; a bad count exits 2", async () => {
+    const out = path.join(dir, "threads");
+    const args = ["train", "denoiser", "--test-size", "32", "--batch", "8", "--width", "8", "--eval-every", "2"];
+    const r = await ghm("--json", ...args, "--steps", "2", "--threads", "2", "--out", out);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).status).toBe("max-steps");
+    expect((readJson(path.join(out, "config.json")) as TrainConfig).threads).toBe(2);
+    const resumed = await ghm(
+      "--json",
+      "train",
+      "denoiser",
+      "--out",
+      out,
+      "--resume",
+      "--steps",
+      "4",
+      "--threads",
+      "1",
+    );
+    expect(resumed.err).toBe("");
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.out).step).toBe(4);
+    expect((readJson(path.join(out, "config.json")) as TrainConfig).threads).toBe(1);
+    const bad = await ghm(...args, "--threads", "0", "--out", path.join(dir, "threads-bad"));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--threads.*expected an integer in \[1, 256\], got 0/);
+  });
 });

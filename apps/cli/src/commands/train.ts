@@ -116,6 +116,11 @@ export function registerTrain(program: Command, ctx: Context): void {
       "--no-init-mask",
       "with --init compiled: train every weight, also the compiled network's exact zeros (default: they stay 0)",
     )
+    .option(
+      "--threads <n>",
+      "threads of a training step: n, or auto (every core on wasm and cpu); each holds a replica of the network and computes a share of the batch (losses equal one thread's up to float32 rounding) (default: 1; may change on --resume)",
+      threadsArg,
+    )
     .addOption(backendOption())
     .requiredOption("--out <dir>", "run directory (config.json, metrics.jsonl, checkpoints/, result.json)")
     .option("--resume", "continue the run in --out from its latest checkpoint")
@@ -150,7 +155,9 @@ export function registerTrain(program: Command, ctx: Context): void {
               `--resume continues with ${savedFile}; only --steps may change, but ${changed.join(", ")}: drop those flags or start a new run in another --out`,
             );
           // Run-directory problems (latest.json or a checkpoint unreadable, config mismatch) are InputErrors.
-          return asUserInputAsync(`--resume ${o.out}`, () => resumeRun(o.out, { ...opts, maxSteps: o.steps }));
+          return asUserInputAsync(`--resume ${o.out}`, () =>
+            resumeRun(o.out, { ...opts, maxSteps: o.steps, threads: o.threads }),
+          );
         }
         acquireDirLock(o.out).release(); // another ghm writing --out is named (exit 2); a stale lock is cleared
         if (fs.existsSync(o.out) && fs.readdirSync(o.out).length > 0) {
@@ -231,6 +238,7 @@ function buildConfig(task: Task, o: Record<string, any>): TrainConfig {
   if (o.steps !== undefined) merged.maxSteps = o.steps;
   if (o.batch !== undefined) merged.batchSize = o.batch;
   if (o.evalEvery !== undefined) merged.evalEvery = o.evalEvery;
+  if (o.threads !== undefined) merged.threads = o.threads;
   if (o.grammar && !fs.existsSync(o.grammar)) throw new UserError(`--grammar ${o.grammar}: no such file`);
   const what = o.config ? `--config ${o.config}` : "training configuration";
   // The registry (built-ins and --plugin's) decides which names exist, listing them when one does not.
@@ -242,6 +250,11 @@ function buildConfig(task: Task, o: Record<string, any>): TrainConfig {
       `--width does not apply with --init compiled: the compiled ${arch} has the width BP needs (ghm compile --grammar G --arch ${arch === "convnet" ? "convnet" : "unet"} reports it); drop --width`,
     );
   return cfg;
+}
+
+/** --threads: a thread count or auto. */
+function threadsArg(v: string): number | "auto" {
+  return v === "auto" ? "auto" : intArg(1, 256)(v);
 }
 
 /** --init: random | compiled | compiled:W (W: hidden units of the ReLU exp/log nets). */
