@@ -195,9 +195,9 @@
   (func (export "leaves")
     (param $e0 i32) (param $v i32) (param $ul i32) (param $mxs i32) (param $n i32) (param $S i32) (param $tab i32)
     (local $i i32) (local $row i32) (local $kk i32) (local $mx v128) (local $sh v128) (local $M f64)
-    (local $x v128) (local $k v128) (local $r v128) (local $a1 v128) (local $a2 v128) (local $e v128) (local $j v128)
+    (local $x v128) (local $k v128) (local $r v128) (local $a1 v128) (local $a2 v128) (local $e v128) (local $a v128)
     (local $r2 v128) (local $p0 v128) (local $p1 v128) (local $p2 v128) (local $t v128)
-    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $inv v128) (local $round v128) (local $lhi v128) (local $llo v128) (local $lo v128) (local $half v128) (local $quarter v128) (local $r32 v128) (local $o32 v128) (local $t32 v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $inv v128) (local $round v128) (local $lhi v128) (local $llo v128) (local $lo v128) (local $half v128) (local $quarter v128) (local $r32 v128) (local $o32 v128)
     (local.set $c0 (v128.const f64x2 1 1))
     (local.set $c1 (v128.const f64x2 1 1))
     (local.set $c2 (v128.const f64x2 0.5 0.5))
@@ -214,7 +214,6 @@
     (local.set $quarter (v128.const f64x2 0.25 0.25))
     (local.set $r32 (v128.const f64x2 0.03125 0.03125))
     (local.set $o32 (v128.const f64x2 0.484375 0.484375))
-    (local.set $t32 (v128.const f64x2 32 32))
     (local.set $row (i32.shl (local.get $S) (i32.const 3)))
     (local.set $i (i32.const 0))
     (block $leaves_done
@@ -249,7 +248,8 @@
             (v128.store align=8 (i32.add (local.get $ul) (local.get $kk)) (local.get $x))
             (local.set $x (f64x2.pmax (local.get $x) (local.get $lo)))
             ;; k = nearest(32 x / ln2), r = x - k ln2 / 32 (|r| <= ln2 / 64)
-            (local.set $k (f64x2.sub (f64x2.add (f64x2.mul (local.get $x) (local.get $inv)) (local.get $round)) (local.get $round)))
+            (local.set $a (f64x2.add (f64x2.mul (local.get $x) (local.get $inv)) (local.get $round)))
+            (local.set $k (f64x2.sub (local.get $a) (local.get $round)))
             (local.set $r (f64x2.sub (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (local.get $lhi))) (f64x2.mul (local.get $k) (local.get $llo))))
             (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
             ;; q = exp(r) - 1 = r + (c2 + c3 r) r^2 + (c4 + c5 r + c6 r^2) r^4, and later t + t q
@@ -258,10 +258,12 @@
             (local.set $p0 (f64x2.add (f64x2.add (local.get $r) (f64x2.mul (local.get $p1) (local.get $r2))) (f64x2.mul (local.get $p2) (f64x2.mul (local.get $r2) (local.get $r2)))))
             ;; k = 32 e + j: e = floor(k / 32) and its halves e1 = floor(e / 2), e - e1 by the rounding trick
             (local.set $e (f64x2.sub (f64x2.add (f64x2.sub (f64x2.mul (local.get $k) (local.get $r32)) (local.get $o32)) (local.get $round)) (local.get $round)))
-            (local.set $j (f64x2.sub (local.get $k) (f64x2.mul (local.get $e) (local.get $t32))))
+            ;; j = k mod 32: the low 5 bits of a = k + 1.5 2^52 (k's two's complement)
             (local.set $t (f64x2.replace_lane 1
-              (f64x2.splat (f64.load (i32.add (local.get $tab) (i32.shl (i32.trunc_f64_s (f64x2.extract_lane 0 (local.get $j))) (i32.const 3)))))
-              (f64.load (i32.add (local.get $tab) (i32.shl (i32.trunc_f64_s (f64x2.extract_lane 1 (local.get $j))) (i32.const 3))))))
+              (f64x2.splat (f64.load (i32.add (local.get $tab)
+                (i32.shl (i32.and (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $a))) (i32.const 31)) (i32.const 3)))))
+              (f64.load (i32.add (local.get $tab)
+                (i32.shl (i32.and (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $a))) (i32.const 31)) (i32.const 3))))))
             (local.set $p0 (f64x2.add (local.get $t) (f64x2.mul (local.get $t) (local.get $p0))))
             ;; a1 = e1 + 1.5 2^52: its low bits are e1, so (bits + 1023) << 52 is 2^e1
             (local.set $a1 (f64x2.add (f64x2.sub (f64x2.mul (local.get $e) (local.get $half)) (local.get $quarter)) (local.get $round)))
