@@ -32,6 +32,8 @@ export function checkEvidence(g: CompiledGrammar, ev: Evidence): void {
   const limit = maxEvidenceMagnitude(d);
   for (let i = 0; i < e.length; i++) {
     const x = e[i];
+    // One test for the common case (NaN fails it); the reason is told apart below.
+    if (x <= limit && (x >= -limit || x === -Infinity)) continue;
     // NaN and +Infinity fail this test; -Infinity (impossible symbol) passes.
     if (!(x < Infinity)) {
       throw new InputError(

@@ -11,7 +11,7 @@ import type { Evidence } from "@ghmkit/ghm";
 import type { CompiledGrammar, ProductLevel } from "./compile";
 import { LOW, TINY, logAt, logSumExp } from "./logspace";
 import { denseDownLevel, denseUpLevel } from "./kernels/dense";
-import { expNonPositive } from "./kernels/exp";
+import { EXP_TABLE, expNonPositive } from "./kernels/exp";
 import { type ExpMessages, writeLogs } from "./kernels/messages";
 import { type WasmLevel, productDownLevel, productUpLevel } from "./kernels/product";
 import { type RulesArrays, type RulesWasm, rulesDownLevel, rulesUpLevel } from "./kernels/rules";
@@ -53,6 +53,8 @@ export interface Block {
   nodeMax: Float64Array;
   flags: Int32Array;
   marg: Float64Array;
+  /** On the wasm path: exp.ts's EXP_TABLE, for the leaves kernel. */
+  expTable: Float64Array;
   /** On the wasm path: [1], the parent-side weight every rules child is scaled against. */
   one: Float64Array;
   /** Rules levels with m = 2 on the wasm path: start, slot and p copied into the arena (null otherwise). */
@@ -80,7 +82,7 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
   for (let l = 0; l <= L; l++) maxLevel = Math.max(maxLevel, nodes[l] * vocab[l]);
   if (wasm) perRow += 2 * maxNodes + maxLevel;
   const rows = Math.max(1, Math.min(batch, Math.floor(BLOCK_FLOATS / perRow)));
-  let floats = rows * perRow + 2 * (L + 1) * 8 + 8;
+  let floats = rows * perRow + 2 * (L + 1) * 8 + 8 + 34;
   for (let l = 1; l <= L; l++) {
     const lv = cg.levels[l - 1];
     if (lv.kind === "product") floats += 2 * m * (vocab[l - 1] * vocab[l] + 2);
@@ -94,14 +96,15 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
     vocab.map((_, l) => f64(on(l) ? size(l) : 0));
   const kernels = arena.kernels;
   const productWasm = (l: number): boolean => kernels !== null && isProduct(l);
+  const arenaCopy = (a: Float64Array): Float64Array => {
+    const copy = f64(a.length);
+    copy.set(a);
+    return copy;
+  };
   const matrices = (pick: (lv: ProductLevel) => Float64Array[]): Float64Array[][] =>
     vocab.map((_, l) => {
       if (!productWasm(l)) return [];
-      return pick(cg.levels[l - 1] as ProductLevel).map((A) => {
-        const copy = f64(A.length);
-        copy.set(A);
-        return copy;
-      });
+      return pick(cg.levels[l - 1] as ProductLevel).map(arenaCopy);
     });
   const blk: Block = {
     rows,
@@ -124,6 +127,7 @@ function makeBlock(cg: CompiledGrammar, batch: number, downward: boolean): Block
     flags: kernels ? arena.i32(rows * maxNodes) : new Int32Array(0),
     marg: f64(kernels ? rows * maxLevel : 0),
     one: f64(kernels ? 1 : 0).fill(1),
+    expTable: kernels ? arenaCopy(EXP_TABLE) : EXP_TABLE,
     M: matrices((lv) => lv.M),
     MT: matrices((lv) => lv.MT),
     rules: vocab.map((_, l) => {
@@ -248,7 +252,15 @@ function leaves(
   if (blk.kernels && S % 2 === 0) {
     const { marg, nodeMax } = blk;
     marg.set(e.subarray(e0, e0 + rows * n));
-    blk.kernels.leaves(marg.byteOffset, v.byteOffset, ul.byteOffset, nodeMax.byteOffset, rows * d, S);
+    blk.kernels.leaves(
+      marg.byteOffset,
+      v.byteOffset,
+      ul.byteOffset,
+      nodeMax.byteOffset,
+      rows * d,
+      S,
+      blk.expTable.byteOffset,
+    );
     for (let r = 0; r < rows; r++) {
       let z = 0;
       for (let i = 0; i < d; i++) z += nodeMax[r * d + i];

@@ -185,20 +185,19 @@
         (br $nodes))))
   ;; Leaf messages for n leaves of S entries e: mxs[i] = max_k e(k), ul = x = e - mxs[i]
   ;; (every entry; -Infinity throughout, v = 0, for an all -Infinity leaf) and v = exp(x),
-  ;; inlined: k = nearest(x / ln2) by the 1.5 2^52 trick (ties to even) and r = x - k ln2
-  ;; with fdlibm's two-part ln2 (x clamped at -746, where exp is 0); exp(r) by its Taylor
-  ;; polynomial to degree 13 in Estrin's form (truncation < 5e-18 for |r| <= ln2 / 2; short
-  ;; dependency chains, as the loop is latency-bound); then times 2^k1 and 2^(k - k1),
-  ;; k1 = floor(k / 2), both normal, so that a subnormal result rounds once. Only float
-  ;; adds and multiplies, pmax (JS's `x > m ? x : m`) and the exponent built from bits:
+  ;; inlined: x clamped at -746 (where exp is 0); k = nearest(32 x / ln2) by the 1.5 2^52
+  ;; trick (ties to even), r = x - k ln2 / 32 with fdlibm's two-part ln2 (|r| <= ln2 / 64);
+  ;; q = exp(r) - 1 by its Taylor polynomial to degree 6 in Estrin's form (truncation
+  ;; < 4e-18); t + t q with t = tab[j] = 2^(j / 32) for k = 32 e + j, then 2^e1 and 2^(e - e1), e1 = floor(e / 2),
+  ;; both normal, so that a subnormal result rounds once. Only float adds and multiplies,
+  ;; pmax (JS's `x < m ? m : x`), a table read and exponents built from bits:
   ;; kernels/exp.ts is the same sequence of operations in JS, so the same bits.
   (func (export "leaves")
-    (param $e i32) (param $v i32) (param $ul i32) (param $mxs i32) (param $n i32) (param $S i32)
+    (param $e0 i32) (param $v i32) (param $ul i32) (param $mxs i32) (param $n i32) (param $S i32) (param $tab i32)
     (local $i i32) (local $row i32) (local $kk i32) (local $mx v128) (local $sh v128) (local $M f64)
-    (local $x v128) (local $k v128) (local $r v128) (local $a1 v128) (local $a2 v128)
-    (local $r2 v128) (local $r4 v128) (local $p0 v128) (local $p1 v128) (local $p2 v128) (local $p3 v128)
-    (local $p4 v128) (local $p5 v128) (local $p6 v128)
-    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128) (local $c8 v128) (local $c9 v128) (local $c10 v128) (local $c11 v128) (local $c12 v128) (local $c13 v128) (local $log2e v128) (local $round v128) (local $ln2hi v128) (local $ln2lo v128) (local $lo v128) (local $half v128) (local $quarter v128)
+    (local $x v128) (local $k v128) (local $r v128) (local $a1 v128) (local $a2 v128) (local $e v128) (local $a v128)
+    (local $r2 v128) (local $p0 v128) (local $p1 v128) (local $p2 v128) (local $t v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $inv v128) (local $round v128) (local $lhi v128) (local $llo v128) (local $lo v128) (local $half v128) (local $quarter v128) (local $r32 v128) (local $o32 v128)
     (local.set $c0 (v128.const f64x2 1 1))
     (local.set $c1 (v128.const f64x2 1 1))
     (local.set $c2 (v128.const f64x2 0.5 0.5))
@@ -206,20 +205,15 @@
     (local.set $c4 (v128.const f64x2 0.041666666666666664 0.041666666666666664))
     (local.set $c5 (v128.const f64x2 0.008333333333333333 0.008333333333333333))
     (local.set $c6 (v128.const f64x2 0.001388888888888889 0.001388888888888889))
-    (local.set $c7 (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))
-    (local.set $c8 (v128.const f64x2 0.0000248015873015873 0.0000248015873015873))
-    (local.set $c9 (v128.const f64x2 0.0000027557319223985893 0.0000027557319223985893))
-    (local.set $c10 (v128.const f64x2 2.755731922398589e-7 2.755731922398589e-7))
-    (local.set $c11 (v128.const f64x2 2.505210838544172e-8 2.505210838544172e-8))
-    (local.set $c12 (v128.const f64x2 2.08767569878681e-9 2.08767569878681e-9))
-    (local.set $c13 (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))
-    (local.set $log2e (v128.const f64x2 1.4426950408889634 1.4426950408889634))
+    (local.set $inv (v128.const f64x2 46.16624130844683 46.16624130844683))
     (local.set $round (v128.const f64x2 6755399441055744 6755399441055744))
-    (local.set $ln2hi (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
-    (local.set $ln2lo (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))
+    (local.set $lhi (v128.const f64x2 0.02166084938653512 0.02166084938653512))
+    (local.set $llo (v128.const f64x2 5.9631716539705866e-12 5.9631716539705866e-12))
     (local.set $lo (v128.const f64x2 -746 -746))
     (local.set $half (v128.const f64x2 0.5 0.5))
     (local.set $quarter (v128.const f64x2 0.25 0.25))
+    (local.set $r32 (v128.const f64x2 0.03125 0.03125))
+    (local.set $o32 (v128.const f64x2 0.484375 0.484375))
     (local.set $row (i32.shl (local.get $S) (i32.const 3)))
     (local.set $i (i32.const 0))
     (block $leaves_done
@@ -230,7 +224,7 @@
         (block $ms_done
           (loop $ms
             (br_if $ms_done (i32.ge_u (local.get $kk) (local.get $row)))
-            (local.set $mx (f64x2.pmax (local.get $mx) (v128.load align=8 (i32.add (local.get $e) (local.get $kk)))))
+            (local.set $mx (f64x2.pmax (local.get $mx) (v128.load align=8 (i32.add (local.get $e0) (local.get $kk)))))
             (local.set $kk (i32.add (local.get $kk) (i32.const 16)))
             (br $ms)))
         (local.set $M (call $lanemax (local.get $mx)))
@@ -250,35 +244,36 @@
         (block $xs_done
           (loop $xs
             (br_if $xs_done (i32.ge_u (local.get $kk) (local.get $row)))
-            (local.set $x (f64x2.sub (v128.load align=8 (i32.add (local.get $e) (local.get $kk))) (local.get $sh)))
+            (local.set $x (f64x2.sub (v128.load align=8 (i32.add (local.get $e0) (local.get $kk))) (local.get $sh)))
             (v128.store align=8 (i32.add (local.get $ul) (local.get $kk)) (local.get $x))
             (local.set $x (f64x2.pmax (local.get $x) (local.get $lo)))
-            (local.set $k (f64x2.sub (f64x2.add (f64x2.mul (local.get $x) (local.get $log2e)) (local.get $round)) (local.get $round)))
-            (local.set $r (f64x2.sub (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (local.get $ln2hi))) (f64x2.mul (local.get $k) (local.get $ln2lo))))
+            ;; k = nearest(32 x / ln2), r = x - k ln2 / 32 (|r| <= ln2 / 64)
+            (local.set $a (f64x2.add (f64x2.mul (local.get $x) (local.get $inv)) (local.get $round)))
+            (local.set $k (f64x2.sub (local.get $a) (local.get $round)))
+            (local.set $r (f64x2.sub (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (local.get $lhi))) (f64x2.mul (local.get $k) (local.get $llo))))
             (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-            (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
-            (local.set $p0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $c1) (local.get $r))))
+            ;; q = exp(r) - 1 = r + (c2 + c3 r) r^2 + (c4 + c5 r + c6 r^2) r^4, and later t + t q
             (local.set $p1 (f64x2.add (local.get $c2) (f64x2.mul (local.get $c3) (local.get $r))))
-            (local.set $p2 (f64x2.add (local.get $c4) (f64x2.mul (local.get $c5) (local.get $r))))
-            (local.set $p3 (f64x2.add (local.get $c6) (f64x2.mul (local.get $c7) (local.get $r))))
-            (local.set $p4 (f64x2.add (local.get $c8) (f64x2.mul (local.get $c9) (local.get $r))))
-            (local.set $p5 (f64x2.add (local.get $c10) (f64x2.mul (local.get $c11) (local.get $r))))
-            (local.set $p6 (f64x2.add (local.get $c12) (f64x2.mul (local.get $c13) (local.get $r))))
-            (local.set $p0 (f64x2.add (local.get $p0) (f64x2.mul (local.get $p1) (local.get $r2))))
-            (local.set $p2 (f64x2.add (local.get $p2) (f64x2.mul (local.get $p3) (local.get $r2))))
-            (local.set $p4 (f64x2.add (local.get $p4) (f64x2.mul (local.get $p5) (local.get $r2))))
-            (local.set $p0 (f64x2.add (local.get $p0) (f64x2.mul (local.get $p2) (local.get $r4))))
-            (local.set $p4 (f64x2.add (local.get $p4) (f64x2.mul (local.get $p6) (local.get $r4))))
-            (local.set $p0 (f64x2.add (local.get $p0) (f64x2.mul (local.get $p4) (f64x2.mul (local.get $r4) (local.get $r4)))))
-            ;; a1 = k1 + 1.5 2^52 with k1 = floor(k / 2); its low bits are k1, so (bits + 1023) << 52 is 2^k1
-            (local.set $a1 (f64x2.add (f64x2.sub (f64x2.mul (local.get $k) (local.get $half)) (local.get $quarter)) (local.get $round)))
-            (local.set $a2 (f64x2.add (f64x2.sub (local.get $k) (f64x2.sub (local.get $a1) (local.get $round))) (local.get $round)))
+            (local.set $p2 (f64x2.add (f64x2.add (local.get $c4) (f64x2.mul (local.get $c5) (local.get $r))) (f64x2.mul (local.get $c6) (local.get $r2))))
+            (local.set $p0 (f64x2.add (f64x2.add (local.get $r) (f64x2.mul (local.get $p1) (local.get $r2))) (f64x2.mul (local.get $p2) (f64x2.mul (local.get $r2) (local.get $r2)))))
+            ;; k = 32 e + j: e = floor(k / 32) and its halves e1 = floor(e / 2), e - e1 by the rounding trick
+            (local.set $e (f64x2.sub (f64x2.add (f64x2.sub (f64x2.mul (local.get $k) (local.get $r32)) (local.get $o32)) (local.get $round)) (local.get $round)))
+            ;; j = k mod 32: the low 5 bits of a = k + 1.5 2^52 (k's two's complement)
+            (local.set $t (f64x2.replace_lane 1
+              (f64x2.splat (f64.load (i32.add (local.get $tab)
+                (i32.shl (i32.and (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $a))) (i32.const 31)) (i32.const 3)))))
+              (f64.load (i32.add (local.get $tab)
+                (i32.shl (i32.and (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $a))) (i32.const 31)) (i32.const 3))))))
+            (local.set $p0 (f64x2.add (local.get $t) (f64x2.mul (local.get $t) (local.get $p0))))
+            ;; a1 = e1 + 1.5 2^52: its low bits are e1, so (bits + 1023) << 52 is 2^e1
+            (local.set $a1 (f64x2.add (f64x2.sub (f64x2.mul (local.get $e) (local.get $half)) (local.get $quarter)) (local.get $round)))
+            (local.set $a2 (f64x2.add (f64x2.sub (local.get $e) (f64x2.sub (local.get $a1) (local.get $round))) (local.get $round)))
             (local.set $p0 (f64x2.mul (local.get $p0) (i64x2.shl (i64x2.add (local.get $a1) (v128.const i64x2 1023 1023)) (i32.const 52))))
             (local.set $p0 (f64x2.mul (local.get $p0) (i64x2.shl (i64x2.add (local.get $a2) (v128.const i64x2 1023 1023)) (i32.const 52))))
             (v128.store align=8 (i32.add (local.get $v) (local.get $kk)) (local.get $p0))
             (local.set $kk (i32.add (local.get $kk) (i32.const 16)))
             (br $xs)))))
-        (local.set $e (i32.add (local.get $e) (local.get $row)))
+        (local.set $e0 (i32.add (local.get $e0) (local.get $row)))
         (local.set $v (i32.add (local.get $v) (local.get $row)))
         (local.set $ul (i32.add (local.get $ul) (local.get $row)))
         (local.set $mxs (i32.add (local.get $mxs) (i32.const 8)))

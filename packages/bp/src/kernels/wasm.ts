@@ -72,8 +72,11 @@ export type DownScale = (
   Sc: number,
   xstride: number,
 ) => void;
-/** For n leaves of S evidence entries e: mxs = each leaf's max, ul = e - max (every entry), v = exp(ul) (exp.ts). */
-export type Leaves = (e: number, v: number, ul: number, mxs: number, n: number, S: number) => void;
+/**
+ * For n leaves of S evidence entries e: mxs = each leaf's max, ul = e - max (every entry),
+ * v = exp(ul) as exp.ts computes it, with EXP_TABLE copied at tab.
+ */
+export type Leaves = (e: number, v: number, ul: number, mxs: number, n: number, S: number, tab: number) => void;
 /** For n nodes (rows of S): out = vu * vw normalised (flag 0), or left unnormalised when below LOW (flag 1). */
 export type Marginals = (vu: number, vw: number, out: number, flags: number, n: number, S: number) => void;
 
