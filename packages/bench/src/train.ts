@@ -159,8 +159,8 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
 }
 
 /**
- * `steps` steps on `threads` threads and on one, alternating step by step from two fresh
- * runs (so a load that comes and goes on a shared machine falls on both), medians.
+ * `steps` steps on `threads` threads and on one from two fresh runs, alternating in four
+ * blocks (so a load that comes and goes on a shared machine falls on both), medians.
  */
 function compareThreads(cfg: TrainConfig, threads: number, steps: number, warmup: number): ThreadsRun {
   const one = openTrainingState(cfg);
@@ -175,7 +175,10 @@ function compareThreads(cfg: TrainConfig, threads: number, steps: number, warmup
       return performance.now() - t;
     };
     for (const r of runs) for (let k = 0; k < warmup; k++) step(r);
-    for (let k = 0; k < steps; k++) for (const r of runs) r.ms.push(step(r));
+    // Blocks of a few steps: a worker woken for every other step alone would time its wake-up too.
+    const block = Math.max(1, Math.floor(steps / 4));
+    for (let done = 0; done < steps; done += block)
+      for (const r of runs) for (let k = done; k < Math.min(steps, done + block); k++) r.ms.push(step(r));
     const median = (a: number[]): number => {
       const s = [...a].sort((x, y) => x - y);
       return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;

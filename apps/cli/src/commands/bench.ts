@@ -263,7 +263,7 @@ export function registerBench(program: Command, ctx: Context): void {
         if (t)
           lines.push(
             t.ok
-              ? `ghm train --threads ${t.threads} (data-parallel), stepped alternately with 1 thread, medians: ${fmt(t.stepsPerSec)} steps/s vs ${fmt(t.oneThreadStepsPerSec)} on 1 thread (${fmt(t.ratio, 3)}x; ${fmt(t.ratioToPytorch, 3)}x PyTorch)`
+              ? `ghm train --threads ${t.threads} (data-parallel), alternating blocks of steps with 1 thread, medians: ${fmt(t.stepsPerSec)} steps/s vs ${fmt(t.oneThreadStepsPerSec)} on 1 thread (${fmt(t.ratio, 3)}x; ${fmt(t.ratioToPytorch, 3)}x PyTorch)`
               : `ghm train --threads ${t.threads}: failed (${t.error})`,
           );
       }
