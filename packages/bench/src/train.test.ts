@@ -34,6 +34,9 @@ describe("benchTrainStep", () => {
     expect(r.active.ratioToPytorch).toBeCloseTo(r.active.stepsPerSec / PYTORCH_CPU_STEPS_PER_SEC, 10);
     expect(r.active.stepsPerSec).toBeCloseTo(1000 / r.active.msPerStep, 10);
     expect(r.active.dataMsPerStep).toBeLessThanOrEqual(r.active.msPerStep);
+    // heap.wat's SIMD loops do the JS loops' float ops in the same order: the very same losses.
+    if (r.jsLoops === undefined || !r.jsLoops.ok) throw new Error(`JS loops failed: ${JSON.stringify(r.jsLoops)}`);
+    expect(r.jsLoops.finalLoss).toBe(r.active.finalLoss);
     // The same steps with other kernels: the same losses up to float32 rounding.
     expect(r.minimal.finalLoss).toBeCloseTo(r.active.finalLoss, 4);
     // nets' U-Net needs no Conv2DBackpropFilter: stock wasm trains it too (bench_model's conv1d U-Net could not).

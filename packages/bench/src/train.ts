@@ -6,7 +6,7 @@
  * also times stock kernels plus Conv2DBackpropFilter (the one a conv2d U-Net lacks) and
  * stock kernels alone, to show what ghmkit's custom kernels buy on this network.
  */
-import { backendInfo, type BackendInfo, initBackend, setCustomWasmKernels, tf } from "@ghmkit/tensor";
+import { backendInfo, type BackendInfo, initBackend, setCustomWasmKernels, setHeapSimd, tf } from "@ghmkit/tensor";
 import { learningRate, makeTrainConfig, openTrainingState, resolveThreads, trainStep } from "@ghmkit/train";
 import type { TrainConfig } from "@ghmkit/train";
 
@@ -95,6 +95,11 @@ export interface BenchResult {
    * Conv2DBackpropFilter); an architecture that does need it gets `{ok: false, error}`.
    */
   stock?: BenchRun;
+  /**
+   * The custom kernels with their JS loops instead of heap.wat's SIMD ones (Sum, GhmAdamUpdate,
+   * Transpose): what the SIMD loops buy. Same condition as `minimal`.
+   */
+  jsLoops?: BenchRun;
   /** The step on options.threads threads beside one thread; absent when that resolves to 1 here. */
   threads?: ThreadsRun;
 }
@@ -145,6 +150,12 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
   const n = resolveThreads(threads ?? "auto", backend.name, config.batch);
   if (n > 1) result.threads = compareThreads(trainConfig, n, steps, warmup);
   if (backend.name === "wasm" && (compareStock ?? true)) {
+    const simd = setHeapSimd(false);
+    try {
+      result.jsLoops = timeTraining(trainConfig, steps, warmup).run;
+    } finally {
+      setHeapSimd(simd);
+    }
     const before = setCustomWasmKernels(backend.customKernels);
     try {
       setCustomWasmKernels([tf.Conv2DBackpropFilter]);

@@ -10,6 +10,7 @@ export type {
   NodeBackendName,
 } from "./backendCore";
 export { CUSTOM_WASM_KERNELS, setCustomWasmKernels, useCustomWasmKernels } from "./kernels/register";
+export { setHeapSimd } from "./kernels/heap_simd";
 export { adam, FusedAdamOptimizer } from "./adam";
 export { ADAM_UPDATE } from "./kernels/adam_update";
 export type { AdamUpdateAttrs } from "./kernels/adam_update";
