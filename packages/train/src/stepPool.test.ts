@@ -6,7 +6,7 @@ import { learningRate } from "./lrSchedule";
 import { readMetrics } from "./metricsLog";
 import { openTrainingState } from "./setup";
 import { resolveThreads, sourceBootstrap } from "./stepPool";
-import { type EvalRecord, trainRun, trainStep } from "./trainer";
+import { type EvalRecord, resumeRun, trainRun, trainStep } from "./trainer";
 import { removeTempDirs, tempDir } from "./testing/tiny";
 
 afterAll(removeTempDirs);
@@ -100,6 +100,26 @@ describe("data-parallel training steps (TrainConfig.threads)", () => {
     } finally {
       st.dispose();
     }
+  });
+
+  test("on 2 threads a run aborted and resumed takes the uninterrupted run's steps, bit for bit", async () => {
+    const cfg = config("classifier", "convnet", 2);
+    const full: number[] = [];
+    await trainRun(cfg, { outDir: tempDir("threads-full"), onProgress: (p) => full.push(p.loss) });
+    const dir = tempDir("threads-resumed");
+    const ctl = new AbortController();
+    const parts: number[] = [];
+    const stopped = await trainRun(cfg, {
+      outDir: dir,
+      signal: ctl.signal,
+      onProgress: (p) => {
+        parts.push(p.loss);
+        if (p.step === 4) ctl.abort();
+      },
+    });
+    expect(stopped.status).toBe("aborted");
+    await resumeRun(dir, { onProgress: (p) => parts.push(p.loss) });
+    expect(parts).toEqual(full);
   });
 
   test("threads resolve: absent = 1, auto = every core on wasm and cpu and 1 on tfjs-node, never above the batch", () => {
