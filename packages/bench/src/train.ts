@@ -147,7 +147,12 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
     referenceStepsPerSec: PYTORCH_CPU_STEPS_PER_SEC,
     active,
   };
-  const n = resolveThreads(threads ?? "auto", backend.name, config.batch);
+  const n = resolveThreads(
+    threads ?? "auto",
+    backend.name,
+    config.batch,
+    config.d * config.filters ** 2 * config.batch,
+  );
   if (n > 1) result.threads = compareThreads(trainConfig, n, steps, warmup);
   if (backend.name === "wasm" && (compareStock ?? true)) {
     const simd = setHeapSimd(false);

@@ -61,7 +61,7 @@ export {
 export type { HeldOutData, SequenceKey, UnseenDraw } from "./heldOut";
 export { loadGrammar, openTrainingState, runPaths, trainingSetJson } from "./setup";
 export type { StepState, TrainingState } from "./setup";
-export { resolveThreads } from "./stepPool";
+export { AUTO_MIN_WORK_PER_THREAD, resolveThreads } from "./stepPool";
 export { abarSampler, scheduleLevels } from "./noiseLevel";
 export type { AbarSampler } from "./noiseLevel";
 export { evalInterval, resumeRun, trainRun, trainStep } from "./trainer";

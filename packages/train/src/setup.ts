@@ -163,7 +163,12 @@ export interface StepState {
 function startPool(cfg: TrainConfig, g: Grammar, model: tf.LayersModel, netConfig: NetConfig): StepPool | null {
   const backend = backendInfo()?.name ?? null;
   if (backend === null || backend === "webgl") return null;
-  const threads = resolveThreads(cfg.threads, backend, cfg.batchSize);
+  const threads = resolveThreads(
+    cfg.threads,
+    backend,
+    cfg.batchSize,
+    leafCount(g) * netConfig.width ** 2 * cfg.batchSize,
+  );
   if (threads < 2) return null;
   const init = { backend, arch: cfg.arch, task: cfg.task, netConfig, classes: g.vocab[0], S: g.vocab[g.depth] };
   try {

@@ -1,11 +1,12 @@
 import { spawnSync } from "node:child_process";
+import * as os from "node:os";
 import * as path from "node:path";
 import { initBackend, tf } from "@ghmkit/tensor";
 import { type Arch, type Task, makeTrainConfig } from "./config";
 import { learningRate } from "./lrSchedule";
 import { readMetrics } from "./metricsLog";
 import { openTrainingState } from "./setup";
-import { resolveThreads, sourceBootstrap } from "./stepPool";
+import { AUTO_MIN_WORK_PER_THREAD, resolveThreads, sourceBootstrap } from "./stepPool";
 import { type EvalRecord, resumeRun, trainRun, trainStep } from "./trainer";
 import { removeTempDirs, tempDir } from "./testing/tiny";
 
@@ -122,10 +123,14 @@ describe("data-parallel training steps (TrainConfig.threads)", () => {
     expect(parts).toEqual(full);
   });
 
-  test("threads resolve: absent = 1, auto = every core on wasm and cpu and 1 on tfjs-node, never above the batch", () => {
+  test("threads resolve: absent = 1; auto = the cores the step's work fills on wasm and cpu, 1 on tfjs-node; never above the batch", () => {
+    const cores = os.availableParallelism();
     expect(resolveThreads(undefined, "wasm", 64)).toBe(1);
-    expect(resolveThreads("auto", "node", 64)).toBe(1);
-    expect(resolveThreads("auto", "wasm", 64)).toBeGreaterThanOrEqual(1);
+    expect(resolveThreads("auto", "node", 64, 1e12)).toBe(1);
+    expect(resolveThreads("auto", "wasm", 64, 1e12)).toBe(Math.min(cores, 64));
+    expect(resolveThreads("auto", "cpu", 64, 2 * AUTO_MIN_WORK_PER_THREAD)).toBe(Math.min(cores, 2));
+    // too little work for a second thread (the default d = 8 denoiser ran 0.62x on 2 threads)
+    expect(resolveThreads("auto", "wasm", 64, 8 * 64 * 64 * 64)).toBe(1);
     expect(resolveThreads(8, "wasm", 3)).toBe(3);
   });
 

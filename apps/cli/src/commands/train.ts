@@ -118,7 +118,7 @@ export function registerTrain(program: Command, ctx: Context): void {
     )
     .option(
       "--threads <n>",
-      "threads of a training step: n, or auto (every core on wasm and cpu); each holds a replica of the network and computes a share of the batch (losses equal one thread's up to float32 rounding) (default: 1; may change on --resume)",
+      "threads of a training step: n, or auto (on wasm and cpu as many cores as the step is big enough for; small nets are faster on 1); each holds a replica of the network and computes a share of the batch (losses equal one thread's up to float32 rounding) (default: 1; may change on --resume)",
       threadsArg,
     )
     .addOption(backendOption())
