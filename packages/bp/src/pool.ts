@@ -100,9 +100,21 @@ function ensureWorkers(env: Node, n: number): boolean {
   return true;
 }
 
-/** A copy of a into shared memory. */
-function shared(a: Float64Array): Float64Array {
-  const s = new Float64Array(new SharedArrayBuffer(a.byteLength));
+/**
+ * Per worker, the shared buffer its evidence rows are copied into, kept between calls: a
+ * fresh one would page-fault on every call (as long as the copy itself). Safe to reuse, as
+ * runPooled returns only after every worker is done with it.
+ */
+const evidenceBuffers: Float64Array[] = [];
+
+/** A copy of a into worker k's shared evidence buffer (grown when too small). */
+function sharedEvidence(k: number, a: Float64Array): Float64Array {
+  let buf = evidenceBuffers[k];
+  if (!buf || buf.length < a.length) {
+    buf = new Float64Array(new SharedArrayBuffer(a.byteLength));
+    evidenceBuffers[k] = buf;
+  }
+  const s = buf.subarray(0, a.length);
   s.set(a);
   return s;
 }
@@ -138,7 +150,7 @@ export function runPooled(cg: CompiledGrammar, ev: Evidence, out: BPOutputs, thr
   const cut = (k: number): number => Math.round((k * batch) / parts);
   for (let k = 1; k < parts; k++) {
     const [start, end] = [cut(k), cut(k + 1)];
-    const e = isShared ? ev.e : shared(ev.e.subarray(start * rowFloats, end * rowFloats));
+    const e = isShared ? ev.e : sharedEvidence(k - 1, ev.e.subarray(start * rowFloats, end * rowFloats));
     const evRow0 = isShared ? 0 : start;
     pool[k - 1].worker.postMessage({ cg, ev: { ...ev, e }, start, end, out, done, evRow0 });
   }
