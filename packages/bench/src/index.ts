@@ -1,4 +1,12 @@
-export { benchTrainConfig, benchTrainStep, DEFAULT_BENCH, levelsOf, PYTORCH_CPU_STEPS_PER_SEC } from "./train";
+export {
+  benchTrainConfig,
+  benchTrainStep,
+  DEFAULT_BENCH,
+  DEFAULT_SHAPE_BENCH,
+  levelsOf,
+  PYTORCH_CPU_DEFAULT_SHAPE_STEPS_PER_SEC,
+  PYTORCH_CPU_STEPS_PER_SEC,
+} from "./train";
 export type { BenchOptions, BenchResult, BenchRun, BenchTrainConfig } from "./train";
 export { benchBP } from "./bp";
 export type { BenchCase, BenchCaseName, BenchOptions as BenchBPOptions, BenchReport } from "./bp";

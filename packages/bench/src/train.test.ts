@@ -1,6 +1,6 @@
 import { initBackend } from "@ghmkit/tensor";
-import { learningRate, openTrainingState, trainStep } from "@ghmkit/train";
-import { benchTrainConfig, benchTrainStep, PYTORCH_CPU_STEPS_PER_SEC } from "./train";
+import { defaultTrainConfig, learningRate, openTrainingState, trainStep } from "@ghmkit/train";
+import { benchTrainConfig, benchTrainStep, DEFAULT_SHAPE_BENCH, PYTORCH_CPU_STEPS_PER_SEC } from "./train";
 
 beforeAll(async () => {
   await initBackend("wasm");
@@ -92,4 +92,12 @@ describe("benchTrainStep", () => {
     await expect(benchTrainStep({ steps: 0 })).rejects.toThrow(/steps: must be a positive integer/);
     await expect(benchTrainStep({ d: 48 })).rejects.toThrow(/d: 48 leaves is not a power of m=2/);
   });
+});
+
+test("DEFAULT_SHAPE_BENCH is ghm train's default denoiser shape (grammar, width, batch)", () => {
+  const d = defaultTrainConfig("denoiser", "unet");
+  const b = benchTrainConfig(DEFAULT_SHAPE_BENCH);
+  expect(b.grammar).toEqual(d.grammar);
+  expect(b.net.width).toBe(d.net.width);
+  expect(b.batchSize).toBe(d.batchSize);
 });

@@ -17,6 +17,15 @@ import type { TrainConfig } from "@ghmkit/train";
  */
 export const PYTORCH_CPU_STEPS_PER_SEC = 41.5;
 
+/**
+ * PyTorch-CPU steps/s of the same network at `ghm train`'s default shape (RHM d = 8, S = 8,
+ * width 64, batch 64), as issue 14 recorded it on this machine (not run here: no PyTorch).
+ */
+export const PYTORCH_CPU_DEFAULT_SHAPE_STEPS_PER_SEC: readonly [number, number] = [120.8, 137.7];
+
+/** `ghm train`'s default shape (config.ts: RHM S = C = 8, k = 2, m = 2, L = 3, seed 1; width 64; batch 64). */
+export const DEFAULT_SHAPE_BENCH: BenchTrainConfig = { batch: 64, d: 8, S: 8, m: 2, filters: 64, seed: 1 };
+
 /** The benchmarked shape: a denoiser U-Net on a random RHM with d = m^L leaves. */
 export interface BenchTrainConfig {
   batch: number;

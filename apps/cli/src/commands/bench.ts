@@ -5,6 +5,8 @@ import {
   benchDiffusion,
   benchCompiledModels,
   benchTrainStep,
+  DEFAULT_SHAPE_BENCH,
+  PYTORCH_CPU_DEFAULT_SHAPE_STEPS_PER_SEC,
   PYTORCH_CPU_STEPS_PER_SEC,
 } from "@ghmkit/bench";
 import type { Context } from "../program";
@@ -259,6 +261,20 @@ export function registerBench(program: Command, ctx: Context): void {
         lines.push(
           `ghm train's step (nets' U-Net, ${c.params} parameters; denoiser on RHM d=${c.d} S=${c.S}, width ${c.filters}, batch ${c.batch}) on ${r.backend.name}, ${c.steps} steps, 1 thread (ghm train's default) (PyTorch-CPU reference: ${PYTORCH_CPU_STEPS_PER_SEC} steps/s):`,
           table(["variant", "steps/s (wall)", "steps/s (CPU)", "data ms/step", "vs PyTorch (wall)"], rows),
+        );
+        note("bench train: the same step at ghm train's default shape (RHM d=8 S=8, width 64, batch 64) ...");
+        const small = await benchTrainStep({
+          ...DEFAULT_SHAPE_BENCH,
+          steps: o.quick ? 20 : 100,
+          compareStock: false,
+          threads: 1,
+        });
+        results.trainDefaultShape = small;
+        const [lo, hi] = PYTORCH_CPU_DEFAULT_SHAPE_STEPS_PER_SEC;
+        lines.push(
+          small.active.ok
+            ? `ghm train's default shape (d=8 S=8, ${small.config.params} parameters), 1 thread, ${small.config.steps} steps: ${fmt(small.active.stepsPerSec)} steps/s (PyTorch-CPU ${lo}-${hi} steps/s as recorded in issue 14, not run here: ${fmt(small.active.stepsPerSec / hi, 3)}-${fmt(small.active.stepsPerSec / lo, 3)}x)`
+            : `ghm train's default shape: failed (${small.active.error})`,
         );
         const t = r.threads;
         if (t)
