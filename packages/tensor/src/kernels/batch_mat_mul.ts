@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { matMulNN } from "./matmul_nn";
+import { matMulTN } from "./matmul_tn";
 import { type KernelArgs, release, transposeLast2 } from "./wasm_ops";
 
 /** Relative per-element cost of packing the right operand vs transposing (measured ~2). */
@@ -29,6 +30,10 @@ export function matMulAnyTranspose(
   const swapped = (transposeA ? 0 : M * K) + (transposeB ? 0 : K * N) + PACK_COST * M * K + M * N;
   // Plain products stay plain: swapping them never measured faster.
   if (!transposeA && !transposeB) return matMulNN(backend, a, b);
+  if (transposeA && !transposeB) {
+    const tn = matMulTN(backend, a, b);
+    if (tn !== null) return tn;
+  }
   const temps: tf.TensorInfo[] = [];
   const t = (x: tf.TensorInfo): tf.TensorInfo => {
     const y = transposeLast2(backend, x);

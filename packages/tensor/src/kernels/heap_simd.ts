@@ -11,6 +11,8 @@ export interface HeapSimd {
   transpose2d(src: number, dst: number, R: number, C: number): void;
   /** out[c] = float32 of the float64 sum of R rows of C float32s; acc: 8 C scratch bytes. */
   sumRows(src: number, acc: number, out: number, R: number, C: number): void;
+  /** c[M, N] += a[P, M]^T b[P, N], float32 row-major, M % 4 = 0, N % 8 = 0; byte offsets. */
+  gemmTN(a: number, b: number, c: number, P: number, M: number, N: number): void;
   adam(
     x: number,
     m: number,

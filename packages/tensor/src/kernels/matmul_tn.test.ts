@@ -1,0 +1,108 @@
+import { initBackend, tf } from "../backend";
+import { relError, seeded } from "../testing/compare";
+import { heapSimd } from "./heap_simd";
+import { setGemmTN } from "./matmul_tn";
+
+beforeAll(async () => {
+  await initBackend("wasm");
+});
+
+afterEach(() => {
+  setGemmTN(true);
+});
+
+/** tf.matMul(a, b, true, false) with gemmTN on and with the old transpose + XNNPACK path. */
+function both(sa: number[], sb: number[]): [Float32Array, Float32Array, number[]] {
+  const a = tf.tensor(seeded(sa, 11), sa);
+  const b = tf.tensor(seeded(sb, 12), sb);
+  setGemmTN(true);
+  const tn = tf.matMul(a, b, true, false);
+  setGemmTN(false);
+  const old = tf.matMul(a, b, true, false);
+  setGemmTN(true);
+  const out: [Float32Array, Float32Array, number[]] = [
+    tn.dataSync() as Float32Array,
+    old.dataSync() as Float32Array,
+    tn.shape,
+  ];
+  tf.dispose([a, b, tn, old]);
+  return out;
+}
+
+test("gemmTN links here (so the cases below compare two different paths)", () => {
+  expect(heapSimd(tf.backend() as never)?.gemmTN).toBeInstanceOf(Function);
+});
+
+describe("a^T b through gemmTN against the old transpose + XNNPACK path", () => {
+  // The U-Net's weight-gradient shapes (positions x channels) and the edges of the slabs of 64
+  // rows, a single row, batched operands and a rank-broadcast batch of 1.
+  const cases: [number[], number[]][] = [
+    [
+      [2048, 16],
+      [2048, 64],
+    ],
+    [
+      [1024, 128],
+      [1024, 64],
+    ],
+    [
+      [4096, 64],
+      [4096, 8],
+    ],
+    [
+      [65, 4],
+      [65, 8],
+    ],
+    [
+      [1, 4],
+      [1, 16],
+    ],
+    [
+      [3, 130, 12],
+      [3, 130, 24],
+    ],
+    [
+      [1, 70, 8],
+      [70, 8],
+    ],
+  ];
+  it.each(cases)("a %j, b %j", (sa, sb) => {
+    const [tn, old, shape] = both(sa, sb);
+    const ra = sa.length;
+    expect(shape.slice(-2)).toEqual([sa[ra - 1], sb[sb.length - 1]]);
+    // float32 rounding of a sum of up to 4096 products, in another order
+    // XNNPACK's wasm SIMD GEMM also sums over the shared axis in order, multiply then add,
+    // each rounded to float32, so the two paths give the same bits.
+    expect(relError(tn, old)).toBe(0);
+    expect(Array.from(tn)).toEqual(Array.from(old));
+  });
+
+  it("leaves shapes it does not cover (M % 4, N % 8) to the old path, same bits", () => {
+    const [tn, old] = both([50, 6], [50, 8]);
+    expect(Array.from(tn)).toEqual(Array.from(old));
+  });
+
+  it("sums each element over rows in order, in float32 (the JS reference's bits)", () => {
+    const [P, M, N] = [200, 4, 8];
+    const a = seeded([P, M], 3);
+    const b = seeded([P, N], 4);
+    const out = tf.matMul(tf.tensor(a, [P, M]), tf.tensor(b, [P, N]), true, false);
+    const got = out.dataSync();
+    out.dispose();
+    const want = new Float32Array(M * N);
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++) {
+        let s = 0;
+        for (let p = 0; p < P; p++) s = Math.fround(s + Math.fround(a[p * M + i] * b[p * N + j]));
+        want[i * N + j] = s;
+      }
+    }
+    expect(Array.from(got)).toEqual(Array.from(want));
+  });
+
+  it("frees what it allocates", () => {
+    const before = tf.engine().backend.numDataIds();
+    both([256, 64], [256, 64]);
+    expect(tf.engine().backend.numDataIds()).toBe(before);
+  });
+});

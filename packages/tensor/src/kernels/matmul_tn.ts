@@ -1,0 +1,51 @@
+// a^T·b for the weight gradients (x^T·dy of a dense layer, cols^T·dy of a tiling conv): a [P, M]
+// and b [P, N] share the long axis P. Through XNNPACK that product needs a transposed copy of
+// a and a re-pack of b on every call (profiled at about half the plain GEMM's speed); heap.wat's
+// gemmTN reads both in place, rows of a and b streaming past register-held blocks of the result.
+// Its float32 sums run over p in order, multiply then add, each rounded: XNNPACK's wasm SIMD
+// GEMM sums its shared axis the same way, so both paths give the same bits (matmul_tn.test.ts),
+// and the pinned training losses stay as they were.
+import * as tf from "@tensorflow/tfjs";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { heapSimd } from "./heap_simd";
+import { byteOffset, heapF32 } from "./wasm_ops";
+
+let enabled = true;
+
+/** Use gemmTN (true) or the transpose + XNNPACK path (false); returns the previous setting. */
+export function setGemmTN(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
+
+/**
+ * a[..., P, M]^T x b[..., P, N] through heap.wat's gemmTN, or null where it does not apply
+ * (no wasm SIMD, M % 4 or N % 8 nonzero, batch dims that differ, or switched off): the
+ * caller then takes the XNNPACK path.
+ */
+export function matMulTN(backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo | null {
+  if (!enabled || a.dtype !== "float32" || b.dtype !== "float32") return null;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const [P, M] = a.shape.slice(ra - 2);
+  const [Pb, N] = b.shape.slice(rb - 2);
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  const nA = tf.util.sizeFromShape(batchA);
+  const nB = tf.util.sizeFromShape(batchB);
+  if (P !== Pb || P === 0 || M % 4 !== 0 || N % 8 !== 0) return null;
+  if (nA !== nB || (nA > 1 && !tf.util.arraysEqual(batchA, batchB))) return null;
+  const k = heapSimd(backend);
+  if (k === null) return null;
+  const batch = nA > 1 ? batchA : ra > rb ? batchA : batchB;
+  const out = backend.makeOutput([...batch, M, N], "float32");
+  heapF32(backend, out).fill(0);
+  const ao = byteOffset(backend, a);
+  const bo = byteOffset(backend, b);
+  const co = byteOffset(backend, out);
+  for (let i = 0; i < nA; i++) {
+    k.gemmTN(ao + i * P * M * 4, bo + i * P * N * 4, co + i * M * N * 4, P, M, N);
+  }
+  return out;
+}
