@@ -41,7 +41,7 @@ test("benchBP: both workloads, throughput consistent with the timings, agreement
   expect(r.cases[0].bytesPerSequence).toBe(8 * (3 * 16 * 2047 + 2 * 16 + 2));
   expect(r.text).toContain("fast/naive");
   expect(r.text).toMatch(/agreeing to \d\.\de-\d+ in log Z/);
-  await expect(benchBP({ batch: 0 })).rejects.toThrow(/batch is 0/);
+  await expect(benchBP({ batch: 0 })).rejects.toThrow(/options.batch: is 0 \(use a positive integer\)/);
 }, 60000);
 
 test("logLogSlope recovers the exponent of a power law", () => {

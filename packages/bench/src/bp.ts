@@ -11,7 +11,7 @@
  * (a mid-diffusion noise level), so no message is trivially sparse.
  * Run: `ghm bench bp` (or `pnpm bench`).
  */
-import { type Grammar, randomProductGrammar, randomRhm } from "@ghmkit/ghm";
+import { type Grammar, InputError, randomProductGrammar, randomRhm } from "@ghmkit/ghm";
 import {
   availableThreads,
   type BPResult,
@@ -188,7 +188,11 @@ export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> 
   const seed = options.seed ?? 1;
   for (const [k, v] of Object.entries({ batch, repeats, naiveBatch }))
     if (!Number.isInteger(v) || v < (k === "naiveBatch" ? 0 : 1))
-      throw new Error(`benchBP: ${k} is ${v}; use a positive integer`);
+      throw new InputError(
+        `benchBP options.${k}`,
+        `is ${v}`,
+        `use ${k === "naiveBatch" ? "a non-negative" : "a positive"} integer`,
+      );
   const cases: BenchCase[] = [];
   for (const name of names) {
     const { g, description } = workload(name, seed);

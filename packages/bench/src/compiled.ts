@@ -3,7 +3,7 @@
  * @ghmkit/bp runBP on the same evidence, measured in the same run.
  */
 import { runBP } from "@ghmkit/bp";
-import { Rng, noisyEvidence, randomProductGrammar, sample } from "@ghmkit/ghm";
+import { InputError, randomProductGrammar, sampleNoisy } from "@ghmkit/ghm";
 import { type BackendPreference, initBackend } from "@ghmkit/tensor";
 import { compileBPUNet } from "@ghmkit/nets";
 import { elapsed, start } from "./clock";
@@ -59,20 +59,15 @@ export async function benchCompiledBP(opts: BenchCompiledBPOptions = {}): Promis
     ["reps", reps],
     ["bpReps", bpReps],
   ] as const) {
-    if (!(Number.isInteger(v) && v >= 1)) throw new Error(`benchCompiledBP: ${name} must be an integer >= 1, got ${v}`);
+    if (!(Number.isInteger(v) && v >= 1))
+      throw new InputError(`benchCompiledBP options.${name}`, `is ${v}`, "use an integer >= 1");
   }
   const info = await initBackend(opts.backend);
   const g = randomProductGrammar({ depth, arity, vocab, seed: opts.seed ?? 0 });
-  const rng = new Rng((opts.seed ?? 0) + 1);
+  const seed = opts.seed ?? 0;
   const d = arity ** depth;
-  const ev = noisyEvidence(
-    sample(g, batch, rng).x,
-    batch,
-    d,
-    vocab,
-    { kind: "gaussian", alpha: 1, sigma: 1 },
-    rng,
-  ).evidence;
+  const noise = { kind: "gaussian", alpha: 1, sigma: 1 } as const;
+  const ev = sampleNoisy(g, batch, noise, { data: seed + 1, noise: seed + 2 }).evidence;
 
   const net = compileBPUNet(g);
   try {

@@ -32,7 +32,9 @@ describe("benchCompiledModels", () => {
   });
 
   it("refuses reps and depths it cannot run", async () => {
-    await expect(benchCompiledModels({ reps: 0 })).rejects.toThrow(/reps must be an integer >= 1/);
-    await expect(benchCompiledModels({ approxDepths: [0] })).rejects.toThrow(/depths must be integers in 1\.\.10/);
+    await expect(benchCompiledModels({ reps: 0 })).rejects.toThrow(/options.reps: is 0 \(use an integer >= 1\)/);
+    await expect(benchCompiledModels({ approxDepths: [0] })).rejects.toThrow(
+      /options.depths: has 0 \(use integers in 1\.\.10\)/,
+    );
   });
 });

@@ -9,12 +9,11 @@ import { runBP } from "@ghmkit/bp";
 import {
   type Evidence,
   type Grammar,
-  Rng,
-  noisyEvidence,
+  InputError,
   randomDenseGrammar,
   randomProductGrammar,
   randomRhm,
-  sample,
+  sampleNoisy,
 } from "@ghmkit/ghm";
 import { type BackendPreference, initBackend, type tf } from "@ghmkit/tensor";
 import { type CompiledBPModel, clippedEvidence, compileBPModel, evidenceToNetInput } from "@ghmkit/nets";
@@ -135,16 +134,7 @@ function grammarOf(kind: CompiledKind, depth: number, seed: number): { g: Gramma
 
 /** Gaussian evidence (alpha = sigma = 1) on `batch` sequences of g. */
 function evidenceOf(g: Grammar, batch: number, seed: number): Evidence {
-  const rng = new Rng(seed + 1);
-  const d = g.arity ** g.depth;
-  return noisyEvidence(
-    sample(g, batch, rng).x,
-    batch,
-    d,
-    g.vocab[g.depth],
-    { kind: "gaussian", alpha: 1, sigma: 1 },
-    rng,
-  ).evidence;
+  return sampleNoisy(g, batch, { kind: "gaussian", alpha: 1, sigma: 1 }, { data: seed + 1, noise: seed + 2 }).evidence;
 }
 
 /** One warm-up forward pass (its logits returned), then `reps` timed ones. */
@@ -226,10 +216,10 @@ export async function benchCompiledModels(
   const widths = opts.approxWidths ?? [8, 32, 128];
   const depths = [...new Set(opts.approxDepths ?? [2, 4])].filter((l) => l !== depth);
   if (!(Number.isInteger(reps) && reps >= 1))
-    throw new Error(`benchCompiledModels: reps must be an integer >= 1, got ${reps}`);
+    throw new InputError("benchCompiledModels options.reps", `is ${reps}`, "use an integer >= 1");
   for (const l of [depth, ...depths])
     if (!(Number.isInteger(l) && l >= 1 && l <= 10))
-      throw new Error(`benchCompiledModels: depths must be integers in 1..10, got ${l}`);
+      throw new InputError("benchCompiledModels options.depths", `has ${l}`, "use integers in 1..10");
   const info = await initBackend(opts.backend);
   const cases: CompiledModelCase[] = [];
   for (const kind of opts.kinds ?? (["product", "rules", "dense"] as CompiledKind[])) {
