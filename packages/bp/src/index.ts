@@ -9,5 +9,6 @@ export { bruteForceBP, enumerateTrees, BRUTE_FORCE_MAX_TREES } from "./brute";
 export type { BruteForceResult } from "./brute";
 export { MAX_BP_BYTES, maxEvidenceMagnitude } from "./check";
 export { availableThreads } from "./pool";
+export { sourceBootstrap, workerSource } from "./workerSource";
 export { naiveBP } from "./naive";
 export type { NaiveBPResult } from "./naive";

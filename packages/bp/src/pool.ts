@@ -9,6 +9,7 @@
 import type { Evidence } from "@ghmkit/ghm";
 import type { CompiledGrammar } from "./compile";
 import { type BPOutputs, runRows } from "./rows";
+import { workerSource } from "./workerSource";
 
 type WorkerThreads = typeof import("node:worker_threads");
 type Worker = import("node:worker_threads").Worker;
@@ -49,40 +50,12 @@ interface PoolWorker {
 
 const pool: PoolWorker[] = [];
 
-/** The worker's bootstrap: worker.js from dist, or under jest (sources only) worker.ts through swc. */
-function workerSource(here: string): { code: string; eval: boolean } {
-  const dir = here.slice(0, Math.max(here.lastIndexOf("/"), here.lastIndexOf("\\")) + 1);
-  if (!here.endsWith(".ts")) return { code: `${dir}worker.js`, eval: false };
-  const code = `
-const Module = require("node:module");
-const fs = require("node:fs");
-const path = require("node:path");
-const req = Module.createRequire(${JSON.stringify(here)});
-const { transformSync } = req("@swc/core");
-Module._extensions[".ts"] = (m, file) => {
-  const out = transformSync(fs.readFileSync(file, "utf8"), {
-    filename: file, module: { type: "commonjs" }, jsc: { target: "es2022", parser: { syntax: "typescript" } },
-  });
-  m._compile(out.code, file);
-};
-const resolve = Module._resolveFilename;
-const packages = path.resolve(${JSON.stringify(dir)}, "../..");
-Module._resolveFilename = function (request, ...rest) {
-  const m = /^@ghmkit\\/([a-z-]+)$/.exec(request);
-  if (m) return path.join(packages, m[1], "src/index.ts");
-  return resolve.call(this, request, ...rest);
-};
-req(${JSON.stringify(`${dir}worker.ts`)});
-`;
-  return { code, eval: true };
-}
-
 /** Grow the pool to n workers, each confirmed started; false when they could not start. */
 function ensureWorkers(env: Node, n: number): boolean {
   while (pool.length < n) {
     const { port1, port2 } = new env.wt.MessageChannel();
     const ready = new Int32Array(new SharedArrayBuffer(4));
-    const src = workerSource(env.here);
+    const src = workerSource(env.here, "worker");
     const worker = new env.wt.Worker(src.code, {
       eval: src.eval,
       workerData: { errors: port2, ready },

@@ -6,7 +6,8 @@ import { type Arch, type Task, makeTrainConfig } from "./config";
 import { learningRate } from "./lrSchedule";
 import { readMetrics } from "./metricsLog";
 import { openTrainingState } from "./setup";
-import { AUTO_MIN_WORK_PER_THREAD, resolveThreads, sourceBootstrap } from "./stepPool";
+import { sourceBootstrap } from "@ghmkit/bp";
+import { AUTO_MIN_WORK_PER_THREAD, resolveThreads } from "./stepPool";
 import { type EvalRecord, resumeRun, trainRun, trainStep } from "./trainer";
 import { removeTempDirs, tempDir } from "./testing/tiny";
 

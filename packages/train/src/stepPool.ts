@@ -11,6 +11,7 @@
 import * as os from "node:os";
 import type { MessagePort, Worker } from "node:worker_threads";
 import * as wt from "node:worker_threads";
+import { workerSource } from "@ghmkit/bp";
 import type { NetConfig } from "@ghmkit/nets";
 import { type NodeBackendName, tf } from "@ghmkit/tensor";
 import type { Task } from "./config";
@@ -109,43 +110,6 @@ function weightedMean(
   return out;
 }
 
-/**
- * Code for a fresh thread or process that runs this package's TypeScript sources through
- * swc (jest runs sources only) with `@ghmkit/*` resolved to sources, then `then`, in which
- * `req` is a require from this folder.
- */
-export function sourceBootstrap(here: string, then: string): string {
-  const dir = here.slice(0, Math.max(here.lastIndexOf("/"), here.lastIndexOf("\\")) + 1);
-  return `
-const Module = require("node:module");
-const fs = require("node:fs");
-const path = require("node:path");
-const req = Module.createRequire(${JSON.stringify(here)});
-const { transformSync } = req("@swc/core");
-Module._extensions[".ts"] = (m, file) => {
-  const out = transformSync(fs.readFileSync(file, "utf8"), {
-    filename: file, module: { type: "commonjs" }, jsc: { target: "es2022", parser: { syntax: "typescript" } },
-  });
-  m._compile(out.code, file);
-};
-const resolve = Module._resolveFilename;
-const packages = path.resolve(${JSON.stringify(dir)}, "../..");
-Module._resolveFilename = function (request, ...rest) {
-  const m = /^@ghmkit\\/([a-z-]+)$/.exec(request);
-  if (m) return path.join(packages, m[1], "src/index.ts");
-  return resolve.call(this, request, ...rest);
-};
-${then}
-`;
-}
-
-/** The worker's bootstrap: stepWorker.js from dist, or under jest (sources only) stepWorker.ts through swc. */
-function workerSource(here: string): { code: string; eval: boolean } {
-  const dir = here.slice(0, Math.max(here.lastIndexOf("/"), here.lastIndexOf("\\")) + 1);
-  if (!here.endsWith(".ts")) return { code: `${dir}stepWorker.js`, eval: false };
-  return { code: sourceBootstrap(here, `req("./stepWorker.ts");`), eval: true };
-}
-
 function drain(port: MessagePort): string[] {
   const out: string[] = [];
   for (let m = wt.receiveMessageOnPort(port); m; m = wt.receiveMessageOnPort(port))
@@ -194,7 +158,7 @@ export class StepPool {
     model: tf.LayersModel,
   ): StepPool {
     const shapes = model.trainableWeights.map((w) => w.shape as number[]);
-    const src = workerSource(__filename);
+    const src = workerSource(__filename, "stepWorker");
     const workers: PoolWorker[] = [];
     try {
       for (let k = 1; k < threads; k++) {
