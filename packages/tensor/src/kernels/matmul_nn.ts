@@ -5,6 +5,7 @@
 // zero-copy views of the operands, when the matrices are big enough to repay the calls.
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { matMulNNSimd } from "./matmul_nn_simd";
 import { callKernelFunc, heapF32, release, reshape } from "./wasm_ops";
 
 let stockBatchMatMul: tf.KernelConfig | undefined;
@@ -44,6 +45,8 @@ function releaseView(backend: BackendWasm, v: tf.TensorInfo): void {
 
 /** a[..., M, K] x b[..., K, N] (batch dims broadcast) through the fast GEMM. */
 export function matMulNN(backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+  const simd = matMulNNSimd(backend, a, b);
+  if (simd !== null) return simd;
   const ra = a.shape.length;
   const rb = b.shape.length;
   const [M, K] = a.shape.slice(ra - 2);
