@@ -1,7 +1,9 @@
 // Concat (every long skip of the U-Net, forward). Stock wasm copies row by row through a
 // fresh subarray per row (8192 of them to join two [64,64,64] along channels); here each
-// row is one copyWithin on the heap.
+// row is one copyWithin on the heap, or with wasm SIMD all rows of an input in one call of
+// heap.wat's copyRows (the per-call cost of copyWithin dominated rows of 32-256 bytes).
 import * as tf from "@tensorflow/tfjs";
+import { heapSimd } from "./heap_simd";
 import { callKernelFunc, heapElems, type KernelArgs } from "./wasm_ops";
 
 let stockConcat: tf.KernelConfig | undefined;
@@ -35,6 +37,15 @@ function concat(args: KernelArgs<tf.ConcatAttrs>): tf.TensorInfo {
   const total = widths.reduce((a, b) => a + b, 0);
   const { heap, offset: dst } = heapElems(backend, out);
   const srcs = nonEmpty.map((t) => heapElems(backend, t).offset);
+  const k = heapSimd(backend);
+  if (k !== null) {
+    // heapElems offsets count elements of the heap view's width
+    const size = heap.BYTES_PER_ELEMENT;
+    for (let i = 0, o = dst; i < srcs.length; o += widths[i], i++) {
+      k.copyRows(srcs[i] * size, o * size, rows, widths[i] * size, widths[i] * size, total * size);
+    }
+    return out;
+  }
   for (let r = 0; r < rows; r++) {
     let o = dst + r * total;
     for (let i = 0; i < srcs.length; i++) {

@@ -140,3 +140,72 @@ describe("Sum over leading axes through heap.wat's f64x2 loop", () => {
     x.dispose();
   });
 });
+
+describe("Concat and Slice rows through heap.wat's copyRows", () => {
+  test.each([
+    [[64, 64, 64], [64, 64, 8], 2],
+    [[3, 5, 3], [3, 5, 1], 2],
+    [[4, 7], [4, 9], 1],
+    [[2, 3], [5, 3], 0],
+  ])("concat %j and %j on axis %d: the JS loop's result", (sa, sb, axis) => {
+    const a = tf.tensor(seeded(sa, 41), sa);
+    const b = tf.tensor(seeded(sb, 42), sb);
+    const [x, y] = both(() => tf.concat([a, b], axis).dataSync());
+    expect(Array.from(x)).toEqual(Array.from(y));
+    tf.dispose([a, b]);
+  });
+
+  test("int32 and bool tensors join too (4- and 1-byte elements)", () => {
+    const i = tf.tensor([1, 2, 3, 4, 5, 6], [2, 3], "int32");
+    const j = tf.tensor([7, 8], [2, 1], "int32");
+    expect(both(() => Array.from(tf.concat([i, j], 1).dataSync()))).toEqual([
+      [1, 2, 3, 7, 4, 5, 6, 8],
+      [1, 2, 3, 7, 4, 5, 6, 8],
+    ]);
+    const p = tf.tensor([1, 0, 1, 1, 0, 0], [3, 2], "bool");
+    const q = tf.tensor([0, 1, 1], [3, 1], "bool");
+    expect(both(() => Array.from(tf.concat([p, q], 1).dataSync()))).toEqual([
+      [1, 0, 0, 1, 1, 1, 0, 0, 1],
+      [1, 0, 0, 1, 1, 1, 0, 0, 1],
+    ]);
+    tf.dispose([i, j, p, q]);
+  });
+
+  test.each([
+    [
+      [64, 64, 72],
+      [0, 0, 64],
+      [64, 64, 8],
+    ],
+    [
+      [64, 64, 72],
+      [0, 0, 0],
+      [64, 64, 64],
+    ],
+    [
+      [5, 9],
+      [1, 2],
+      [3, 5],
+    ],
+    [
+      [6, 3, 5],
+      [1, 0, 1],
+      [2, 3, 3],
+    ],
+    [
+      [4, 3, 5, 6],
+      [1, 0, 0, 2],
+      [2, 3, 5, 3],
+    ],
+    [
+      [4, 3, 5, 6],
+      [1, 1, 0, 2],
+      [2, 2, 5, 3],
+    ],
+  ])("slice of %j at %j size %j: the JS loop's result", (shape, begin, size) => {
+    const x = tf.tensor(seeded(shape, 43), shape);
+    const [a, b] = both(() => tf.slice(x, begin, size).dataSync());
+    expect(Array.from(a)).toEqual(Array.from(b));
+    x.dispose();
+  });
+});

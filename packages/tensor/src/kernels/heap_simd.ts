@@ -18,6 +18,8 @@ export interface HeapSimd {
    * N % 8 = 0, K > 0; byte offsets.
    */
   gemmNN(a: number, b: number, bias: number, c: number, M: number, K: number, N: number): void;
+  /** rows runs of `bytes` bytes, src rows `srcStride` bytes apart, dst rows `dstStride` apart. */
+  copyRows(src: number, dst: number, rows: number, bytes: number, srcStride: number, dstStride: number): void;
   adam(
     x: number,
     m: number,

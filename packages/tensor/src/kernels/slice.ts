@@ -3,6 +3,7 @@
 // take half of a [64,64,128] tensor. Here the copy runs between views of the heap, after
 // merging trailing dims that are taken whole, so each contiguous run is copied once.
 import * as tf from "@tensorflow/tfjs";
+import { heapSimd } from "./heap_simd";
 import { callKernelFunc, heapElems, type KernelArgs } from "./wasm_ops";
 
 let stockSlice: tf.KernelConfig | undefined;
@@ -37,11 +38,26 @@ export function slice(args: KernelArgs<tf.SliceAttrs>): tf.TensorInfo {
     begin[r] *= inner;
     size[r] *= inner;
   }
+  // A leading dim taken whole folds into the one before it (SplitV of [64,64,72] along the
+  // last axis is 4096 rows of one 2D slice).
+  while (shape.length > 2 && begin[1] === 0 && size[1] === shape[1]) {
+    const inner = shape[1];
+    shape.splice(0, 2, shape[0] * inner);
+    begin.splice(0, 2, begin[0] * inner);
+    size.splice(0, 2, size[0] * inner);
+  }
   const rank = shape.length;
   const run = size[rank - 1];
   const strides = tf.util.computeStrides(shape);
   const idx = new Array<number>(Math.max(rank - 1, 0)).fill(0);
   const runs = tf.util.sizeFromShape(size) / run;
+  const k = rank === 2 ? heapSimd(backend) : null;
+  if (k !== null) {
+    // rows of a 2D view (SplitV along the last axis): one wasm call instead of a copyWithin each
+    const b = heap.BYTES_PER_ELEMENT;
+    k.copyRows((src + begin[0] * strides[0] + begin[1]) * b, dst * b, runs, run * b, strides[0] * b, run * b);
+    return out;
+  }
   for (let n = 0, o = 0; n < runs; n++, o += run) {
     let s = src + begin[rank - 1];
     for (let d = 0; d < rank - 1; d++) s += (begin[d] + idx[d]) * strides[d];
