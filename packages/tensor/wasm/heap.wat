@@ -323,7 +323,9 @@
   ;; column panel per block. Each 4x8 block of c is held in 8 registers while k runs: 4 splats
   ;; from the 4 rows of a, 2 loads from row k of b, 32 multiply-adds. Every c element is one
   ;; float32 sum in k order (multiply rounded, then add rounded), as XNNPACK's kernels sum.
-  (func (export "gemmNN") (param $a i32) (param $b i32) (param $c i32) (param $M i32) (param $K i32) (param $N i32)
+  ;; A nonzero $bias (a float32 [N] row; no tensor lives at address 0) starts each sum, as
+  ;; XNNPACK's fused kernels start theirs: c = bias + a b with its bits.
+  (func (export "gemmNN") (param $a i32) (param $b i32) (param $bias i32) (param $c i32) (param $M i32) (param $K i32) (param $N i32)
     (local $i i32) (local $j i32) (local $n i32)
     (local $pa i32) (local $pb i32) (local $pc i32) (local $rowA i32) (local $rowB i32)
     (local $rowA2 i32) (local $rowA3 i32)
@@ -341,14 +343,19 @@
         (block $jDone
           (loop $jLoop
             (br_if $jDone (i32.ge_u (local.get $j) (local.get $N)))
-            (local.set $c00 (v128.const i32x4 0 0 0 0))
-            (local.set $c01 (v128.const i32x4 0 0 0 0))
-            (local.set $c10 (v128.const i32x4 0 0 0 0))
-            (local.set $c11 (v128.const i32x4 0 0 0 0))
-            (local.set $c20 (v128.const i32x4 0 0 0 0))
-            (local.set $c21 (v128.const i32x4 0 0 0 0))
-            (local.set $c30 (v128.const i32x4 0 0 0 0))
-            (local.set $c31 (v128.const i32x4 0 0 0 0))
+            (if (local.get $bias)
+              (then
+                (local.set $c00 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2)))))
+                (local.set $c01 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))))))
+              (else
+                (local.set $c00 (v128.const i32x4 0 0 0 0))
+                (local.set $c01 (v128.const i32x4 0 0 0 0))))
+            (local.set $c10 (local.get $c00))
+            (local.set $c11 (local.get $c01))
+            (local.set $c20 (local.get $c00))
+            (local.set $c21 (local.get $c01))
+            (local.set $c30 (local.get $c00))
+            (local.set $c31 (local.get $c01))
             (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowA))))
             (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
             (local.set $n (local.get $K))

@@ -13,8 +13,11 @@ export interface HeapSimd {
   sumRows(src: number, acc: number, out: number, R: number, C: number): void;
   /** c[M, N] += a[P, M]^T b[P, N], float32 row-major, M % 4 = 0, N % 8 = 0; byte offsets. */
   gemmTN(a: number, b: number, c: number, P: number, M: number, N: number): void;
-  /** c[M, N] = a[M, K] b[K, N], float32 row-major, M % 4 = 0, N % 8 = 0, K > 0; byte offsets. */
-  gemmNN(a: number, b: number, c: number, M: number, K: number, N: number): void;
+  /**
+   * c[M, N] = bias[N] + a[M, K] b[K, N] (bias 0: none), float32 row-major, M % 4 = 0,
+   * N % 8 = 0, K > 0; byte offsets.
+   */
+  gemmNN(a: number, b: number, bias: number, c: number, M: number, K: number, N: number): void;
   adam(
     x: number,
     m: number,

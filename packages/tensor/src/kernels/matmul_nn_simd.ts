@@ -18,11 +18,17 @@ export function setGemmNN(on: boolean): boolean {
 }
 
 /**
- * a[..., M, K] x b[..., K, N] through heap.wat's gemmNN, or null where it does not apply (no
- * wasm SIMD, M % 4 or N % 8 nonzero, K = 0, batch dims that differ, or switched off): the
+ * bias[N] + a[..., M, K] x b[..., K, N] through heap.wat's gemmNN, or null where it does not apply (no
+ * wasm SIMD, M % 4 or N % 8 nonzero, K = 0, batch dims that differ, a bias
+ * that is not N float32s, or switched off): the
  * caller then takes XNNPACK.
  */
-export function matMulNNSimd(backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo | null {
+export function matMulNNSimd(
+  backend: BackendWasm,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  bias?: tf.TensorInfo,
+): tf.TensorInfo | null {
   if (!enabled || a.dtype !== "float32" || b.dtype !== "float32") return null;
   const ra = a.shape.length;
   const rb = b.shape.length;
@@ -34,6 +40,7 @@ export function matMulNNSimd(backend: BackendWasm, a: tf.TensorInfo, b: tf.Tenso
   const nB = tf.util.sizeFromShape(batchB);
   if (K !== Kb || K === 0 || M === 0 || M % 4 !== 0 || N % 8 !== 0) return null;
   if (nA !== nB || (nA > 1 && !tf.util.arraysEqual(batchA, batchB))) return null;
+  if (bias !== undefined && (bias.dtype !== "float32" || tf.util.sizeFromShape(bias.shape) !== N)) return null;
   const k = heapSimd(backend);
   if (k === null) return null;
   const batch = nA > 1 ? batchA : ra > rb ? batchA : batchB;
@@ -41,8 +48,9 @@ export function matMulNNSimd(backend: BackendWasm, a: tf.TensorInfo, b: tf.Tenso
   const ao = byteOffset(backend, a);
   const bo = byteOffset(backend, b);
   const co = byteOffset(backend, out);
+  const biasO = bias === undefined ? 0 : byteOffset(backend, bias);
   for (let i = 0; i < nA; i++) {
-    k.gemmNN(ao + i * M * K * 4, bo + i * K * N * 4, co + i * M * N * 4, M, K, N);
+    k.gemmNN(ao + i * M * K * 4, bo + i * K * N * 4, biasO, co + i * M * N * 4, M, K, N);
   }
   return out;
 }

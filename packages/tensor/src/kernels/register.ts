@@ -8,6 +8,7 @@ import { concatConfig, setStockConcat } from "./concat";
 import { conv2DBackpropFilterConfig } from "./conv2d_backprop_filter";
 import { conv2DBackpropInputConfig } from "./conv2d_backprop_input";
 import { equalConfig, setStockEqual } from "./equal";
+import { fusedMatMulConfig, setStockFusedMatMul } from "./fused_mat_mul";
 import { identityConfig } from "./identity";
 import { setStockBatchMatMul } from "./matmul_nn";
 import { setStockSlice, sliceConfig } from "./slice";
@@ -22,6 +23,7 @@ const CUSTOM: tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   equalConfig,
+  fusedMatMulConfig,
   identityConfig,
   sliceConfig,
   splitVConfig,
@@ -37,6 +39,7 @@ const KEEP_STOCK: Record<string, (config: tf.KernelConfig | undefined) => void> 
   },
   [tf.Concat]: setStockConcat,
   [tf.Equal]: setStockEqual,
+  [tf._FusedMatMul]: setStockFusedMatMul,
   [tf.Slice]: setStockSlice,
   [tf.Sum]: setStockSum,
   [tf.Transpose]: setStockTranspose,
