@@ -10,13 +10,17 @@
 import * as path from "node:path";
 import { runBP } from "@ghmkit/bp";
 import { type Evidence, type Grammar, grammarFingerprint, grammarToJson } from "@ghmkit/ghm";
-import { clippedEvidence, compileBPModel, type CompiledBPModel, evidenceToNetInput, saveModel } from "@ghmkit/nets";
+import {
+  clippedEvidence,
+  compileBPModel,
+  type CompiledBPModel,
+  evidenceToNetInput,
+  MODEL_GRAMMAR_JSON,
+  saveModel,
+} from "@ghmkit/nets";
 import { tf } from "@ghmkit/tensor";
 import { UserError } from "./errors";
 import { writeJsonAtomic } from "./io";
-
-/** The grammar a model directory carries (beside ghm-model.json), read by modelGrammar.ts. */
-export const MODEL_GRAMMAR_JSON = "grammar.json";
 
 /** approxWidth: the ReLU-approximated model (activation lse-relu: exp and log as ReLU nets of that many hidden units). */
 export function compileModelOrUserError(

@@ -12,7 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Grammar, grammarFingerprint, shortFingerprint } from "@ghmkit/ghm";
-import { META_JSON, readModelMeta } from "@ghmkit/nets";
+import { META_JSON, MODEL_GRAMMAR_JSON, readModelMeta } from "@ghmkit/nets";
 import { latestCheckpoint } from "@ghmkit/train";
 import { UserError } from "./errors";
 import { loadGrammar } from "./grammarFile";
@@ -36,7 +36,7 @@ function metaFingerprint(modelDir: string): string | null {
 
 /** The fingerprint and grammar file of a model directory or a training run (its latest checkpoint's model). */
 export function modelGrammarInfo(dir: string): ModelGrammarInfo {
-  const grammarFile = path.join(dir, "grammar.json");
+  const grammarFile = path.join(dir, MODEL_GRAMMAR_JSON);
   const has = fs.existsSync(grammarFile);
   if (fs.existsSync(path.join(dir, META_JSON)))
     return { fingerprint: metaFingerprint(dir), grammarFile: has ? grammarFile : null };

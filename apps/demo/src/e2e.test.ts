@@ -6,12 +6,12 @@
  * (`apt-get install -y chromium`, or point GHM_CHROMIUM at a binary).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { runBP } from "@ghmkit/bp";
-import { type Grammar, Rng, grammarToJson, parseGrammar, sample } from "@ghmkit/ghm";
+import { type Grammar, Rng, grammarToJson, parseGrammar, randomRhm, sample } from "@ghmkit/ghm";
 import { bpDenoiser, generate } from "@ghmkit/diffusion";
 import {
   buildModel,
@@ -19,6 +19,7 @@ import {
   compileBPModel,
   configFromGrammar,
   evidenceToNetInput,
+  MODEL_GRAMMAR_JSON,
   saveModel,
 } from "@ghmkit/nets";
 import { initBackend, tf } from "@ghmkit/tensor";
@@ -192,8 +193,13 @@ describeE2E("demo page in headless Chromium", () => {
           arch: c.arch,
           task: c.task,
           config: c.config,
-          extra: { grammar: { kind: "file", path: "grammar.json" }, compiled: { approxWidth: approxWidth ?? null } },
+          extra: {
+            grammar: { kind: "file", path: MODEL_GRAMMAR_JSON },
+            compiled: { approxWidth: approxWidth ?? null },
+          },
         });
+        // The page's own grammar: loading it switches nothing.
+        writeFileSync(path.join(root, dir, MODEL_GRAMMAR_JSON), JSON.stringify(grammarToJson(grammar)));
         await page.fill("#m-url", dir);
         await page.click("#m-load");
         await page
@@ -222,6 +228,41 @@ describeE2E("demo page in headless Chromium", () => {
       }
     },
   );
+
+  it("loads a BP-compiled U-Net of another grammar and switches the page to its grammar.json", async () => {
+    // Another RHM of the page's shape (its own rules), as no form spec would draw it.
+    const other = randomRhm({ S: 8, classes: 4, k: 3, arity: 2, depth: 3, seed: 5 });
+    const c = compileBPModel(other, "denoiser");
+    const dir = "models/compiled-other";
+    try {
+      await saveModel(c.model, path.join(root, dir), {
+        arch: c.arch,
+        task: c.task,
+        config: c.config,
+        extra: { grammar: { kind: "file", path: MODEL_GRAMMAR_JSON } },
+      });
+      writeFileSync(path.join(root, dir, MODEL_GRAMMAR_JSON), JSON.stringify(grammarToJson(other)));
+      await page.fill("#m-url", dir);
+      await page.click("#m-load");
+      await page.waitForFunction(
+        (d) => {
+          const u = window.__ghmDemo?.unet as { source: string; probs: unknown } | null;
+          return u?.source.includes(d) && u.probs != null;
+        },
+        dir,
+        { timeout: 20_000 },
+      );
+      expect(await page.textContent("#m-status")).toContain("Switched to the grammar in its grammar.json");
+      const h = await handle();
+      expect(h.grammar).toEqual(JSON.parse(JSON.stringify(grammarToJson(other))));
+      // The page's BP and the loaded U-Net now both work on that grammar: the exact U-Net is its BP.
+      const ev = { batch: 1, d: 8, S: 8, e: Float64Array.from(h.evidence) };
+      const bp = runBP(other, clippedEvidence(ev)).marginals![other.depth];
+      expect(Math.max(...h.unet!.probs!.map((v, i) => Math.abs(v - bp[i])))).toBeLessThan(1e-4);
+    } finally {
+      c.model.dispose();
+    }
+  });
 
   it("loads the shipped example U-Net, which denoises better than each leaf alone", async () => {
     await page.click("#m-example");

@@ -29,6 +29,7 @@ export {
   modelMetaJson,
   parseModelMeta,
   META_JSON,
+  MODEL_GRAMMAR_JSON,
   META_FORMAT,
   MAX_META_JSON_BYTES,
 } from "./modelMeta";

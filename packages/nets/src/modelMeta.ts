@@ -10,6 +10,11 @@ import { type Arch, type NetConfig, type Task, validateArchTask, validateConfig 
 import { findArchitecture } from "./registry";
 
 export const META_JSON = "ghm-model.json";
+/**
+ * The grammar a model directory may carry beside its weights (ghm/v1; `ghm compile`
+ * writes the one the network was compiled from, so that a moved directory still knows it).
+ */
+export const MODEL_GRAMMAR_JSON = "grammar.json";
 export const META_FORMAT = "ghm-model/v1";
 
 /** ghm-model.json larger than this is refused before it is parsed (a saved one is a few KiB, a grammar in extra included). */

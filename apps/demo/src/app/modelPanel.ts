@@ -1,8 +1,10 @@
 /**
  * Loading a U-Net: TensorFlow.js is imported on the first load only, so the page
- * itself stays small. A model that carries its training grammar (an RHM spec in
- * ghm-model.json) switches the page to that grammar, since its weights fit no other.
+ * itself stays small. A model that carries its grammar (grammar.json beside it, as
+ * `ghm compile` writes, or an RHM spec in ghm-model.json) switches the page to that
+ * grammar, since its weights fit no other.
  */
+import { grammarToJson } from "@ghmkit/ghm";
 import { type GrammarSpec, buildGrammar, checkSpec } from "../model/grammarSpec";
 import { byId } from "../view/dom";
 import type { DiffusionPanel } from "./diffusionPanel";
@@ -48,7 +50,12 @@ export class ModelPanel {
     this.diffusion.net = net;
     const spec = trainingSpec(loaded);
     let note = "";
-    if (spec && !sameSpec(spec, this.st.spec)) {
+    if (loaded.grammar) {
+      if (JSON.stringify(grammarToJson(loaded.grammar)) !== JSON.stringify(grammarToJson(this.st.grammar))) {
+        this.explorer.setGrammar(loaded.grammar, null, `${loaded.source}: its grammar.json`);
+        note = " Switched to the grammar in its grammar.json.";
+      }
+    } else if (spec && !sameSpec(spec, this.st.spec)) {
       try {
         checkSpec(spec);
         this.explorer.writeSpec(spec);

@@ -1,12 +1,15 @@
 /**
  * Loading a U-Net saved by the CLI: a model directory holds the standard TensorFlow.js
  * files (model.json + weights.bin) and ghm-model.json (architecture, task, net config
- * and, under extra.grammar, the grammar it was trained on). Either pick the files or
- * give the URL of the directory or of its model.json.
+ * and, under extra.grammar, the grammar it was trained on), and, from `ghm compile`, the
+ * grammar itself (grammar.json). Either pick the files or give the URL of the directory
+ * or of its model.json.
  */
+import { type Grammar, parseGrammar } from "@ghmkit/ghm";
 import { tf } from "@ghmkit/tensor";
 import {
   META_JSON,
+  MODEL_GRAMMAR_JSON,
   type ModelMeta,
   denoiserShape,
   parseModelMeta,
@@ -31,6 +34,8 @@ export interface LoadedUNet {
   model: tf.LayersModel;
   /** ghm-model.json when it came along (null without it: the shapes are then all we know). */
   meta: ModelMeta | null;
+  /** The directory's grammar.json (`ghm compile` writes it), null without one. */
+  grammar: Grammar | null;
   /** Leaves d and symbols S of the input and output `[batch, d, S]`. */
   d: number;
   S: number;
@@ -52,8 +57,12 @@ export async function loadFromFiles(files: File[]): Promise<LoadedUNet> {
     throw new Error(`${json.name} needs its weights: pick the .bin file(s) listed in its weightsManifest too`);
   const model = await tf.loadLayersModel(tf.io.browserFiles([json, ...weights]));
   const metaFile = byName(META_JSON);
-  const meta = metaFile ? parseMeta(await metaFile.text(), metaFile.name) : null;
-  return describe(model, meta, files.map((f) => f.name).join(", "));
+  const grammarFile = byName(MODEL_GRAMMAR_JSON);
+  const [meta, grammar] = await disposingOnError(model, async () => [
+    metaFile ? parseMeta(await metaFile.text(), metaFile.name) : null,
+    grammarFile ? parseGrammarText(await grammarFile.text(), grammarFile.name) : null,
+  ]);
+  return describe(model, meta, grammar, files.map((f) => f.name).join(", "));
 }
 
 export async function loadFromUrl(url: string): Promise<LoadedUNet> {
@@ -70,10 +79,18 @@ export async function loadFromUrl(url: string): Promise<LoadedUNet> {
   checkWeightsManifest(parseModelJson(text0, modelUrl), modelUrl);
   registerReluActivationsIn(text0);
   const model = await tf.loadLayersModel(modelUrl);
-  const metaUrl = new URL(META_JSON, modelUrl).href;
-  const res = await fetch(metaUrl).catch(() => null);
-  const meta = res?.ok ? parseMeta(await res.text(), metaUrl) : null;
-  return describe(model, meta, modelUrl);
+  const [meta, grammar] = await disposingOnError(model, async () => {
+    const metaUrl = new URL(META_JSON, modelUrl).href;
+    const res = await fetch(metaUrl).catch(() => null);
+    const meta = res?.ok ? parseMeta(await res.text(), metaUrl) : null;
+    // Only a directory whose metadata names its grammar.json is asked for one (no 404s).
+    if (!carriesGrammar(meta)) return [meta, null];
+    const grammarUrl = new URL(MODEL_GRAMMAR_JSON, modelUrl).href;
+    const gres = await fetch(grammarUrl);
+    if (!gres.ok) throw new Error(`${grammarUrl}: HTTP ${gres.status} (${META_JSON} says the model carries it)`);
+    return [meta, parseGrammarText(await gres.text(), grammarUrl)];
+  });
+  return describe(model, meta, grammar, modelUrl);
 }
 
 /** nets' one ghm-model.json parser, plus what the demo needs: a denoiser. */
@@ -84,9 +101,37 @@ function parseMeta(text: string, where: string): ModelMeta {
   return meta;
 }
 
-function describe(model: tf.LayersModel, meta: ModelMeta | null, source: string): LoadedUNet {
+/** Whether ghm-model.json says the directory carries its grammar.json (as `ghm compile` writes it). */
+function carriesGrammar(meta: ModelMeta | null): boolean {
+  const g = (meta?.extra as { grammar?: { kind?: unknown; path?: unknown } } | undefined)?.grammar;
+  return g?.kind === "file" && g.path === MODEL_GRAMMAR_JSON;
+}
+
+/** The model's metadata and grammar, read after the model: it is disposed when they are bad. */
+async function disposingOnError(
+  model: tf.LayersModel,
+  read: () => Promise<[ModelMeta | null, Grammar | null]>,
+): Promise<[ModelMeta | null, Grammar | null]> {
   try {
-    return { model, meta, ...denoiserShape(model), source };
+    return await read();
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+}
+
+/** ghm's grammar parser on a file's text, naming the file when it is not a ghm/v1 grammar. */
+function parseGrammarText(text: string, where: string): Grammar {
+  try {
+    return parseGrammar(JSON.parse(text));
+  } catch (err) {
+    throw new Error(`${where}: not a ghm/v1 grammar (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+function describe(model: tf.LayersModel, meta: ModelMeta | null, grammar: Grammar | null, source: string): LoadedUNet {
+  try {
+    return { model, meta, grammar, ...denoiserShape(model), source };
   } catch (err) {
     model.dispose();
     throw err;
