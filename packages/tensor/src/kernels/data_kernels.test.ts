@@ -222,6 +222,18 @@ describe("Transpose", () => {
     await expectSameOnCpu([input(shape, 6)], (x) => tf.transpose(x, perm), 0);
   });
 
+  it("shares the data for the identity permutation (tfjs-layers' dot asks for it) and frees it once", () => {
+    const before = tf.engine().backend.numDataIds();
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const y = tf.transpose(x, [0, 1]);
+    expect(y.shape).toEqual([2, 3]);
+    expect(tf.engine().backend.numDataIds()).toBe(before + 1);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
+    y.dispose();
+    expect(tf.engine().backend.numDataIds()).toBe(before);
+  });
+
   it("transposes int32 and bool tensors", () => {
     const x = tf.tensor2d(
       [

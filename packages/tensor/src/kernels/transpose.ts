@@ -61,6 +61,12 @@ function transpose2d(heap: Int32Array | Uint8Array, src: number, dst: number, R:
 function transpose(args: KernelArgs<tf.TransposeAttrs>): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x } = inputs;
+  if (x.dtype !== "string" && attrs.perm.every((p, i) => p === i)) {
+    // tfjs-layers' dot transposes every 2D weight by [0, 1] (and its gradient back): ~60 full
+    // copies per U-Net step. Tensors are immutable, so the data is shared, as Identity does.
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  }
   const swap = x.dtype === "string" ? null : batchedSwap(x.shape, attrs.perm);
   if (swap === null) {
     if (stockTranspose === undefined) throw new Error("Transpose: the stock wasm Transpose kernel is not registered");
