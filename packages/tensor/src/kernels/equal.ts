@@ -5,7 +5,8 @@
 // broadcast axis). Equal-shaped operands keep the stock kernel. Comparisons are exact, so
 // the result is the stock one bit for bit.
 import * as tf from "@tensorflow/tfjs";
-import { callKernelFunc, type KernelArgs } from "./wasm_ops";
+import { heapSimd } from "./heap_simd";
+import { byteOffset, callKernelFunc, type KernelArgs } from "./wasm_ops";
 
 let stockEqual: tf.KernelConfig | undefined;
 
@@ -24,6 +25,14 @@ function broadcastStrides(shape: number[], out: number[]): number[] {
   return strides;
 }
 
+/** [R, C] when a is [..., C] and b the same with a last dim of 1 (x against its max), else null. */
+function rowBroadcast(a: number[], b: number[]): [number, number] | null {
+  const r = a.length;
+  if (r < 1 || b.length !== r || b[r - 1] !== 1) return null;
+  for (let i = 0; i < r - 1; i++) if (a[i] !== b[i]) return null;
+  return [tf.util.sizeFromShape(b), a[r - 1]];
+}
+
 function equal(args: KernelArgs<Record<string, never>>): tf.TensorInfo {
   const { inputs, backend } = args;
   const { a, b } = inputs;
@@ -36,6 +45,12 @@ function equal(args: KernelArgs<Record<string, never>>): tf.TensorInfo {
   const out = backend.makeOutput(shape, "bool");
   const size = tf.util.sizeFromShape(shape);
   if (size === 0) return out;
+  const rows = rowBroadcast(a.shape, b.shape);
+  const k = rows !== null && a.dtype === "float32" ? heapSimd(backend) : null;
+  if (rows !== null && k !== null) {
+    k.equalRows(byteOffset(backend, a), byteOffset(backend, b), byteOffset(backend, out), rows[0], rows[1]);
+    return out;
+  }
   // Typed views after makeOutput: an allocation may grow (and detach) the heap.
   const x = backend.typedArrayFromHeap(a);
   const y = backend.typedArrayFromHeap(b);

@@ -209,3 +209,23 @@ describe("Concat and Slice rows through heap.wat's copyRows", () => {
     x.dispose();
   });
 });
+
+describe("Equal of x [.., C] against [.., 1] through heap.wat's equalRows", () => {
+  test("the JS loop's result, ties, -0 and NaN included", () => {
+    const x = tf.tensor([1, 3, 3, 0, -0, Number.NaN, 2, 5, 1], [3, 3]);
+    const m = tf.tensor([3, 0, Number.NaN], [3, 1]);
+    const [a, b] = both(() => Array.from(tf.equal(x, m).dataSync()));
+    expect(a).toEqual([0, 1, 1, 1, 1, 0, 0, 0, 0]);
+    expect(a).toEqual(b);
+    tf.dispose([x, m]);
+  });
+
+  test("the loss's shape [64,64,8] against its max", () => {
+    const x = tf.tensor(seeded([64, 64, 8], 51), [64, 64, 8]);
+    const m = tf.max(x, -1, true);
+    const [a, b] = both(() => Array.from(tf.equal(x, m).dataSync()));
+    expect(a).toEqual(b);
+    expect(a.reduce((s, v) => s + v, 0)).toBe(64 * 64);
+    tf.dispose([x, m]);
+  });
+});

@@ -20,6 +20,8 @@ export interface HeapSimd {
   gemmNN(a: number, b: number, bias: number, c: number, M: number, K: number, N: number): void;
   /** rows runs of `bytes` bytes, src rows `srcStride` bytes apart, dst rows `dstStride` apart. */
   copyRows(src: number, dst: number, rows: number, bytes: number, srcStride: number, dstStride: number): void;
+  /** out[r*C + c] = a[r*C + c] == b[r] (bytes), float32 a [R, C], b [R]; byte offsets. */
+  equalRows(a: number, b: number, out: number, R: number, C: number): void;
   adam(
     x: number,
     m: number,
