@@ -6,6 +6,7 @@
  * also times stock kernels plus Conv2DBackpropFilter (the one a conv2d U-Net lacks) and
  * stock kernels alone, to show what ghmkit's custom kernels buy on this network.
  */
+import { availableParallelism } from "node:os";
 import { backendInfo, type BackendInfo, initBackend, setCustomWasmKernels, setHeapSimd, tf } from "@ghmkit/tensor";
 import { learningRate, makeTrainConfig, openTrainingState, resolveThreads, trainStep } from "@ghmkit/train";
 import type { TrainConfig } from "@ghmkit/train";
@@ -48,7 +49,11 @@ export interface BenchOptions extends Partial<BenchTrainConfig> {
   warmup?: number;
   /** Also time stock wasm kernels (default true; wasm only): see BenchResult.minimal. */
   compareStock?: boolean;
-  /** Also time TrainConfig.threads = this (default "auto"), interleaved with one thread: see BenchResult.threads. */
+  /**
+   * Also time TrainConfig.threads = this (default every core, so that the comparison is
+   * there even where "auto" would stay on one thread), interleaved with one thread: see
+   * BenchResult.threads.
+   */
   threads?: number | "auto";
 }
 
@@ -105,8 +110,9 @@ export interface BenchResult {
    */
   stock?: BenchRun;
   /**
-   * The custom kernels with their JS loops instead of heap.wat's SIMD ones (Sum, GhmAdamUpdate,
-   * Transpose): what the SIMD loops buy. Same condition as `minimal`.
+   * The custom kernels with tensor's heap SIMD loops off (`setHeapSimd(false)`: JS loops for
+   * Sum, GhmAdamUpdate, Transpose, row copies and Equal; XNNPACK for the matrix products):
+   * what the SIMD loops buy. Same condition as `minimal`.
    */
   jsLoops?: BenchRun;
   /** The step on options.threads threads beside one thread; absent when that resolves to 1 here. */
@@ -157,7 +163,7 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
     active,
   };
   const n = resolveThreads(
-    threads ?? "auto",
+    threads ?? availableParallelism(),
     backend.name,
     config.batch,
     config.d * config.filters ** 2 * config.batch,

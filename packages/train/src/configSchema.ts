@@ -192,7 +192,7 @@ const shape = {
     )
     .optional()
     .describe(
-      'threads of a training step (Node worker_threads, each with a replica of the network and a share of the batch; losses equal one thread\'s up to float32 summation order, reproducible for a given count); `"auto"`: on the wasm and cpu backends as many cores as the step is big enough for (leaves x width^2 x batch >= 2^23 per thread, where 2 threads gained ~1.1x on 2 vCPUs; smaller steps are slower on more threads), 1 on tfjs-node; absent: 1 (`ghm train --threads`)',
+      'threads of a training step (Node worker_threads, each with a replica of the network and a share of the batch; losses equal one thread\'s up to float32 summation order, reproducible for a given count); `"auto"`: on the wasm and cpu backends as many cores as the step is big enough for (leaves x width^2 x batch >= 2^25 per thread, where 2 threads gained 1.35x on 2 vCPUs; a quarter of that lost, 0.77x), 1 on tfjs-node; absent: 1 (`ghm train --threads`)',
     ),
   diffusion: diffusionSchema.optional(),
   earlyStop: z.strictObject({

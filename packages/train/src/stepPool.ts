@@ -61,10 +61,11 @@ export interface StepJob {
 /**
  * Work (leaves x width^2 x rows, a step's multiply-adds up to a constant) per thread below
  * which "auto" stays on fewer threads: each replica repeats the step's fixed per-op cost.
- * Measured with 2 threads on a 2-vCPU machine (`ghm train denoiser`, width 64, batch 64):
- * d = 64 (this much per thread) gained 1.09-1.17x, d = 32 1.03x, d = 16 0.78x, d = 8 0.62x.
+ * Measured with 2 threads on an idle 2-vCPU machine after tensor's SIMD GEMMs (`benchTrainStep`,
+ * width 64, batch 64, 2026-12-02): d = 256 (this much per thread) gained 1.35x, d = 64 (a
+ * quarter of it) lost (0.77x); d = 128 was not measured, so it stays on one thread.
  */
-export const AUTO_MIN_WORK_PER_THREAD = 64 * 64 * 64 * 32;
+export const AUTO_MIN_WORK_PER_THREAD = 256 * 64 * 64 * 32;
 
 /**
  * Threads the step runs on for `threads` (TrainConfig.threads) on `backend` with batches of

@@ -242,7 +242,7 @@ export function registerBench(program: Command, ctx: Context): void {
         const rows: (string | number)[][] = [];
         for (const [name, run] of [
           ["custom kernels", r.active],
-          ["custom kernels, JS loops for Sum, Adam, Transpose", r.jsLoops],
+          ["custom kernels, heap SIMD loops off (JS loops, XNNPACK products)", r.jsLoops],
           ["stock wasm + Conv2DBackpropFilter", r.minimal],
           ["stock wasm", r.stock],
         ] as const) {
