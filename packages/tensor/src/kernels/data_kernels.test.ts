@@ -187,6 +187,26 @@ describe("Identity", () => {
   });
 });
 
+describe("Cast", () => {
+  it("to the same dtype shares data by reference count; a real conversion still converts", () => {
+    const before = tf.engine().backend.numDataIds();
+    const x = tf.tensor1d([1.5, -2, 0]);
+    const same = tf.cast(x, "float32");
+    const asInt = tf.cast(x, "int32");
+    const b = tf.tensor1d([true, false, true], "bool");
+    const mask = tf.cast(b, "float32");
+    // x, asInt, b, mask: same has no data of its own.
+    expect(tf.engine().backend.numDataIds()).toBe(before + 4);
+    x.dispose();
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2, 0]);
+    expect(asInt.dtype).toBe("int32");
+    expect(Array.from(asInt.dataSync())).toEqual([1, -2, 0]);
+    expect(Array.from(mask.dataSync())).toEqual([1, 0, 1]);
+    tf.dispose([same, asInt, b, mask]);
+    expect(tf.engine().backend.numDataIds()).toBe(before);
+  });
+});
+
 describe("Transpose", () => {
   const cases: [number[], number[]][] = [
     [

@@ -4,6 +4,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { adamUpdateConfig } from "./adam_update";
 import { batchMatMulConfig } from "./batch_mat_mul";
+import { castConfig, setStockCast } from "./cast";
 import { concatConfig, setStockConcat } from "./concat";
 import { conv2DBackpropFilterConfig } from "./conv2d_backprop_filter";
 import { conv2DBackpropInputConfig } from "./conv2d_backprop_input";
@@ -19,6 +20,7 @@ import { setStockTranspose, transposeConfig } from "./transpose";
 const CUSTOM: tf.KernelConfig[] = [
   adamUpdateConfig,
   batchMatMulConfig,
+  castConfig,
   concatConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
@@ -37,6 +39,7 @@ const KEEP_STOCK: Record<string, (config: tf.KernelConfig | undefined) => void> 
     if (config === undefined) throw new Error("wasm BatchMatMul missing: load @tensorflow/tfjs-backend-wasm first");
     setStockBatchMatMul(config);
   },
+  [tf.Cast]: setStockCast,
   [tf.Concat]: setStockConcat,
   [tf.Equal]: setStockEqual,
   [tf._FusedMatMul]: setStockFusedMatMul,
