@@ -448,4 +448,33 @@
         (local.set $out (i32.add (local.get $out) (local.get $C)))
         (local.set $R (i32.sub (local.get $R) (i32.const 1)))
         (br $row))))
+
+  ;; out[i] = dy[i] * step(x[i]), step = 1 where x > 0, NaN where x is NaN, else 0: the
+  ;; gradient of Relu as tfjs-core composes it (Step, Cast, Multiply: three passes and three
+  ;; kernel calls) in one pass, the same products, so the same bits. n elements, byte offsets.
+  (func (export "reluGrad") (param $dy i32) (param $x i32) (param $out i32) (param $n i32)
+    (local $i i32) (local $n4 i32) (local $xv v128) (local $s v128) (local $xs f32)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $vDone
+      (loop $v
+        (br_if $vDone (i32.ge_u (local.get $i) (local.get $n4)))
+        (local.set $xv (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $s (v128.bitselect (f32x4.splat (f32.const 1)) (f32x4.splat (f32.const 0))
+          (f32x4.gt (local.get $xv) (f32x4.splat (f32.const 0)))))
+        (local.set $s (v128.bitselect (local.get $s) (local.get $xv) (f32x4.eq (local.get $xv) (local.get $xv))))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+          (f32x4.mul (v128.load (i32.add (local.get $dy) (i32.shl (local.get $i) (i32.const 2)))) (local.get $s)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $v)))
+    (block $done
+      (loop $tail
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $xs (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+          (f32.mul (f32.load (i32.add (local.get $dy) (i32.shl (local.get $i) (i32.const 2))))
+            (select (f32.const 1)
+              (select (f32.const 0) (local.get $xs) (f32.eq (local.get $xs) (local.get $xs)))
+              (f32.gt (local.get $xs) (f32.const 0)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail))))
 )

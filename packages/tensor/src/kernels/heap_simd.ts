@@ -22,6 +22,8 @@ export interface HeapSimd {
   copyRows(src: number, dst: number, rows: number, bytes: number, srcStride: number, dstStride: number): void;
   /** out[r*C + c] = a[r*C + c] == b[r] (bytes), float32 a [R, C], b [R]; byte offsets. */
   equalRows(a: number, b: number, out: number, R: number, C: number): void;
+  /** out[i] = dy[i] * step(x[i]) (1 where x > 0, NaN where x is NaN, else 0), n float32s; byte offsets. */
+  reluGrad(dy: number, x: number, out: number, n: number): void;
   adam(
     x: number,
     m: number,

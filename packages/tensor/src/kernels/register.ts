@@ -11,6 +11,7 @@ import { conv2DBackpropInputConfig } from "./conv2d_backprop_input";
 import { equalConfig, setStockEqual } from "./equal";
 import { fusedMatMulConfig, setStockFusedMatMul } from "./fused_mat_mul";
 import { identityConfig } from "./identity";
+import { registerReluGrad, reluGradConfig } from "./relu_grad";
 import { setStockBatchMatMul } from "./matmul_nn";
 import { setStockSlice, sliceConfig } from "./slice";
 import { splitVConfig } from "./split_v";
@@ -27,6 +28,7 @@ const CUSTOM: tf.KernelConfig[] = [
   equalConfig,
   fusedMatMulConfig,
   identityConfig,
+  reluGradConfig,
   sliceConfig,
   splitVConfig,
   sumConfig,
@@ -61,6 +63,7 @@ export const CUSTOM_WASM_KERNELS: readonly string[] = CUSTOM.map((c) => c.kernel
  * Returns the custom kernels now installed.
  */
 export function setCustomWasmKernels(names: readonly string[]): string[] {
+  registerReluGrad();
   for (const name of names) {
     if (!CUSTOM_WASM_KERNELS.includes(name)) {
       throw new Error(`custom kernels: unknown kernel "${name}"; choose from ${CUSTOM_WASM_KERNELS.join(", ")}`);
