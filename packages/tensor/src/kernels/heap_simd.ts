@@ -24,6 +24,8 @@ export interface HeapSimd {
   equalRows(a: number, b: number, out: number, R: number, C: number): void;
   /** out[i] = dy[i] * step(x[i]) (1 where x > 0, NaN where x is NaN, else 0), n float32s; byte offsets. */
   reluGrad(dy: number, x: number, out: number, n: number): void;
+  /** out[r*C + c] = a[r*C + c] + b[c], float32, C % 4 = 0; byte offsets. */
+  addRows(a: number, b: number, out: number, R: number, C: number): void;
   adam(
     x: number,
     m: number,

@@ -3,6 +3,7 @@
 // initialises, some custom kernels fall back to them, and the benchmark puts them back.
 import * as tf from "@tensorflow/tfjs";
 import { adamUpdateConfig } from "./adam_update";
+import { addConfig, setStockAdd } from "./add";
 import { batchMatMulConfig } from "./batch_mat_mul";
 import { castConfig, setStockCast } from "./cast";
 import { concatConfig, setStockConcat } from "./concat";
@@ -20,6 +21,7 @@ import { setStockTranspose, transposeConfig } from "./transpose";
 
 const CUSTOM: tf.KernelConfig[] = [
   adamUpdateConfig,
+  addConfig,
   batchMatMulConfig,
   castConfig,
   concatConfig,
@@ -37,6 +39,7 @@ const CUSTOM: tf.KernelConfig[] = [
 
 /** Custom kernels that fall back to (or build on) the stock kernel they replace. */
 const KEEP_STOCK: Record<string, (config: tf.KernelConfig | undefined) => void> = {
+  [tf.Add]: setStockAdd,
   [tf.BatchMatMul]: (config) => {
     if (config === undefined) throw new Error("wasm BatchMatMul missing: load @tensorflow/tfjs-backend-wasm first");
     setStockBatchMatMul(config);
