@@ -13,11 +13,12 @@ afterEach(() => {
 });
 
 function addBits(aShape: number[], bShape: number[]): Uint32Array {
-  return tf.tidy(() => {
-    const a = tf.tensor(seeded(aShape, 1), aShape);
-    const b = tf.tensor(seeded(bShape, 2), bShape);
-    return new Uint32Array(new Float32Array(tf.add(a, b).dataSync()).buffer);
-  });
+  const a = tf.tensor(seeded(aShape, 1), aShape);
+  const b = tf.tensor(seeded(bShape, 2), bShape);
+  const sum = tf.add(a, b);
+  const bits = new Uint32Array(new Float32Array(sum.dataSync()).buffer);
+  tf.dispose([a, b, sum]);
+  return bits;
 }
 
 describe("Add of x [.., C] and a bias [C] through heap.wat's addRows", () => {

@@ -1,5 +1,5 @@
 import { initBackend, tf } from "../backend";
-import { seeded } from "../testing/compare";
+import { matMulBothPaths, seeded } from "../testing/compare";
 import { heapSimd } from "./heap_simd";
 import { setGemmNN } from "./matmul_nn_simd";
 
@@ -13,20 +13,7 @@ afterEach(() => {
 
 /** tf.matMul(a, b, false, tb) with gemmNN on and with XNNPACK. */
 function both(sa: number[], sb: number[], tb = false): [Float32Array, Float32Array, number[]] {
-  const a = tf.tensor(seeded(sa, 21), sa);
-  const b = tf.tensor(seeded(sb, 22), sb);
-  setGemmNN(true);
-  const simd = tf.matMul(a, b, false, tb);
-  setGemmNN(false);
-  const xnn = tf.matMul(a, b, false, tb);
-  setGemmNN(true);
-  const out: [Float32Array, Float32Array, number[]] = [
-    simd.dataSync() as Float32Array,
-    xnn.dataSync() as Float32Array,
-    simd.shape,
-  ];
-  tf.dispose([a, b, simd, xnn]);
-  return out;
+  return matMulBothPaths(sa, sb, false, tb, setGemmNN, [21, 22]);
 }
 
 test("gemmNN links here (so the cases below compare two different paths)", () => {

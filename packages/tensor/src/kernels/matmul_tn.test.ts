@@ -1,5 +1,5 @@
 import { initBackend, tf } from "../backend";
-import { relError, seeded } from "../testing/compare";
+import { matMulBothPaths, relError, seeded } from "../testing/compare";
 import { heapSimd } from "./heap_simd";
 import { setGemmTN } from "./matmul_tn";
 
@@ -13,20 +13,7 @@ afterEach(() => {
 
 /** tf.matMul(a, b, true, false) with gemmTN on and with the old transpose + XNNPACK path. */
 function both(sa: number[], sb: number[]): [Float32Array, Float32Array, number[]] {
-  const a = tf.tensor(seeded(sa, 11), sa);
-  const b = tf.tensor(seeded(sb, 12), sb);
-  setGemmTN(true);
-  const tn = tf.matMul(a, b, true, false);
-  setGemmTN(false);
-  const old = tf.matMul(a, b, true, false);
-  setGemmTN(true);
-  const out: [Float32Array, Float32Array, number[]] = [
-    tn.dataSync() as Float32Array,
-    old.dataSync() as Float32Array,
-    tn.shape,
-  ];
-  tf.dispose([a, b, tn, old]);
-  return out;
+  return matMulBothPaths(sa, sb, true, false, setGemmTN, [11, 12]);
 }
 
 test("gemmTN links here (so the cases below compare two different paths)", () => {

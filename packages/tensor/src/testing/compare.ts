@@ -59,3 +59,31 @@ export async function expectSameOnCpu(
     expect(relError(v, cpu.values[i])).toBeLessThanOrEqual(tol);
   });
 }
+
+/**
+ * tf.matMul(a, b, ta, tb) on seeded operands of shapes sa and sb, once with a kernel path on
+ * and once with it off (`use(false)`), leaving it on: [on, off, shape].
+ */
+export function matMulBothPaths(
+  sa: number[],
+  sb: number[],
+  ta: boolean,
+  tb: boolean,
+  use: (on: boolean) => void,
+  seeds: [number, number],
+): [Float32Array, Float32Array, number[]] {
+  const a = tf.tensor(seeded(sa, seeds[0]), sa);
+  const b = tf.tensor(seeded(sb, seeds[1]), sb);
+  use(true);
+  const on = tf.matMul(a, b, ta, tb);
+  use(false);
+  const off = tf.matMul(a, b, ta, tb);
+  use(true);
+  const out: [Float32Array, Float32Array, number[]] = [
+    on.dataSync() as Float32Array,
+    off.dataSync() as Float32Array,
+    on.shape,
+  ];
+  tf.dispose([a, b, on, off]);
+  return out;
+}
