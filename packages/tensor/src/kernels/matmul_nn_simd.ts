@@ -5,6 +5,7 @@
 // rounded to float32, as XNNPACK's wasm SIMD kernels do: the same bits (matmul_nn_simd.test.ts).
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { gemmOperands } from "./gemm_operands";
 import { heapSimd } from "./heap_simd";
 import { byteOffset } from "./wasm_ops";
 
@@ -29,27 +30,19 @@ export function matMulNNSimd(
   b: tf.TensorInfo,
   bias?: tf.TensorInfo,
 ): tf.TensorInfo | null {
-  if (!enabled || a.dtype !== "float32" || b.dtype !== "float32") return null;
-  const ra = a.shape.length;
-  const rb = b.shape.length;
-  const [M, K] = a.shape.slice(ra - 2);
-  const [Kb, N] = b.shape.slice(rb - 2);
-  const batchA = a.shape.slice(0, -2);
-  const batchB = b.shape.slice(0, -2);
-  const nA = tf.util.sizeFromShape(batchA);
-  const nB = tf.util.sizeFromShape(batchB);
+  const ops = enabled ? gemmOperands(a, b) : null;
+  if (ops === null) return null;
+  const [[M, K], [Kb, N]] = [ops.a2, ops.b2];
   if (K !== Kb || K === 0 || M === 0 || M % 4 !== 0 || N % 8 !== 0) return null;
-  if (nA !== nB || (nA > 1 && !tf.util.arraysEqual(batchA, batchB))) return null;
   if (bias !== undefined && (bias.dtype !== "float32" || tf.util.sizeFromShape(bias.shape) !== N)) return null;
   const k = heapSimd(backend);
   if (k === null) return null;
-  const batch = nA > 1 ? batchA : ra > rb ? batchA : batchB;
-  const out = backend.makeOutput([...batch, M, N], "float32");
+  const out = backend.makeOutput([...ops.batch, M, N], "float32");
   const ao = byteOffset(backend, a);
   const bo = byteOffset(backend, b);
   const co = byteOffset(backend, out);
   const biasO = bias === undefined ? 0 : byteOffset(backend, bias);
-  for (let i = 0; i < nA; i++) {
+  for (let i = 0; i < ops.n; i++) {
     k.gemmNN(ao + i * M * K * 4, bo + i * K * N * 4, biasO, co + i * M * N * 4, M, K, N);
   }
   return out;

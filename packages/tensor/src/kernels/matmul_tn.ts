@@ -5,8 +5,9 @@
 // Its float32 sums run over p in order, multiply then add, each rounded: XNNPACK's wasm SIMD
 // GEMM sums its shared axis the same way, so both paths give the same bits (matmul_tn.test.ts),
 // and the pinned training losses stay as they were.
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { gemmOperands } from "./gemm_operands";
 import { heapSimd } from "./heap_simd";
 import { byteOffset, heapF32 } from "./wasm_ops";
 
@@ -25,26 +26,18 @@ export function setGemmTN(on: boolean): boolean {
  * caller then takes the XNNPACK path.
  */
 export function matMulTN(backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo | null {
-  if (!enabled || a.dtype !== "float32" || b.dtype !== "float32") return null;
-  const ra = a.shape.length;
-  const rb = b.shape.length;
-  const [P, M] = a.shape.slice(ra - 2);
-  const [Pb, N] = b.shape.slice(rb - 2);
-  const batchA = a.shape.slice(0, -2);
-  const batchB = b.shape.slice(0, -2);
-  const nA = tf.util.sizeFromShape(batchA);
-  const nB = tf.util.sizeFromShape(batchB);
+  const ops = enabled ? gemmOperands(a, b) : null;
+  if (ops === null) return null;
+  const [[P, M], [Pb, N]] = [ops.a2, ops.b2];
   if (P !== Pb || P === 0 || M % 4 !== 0 || N % 8 !== 0) return null;
-  if (nA !== nB || (nA > 1 && !tf.util.arraysEqual(batchA, batchB))) return null;
   const k = heapSimd(backend);
   if (k === null) return null;
-  const batch = nA > 1 ? batchA : ra > rb ? batchA : batchB;
-  const out = backend.makeOutput([...batch, M, N], "float32");
+  const out = backend.makeOutput([...ops.batch, M, N], "float32");
   heapF32(backend, out).fill(0);
   const ao = byteOffset(backend, a);
   const bo = byteOffset(backend, b);
   const co = byteOffset(backend, out);
-  for (let i = 0; i < nA; i++) {
+  for (let i = 0; i < ops.n; i++) {
     k.gemmTN(ao + i * P * M * 4, bo + i * P * N * 4, co + i * M * N * 4, P, M, N);
   }
   return out;
