@@ -4,7 +4,7 @@
  * `ghm compile` writes, or an RHM spec in ghm-model.json) switches the page to that
  * grammar, since its weights fit no other.
  */
-import { grammarToJson } from "@ghmkit/ghm";
+import { grammarFingerprint } from "@ghmkit/ghm";
 import { type GrammarSpec, buildGrammar, checkSpec } from "../model/grammarSpec";
 import { byId } from "../view/dom";
 import type { DiffusionPanel } from "./diffusionPanel";
@@ -51,7 +51,7 @@ export class ModelPanel {
     const spec = trainingSpec(loaded);
     let note = "";
     if (loaded.grammar) {
-      if (JSON.stringify(grammarToJson(loaded.grammar)) !== JSON.stringify(grammarToJson(this.st.grammar))) {
+      if (grammarFingerprint(loaded.grammar) !== grammarFingerprint(this.st.grammar)) {
         this.explorer.setGrammar(loaded.grammar, null, `${loaded.source}: its grammar.json`);
         note = " Switched to the grammar in its grammar.json.";
       }
