@@ -17,6 +17,7 @@ import type { NoiseSpec, TrainConfig } from "./config";
 import { MAX_SAMPLES } from "./validate";
 import { abarSampler } from "./noiseLevel";
 import { netInputArray } from "@ghmkit/nets";
+import { PREFETCH_DEPTH, PrefetchProbe, Prefetcher } from "./prefetch";
 
 /** A fixed set of sequences with their observation (evidence) and, for noisy data, each row's signal level. */
 export interface LabeledSet {
@@ -158,6 +159,11 @@ export class BatchStream {
   /** Online: the train stream's state before the first batch (draws are replayed from it). */
   private readonly trainStart: number[];
   private watcher: { see(x: Int32Array, n: number): void } | null = null;
+  /** The worker drawing batches ahead (prefetch()), or null: next() draws here. */
+  private ahead: Prefetcher | null = null;
+  private fromWorker = 0;
+  /** prefetchWhenWorthIt's pending decision, or null. */
+  private probe: PrefetchProbe | null = null;
 
   constructor(
     private readonly g: Grammar,
@@ -203,7 +209,83 @@ export class BatchStream {
     return this.st.epoch;
   }
 
+  /**
+   * Draw the following batches ahead on a worker thread (prefetch.ts) until dispose(): the
+   * same batches in the same order, and getState(), `epoch` and watchTest still follow
+   * the batches next() has handed out. Returns false, after one line on stderr, when no
+   * worker thread can be created (batches are then drawn here, as without it).
+   */
+  prefetch(depth = PREFETCH_DEPTH): boolean {
+    this.probe = null;
+    if (this.ahead?.active) return true;
+    try {
+      this.ahead = Prefetcher.start(this.g, this.cfg, this.getState(), depth);
+      return true;
+    } catch (err) {
+      console.warn(
+        `ghm train: batch prefetch unavailable (${err instanceof Error ? err.message : String(err)}); drawing batches on the main thread`,
+      );
+      return false;
+    }
+  }
+
+  /**
+   * prefetch() once it pays: when, timed on the next few batches drawn here, the rest of
+   * the `batchesLeft` would cost this thread more than the worker's start
+   * (PREFETCH_START_COST_MS). `ghm train`'s choice when TrainConfig.prefetch is absent.
+   */
+  prefetchWhenWorthIt(batchesLeft: number): void {
+    if (!this.ahead) this.probe = new PrefetchProbe(batchesLeft);
+  }
+
+  /** Whether a worker draws the batches ahead (it stops on dispose() or, with a stderr line, on failure). */
+  get prefetching(): boolean {
+    return this.ahead?.active ?? false;
+  }
+
+  /** Batches next() has handed out that the worker drew (the others were drawn on this thread). */
+  get prefetched(): number {
+    return this.fromWorker;
+  }
+
+  /** Stops the prefetching worker, if any; the stream goes on drawing here. */
+  dispose(): void {
+    this.probe = null;
+    this.ahead?.dispose();
+    this.ahead = null;
+  }
+
   next(): Batch {
+    const ahead = this.ahead;
+    if (ahead) {
+      const got = ahead.take();
+      if (got) {
+        this.fromWorker++;
+        this.restore(got.state);
+        // The main thread sees every training sequence once, in order, as when drawing here.
+        if (!this.fixed) this.watcher?.see(got.batch.x, got.batch.n);
+        return got.batch;
+      }
+      if (ahead.active) {
+        // The worker is still loading: draw here, and it takes over after this batch.
+        const batch = this.draw();
+        ahead.drewHere(this.getState());
+        return batch;
+      }
+      this.ahead = null;
+    }
+    if (this.probe === null) return this.draw();
+    const t0 = performance.now();
+    const batch = this.draw();
+    const worthIt = this.probe.drew(performance.now() - t0);
+    if (worthIt !== null) {
+      this.probe = null;
+      if (worthIt) this.prefetch();
+    }
+    return batch;
+  }
+
+  private draw(): Batch {
     const B = this.cfg.batchSize;
     const d = leafCount(this.g);
     const S = this.g.vocab[this.g.depth];
@@ -255,6 +337,11 @@ export class BatchStream {
   }
 
   setState(s: BatchStreamState): void {
+    this.restore(s);
+    this.ahead?.restart(s);
+  }
+
+  private restore(s: BatchStreamState): void {
     this.st = { epoch: s.epoch, pos: s.pos, orderAtEpochStart: s.orderAtEpochStart };
     this.perm = null; // re-derived lazily from orderAtEpochStart, which leaves the order stream where it was saved
     this.streams.train.setState(s.train);
