@@ -267,7 +267,7 @@ export class BatchStream {
         return got.batch;
       }
       if (ahead.active) {
-        // The worker is still loading: draw here, and it takes over after this batch.
+        // Not ready (the worker loads, or lags): draw it here; the worker goes on after it.
         const batch = this.draw();
         ahead.drewHere(this.getState());
         return batch;
@@ -342,10 +342,23 @@ export class BatchStream {
   }
 
   private restore(s: BatchStreamState): void {
+    // The epoch's order is re-derived lazily from orderAtEpochStart (which leaves the order
+    // stream where it was saved); kept while the epoch stays, as each prefetched batch
+    // restores a state and a shuffle costs O(trainSize).
+    const sameEpoch = s.epoch === this.st.epoch && sameRngState(s.orderAtEpochStart, this.st.orderAtEpochStart);
     this.st = { epoch: s.epoch, pos: s.pos, orderAtEpochStart: s.orderAtEpochStart };
-    this.perm = null; // re-derived lazily from orderAtEpochStart, which leaves the order stream where it was saved
+    if (!sameEpoch) this.perm = null;
     this.streams.train.setState(s.train);
     this.streams.order.setState(s.order);
     this.streams.trainNoise.setState(s.trainNoise);
   }
+}
+
+/** Two Rng.getState() values of the same generator state (its words read signed after setState, unsigned when fresh). */
+function sameRngState(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== 5 || b.length !== 5) return false;
+  for (let i = 0; i < 4; i++) if ((a[i] | 0) !== (b[i] | 0)) return false;
+  // The spare normal: NaN (or null, through JSON) when there is none.
+  const spare = (v: number | null) => (v == null || Number.isNaN(v) ? null : v);
+  return spare(a[4]) === spare(b[4]);
 }

@@ -67,6 +67,19 @@ function step(pre: BatchStream, inline: BatchStream): void {
   expect(pre.epoch).toBe(inline.epoch);
 }
 
+/**
+ * n steps of both streams, 5 ms apart (a step's time, in which the worker makes the next
+ * batch); returns how many of them the worker drew (next() draws here what is not ready).
+ */
+async function paced(pre: BatchStream, inline: BatchStream, n: number): Promise<number> {
+  const before = pre.prefetched;
+  for (let i = 0; i < n; i++) {
+    await sleep(5);
+    step(pre, inline);
+  }
+  return pre.prefetched - before;
+}
+
 /** Steps both streams, a few ms apart, until the worker has handed one batch out (it loads meanwhile). */
 async function untilPrefetched(pre: BatchStream, inline: BatchStream): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -88,9 +101,10 @@ describe("BatchStream.prefetch (a worker draws the batches ahead)", () => {
         expect(pre.prefetching).toBe(true);
         for (let i = 0; i < 3; i++) step(pre, inline);
         await untilPrefetched(pre, inline);
-        const before = pre.prefetched;
-        for (let i = 0; i < 20; i++) step(pre, inline);
-        expect(pre.prefetched - before).toBe(20);
+        expect(await paced(pre, inline, 20)).toBeGreaterThanOrEqual(10);
+        // Back to back, faster than the worker: the batches it lacks are drawn here, the sequence stays.
+        for (let i = 0; i < 10; i++) step(pre, inline);
+        expect(await paced(pre, inline, 5)).toBeGreaterThanOrEqual(1);
         if (cfg.data.trainSize > 0) expect(pre.epoch).toBeGreaterThan(4);
       } finally {
         pre.dispose();
@@ -110,11 +124,17 @@ describe("BatchStream.prefetch (a worker draws the batches ahead)", () => {
       // As a checkpoint saves it (JSON) and openRun restores it, then prefetches.
       const saved = JSON.parse(JSON.stringify(pre.getState()));
       const uninterrupted = Array.from({ length: 12 }, () => inline.next());
-      for (let i = 0; i < 5; i++) expectSame(pre.next(), uninterrupted[i]);
+      for (let i = 0; i < 5; i++) {
+        await sleep(5);
+        expectSame(pre.next(), uninterrupted[i]);
+      }
       pre.setState(saved);
       const before = pre.prefetched;
-      for (const b of uninterrupted) expectSame(pre.next(), b);
-      expect(pre.prefetched - before).toBe(12);
+      for (const b of uninterrupted) {
+        await sleep(5);
+        expectSame(pre.next(), b);
+      }
+      expect(pre.prefetched - before).toBeGreaterThanOrEqual(6);
       resumed.setState(saved);
       resumed.prefetch();
       for (const b of uninterrupted) expectSame(resumed.next(), b);
@@ -143,7 +163,7 @@ describe("BatchStream.prefetch (a worker draws the batches ahead)", () => {
       for (let i = 0; i < 4; i++) step(pre, inline);
       const saved = JSON.parse(JSON.stringify(inline.getState()));
       await untilPrefetched(pre, inline);
-      for (let i = 0; i < 10; i++) step(pre, inline);
+      expect(await paced(pre, inline, 10)).toBeGreaterThanOrEqual(5);
       expect(b.seen).toEqual(a.seen);
       expect(a.seen.length).toBeGreaterThan(14);
       // openRun's order: setState, watchTest (replays the draws so far), then prefetch.

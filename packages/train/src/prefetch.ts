@@ -8,16 +8,17 @@
  * stream adopts when it hands the batch out: getState() therefore describes the batches
  * consumed, never those made ahead, and a checkpoint resumes exactly.
  *
- * The worker never blocks this thread's start: while it is still loading, the main stream
- * draws here as before and tells the worker where the sequence has got to (a reset), so
- * the worker takes over from the right batch. Once it runs, next() waits for it (it is
- * at most one batch's time behind, usually `depth` batches ahead). A worker that fails,
- * does not start or stalls is stopped with one line on stderr, and the stream carries on
- * here from the last batch it handed out.
+ * This thread never waits for the worker: a batch it has not finished yet (while it loads,
+ * or when the second core is busy elsewhere) is drawn here, as without it, and the worker
+ * is told where the sequence has got to (a reset), so it goes on from the right batch. A
+ * step therefore never costs more than drawing inline, and usually (the worker keeps
+ * `depth` batches ready) only the hand-over. A worker that fails, does not start or stops
+ * posting is stopped with one line on stderr, and the stream carries on here from the last
+ * batch it handed out.
  *
- * Shared control words (Int32Array on a SharedArrayBuffer) instead of messages for the
- * handshake: this thread blocks in Atomics.wait (trainStep is synchronous, there is no
- * event loop turn to receive a message), and the worker never returns to its event loop.
+ * Shared control words (Int32Array on a SharedArrayBuffer) for the handshake and
+ * receiveMessageOnPort for the batches: trainStep is synchronous, so this thread has no
+ * event loop turn to receive a message in, and the worker never returns to its own.
  */
 import * as os from "node:os";
 import type { MessagePort, Worker } from "node:worker_threads";
@@ -30,14 +31,14 @@ import { drainPort, startWorker } from "./workerThread";
 export const PREFETCH_DEPTH = 2;
 /** How long the worker may take to load before the stream stops asking it (ms); it draws here meanwhile. */
 const START_TIMEOUT_MS = 120_000;
-/** How long a running worker may go without producing the batch this thread waits for (ms). */
+/** How long a running worker may go without posting while this thread draws the batches it lacks (ms). */
 const STALL_TIMEOUT_MS = 120_000;
 
 /** Indices into the control words. */
 export const CTL = {
   /** STARTING, RUNNING, FAILED or STOPPED. */
   status: 0,
-  /** Bumped by the worker after each message it posts and each status change (this thread waits on it). */
+  /** Bumped by the worker after each message it posts and each status change (it is alive). */
   posted: 1,
   /** Batches this thread has handed out (the worker stays at most `depth` ahead of it). */
   consumed: 2,
@@ -117,7 +118,9 @@ export class Prefetcher {
   /** Bumped by restart(): batches of an older generation follow another state and are dropped. */
   private gen = 0;
   private readonly ready = new Map<number, Prefetched>();
-  private readonly startedAt = Date.now();
+  /** When the worker last posted (or a batch was handed out), and its post count then. */
+  private lastProgress = Date.now();
+  private lastPosted = 0;
   private stopped = false;
 
   private constructor(
@@ -149,43 +152,40 @@ export class Prefetcher {
   }
 
   /**
-   * The next batch with the stream state after it; null when this thread should draw it
-   * (the worker is still loading: call drewHere after; or it has stopped: see `active`).
+   * The next batch with the stream state after it, when the worker has it ready; null when
+   * this thread should draw it (call drewHere after), or when the worker has stopped (see
+   * `active`). It never waits: a batch the worker has not finished (it is loading, or the
+   * second core is busy elsewhere) costs this thread no more than drawing it here.
    */
   take(): Prefetched | null {
     if (this.stopped) return null;
-    let waitedSince = 0;
-    for (;;) {
-      // posted is read before the port: a message that lands after the read also moves
-      // posted, so the wait below returns at once instead of sleeping through it.
-      const posted = Atomics.load(this.ctl, CTL.posted);
-      const got = this.receive();
-      if (got) {
-        this.consumed++;
-        this.signal(() => Atomics.store(this.ctl, CTL.consumed, this.consumed));
-        return got;
-      }
-      if (this.stopped) return null;
-      const status = Atomics.load(this.ctl, CTL.status);
-      if (status === STATUS.starting) {
-        if (Date.now() - this.startedAt > START_TIMEOUT_MS)
-          this.stop(`the worker did not start within ${START_TIMEOUT_MS / 1000} s`);
-        return null;
-      }
-      if (status !== STATUS.running) {
-        // A failing worker posts its error before it says so: the message is there by now.
-        const error = drainPort<FromWorker>(this.port).find((m) => "error" in m);
-        this.stop(error && "error" in error ? error.error : "the worker stopped");
-        return null;
-      }
-      const now = Date.now();
-      if (waitedSince === 0) waitedSince = now;
-      else if (now - waitedSince > STALL_TIMEOUT_MS) {
-        this.stop(`no batch from the worker in ${STALL_TIMEOUT_MS / 1000} s`);
-        return null;
-      }
-      Atomics.wait(this.ctl, CTL.posted, posted, STALL_TIMEOUT_MS);
+    const got = this.receive();
+    if (got) {
+      this.consumed++;
+      this.lastProgress = Date.now();
+      this.signal(() => Atomics.store(this.ctl, CTL.consumed, this.consumed));
+      return got;
     }
+    if (this.stopped) return null;
+    const status = Atomics.load(this.ctl, CTL.status);
+    if (status !== STATUS.starting && status !== STATUS.running) {
+      // A failing worker posts its error before it says so: the message is there by now.
+      const error = drainPort<FromWorker>(this.port).find((m) => "error" in m);
+      this.stop(error && "error" in error ? error.error : "the worker stopped");
+      return null;
+    }
+    // A worker that posts nothing for this long is stuck: stop it rather than queue resets for it forever.
+    const now = Date.now();
+    const posted = Atomics.load(this.ctl, CTL.posted);
+    if (posted !== this.lastPosted) {
+      this.lastPosted = posted;
+      this.lastProgress = now;
+    } else if (status === STATUS.starting && now - this.lastProgress > START_TIMEOUT_MS) {
+      this.stop(`the worker did not start within ${START_TIMEOUT_MS / 1000} s`);
+    } else if (status === STATUS.running && now - this.lastProgress > STALL_TIMEOUT_MS) {
+      this.stop(`no batch from the worker in ${STALL_TIMEOUT_MS / 1000} s`);
+    }
+    return null;
   }
 
   /** This thread drew the next batch itself (the worker was loading); `state` is the stream's after it. */
