@@ -212,21 +212,27 @@ export class BatchStream {
   /**
    * Draw the following batches ahead on a worker thread (prefetch.ts) until dispose(): the
    * same batches in the same order, and getState(), `epoch` and watchTest still follow
-   * the batches next() has handed out. Returns false, after one line on stderr, when no
-   * worker thread can be created (batches are then drawn here, as without it).
+   * the batches next() has handed out. `depth`: batches kept ready (PREFETCH_DEPTH).
+   * `waitForStart`: block until the worker has loaded (about 0.5 s), so that the next
+   * batches already come from it (a benchmark's); otherwise next() draws here meanwhile.
+   * Returns whether a worker runs or loads: false, after one line on stderr, when none
+   * could (batches are then drawn here, as without it).
    */
-  prefetch(depth = PREFETCH_DEPTH): boolean {
+  prefetch(options: { depth?: number; waitForStart?: boolean } = {}): boolean {
     this.probe = null;
-    if (this.ahead?.active) return true;
-    try {
-      this.ahead = Prefetcher.start(this.g, this.cfg, this.getState(), depth);
-      return true;
-    } catch (err) {
-      console.warn(
-        `ghm train: batch prefetch unavailable (${err instanceof Error ? err.message : String(err)}); drawing batches on the main thread`,
-      );
-      return false;
+    if (!this.ahead?.active) {
+      try {
+        this.ahead = Prefetcher.start(this.g, this.cfg, this.getState(), options.depth ?? PREFETCH_DEPTH);
+      } catch (err) {
+        console.warn(
+          `ghm train: batch prefetch unavailable (${err instanceof Error ? err.message : String(err)}); drawing batches on the main thread`,
+        );
+        this.ahead = null;
+        return false;
+      }
     }
+    if (options.waitForStart) this.ahead.waitForStart();
+    return this.ahead.active;
   }
 
   /**

@@ -195,6 +195,26 @@ describe("BatchStream.prefetch (a worker draws the batches ahead)", () => {
     expect(pre.prefetched).toBe(n);
   });
 
+  test("waitForStart (openTrainingState's): prefetch returns with the worker loaded", async () => {
+    const cfg = CASES[2][1];
+    const inline = new BatchStream(g, cfg, makeStreams(cfg));
+    const pre = new BatchStream(g, cfg, makeStreams(cfg));
+    const started: Prefetcher[] = [];
+    const start = Prefetcher.start;
+    const spy = jest.spyOn(Prefetcher, "start").mockImplementation((...args) => {
+      started.push(start(...args));
+      return started[0];
+    });
+    try {
+      expect(pre.prefetch({ waitForStart: true })).toBe(true);
+      expect(started[0].running).toBe(true);
+      expect(await paced(pre, inline, 10)).toBeGreaterThanOrEqual(5);
+    } finally {
+      spy.mockRestore();
+      pre.dispose();
+    }
+  });
+
   test("a worker that fails stops with one stderr line naming the error; the caller draws here", async () => {
     const cfg = CASES[0][1];
     const state = new BatchStream(g, cfg, makeStreams(cfg)).getState();
@@ -214,6 +234,18 @@ describe("BatchStream.prefetch (a worker draws the batches ahead)", () => {
     } finally {
       p.dispose();
       warn.mockRestore();
+    }
+    // Waiting for it to start returns at its failure, with the same line.
+    const w = jest.spyOn(console, "warn").mockImplementation(() => {});
+    const q = Prefetcher.start(g, cfg, { ...state, train: [1, 2] });
+    try {
+      q.waitForStart();
+      expect(q.active).toBe(false);
+      expect(w).toHaveBeenCalledTimes(1);
+      expect(String(w.mock.calls[0][0])).toMatch(/batch prefetch stopped \(.*Rng state/);
+    } finally {
+      q.dispose();
+      w.mockRestore();
     }
   });
 

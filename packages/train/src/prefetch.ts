@@ -141,6 +141,20 @@ export class Prefetcher {
     return new Prefetcher(worker, port, ctl);
   }
 
+  /** Blocks until the worker has loaded (or failed, or START_TIMEOUT_MS passed: it is then stopped). */
+  waitForStart(): void {
+    const deadline = this.lastProgress + START_TIMEOUT_MS;
+    for (;;) {
+      const posted = Atomics.load(this.ctl, CTL.posted);
+      if (this.stopped || Atomics.load(this.ctl, CTL.status) !== STATUS.starting) break;
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      Atomics.wait(this.ctl, CTL.posted, posted, left);
+    }
+    // take() reports a failure or the timeout (one stderr line) and keeps a ready batch for next().
+    if (!this.stopped && Atomics.load(this.ctl, CTL.status) !== STATUS.running) this.take();
+  }
+
   /** Whether the worker has loaded and draws (false while it loads, and once stopped). */
   get running(): boolean {
     return !this.stopped && Atomics.load(this.ctl, CTL.status) === STATUS.running;

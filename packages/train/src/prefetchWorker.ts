@@ -19,6 +19,12 @@ function posted(): void {
   Atomics.add(ctl, CTL.posted, 1);
 }
 
+/** posted(), waking the main thread if it waits for this worker to start (prefetch's waitForStart). */
+function statusChanged(): void {
+  posted();
+  Atomics.notify(ctl, CTL.posted);
+}
+
 /**
  * This thread at a lower priority (nice 10), where Linux allows it: woken by the main
  * thread's hand-over, it would otherwise preempt the main thread on its own core (measured:
@@ -41,7 +47,7 @@ function run(): void {
   let { gen, from: next } = init.reset;
   stream.setState(init.reset.state);
   if (Atomics.compareExchange(ctl, CTL.status, STATUS.starting, STATUS.running) !== STATUS.starting) return;
-  posted();
+  statusChanged();
   for (;;) {
     // wake is read first: a reset or a consumed batch after this read moves it, so the wait returns.
     const wake = Atomics.load(ctl, CTL.wake);
@@ -71,5 +77,5 @@ try {
 } catch (err) {
   port.postMessage({ error: err instanceof Error ? err.message : String(err) });
   Atomics.store(ctl, CTL.status, STATUS.failed);
-  posted();
+  statusChanged();
 }

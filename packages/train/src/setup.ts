@@ -201,8 +201,8 @@ export function openTrainingState(cfg: TrainConfig): TrainingState {
   const opt = makeOptimizer(cfg);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const pool = startPool(cfg, g, model, netConfig);
-  // From the first batch: a benchmark of the step times the steady state, whatever its length.
-  if (resolvePrefetch(cfg.prefetch)) stream.prefetch();
+  // From the first batch, the worker loaded: a benchmark of the step times the steady state, whatever its length.
+  if (resolvePrefetch(cfg.prefetch)) stream.prefetch({ waitForStart: true });
   return {
     cfg,
     g,
