@@ -67,44 +67,53 @@ function step(pre: BatchStream, inline: BatchStream): void {
   expect(pre.epoch).toBe(inline.epoch);
 }
 
-/**
- * n steps of both streams, 5 ms apart (a step's time, in which the worker makes the next
- * batch); returns how many of them the worker drew (next() draws here what is not ready).
- */
-async function paced(pre: BatchStream, inline: BatchStream, n: number): Promise<number> {
-  const before = pre.prefetched;
-  for (let i = 0; i < n; i++) {
-    await sleep(5);
-    step(pre, inline);
+/** The Prefetcher of each prefetch() call, in order. */
+const started: Prefetcher[] = [];
+const realStart = Prefetcher.start;
+beforeEach(() => {
+  started.length = 0;
+  jest.spyOn(Prefetcher, "start").mockImplementation((...args) => {
+    const p = realStart(...args);
+    started.push(p);
+    return p;
+  });
+});
+afterEach(() => jest.restoreAllMocks());
+
+/** Waits until the latest worker has made the batch due next (it loads first). */
+async function ready(): Promise<void> {
+  const p = started[started.length - 1];
+  const deadline = Date.now() + 60_000;
+  while (!p.hasNext()) {
+    if (Date.now() > deadline) throw new Error("the prefetch worker made no batch in 60 s");
+    await sleep(2);
   }
-  return pre.prefetched - before;
 }
 
-/** Steps both streams, a few ms apart, until the worker has handed one batch out (it loads meanwhile). */
-async function untilPrefetched(pre: BatchStream, inline: BatchStream): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (pre.prefetched === 0) {
-    if (Date.now() > deadline) throw new Error("the prefetch worker handed out no batch in 60 s");
-    await sleep(20);
+/** n steps of both streams, each once the worker has its batch ready: the worker draws all n. */
+async function fromWorker(pre: BatchStream, inline: BatchStream, n: number): Promise<void> {
+  const before = pre.prefetched;
+  for (let i = 0; i < n; i++) {
+    await ready();
     step(pre, inline);
   }
+  expect(pre.prefetched - before).toBe(n);
 }
 
 describe("BatchStream.prefetch (a worker draws the batches ahead)", () => {
   test.each(CASES)(
-    "%s: the inline stream's batches bit for bit, while the worker loads and after it takes over; getState follows the batches handed out",
+    "%s: the inline stream's batches bit for bit, while the worker loads, from the worker, and when it lags; getState follows the batches handed out",
     async (_name, cfg) => {
       const inline = new BatchStream(g, cfg, makeStreams(cfg));
       const pre = new BatchStream(g, cfg, makeStreams(cfg));
       try {
         expect(pre.prefetch()).toBe(true);
         expect(pre.prefetching).toBe(true);
-        for (let i = 0; i < 3; i++) step(pre, inline);
-        await untilPrefetched(pre, inline);
-        expect(await paced(pre, inline, 20)).toBeGreaterThanOrEqual(10);
-        // Back to back, faster than the worker: the batches it lacks are drawn here, the sequence stays.
+        for (let i = 0; i < 3; i++) step(pre, inline); // drawn here while the worker loads
+        await fromWorker(pre, inline, 20);
+        // Back to back, faster than the worker: what it has not made is drawn here; it then goes on after.
         for (let i = 0; i < 10; i++) step(pre, inline);
-        expect(await paced(pre, inline, 5)).toBeGreaterThanOrEqual(1);
+        await fromWorker(pre, inline, 5);
         if (cfg.data.trainSize > 0) expect(pre.epoch).toBeGreaterThan(4);
       } finally {
         pre.dispose();
@@ -120,21 +129,21 @@ describe("BatchStream.prefetch (a worker draws the batches ahead)", () => {
     const resumed = new BatchStream(g, cfg, makeStreams(cfg));
     try {
       pre.prefetch();
-      await untilPrefetched(pre, inline);
-      // As a checkpoint saves it (JSON) and openRun restores it, then prefetches.
+      await fromWorker(pre, inline, 3);
+      // As a checkpoint saves it (JSON) and openRun restores it.
       const saved = JSON.parse(JSON.stringify(pre.getState()));
       const uninterrupted = Array.from({ length: 12 }, () => inline.next());
       for (let i = 0; i < 5; i++) {
-        await sleep(5);
+        await ready();
         expectSame(pre.next(), uninterrupted[i]);
       }
       pre.setState(saved);
       const before = pre.prefetched;
       for (const b of uninterrupted) {
-        await sleep(5);
+        await ready();
         expectSame(pre.next(), b);
       }
-      expect(pre.prefetched - before).toBeGreaterThanOrEqual(6);
+      expect(pre.prefetched - before).toBe(12);
       resumed.setState(saved);
       resumed.prefetch();
       for (const b of uninterrupted) expectSame(resumed.next(), b);
@@ -162,21 +171,20 @@ describe("BatchStream.prefetch (a worker draws the batches ahead)", () => {
       pre.prefetch();
       for (let i = 0; i < 4; i++) step(pre, inline);
       const saved = JSON.parse(JSON.stringify(inline.getState()));
-      await untilPrefetched(pre, inline);
-      expect(await paced(pre, inline, 10)).toBeGreaterThanOrEqual(5);
+      await fromWorker(pre, inline, 10);
       expect(b.seen).toEqual(a.seen);
-      expect(a.seen.length).toBeGreaterThan(14);
+      expect(a.seen.length).toBe(14);
       // openRun's order: setState, watchTest (replays the draws so far), then prefetch.
       resumed.setState(saved);
       resumed.watchTest(c);
       resumed.prefetch();
-      const deadline = Date.now() + 60_000;
+      expect(c.seen).toEqual(a.seen.slice(0, 4));
       while (c.seen.length < a.seen.length) {
+        await ready();
         resumed.next();
-        if (resumed.prefetched === 0 && Date.now() < deadline) await sleep(20);
       }
       expect(c.seen).toEqual(a.seen);
-      expect(resumed.prefetched).toBeGreaterThan(0);
+      expect(resumed.prefetched).toBe(10);
     } finally {
       pre.dispose();
       resumed.dispose();
@@ -188,29 +196,21 @@ describe("BatchStream.prefetch (a worker draws the batches ahead)", () => {
     const inline = new BatchStream(g, cfg, makeStreams(cfg));
     const pre = new BatchStream(g, cfg, makeStreams(cfg));
     pre.prefetch();
-    await untilPrefetched(pre, inline);
+    await fromWorker(pre, inline, 2);
     pre.dispose();
-    const n = pre.prefetched;
     for (let i = 0; i < 8; i++) step(pre, inline);
-    expect(pre.prefetched).toBe(n);
+    expect(pre.prefetched).toBe(2);
   });
 
   test("waitForStart (openTrainingState's): prefetch returns with the worker loaded", async () => {
     const cfg = CASES[2][1];
     const inline = new BatchStream(g, cfg, makeStreams(cfg));
     const pre = new BatchStream(g, cfg, makeStreams(cfg));
-    const started: Prefetcher[] = [];
-    const start = Prefetcher.start;
-    const spy = jest.spyOn(Prefetcher, "start").mockImplementation((...args) => {
-      started.push(start(...args));
-      return started[0];
-    });
     try {
       expect(pre.prefetch({ waitForStart: true })).toBe(true);
       expect(started[0].running).toBe(true);
-      expect(await paced(pre, inline, 10)).toBeGreaterThanOrEqual(5);
+      await fromWorker(pre, inline, 5);
     } finally {
-      spy.mockRestore();
       pre.dispose();
     }
   });

@@ -155,6 +155,13 @@ export class Prefetcher {
     if (!this.stopped && Atomics.load(this.ctl, CTL.status) !== STATUS.running) this.take();
   }
 
+  /** Whether the batch due next has come from the worker (take() would hand it over). */
+  hasNext(): boolean {
+    const got = this.stopped ? null : this.receive();
+    if (got) this.ready.set(got.index, got);
+    return got !== null;
+  }
+
   /** Whether the worker has loaded and draws (false while it loads, and once stopped). */
   get running(): boolean {
     return !this.stopped && Atomics.load(this.ctl, CTL.status) === STATUS.running;
@@ -202,7 +209,7 @@ export class Prefetcher {
     return null;
   }
 
-  /** This thread drew the next batch itself (the worker was loading); `state` is the stream's after it. */
+  /** This thread drew the next batch itself (take() had none); `state` is the stream's after it. */
   drewHere(state: BatchStreamState): void {
     this.consumed++;
     this.send(state);

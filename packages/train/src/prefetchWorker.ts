@@ -53,6 +53,8 @@ function run(): void {
     const wake = Atomics.load(ctl, CTL.wake);
     for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
       const r = m.message as PrefetchReset;
+      // Same generation, same sequence: a reset to a batch this worker has passed already changes nothing.
+      if (r.gen === gen && r.from <= next) continue;
       gen = r.gen;
       next = r.from;
       stream.setState(r.state);
