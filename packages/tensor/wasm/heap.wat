@@ -234,19 +234,20 @@
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br $ol))))
 
-  ;; c[i*N + j] += sum over p of a[p*M + i] * b[p*N + j] (c += a^T b, a [P, M], b [P, N], all
-  ;; row-major), for M % 4 = 0 and N % 8 = 0: the weight gradient x^T dy of a dense layer,
+  ;; c[i*N + j] += sum over p of a[p*lda + i] * b[p*N + j] for i < M (c += a^T b, a [P, lda]
+  ;; read in its first M columns, b [P, N], all row-major; lda = M for the whole of a, more when
+  ;; a thread takes a band of c's rows), for M % 4 = 0 and N % 8 = 0: the weight gradient x^T dy of a dense layer,
   ;; read in place, no transposed or packed copy. Each 4x8 block of c is held in 8 registers
   ;; while rows p stream past (row p of a and of b are contiguous: 4 splats, 2 loads, 32
   ;; multiply-adds). Rows go in slabs of 64 so a slab of a and b stays in L1 across the blocks.
   ;; Every c element is one float32 sum in p order (multiply rounded, then add rounded).
-  (func (export "gemmTN") (param $a i32) (param $b i32) (param $c i32) (param $P i32) (param $M i32) (param $N i32)
+  (func (export "gemmTN") (param $a i32) (param $b i32) (param $c i32) (param $P i32) (param $M i32) (param $N i32) (param $lda i32)
     (local $p0 i32) (local $pend i32) (local $i i32) (local $j i32) (local $n i32)
     (local $pa i32) (local $pb i32) (local $pc i32) (local $rowA i32) (local $rowB i32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local $b0 v128) (local $b1 v128) (local $s v128)
-    (local.set $rowA (i32.shl (local.get $M) (i32.const 2)))
+    (local.set $rowA (i32.shl (local.get $lda) (i32.const 2)))
     (local.set $rowB (i32.shl (local.get $N) (i32.const 2)))
     (block $slabsDone
       (loop $slab
@@ -275,7 +276,7 @@
                 (local.set $c30 (v128.load (local.get $pc)))
                 (local.set $c31 (v128.load offset=16 (local.get $pc)))
                 (local.set $pa (i32.add (local.get $a)
-                  (i32.shl (i32.add (i32.mul (local.get $p0) (local.get $M)) (local.get $i)) (i32.const 2))))
+                  (i32.shl (i32.add (i32.mul (local.get $p0) (local.get $lda)) (local.get $i)) (i32.const 2))))
                 (local.set $pb (i32.add (local.get $b)
                   (i32.shl (i32.add (i32.mul (local.get $p0) (local.get $N)) (local.get $j)) (i32.const 2))))
                 (local.set $n (i32.sub (local.get $pend) (local.get $p0)))
