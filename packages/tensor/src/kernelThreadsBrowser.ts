@@ -13,3 +13,8 @@ export function setKernelThreads(n: number | "auto"): number {
 export function kernelThreads(): number {
   return 1;
 }
+
+/** Nothing is shared in a browser: all zero. */
+export function kernelThreadStats(): { products: number; helperChunks: number; takenBack: number } {
+  return { products: 0, helperChunks: 0, takenBack: 0 };
+}
