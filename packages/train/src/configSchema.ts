@@ -194,6 +194,12 @@ const shape = {
     .describe(
       'threads of a training step (Node worker_threads, each with a replica of the network and a share of the batch; losses equal one thread\'s up to float32 summation order, reproducible for a given count); `"auto"`: on the wasm and cpu backends as many cores as the step is big enough for (leaves x width^2 x batch >= 2^25 per thread, where 2 threads gained 1.35x on 2 vCPUs; a quarter of that lost, 0.77x), 1 on tfjs-node; absent: 1 (`ghm train --threads`)',
     ),
+  prefetch: z
+    .boolean({ error: (iss) => `must be true or false, got ${got(iss)}` })
+    .optional()
+    .describe(
+      "draw the next training batches (sampling, noise, net input) on a worker thread while the step runs (Node worker_threads): the same batches, losses and checkpoints either way, so it may change on resume; `true`: from the first batch; absent: where `os.availableParallelism()` >= 2 and, timed on the first 4 batches, the run's remaining ones would take the main thread longer to draw than the worker's start (about 0.5 s of CPU), so short runs start none",
+    ),
   diffusion: diffusionSchema.optional(),
   earlyStop: z.strictObject({
     patience: int(0, 1e9).describe(

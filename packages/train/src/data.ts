@@ -17,6 +17,7 @@ import type { NoiseSpec, TrainConfig } from "./config";
 import { MAX_SAMPLES } from "./validate";
 import { abarSampler } from "./noiseLevel";
 import { netInputArray } from "@ghmkit/nets";
+import { PREFETCH_DEPTH, PrefetchProbe, Prefetcher } from "./prefetch";
 
 /** A fixed set of sequences with their observation (evidence) and, for noisy data, each row's signal level. */
 export interface LabeledSet {
@@ -158,6 +159,11 @@ export class BatchStream {
   /** Online: the train stream's state before the first batch (draws are replayed from it). */
   private readonly trainStart: number[];
   private watcher: { see(x: Int32Array, n: number): void } | null = null;
+  /** The worker drawing batches ahead (prefetch()), or null: next() draws here. */
+  private ahead: Prefetcher | null = null;
+  private fromWorker = 0;
+  /** prefetchWhenWorthIt's pending decision, or null. */
+  private probe: PrefetchProbe | null = null;
 
   constructor(
     private readonly g: Grammar,
@@ -203,7 +209,89 @@ export class BatchStream {
     return this.st.epoch;
   }
 
+  /**
+   * Draw the following batches ahead on a worker thread (prefetch.ts) until dispose(): the
+   * same batches in the same order, and getState(), `epoch` and watchTest still follow
+   * the batches next() has handed out. `depth`: batches kept ready (PREFETCH_DEPTH).
+   * `waitForStart`: block until the worker has loaded (about 0.5 s), so that the next
+   * batches already come from it (a benchmark's); otherwise next() draws here meanwhile.
+   * Returns whether a worker runs or loads: false, after one line on stderr, when none
+   * could (batches are then drawn here, as without it).
+   */
+  prefetch(options: { depth?: number; waitForStart?: boolean } = {}): boolean {
+    this.probe = null;
+    if (!this.ahead?.active) {
+      try {
+        this.ahead = Prefetcher.start(this.g, this.cfg, this.getState(), options.depth ?? PREFETCH_DEPTH);
+      } catch (err) {
+        console.warn(
+          `ghm train: batch prefetch unavailable (${err instanceof Error ? err.message : String(err)}); drawing batches on the main thread`,
+        );
+        this.ahead = null;
+        return false;
+      }
+    }
+    if (options.waitForStart) this.ahead.waitForStart();
+    return this.ahead.active;
+  }
+
+  /**
+   * prefetch() once it pays: when, timed on the next few batches drawn here, the rest of
+   * the `batchesLeft` would cost this thread more than the worker's start
+   * (PREFETCH_START_COST_MS). `ghm train`'s choice when TrainConfig.prefetch is absent.
+   */
+  prefetchWhenWorthIt(batchesLeft: number): void {
+    if (!this.ahead) this.probe = new PrefetchProbe(batchesLeft);
+  }
+
+  /** Whether a worker draws the batches ahead (it stops on dispose() or, with a stderr line, on failure). */
+  get prefetching(): boolean {
+    return this.ahead?.active ?? false;
+  }
+
+  /** Batches next() has handed out that the worker drew (the others were drawn on this thread). */
+  get prefetched(): number {
+    return this.fromWorker;
+  }
+
+  /** Stops the prefetching worker, if any; the stream goes on drawing here. */
+  dispose(): void {
+    this.probe = null;
+    this.ahead?.dispose();
+    this.ahead = null;
+  }
+
   next(): Batch {
+    const ahead = this.ahead;
+    if (ahead) {
+      const got = ahead.take();
+      if (got) {
+        this.fromWorker++;
+        this.restore(got.state);
+        // The main thread sees every training sequence once, in order, as when drawing here.
+        if (!this.fixed) this.watcher?.see(got.batch.x, got.batch.n);
+        return got.batch;
+      }
+      if (ahead.active) {
+        // Not ready (the worker loads, or lags): draw it here; the worker goes on after it.
+        const batch = this.draw();
+        ahead.drewHere(this.getState());
+        return batch;
+      }
+      this.ahead = null;
+    }
+    if (this.probe === null) return this.draw();
+    const t0 = performance.now();
+    const batch = this.draw();
+    const worthIt = this.probe.drew(performance.now() - t0);
+    if (worthIt !== null) {
+      this.probe = null;
+      if (worthIt) this.prefetch();
+    }
+    return batch;
+  }
+
+  private draw(): Batch {
     const B = this.cfg.batchSize;
     const d = leafCount(this.g);
     const S = this.g.vocab[this.g.depth];
@@ -255,10 +343,28 @@ export class BatchStream {
   }
 
   setState(s: BatchStreamState): void {
+    this.restore(s);
+    this.ahead?.restart(s);
+  }
+
+  private restore(s: BatchStreamState): void {
+    // The epoch's order is re-derived lazily from orderAtEpochStart (which leaves the order
+    // stream where it was saved); kept while the epoch stays, as each prefetched batch
+    // restores a state and a shuffle costs O(trainSize).
+    const sameEpoch = s.epoch === this.st.epoch && sameRngState(s.orderAtEpochStart, this.st.orderAtEpochStart);
     this.st = { epoch: s.epoch, pos: s.pos, orderAtEpochStart: s.orderAtEpochStart };
-    this.perm = null; // re-derived lazily from orderAtEpochStart, which leaves the order stream where it was saved
+    if (!sameEpoch) this.perm = null;
     this.streams.train.setState(s.train);
     this.streams.order.setState(s.order);
     this.streams.trainNoise.setState(s.trainNoise);
   }
+}
+
+/** Two Rng.getState() values of the same generator state (its words read signed after setState, unsigned when fresh). */
+function sameRngState(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== 5 || b.length !== 5) return false;
+  for (let i = 0; i < 4; i++) if ((a[i] | 0) !== (b[i] | 0)) return false;
+  // The spare normal: NaN (or null, through JSON) when there is none.
+  const spare = (v: number | null) => (v == null || Number.isNaN(v) ? null : v);
+  return spare(a[4]) === spare(b[4]);
 }

@@ -62,6 +62,7 @@ export type { HeldOutData, SequenceKey, UnseenDraw } from "./heldOut";
 export { loadGrammar, openTrainingState, runPaths, trainingSetJson } from "./setup";
 export type { StepState, TrainingState } from "./setup";
 export { AUTO_MIN_WORK_PER_THREAD, resolveThreads } from "./stepPool";
+export { PREFETCH_DEPTH, PREFETCH_START_COST_MS, resolvePrefetch } from "./prefetch";
 export { abarSampler, scheduleLevels } from "./noiseLevel";
 export type { AbarSampler } from "./noiseLevel";
 export { evalInterval, resumeRun, trainRun, trainStep } from "./trainer";

@@ -18,6 +18,7 @@ import { BatchStream, makeStreams, makeTestData } from "./data";
 import { type PreparedTest, disposeTest, prepareTest } from "./evaluate";
 import { fixedHeldOut, type HeldOutData, onlineHeldOut } from "./heldOut";
 import { truncateMetrics } from "./metricsLog";
+import { resolvePrefetch } from "./prefetch";
 import { StepPool, resolveThreads } from "./stepPool";
 
 /** Files of a run directory. */
@@ -71,8 +72,9 @@ export interface Run extends StepState {
 }
 
 /** Fields a resumed run may change: they decide when to stop, not what a step computes. */
-// threads changes only the float32 summation order of a step's gradient, so a run may resume on another machine.
-const RESUME_MAY_CHANGE = ["maxSteps", "earlyStop", "evalBatchSize", "threads"];
+// threads changes only the float32 summation order of a step's gradient, so a run may resume on another machine;
+// prefetch changes no number at all (the worker draws the very batches this thread would).
+const RESUME_MAY_CHANGE = ["maxSteps", "earlyStop", "evalBatchSize", "threads", "prefetch"];
 
 function checkResumeConfig(saved: TrainConfig, cfg: TrainConfig, file: string): void {
   for (const key of Object.keys({ ...saved, ...cfg }) as (keyof TrainConfig)[]) {
@@ -199,6 +201,8 @@ export function openTrainingState(cfg: TrainConfig): TrainingState {
   const opt = makeOptimizer(cfg);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const pool = startPool(cfg, g, model, netConfig);
+  // From the first batch, the worker loaded: a benchmark of the step times the steady state, whatever its length.
+  if (resolvePrefetch(cfg.prefetch)) stream.prefetch({ waitForStart: true });
   return {
     cfg,
     g,
@@ -209,6 +213,7 @@ export function openTrainingState(cfg: TrainConfig): TrainingState {
     pool,
     stream,
     dispose() {
+      stream.dispose();
       pool?.dispose();
       opt.dispose();
       if (masks) tf.dispose(masks);
@@ -320,6 +325,9 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
   // The optimizer's moments are matched to weights by position, so the list is fixed once here.
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const pool = startPool(cfg, g, model, netConfig);
+  // Last, after everything that can throw: a run that opens is disposed (trainRun's finally), so the worker ends with it.
+  if (cfg.prefetch === true) stream.prefetch();
+  else if (resolvePrefetch(cfg.prefetch)) stream.prefetchWhenWorthIt(cfg.maxSteps - loop.step);
   return {
     cfg,
     outDir,
@@ -336,6 +344,7 @@ export async function openRun(cfg: TrainConfig, outDir: string, resume: boolean)
     loop,
     resumedFrom: ckptDir,
     dispose() {
+      stream.dispose();
       pool?.dispose();
       disposeTest(test);
       opt.dispose();

@@ -10,14 +10,13 @@
  */
 import * as os from "node:os";
 import type { MessagePort, Worker } from "node:worker_threads";
-import * as wt from "node:worker_threads";
-import { workerSource } from "@ghmkit/bp";
 import type { NetConfig } from "@ghmkit/nets";
 import { type NodeBackendName, setKernelThreads, tf } from "@ghmkit/tensor";
 import type { Task } from "./config";
 import type { Batch } from "./data";
 import type { StepState } from "./setup";
 import { batchLoss, batchRows } from "./stepLoss";
+import { drainPort, startWorker } from "./workerThread";
 
 /** How long a new worker may take to load tfjs and build its replica (ms). */
 const START_TIMEOUT_MS = 120_000;
@@ -112,10 +111,7 @@ function weightedMean(
 }
 
 function drain(port: MessagePort): string[] {
-  const out: string[] = [];
-  for (let m = wt.receiveMessageOnPort(port); m; m = wt.receiveMessageOnPort(port))
-    out.push((m.message as { message: string }).message);
-  return out;
+  return drainPort<{ message: string }>(port).map((m) => m.message);
 }
 
 export class StepPool {
@@ -163,21 +159,19 @@ export class StepPool {
     model: tf.LayersModel,
   ): StepPool {
     const shapes = model.trainableWeights.map((w) => w.shape as number[]);
-    const src = workerSource(__filename, "stepWorker");
     const workers: PoolWorker[] = [];
     try {
       for (let k = 1; k < threads; k++) {
-        const { port1, port2 } = new wt.MessageChannel();
         const ready = new Int32Array(new SharedArrayBuffer(4));
-        const data: StepWorkerInit = { ...init, shapes, ready, errors: port2 };
-        const worker = new wt.Worker(src.code, { eval: src.eval, workerData: data, transferList: [port2] });
-        // Idle workers must not keep the process alive (a forgotten dispose() still exits).
-        worker.unref();
-        port1.unref();
-        workers.push({ worker, errors: port1 });
+        const { worker, port } = startWorker(
+          __filename,
+          "stepWorker",
+          (errors): StepWorkerInit => ({ ...init, shapes, ready, errors }),
+        );
+        workers.push({ worker, errors: port });
         if (Atomics.wait(ready, 0, 0, START_TIMEOUT_MS) === "timed-out" && Atomics.load(ready, 0) === 0)
           throw new Error(`a worker did not start within ${START_TIMEOUT_MS / 1000} s`);
-        if (Atomics.load(ready, 0) !== 1) throw new Error(drain(port1)[0] ?? "a worker failed to start");
+        if (Atomics.load(ready, 0) !== 1) throw new Error(drain(port)[0] ?? "a worker failed to start");
       }
     } catch (err) {
       for (const w of workers) void w.worker.terminate();
