@@ -1,4 +1,4 @@
-import { initBackend } from "@ghmkit/tensor";
+import { initBackend, setKernelThreads } from "@ghmkit/tensor";
 import { defaultTrainConfig, learningRate, openTrainingState, trainStep } from "@ghmkit/train";
 import { benchTrainConfig, benchTrainStep, DEFAULT_SHAPE_BENCH, PYTORCH_CPU_STEPS_PER_SEC } from "./train";
 
@@ -8,7 +8,9 @@ beforeAll(async () => {
 
 describe("benchTrainStep", () => {
   it("trains nets' U-Net through train's step with custom kernels and the minimal set, and stock wasm", async () => {
+    const was = setKernelThreads(2);
     const r = await benchTrainStep({ batch: 4, d: 8, S: 3, filters: 4, steps: 2, warmup: 1 });
+    setKernelThreads(was);
     expect(r.backend.name).toBe("wasm");
     expect(r.referenceStepsPerSec).toBe(PYTORCH_CPU_STEPS_PER_SEC);
     expect(r.config).toMatchObject({
@@ -31,6 +33,10 @@ describe("benchTrainStep", () => {
       data: { trainSize: 0 },
     });
     if (!r.active.ok || r.minimal === undefined || !r.minimal.ok) throw new Error("custom runs failed");
+    // Kernel threads change where products run, never their bits: the same losses on 1 thread.
+    expect(r.config.kernelThreads).toBe(2);
+    if (r.oneKernelThread === undefined || !r.oneKernelThread.ok) throw new Error("the 1-kernel-thread run failed");
+    expect(r.oneKernelThread.finalLoss).toBe(r.active.finalLoss);
     expect(r.active.ratioToPytorch).toBeCloseTo(r.active.stepsPerSec / PYTORCH_CPU_STEPS_PER_SEC, 10);
     expect(r.active.stepsPerSec).toBeCloseTo(1000 / r.active.msPerStep, 10);
     expect(r.active.dataMsPerStep).toBeLessThanOrEqual(r.active.msPerStep);

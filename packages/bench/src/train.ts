@@ -7,7 +7,16 @@
  * stock kernels alone, to show what ghmkit's custom kernels buy on this network.
  */
 import { availableParallelism } from "node:os";
-import { backendInfo, type BackendInfo, initBackend, setCustomWasmKernels, setHeapSimd, tf } from "@ghmkit/tensor";
+import {
+  backendInfo,
+  type BackendInfo,
+  initBackend,
+  kernelThreads,
+  setCustomWasmKernels,
+  setHeapSimd,
+  setKernelThreads,
+  tf,
+} from "@ghmkit/tensor";
 import { learningRate, makeTrainConfig, openTrainingState, resolveThreads, trainStep } from "@ghmkit/train";
 import type { TrainConfig } from "@ghmkit/train";
 
@@ -45,7 +54,11 @@ export interface BenchTrainConfig {
 export interface BenchOptions extends Partial<BenchTrainConfig> {
   /** Timed steps per variant (default 20). */
   steps?: number;
-  /** Untimed steps first (default 3; the first builds Adam's slots). */
+  /**
+   * Untimed steps first (default 15): the first builds Adam's slots, and V8 moves the wasm
+   * kernels and tfjs's JS to its optimising tiers over the first steps (3 warm-up steps
+   * timed the d = 64 step 10-40% slower than it runs for the rest of a training run).
+   */
   warmup?: number;
   /** Also time stock wasm kernels (default true; wasm only): see BenchResult.minimal. */
   compareStock?: boolean;
@@ -93,12 +106,26 @@ export type BenchRun =
 
 export interface BenchResult {
   backend: BackendInfo;
-  config: BenchTrainConfig & { steps: number; warmup: number; params: number; arch: "unet"; task: "denoiser" };
+  config: BenchTrainConfig & {
+    steps: number;
+    warmup: number;
+    params: number;
+    arch: "unet";
+    task: "denoiser";
+    /** Threads of the wasm matrix products in `active` (tensor's kernelThreads()). */
+    kernelThreads: number;
+  };
   /** The TrainConfig of the timed runs (as `ghm train denoiser` would save it in config.json). */
   trainConfig: TrainConfig;
   referenceStepsPerSec: number;
-  /** Kernels as initBackend registered them (custom ones on wasm). */
+  /** Kernels as initBackend registered them (custom ones on wasm), on config.kernelThreads threads. */
   active: BenchRun;
+  /**
+   * The same with the matrix products on this thread alone (setKernelThreads(1)), stepped
+   * alternately with `active` in one run: what the kernel threads buy. Absent when active
+   * uses one kernel thread already.
+   */
+  oneKernelThread?: BenchRun;
   /**
    * Stock wasm plus only the kernel it lacks for training (Conv2DBackpropFilter): what the
    * other custom kernels buy. Absent unless the backend is wasm and compareStock is on.
@@ -149,19 +176,27 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
   for (const key of ["batch", "d", "S", "filters"] as const) positiveInt(key, config[key]);
   levelsOf(config.d, config.m);
   const steps = positiveInt("steps", s ?? 20);
-  const warmup = w ?? 3;
+  const warmup = w ?? 15;
   if (!Number.isInteger(warmup) || warmup < 1) throw new Error(`warmup: must be an integer >= 1, got ${warmup}`);
   const trainConfig = benchTrainConfig(config);
 
   const backend = backendInfo() ?? (await initBackend());
-  const { run: active, params } = timeTraining(trainConfig, steps, warmup);
+  const kt = kernelThreads();
+  const [{ run: active, params }, one] = timeAlternately(
+    trainConfig,
+    kt > 1 ? [() => setKernelThreads(kt), () => setKernelThreads(1)] : [() => {}],
+    steps,
+    warmup,
+  );
+  setKernelThreads(kt);
   const result: BenchResult = {
     backend,
-    config: { ...config, steps, warmup, params, arch: "unet", task: "denoiser" },
+    config: { ...config, steps, warmup, params, arch: "unet", task: "denoiser", kernelThreads: kt },
     trainConfig,
     referenceStepsPerSec: PYTORCH_CPU_STEPS_PER_SEC,
     active,
   };
+  if (one !== undefined) result.oneKernelThread = one.run;
   const n = resolveThreads(
     threads ?? availableParallelism(),
     backend.name,
@@ -232,43 +267,84 @@ function compareThreads(cfg: TrainConfig, threads: number, steps: number, warmup
   }
 }
 
-/** warmup + steps steps of `ghm train`'s loop body (stream.next(), trainStep at the schedule's lr) on a fresh run. */
-function timeTraining(cfg: TrainConfig, steps: number, warmup: number): { run: BenchRun; params: number } {
-  let st: ReturnType<typeof openTrainingState> | null = null;
+/**
+ * warmup + steps steps of `ghm train`'s loop body (stream.next(), trainStep at the schedule's
+ * lr) on a fresh run per setting, the settings taking turns in blocks of steps (so a load that
+ * comes and goes on a shared machine falls on all of them); `settings[i]()` is called before
+ * each of its steps.
+ */
+function timeAlternately(
+  cfg: TrainConfig,
+  settings: (() => void)[],
+  steps: number,
+  warmup: number,
+): { run: BenchRun; params: number }[] {
+  const runs = settings.map((set) => ({
+    set,
+    st: null as ReturnType<typeof openTrainingState> | null,
+    i: 0,
+    ms: 0,
+    dataMs: 0,
+    cpuUs: 0,
+    loss: NaN,
+    error: null as string | null,
+  }));
   let params = 0;
-  try {
-    st = openTrainingState(cfg);
-    params = st.model.countParams();
-    let i = 0;
-    for (; i < warmup; i++) trainStep(st, st.stream.next(), learningRate(cfg, i));
-    let dataMs = 0;
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    let loss = NaN;
-    for (let j = 0; j < steps; j++, i++) {
-      const td = performance.now();
+  const step = (r: (typeof runs)[number], timed: boolean): void => {
+    if (r.error !== null || r.st === null) return;
+    try {
+      r.set();
+      const st = r.st;
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const batch = st.stream.next();
-      dataMs += performance.now() - td;
-      loss = trainStep(st, batch, learningRate(cfg, i));
+      const t1 = performance.now();
+      r.loss = trainStep(st, batch, learningRate(cfg, r.i++));
+      if (!timed) return;
+      const cpu = process.cpuUsage(c0);
+      r.ms += performance.now() - t0;
+      r.dataMs += t1 - t0;
+      r.cpuUs += cpu.user + cpu.system;
+    } catch (err) {
+      r.error = err instanceof Error ? err.message : String(err);
     }
-    const msPerStep = (performance.now() - t0) / steps;
-    const cpu = process.cpuUsage(c0);
-    const stepsPerSec = 1000 / msPerStep;
+  };
+  try {
+    for (const r of runs) {
+      try {
+        r.set();
+        r.st = openTrainingState(cfg);
+        params = r.st.model.countParams();
+      } catch (err) {
+        r.error = err instanceof Error ? err.message : String(err);
+      }
+    }
+    for (const r of runs) for (let k = 0; k < warmup; k++) step(r, false);
+    const block = runs.length > 1 ? Math.max(1, Math.floor(steps / 4)) : steps;
+    for (let done = 0; done < steps; done += block)
+      for (const r of runs) for (let k = done; k < Math.min(steps, done + block); k++) step(r, true);
+  } finally {
+    for (const r of runs) r.st?.dispose();
+  }
+  return runs.map((r) => {
+    if (r.error !== null) return { params, run: { ok: false, error: r.error } };
+    const msPerStep = r.ms / steps;
     return {
       params,
       run: {
         ok: true,
-        stepsPerSec,
+        stepsPerSec: 1000 / msPerStep,
         msPerStep,
-        dataMsPerStep: dataMs / steps,
-        cpuMsPerStep: (cpu.user + cpu.system) / 1000 / steps,
-        ratioToPytorch: stepsPerSec / PYTORCH_CPU_STEPS_PER_SEC,
-        finalLoss: loss,
+        dataMsPerStep: r.dataMs / steps,
+        cpuMsPerStep: r.cpuUs / 1000 / steps,
+        ratioToPytorch: 1000 / msPerStep / PYTORCH_CPU_STEPS_PER_SEC,
+        finalLoss: r.loss,
       },
     };
-  } catch (err) {
-    return { params, run: { ok: false, error: err instanceof Error ? err.message : String(err) } };
-  } finally {
-    st?.dispose();
-  }
+  });
+}
+
+/** warmup + steps steps of `ghm train`'s loop body on a fresh run (see timeAlternately). */
+function timeTraining(cfg: TrainConfig, steps: number, warmup: number): { run: BenchRun; params: number } {
+  return timeAlternately(cfg, [() => {}], steps, warmup)[0];
 }

@@ -6,6 +6,7 @@ import { InputError } from "@ghmkit/ghm";
 import { type BackendInfo, type BackendPreference, NODE_BACKENDS, type NodeBackendName, initOnce } from "./backendCore";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { defaultKernelThreads } from "./gemm_threads";
 import { NATIVE_PACKAGES, nodeChooser, WASM_PACKAGE } from "./nodeChoice";
 
 export { tf, backendInfo, silenceCpuNodeHint } from "./backendCore";
@@ -45,6 +46,7 @@ function checkNativeBinding(pkg: string): void {
  */
 export function initBackend(preference?: BackendPreference): Promise<BackendInfo<NodeBackendName>> {
   const requested = resolvePreference(preference);
+  defaultKernelThreads();
   return initOnce(requested.pref, requested.source, () => choose(requested.pref, requested.source));
 }
 

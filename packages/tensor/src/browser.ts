@@ -6,3 +6,4 @@
 export { tf, initBackend, backendInfo, silenceCpuNodeHint } from "./backendBrowser";
 export type { BrowserBackendOptions } from "./backendBrowser";
 export * from "./shared";
+export { kernelThreads, kernelThreadStats, setKernelThreads } from "./kernelThreadsBrowser";

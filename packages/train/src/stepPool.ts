@@ -11,7 +11,7 @@
 import * as os from "node:os";
 import type { MessagePort, Worker } from "node:worker_threads";
 import type { NetConfig } from "@ghmkit/nets";
-import { type NodeBackendName, tf } from "@ghmkit/tensor";
+import { type NodeBackendName, setKernelThreads, tf } from "@ghmkit/tensor";
 import type { Task } from "./config";
 import type { Batch } from "./data";
 import type { StepState } from "./setup";
@@ -128,6 +128,8 @@ export class StepPool {
   private version = 0;
   private published = -1;
   private rows: { input: Float32Array; x: Int32Array; y: Int32Array } | null = null;
+  /** This thread's kernel threads before the pool took the cores (restored on dispose). */
+  private readonly kernelThreadsBefore: number;
 
   private constructor(workers: PoolWorker[], shapes: number[][]) {
     this.workers = workers;
@@ -143,6 +145,8 @@ export class StepPool {
     this.weights = new Float32Array(new SharedArrayBuffer(4 * off));
     this.grads = new Float32Array(new SharedArrayBuffer(4 * off * workers.length));
     this.losses = new Float64Array(new SharedArrayBuffer(8 * workers.length));
+    // The replicas use the cores: kernel threads on top would only contend with them.
+    this.kernelThreadsBefore = setKernelThreads(1);
   }
 
   /**
@@ -264,8 +268,9 @@ export class StepPool {
     return rows;
   }
 
-  /** Stops the workers. */
+  /** Stops the workers and gives this thread its kernel threads back. */
   dispose(): void {
+    if (this.workers.length > 0) setKernelThreads(this.kernelThreadsBefore);
     for (const w of this.workers) {
       w.errors.close();
       void w.worker.terminate();

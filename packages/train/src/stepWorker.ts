@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { buildModel } from "@ghmkit/nets";
-import { initBackend, tf } from "@ghmkit/tensor";
+import { initBackend, setKernelThreads, tf } from "@ghmkit/tensor";
 import type { StepJob, StepWorkerInit } from "./stepPool";
 import { batchLoss } from "./stepLoss";
 
@@ -19,6 +19,8 @@ let version = -1;
 const text = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 async function start(): Promise<void> {
+  // Each replica takes one core; kernel threads of its own would contend with the others.
+  setKernelThreads(1);
   await initBackend(init.backend);
   model = buildModel(init.arch, init.task, init.netConfig);
   vars = model.trainableWeights.map((w) => w.read() as tf.Variable);

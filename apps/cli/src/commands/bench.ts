@@ -240,8 +240,10 @@ export function registerBench(program: Command, ctx: Context): void {
         const r = await benchTrainStep({ steps: o.quick ? 5 : 20, compareStock: !o.quick });
         results.train = r;
         const rows: (string | number)[][] = [];
+        const kt = r.config.kernelThreads;
         for (const [name, run] of [
-          ["custom kernels", r.active],
+          [`custom kernels, products on ${kt} thread${kt > 1 ? "s" : ""} (default)`, r.active],
+          ["custom kernels, products on 1 thread (GHM_KERNEL_THREADS=1)", r.oneKernelThread],
           ["custom kernels, heap SIMD loops off (JS loops, XNNPACK products)", r.jsLoops],
           ["stock wasm + Conv2DBackpropFilter", r.minimal],
           ["stock wasm", r.stock],
@@ -259,7 +261,7 @@ export function registerBench(program: Command, ctx: Context): void {
         }
         const c = r.config;
         lines.push(
-          `ghm train's step (nets' U-Net, ${c.params} parameters; denoiser on RHM d=${c.d} S=${c.S}, width ${c.filters}, batch ${c.batch}) on ${r.backend.name}, ${c.steps} steps, 1 thread (ghm train's default) (PyTorch-CPU reference: ${PYTORCH_CPU_STEPS_PER_SEC} steps/s):`,
+          `ghm train's step (nets' U-Net, ${c.params} parameters; denoiser on RHM d=${c.d} S=${c.S}, width ${c.filters}, batch ${c.batch}) on ${r.backend.name}, ${c.steps} steps after ${c.warmup} warm-up steps, ghm train's default --threads 1 (PyTorch-CPU reference: ${PYTORCH_CPU_STEPS_PER_SEC} steps/s):`,
           table(["variant", "steps/s (wall)", "steps/s (CPU)", "data ms/step", "vs PyTorch (wall)"], rows),
         );
         note("bench train: the same step at ghm train's default shape (RHM d=8 S=8, width 64, batch 64) ...");
@@ -273,7 +275,7 @@ export function registerBench(program: Command, ctx: Context): void {
         const [lo, hi] = PYTORCH_CPU_DEFAULT_SHAPE_STEPS_PER_SEC;
         lines.push(
           small.active.ok
-            ? `ghm train's default shape (d=8 S=8, ${small.config.params} parameters), 1 thread, ${small.config.steps} steps: ${fmt(small.active.stepsPerSec)} steps/s (PyTorch-CPU ${lo}-${hi} steps/s as recorded in issue 14, not run here: ${fmt(small.active.stepsPerSec / hi, 3)}-${fmt(small.active.stepsPerSec / lo, 3)}x)`
+            ? `ghm train's default shape (d=8 S=8, ${small.config.params} parameters), ${small.config.steps} steps: ${fmt(small.active.stepsPerSec)} steps/s with products on ${small.config.kernelThreads} thread(s) (PyTorch-CPU ${lo}-${hi} steps/s as recorded in issue 14, not run here: ${fmt(small.active.stepsPerSec / hi, 3)}-${fmt(small.active.stepsPerSec / lo, 3)}x)${small.oneKernelThread?.ok ? `; ${fmt(small.oneKernelThread.stepsPerSec)} with products on 1 thread` : ""}`
             : `ghm train's default shape: failed (${small.active.error})`,
         );
         const t = r.threads;

@@ -4,7 +4,7 @@ import { initBackend, tf } from "../backend";
 import { seeded } from "../testing/compare";
 import { ADAM_UPDATE, type AdamUpdateAttrs } from "./adam_update";
 import { heapSimd, setHeapSimd } from "./heap_simd";
-import { HEAP_WASM_BASE64 } from "./heap_wasm";
+import { HEAP_SHARED_WASM_BASE64, HEAP_WASM_BASE64 } from "./heap_wasm";
 
 beforeAll(async () => {
   await initBackend("wasm");
@@ -24,11 +24,15 @@ function both<T>(f: () => T): [T, T] {
   return [simd, js];
 }
 
-test("the committed wasm bytes are what wasm/heap.wat compiles to", async () => {
+test("the committed wasm bytes are what wasm/heap.wat compiles to (as written, and importing a shared memory)", async () => {
   const wabt = await (await import("wabt")).default();
   const wat = fs.readFileSync(path.join(__dirname, "../../wasm/heap.wat"), "utf8");
-  const mod = wabt.parseWat("heap.wat", wat, { simd: true });
-  expect(Buffer.from(mod.toBinary({}).buffer).toString("base64")).toBe(HEAP_WASM_BASE64);
+  const bytes = (text: string, threads: boolean): string =>
+    Buffer.from(wabt.parseWat("heap.wat", text, { simd: true, threads }).toBinary({}).buffer).toString("base64");
+  expect(bytes(wat, false)).toBe(HEAP_WASM_BASE64);
+  const shared = wat.replace('(import "env" "memory" (memory 1))', '(import "env" "memory" (memory 1 65536 shared))');
+  expect(shared).not.toBe(wat);
+  expect(bytes(shared, true)).toBe(HEAP_SHARED_WASM_BASE64);
 });
 
 test("the SIMD loops link to the wasm backend's heap here (so the tests below compare two paths)", () => {

@@ -11,8 +11,11 @@ export interface HeapSimd {
   transpose2d(src: number, dst: number, R: number, C: number): void;
   /** out[c] = float32 of the float64 sum of R rows of C float32s; acc: 8 C scratch bytes. */
   sumRows(src: number, acc: number, out: number, R: number, C: number): void;
-  /** c[M, N] += a[P, M]^T b[P, N], float32 row-major, M % 4 = 0, N % 8 = 0; byte offsets. */
-  gemmTN(a: number, b: number, c: number, P: number, M: number, N: number): void;
+  /**
+   * c[M, N] += a[P, :M]^T b[P, N] with a's rows lda floats apart (lda = M: all of a), float32
+   * row-major, M % 4 = 0, N % 8 = 0; byte offsets.
+   */
+  gemmTN(a: number, b: number, c: number, P: number, M: number, N: number, lda: number): void;
   /**
    * c[M, N] = bias[N] + a[M, K] b[K, N] (bias 0: none), float32 row-major, M % 4 = 0,
    * N % 8 = 0, K > 0; byte offsets.

@@ -70,9 +70,14 @@ export function heapF32(backend: BackendWasm, x: TensorInfo): Float32Array {
  */
 export function heapElems(backend: BackendWasm, x: TensorInfo): { heap: Int32Array | Uint8Array; offset: number } {
   const { memoryOffset } = backend.dataIdMap.get(x.dataId) as unknown as { memoryOffset: number };
-  const buffer = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer;
+  const buffer = heapBuffer(backend);
   if (x.dtype === "bool") return { heap: new Uint8Array(buffer), offset: memoryOffset };
   return { heap: new Int32Array(buffer), offset: memoryOffset / 4 };
+}
+
+/** The wasm heap's current buffer (it is replaced when the heap grows: take it after any allocation). */
+export function heapBuffer(backend: BackendWasm): ArrayBufferLike {
+  return (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer;
 }
 
 /** Where a tensor's data starts in the wasm heap, in bytes. */

@@ -1,0 +1,397 @@
+// Kernel threads for the heap GEMMs (Node only). tfjs-backend-wasm runs on one thread in
+// Node, so a dense layer's products used one core of many. Here a big product is cut into
+// bands of output rows: this thread computes the first on the wasm heap, each helper thread
+// another, on its own shared wasm memory holding a copy of what its band reads (the heap
+// itself is not shared, so no other thread can read it). A helper's band comes in chunks
+// that both sides claim from one counter: a helper that wakes late, or that the OS does not
+// schedule (a busy machine), loses its chunks to this thread, which computes them on the heap
+// from the originals, so a step is never held up by a helper it could do without. Every
+// output element is still one call of the same kernel summing in the same order: the same
+// bits as one thread. The copies cost about one pass over the operands, a few percent of the
+// multiply-adds at the U-Net's widths; products too small to repay them stay whole.
+import { InputError } from "@ghmkit/ghm";
+import { availableParallelism } from "node:os";
+import * as wt from "node:worker_threads";
+import { checkKernelThreads, type GemmSplitter, setGemmSplitter } from "./kernels/gemm_split";
+import type { HeapSimd } from "./kernels/heap_simd";
+import { HEAP_SHARED_WASM_BASE64 } from "./kernels/heap_wasm";
+
+/**
+ * Multiply-adds per band below which a product is not cut further: a hand-over (copies,
+ * a futex wake, the wait) costs tens of microseconds, 2^19 multiply-adds about 35 us here.
+ */
+export const MIN_MACS_PER_BAND = 1 << 22;
+/** A helper's band is claimed in chunks of at least this many multiply-adds (and 4 rows). */
+const MIN_MACS_PER_CHUNK = 1 << 17;
+/** At most this many chunks per band (each has an owner slot in ctrl). */
+const MAX_CHUNKS = 16;
+/** Bytes one helper's memory may grow to; a product that needs more runs whole. */
+const MAX_HELPER_BYTES = 1 << 30;
+/** How long this thread waits for a helper's chunk before declaring it dead (ms). */
+const HELPER_TIMEOUT_MS = 120_000;
+/** Default thread count cap for "auto": more bands means more serial copying here. */
+const AUTO_MAX = 4;
+
+// ctrl slots (an Int32Array on a SharedArrayBuffer, one per helper)
+const SEQ = 0; // bumped by this thread to post a job
+const OP = 1; // 1 gemmNN, 2 gemmTN, 0 exit
+const NEXT = 2; // (job tag << 16) | next unclaimed chunk: claims are checked against the tag
+const FIN = 3; // chunks the helper finished in this job
+const STATUS = 4; // 0 ok, 1 a kernel threw
+const ROWS = 5; // rows of the band
+const CHUNK_ROWS = 6; // rows per chunk (the last may have fewer)
+const CHUNKS = 7; // chunks in the band
+const X = 8; // kernel arguments: a, b, bias, c, K (nn) or P (tn), N, lda (tn)
+const OWN = 16; // OWN + chunk: the tag of the job in which the helper computed it
+const CTRL_INTS = OWN + MAX_CHUNKS;
+/** The helpers' nice value (see HELPER_SOURCE). */
+const HELPER_NICE = 10;
+
+// The helper. It lowers its priority where Linux allows (nice HELPER_NICE): woken by this
+// thread's hand-over at the same priority, it would often preempt this thread on its own
+// core instead of taking the idle one (the same effect @ghmkit/train's prefetch worker
+// measured: Atomics.notify taking 0.6 ms), and this thread takes back what it has not
+// claimed anyway. It spins ~20 us after each job (products often come back to back), then sleeps
+// in Atomics.wait: a wake-up and the answer took 16 us (median round trip) on the 2-vCPU VM,
+// so a longer spin would burn a core that data generation and other work could use.
+// Every shared slot is read and written with Atomics (one total order): this thread closes
+// the counter under the next job's tag before it writes that job's arguments, and a helper
+// claims a chunk only while the counter carries the tag of the job whose arguments it read,
+// so a helper that read some of the next job's arguments finds its tag gone and claims nothing.
+const HELPER_SOURCE = `
+const { workerData } = require("node:worker_threads");
+const { module, memory, ctrl, nice } = workerData;
+try {
+  const tid = Number(/task\\/(\\d+)$/.exec(require("node:fs").readlinkSync("/proc/thread-self"))?.[1]);
+  if (nice > 0 && Number.isInteger(tid)) require("node:os").setPriority(tid, nice);
+} catch {}
+const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
+let seen = 0;
+for (;;) {
+  for (let spin = 0; spin < 1000 && Atomics.load(ctrl, ${SEQ}) === seen; spin++);
+  Atomics.wait(ctrl, ${SEQ}, seen);
+  seen = Atomics.load(ctrl, ${SEQ});
+  const op = Atomics.load(ctrl, ${OP});
+  if (op === 0) break;
+  const tag = seen & 0x7fff;
+  const at = (i) => Atomics.load(ctrl, i);
+  const n = at(${CHUNKS}), per = at(${CHUNK_ROWS}), total = at(${ROWS});
+  const a = at(${X}), b = at(${X + 1}), bias = at(${X + 2}), c = at(${X + 3});
+  const K = at(${X + 4}), N = at(${X + 5}), lda = at(${X + 6});
+  for (;;) {
+    const v = Atomics.load(ctrl, ${NEXT});
+    if (v >>> 16 !== tag || (v & 0xffff) >= n) break;
+    if (Atomics.compareExchange(ctrl, ${NEXT}, v, v + 1) !== v) continue;
+    const r0 = (v & 0xffff) * per;
+    const rows = Math.min(per, total - r0);
+    try {
+      if (op === 1) k.gemmNN(a + 4 * r0 * K, b, bias, c + 4 * r0 * N, rows, K, N);
+      else k.gemmTN(a + 4 * r0, b, c + 4 * r0 * N, K, rows, N, lda);
+    } catch {
+      Atomics.store(ctrl, ${STATUS}, 1);
+    }
+    Atomics.store(ctrl, ${OWN} + (v & 0xffff), tag);
+    Atomics.add(ctrl, ${FIN}, 1);
+    Atomics.notify(ctrl, ${FIN});
+  }
+}
+`;
+
+/** The part of the WebAssembly API used here (the tsconfig's libs do not declare it). */
+interface SharedMemory {
+  readonly buffer: SharedArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (d: { initial: number; maximum: number; shared: true }) => SharedMemory;
+}
+const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+interface Helper {
+  worker: wt.Worker;
+  memory: SharedMemory;
+  ctrl: Int32Array;
+  seq: number;
+}
+
+/** A band handed to a helper: rows [r0, r0 + rows) of the output, in `chunks` chunks of `per` rows. */
+interface Band {
+  helper: Helper;
+  r0: number;
+  rows: number;
+  per: number;
+  chunks: number;
+  /** Where the helper's copy of the band's output starts in its memory (bytes). */
+  cAt: number;
+}
+
+let sharedModule: object | null | undefined;
+
+function compiledShared(): object | null {
+  if (sharedModule === undefined) {
+    try {
+      if (WA === undefined) throw new Error("no WebAssembly");
+      sharedModule = new WA.Module(Buffer.from(HEAP_SHARED_WASM_BASE64, "base64"));
+    } catch {
+      sharedModule = null; // no wasm threads or SIMD here: products stay whole
+    }
+  }
+  return sharedModule;
+}
+
+/** Round up to 64 bytes, so every operand starts on a cache line. */
+const up64 = (n: number): number => Math.ceil(n / 64) * 64;
+
+class KernelThreads implements GemmSplitter {
+  private readonly helpers: Helper[] = [];
+  private broken = false;
+  /** Threads a product may use, this one included (helpers beyond threads - 1 stay asleep). */
+  threads = 1;
+  /** Products shared so far, and of their helpers' chunks how many the helpers computed and how many this thread took back. */
+  readonly stats = { products: 0, helperChunks: 0, takenBack: 0 };
+
+  /** Bands of at least 4 rows (the kernels' block) and MIN_MACS_PER_BAND multiply-adds. */
+  private bands(macs: number, rows: number): number {
+    if (this.broken) return 1;
+    return Math.max(1, Math.min(this.threads, Math.floor(macs / MIN_MACS_PER_BAND), Math.floor(rows / 4)));
+  }
+
+  /** Row where band j of `parts` starts (multiples of 4; rows % 4 = 0). */
+  private static cut(rows: number, parts: number, j: number): number {
+    return j >= parts ? rows : Math.floor((rows / 4) * (j / parts)) * 4;
+  }
+
+  /** Helper h (1-based), started and grown to `bytes`, or null when that fails (then nothing splits). */
+  private helper(h: number, bytes: number): Helper | null {
+    if (bytes > MAX_HELPER_BYTES) return null;
+    let helper = this.helpers[h - 1];
+    if (helper === undefined) {
+      const mod = compiledShared();
+      if (mod === null || WA === undefined) return this.fail();
+      try {
+        const memory = new WA.Memory({ initial: 1, maximum: MAX_HELPER_BYTES / 65536, shared: true });
+        const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_INTS * 4));
+        const worker = new wt.Worker(HELPER_SOURCE, {
+          eval: true,
+          workerData: { module: mod, memory, ctrl, nice: HELPER_NICE },
+        });
+        worker.unref(); // never keeps the process alive
+        worker.on("error", () => {
+          this.broken = true;
+        });
+        helper = { worker, memory, ctrl, seq: 0 };
+        this.helpers[h - 1] = helper;
+      } catch {
+        return this.fail();
+      }
+    }
+    const have = helper.memory.buffer.byteLength;
+    if (bytes > have) helper.memory.grow(Math.ceil((bytes - have) / 65536));
+    return helper;
+  }
+
+  private fail(): null {
+    this.broken = true;
+    return null;
+  }
+
+  /**
+   * Hand rows [r0, r0 + rows) to `helper` as chunks; `args` are the kernel's, in its memory,
+   * for the band's first row (`perRowMacs` sizes the chunks).
+   */
+  private post(
+    helper: Helper,
+    op: number,
+    r0: number,
+    rows: number,
+    perRowMacs: number,
+    cAt: number,
+    args: number[],
+  ): Band {
+    const ctrl = helper.ctrl;
+    const want = Math.min(MAX_CHUNKS, rows / 4, Math.floor((rows * perRowMacs) / MIN_MACS_PER_CHUNK));
+    const per = 4 * Math.ceil(rows / 4 / Math.max(1, want));
+    const chunks = Math.ceil(rows / per);
+    const seq = ++helper.seq;
+    const tag = (seq & 0x7fff) << 16;
+    Atomics.store(ctrl, NEXT, tag | 0xffff); // closed: no claim until the arguments are all in
+    const put = (i: number, v: number): number => Atomics.store(ctrl, i, v);
+    put(FIN, 0);
+    put(STATUS, 0);
+    put(OP, op);
+    put(ROWS, rows);
+    put(CHUNK_ROWS, per);
+    put(CHUNKS, chunks);
+    args.forEach((v, i) => put(X + i, v));
+    for (let c = 0; c < chunks; c++) put(OWN + c, -1);
+    Atomics.store(ctrl, NEXT, tag);
+    Atomics.store(ctrl, SEQ, seq);
+    Atomics.notify(ctrl, SEQ);
+    return { helper, r0, rows, per, chunks, cAt };
+  }
+
+  /**
+   * Take back the band's chunks the helper has not claimed (`run(r0, rows)` computes rows of
+   * the output here), wait for those it did, and copy them into the heap (`out`, the
+   * output's first float; rows of N floats).
+   */
+  private collect(band: Band, run: (r0: number, rows: number) => void, out: Float32Array, o: number, N: number): void {
+    const { helper, chunks, per } = band;
+    const { ctrl } = helper;
+    let mine = 0;
+    for (;;) {
+      const c = Atomics.add(ctrl, NEXT, 1) & 0xffff;
+      if (c >= chunks) break;
+      run(band.r0 + c * per, Math.min(per, band.rows - c * per));
+      mine++;
+    }
+    const theirs = chunks - mine;
+    this.stats.helperChunks += theirs;
+    this.stats.takenBack += mine;
+    const t0 = Date.now();
+    for (let v = Atomics.load(ctrl, FIN); v < theirs; v = Atomics.load(ctrl, FIN)) {
+      Atomics.wait(ctrl, FIN, v, 1000);
+      if (Date.now() - t0 > HELPER_TIMEOUT_MS) {
+        this.broken = true;
+        throw new Error(`a kernel thread did not finish its chunk within ${HELPER_TIMEOUT_MS / 1000} s`);
+      }
+    }
+    if (Atomics.load(ctrl, STATUS) !== 0) {
+      this.broken = true;
+      throw new Error("a kernel thread's GEMM failed");
+    }
+    if (theirs === 0) return;
+    const tag = helper.seq & 0x7fff;
+    const mem = new Float32Array(helper.memory.buffer);
+    for (let c = 0; c < chunks; c++) {
+      if (Atomics.load(ctrl, OWN + c) !== tag) continue;
+      const r = c * per;
+      const n = Math.min(per, band.rows - r) * N;
+      out.set(mem.subarray(band.cAt / 4 + r * N, band.cAt / 4 + r * N + n), o + (band.r0 + r) * N);
+    }
+  }
+
+  nn(
+    k: HeapSimd,
+    heap: ArrayBufferLike,
+    a: number,
+    b: number,
+    bias: number,
+    c: number,
+    M: number,
+    K: number,
+    N: number,
+  ): boolean {
+    const parts = this.bands(M * K * N, M);
+    if (parts < 2) return false;
+    const src = new Float32Array(heap);
+    // Helper memory: [64: bias][b][a's band][c's band] (address 0 means "no bias" to the kernel).
+    const biasAt = 64;
+    const bAt = up64(biasAt + 4 * N);
+    const bands: Band[] = [];
+    for (let j = 1; j < parts; j++) {
+      const r0 = KernelThreads.cut(M, parts, j);
+      const rows = KernelThreads.cut(M, parts, j + 1) - r0;
+      const aAt = up64(bAt + 4 * K * N);
+      const cAt = up64(aAt + 4 * rows * K);
+      const helper = this.helper(j, cAt + 4 * rows * N);
+      if (helper === null) break;
+      const dst = new Float32Array(helper.memory.buffer);
+      if (bias !== 0) dst.set(src.subarray(bias / 4, bias / 4 + N), biasAt / 4);
+      dst.set(src.subarray(b / 4, b / 4 + K * N), bAt / 4);
+      dst.set(src.subarray(a / 4 + r0 * K, a / 4 + (r0 + rows) * K), aAt / 4);
+      bands.push(this.post(helper, 1, r0, rows, K * N, cAt, [aAt, bAt, bias === 0 ? 0 : biasAt, cAt, K, N, 0]));
+    }
+    if (bands.length > 0) this.stats.products++;
+    const here = (r0: number, rows: number): void => k.gemmNN(a + 4 * r0 * K, b, bias, c + 4 * r0 * N, rows, K, N);
+    // This thread's band: up to the first handed-over row, all of them if no helper started.
+    here(0, bands.length > 0 ? bands[0].r0 : M);
+    for (const band of bands) this.collect(band, here, src, c / 4, N);
+    const last = bands.length > 0 ? bands[bands.length - 1].r0 + bands[bands.length - 1].rows : M;
+    if (last < M) here(last, M - last);
+    return true;
+  }
+
+  tn(k: HeapSimd, heap: ArrayBufferLike, a: number, b: number, c: number, P: number, M: number, N: number): boolean {
+    const parts = this.bands(P * M * N, M);
+    if (parts < 2) return false;
+    const src = new Float32Array(heap);
+    // Each helper needs all of a and b (a band of c's rows reads a band of a's columns).
+    const aAt = 64;
+    const bAt = up64(aAt + 4 * P * M);
+    const cAt = up64(bAt + 4 * P * N);
+    const bands: Band[] = [];
+    for (let j = 1; j < parts; j++) {
+      const i0 = KernelThreads.cut(M, parts, j);
+      const rows = KernelThreads.cut(M, parts, j + 1) - i0;
+      const helper = this.helper(j, cAt + 4 * rows * N);
+      if (helper === null) break;
+      const dst = new Float32Array(helper.memory.buffer);
+      dst.set(src.subarray(a / 4, a / 4 + P * M), aAt / 4);
+      dst.set(src.subarray(b / 4, b / 4 + P * N), bAt / 4);
+      dst.fill(0, cAt / 4, cAt / 4 + rows * N);
+      bands.push(this.post(helper, 2, i0, rows, P * N, cAt, [aAt + 4 * i0, bAt, 0, cAt, P, N, M]));
+    }
+    if (bands.length > 0) this.stats.products++;
+    const here = (i0: number, rows: number): void => k.gemmTN(a + 4 * i0, b, c + 4 * i0 * N, P, rows, N, M);
+    here(0, bands.length > 0 ? bands[0].r0 : M);
+    for (const band of bands) this.collect(band, here, src, c / 4, N);
+    const last = bands.length > 0 ? bands[bands.length - 1].r0 + bands[bands.length - 1].rows : M;
+    if (last < M) here(last, M - last);
+    return true;
+  }
+}
+
+// One pool for the process: its helpers, once started, are kept across count changes (a
+// benchmark alternating 1 and 2 threads must not start a thread per step).
+const pool = new KernelThreads();
+let configured: number | "auto" | undefined;
+
+/** The count "auto" gives here: GHM_KERNEL_THREADS if set, else the cores (at most 4). */
+function autoThreads(): number {
+  const raw = process.env.GHM_KERNEL_THREADS?.trim().toLowerCase();
+  if (raw !== undefined && raw !== "" && raw !== "auto") {
+    const n = Number(raw);
+    if (Number.isInteger(n) && n >= 1 && n <= 256) return n;
+    throw new InputError(
+      "GHM_KERNEL_THREADS",
+      `expected an integer in [1, 256] or auto, got "${raw}"`,
+      "fix it, or unset it",
+    );
+  }
+  return Math.max(1, Math.min(AUTO_MAX, availableParallelism()));
+}
+
+/**
+ * Threads the wasm backend's matrix products may use (this one included): n, or "auto"
+ * (GHM_KERNEL_THREADS, else the cores, at most 4); 1 keeps every product on this thread.
+ * The results are the same bits for every count. Helper threads start on the first product
+ * big enough to share and never keep the process alive. Returns the previous count.
+ */
+export function setKernelThreads(n: number | "auto"): number {
+  checkKernelThreads(n);
+  const was = pool.threads;
+  pool.threads = n === "auto" ? autoThreads() : n;
+  configured = n;
+  setGemmSplitter(pool.threads > 1 ? pool : null);
+  return was;
+}
+
+/** The threads the wasm matrix products use now (1 until initBackend or setKernelThreads). */
+export function kernelThreads(): number {
+  return pool.threads;
+}
+
+/**
+ * Products shared across threads so far, and of the chunks handed to helpers how many they
+ * computed and how many this thread took back (helpers that woke late or were not scheduled).
+ */
+export function kernelThreadStats(): { products: number; helperChunks: number; takenBack: number } {
+  return { ...pool.stats };
+}
+
+/** initBackend's default: "auto" unless setKernelThreads chose already. */
+export function defaultKernelThreads(): void {
+  if (configured === undefined) setKernelThreads("auto");
+}
