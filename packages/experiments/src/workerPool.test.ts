@@ -1,4 +1,5 @@
-import { runWorkerPool, type WorkerTask } from "./workerPool";
+import { availableParallelism } from "node:os";
+import { runWorkerPool, type WorkerTask, workerEnv } from "./workerPool";
 
 // A stand-in for `ghm experiment worker`: answers each job line, fails job "fail", dies in job "crash".
 const FAKE = `
@@ -42,4 +43,26 @@ test("an abort stops the workers and starts no more jobs", async () => {
   const out = await p;
   expect(out[0].signal).toBe("SIGTERM");
   expect(out.slice(1).map((o) => o.stderr)).toEqual(["not started (aborted)", "not started (aborted)"]);
+});
+
+describe("workerEnv", () => {
+  const was = process.env.GHM_KERNEL_THREADS;
+  afterEach(() => {
+    if (was === undefined) delete process.env.GHM_KERNEL_THREADS;
+    else process.env.GHM_KERNEL_THREADS = was;
+  });
+
+  test("shares the cores among the jobs as kernel threads, at least one each", () => {
+    delete process.env.GHM_KERNEL_THREADS;
+    const cores = availableParallelism();
+    expect(workerEnv(1).GHM_KERNEL_THREADS).toBeUndefined(); // one job: tensor's own "auto"
+    expect(workerEnv(2).GHM_KERNEL_THREADS).toBe(String(Math.min(4, Math.max(1, Math.floor(cores / 2)))));
+    expect(workerEnv(cores * 2).GHM_KERNEL_THREADS).toBe("1");
+    expect(workerEnv(2).PATH).toBe(process.env.PATH);
+  });
+
+  test("keeps the user's GHM_KERNEL_THREADS", () => {
+    process.env.GHM_KERNEL_THREADS = "3";
+    expect(workerEnv(8).GHM_KERNEL_THREADS).toBe("3");
+  });
 });

@@ -11,6 +11,7 @@
  */
 import { InputError } from "@ghmkit/ghm";
 import { type ChildProcess, spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
 import * as readline from "node:readline";
 import type { RunOneSpec } from "./runner";
 
@@ -57,6 +58,18 @@ interface Worker {
 }
 
 /** Runs every task; resolves with their outcomes in task order (never rejects for a failing job). */
+/**
+ * A worker's environment: the cores shared among the jobs as kernel threads (tensor's
+ * GHM_KERNEL_THREADS), unless the user set it; jobs x kernel threads above the cores only
+ * contend.
+ */
+export function workerEnv(jobs: number): NodeJS.ProcessEnv {
+  if (process.env.GHM_KERNEL_THREADS !== undefined || jobs < 2) return process.env;
+  // at most 4, as tensor's "auto" caps them
+  const share = Math.min(4, Math.max(1, Math.floor(availableParallelism() / jobs)));
+  return { ...process.env, GHM_KERNEL_THREADS: String(share) };
+}
+
 export function runWorkerPool(tasks: WorkerTask[], o: WorkerPoolOptions): Promise<PoolOutcome[]> {
   if (!Number.isInteger(o.jobs) || o.jobs < 1)
     throw new InputError("jobs", `must be a positive integer, got ${o.jobs}`);
@@ -83,6 +96,7 @@ export function runWorkerPool(tasks: WorkerTask[], o: WorkerPoolOptions): Promis
     const start = (): void => {
       const child = spawn(o.cli[0], [...o.cli.slice(1), "--quiet", "experiment", "worker"], {
         stdio: ["pipe", "pipe", "pipe"],
+        env: workerEnv(o.jobs),
       });
       const w: Worker = { child, task: null, stderr: "" };
       workers.add(w);
