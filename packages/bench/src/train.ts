@@ -92,11 +92,14 @@ export type BenchRun =
       /** Wall-clock steps per second (what a user waits for), batch drawing included. */
       stepsPerSec: number;
       msPerStep: number;
-      /** Of msPerStep: drawing the batch (sampling, noise, evidence), as BatchStream.next() in `ghm train`. */
+      /**
+       * Of msPerStep: BatchStream.next() on this thread, as in `ghm train`: taking a batch the
+       * prefetch worker drew (train's default with 2+ cores), or drawing it here.
+       */
       dataMsPerStep: number;
       /**
-       * Process CPU time per step. wasm runs on one thread, so on a machine shared with
-       * other jobs this stays close to the unloaded wall time while msPerStep grows.
+       * Process CPU time per step, every thread (kernel threads, the prefetch worker) included:
+       * above msPerStep when they work alongside this thread.
        */
       cpuMsPerStep: number;
       ratioToPytorch: number;

@@ -261,8 +261,8 @@ export function registerBench(program: Command, ctx: Context): void {
         }
         const c = r.config;
         lines.push(
-          `ghm train's step (nets' U-Net, ${c.params} parameters; denoiser on RHM d=${c.d} S=${c.S}, width ${c.filters}, batch ${c.batch}) on ${r.backend.name}, ${c.steps} steps after ${c.warmup} warm-up steps, ghm train's default --threads 1 (PyTorch-CPU reference: ${PYTORCH_CPU_STEPS_PER_SEC} steps/s):`,
-          table(["variant", "steps/s (wall)", "steps/s (CPU)", "data ms/step", "vs PyTorch (wall)"], rows),
+          `ghm train's step (nets' U-Net, ${c.params} parameters; denoiser on RHM d=${c.d} S=${c.S}, width ${c.filters}, batch ${c.batch}) on ${r.backend.name}, ${c.steps} steps after ${c.warmup} warm-up steps, ghm train's defaults (--threads 1; batches prefetched on a worker thread with 2+ cores) (PyTorch-CPU reference: ${PYTORCH_CPU_STEPS_PER_SEC} steps/s):`,
+          table(["variant", "steps/s (wall)", "steps/s (CPU, all threads)", "batch ms/step (this thread)", "vs PyTorch (wall)"], rows),
         );
         note("bench train: the same step at ghm train's default shape (RHM d=8 S=8, width 64, batch 64) ...");
         const small = await benchTrainStep({
