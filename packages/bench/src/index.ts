@@ -8,6 +8,8 @@ export {
   PYTORCH_CPU_STEPS_PER_SEC,
 } from "./train";
 export type { BenchOptions, BenchResult, BenchRun, BenchTrainConfig } from "./train";
+export { gemmFloor, stepProducts } from "./train_gemm_floor";
+export type { GemmFloor, StepProduct } from "./train_gemm_floor";
 export { benchBP } from "./bp";
 export type { BenchCase, BenchCaseName, BenchOptions as BenchBPOptions, BenchReport } from "./bp";
 export { benchCompiledBP } from "./compiled";

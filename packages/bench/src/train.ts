@@ -19,6 +19,7 @@ import {
 } from "@ghmkit/tensor";
 import { learningRate, makeTrainConfig, openTrainingState, resolveThreads, trainStep } from "@ghmkit/train";
 import type { TrainConfig } from "@ghmkit/train";
+import { type GemmFloor, gemmFloor, type StepProduct, stepProducts } from "./train_gemm_floor";
 
 /**
  * PyTorch-CPU steps/s for batch 64, d = 64, S = 8, 64 filters, Adam, recorded once (a
@@ -68,6 +69,8 @@ export interface BenchOptions extends Partial<BenchTrainConfig> {
    * BenchResult.threads.
    */
   threads?: number | "auto";
+  /** Also time the step's matrix products in numpy (the same-run GEMM floor; default true). */
+  gemmFloor?: boolean;
 }
 
 /** The data-parallel step (TrainConfig.threads) against one thread, stepped alternately in one run. */
@@ -147,6 +150,13 @@ export interface BenchResult {
   jsLoops?: BenchRun;
   /** The step on options.threads threads beside one thread; absent when that resolves to 1 here. */
   threads?: ThreadsRun;
+  /**
+   * The same-run reference: one step's matrix products in numpy (train_gemm_floor.ts), timed
+   * just before and just after `active` and `oneKernelThread`; `stepsPerSec` is the mean of
+   * the two (null when numpy cannot run here). No framework's step is faster on this machine
+   * at that moment; PyTorch-CPU's adds its per-op overhead to the same products.
+   */
+  gemmFloor?: { before: GemmFloor; after: GemmFloor; stepsPerSec: number | null };
 }
 
 export const DEFAULT_BENCH: BenchTrainConfig = { batch: 64, d: 64, S: 8, m: 2, filters: 64, seed: 0 };
@@ -184,6 +194,8 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
   const trainConfig = benchTrainConfig(config);
 
   const backend = backendInfo() ?? (await initBackend());
+  const products = (options.gemmFloor ?? true) ? productsOf(trainConfig) : null;
+  const before = products && gemmFloor(products);
   const kt = kernelThreads();
   const [{ run: active, params }, one] = timeAlternately(
     trainConfig,
@@ -200,6 +212,11 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
     active,
   };
   if (one !== undefined) result.oneKernelThread = one.run;
+  if (products && before) {
+    const after = gemmFloor(products);
+    const ok = [before, after].flatMap((f) => (f.ok ? [f.stepsPerSec] : []));
+    result.gemmFloor = { before, after, stepsPerSec: ok.length ? ok.reduce((a, b) => a + b) / ok.length : null };
+  }
   const n = resolveThreads(
     threads ?? availableParallelism(),
     backend.name,
@@ -225,6 +242,16 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
     }
   }
   return result;
+}
+
+/** The matrix products of one step of the benchmarked network (built without a prefetch worker). */
+function productsOf(cfg: TrainConfig): StepProduct[] {
+  const st = openTrainingState({ ...cfg, prefetch: false });
+  try {
+    return stepProducts(st.model, cfg.batchSize);
+  } finally {
+    st.dispose();
+  }
 }
 
 /**

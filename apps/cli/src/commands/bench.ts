@@ -9,6 +9,7 @@ import {
   PYTORCH_CPU_DEFAULT_SHAPE_STEPS_PER_SEC,
   PYTORCH_CPU_STEPS_PER_SEC,
 } from "@ghmkit/bench";
+import type { BenchResult } from "@ghmkit/bench";
 import type { Context } from "../program";
 import { backendOption, shortBackend, useBackend } from "../backend";
 import { UserError } from "../errors";
@@ -241,6 +242,7 @@ export function registerBench(program: Command, ctx: Context): void {
         results.train = r;
         const rows: (string | number)[][] = [];
         const kt = r.config.kernelThreads;
+        const floor = r.gemmFloor?.stepsPerSec ?? null;
         for (const [name, run] of [
           [`custom kernels, products on ${kt} thread${kt > 1 ? "s" : ""} (default)`, r.active],
           ["custom kernels, products on 1 thread (GHM_KERNEL_THREADS=1)", r.oneKernelThread],
@@ -256,13 +258,25 @@ export function registerBench(program: Command, ctx: Context): void {
               fmt(1000 / run.cpuMsPerStep),
               fmt(run.dataMsPerStep),
               `${fmt(run.ratioToPytorch, 3)}x`,
+              floor ? `${fmt(run.stepsPerSec / floor, 3)}x` : "-",
             ]);
           else rows.push([name, "fails", "-", (run as { error?: string }).error ?? ""]);
         }
         const c = r.config;
         lines.push(
           `ghm train's step (nets' U-Net, ${c.params} parameters; denoiser on RHM d=${c.d} S=${c.S}, width ${c.filters}, batch ${c.batch}) on ${r.backend.name}, ${c.steps} steps after ${c.warmup} warm-up steps, ghm train's defaults (--threads 1; batches prefetched on a worker thread with 2+ cores) (PyTorch-CPU reference: ${PYTORCH_CPU_STEPS_PER_SEC} steps/s):`,
-          table(["variant", "steps/s (wall)", "steps/s (CPU, all threads)", "batch ms/step (this thread)", "vs PyTorch (wall)"], rows),
+          table(
+            [
+              "variant",
+              "steps/s (wall)",
+              "steps/s (CPU, all threads)",
+              "batch ms/step (this thread)",
+              "vs PyTorch (wall)",
+              "vs GEMM floor",
+            ],
+            rows,
+          ),
+          gemmFloorLine(r),
         );
         note("bench train: the same step at ghm train's default shape (RHM d=8 S=8, width 64, batch 64) ...");
         const small = await benchTrainStep({
@@ -275,7 +289,7 @@ export function registerBench(program: Command, ctx: Context): void {
         const [lo, hi] = PYTORCH_CPU_DEFAULT_SHAPE_STEPS_PER_SEC;
         lines.push(
           small.active.ok
-            ? `ghm train's default shape (d=8 S=8, ${small.config.params} parameters), ${small.config.steps} steps: ${fmt(small.active.stepsPerSec)} steps/s with products on ${small.config.kernelThreads} thread(s) (PyTorch-CPU ${lo}-${hi} steps/s as recorded in issue 14, not run here: ${fmt(small.active.stepsPerSec / hi, 3)}-${fmt(small.active.stepsPerSec / lo, 3)}x)${small.oneKernelThread?.ok ? `; ${fmt(small.oneKernelThread.stepsPerSec)} with products on 1 thread` : ""}`
+            ? `ghm train's default shape (d=8 S=8, ${small.config.params} parameters), ${small.config.steps} steps: ${fmt(small.active.stepsPerSec)} steps/s with products on ${small.config.kernelThreads} thread(s) (PyTorch-CPU ${lo}-${hi} steps/s as recorded in issue 14, not run here: ${fmt(small.active.stepsPerSec / hi, 3)}-${fmt(small.active.stepsPerSec / lo, 3)}x)${small.oneKernelThread?.ok ? `; ${fmt(small.oneKernelThread.stepsPerSec)} with products on 1 thread` : ""}${small.gemmFloor?.stepsPerSec ? `; ${fmt(small.active.stepsPerSec / small.gemmFloor.stepsPerSec, 3)}x its GEMM floor` : ""}\n${gemmFloorLine(small)}`
             : `ghm train's default shape: failed (${small.active.error})`,
         );
         const t = r.threads;
@@ -331,4 +345,13 @@ export function registerBench(program: Command, ctx: Context): void {
       }
       report(ctx.con, flags, results, () => lines.join("\n\n"));
     });
+}
+
+/** The GEMM-floor reference of a train benchmark, as one line (or why it is missing). */
+function gemmFloorLine(r: BenchResult): string {
+  const f = r.gemmFloor;
+  if (f === undefined) return "GEMM floor: not measured";
+  const [a, b] = [f.before, f.after];
+  if (!a.ok || !b.ok) return `GEMM floor: not measured (${!a.ok ? a.error : !b.ok ? b.error : ""})`;
+  return `GEMM floor (same run): the step's ${fmt(a.macs / 1e6)}M float32 multiply-adds as numpy ${a.numpy} products (OpenBLAS, default threads), before / after the timed steps: ${fmt(a.stepsPerSec)} / ${fmt(b.stepsPerSec)} steps/s; no framework's step runs faster here now (PyTorch-CPU adds its per-op overhead to the same products)`;
 }
