@@ -23,6 +23,11 @@ import { HEAP_SHARED_WASM_BASE64 } from "./kernels/heap_wasm";
 export const MIN_MACS_PER_BAND = 1 << 22;
 /** A helper's band is claimed in chunks of at least this many multiply-adds (and 4 rows). */
 const MIN_MACS_PER_CHUNK = 1 << 17;
+/**
+ * What copying one float into a helper's memory (and back) costs in multiply-adds of the
+ * kernels: memcpy moves about 1 float/ns here, the kernels do about 15 multiply-adds/ns.
+ */
+const COPY_COST = 15;
 /** At most this many chunks per band (each has an owner slot in ctrl). */
 const MAX_CHUNKS = 16;
 /** Bytes one helper's memory may grow to; a product that needs more runs whole. */
@@ -157,9 +162,26 @@ class KernelThreads implements GemmSplitter {
     return Math.max(1, Math.min(this.threads, Math.floor(macs / MIN_MACS_PER_BAND), Math.floor(rows / 4)));
   }
 
-  /** Row where band j of `parts` starts (multiples of 4; rows % 4 = 0). */
-  private static cut(rows: number, parts: number, j: number): number {
-    return j >= parts ? rows : Math.floor((rows / 4) * (j / parts)) * 4;
+  /**
+   * Row where band j of `parts` starts (multiples of 4; rows % 4 = 0): band 0, this thread's,
+   * holds `mine` of the rows, the helpers' bands share the rest equally.
+   */
+  private static cut(rows: number, parts: number, j: number, mine: number): number {
+    if (j === 0) return 0;
+    if (j >= parts) return rows;
+    const first = Math.min(rows - 4 * (parts - 1), Math.max(4, Math.round((mine * rows) / 4) * 4));
+    return first + Math.floor(((rows - first) / 4) * ((j - 1) / (parts - 1))) * 4;
+  }
+
+  /**
+   * This thread's share of a product's rows so that it finishes with the helpers: it also does
+   * the copies, `copy` (per row of a helper's band, in units of that row's compute; `fixed`: the
+   * same for copies that do not depend on the band) while each of the `h` helpers computes its
+   * band. Between 0.1 and 0.5; chunks a helper has not claimed come back here anyway.
+   */
+  private static share(h: number, copy: number, fixed: number): number {
+    const f = (1 / h - copy - fixed) / (1 - copy + 1 / h);
+    return Math.min(0.5, Math.max(0.1, f));
   }
 
   /** Helper h (1-based), started and grown to `bytes`, or null when that fails (then nothing splits). */
@@ -290,9 +312,11 @@ class KernelThreads implements GemmSplitter {
     const biasAt = 64;
     const bAt = up64(biasAt + 4 * N);
     const bands: Band[] = [];
+    // Per helper row: K floats in and N out against K N multiply-adds.
+    const mine = KernelThreads.share(parts - 1, (COPY_COST * (K + N)) / (K * N), 0);
     for (let j = 1; j < parts; j++) {
-      const r0 = KernelThreads.cut(M, parts, j);
-      const rows = KernelThreads.cut(M, parts, j + 1) - r0;
+      const r0 = KernelThreads.cut(M, parts, j, mine);
+      const rows = KernelThreads.cut(M, parts, j + 1, mine) - r0;
       const aAt = up64(bAt + 4 * K * N);
       const cAt = up64(aAt + 4 * rows * K);
       const helper = this.helper(j, cAt + 4 * rows * N);
@@ -322,9 +346,13 @@ class KernelThreads implements GemmSplitter {
     const bAt = up64(aAt + 4 * P * M);
     const cAt = up64(bAt + 4 * P * N);
     const bands: Band[] = [];
+    // Each helper gets all of a and b (P (M + N) floats) whatever its band: against the whole
+    // product's P M N multiply-adds, a cost that does not shrink with the band.
+    const h = parts - 1;
+    const mine = KernelThreads.share(h, 0, (h * COPY_COST * (M + N)) / (M * N));
     for (let j = 1; j < parts; j++) {
-      const i0 = KernelThreads.cut(M, parts, j);
-      const rows = KernelThreads.cut(M, parts, j + 1) - i0;
+      const i0 = KernelThreads.cut(M, parts, j, mine);
+      const rows = KernelThreads.cut(M, parts, j + 1, mine) - i0;
       const helper = this.helper(j, cAt + 4 * rows * N);
       if (helper === null) break;
       const dst = new Float32Array(helper.memory.buffer);
