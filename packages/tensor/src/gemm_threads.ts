@@ -209,7 +209,11 @@ class KernelThreads implements GemmSplitter {
       }
     }
     const have = helper.memory.buffer.byteLength;
-    if (bytes > have) helper.memory.grow(Math.ceil((bytes - have) / 65536));
+    try {
+      if (bytes > have) helper.memory.grow(Math.ceil((bytes - have) / 65536));
+    } catch {
+      return null; // no memory for this band: the product runs here, whole or with the bands already handed over
+    }
     return helper;
   }
 
