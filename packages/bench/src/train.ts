@@ -270,11 +270,10 @@ function compareThreads(cfg: TrainConfig, threads: number, steps: number, warmup
       r.loss = trainStep(r.st, r.st.stream.next(), learningRate(cfg, r.i++));
       return performance.now() - t;
     };
-    for (const r of runs) for (let k = 0; k < warmup; k++) step(r);
-    // Blocks of a few steps: a worker woken for every other step alone would time its wake-up too.
-    const block = Math.max(1, Math.floor(steps / 4));
-    for (let done = 0; done < steps; done += block)
-      for (const r of runs) for (let k = done; k < Math.min(steps, done + block); k++) r.ms.push(step(r));
+    alternate(runs, steps, warmup, (r, timed) => {
+      const ms = step(r);
+      if (timed) r.ms.push(ms);
+    });
     const median = (a: number[]): number => {
       const s = [...a].sort((x, y) => x - y);
       return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -295,6 +294,18 @@ function compareThreads(cfg: TrainConfig, threads: number, steps: number, warmup
     one.dispose();
     many?.dispose();
   }
+}
+
+/**
+ * `warmup` untimed steps of each run, then `steps` timed ones, the runs taking turns in four
+ * blocks (so a load that comes and goes on a shared machine falls on all of them; blocks
+ * rather than single steps, as a worker woken for every other step would time its wake-up).
+ */
+function alternate<R>(runs: R[], steps: number, warmup: number, step: (r: R, timed: boolean) => void): void {
+  for (const r of runs) for (let k = 0; k < warmup; k++) step(r, false);
+  const block = runs.length > 1 ? Math.max(1, Math.floor(steps / 4)) : steps;
+  for (let done = 0; done < steps; done += block)
+    for (const r of runs) for (let k = done; k < Math.min(steps, done + block); k++) step(r, true);
 }
 
 /**
@@ -349,10 +360,7 @@ function timeAlternately(
         r.error = err instanceof Error ? err.message : String(err);
       }
     }
-    for (const r of runs) for (let k = 0; k < warmup; k++) step(r, false);
-    const block = runs.length > 1 ? Math.max(1, Math.floor(steps / 4)) : steps;
-    for (let done = 0; done < steps; done += block)
-      for (const r of runs) for (let k = done; k < Math.min(steps, done + block); k++) step(r, true);
+    alternate(runs, steps, warmup, step);
   } finally {
     for (const r of runs) r.st?.dispose();
   }

@@ -301,6 +301,27 @@ class KernelThreads implements GemmSplitter {
     }
   }
 
+  /**
+   * The rest of a product whose `bands` are handed over: this thread's band (rows up to the
+   * first handed-over one, all M if none was), then each helper's band (collect), then rows
+   * after the last band, left when a later helper could not start. `here(r0, rows)` computes
+   * rows on the heap; `o` is the output's first float there.
+   */
+  private runBands(
+    bands: Band[],
+    here: (r0: number, rows: number) => void,
+    out: Float32Array,
+    o: number,
+    M: number,
+    N: number,
+  ): void {
+    if (bands.length > 0) this.stats.products++;
+    here(0, bands.length > 0 ? bands[0].r0 : M);
+    for (const band of bands) this.collect(band, here, out, o, N);
+    const last = bands.length > 0 ? bands[bands.length - 1].r0 + bands[bands.length - 1].rows : M;
+    if (last < M) here(last, M - last);
+  }
+
   nn(
     k: HeapSimd,
     heap: ArrayBufferLike,
@@ -334,13 +355,8 @@ class KernelThreads implements GemmSplitter {
       dst.set(src.subarray(a / 4 + r0 * K, a / 4 + (r0 + rows) * K), aAt / 4);
       bands.push(this.post(helper, 1, r0, rows, K * N, cAt, [aAt, bAt, bias === 0 ? 0 : biasAt, cAt, K, N, 0]));
     }
-    if (bands.length > 0) this.stats.products++;
     const here = (r0: number, rows: number): void => k.gemmNN(a + 4 * r0 * K, b, bias, c + 4 * r0 * N, rows, K, N);
-    // This thread's band: up to the first handed-over row, all of them if no helper started.
-    here(0, bands.length > 0 ? bands[0].r0 : M);
-    for (const band of bands) this.collect(band, here, src, c / 4, N);
-    const last = bands.length > 0 ? bands[bands.length - 1].r0 + bands[bands.length - 1].rows : M;
-    if (last < M) here(last, M - last);
+    this.runBands(bands, here, src, c / 4, M, N);
     return true;
   }
 
@@ -348,13 +364,13 @@ class KernelThreads implements GemmSplitter {
     const parts = this.bands(P * M * N, M);
     if (parts < 2) return false;
     const src = new Float32Array(heap);
-    // Each helper needs all of a and b (a band of c's rows reads a band of a's columns).
     const aAt = 64;
     const bAt = up64(aAt + 4 * P * M);
     const cAt = up64(bAt + 4 * P * N);
     const bands: Band[] = [];
-    // Each helper gets all of a and b (P (M + N) floats) whatever its band: against the whole
-    // product's P M N multiply-adds, a cost that does not shrink with the band.
+    // Each helper gets all of a and b, P (M + N) floats, whatever its band (a band of c's rows
+    // reads a band of a's columns): against the product's P M N multiply-adds, a cost that
+    // does not shrink with the band.
     const h = parts - 1;
     const mine = KernelThreads.share(h, 0, (h * COPY_COST * (M + N)) / (M * N));
     for (let j = 1; j < parts; j++) {
@@ -368,12 +384,8 @@ class KernelThreads implements GemmSplitter {
       dst.fill(0, cAt / 4, cAt / 4 + rows * N);
       bands.push(this.post(helper, 2, i0, rows, P * N, cAt, [aAt + 4 * i0, bAt, 0, cAt, P, N, M]));
     }
-    if (bands.length > 0) this.stats.products++;
     const here = (i0: number, rows: number): void => k.gemmTN(a + 4 * i0, b, c + 4 * i0 * N, P, rows, N, M);
-    here(0, bands.length > 0 ? bands[0].r0 : M);
-    for (const band of bands) this.collect(band, here, src, c / 4, N);
-    const last = bands.length > 0 ? bands[bands.length - 1].r0 + bands[bands.length - 1].rows : M;
-    if (last < M) here(last, M - last);
+    this.runBands(bands, here, src, c / 4, M, N);
     return true;
   }
 }
