@@ -1,5 +1,5 @@
 import { initBackend, tf } from "../backend";
-import { matMulBothPaths, seeded } from "../testing/compare";
+import { matMulBothPaths, seeded, sumInOrder } from "../testing/compare";
 import { heapSimd } from "./heap_simd";
 import { setGemmNN } from "./matmul_nn_simd";
 
@@ -50,14 +50,13 @@ describe("a b through gemmNN against XNNPACK: the same bits", () => {
     const out = tf.matMul(tf.tensor(a, [M, K]), tf.tensor(b, [K, N]));
     const got = out.dataSync();
     out.dispose();
-    const want = new Float32Array(M * N);
-    for (let i = 0; i < M; i++) {
-      for (let j = 0; j < N; j++) {
-        let s = 0;
-        for (let k = 0; k < K; k++) s = Math.fround(s + Math.fround(a[i * K + k] * b[k * N + j]));
-        want[i * N + j] = s;
-      }
-    }
+    const want = sumInOrder(
+      M,
+      N,
+      K,
+      (i, k) => a[i * K + k],
+      (k, j) => b[k * N + j],
+    );
     expect(Array.from(got)).toEqual(Array.from(want));
   });
 

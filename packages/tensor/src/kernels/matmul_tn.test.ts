@@ -1,5 +1,5 @@
 import { initBackend, tf } from "../backend";
-import { matMulBothPaths, relError, seeded } from "../testing/compare";
+import { matMulBothPaths, relError, seeded, sumInOrder } from "../testing/compare";
 import { heapSimd } from "./heap_simd";
 import { setGemmTN } from "./matmul_tn";
 
@@ -76,14 +76,13 @@ describe("a^T b through gemmTN against the old transpose + XNNPACK path", () => 
     const out = tf.matMul(tf.tensor(a, [P, M]), tf.tensor(b, [P, N]), true, false);
     const got = out.dataSync();
     out.dispose();
-    const want = new Float32Array(M * N);
-    for (let i = 0; i < M; i++) {
-      for (let j = 0; j < N; j++) {
-        let s = 0;
-        for (let p = 0; p < P; p++) s = Math.fround(s + Math.fround(a[p * M + i] * b[p * N + j]));
-        want[i * N + j] = s;
-      }
-    }
+    const want = sumInOrder(
+      M,
+      N,
+      P,
+      (i, p) => a[p * M + i],
+      (p, j) => b[p * N + j],
+    );
     expect(Array.from(got)).toEqual(Array.from(want));
   });
 

@@ -34,6 +34,28 @@ export async function runOn(
   }
 }
 
+/**
+ * c[i, j] = the float32 sum over k = 0..K-1, in order, of fround(A(i, k) B(k, j)), each add
+ * rounded: the bits every heap GEMM must give, whatever its blocking or thread count.
+ */
+export function sumInOrder(
+  M: number,
+  N: number,
+  K: number,
+  A: (i: number, k: number) => number,
+  B: (k: number, j: number) => number,
+): Float32Array {
+  const c = new Float32Array(M * N);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s = Math.fround(s + Math.fround(A(i, k) * B(k, j)));
+      c[i * N + j] = s;
+    }
+  }
+  return c;
+}
+
 /** Largest |a-b| relative to the largest |b| (float32 GEMMs sum in different orders). */
 export function relError(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) return Infinity;
