@@ -1,5 +1,12 @@
 import { Option } from "commander";
-import { type BackendInfo, type BackendPreference, initBackend, kernelThreads, NODE_BACKENDS } from "@ghmkit/tensor";
+import {
+  type BackendInfo,
+  type BackendPreference,
+  gemmFma,
+  initBackend,
+  kernelThreads,
+  NODE_BACKENDS,
+} from "@ghmkit/tensor";
 import type { Console, OutputFlags } from "./output";
 
 /** `--backend`, shared by every command that runs TensorFlow.js. */
@@ -34,10 +41,16 @@ export function shortBackend(info: BackendInfo): string {
 /** The one backend line on stderr (full reason with --verbose); nothing with --quiet or --json. */
 export function announceBackend(con: Console, flags: OutputFlags, info: BackendInfo): void {
   if (flags.quiet || flags.json) return;
-  // wasm's matrix products may share a big product across kernel threads (tensor's setKernelThreads).
-  const shared =
-    info.name === "wasm" && kernelThreads() > 1 ? `; matrix products on up to ${kernelThreads()} threads` : "";
-  con.err(`backend: ${shortBackend(info)}${shared}`);
+  // wasm's matrix products may share a big product across kernel threads (tensor's setKernelThreads)
+  // and fuse their multiply-adds (setGemmFma): both change speed, the second also the bits.
+  const products =
+    info.name !== "wasm"
+      ? []
+      : [
+          ...(kernelThreads() > 1 ? [`on up to ${kernelThreads()} threads`] : []),
+          ...(gemmFma() ? ["with fused multiply-add"] : []),
+        ];
+  con.err(`backend: ${shortBackend(info)}${products.length ? `; matrix products ${products.join(", ")}` : ""}`);
   if (flags.verbose)
     con.err(`backend detail: ${info.reason}; custom kernels: ${info.customKernels.join(", ") || "none"}`);
 }

@@ -10,9 +10,11 @@ import { availableParallelism } from "node:os";
 import {
   backendInfo,
   type BackendInfo,
+  gemmFma,
   initBackend,
   kernelThreads,
   setCustomWasmKernels,
+  setGemmFma,
   setHeapSimd,
   setKernelThreads,
   tf,
@@ -120,6 +122,8 @@ export interface BenchResult {
     task: "denoiser";
     /** Threads of the wasm matrix products in `active` (tensor's kernelThreads()). */
     kernelThreads: number;
+    /** Whether `active`'s matrix products fuse their multiply-adds (tensor's gemmFma()). */
+    gemmFma: boolean;
   };
   /** The TrainConfig of the timed runs (as `ghm train denoiser` would save it in config.json). */
   trainConfig: TrainConfig;
@@ -132,6 +136,11 @@ export interface BenchResult {
    * uses one kernel thread already.
    */
   oneKernelThread?: BenchRun;
+  /**
+   * The same with fused multiply-add off (setGemmFma(false): the plain kernels, XNNPACK's
+   * bits), stepped alternately with `active`: what fusing buys. Absent when active does not fuse.
+   */
+  plainMultiplyAdd?: BenchRun;
   /**
    * Stock wasm plus only the kernel it lacks for training (Conv2DBackpropFilter): what the
    * other custom kernels buy. Absent unless the backend is wasm and compareStock is on.
@@ -152,7 +161,7 @@ export interface BenchResult {
   threads?: ThreadsRun;
   /**
    * The same-run reference: one step's matrix products in numpy (train_gemm_floor.ts), timed
-   * just before and just after `active` and `oneKernelThread`; `stepsPerSec` is the mean of
+   * just before and just after the runs stepped alternately with `active`; `stepsPerSec` is the mean of
    * the two (null when numpy cannot run here). No framework's step is faster on this machine
    * at that moment; PyTorch-CPU's adds its per-op overhead to the same products.
    */
@@ -197,21 +206,33 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
   const products = (options.gemmFloor ?? true) ? productsOf(trainConfig) : null;
   const before = products && gemmFloor(products);
   const kt = kernelThreads();
-  const [{ run: active, params }, one] = timeAlternately(
+  const fma = gemmFma();
+  const setting = (threads: number, fused: boolean) => (): void => {
+    setKernelThreads(threads);
+    setGemmFma(fused);
+  };
+  const settings = { active: setting(kt, fma), oneKernelThread: setting(1, fma), plainMultiplyAdd: setting(kt, false) };
+  const chosen = (["active", "oneKernelThread", "plainMultiplyAdd"] as const).filter(
+    (k) => k === "active" || (k === "oneKernelThread" ? kt > 1 : fma),
+  );
+  const runs = timeAlternately(
     trainConfig,
-    kt > 1 ? [() => setKernelThreads(kt), () => setKernelThreads(1)] : [() => {}],
+    chosen.map((k) => settings[k]),
     steps,
     warmup,
   );
-  setKernelThreads(kt);
+  settings.active();
+  const { run: active, params } = runs[0];
   const result: BenchResult = {
     backend,
-    config: { ...config, steps, warmup, params, arch: "unet", task: "denoiser", kernelThreads: kt },
+    config: { ...config, steps, warmup, params, arch: "unet", task: "denoiser", kernelThreads: kt, gemmFma: fma },
     trainConfig,
     referenceStepsPerSec: PYTORCH_CPU_STEPS_PER_SEC,
     active,
   };
-  if (one !== undefined) result.oneKernelThread = one.run;
+  chosen.forEach((k, i) => {
+    if (k !== "active") result[k] = runs[i].run;
+  });
   if (products && before) {
     const after = gemmFloor(products);
     const ok = [before, after].flatMap((f) => (f.ok ? [f.stepsPerSec] : []));

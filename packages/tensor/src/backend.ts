@@ -6,6 +6,7 @@ import { InputError } from "@ghmkit/ghm";
 import { type BackendInfo, type BackendPreference, NODE_BACKENDS, type NodeBackendName, initOnce } from "./backendCore";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { defaultGemmFma } from "./gemm_fma_node";
 import { defaultKernelThreads } from "./gemm_threads";
 import { NATIVE_PACKAGES, nodeChooser, WASM_PACKAGE } from "./nodeChoice";
 
@@ -47,6 +48,7 @@ function checkNativeBinding(pkg: string): void {
 export function initBackend(preference?: BackendPreference): Promise<BackendInfo<NodeBackendName>> {
   const requested = resolvePreference(preference);
   defaultKernelThreads();
+  defaultGemmFma();
   return initOnce(requested.pref, requested.source, () => choose(requested.pref, requested.source));
 }
 

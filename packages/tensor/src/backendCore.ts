@@ -6,6 +6,7 @@
 import { InputError } from "@ghmkit/ghm";
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmKernels } from "./kernels/register";
+import { gemmFmaConfigured, setGemmFmaHere } from "./kernels/gemm_fma";
 
 export { tf };
 
@@ -102,6 +103,8 @@ export async function activateCpu(reason: string): Promise<BackendInfo<"cpu">> {
 /** Activate the wasm backend, whose module the caller has loaded (importing it registers "wasm"). */
 export async function activateWasm(reason: string): Promise<BackendInfo<"wasm">> {
   const customKernels = registerWasmKernels();
+  // Fused multiply-add where the runtime has it (the Node entry has resolved GHM_GEMM_FMA already).
+  if (!gemmFmaConfigured()) setGemmFmaHere("auto");
   await setBackendOrThrow("wasm");
   return { name: "wasm", tfBackend: tf.getBackend(), reason, customKernels };
 }

@@ -7,3 +7,4 @@ export { tf, initBackend, backendInfo, silenceCpuNodeHint } from "./backendBrows
 export type { BrowserBackendOptions } from "./backendBrowser";
 export * from "./shared";
 export { kernelThreads, kernelThreadStats, setKernelThreads } from "./kernelThreadsBrowser";
+export { gemmFmaAvailable, setGemmFmaHere as setGemmFma } from "./kernels/gemm_fma";

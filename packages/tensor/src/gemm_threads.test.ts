@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { sourceBootstrap } from "@ghmkit/bp";
 import { InputError } from "@ghmkit/ghm";
 import { initBackend, tf } from "./backend";
+import { gemmFmaAvailable, setGemmFma } from "./gemm_fma_node";
 import { kernelThreads, MIN_MACS_PER_BAND, setKernelThreads, kernelThreadStats } from "./gemm_threads";
 import { seeded } from "./testing/compare";
 
@@ -45,17 +46,26 @@ describe("a product cut into bands of rows across kernel threads gives one threa
     [1028, 64, 128],
     [4100, 88, 24],
   ];
-  for (const name of Object.keys(PRODUCTS)) {
-    for (const [M, K, N] of shapes) {
-      test(`${name}, M=${M} K=${K} N=${N}: 2 and 3 threads`, () => {
-        const one = run(1, name, M, K, N);
-        expect(one.shared).toBe(0);
-        for (const threads of [2, 3]) {
-          const many = run(threads, name, M, K, N);
-          expect(many.shared).toBe(1);
-          expect(Buffer.from(many.bits.buffer).equals(Buffer.from(one.bits.buffer))).toBe(true);
-        }
-      });
+  // Plain and, where this runtime has it, fused multiply-add (the helpers run the same module).
+  const settings = gemmFmaAvailable() ? [false, true] : [false];
+  for (const fma of settings) {
+    for (const name of Object.keys(PRODUCTS)) {
+      for (const [M, K, N] of shapes) {
+        test(`${name}, M=${M} K=${K} N=${N}${fma ? ", fused multiply-add" : ""}: 2 and 3 threads`, () => {
+          setGemmFma(fma);
+          try {
+            const one = run(1, name, M, K, N);
+            expect(one.shared).toBe(0);
+            for (const threads of [2, 3]) {
+              const many = run(threads, name, M, K, N);
+              expect(many.shared).toBe(1);
+              expect(Buffer.from(many.bits.buffer).equals(Buffer.from(one.bits.buffer))).toBe(true);
+            }
+          } finally {
+            setGemmFma("auto");
+          }
+        });
+      }
     }
   }
 

@@ -14,8 +14,9 @@ import { InputError } from "@ghmkit/ghm";
 import { availableParallelism } from "node:os";
 import * as wt from "node:worker_threads";
 import { checkKernelThreads, type GemmSplitter, setGemmSplitter } from "./kernels/gemm_split";
-import type { HeapSimd } from "./kernels/heap_simd";
-import { HEAP_SHARED_WASM_BASE64 } from "./kernels/heap_wasm";
+import { type HeapSimd, isFused } from "./kernels/heap_simd";
+import { fusedHeapModule } from "./kernels/gemm_fma";
+import { HEAP_SHARED_FMA_WASM_BASE64, HEAP_SHARED_WASM_BASE64 } from "./kernels/heap_wasm";
 
 /**
  * Multiply-adds per band below which a product is not cut further (about 0.3 ms of one
@@ -50,6 +51,7 @@ const ROWS = 5; // rows of the band
 const CHUNK_ROWS = 6; // rows per chunk (the last may have fewer)
 const CHUNKS = 7; // chunks in the band
 const X = 8; // kernel arguments: a, b, bias, c, K (nn) or P (tn), N, lda (tn)
+const FUSED = 15; // 1: the module whose multiply-adds fuse (as this thread's kernels do now)
 const OWN = 16; // OWN + chunk: the tag of the job in which the helper computed it
 const CTRL_INTS = OWN + MAX_CHUNKS;
 /** The helpers' nice value (see HELPER_SOURCE). */
@@ -68,12 +70,13 @@ const HELPER_NICE = 10;
 // so a helper that read some of the next job's arguments finds its tag gone and claims nothing.
 const HELPER_SOURCE = `
 const { workerData } = require("node:worker_threads");
-const { module, memory, ctrl, nice } = workerData;
+const { module, fusedModule, memory, ctrl, nice } = workerData;
 try {
   const tid = Number(/task\\/(\\d+)$/.exec(require("node:fs").readlinkSync("/proc/thread-self"))?.[1]);
   if (nice > 0 && Number.isInteger(tid)) require("node:os").setPriority(tid, nice);
 } catch {}
-const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const plain = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const fused = fusedModule === null ? null : new WebAssembly.Instance(fusedModule, { env: { memory } }).exports;
 let seen = 0;
 for (;;) {
   for (let spin = 0; spin < 1000 && Atomics.load(ctrl, ${SEQ}) === seen; spin++);
@@ -86,6 +89,7 @@ for (;;) {
   const n = at(${CHUNKS}), per = at(${CHUNK_ROWS}), total = at(${ROWS});
   const a = at(${X}), b = at(${X + 1}), bias = at(${X + 2}), c = at(${X + 3});
   const K = at(${X + 4}), N = at(${X + 5}), lda = at(${X + 6});
+  const k = at(${FUSED}) === 1 ? fused : plain;
   for (;;) {
     const v = Atomics.load(ctrl, ${NEXT});
     if (v >>> 16 !== tag || (v & 0xffff) >= n) break;
@@ -121,6 +125,8 @@ interface Helper {
   memory: SharedMemory;
   ctrl: Int32Array;
   seq: number;
+  /** Whether it was started with the fused kernels too. */
+  fused: boolean;
 }
 
 /** A band handed to a helper: rows [r0, r0 + rows) of the output, in `chunks` chunks of `per` rows. */
@@ -134,18 +140,29 @@ interface Band {
   cAt: number;
 }
 
-let sharedModule: object | null | undefined;
+const sharedModules: { plain?: object | null; fused?: object | null } = {};
 
-function compiledShared(): object | null {
-  if (sharedModule === undefined) {
+/**
+ * heap.wat importing a shared memory, plain or with its multiply-adds fused (the latter once
+ * this thread's fused module exists, i.e. relaxed SIMD compiles and fuses here), or null
+ * where it does not compile: then products of that kind stay whole.
+ */
+function compiledShared(kind: "plain" | "fused"): object | null {
+  let mod = sharedModules[kind];
+  if (mod === undefined) {
+    mod = null;
     try {
       if (WA === undefined) throw new Error("no WebAssembly");
-      sharedModule = new WA.Module(Buffer.from(HEAP_SHARED_WASM_BASE64, "base64"));
+      if (kind === "plain" || fusedHeapModule() !== null)
+        mod = new WA.Module(
+          Buffer.from(kind === "plain" ? HEAP_SHARED_WASM_BASE64 : HEAP_SHARED_FMA_WASM_BASE64, "base64"),
+        );
     } catch {
-      sharedModule = null; // no wasm threads or SIMD here: products stay whole
+      mod = null; // no wasm threads or SIMD here
     }
+    sharedModules[kind] = mod;
   }
-  return sharedModule;
+  return mod;
 }
 
 /** Round up to 64 bytes, so every operand starts on a cache line. */
@@ -187,30 +204,35 @@ class KernelThreads implements GemmSplitter {
     return Math.min(0.5, Math.max(0.1, f));
   }
 
-  /** Helper h (1-based), started and grown to `bytes`, or null when that fails (then nothing splits). */
-  private helper(h: number, bytes: number): Helper | null {
+  /**
+   * Helper h (1-based), started and grown to `bytes`, or null when that fails (then nothing
+   * splits) or when the product's multiply-adds fuse and the helper has no fused kernels.
+   */
+  private helper(h: number, bytes: number, fused: boolean): Helper | null {
     if (bytes > MAX_HELPER_BYTES) return null;
     let helper = this.helpers[h - 1];
     if (helper === undefined) {
-      const mod = compiledShared();
+      const mod = compiledShared("plain");
       if (mod === null || WA === undefined) return this.fail();
+      const fusedModule = compiledShared("fused");
       try {
         const memory = new WA.Memory({ initial: 1, maximum: MAX_HELPER_BYTES / 65536, shared: true });
         const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_INTS * 4));
         const worker = new wt.Worker(HELPER_SOURCE, {
           eval: true,
-          workerData: { module: mod, memory, ctrl, nice: HELPER_NICE },
+          workerData: { module: mod, fusedModule, memory, ctrl, nice: HELPER_NICE },
         });
         worker.unref(); // never keeps the process alive
         worker.on("error", () => {
           this.broken = true;
         });
-        helper = { worker, memory, ctrl, seq: 0 };
+        helper = { worker, memory, ctrl, seq: 0, fused: fusedModule !== null };
         this.helpers[h - 1] = helper;
       } catch {
         return this.fail();
       }
     }
+    if (fused && !helper.fused) return null;
     const have = helper.memory.buffer.byteLength;
     try {
       if (bytes > have) helper.memory.grow(Math.ceil((bytes - have) / 65536));
@@ -227,11 +249,12 @@ class KernelThreads implements GemmSplitter {
 
   /**
    * Hand rows [r0, r0 + rows) to `helper` as chunks; `args` are the kernel's, in its memory,
-   * for the band's first row (`perRowMacs` sizes the chunks).
+   * for the band's first row (`perRowMacs` sizes the chunks; `fused`: run the fused kernels).
    */
   private post(
     helper: Helper,
     op: number,
+    fused: boolean,
     r0: number,
     rows: number,
     perRowMacs: number,
@@ -249,6 +272,7 @@ class KernelThreads implements GemmSplitter {
     put(FIN, 0);
     put(STATUS, 0);
     put(OP, op);
+    put(FUSED, fused ? 1 : 0);
     put(ROWS, rows);
     put(CHUNK_ROWS, per);
     put(CHUNKS, chunks);
@@ -347,13 +371,15 @@ class KernelThreads implements GemmSplitter {
       const rows = KernelThreads.cut(M, parts, j + 1, mine) - r0;
       const aAt = up64(bAt + 4 * K * N);
       const cAt = up64(aAt + 4 * rows * K);
-      const helper = this.helper(j, cAt + 4 * rows * N);
+      const helper = this.helper(j, cAt + 4 * rows * N, isFused(k));
       if (helper === null) break;
       const dst = new Float32Array(helper.memory.buffer);
       if (bias !== 0) dst.set(src.subarray(bias / 4, bias / 4 + N), biasAt / 4);
       dst.set(src.subarray(b / 4, b / 4 + K * N), bAt / 4);
       dst.set(src.subarray(a / 4 + r0 * K, a / 4 + (r0 + rows) * K), aAt / 4);
-      bands.push(this.post(helper, 1, r0, rows, K * N, cAt, [aAt, bAt, bias === 0 ? 0 : biasAt, cAt, K, N, 0]));
+      bands.push(
+        this.post(helper, 1, isFused(k), r0, rows, K * N, cAt, [aAt, bAt, bias === 0 ? 0 : biasAt, cAt, K, N, 0]),
+      );
     }
     const here = (r0: number, rows: number): void => k.gemmNN(a + 4 * r0 * K, b, bias, c + 4 * r0 * N, rows, K, N);
     this.runBands(bands, here, src, c / 4, M, N);
@@ -376,13 +402,13 @@ class KernelThreads implements GemmSplitter {
     for (let j = 1; j < parts; j++) {
       const i0 = KernelThreads.cut(M, parts, j, mine);
       const rows = KernelThreads.cut(M, parts, j + 1, mine) - i0;
-      const helper = this.helper(j, cAt + 4 * rows * N);
+      const helper = this.helper(j, cAt + 4 * rows * N, isFused(k));
       if (helper === null) break;
       const dst = new Float32Array(helper.memory.buffer);
       dst.set(src.subarray(a / 4, a / 4 + P * M), aAt / 4);
       dst.set(src.subarray(b / 4, b / 4 + P * N), bAt / 4);
       dst.fill(0, cAt / 4, cAt / 4 + rows * N);
-      bands.push(this.post(helper, 2, i0, rows, P * N, cAt, [aAt + 4 * i0, bAt, 0, cAt, P, N, M]));
+      bands.push(this.post(helper, 2, isFused(k), i0, rows, P * N, cAt, [aAt + 4 * i0, bAt, 0, cAt, P, N, M]));
     }
     const here = (i0: number, rows: number): void => k.gemmTN(a + 4 * i0, b, c + 4 * i0 * N, P, rows, N, M);
     this.runBands(bands, here, src, c / 4, M, N);

@@ -2,3 +2,4 @@
 export { tf, initBackend, backendInfo, wasmBinaryDir, silenceCpuNodeHint } from "./backend";
 export * from "./shared";
 export { kernelThreads, kernelThreadStats, setKernelThreads } from "./gemm_threads";
+export { gemmFmaAvailable, setGemmFma } from "./gemm_fma_node";

@@ -11,6 +11,7 @@ export type {
 } from "./backendCore";
 export { CUSTOM_WASM_KERNELS, setCustomWasmKernels, useCustomWasmKernels } from "./kernels/register";
 export { setHeapSimd } from "./kernels/heap_simd";
+export { gemmFma } from "./kernels/gemm_fma";
 export { adam, FusedAdamOptimizer } from "./adam";
 export { ADAM_UPDATE } from "./kernels/adam_update";
 export type { AdamUpdateAttrs } from "./kernels/adam_update";

@@ -2,6 +2,9 @@
 ;; custom kernels whose JS loops showed in the training step's profile. Offsets are bytes.
 ;; Every float op is the IEEE one the JS loop rounds to (f32x4 ops are correctly rounded per
 ;; lane; f64x2 likewise), in the same order, so each kernel gives the JS loop's bits.
+;; scripts/build-wasm.mjs also builds a variant whose GEMM multiply-adds, written here as
+;; (f32x4.add (local.get $cXY) (f32x4.mul (local.get $s) (local.get $bZ))), are one fused
+;; f32x4.relaxed_madd each (src/kernels/gemm_fma.ts): keep that exact form.
 (module
   (import "env" "memory" (memory 1))
 

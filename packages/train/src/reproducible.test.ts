@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { initBackend } from "@ghmkit/tensor";
+import { gemmFmaAvailable, initBackend, setGemmFma } from "@ghmkit/tensor";
 import { type Arch, type Task, makeTrainConfig } from "./config";
 import { readMetrics } from "./metricsLog";
 import { type EvalRecord, trainRun } from "./trainer";
@@ -48,17 +48,45 @@ const BEFORE = {
   ],
 };
 
+/**
+ * The same runs with tensor's fused multiply-add in the matrix products (setGemmFma(true),
+ * initBackend's default where the CPU fuses): each multiply-add rounded once, so other
+ * digits, recorded when it landed (x86-64 with FMA, Node 20).
+ */
+const FUSED = {
+  denoiser: [
+    [3, 1.3792280753453572, 0.745930276277461],
+    [6, 1.3783987760543823, 0.7454444147990916],
+  ],
+  classifier: [
+    [3, 0.6970895926157633, 0.6925293396977139],
+    [6, 0.7163201173146566, 0.6923357276193384],
+  ],
+};
+
 describe("training is reproducible from its seeds", () => {
+  afterAll(() => {
+    setGemmFma("auto");
+  });
+
   test.each([
     ["denoiser", "unet"],
     ["classifier", "convnet"],
   ] as [Task, Arch][])(
-    "%s (%s): two runs with the same seeds log identical losses, equal to the pre-change ones",
+    "%s (%s): two runs with the same seeds log identical losses, equal to the pre-change ones (plain and fused multiply-add)",
     async (task, arch) => {
+      setGemmFma(false);
       const a = await losses(task, arch);
       const b = await losses(task, arch);
       expect(b).toEqual(a);
       expect(a).toEqual(BEFORE[task]);
+      // Fused where this machine fuses (elsewhere setGemmFma(true) throws, tested in @ghmkit/tensor).
+      if (!gemmFmaAvailable()) return;
+      setGemmFma(true);
+      const c = await losses(task, arch);
+      const d = await losses(task, arch);
+      expect(d).toEqual(c);
+      expect(c).toEqual(FUSED[task]);
     },
   );
 });

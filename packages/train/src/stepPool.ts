@@ -11,7 +11,7 @@
 import * as os from "node:os";
 import type { MessagePort, Worker } from "node:worker_threads";
 import type { NetConfig } from "@ghmkit/nets";
-import { type NodeBackendName, setKernelThreads, tf } from "@ghmkit/tensor";
+import { gemmFma, type NodeBackendName, setKernelThreads, tf } from "@ghmkit/tensor";
 import type { Task } from "./config";
 import type { Batch } from "./data";
 import type { StepState } from "./setup";
@@ -29,6 +29,8 @@ export interface StepWorkerInit {
   netConfig: NetConfig;
   /** The trainable weights' shapes in order: the replica must match them. */
   shapes: number[][];
+  /** Fused multiply-add in the replica's products, as on the main thread (tensor's gemmFma()). */
+  gemmFma: boolean;
   classes: number;
   S: number;
   /** [0]: 1 once started, 2 when starting failed (the message is on `errors`). */
@@ -155,7 +157,7 @@ export class StepPool {
    */
   static start(
     threads: number,
-    init: Omit<StepWorkerInit, "ready" | "errors" | "shapes">,
+    init: Omit<StepWorkerInit, "ready" | "errors" | "shapes" | "gemmFma">,
     model: tf.LayersModel,
   ): StepPool {
     const shapes = model.trainableWeights.map((w) => w.shape as number[]);
@@ -166,7 +168,7 @@ export class StepPool {
         const { worker, port } = startWorker(
           __filename,
           "stepWorker",
-          (errors): StepWorkerInit => ({ ...init, shapes, ready, errors }),
+          (errors): StepWorkerInit => ({ ...init, shapes, ready, errors, gemmFma: gemmFma() }),
         );
         workers.push({ worker, errors: port });
         if (Atomics.wait(ready, 0, 0, START_TIMEOUT_MS) === "timed-out" && Atomics.load(ready, 0) === 0)

@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { buildModel } from "@ghmkit/nets";
-import { initBackend, setKernelThreads, tf } from "@ghmkit/tensor";
+import { initBackend, setGemmFma, setKernelThreads, tf } from "@ghmkit/tensor";
 import type { StepJob, StepWorkerInit } from "./stepPool";
 import { batchLoss } from "./stepLoss";
 
@@ -21,6 +21,8 @@ const text = (err: unknown): string => (err instanceof Error ? err.message : Str
 async function start(): Promise<void> {
   // Each replica takes one core; kernel threads of its own would contend with the others.
   setKernelThreads(1);
+  // The main thread's numerics, whatever GHM_GEMM_FMA says here.
+  setGemmFma(init.gemmFma);
   await initBackend(init.backend);
   model = buildModel(init.arch, init.task, init.netConfig);
   vars = model.trainableWeights.map((w) => w.read() as tf.Variable);

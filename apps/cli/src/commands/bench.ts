@@ -244,8 +244,12 @@ export function registerBench(program: Command, ctx: Context): void {
         const kt = r.config.kernelThreads;
         const floor = r.gemmFloor?.stepsPerSec ?? null;
         for (const [name, run] of [
-          [`custom kernels, products on ${kt} thread${kt > 1 ? "s" : ""} (default)`, r.active],
+          [
+            `custom kernels, products on ${kt} thread${kt > 1 ? "s" : ""}${r.config.gemmFma ? ", fused multiply-add" : ""} (default)`,
+            r.active,
+          ],
           ["custom kernels, products on 1 thread (GHM_KERNEL_THREADS=1)", r.oneKernelThread],
+          ["custom kernels, plain multiply-add (GHM_GEMM_FMA=0)", r.plainMultiplyAdd],
           ["custom kernels, heap SIMD loops off (JS loops, XNNPACK products)", r.jsLoops],
           ["stock wasm + Conv2DBackpropFilter", r.minimal],
           ["stock wasm", r.stock],

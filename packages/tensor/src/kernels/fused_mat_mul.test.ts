@@ -2,9 +2,12 @@ import { initBackend, tf } from "../backend";
 import { seeded } from "../testing/compare";
 import { setGemmNN } from "./matmul_nn_simd";
 import { CUSTOM_WASM_KERNELS } from "./register";
+import { setGemmFma } from "../gemm_fma_node";
 
 beforeAll(async () => {
   await initBackend("wasm");
+  // These compare with XNNPACK's bits (each multiply-add rounded twice): the plain kernels.
+  setGemmFma(false);
 });
 
 afterEach(() => {

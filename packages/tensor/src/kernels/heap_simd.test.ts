@@ -4,7 +4,12 @@ import { initBackend, tf } from "../backend";
 import { seeded } from "../testing/compare";
 import { ADAM_UPDATE, type AdamUpdateAttrs } from "./adam_update";
 import { heapSimd, setHeapSimd } from "./heap_simd";
-import { HEAP_SHARED_WASM_BASE64, HEAP_WASM_BASE64 } from "./heap_wasm";
+import {
+  HEAP_FMA_WASM_BASE64,
+  HEAP_SHARED_FMA_WASM_BASE64,
+  HEAP_SHARED_WASM_BASE64,
+  HEAP_WASM_BASE64,
+} from "./heap_wasm";
 
 beforeAll(async () => {
   await initBackend("wasm");
@@ -24,15 +29,30 @@ function both<T>(f: () => T): [T, T] {
   return [simd, js];
 }
 
-test("the committed wasm bytes are what wasm/heap.wat compiles to (as written, and importing a shared memory)", async () => {
+test("the committed wasm bytes are what wasm/heap.wat compiles to (as written, importing a shared memory, and both with the GEMMs' multiply-adds fused)", async () => {
   const wabt = await (await import("wabt")).default();
   const wat = fs.readFileSync(path.join(__dirname, "../../wasm/heap.wat"), "utf8");
-  const bytes = (text: string, threads: boolean): string =>
-    Buffer.from(wabt.parseWat("heap.wat", text, { simd: true, threads }).toBinary({}).buffer).toString("base64");
+  const bytes = (text: string, threads: boolean, relaxed_simd = false): string =>
+    Buffer.from(wabt.parseWat("heap.wat", text, { simd: true, threads, relaxed_simd }).toBinary({}).buffer).toString(
+      "base64",
+    );
+  const share = (text: string): string =>
+    text.replace('(import "env" "memory" (memory 1))', '(import "env" "memory" (memory 1 65536 shared))');
   expect(bytes(wat, false)).toBe(HEAP_WASM_BASE64);
-  const shared = wat.replace('(import "env" "memory" (memory 1))', '(import "env" "memory" (memory 1 65536 shared))');
-  expect(shared).not.toBe(wat);
-  expect(bytes(shared, true)).toBe(HEAP_SHARED_WASM_BASE64);
+  expect(share(wat)).not.toBe(wat);
+  expect(bytes(share(wat), true)).toBe(HEAP_SHARED_WASM_BASE64);
+  // c + s b, rounded twice, as one relaxed_madd: the 8 multiply-adds of each GEMM kernel's inner loop.
+  let n = 0;
+  const fused = wat.replace(
+    /\(f32x4\.add \(local\.get (\$c\d\d)\) \(f32x4\.mul \(local\.get \$s\) \(local\.get (\$b\d)\)\)\)/g,
+    (_, c: string, b: string) => {
+      n++;
+      return `(f32x4.relaxed_madd (local.get $s) (local.get ${b}) (local.get ${c}))`;
+    },
+  );
+  expect(n).toBe(32);
+  expect(bytes(fused, false, true)).toBe(HEAP_FMA_WASM_BASE64);
+  expect(bytes(share(fused), true, true)).toBe(HEAP_SHARED_FMA_WASM_BASE64);
 });
 
 test("the SIMD loops link to the wasm backend's heap here (so the tests below compare two paths)", () => {

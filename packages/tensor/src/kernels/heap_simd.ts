@@ -2,9 +2,11 @@
 // imports the backend's own memory, so tensors are read and written where they live, with
 // no copies. Where it cannot link (no wasm SIMD, a shared-memory build, no exported memory)
 // or is switched off (tests, benchmarks), the kernels keep their JS loops, which give the
-// same bits.
+// plain module's bits (the fused GEMMs of gemm_fma.ts have no JS twin).
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { fusedHeapModule, gemmFma } from "./gemm_fma";
 import { HEAP_WASM_BASE64 } from "./heap_wasm";
+import { compileWasm, type WasmApi } from "./wasm_module";
 
 export interface HeapSimd {
   /** dst[c*R + r] = src[r*C + c] for 4-byte elements; byte offsets. */
@@ -49,17 +51,13 @@ export interface HeapSimd {
   ): void;
 }
 
-/** The part of the WebAssembly API used here (the tsconfig's libs do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: abstract new (...args: never[]) => object;
-}
 const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 let enabled = true;
 let heapModule: object | null | undefined;
-const linked = new WeakMap<object, HeapSimd | null>();
+/** Per backend heap: heap.wat linked to it, plain and (once asked for) fused. */
+const linked = new WeakMap<object, { plain: HeapSimd | null; fused?: HeapSimd | null }>();
+const fusedInstances = new WeakSet<object>();
 
 /** Turn the SIMD loops on or off (the JS loops otherwise); returns the previous setting. */
 export function setHeapSimd(on: boolean): boolean {
@@ -68,41 +66,39 @@ export function setHeapSimd(on: boolean): boolean {
   return was;
 }
 
-function compiled(): object | null {
-  if (heapModule === undefined) {
-    if (WA === undefined) {
-      heapModule = null;
-      return null;
-    }
-    try {
-      const bin = atob(HEAP_WASM_BASE64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      heapModule = new WA.Module(bytes);
-    } catch {
-      heapModule = null;
-    }
+function link(mod: object | null, memory: unknown): HeapSimd | null {
+  if (mod === null || WA === undefined || !(memory instanceof WA.Memory)) return null;
+  try {
+    return new WA.Instance(mod, { env: { memory } }).exports as unknown as HeapSimd;
+  } catch {
+    return null;
   }
-  return heapModule;
 }
 
-/** The SIMD loops linked to this backend's heap, or null (use the JS loops). */
+/**
+ * The SIMD loops linked to this backend's heap, or null (use the JS loops): the module whose
+ * GEMMs fuse their multiply-adds while gemmFma() is on (gemm_fma.ts), else the plain one.
+ */
 export function heapSimd(backend: BackendWasm): HeapSimd | null {
   if (!enabled) return null;
   const wasm = backend.wasm as unknown as { asm?: { memory?: unknown } };
   let k = linked.get(wasm);
   if (k === undefined) {
-    k = null;
-    const memory = wasm.asm?.memory;
-    const mod = compiled();
-    if (mod !== null && WA !== undefined && memory instanceof WA.Memory) {
-      try {
-        k = new WA.Instance(mod, { env: { memory } }).exports as unknown as HeapSimd;
-      } catch {
-        k = null;
-      }
-    }
+    if (heapModule === undefined) heapModule = compileWasm(HEAP_WASM_BASE64);
+    k = { plain: link(heapModule, wasm.asm?.memory) };
     linked.set(wasm, k);
   }
-  return k;
+  if (gemmFma() && k.plain !== null) {
+    if (k.fused === undefined) {
+      k.fused = link(fusedHeapModule(), wasm.asm?.memory);
+      if (k.fused !== null) fusedInstances.add(k.fused);
+    }
+    if (k.fused !== null) return k.fused;
+  }
+  return k.plain;
+}
+
+/** Whether `k`'s GEMMs fuse their multiply-adds (it came from heapSimd with gemmFma() on). */
+export function isFused(k: HeapSimd): boolean {
+  return fusedInstances.has(k);
 }

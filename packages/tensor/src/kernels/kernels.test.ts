@@ -4,6 +4,7 @@ import { batchMatMulConfig } from "./batch_mat_mul";
 import { conv2DBackpropFilterConfig } from "./conv2d_backprop_filter";
 import { conv2DBackpropInputConfig } from "./conv2d_backprop_input";
 import { CUSTOM_WASM_KERNELS } from "./register";
+import { setGemmFma } from "../gemm_fma_node";
 
 type Pad = "valid" | "same";
 type Shape4 = [number, number, number, number];
@@ -18,6 +19,8 @@ function wasmDataIds(): number {
 
 beforeAll(async () => {
   const info = await initBackend("wasm");
+  // These compare with XNNPACK's bits (each multiply-add rounded twice): the plain kernels.
+  setGemmFma(false);
   expect(info.customKernels).toEqual([...CUSTOM_WASM_KERNELS]);
   expect(tf.getKernel(tf.BatchMatMul, "wasm")?.kernelFunc).toBe(batchMatMulConfig.kernelFunc);
   expect(tf.getKernel(tf.Conv2DBackpropFilter, "wasm")?.kernelFunc).toBe(conv2DBackpropFilterConfig.kernelFunc);

@@ -36,7 +36,8 @@ export async function runOn(
 
 /**
  * c[i, j] = the float32 sum over k = 0..K-1, in order, of fround(A(i, k) B(k, j)), each add
- * rounded: the bits every heap GEMM must give, whatever its blocking or thread count.
+ * rounded (from bias(j), else 0): the bits every heap GEMM must give, whatever its blocking or
+ * thread count; with `fused`, each multiply-add rounded once, the fused GEMMs' bits.
  */
 export function sumInOrder(
   M: number,
@@ -44,12 +45,19 @@ export function sumInOrder(
   K: number,
   A: (i: number, k: number) => number,
   B: (k: number, j: number) => number,
+  options: { fused?: boolean; bias?: (j: number) => number } = {},
 ): Float32Array {
   const c = new Float32Array(M * N);
+  // Fused: s + a b rounded once (a float32 product is exact in float64; rounding the float64
+  // sum and then to float32 rounds twice, which differs from one rounding only on float32
+  // ties of a 2^-29-likely kind, none in these seeded tests).
+  const round = options.fused
+    ? (s: number, a: number, b: number) => Math.fround(s + a * b)
+    : (s: number, a: number, b: number) => Math.fround(s + Math.fround(a * b));
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s = Math.fround(s + Math.fround(A(i, k) * B(k, j)));
+      let s = options.bias?.(j) ?? 0;
+      for (let k = 0; k < K; k++) s = round(s, A(i, k), B(k, j));
       c[i * N + j] = s;
     }
   }
