@@ -14,6 +14,7 @@ import { fusedMatMulConfig, setStockFusedMatMul } from "./fused_mat_mul";
 import { identityConfig } from "./identity";
 import { registerReluGrad, reluGradConfig } from "./relu_grad";
 import { setStockBatchMatMul } from "./matmul_nn";
+import { shareSavedTensors } from "./shared_saves";
 import { setStockSlice, sliceConfig } from "./slice";
 import { splitVConfig } from "./split_v";
 import { setStockSum, sumConfig } from "./sum";
@@ -67,6 +68,8 @@ export const CUSTOM_WASM_KERNELS: readonly string[] = CUSTOM.map((c) => c.kernel
  */
 export function setCustomWasmKernels(names: readonly string[]): string[] {
   registerReluGrad();
+  // With ghmkit's Identity, the engine's saves for backprop share data without the kernel call.
+  shareSavedTensors(() => installed.has(tf.Identity));
   for (const name of names) {
     if (!CUSTOM_WASM_KERNELS.includes(name)) {
       throw new Error(`custom kernels: unknown kernel "${name}"; choose from ${CUSTOM_WASM_KERNELS.join(", ")}`);
