@@ -9,6 +9,8 @@ import { castConfig, setStockCast } from "./cast";
 import { concatConfig, setStockConcat } from "./concat";
 import { conv2DBackpropFilterConfig } from "./conv2d_backprop_filter";
 import { conv2DBackpropInputConfig } from "./conv2d_backprop_input";
+import { DENSE, denseConfig, denseGradConfig, denseGradInputConfig, registerDenseGrad } from "./dense";
+import { fastDenseLayers } from "./dense_layer";
 import { equalConfig, setStockEqual } from "./equal";
 import { fusedMatMulConfig, setStockFusedMatMul } from "./fused_mat_mul";
 import { identityConfig } from "./identity";
@@ -28,6 +30,9 @@ const CUSTOM: tf.KernelConfig[] = [
   concatConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
+  denseConfig,
+  denseGradConfig,
+  denseGradInputConfig,
   equalConfig,
   fusedMatMulConfig,
   identityConfig,
@@ -70,6 +75,9 @@ export function setCustomWasmKernels(names: readonly string[]): string[] {
   registerReluGrad();
   // With ghmkit's Identity, the engine's saves for backprop share data without the kernel call.
   shareSavedTensors(() => installed.has(tf.Identity));
+  // With GhmDense, tfjs-layers' Dense trains through it (the same bits, far fewer engine calls).
+  registerDenseGrad();
+  fastDenseLayers(() => installed.has(DENSE));
   for (const name of names) {
     if (!CUSTOM_WASM_KERNELS.includes(name)) {
       throw new Error(`custom kernels: unknown kernel "${name}"; choose from ${CUSTOM_WASM_KERNELS.join(", ")}`);
