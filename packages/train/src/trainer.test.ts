@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runBP } from "@ghmkit/bp";
 import { Rng, grammarFingerprint, randomRhm, readGrammarFile, sample } from "@ghmkit/ghm";
-import { tf } from "@ghmkit/tensor";
+import { backendInfo, gemmFma, kernelThreads, tf } from "@ghmkit/tensor";
 import { ScheduledAdam } from "./adam";
 import { makeStreams, makeTestData } from "./data";
 import { readMetrics } from "./metricsLog";
@@ -39,7 +39,15 @@ describe("trainRun", () => {
     // Each line and result.json carry the run's own training rate (steps only, evaluation excluded).
     for (const l of lines) expect(l.stepsPerSecond!).toBeGreaterThan(0);
     expect(res.stepsPerSecond!).toBeGreaterThan(0);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, "result.json"), "utf8")).stepsPerSecond).toBe(res.stepsPerSecond);
+    const saved = JSON.parse(fs.readFileSync(path.join(dir, "result.json"), "utf8"));
+    expect(saved.stepsPerSecond).toBe(res.stepsPerSecond);
+    // And what the steps ran on: the numerics a rerun elsewhere must match to give the same bits.
+    const wasm = backendInfo()?.name === "wasm";
+    expect(saved.backend).toEqual({
+      name: backendInfo()?.name,
+      kernelThreads: wasm ? kernelThreads() : 1,
+      gemmFma: wasm && gemmFma(),
+    });
     expect(lines[3].trainLoss!).toBeLessThan(lines[0].trainLoss!);
     expect(lines[3].testLoss).toBeLessThan(lines[0].testLoss);
     // The Bayes cross-entropy is BP's -log P(y | x) on the population test set, computed here directly.

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { acquireDirLock } from "./dirLock";
-import { initBackend, tf } from "@ghmkit/tensor";
+import { backendInfo, gemmFma, initBackend, kernelThreads, tf } from "@ghmkit/tensor";
 import { writeJsonAtomic } from "@ghmkit/ghm";
 import { type LoopState, isLogSpacedStep, latestCheckpoint, saveCheckpoint } from "./checkpoint";
 import type { TrainConfig } from "./config";
@@ -65,6 +65,19 @@ export interface TrainResult {
   outDir: string;
   /** Training steps per second over all steps this process ran (as EvalRecord.stepsPerSecond; null when it ran none). */
   stepsPerSecond: number | null;
+  /**
+   * What the steps ran on: the TensorFlow.js backend, and on wasm the matrix products' kernel
+   * threads (speed only) and fused multiply-add (speed and bits: @ghmkit/tensor's gemmFma()).
+   */
+  backend: { name: string; kernelThreads: number; gemmFma: boolean } | null;
+}
+
+/** TrainResult.backend: the backend initBackend chose, with the wasm products' settings. */
+function ranOn(): TrainResult["backend"] {
+  const info = backendInfo();
+  if (info === null) return null;
+  const wasm = info.name === "wasm";
+  return { name: info.name, kernelThreads: wasm ? kernelThreads() : 1, gemmFma: wasm && gemmFma() };
 }
 
 export interface TrainRunOptions {
@@ -179,6 +192,7 @@ async function loop(r: Run, options: TrainRunOptions): Promise<TrainResult> {
       outDir: r.outDir,
       grammarFingerprint: r.fingerprint,
       stepsPerSecond: rate(totalSteps, totalStepMs),
+      backend: ranOn(),
     };
     writeJsonAtomic(paths.result, result);
     return result;
