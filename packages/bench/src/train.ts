@@ -211,17 +211,17 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
     setKernelThreads(threads);
     setGemmFma(fused);
   };
-  const settings = { active: setting(kt, fma), oneKernelThread: setting(1, fma), plainMultiplyAdd: setting(kt, false) };
-  const chosen = (["active", "oneKernelThread", "plainMultiplyAdd"] as const).filter(
-    (k) => k === "active" || (k === "oneKernelThread" ? kt > 1 : fma),
-  );
+  // Stepped alternately with `active`: what the kernel threads and what fusing buy, where they are on.
+  const variants: ["active" | "oneKernelThread" | "plainMultiplyAdd", () => void][] = [["active", setting(kt, fma)]];
+  if (kt > 1) variants.push(["oneKernelThread", setting(1, fma)]);
+  if (fma) variants.push(["plainMultiplyAdd", setting(kt, false)]);
   const runs = timeAlternately(
     trainConfig,
-    chosen.map((k) => settings[k]),
+    variants.map(([, set]) => set),
     steps,
     warmup,
   );
-  settings.active();
+  setting(kt, fma)();
   const { run: active, params } = runs[0];
   const result: BenchResult = {
     backend,
@@ -230,8 +230,8 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
     referenceStepsPerSec: PYTORCH_CPU_STEPS_PER_SEC,
     active,
   };
-  chosen.forEach((k, i) => {
-    if (k !== "active") result[k] = runs[i].run;
+  variants.forEach(([name], i) => {
+    if (name !== "active") result[name] = runs[i].run;
   });
   if (products && before) {
     const after = gemmFloor(products);

@@ -50,15 +50,11 @@ function envSetting(): boolean | "auto" {
 export function defaultGemmFma(): void {
   if (gemmFmaConfigured()) return;
   const setting = envSetting();
-  try {
-    setGemmFma(setting);
-  } catch (e) {
-    if (e instanceof InputError && setting === true)
-      throw new InputError(
-        "GHM_GEMM_FMA",
-        "is 1, but fused multiply-add is not available here (wasm relaxed SIMD missing, or the CPU does not fuse)",
-        "set it to 0 or auto, or unset it",
-      );
-    throw e;
-  }
+  if (setting === true && !gemmFmaAvailable())
+    throw new InputError(
+      "GHM_GEMM_FMA",
+      "is 1, but fused multiply-add is not available here (wasm relaxed SIMD missing, or the CPU does not fuse)",
+      "set it to 0 or auto, or unset it",
+    );
+  setGemmFma(setting);
 }

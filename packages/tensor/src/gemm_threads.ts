@@ -17,6 +17,7 @@ import { checkKernelThreads, type GemmSplitter, setGemmSplitter } from "./kernel
 import { type HeapSimd, isFused } from "./kernels/heap_simd";
 import { fusedHeapModule } from "./kernels/gemm_fma";
 import { HEAP_SHARED_FMA_WASM_BASE64, HEAP_SHARED_WASM_BASE64 } from "./kernels/heap_wasm";
+import { compileWasm } from "./kernels/wasm_module";
 
 /**
  * Multiply-adds per band below which a product is not cut further (about 0.3 ms of one
@@ -115,7 +116,6 @@ interface SharedMemory {
   grow(pages: number): number;
 }
 interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
   Memory: new (d: { initial: number; maximum: number; shared: true }) => SharedMemory;
 }
 const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
@@ -150,16 +150,8 @@ const sharedModules: { plain?: object | null; fused?: object | null } = {};
 function compiledShared(kind: "plain" | "fused"): object | null {
   let mod = sharedModules[kind];
   if (mod === undefined) {
-    mod = null;
-    try {
-      if (WA === undefined) throw new Error("no WebAssembly");
-      if (kind === "plain" || fusedHeapModule() !== null)
-        mod = new WA.Module(
-          Buffer.from(kind === "plain" ? HEAP_SHARED_WASM_BASE64 : HEAP_SHARED_FMA_WASM_BASE64, "base64"),
-        );
-    } catch {
-      mod = null; // no wasm threads or SIMD here
-    }
+    if (kind === "plain") mod = compileWasm(HEAP_SHARED_WASM_BASE64);
+    else mod = fusedHeapModule() !== null ? compileWasm(HEAP_SHARED_FMA_WASM_BASE64) : null;
     sharedModules[kind] = mod;
   }
   return mod;
@@ -360,6 +352,7 @@ class KernelThreads implements GemmSplitter {
     const parts = this.bands(M * K * N, M);
     if (parts < 2) return false;
     const src = new Float32Array(heap);
+    const fused = isFused(k);
     // Helper memory: [64: bias][b][a's band][c's band] (address 0 means "no bias" to the kernel).
     const biasAt = 64;
     const bAt = up64(biasAt + 4 * N);
@@ -371,15 +364,13 @@ class KernelThreads implements GemmSplitter {
       const rows = KernelThreads.cut(M, parts, j + 1, mine) - r0;
       const aAt = up64(bAt + 4 * K * N);
       const cAt = up64(aAt + 4 * rows * K);
-      const helper = this.helper(j, cAt + 4 * rows * N, isFused(k));
+      const helper = this.helper(j, cAt + 4 * rows * N, fused);
       if (helper === null) break;
       const dst = new Float32Array(helper.memory.buffer);
       if (bias !== 0) dst.set(src.subarray(bias / 4, bias / 4 + N), biasAt / 4);
       dst.set(src.subarray(b / 4, b / 4 + K * N), bAt / 4);
       dst.set(src.subarray(a / 4 + r0 * K, a / 4 + (r0 + rows) * K), aAt / 4);
-      bands.push(
-        this.post(helper, 1, isFused(k), r0, rows, K * N, cAt, [aAt, bAt, bias === 0 ? 0 : biasAt, cAt, K, N, 0]),
-      );
+      bands.push(this.post(helper, 1, fused, r0, rows, K * N, cAt, [aAt, bAt, bias === 0 ? 0 : biasAt, cAt, K, N, 0]));
     }
     const here = (r0: number, rows: number): void => k.gemmNN(a + 4 * r0 * K, b, bias, c + 4 * r0 * N, rows, K, N);
     this.runBands(bands, here, src, c / 4, M, N);
@@ -390,6 +381,7 @@ class KernelThreads implements GemmSplitter {
     const parts = this.bands(P * M * N, M);
     if (parts < 2) return false;
     const src = new Float32Array(heap);
+    const fused = isFused(k);
     const aAt = 64;
     const bAt = up64(aAt + 4 * P * M);
     const cAt = up64(bAt + 4 * P * N);
@@ -402,13 +394,13 @@ class KernelThreads implements GemmSplitter {
     for (let j = 1; j < parts; j++) {
       const i0 = KernelThreads.cut(M, parts, j, mine);
       const rows = KernelThreads.cut(M, parts, j + 1, mine) - i0;
-      const helper = this.helper(j, cAt + 4 * rows * N, isFused(k));
+      const helper = this.helper(j, cAt + 4 * rows * N, fused);
       if (helper === null) break;
       const dst = new Float32Array(helper.memory.buffer);
       dst.set(src.subarray(a / 4, a / 4 + P * M), aAt / 4);
       dst.set(src.subarray(b / 4, b / 4 + P * N), bAt / 4);
       dst.fill(0, cAt / 4, cAt / 4 + rows * N);
-      bands.push(this.post(helper, 2, isFused(k), i0, rows, P * N, cAt, [aAt + 4 * i0, bAt, 0, cAt, P, N, M]));
+      bands.push(this.post(helper, 2, fused, i0, rows, P * N, cAt, [aAt + 4 * i0, bAt, 0, cAt, P, N, M]));
     }
     const here = (i0: number, rows: number): void => k.gemmTN(a + 4 * i0, b, c + 4 * i0 * N, P, rows, N, M);
     this.runBands(bands, here, src, c / 4, M, N);

@@ -26,15 +26,15 @@ export function fastDenseLayers(active: () => boolean): void {
   patched = true;
   proto.call = function (this: DenseInternals, inputs, kwargs) {
     const engine = tf.engine() as unknown as { backendName: string; state: { gradientDepth: number } };
+    // tfjs-core fuses bias and activation only outside gradient recording (other bits): left to
+    // Dense, as is everything off wasm; checked first, as inference calls come here too.
+    if (engine.state.gradientDepth === 0 || engine.backendName !== "wasm" || !active())
+      return original.call(this, inputs, kwargs);
     const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : null) : inputs;
     const name = this.activation?.getClassName();
     const kernel = this.kernel?.read();
     const bias = this.bias?.read();
-    // tfjs-core fuses bias and activation only outside gradient recording (other bits): left to Dense.
     if (
-      engine.state.gradientDepth === 0 ||
-      engine.backendName !== "wasm" ||
-      !active() ||
       x === null ||
       x.rank < 2 ||
       x.dtype !== "float32" ||
