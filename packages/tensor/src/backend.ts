@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { defaultGemmFma } from "./gemm_fma_node";
 import { defaultKernelThreads } from "./gemm_threads";
 import { NATIVE_PACKAGES, nodeChooser, WASM_PACKAGE } from "./nodeChoice";
+import { sharedHeapWanted } from "./shared_heap";
 
 export { tf, backendInfo, silenceCpuNodeHint } from "./backendCore";
 
@@ -49,6 +50,7 @@ export function initBackend(preference?: BackendPreference): Promise<BackendInfo
   const requested = resolvePreference(preference);
   defaultKernelThreads();
   defaultGemmFma();
+  sharedHeapWanted(); // a bad GHM_SHARED_HEAP is refused here, not taken for a failed backend
   return initOnce(requested.pref, requested.source, () => choose(requested.pref, requested.source));
 }
 

@@ -6,5 +6,5 @@
 export { tf, initBackend, backendInfo, silenceCpuNodeHint } from "./backendBrowser";
 export type { BrowserBackendOptions } from "./backendBrowser";
 export * from "./shared";
-export { kernelThreads, kernelThreadStats, setKernelThreads } from "./kernelThreadsBrowser";
+export { heapShared, kernelThreads, kernelThreadStats, setKernelThreads } from "./kernelThreadsBrowser";
 export { gemmFmaAvailable, setGemmFmaHere as setGemmFma } from "./kernels/gemm_fma";

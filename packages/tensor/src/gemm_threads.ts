@@ -1,23 +1,23 @@
 // Kernel threads for the heap GEMMs (Node only). tfjs-backend-wasm runs on one thread in
 // Node, so a dense layer's products used one core of many. Here a big product is cut into
-// bands of output rows: this thread computes the first on the wasm heap, each helper thread
-// another, on its own shared wasm memory holding a copy of what its band reads (the heap
-// itself is not shared, so no other thread can read it). A helper's band comes in chunks
-// that both sides claim from one counter: a helper that wakes late, or that the OS does not
-// schedule (a busy machine), loses its chunks to this thread, which computes them on the heap
-// from the originals, so a step is never held up by a helper it could do without. Every
-// output element is still one call of the same kernel summing in the same order: the same
-// bits as one thread. The copies are the price: at the U-Net's widths copying a band's operands
-// costs about a third of computing it, so this thread, which does them, keeps the smaller band,
-// and products too small to repay a hand-over stay whole.
+// bands of output rows: this thread computes the first, each helper thread another. Where the
+// wasm heap is shared (shared_heap.ts, the default in Node) the helpers link to the heap
+// itself and compute their bands in place; otherwise each works on its own shared memory
+// holding a copy of what its band reads, and this thread, which does the copies, keeps the
+// smaller band (at the U-Net's widths copying a band's operands costs about a third of
+// computing it). A helper's band comes in chunks that both sides claim from one counter: a
+// helper that wakes late, or that the OS does not schedule (a busy machine), loses its chunks
+// to this thread, which computes them on the heap from the originals, so a step is never held
+// up by a helper it could do without. Every output element is still one call of the same
+// kernel summing in the same order: the same bits as one thread. Products too small to repay
+// a hand-over stay whole.
 import { InputError } from "@ghmkit/ghm";
 import { availableParallelism } from "node:os";
 import * as wt from "node:worker_threads";
 import { checkKernelThreads, type GemmSplitter, setGemmSplitter } from "./kernels/gemm_split";
-import { type HeapSimd, isFused } from "./kernels/heap_simd";
-import { fusedHeapModule } from "./kernels/gemm_fma";
-import { HEAP_SHARED_FMA_WASM_BASE64, HEAP_SHARED_WASM_BASE64 } from "./kernels/heap_wasm";
-import { compileWasm } from "./kernels/wasm_module";
+import { type HeapSimd, isFused, sharedHeapModule } from "./kernels/heap_simd";
+import { fusedSharedHeapModule } from "./kernels/gemm_fma";
+import type { HeapMemory } from "./kernels/wasm_ops";
 
 /**
  * Multiply-adds per band below which a product is not cut further (about 0.3 ms of one
@@ -122,6 +122,7 @@ const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 interface Helper {
   worker: wt.Worker;
+  /** The heap itself (in place) or the helper's own memory. */
   memory: SharedMemory;
   ctrl: Int32Array;
   seq: number;
@@ -136,32 +137,17 @@ interface Band {
   rows: number;
   per: number;
   chunks: number;
-  /** Where the helper's copy of the band's output starts in its memory (bytes). */
-  cAt: number;
-}
-
-const sharedModules: { plain?: object | null; fused?: object | null } = {};
-
-/**
- * heap.wat importing a shared memory, plain or with its multiply-adds fused (the latter once
- * this thread's fused module exists, i.e. relaxed SIMD compiles and fuses here), or null
- * where it does not compile: then products of that kind stay whole.
- */
-function compiledShared(kind: "plain" | "fused"): object | null {
-  let mod = sharedModules[kind];
-  if (mod === undefined) {
-    if (kind === "plain") mod = compileWasm(HEAP_SHARED_WASM_BASE64);
-    else mod = fusedHeapModule() !== null ? compileWasm(HEAP_SHARED_FMA_WASM_BASE64) : null;
-    sharedModules[kind] = mod;
-  }
-  return mod;
+  /** Where the helper's copy of the band's output starts in its memory (bytes); null: in place on the heap. */
+  cAt: number | null;
 }
 
 /** Round up to 64 bytes, so every operand starts on a cache line. */
 const up64 = (n: number): number => Math.ceil(n / 64) * 64;
 
 class KernelThreads implements GemmSplitter {
-  private readonly helpers: Helper[] = [];
+  private helpers: Helper[] = [];
+  /** The shared heap the helpers are linked to, or null: each has a memory of its own. */
+  private linkedTo: SharedMemory | null = null;
   private broken = false;
   /** Threads a product may use, this one included (helpers beyond threads - 1 stay asleep). */
   threads = 1;
@@ -202,13 +188,14 @@ class KernelThreads implements GemmSplitter {
    */
   private helper(h: number, bytes: number, fused: boolean): Helper | null {
     if (bytes > MAX_HELPER_BYTES) return null;
+    const heap = this.linkedTo;
     let helper = this.helpers[h - 1];
     if (helper === undefined) {
-      const mod = compiledShared("plain");
+      const mod = sharedHeapModule();
       if (mod === null || WA === undefined) return this.fail();
-      const fusedModule = compiledShared("fused");
+      const fusedModule = fusedSharedHeapModule();
       try {
-        const memory = new WA.Memory({ initial: 1, maximum: MAX_HELPER_BYTES / 65536, shared: true });
+        const memory = heap ?? new WA.Memory({ initial: 1, maximum: MAX_HELPER_BYTES / 65536, shared: true });
         const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_INTS * 4));
         const worker = new wt.Worker(HELPER_SOURCE, {
           eval: true,
@@ -225,6 +212,7 @@ class KernelThreads implements GemmSplitter {
       }
     }
     if (fused && !helper.fused) return null;
+    if (heap !== null) return helper;
     const have = helper.memory.buffer.byteLength;
     try {
       if (bytes > have) helper.memory.grow(Math.ceil((bytes - have) / 65536));
@@ -232,6 +220,20 @@ class KernelThreads implements GemmSplitter {
       return null; // no memory for this band: the product runs here, whole or with the bands already handed over
     }
     return helper;
+  }
+
+  /**
+   * Whether this product runs in place: the heap is shared. Helpers linked to another memory
+   * than this product's (a heap of its own, or an earlier backend's) are stopped first.
+   */
+  private inPlace(memory: HeapMemory): boolean {
+    const heap = memory.buffer instanceof SharedArrayBuffer ? (memory as SharedMemory) : null;
+    if (heap !== this.linkedTo) {
+      for (const helper of this.helpers) void helper.worker.terminate();
+      this.helpers = [];
+      this.linkedTo = heap;
+    }
+    return heap !== null;
   }
 
   private fail(): null {
@@ -250,7 +252,7 @@ class KernelThreads implements GemmSplitter {
     r0: number,
     rows: number,
     perRowMacs: number,
-    cAt: number,
+    cAt: number | null,
     args: number[],
   ): Band {
     const ctrl = helper.ctrl;
@@ -306,14 +308,15 @@ class KernelThreads implements GemmSplitter {
       this.broken = true;
       throw new Error("a kernel thread's GEMM failed");
     }
-    if (theirs === 0) return;
+    if (theirs === 0 || band.cAt === null) return;
+    const cAt = band.cAt;
     const tag = helper.seq & 0x7fff;
     const mem = new Float32Array(helper.memory.buffer);
     for (let c = 0; c < chunks; c++) {
       if (Atomics.load(ctrl, OWN + c) !== tag) continue;
       const r = c * per;
       const n = Math.min(per, band.rows - r) * N;
-      out.set(mem.subarray(band.cAt / 4 + r * N, band.cAt / 4 + r * N + n), o + (band.r0 + r) * N);
+      out.set(mem.subarray(cAt / 4 + r * N, cAt / 4 + r * N + n), o + (band.r0 + r) * N);
     }
   }
 
@@ -338,9 +341,34 @@ class KernelThreads implements GemmSplitter {
     if (last < M) here(last, M - last);
   }
 
+  /**
+   * Hand the helpers their bands of a product on the shared heap: equal bands (no copies to
+   * make here), `args(r0)` the kernel's arguments for a band from row r0 (`perRowMacs` sizes
+   * the chunks; `op` 1 gemmNN, 2 gemmTN).
+   */
+  private inPlaceBands(
+    parts: number,
+    M: number,
+    perRowMacs: number,
+    fused: boolean,
+    op: number,
+    args: (r0: number) => number[],
+  ): Band[] {
+    const bands: Band[] = [];
+    const mine = KernelThreads.share(parts - 1, 0, 0);
+    for (let j = 1; j < parts; j++) {
+      const r0 = KernelThreads.cut(M, parts, j, mine);
+      const rows = KernelThreads.cut(M, parts, j + 1, mine) - r0;
+      const helper = this.helper(j, 0, fused);
+      if (helper === null) break;
+      bands.push(this.post(helper, op, fused, r0, rows, perRowMacs, null, args(r0)));
+    }
+    return bands;
+  }
+
   nn(
     k: HeapSimd,
-    heap: ArrayBufferLike,
+    heap: HeapMemory,
     a: number,
     b: number,
     bias: number,
@@ -351,8 +379,22 @@ class KernelThreads implements GemmSplitter {
   ): boolean {
     const parts = this.bands(M * K * N, M);
     if (parts < 2) return false;
-    const src = new Float32Array(heap);
+    const src = new Float32Array(heap.buffer);
     const fused = isFused(k);
+    const here = (r0: number, rows: number): void => k.gemmNN(a + 4 * r0 * K, b, bias, c + 4 * r0 * N, rows, K, N);
+    if (this.inPlace(heap)) {
+      const bands = this.inPlaceBands(parts, M, K * N, fused, 1, (r0) => [
+        a + 4 * r0 * K,
+        b,
+        bias,
+        c + 4 * r0 * N,
+        K,
+        N,
+        0,
+      ]);
+      this.runBands(bands, here, src, c / 4, M, N);
+      return true;
+    }
     // Helper memory: [64: bias][b][a's band][c's band] (address 0 means "no bias" to the kernel).
     const biasAt = 64;
     const bAt = up64(biasAt + 4 * N);
@@ -372,16 +414,22 @@ class KernelThreads implements GemmSplitter {
       dst.set(src.subarray(a / 4 + r0 * K, a / 4 + (r0 + rows) * K), aAt / 4);
       bands.push(this.post(helper, 1, fused, r0, rows, K * N, cAt, [aAt, bAt, bias === 0 ? 0 : biasAt, cAt, K, N, 0]));
     }
-    const here = (r0: number, rows: number): void => k.gemmNN(a + 4 * r0 * K, b, bias, c + 4 * r0 * N, rows, K, N);
     this.runBands(bands, here, src, c / 4, M, N);
     return true;
   }
 
-  tn(k: HeapSimd, heap: ArrayBufferLike, a: number, b: number, c: number, P: number, M: number, N: number): boolean {
+  tn(k: HeapSimd, heap: HeapMemory, a: number, b: number, c: number, P: number, M: number, N: number): boolean {
     const parts = this.bands(P * M * N, M);
     if (parts < 2) return false;
-    const src = new Float32Array(heap);
+    const src = new Float32Array(heap.buffer);
     const fused = isFused(k);
+    const here = (i0: number, rows: number): void => k.gemmTN(a + 4 * i0, b, c + 4 * i0 * N, P, rows, N, M);
+    if (this.inPlace(heap)) {
+      // c is zero already (the caller's), as gemmTN accumulates into it.
+      const bands = this.inPlaceBands(parts, M, P * N, fused, 2, (i0) => [a + 4 * i0, b, 0, c + 4 * i0 * N, P, N, M]);
+      this.runBands(bands, here, src, c / 4, M, N);
+      return true;
+    }
     const aAt = 64;
     const bAt = up64(aAt + 4 * P * M);
     const cAt = up64(bAt + 4 * P * N);
@@ -402,7 +450,6 @@ class KernelThreads implements GemmSplitter {
       dst.fill(0, cAt / 4, cAt / 4 + rows * N);
       bands.push(this.post(helper, 2, fused, i0, rows, P * N, cAt, [aAt + 4 * i0, bAt, 0, cAt, P, N, M]));
     }
-    const here = (i0: number, rows: number): void => k.gemmTN(a + 4 * i0, b, c + 4 * i0 * N, P, rows, N, M);
     this.runBands(bands, here, src, c / 4, M, N);
     return true;
   }

@@ -3,3 +3,4 @@ export { tf, initBackend, backendInfo, wasmBinaryDir, silenceCpuNodeHint } from 
 export * from "./shared";
 export { kernelThreads, kernelThreadStats, setKernelThreads } from "./gemm_threads";
 export { gemmFmaAvailable, setGemmFma } from "./gemm_fma_node";
+export { heapShared } from "./shared_heap";

@@ -18,3 +18,8 @@ export function kernelThreads(): number {
 export function kernelThreadStats(): { products: number; helperChunks: number; takenBack: number } {
   return { products: 0, helperChunks: 0, takenBack: 0 };
 }
+
+/** The wasm heap is never made shared in a browser (shared_heap.ts is Node's). */
+export function heapShared(): boolean {
+  return false;
+}

@@ -12,6 +12,7 @@ import {
   setBackendOrThrow,
   tf,
 } from "./backendCore";
+import { withSharedHeap } from "./shared_heap";
 
 export interface NodeLoader {
   /** `require(pkg)`: the module, or a throw when it is absent or fails to load. */
@@ -91,7 +92,7 @@ export function nodeChooser(
     }
     if (pref === "wasm") {
       loadWasm();
-      return activateWasm(`requested via ${source}`);
+      return withSharedHeap(() => activateWasm(`requested via ${source}`));
     }
     if (pref === "cpu") return activateCpu(`requested via ${source}`);
 
@@ -103,7 +104,7 @@ export function nodeChooser(
     const why = `tfjs-node-gpu unavailable (${gpuErr}); tfjs-node unavailable (${nodeErr})`;
     try {
       loadWasm();
-      return await activateWasm(`auto: ${why}`);
+      return await withSharedHeap(() => activateWasm(`auto: ${why}`));
     } catch (wasmErr) {
       return activateCpu(`auto: ${why}; wasm failed (${message(wasmErr)})`);
     }

@@ -8,7 +8,7 @@
 // machines they can differ where one CPU fuses and another does not.
 import { InputError } from "@ghmkit/ghm";
 import type { HeapSimd } from "./heap_simd";
-import { HEAP_FMA_WASM_BASE64 } from "./heap_wasm";
+import { HEAP_FMA_WASM_BASE64, HEAP_SHARED_FMA_WASM_BASE64 } from "./heap_wasm";
 import { compileWasm, type WasmApi } from "./wasm_module";
 
 const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
@@ -54,6 +54,15 @@ export function fusedHeapModule(): object | null {
     fusedModule = mod;
   }
   return fusedModule;
+}
+
+let fusedShared: object | null | undefined;
+
+/** The fused module importing a shared memory (kernel threads, a shared heap); null where fusedHeapModule() is. */
+export function fusedSharedHeapModule(): object | null {
+  if (fusedHeapModule() === null) return null;
+  fusedShared ??= compileWasm(HEAP_SHARED_FMA_WASM_BASE64);
+  return fusedShared;
 }
 
 /** Whether fused multiply-add is available to the GEMMs here (relaxed SIMD that fuses). */

@@ -3,19 +3,20 @@
 // (../gemm_threads.ts), the browser entry none, and then every product runs whole here.
 import { InputError } from "@ghmkit/ghm";
 import type { HeapSimd } from "./heap_simd";
+import type { HeapMemory } from "./wasm_ops";
 
 /**
  * Runs part of a product on other threads and the rest on this one through `k`, each
  * output element by the same kernel in the same order as a whole call (so the same bits).
  * Each method returns false, having done nothing, where it will not split (a product too
  * small to repay the hand-over, or no threads): the caller then runs the product whole.
- * Offsets are bytes into `heap`, the buffer of the wasm memory `k` works on.
+ * Offsets are bytes into `heap`, the wasm memory `k` works on.
  */
 export interface GemmSplitter {
   /** c[M, N] = bias[N] + a[M, K] b[K, N] (bias 0: none), as HeapSimd.gemmNN. */
   nn(
     k: HeapSimd,
-    heap: ArrayBufferLike,
+    heap: HeapMemory,
     a: number,
     b: number,
     bias: number,
@@ -25,7 +26,7 @@ export interface GemmSplitter {
     N: number,
   ): boolean;
   /** c[M, N] += a[P, M]^T b[P, N], as HeapSimd.gemmTN with lda = M. */
-  tn(k: HeapSimd, heap: ArrayBufferLike, a: number, b: number, c: number, P: number, M: number, N: number): boolean;
+  tn(k: HeapSimd, heap: HeapMemory, a: number, b: number, c: number, P: number, M: number, N: number): boolean;
 }
 
 let splitter: GemmSplitter | null = null;

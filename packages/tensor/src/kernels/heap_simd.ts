@@ -4,8 +4,8 @@
 // or is switched off (tests, benchmarks), the kernels keep their JS loops, which give the
 // plain module's bits (the fused GEMMs of gemm_fma.ts have no JS twin).
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { fusedHeapModule, gemmFma } from "./gemm_fma";
-import { HEAP_WASM_BASE64 } from "./heap_wasm";
+import { fusedHeapModule, fusedSharedHeapModule, gemmFma } from "./gemm_fma";
+import { HEAP_SHARED_WASM_BASE64, HEAP_WASM_BASE64 } from "./heap_wasm";
 import { compileWasm, type WasmApi } from "./wasm_module";
 
 export interface HeapSimd {
@@ -55,6 +55,13 @@ const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 let enabled = true;
 let heapModule: object | null | undefined;
+let sharedModule: object | null | undefined;
+
+/** heap.wat importing a shared memory (kernel threads, a shared heap), or null where it does not compile. */
+export function sharedHeapModule(): object | null {
+  sharedModule ??= compileWasm(HEAP_SHARED_WASM_BASE64);
+  return sharedModule;
+}
 /** Per backend heap: heap.wat linked to it, plain and (once asked for) fused. */
 const linked = new WeakMap<object, { plain: HeapSimd | null; fused?: HeapSimd | null }>();
 const fusedInstances = new WeakSet<object>();
@@ -83,19 +90,31 @@ export function heapSimd(backend: BackendWasm): HeapSimd | null {
   if (!enabled) return null;
   const wasm = backend.wasm as unknown as { asm?: { memory?: unknown } };
   let k = linked.get(wasm);
+  const memory = wasm.asm?.memory;
+  const shared = isSharedMemory(memory);
   if (k === undefined) {
-    if (heapModule === undefined) heapModule = compileWasm(HEAP_WASM_BASE64);
-    k = { plain: link(heapModule, wasm.asm?.memory) };
+    if (!shared) heapModule ??= compileWasm(HEAP_WASM_BASE64);
+    k = { plain: link(shared ? sharedHeapModule() : (heapModule ?? null), memory) };
     linked.set(wasm, k);
   }
   if (gemmFma() && k.plain !== null) {
     if (k.fused === undefined) {
-      k.fused = link(fusedHeapModule(), wasm.asm?.memory);
+      k.fused = link(shared ? fusedSharedHeapModule() : fusedHeapModule(), memory);
       if (k.fused !== null) fusedInstances.add(k.fused);
     }
     if (k.fused !== null) return k.fused;
   }
   return k.plain;
+}
+
+/** Whether `memory` is a WebAssembly.Memory on a SharedArrayBuffer (heap.wat must import it as shared). */
+export function isSharedMemory(memory: unknown): boolean {
+  return (
+    WA !== undefined &&
+    memory instanceof WA.Memory &&
+    typeof SharedArrayBuffer !== "undefined" &&
+    memory.buffer instanceof SharedArrayBuffer
+  );
 }
 
 /** Whether `k`'s GEMMs fuse their multiply-adds (it came from heapSimd with gemmFma() on). */

@@ -8,7 +8,7 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { gemmOperands } from "./gemm_operands";
 import { gemmSplitter } from "./gemm_split";
 import { heapSimd } from "./heap_simd";
-import { byteOffset, heapBuffer } from "./wasm_ops";
+import { byteOffset, heapMemory } from "./wasm_ops";
 
 let enabled = true;
 
@@ -44,7 +44,7 @@ export function matMulNNSimd(
   const co = byteOffset(backend, out);
   const biasO = bias === undefined ? 0 : byteOffset(backend, bias);
   const split = ops.n === 1 ? gemmSplitter() : null;
-  if (split?.nn(k, heapBuffer(backend), ao, bo, biasO, co, M, K, N)) return out;
+  if (split?.nn(k, heapMemory(backend), ao, bo, biasO, co, M, K, N)) return out;
   for (let i = 0; i < ops.n; i++) {
     k.gemmNN(ao + i * M * K * 4, bo + i * K * N * 4, biasO, co + i * M * N * 4, M, K, N);
   }

@@ -10,7 +10,7 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { gemmOperands } from "./gemm_operands";
 import { gemmSplitter } from "./gemm_split";
 import { heapSimd } from "./heap_simd";
-import { byteOffset, heapBuffer, heapF32 } from "./wasm_ops";
+import { byteOffset, heapMemory, heapF32 } from "./wasm_ops";
 
 let enabled = true;
 
@@ -39,7 +39,7 @@ export function matMulTN(backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInf
   const bo = byteOffset(backend, b);
   const co = byteOffset(backend, out);
   const split = ops.n === 1 ? gemmSplitter() : null;
-  if (split?.tn(k, heapBuffer(backend), ao, bo, co, P, M, N)) return out;
+  if (split?.tn(k, heapMemory(backend), ao, bo, co, P, M, N)) return out;
   for (let i = 0; i < ops.n; i++) {
     k.gemmTN(ao + i * P * M * 4, bo + i * P * N * 4, co + i * M * N * 4, P, M, N, M);
   }

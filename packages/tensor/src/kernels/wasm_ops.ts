@@ -80,6 +80,16 @@ export function heapBuffer(backend: BackendWasm): ArrayBufferLike {
   return (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer;
 }
 
+/** The backend's wasm memory (its `buffer` is heapBuffer's). */
+export function heapMemory(backend: BackendWasm): HeapMemory {
+  return (backend.wasm as unknown as { asm: { memory: HeapMemory } }).asm.memory;
+}
+
+/** A WebAssembly.Memory, as far as the kernels use it. */
+export interface HeapMemory {
+  readonly buffer: ArrayBufferLike;
+}
+
 /** Where a tensor's data starts in the wasm heap, in bytes. */
 export function byteOffset(backend: BackendWasm, x: TensorInfo): number {
   return (backend.dataIdMap.get(x.dataId) as unknown as { memoryOffset: number }).memoryOffset;
