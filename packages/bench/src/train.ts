@@ -54,8 +54,15 @@ export interface BenchTrainConfig {
   seed: number;
 }
 
+/** Timed steps, at most, of the slow comparisons (JS loops, stock kernels). */
+export const SLOW_STEPS = 20;
+
 export interface BenchOptions extends Partial<BenchTrainConfig> {
-  /** Timed steps per variant (default 20). */
+  /**
+   * Timed steps per variant (default 60: the variants alternate in four blocks, and the VM's
+   * speed swings by a third from one second to the next). The slow comparisons (JS loops,
+   * stock kernels, at 1-7 steps/s) time at most SLOW_STEPS of them.
+   */
   steps?: number;
   /**
    * Untimed steps first (default 15): the first builds Adam's slots, and V8 moves the wasm
@@ -197,7 +204,8 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
   const config: BenchTrainConfig = { ...DEFAULT_BENCH, ...rest };
   for (const key of ["batch", "d", "S", "filters"] as const) positiveInt(key, config[key]);
   levelsOf(config.d, config.m);
-  const steps = positiveInt("steps", s ?? 20);
+  const steps = positiveInt("steps", s ?? 60);
+  const slowSteps = Math.min(steps, SLOW_STEPS);
   const warmup = w ?? 15;
   if (!Number.isInteger(warmup) || warmup < 1) throw new Error(`warmup: must be an integer >= 1, got ${warmup}`);
   const trainConfig = benchTrainConfig(config);
@@ -248,16 +256,16 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
   if (backend.name === "wasm" && (compareStock ?? true)) {
     const simd = setHeapSimd(false);
     try {
-      result.jsLoops = timeTraining(trainConfig, steps, warmup).run;
+      result.jsLoops = timeTraining(trainConfig, slowSteps, warmup).run;
     } finally {
       setHeapSimd(simd);
     }
     const before = setCustomWasmKernels(backend.customKernels);
     try {
       setCustomWasmKernels([tf.Conv2DBackpropFilter]);
-      result.minimal = timeTraining(trainConfig, steps, warmup).run;
+      result.minimal = timeTraining(trainConfig, slowSteps, warmup).run;
       setCustomWasmKernels([]);
-      result.stock = timeTraining(trainConfig, steps, warmup).run;
+      result.stock = timeTraining(trainConfig, slowSteps, warmup).run;
     } finally {
       setCustomWasmKernels(before);
     }

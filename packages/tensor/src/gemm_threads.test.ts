@@ -15,7 +15,10 @@ afterAll(() => {
   setKernelThreads(1);
 });
 
-describeBandCases("a product cut into bands of rows, computed in place on the shared heap, gives one thread's bits");
+describeBandCases(
+  "a product cut into bands of rows, computed in place on the shared heap, gives one thread's bits",
+  true,
+);
 
 test("the heap is shared, so the helpers link to it", () => {
   expect(heapShared()).toBe(true);

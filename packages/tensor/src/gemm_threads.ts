@@ -20,12 +20,19 @@ import { fusedSharedHeapModule } from "./kernels/gemm_fma";
 import type { HeapMemory } from "./kernels/wasm_ops";
 
 /**
- * Multiply-adds per band below which a product is not cut further (about 0.3 ms of one
- * thread's work here): a hand-over costs its copies, a futex wake (16 us round trip) and the
- * wait, and with 2^19 the d = 8 U-Net step, whose products are all small, gained nothing (0.95x,
- * inside this VM's noise).
+ * Multiply-adds per band below which a product is not cut further, on the shared heap (about
+ * 17 us of one thread's work here): a hand-over there costs a few atomic writes and, with the
+ * helper spinning, a wake-up of a few microseconds. Alternating blocks of steps, two threads
+ * against one: with 2^22 the d = 64 U-Net step 1.09-1.19x (27 products cut) and the d = 8 step
+ * 1.00x (none), with 2^19 1.17-1.25x and 1.02-1.10x, with 2^18 1.22-1.29x and 1.03-1.17x, with
+ * 2^17 1.00-1.28x and 1.07-1.09x.
  */
-export const MIN_MACS_PER_BAND = 1 << 22;
+export const MIN_MACS_PER_BAND = 1 << 18;
+/**
+ * The same where the helpers work on copies (a heap that is not shared): a band there also
+ * costs copying what it reads, and with 2^19 the d = 8 step gained nothing (0.95x).
+ */
+export const MIN_MACS_PER_COPIED_BAND = 1 << 22;
 /** A helper's band is claimed in chunks of at least this many multiply-adds (and 4 rows). */
 const MIN_MACS_PER_CHUNK = 1 << 17;
 /**
@@ -55,6 +62,8 @@ const X = 8; // kernel arguments: a, b, bias, c, K (nn) or P (tn), N, lda (tn)
 const FUSED = 15; // 1: the module whose multiply-adds fuse (as this thread's kernels do now)
 const OWN = 16; // OWN + chunk: the tag of the job in which the helper computed it
 const CTRL_INTS = OWN + MAX_CHUNKS;
+/** How long a helper spins for the next job before it sleeps (see HELPER_SOURCE). */
+const SPIN_MS = 2;
 /** The helpers' nice value (see HELPER_SOURCE). */
 const HELPER_NICE = 10;
 
@@ -62,9 +71,14 @@ const HELPER_NICE = 10;
 // thread's hand-over at the same priority, it would often preempt this thread on its own
 // core instead of taking the idle one (the same effect @ghmkit/train's prefetch worker
 // measured: Atomics.notify taking 0.6 ms), and this thread takes back what it has not
-// claimed anyway. It spins ~20 us after each job (products often come back to back), then sleeps
-// in Atomics.wait: a wake-up and the answer took 16 us (median round trip) on the 2-vCPU VM,
-// so a longer spin would burn a core that data generation and other work could use.
+// claimed anyway. It spins up to SPIN_MS after each job, then sleeps in Atomics.wait. In the
+// d = 64 U-Net step, with the helper asleep between products, its wake-up took 31 us at the
+// median but 421 us at the 90th percentile, and in over a tenth of the products it had not
+// woken when this thread had done all the work (a 2-vCPU VM's idle vCPU is slow to come back);
+// spinning 2 ms the median was 2 us, the 90th percentile 85 us, and the step 1.13-1.22x on two
+// threads against one (0.5 and 5 ms: the same within noise), against 1.02-1.11x spinning ~20 us.
+// The spin is the price of that: a core kept busy for 2 ms after each product, as OpenMP and
+// OpenBLAS do with their own spin-waits.
 // Every shared slot is read and written with Atomics (one total order): this thread closes
 // the counter under the next job's tag before it writes that job's arguments, and a helper
 // claims a chunk only while the counter carries the tag of the job whose arguments it read,
@@ -80,7 +94,8 @@ const plain = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const fused = fusedModule === null ? null : new WebAssembly.Instance(fusedModule, { env: { memory } }).exports;
 let seen = 0;
 for (;;) {
-  for (let spin = 0; spin < 1000 && Atomics.load(ctrl, ${SEQ}) === seen; spin++);
+  const until = performance.now() + ${SPIN_MS};
+  while (Atomics.load(ctrl, ${SEQ}) === seen && performance.now() < until);
   Atomics.wait(ctrl, ${SEQ}, seen);
   seen = Atomics.load(ctrl, ${SEQ});
   const op = Atomics.load(ctrl, ${OP});
@@ -154,10 +169,11 @@ class KernelThreads implements GemmSplitter {
   /** Products shared so far, and of their helpers' chunks how many the helpers computed and how many this thread took back. */
   readonly stats = { products: 0, helperChunks: 0, takenBack: 0 };
 
-  /** Bands of at least 4 rows (the kernels' block) and MIN_MACS_PER_BAND multiply-adds. */
-  private bands(macs: number, rows: number): number {
-    if (this.broken) return 1;
-    return Math.max(1, Math.min(this.threads, Math.floor(macs / MIN_MACS_PER_BAND), Math.floor(rows / 4)));
+  /** Bands of at least 4 rows (the kernels' block) and MIN_MACS_PER_BAND (MIN_MACS_PER_COPIED_BAND) multiply-adds. */
+  private bands(macs: number, rows: number, heap: HeapMemory): number {
+    if (this.broken || this.threads < 2) return 1;
+    const min = heap.buffer instanceof SharedArrayBuffer ? MIN_MACS_PER_BAND : MIN_MACS_PER_COPIED_BAND;
+    return Math.max(1, Math.min(this.threads, Math.floor(macs / min), Math.floor(rows / 4)));
   }
 
   /**
@@ -377,7 +393,7 @@ class KernelThreads implements GemmSplitter {
     K: number,
     N: number,
   ): boolean {
-    const parts = this.bands(M * K * N, M);
+    const parts = this.bands(M * K * N, M, heap);
     if (parts < 2) return false;
     const src = new Float32Array(heap.buffer);
     const fused = isFused(k);
@@ -419,7 +435,7 @@ class KernelThreads implements GemmSplitter {
   }
 
   tn(k: HeapSimd, heap: HeapMemory, a: number, b: number, c: number, P: number, M: number, N: number): boolean {
-    const parts = this.bands(P * M * N, M);
+    const parts = this.bands(P * M * N, M, heap);
     if (parts < 2) return false;
     const src = new Float32Array(heap.buffer);
     const fused = isFused(k);

@@ -238,7 +238,7 @@ export function registerBench(program: Command, ctx: Context): void {
         note(
           "bench train: ghm train's step on nets' U-Net (denoiser, RHM d=64 S=8, width 64, batch 64, online data, Adam) ...",
         );
-        const r = await benchTrainStep({ steps: o.quick ? 5 : 20, compareStock: !o.quick });
+        const r = await benchTrainStep({ steps: o.quick ? 5 : 60, compareStock: !o.quick });
         results.train = r;
         const rows: (string | number)[][] = [];
         const kt = r.config.kernelThreads;

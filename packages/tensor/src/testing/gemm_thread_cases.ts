@@ -3,7 +3,7 @@
 // work on copies).
 import { tf } from "../backend";
 import { gemmFmaAvailable, setGemmFma } from "../gemm_fma_node";
-import { MIN_MACS_PER_BAND, setKernelThreads, kernelThreadStats } from "../gemm_threads";
+import { MIN_MACS_PER_BAND, MIN_MACS_PER_COPIED_BAND, setKernelThreads, kernelThreadStats } from "../gemm_threads";
 import { seeded } from "./compare";
 
 type Product = (a: tf.Tensor, b: tf.Tensor, bias: tf.Tensor) => tf.Tensor;
@@ -37,10 +37,15 @@ const SHAPES: [number, number, number][] = [
   [4100, 88, 24],
 ];
 
-/** The cases, under `title`; `few`: the first and last shapes only. */
-export function describeBandCases(title: string, few = false): void {
+/**
+ * The cases, under `title`; `inPlace`: on the shared heap, where a small product (two bands of
+ * 66 rows) is cut too; otherwise (copies) only the first and last shapes.
+ */
+export function describeBandCases(title: string, inPlace: boolean): void {
   describe(title, () => {
-    const shapes = few ? [SHAPES[0], SHAPES[SHAPES.length - 1]] : SHAPES;
+    const shapes: [number, number, number][] = inPlace
+      ? [...SHAPES, [132, 64, 64]]
+      : [SHAPES[0], SHAPES[SHAPES.length - 1]];
     // Plain and, where this runtime has it, fused multiply-add (the helpers run the same module).
     const settings = gemmFmaAvailable() ? [false, true] : [false];
     for (const fma of settings) {
@@ -67,7 +72,7 @@ export function describeBandCases(title: string, few = false): void {
     test("a product below two bands' worth of multiply-adds stays on this thread", () => {
       const M = 64;
       const K = 64;
-      const N = Math.floor((2 * MIN_MACS_PER_BAND) / (M * K)) - 8;
+      const N = Math.floor((2 * (inPlace ? MIN_MACS_PER_BAND : MIN_MACS_PER_COPIED_BAND)) / (M * K)) - 8;
       expect(run(2, "a b", M, K, N).shared).toBe(0);
     });
   });
