@@ -666,4 +666,30 @@
         (local.set $out (i32.add (local.get $out) (local.get $bytes)))
         (local.set $R (i32.sub (local.get $R) (i32.const 1)))
         (br $row))))
+
+  ;; out[r*C + c] = max(a[r*C + c] + b[c], 0), float32, C % 4 = 0: a relu dense layer's bias
+  ;; add and ReLU in one pass (GhmDense), out may be a. The same correctly rounded float32 add
+  ;; as addRows, then the max with 0 that XNNPACK's clamp to [0, inf) takes: stock's bits for
+  ;; every non-NaN value. Byte offsets.
+  (func (export "addRowsRelu") (param $a i32) (param $b i32) (param $out i32) (param $R i32) (param $C i32)
+    (local $c i32) (local $bytes i32)
+    (local.set $bytes (i32.shl (local.get $C) (i32.const 2)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $R)))
+        (local.set $c (i32.const 0))
+        (block $cDone
+          (loop $col
+            (br_if $cDone (i32.ge_u (local.get $c) (local.get $bytes)))
+            (v128.store (i32.add (local.get $out) (local.get $c))
+              (f32x4.max
+                (f32x4.add (v128.load (i32.add (local.get $a) (local.get $c)))
+                  (v128.load (i32.add (local.get $b) (local.get $c))))
+                (v128.const f32x4 0 0 0 0)))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $col)))
+        (local.set $a (i32.add (local.get $a) (local.get $bytes)))
+        (local.set $out (i32.add (local.get $out) (local.get $bytes)))
+        (local.set $R (i32.sub (local.get $R) (i32.const 1)))
+        (br $row))))
 )

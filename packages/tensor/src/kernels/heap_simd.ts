@@ -31,6 +31,8 @@ export interface HeapSimd {
   reluGrad(dy: number, x: number, out: number, n: number): void;
   /** out[r*C + c] = a[r*C + c] + b[c], float32, C % 4 = 0; byte offsets. */
   addRows(a: number, b: number, out: number, R: number, C: number): void;
+  /** out[r*C + c] = max(a[r*C + c] + b[c], 0) (out may be a), float32, C % 4 = 0; byte offsets. */
+  addRowsRelu(a: number, b: number, out: number, R: number, C: number): void;
   adam(
     x: number,
     m: number,
