@@ -285,7 +285,7 @@ export function registerBench(program: Command, ctx: Context): void {
         note("bench train: the same step at ghm train's default shape (RHM d=8 S=8, width 64, batch 64) ...");
         const small = await benchTrainStep({
           ...DEFAULT_SHAPE_BENCH,
-          steps: o.quick ? 20 : 100,
+          steps: o.quick ? 20 : 300,
           compareStock: false,
           threads: 1,
         });
