@@ -79,6 +79,7 @@ describe("GHM_SHARED_HEAP", () => {
 
 describe("the wasm backend on a shared heap", () => {
   beforeAll(async () => {
+    expect(heapShared()).toBe(false); // nothing initialised yet, and asking starts nothing
     await initBackend("wasm");
   });
 

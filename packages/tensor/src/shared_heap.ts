@@ -8,6 +8,7 @@
 // instantiate that way is left as it was. GHM_SHARED_HEAP=0 keeps the heap as tfjs makes it
 // (the kernel threads then copy).
 import { InputError } from "@ghmkit/ghm";
+import { tf } from "./backendCore";
 
 /** The memory section's id in the wasm binary format. */
 const MEMORY_SECTION = 5;
@@ -53,11 +54,14 @@ interface WasmGlobal {
 }
 const WA = (globalThis as unknown as { WebAssembly?: WasmGlobal }).WebAssembly;
 
-let shared = false;
-
-/** Whether the wasm backend's heap was made shared (withSharedHeap saw its module instantiate). */
+/** Whether the wasm backend's heap is a SharedArrayBuffer (false before it is initialised). */
 export function heapShared(): boolean {
-  return shared;
+  // The engine's registry, not findBackend: that would start initialising a backend not yet
+  // initialised, outside withSharedHeap.
+  const registry = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
+  const backend = registry.wasm as { wasm?: { asm?: { memory?: { buffer?: unknown } } } } | undefined;
+  const buffer = backend?.wasm?.asm?.memory?.buffer;
+  return typeof SharedArrayBuffer !== "undefined" && buffer instanceof SharedArrayBuffer;
 }
 
 /** GHM_SHARED_HEAP: 1, auto or unset (share), 0 (do not); anything else is an InputError. */
@@ -84,9 +88,7 @@ export async function withSharedHeap<T>(init: () => Promise<T>): Promise<T> {
     pending = false;
     if (patched === null) return original.call(WA, source, imports);
     try {
-      const out = await original.call(WA, patched, imports);
-      shared = true;
-      return out;
+      return await original.call(WA, patched, imports);
     } catch {
       return original.call(WA, source, imports);
     }
