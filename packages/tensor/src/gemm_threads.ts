@@ -177,9 +177,9 @@ class KernelThreads implements GemmSplitter {
   readonly stats = { products: 0, helperChunks: 0, takenBack: 0 };
 
   /** Bands of at least 4 rows (the kernels' block) and MIN_MACS_PER_BAND (MIN_MACS_PER_COPIED_BAND) multiply-adds. */
-  private bands(macs: number, rows: number, heap: HeapMemory): number {
+  private bands(macs: number, rows: number, inPlace: boolean): number {
     if (this.broken || this.threads < 2) return 1;
-    const min = heap.buffer instanceof SharedArrayBuffer ? MIN_MACS_PER_BAND : MIN_MACS_PER_COPIED_BAND;
+    const min = inPlace ? MIN_MACS_PER_BAND : MIN_MACS_PER_COPIED_BAND;
     return Math.max(1, Math.min(this.threads, Math.floor(macs / min), Math.floor(rows / 4)));
   }
 
@@ -402,12 +402,13 @@ class KernelThreads implements GemmSplitter {
     K: number,
     N: number,
   ): boolean {
-    const parts = this.bands(M * K * N, M, heap);
+    const inPlace = this.inPlace(heap);
+    const parts = this.bands(M * K * N, M, inPlace);
     if (parts < 2) return false;
     const src = new Float32Array(heap.buffer);
     const fused = isFused(k);
     const here = (r0: number, rows: number): void => k.gemmNN(a + 4 * r0 * K, b, bias, c + 4 * r0 * N, rows, K, N);
-    if (this.inPlace(heap)) {
+    if (inPlace) {
       const bands = this.inPlaceBands(parts, M, K * N, fused, 1, (r0) => [
         a + 4 * r0 * K,
         b,
@@ -444,12 +445,13 @@ class KernelThreads implements GemmSplitter {
   }
 
   tn(k: HeapSimd, heap: HeapMemory, a: number, b: number, c: number, P: number, M: number, N: number): boolean {
-    const parts = this.bands(P * M * N, M, heap);
+    const inPlace = this.inPlace(heap);
+    const parts = this.bands(P * M * N, M, inPlace);
     if (parts < 2) return false;
     const src = new Float32Array(heap.buffer);
     const fused = isFused(k);
     const here = (i0: number, rows: number): void => k.gemmTN(a + 4 * i0, b, c + 4 * i0 * N, P, rows, N, M);
-    if (this.inPlace(heap)) {
+    if (inPlace) {
       // c is zero already (the caller's), as gemmTN accumulates into it.
       const bands = this.inPlaceBands(parts, M, P * N, fused, 2, (i0) => [a + 4 * i0, b, 0, c + 4 * i0 * N, P, N, M]);
       this.runBands(bands, here, src, c / 4, M, N);

@@ -9,6 +9,7 @@
 // (the kernel threads then copy).
 import { InputError } from "@ghmkit/ghm";
 import { tf } from "./backendCore";
+import { isSharedMemory } from "./kernels/heap_simd";
 
 /** The memory section's id in the wasm binary format. */
 const MEMORY_SECTION = 5;
@@ -59,9 +60,8 @@ export function heapShared(): boolean {
   // The engine's registry, not findBackend: that would start initialising a backend not yet
   // initialised, outside withSharedHeap.
   const registry = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
-  const backend = registry.wasm as { wasm?: { asm?: { memory?: { buffer?: unknown } } } } | undefined;
-  const buffer = backend?.wasm?.asm?.memory?.buffer;
-  return typeof SharedArrayBuffer !== "undefined" && buffer instanceof SharedArrayBuffer;
+  const backend = registry.wasm as { wasm?: { asm?: { memory?: unknown } } } | undefined;
+  return isSharedMemory(backend?.wasm?.asm?.memory);
 }
 
 /** GHM_SHARED_HEAP: 1, auto or unset (share), 0 (do not); anything else is an InputError. */

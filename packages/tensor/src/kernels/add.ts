@@ -15,7 +15,7 @@ export function setStockAdd(config: tf.KernelConfig | undefined): void {
 }
 
 /** [rows, C] when `x` is [..., C] (rank >= 2) and `b` is [C], both float32, C % 4 = 0; else null. */
-function rowsPlusBias(x: tf.TensorInfo, b: tf.TensorInfo): [number, number] | null {
+export function rowsPlusBias(x: tf.TensorInfo, b: tf.TensorInfo): [number, number] | null {
   if (x.dtype !== "float32" || b.dtype !== "float32" || x.shape.length < 2 || b.shape.length !== 1) return null;
   const C = b.shape[0];
   if (C % 4 !== 0 || C === 0 || x.shape[x.shape.length - 1] !== C) return null;

@@ -14,6 +14,7 @@
 // output y instead of the input z (y > 0 exactly where z > 0; only a NaN z could tell them apart).
 import * as tf from "@tensorflow/tfjs";
 import { RELU_GRAD } from "./relu_grad";
+import { rowsPlusBias } from "./add";
 import { heapSimd } from "./heap_simd";
 import { byteOffset, callKernel, type KernelArgs, release } from "./wasm_ops";
 
@@ -52,9 +53,10 @@ function dense(args: KernelArgs<DenseAttrs>): Info {
   }
   const z = callKernel(tf.BatchMatMul, backend, { a: view(x, [P, K]), b: W }, { transposeA: false, transposeB: false });
   const simd = heapSimd(backend);
-  if (simd !== null && bias.dtype === "float32" && bias.shape.length === 1 && N % 4 === 0 && z.dtype === "float32") {
+  const rc = simd === null ? null : rowsPlusBias(z, bias); // the shapes Add takes to addRows
+  if (simd !== null && rc !== null) {
     // The bias add and the ReLU in one pass over z, in place (z is this call's own).
-    if (P > 0) simd.addRowsRelu(byteOffset(backend, z), byteOffset(backend, bias), byteOffset(backend, z), P, N);
+    if (rc[0] > 0) simd.addRowsRelu(byteOffset(backend, z), byteOffset(backend, bias), byteOffset(backend, z), ...rc);
     return view(z, outShape);
   }
   const zb = callKernel(tf.Add, backend, { a: z, b: bias });

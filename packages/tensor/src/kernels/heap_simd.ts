@@ -64,8 +64,11 @@ export function sharedHeapModule(): object | null {
   sharedModule ??= compileWasm(HEAP_SHARED_WASM_BASE64);
   return sharedModule;
 }
-/** Per backend heap: heap.wat linked to it, plain and (once asked for) fused. */
-const linked = new WeakMap<object, { plain: HeapSimd | null; fused?: HeapSimd | null }>();
+/** Per backend heap: whether it is shared, and heap.wat linked to it, plain and (once asked for) fused. */
+const linked = new WeakMap<
+  object,
+  { memory: unknown; shared: boolean; plain: HeapSimd | null; fused?: HeapSimd | null }
+>();
 const fusedInstances = new WeakSet<object>();
 
 /** Turn the SIMD loops on or off (the JS loops otherwise); returns the previous setting. */
@@ -92,16 +95,16 @@ export function heapSimd(backend: BackendWasm): HeapSimd | null {
   if (!enabled) return null;
   const wasm = backend.wasm as unknown as { asm?: { memory?: unknown } };
   let k = linked.get(wasm);
-  const memory = wasm.asm?.memory;
-  const shared = isSharedMemory(memory);
   if (k === undefined) {
+    const memory = wasm.asm?.memory;
+    const shared = isSharedMemory(memory);
     if (!shared) heapModule ??= compileWasm(HEAP_WASM_BASE64);
-    k = { plain: link(shared ? sharedHeapModule() : (heapModule ?? null), memory) };
+    k = { memory, shared, plain: link(shared ? sharedHeapModule() : (heapModule ?? null), memory) };
     linked.set(wasm, k);
   }
   if (gemmFma() && k.plain !== null) {
     if (k.fused === undefined) {
-      k.fused = link(shared ? fusedSharedHeapModule() : fusedHeapModule(), memory);
+      k.fused = link(k.shared ? fusedSharedHeapModule() : fusedHeapModule(), k.memory);
       if (k.fused !== null) fusedInstances.add(k.fused);
     }
     if (k.fused !== null) return k.fused;
