@@ -3,12 +3,13 @@
  * and evidence to a temp folder, keeps one python3 process per workload and asks it for
  * one timed repetition at a time, so that the bench can interleave it with runBP.
  */
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Evidence, Grammar } from "@ghmkit/ghm";
 import { NUMPY_BP_SCRIPT } from "./bp_numpy_script";
+import { LineProcess } from "./line_process";
 
 export interface RefTiming {
   ms: number;
@@ -46,12 +47,8 @@ export function numpyUnsupported(g: Grammar): string | null {
 }
 
 export class NumpyBP {
-  private readonly proc: ChildProcessWithoutNullStreams;
+  private readonly proc: LineProcess;
   private readonly dir: string;
-  private buffered = "";
-  private readonly waiting: ((line: string) => void)[] = [];
-  private failure: Error | null = null;
-  private stderr = "";
 
   private constructor(g: Grammar, ev: Evidence, sample: number, threads: number | undefined) {
     this.dir = mkdtempSync(join(tmpdir(), "ghm-bench-bp-"));
@@ -61,23 +58,7 @@ export class NumpyBP {
     const env = { ...process.env };
     if (threads !== undefined)
       for (const k of ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"]) env[k] = String(threads);
-    this.proc = spawn("python3", [join(this.dir, "bp.py"), base], { stdio: "pipe", env });
-    this.proc.stdout.setEncoding("utf8");
-    this.proc.stdout.on("data", (s: string) => {
-      this.buffered += s;
-      for (let nl = this.buffered.indexOf("\n"); nl >= 0; nl = this.buffered.indexOf("\n")) {
-        const line = this.buffered.slice(0, nl);
-        this.buffered = this.buffered.slice(nl + 1);
-        this.waiting.shift()?.(line);
-      }
-    });
-    this.proc.stderr.on("data", (s: Buffer) => {
-      this.stderr += s.toString();
-    });
-    this.proc.on("exit", (code) => {
-      this.failure = new Error(`numpy BP reference exited (code ${code}): ${this.stderr.trim().slice(-500)}`);
-      for (const w of this.waiting.splice(0)) w("");
-    });
+    this.proc = new LineProcess("numpy BP reference", "python3", [join(this.dir, "bp.py"), base], env);
   }
 
   /**
@@ -88,27 +69,19 @@ export class NumpyBP {
     return new NumpyBP(g, ev, options.sample ?? 64, options.threads);
   }
 
-  private ask(cmd: string): Promise<string> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.waiting.push((line) => (this.failure ? reject(this.failure) : resolve(line)));
-      this.proc.stdin.write(`${cmd}\n`);
-    });
-  }
-
   /** One timed call of the numpy BP (up + down + marginals over the whole batch). */
   async run(): Promise<RefTiming> {
-    const r = JSON.parse(await this.ask("run")) as RefTiming;
+    const r = JSON.parse(await this.proc.ask("run")) as RefTiming;
     return { ms: r.ms, cpuMs: r.cpuMs };
   }
 
   /** One untimed call that returns its results for the agreement check, and its peak memory. */
   async check(): Promise<RefCheck> {
-    return JSON.parse(await this.ask("check")) as RefCheck;
+    return JSON.parse(await this.proc.ask("check")) as RefCheck;
   }
 
   close(): void {
-    if (!this.failure) this.proc.stdin.end("quit\n");
+    this.proc.close("quit");
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -7,9 +7,11 @@ export {
   PYTORCH_CPU_DEFAULT_SHAPE_STEPS_PER_SEC,
   PYTORCH_CPU_STEPS_PER_SEC,
 } from "./train";
-export type { BenchOptions, BenchResult, BenchRun, BenchTrainConfig } from "./train";
+export type { BenchOptions, BenchResult, BenchRun, BenchTrainConfig, PytorchRun } from "./train";
 export { gemmFloor, stepProducts } from "./train_gemm_floor";
 export type { GemmFloor, StepProduct } from "./train_gemm_floor";
+export { modelGraph, PytorchStep, torchPython } from "./train_pytorch";
+export type { GraphLayer, ModelGraph, PytorchOptions, PytorchSetting } from "./train_pytorch";
 export { benchBP } from "./bp";
 export type { BenchCase, BenchCaseName, BenchOptions as BenchBPOptions, BenchReport } from "./bp";
 export { benchCompiledBP } from "./compiled";

@@ -1,6 +1,7 @@
 import { initBackend, setKernelThreads } from "@ghmkit/tensor";
 import { defaultTrainConfig, learningRate, openTrainingState, trainStep } from "@ghmkit/train";
 import { benchTrainConfig, benchTrainStep, DEFAULT_SHAPE_BENCH, PYTORCH_CPU_STEPS_PER_SEC } from "./train";
+import { torchPython } from "./train_pytorch";
 
 beforeAll(async () => {
   await initBackend("wasm");
@@ -49,6 +50,16 @@ describe("benchTrainStep", () => {
     if (r.stock === undefined || !r.stock.ok) throw new Error(`stock wasm failed: ${JSON.stringify(r.stock)}`);
     expect(r.stock.finalLoss).toBeCloseTo(r.active.finalLoss, 4);
 
+    // The same-run PyTorch reference, where a python3 imports torch; the reason elsewhere.
+    if (r.pytorch === undefined) throw new Error("no PyTorch comparison");
+    if (typeof torchPython() === "string") expect(r.pytorch).toMatchObject({ ok: false });
+    else {
+      if (!r.pytorch.ok) throw new Error(r.pytorch.error);
+      expect(r.pytorch.ratio).toBeCloseTo(r.pytorch.stepsPerSec / r.pytorch.pytorchStepsPerSec, 10);
+      expect(r.pytorch.pytorchStepsPerSec).toBe(Math.max(...r.pytorch.settings.map((s) => s.stepsPerSec)));
+      expect(Number.isFinite(r.pytorch.pytorchFinalLoss)).toBe(true);
+    }
+
     // What it times is train's own step: the same state and steps give the same final loss.
     const cfg = benchTrainConfig({ batch: 4, d: 8, S: 3, m: 2, filters: 4, seed: 0 });
     const st = openTrainingState(cfg);
@@ -71,6 +82,7 @@ describe("benchTrainStep", () => {
       steps: 3,
       warmup: 1,
       compareStock: false,
+      pytorch: false,
       threads: 2,
     });
     if (!r.active.ok || r.threads === undefined || !r.threads.ok)
@@ -89,9 +101,11 @@ describe("benchTrainStep", () => {
       steps: 1,
       warmup: 1,
       compareStock: false,
+      pytorch: false,
       threads: 1,
     });
     expect(single.threads).toBeUndefined();
+    expect(single.pytorch).toBeUndefined();
   });
 
   it("refuses bad sizes before building anything", async () => {

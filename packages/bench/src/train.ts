@@ -2,7 +2,9 @@
  * Training-speed benchmark of `ghm train` itself: nets' U-Net trained by train's own step
  * (`openTrainingState` + `trainStep`: the online batch stream that samples and noises each
  * batch, the net input, the cross-entropy to the clean leaves, ScheduledAdam), steps/s on
- * the active backend, against the PyTorch-CPU reference recorded for this shape. On wasm it
+ * the active backend, against the same network's step in PyTorch-CPU measured in the same run
+ * where a python3 imports torch (train_pytorch.ts), the rate issue 14 recorded for this shape,
+ * and the step's matrix products in numpy (train_gemm_floor.ts). On wasm it
  * also times stock kernels plus Conv2DBackpropFilter (the one a conv2d U-Net lacks) and
  * stock kernels alone, to show what ghmkit's custom kernels buy on this network.
  */
@@ -22,6 +24,7 @@ import {
 import { learningRate, makeTrainConfig, openTrainingState, resolveThreads, trainStep } from "@ghmkit/train";
 import type { TrainConfig } from "@ghmkit/train";
 import { type GemmFloor, gemmFloor, type StepProduct, stepProducts } from "./train_gemm_floor";
+import { type ModelGraph, modelGraph, type PytorchSetting, PytorchStep } from "./train_pytorch";
 
 /**
  * PyTorch-CPU steps/s for batch 64, d = 64, S = 8, 64 filters, Adam, recorded once (a
@@ -80,6 +83,8 @@ export interface BenchOptions extends Partial<BenchTrainConfig> {
   threads?: number | "auto";
   /** Also time the step's matrix products in numpy (the same-run GEMM floor; default true). */
   gemmFloor?: boolean;
+  /** Also time the same network's step in PyTorch where a python3 imports torch (default true). */
+  pytorch?: boolean;
 }
 
 /** The data-parallel step (TrainConfig.threads) against one thread, stepped alternately in one run. */
@@ -173,7 +178,31 @@ export interface BenchResult {
    * at that moment; PyTorch-CPU's adds its per-op overhead to the same products.
    */
   gemmFloor?: { before: GemmFloor; after: GemmFloor; stepsPerSec: number | null };
+  /** The same network's step in PyTorch-CPU, in turns with ghm train's defaults (see PytorchRun). */
+  pytorch?: PytorchRun;
 }
+
+/**
+ * The same-run PyTorch-CPU reference (train_pytorch.ts): a fresh run of `ghm train`'s step
+ * (its defaults, as `active`) and the same network's step in PyTorch, `steps` timed steps
+ * each in four blocks taken in turns, PyTorch's blocks stepping each of its thread settings.
+ */
+export type PytorchRun =
+  | {
+      ok: true;
+      /** ghmkit's steps/s over its blocks (wall clock, batch taking included). */
+      stepsPerSec: number;
+      /** The fastest PyTorch setting's steps/s over its blocks: what a PyTorch user gets here. */
+      pytorchStepsPerSec: number;
+      /** stepsPerSec / pytorchStepsPerSec. */
+      ratio: number;
+      settings: (PytorchSetting & { stepsPerSec: number })[];
+      torch: string;
+      python: string;
+      /** PyTorch's last loss (on its random batches; a finite number shows it trained). */
+      pytorchFinalLoss: number;
+    }
+  | { ok: false; error: string };
 
 export const DEFAULT_BENCH: BenchTrainConfig = { batch: 64, d: 64, S: 8, m: 2, filters: 64, seed: 0 };
 
@@ -211,7 +240,8 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
   const trainConfig = benchTrainConfig(config);
 
   const backend = backendInfo() ?? (await initBackend());
-  const products = (options.gemmFloor ?? true) ? productsOf(trainConfig) : null;
+  const refs = referencesOf(trainConfig);
+  const products = (options.gemmFloor ?? true) ? refs.products : null;
   const before = products && gemmFloor(products);
   const kt = kernelThreads();
   const fma = gemmFma();
@@ -244,8 +274,9 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
   if (products && before) {
     const after = gemmFloor(products);
     const ok = [before, after].flatMap((f) => (f.ok ? [f.stepsPerSec] : []));
-    result.gemmFloor = { before, after, stepsPerSec: ok.length ? ok.reduce((a, b) => a + b) / ok.length : null };
+    result.gemmFloor = { before, after, stepsPerSec: meanOf(ok) };
   }
+  if (options.pytorch ?? true) result.pytorch = await compareWithPytorch(trainConfig, refs.graph, steps, warmup);
   const n = resolveThreads(
     threads ?? availableParallelism(),
     backend.name,
@@ -273,13 +304,70 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
   return result;
 }
 
-/** The matrix products of one step of the benchmarked network (built without a prefetch worker). */
-function productsOf(cfg: TrainConfig): StepProduct[] {
+function meanOf(a: number[]): number | null {
+  return a.length ? a.reduce((x, y) => x + y) / a.length : null;
+}
+
+/**
+ * What the same-run references need of the benchmarked network (built without a prefetch
+ * worker): one step's matrix products, and its graph for PyTorch (or why it has none).
+ */
+function referencesOf(cfg: TrainConfig): { products: StepProduct[]; graph: ModelGraph | string } {
   const st = openTrainingState({ ...cfg, prefetch: false });
   try {
-    return stepProducts(st.model, cfg.batchSize);
+    return { products: stepProducts(st.model, cfg.batchSize), graph: modelGraph(st.model) };
   } finally {
     st.dispose();
+  }
+}
+
+/** See PytorchRun. */
+async function compareWithPytorch(
+  cfg: TrainConfig,
+  graph: ModelGraph | string,
+  steps: number,
+  warmup: number,
+): Promise<PytorchRun> {
+  if (typeof graph === "string") return { ok: false, error: graph };
+  let torch: PytorchStep | null = null;
+  const st = openTrainingState(cfg);
+  try {
+    const options = { batch: cfg.batchSize, warmup, cores: availableParallelism(), lr: cfg.optimizer.lr };
+    torch = await PytorchStep.start(graph, options);
+    let i = 0;
+    const step = (): void => void trainStep(st, st.stream.next(), learningRate(cfg, i++));
+    for (let k = 0; k < warmup; k++) step();
+    let ms = 0;
+    const theirs = torch.settings.map(() => 0);
+    let loss = NaN;
+    const block = Math.max(1, Math.floor(steps / 4));
+    for (let done = 0; done < steps; done += block) {
+      const n = Math.min(block, steps - done);
+      const t = performance.now();
+      for (let k = 0; k < n; k++) step();
+      ms += performance.now() - t;
+      const r = await torch.block(n);
+      r.ms.forEach((x, k) => (theirs[k] += x));
+      loss = r.loss;
+    }
+    const settings = torch.settings.map((s, k) => ({ ...s, stepsPerSec: (1000 * steps) / theirs[k] }));
+    const stepsPerSec = (1000 * steps) / ms;
+    const pytorchStepsPerSec = Math.max(...settings.map((s) => s.stepsPerSec));
+    return {
+      ok: true,
+      stepsPerSec,
+      pytorchStepsPerSec,
+      ratio: stepsPerSec / pytorchStepsPerSec,
+      settings,
+      torch: torch.torch,
+      python: torch.python,
+      pytorchFinalLoss: loss,
+    };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    st.dispose();
+    torch?.close();
   }
 }
 

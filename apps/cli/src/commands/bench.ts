@@ -243,6 +243,7 @@ export function registerBench(program: Command, ctx: Context): void {
         const rows: (string | number)[][] = [];
         const kt = r.config.kernelThreads;
         const floor = r.gemmFloor?.stepsPerSec ?? null;
+        const torch = r.pytorch?.ok ? r.pytorch.pytorchStepsPerSec : null;
         for (const [name, run] of [
           [
             `custom kernels, products on ${kt} thread${kt > 1 ? "s" : ""}${r.config.gemmFma ? ", fused multiply-add" : ""} (default)`,
@@ -261,6 +262,7 @@ export function registerBench(program: Command, ctx: Context): void {
               fmt(run.stepsPerSec),
               fmt(1000 / run.cpuMsPerStep),
               fmt(run.dataMsPerStep),
+              torch ? `${fmt(run.stepsPerSec / torch, 3)}x` : "-",
               `${fmt(run.ratioToPytorch, 3)}x`,
               floor ? `${fmt(run.stepsPerSec / floor, 3)}x` : "-",
             ]);
@@ -268,18 +270,20 @@ export function registerBench(program: Command, ctx: Context): void {
         }
         const c = r.config;
         lines.push(
-          `ghm train's step (nets' U-Net, ${c.params} parameters; denoiser on RHM d=${c.d} S=${c.S}, width ${c.filters}, batch ${c.batch}) on ${r.backend.name}, ${c.steps} steps after ${c.warmup} warm-up steps, ghm train's defaults (--threads 1; batches prefetched on a worker thread with 2+ cores) (PyTorch-CPU reference: ${PYTORCH_CPU_STEPS_PER_SEC} steps/s):`,
+          `ghm train's step (nets' U-Net, ${c.params} parameters; denoiser on RHM d=${c.d} S=${c.S}, width ${c.filters}, batch ${c.batch}) on ${r.backend.name}, ${c.steps} steps after ${c.warmup} warm-up steps, ghm train's defaults (--threads 1; batches prefetched on a worker thread with 2+ cores) (PyTorch-CPU as recorded in issue 14: ${PYTORCH_CPU_STEPS_PER_SEC} steps/s):`,
           table(
             [
               "variant",
               "steps/s (wall)",
               "steps/s (CPU, all threads)",
               "batch ms/step (this thread)",
-              "vs PyTorch (wall)",
+              "vs PyTorch (same run)",
+              "vs PyTorch (recorded)",
               "vs GEMM floor",
             ],
             rows,
           ),
+          pytorchLine(r),
           gemmFloorLine(r),
         );
         note("bench train: the same step at ghm train's default shape (RHM d=8 S=8, width 64, batch 64) ...");
@@ -291,16 +295,17 @@ export function registerBench(program: Command, ctx: Context): void {
         });
         results.trainDefaultShape = small;
         const [lo, hi] = PYTORCH_CPU_DEFAULT_SHAPE_STEPS_PER_SEC;
+        const smallTorch = small.pytorch?.ok ? small.pytorch : null;
         lines.push(
           small.active.ok
-            ? `ghm train's default shape (d=8 S=8, ${small.config.params} parameters), ${small.config.steps} steps: ${fmt(small.active.stepsPerSec)} steps/s with products on ${small.config.kernelThreads} thread(s) (PyTorch-CPU ${lo}-${hi} steps/s as recorded in issue 14, not run here: ${fmt(small.active.stepsPerSec / hi, 3)}-${fmt(small.active.stepsPerSec / lo, 3)}x)${small.oneKernelThread?.ok ? `; ${fmt(small.oneKernelThread.stepsPerSec)} with products on 1 thread` : ""}${small.gemmFloor?.stepsPerSec ? `; ${fmt(small.active.stepsPerSec / small.gemmFloor.stepsPerSec, 3)}x its GEMM floor` : ""}\n${gemmFloorLine(small)}`
+            ? `ghm train's default shape (d=8 S=8, ${small.config.params} parameters), ${small.config.steps} steps: ${fmt(small.active.stepsPerSec)} steps/s with products on ${small.config.kernelThreads} thread(s)${smallTorch ? ` (in turns with PyTorch-CPU: ${fmt(smallTorch.ratio, 3)}x)` : ""}; PyTorch-CPU ${lo}-${hi} steps/s as recorded in issue 14: ${fmt(small.active.stepsPerSec / hi, 3)}-${fmt(small.active.stepsPerSec / lo, 3)}x${small.oneKernelThread?.ok ? `; ${fmt(small.oneKernelThread.stepsPerSec)} with products on 1 thread` : ""}${small.gemmFloor?.stepsPerSec ? `; ${fmt(small.active.stepsPerSec / small.gemmFloor.stepsPerSec, 3)}x its GEMM floor` : ""}\n${pytorchLine(small)}\n${gemmFloorLine(small)}`
             : `ghm train's default shape: failed (${small.active.error})`,
         );
         const t = r.threads;
         if (t)
           lines.push(
             t.ok
-              ? `ghm train --threads ${t.threads} (data-parallel), alternating blocks of steps with 1 thread, medians: ${fmt(t.stepsPerSec)} steps/s vs ${fmt(t.oneThreadStepsPerSec)} on 1 thread (${fmt(t.ratio, 3)}x; ${fmt(t.ratioToPytorch, 3)}x PyTorch)`
+              ? `ghm train --threads ${t.threads} (data-parallel), alternating blocks of steps with 1 thread, medians: ${fmt(t.stepsPerSec)} steps/s vs ${fmt(t.oneThreadStepsPerSec)} on 1 thread (${fmt(t.ratio, 3)}x; ${torch ? `${fmt(t.stepsPerSec / torch, 3)}x PyTorch in the same run, ` : ""}${fmt(t.ratioToPytorch, 3)}x PyTorch as recorded)`
               : `ghm train --threads ${t.threads}: failed (${t.error})`,
           );
       }
@@ -352,6 +357,16 @@ export function registerBench(program: Command, ctx: Context): void {
 }
 
 /** The GEMM-floor reference of a train benchmark, as one line (or why it is missing). */
+function pytorchLine(r: BenchResult): string {
+  const p = r.pytorch;
+  if (p === undefined) return "PyTorch-CPU (same run): not measured";
+  if (!p.ok) return `PyTorch-CPU (same run): not measured (${p.error})`;
+  const settings = p.settings
+    .map((s) => `${fmt(s.stepsPerSec)} (torch ${s.torchThreads} thread(s), BLAS ${s.blasThreads ?? "its own"})`)
+    .join(", ");
+  return `PyTorch-CPU (same run): the same network, loss, Adam and batch in torch ${p.torch} (${p.python}; fixed random batches), ${r.config.steps} steps per setting in four blocks taken in turns with a fresh run of ghm train's defaults: PyTorch ${settings} steps/s; ghm ${fmt(p.stepsPerSec)} steps/s, ${fmt(p.ratio, 3)}x the fastest setting`;
+}
+
 function gemmFloorLine(r: BenchResult): string {
   const f = r.gemmFloor;
   if (f === undefined) return "GEMM floor: not measured";
