@@ -37,6 +37,10 @@ test("benchBP: both workloads, throughput consistent with the timings, agreement
   for (const c of r.cases) if (c.pool) expect(c.pool.identical).toBe(true);
   // The peer's rate is only a recorded figure, and only for its own shape (batch 256).
   expect(r.cases[1].vsPeer).toBeNull();
+  // The same-run peer needs a checkout of it: without one the RHM case says so; the product case has none.
+  if (process.env.GHM_PEER_RHM_DIR === undefined)
+    expect(r.cases[1].peer).toEqual({ skipped: expect.stringMatching(/GHM_PEER_RHM_DIR/) });
+  expect(r.cases[0].peer).toBeNull();
   // up + down + marginals of m=2, L=10, S=16: 3 * 16 * (2^11 - 1) floats, plus the root.
   expect(r.cases[0].bytesPerSequence).toBe(8 * (3 * 16 * 2047 + 2 * 16 + 2));
   expect(r.text).toContain("fast/naive");

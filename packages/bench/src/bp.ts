@@ -5,8 +5,9 @@
  *   rhm:     random RHM, S = C = 32, k = 4, m = 2, L = 6 (d = 64)
  * References: a batched float64 numpy BP (bp_numpy.ts: one GEMM per child per level,
  * OpenBLAS), timed in repetitions interleaved with runBP's so load swings hit both;
- * the straightforward log-domain naiveBP; and, for the RHM, the PyTorch peer's rate as
- * recorded in issue 14 (PyTorch is not a dependency, so it is never run here).
+ * the straightforward log-domain naiveBP; and, for the RHM, the PyTorch peer's BpRhm run in
+ * the same repetitions where a checkout of it is given (bp_peer.ts), beside its rate as
+ * recorded in issue 14 (PyTorch and the peer are not dependencies).
  * Evidence: sampled sequences seen through gaussian noise with alpha = 1, sigma = 1
  * (a mid-diffusion noise level), so no message is trivially sparse.
  * Run: `ghm bench bp` (or `pnpm bench`).
@@ -21,6 +22,7 @@ import {
   runBP,
 } from "@ghmkit/bp";
 import { NumpyBP, numpyUnavailable, numpyUnsupported, type RefCheck } from "./bp_numpy";
+import { PeerBpRhm, type PeerCheck, peerDir } from "./bp_peer";
 import { type ScalingReport, scalingSweeps } from "./bp_scaling";
 import { evidenceFor, median, timeOnce } from "./bp_common";
 
@@ -48,6 +50,12 @@ export interface BenchOptions {
   threads?: number;
   /** Noise level of the gaussian evidence (default 1). */
   sigma?: number;
+  /**
+   * A checkout of the PyTorch peer (github.com/AntonioScl/minimal_diffusion_rhm) to time its
+   * BpRhm on the RHM case in the same repetitions (default GHM_PEER_RHM_DIR; needs a python3
+   * that imports torch).
+   */
+  peerDir?: string;
   seed?: number;
 }
 
@@ -90,8 +98,16 @@ export interface BenchCase extends Rate {
   referenceSkipped?: string;
   /** runBP / numpy, wall: ratio of the medians, and the smallest and largest ratio of one interleaved pair. */
   vsNumpy: { median: number; min: number; max: number; cpu: number } | null;
-  /** RHM only: runBP's rate over the PyTorch peer's recorded range (PEER_BPRHM_SEQ_PER_SEC; not run here). */
+  /** RHM only: runBP's rate over the PyTorch peer's recorded range (PEER_BPRHM_SEQ_PER_SEC). */
   vsPeer: { recorded: readonly [number, number]; ratio: [number, number] } | null;
+  /**
+   * RHM only: the peer's BpRhm (float32) timed in the same repetitions, with its largest
+   * root and leaf marginal difference from runBP; `{skipped}` with the reason where it
+   * cannot run (no checkout given, no torch); null for the product case.
+   */
+  peer: PeerRate | { skipped: string } | null;
+  /** runBP (one thread) / the same-run peer; null without it. */
+  vsPeerSameRun: BenchCase["vsNumpy"];
   /** runBP({ threads }) with the worker pool, timed in the same interleaved repetitions; null with one core or threads 1. */
   pool: PooledRate | null;
   /**
@@ -120,6 +136,14 @@ export interface PooledRate extends Rate {
   identical: boolean;
   vsNumpy: BenchCase["vsNumpy"];
   vsPeer: BenchCase["vsPeer"];
+  vsPeerSameRun: BenchCase["vsNumpy"];
+}
+
+export interface PeerRate extends Rate {
+  torch: string;
+  /** torch's intra-op threads (its default). */
+  threads: number;
+  agreement: { maxAbsRoot: number; maxAbsLeafMarginal: number };
 }
 
 export interface BenchReport {
@@ -201,6 +225,11 @@ export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> 
     const threads = options.threads ?? availableThreads();
     const ref = skip ? null : NumpyBP.start(g, ev);
     const ref1 = skip || threads < 2 ? null : NumpyBP.start(g, ev, { threads: 1 });
+    const where = name === "rhm" && downward ? peerDir(options.peerDir) : null;
+    let peerSkipped: string | null = where && "skipped" in where ? where.skipped : null;
+    let peerRef: PeerBpRhm | null = null;
+    const peerTimes: Timing[] = [];
+    let peerCheck: PeerCheck | null = null;
     const mine: Timing[] = [];
     const pooled: Timing[] = [];
     const mineInto: Timing[] = [];
@@ -219,6 +248,13 @@ export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> 
       }
       check = ref ? await ref.check() : null; // also numpy's warm-up
       if (ref1) await ref1.run();
+      if (where && "dir" in where)
+        try {
+          peerRef = await PeerBpRhm.start(where.dir, g, ev);
+          peerCheck = await peerRef.check();
+        } catch (err) {
+          peerSkipped = err instanceof Error ? err.message : String(err);
+        }
       for (let i = 0; i < repeats; i++) {
         // Alternate who goes first, so a load swing does not always favour one side.
         if (ref && i % 2 === 1) theirs.push(await ref.run());
@@ -230,11 +266,27 @@ export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> 
         if (threads > 1) pooledInto.push(timeOnce(() => runBP(g, ev, { downward, threads, into: intoPooled })));
         if (ref && i % 2 === 0) theirs.push(await ref.run());
         if (ref1 && i % 2 === 0) theirs1.push(await ref1.run());
+        if (peerRef) peerTimes.push(await peerRef.run());
       }
     } finally {
       ref?.close();
       ref1?.close();
+      peerRef?.close();
     }
+    const peerRate: PeerRate | null =
+      peerRef && peerCheck
+        ? {
+            ...rate(batch, peerTimes),
+            torch: peerRef.torch,
+            threads: peerRef.threads,
+            agreement: {
+              maxAbsRoot: maxAbsDiff(peerCheck.root, fast!.root),
+              maxAbsLeafMarginal: maxAbsDiff(peerCheck.leaves, fast!.marginals![g.depth], peerCheck.leaves.length),
+            },
+          }
+        : null;
+    const vsPeerSameRun = (xs: Timing[], r: Rate): BenchCase["vsNumpy"] =>
+      peerRate ? versus(xs, r, peerTimes, peerRate) : null;
     const numpyOneThread = ref1 ? rate(batch, theirs1) : null;
     const numpy: NumpyReference | null = check
       ? {
@@ -284,6 +336,8 @@ export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> 
       numpyOneThread,
       vsNumpyOneThread: numpyOneThread ? versus(mine, own, theirs1, numpyOneThread) : null,
       vsPeer: peer(own),
+      peer: peerRate ?? (peerSkipped === null ? null : { skipped: peerSkipped }),
+      vsPeerSameRun: vsPeerSameRun(mine, own),
       bestNumpy: bestRate,
       vsBestNumpy: vsBest(mine, own),
       poolVsBestNumpy: poolRate ? vsBest(pooled, poolRate) : null,
@@ -300,6 +354,7 @@ export async function benchBP(options: BenchOptions = {}): Promise<BenchReport> 
               identical,
               vsNumpy: numpy ? versus(pooled, poolRate, theirs, numpy) : null,
               vsPeer: peer(poolRate),
+              vsPeerSameRun: vsPeerSameRun(pooled, poolRate),
             },
     });
   }
@@ -382,9 +437,18 @@ function formatBench(cases: BenchCase[], scaling: ScalingReport | null): string 
         `  naive log-domain ${c.naive.sequencesPerSecond.toFixed(1)} seq/s (batch ${c.naive.batch}), fast/naive = ${c.speedup!.toFixed(1)}x` +
           `, agreeing to ${c.agreement!.maxAbsLogZ.toExponential(1)} in log Z`,
       );
+    if (c.peer && "skipped" in c.peer) lines.push(`  PyTorch peer BpRhm in the same run: skipped (${c.peer.skipped})`);
+    else if (c.peer && c.vsPeerSameRun)
+      lines.push(
+        `  PyTorch peer BpRhm (torch ${c.peer.torch}, ${c.peer.threads} thread(s), float32; same evidence, interleaved): ` +
+          `${f0(c.peer.sequencesPerSecond)} seq/s (CPU ${f0(c.peer.cpuSequencesPerSecond)}); runBP/peer = ${f0(c.vsPeerSameRun.median)}x ` +
+          `(pairs ${f0(c.vsPeerSameRun.min)}-${f0(c.vsPeerSameRun.max)}x)` +
+          (c.pool?.vsPeerSameRun ? `, pooled ${f0(c.pool.vsPeerSameRun.median)}x` : "") +
+          `; marginals agree to ${c.peer.agreement.maxAbsLeafMarginal.toExponential(1)} (leaves), ${c.peer.agreement.maxAbsRoot.toExponential(1)} (root)`,
+      );
     if (c.vsPeer)
       lines.push(
-        `  PyTorch peer BpRhm: ${c.vsPeer.recorded[0]}-${c.vsPeer.recorded[1]} seq/s as recorded in issue 14 (not run here), ` +
+        `  PyTorch peer BpRhm: ${c.vsPeer.recorded[0]}-${c.vsPeer.recorded[1]} seq/s as recorded in issue 14, ` +
           `runBP/peer = ${f0(c.vsPeer.ratio[0])}-${f0(c.vsPeer.ratio[1])}x` +
           (c.pool?.vsPeer ? `, pooled ${f0(c.pool.vsPeer.ratio[0])}-${f0(c.pool.vsPeer.ratio[1])}x` : ""),
       );

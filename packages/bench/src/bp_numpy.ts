@@ -87,7 +87,7 @@ export class NumpyBP {
 }
 
 /** case.json (shapes, kinds) and case.bin (pi, each level's arrays, evidence; float64). */
-function writeInputs(base: string, g: Grammar, ev: Evidence, sample: number): void {
+export function writeInputs(base: string, g: Grammar, ev: Evidence, sample: number): void {
   const parts: Float64Array[] = [g.root];
   const kinds: string[] = [];
   const k: number[] = [];

@@ -9,6 +9,8 @@ export class LineProcess {
   private readonly proc: ChildProcessWithoutNullStreams;
   private buffered = "";
   private readonly waiting: ((line: string) => void)[] = [];
+  /** Lines that came before anyone asked for them. */
+  private readonly unread: string[] = [];
   private failure: Error | null = null;
   private stderr = "";
 
@@ -21,7 +23,9 @@ export class LineProcess {
       for (let nl = this.buffered.indexOf("\n"); nl >= 0; nl = this.buffered.indexOf("\n")) {
         const line = this.buffered.slice(0, nl);
         this.buffered = this.buffered.slice(nl + 1);
-        this.waiting.shift()?.(line);
+        const waiter = this.waiting.shift();
+        if (waiter) waiter(line);
+        else this.unread.push(line);
       }
     });
     this.proc.stderr.on("data", (s: Buffer) => {
@@ -37,10 +41,18 @@ export class LineProcess {
 
   /** Writes one line and resolves with the process's next line of output. */
   ask(line: string): Promise<string> {
+    const answer = this.next();
+    if (!this.failure) this.proc.stdin.write(`${line}\n`);
+    return answer;
+  }
+
+  /** The process's next line of output (one it writes unasked, such as "ready"). */
+  next(): Promise<string> {
+    const line = this.unread.shift();
+    if (line !== undefined) return Promise.resolve(line);
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.waiting.push((out) => (this.failure ? reject(this.failure) : resolve(out)));
-      this.proc.stdin.write(`${line}\n`);
     });
   }
 

@@ -6,6 +6,7 @@ import {
   benchCompiledModels,
   benchTrainStep,
   DEFAULT_SHAPE_BENCH,
+  peerDir,
   PYTORCH_CPU_DEFAULT_SHAPE_STEPS_PER_SEC,
   PYTORCH_CPU_STEPS_PER_SEC,
 } from "@ghmkit/bench";
@@ -20,8 +21,9 @@ type Suite = (typeof SUITES)[number];
 
 /**
  * `ghm bench`: every throughput figure of the project, each next to a reference
- * measured in the same run (a naive BP, the float64 engine, PyTorch-CPU's
- * recorded 41.5 steps/s). The suites are @ghmkit/bench's. Wall time and process CPU time are both reported: on a
+ * measured in the same run (a naive BP, numpy, the float64 engine, PyTorch-CPU where a
+ * python3 imports torch, the PyTorch peer's BpRhm given its checkout), and the rates
+ * issue 14 recorded. The suites are @ghmkit/bench's. Wall time and process CPU time are both reported: on a
  * shared machine CPU time estimates the unloaded single-core rate.
  */
 export function registerBench(program: Command, ctx: Context): void {
@@ -30,6 +32,10 @@ export function registerBench(program: Command, ctx: Context): void {
     .description("throughput benchmarks: exact BP, BP-compiled U-Net, U-Net training steps, BP-driven diffusion")
     .argument("[suites...]", `any of ${SUITES.join(", ")} (default: all)`)
     .option("--quick", "fewer repetitions (a smoke run; figures are noisier)")
+    .option(
+      "--peer-rhm <dir>",
+      "a checkout of github.com/AntonioScl/minimal_diffusion_rhm: bench bp times its BpRhm (PyTorch) in the same run (default: $GHM_PEER_RHM_DIR)",
+    )
     .addOption(backendOption())
     .action(async (suites: string[], o, cmd: Command) => {
       const flags = ctx.flags(cmd);
@@ -47,10 +53,15 @@ export function registerBench(program: Command, ctx: Context): void {
         lines.push(`TensorFlow.js backend: ${shortBackend(info)}`);
       }
       if (chosen.includes("bp")) {
+        if (o.peerRhm !== undefined) {
+          const where = peerDir(o.peerRhm as string);
+          if ("skipped" in where) throw new UserError(`--peer-rhm: ${where.skipped}`);
+        }
         note(
           "bench bp: exact float64 BP, product m=2 L=10 S=16 and RHM S=32 k=4 m=2 L=6, batch 256, beside numpy's GEMM BP (interleaved) ...",
         );
         const r = await benchBP({
+          peerDir: o.peerRhm as string | undefined,
           repeats: o.quick ? 3 : 7,
           naiveBatch: o.quick ? 4 : 16,
           scaling: o.quick ? "quick" : true,
@@ -115,9 +126,18 @@ export function registerBench(program: Command, ctx: Context): void {
           ...r.cases.flatMap((c) => [
             ...(c.referenceSkipped ? [`${c.name}: numpy reference skipped (${c.referenceSkipped})`] : []),
             ...(c.pool && !c.pool.identical ? [`${c.name}: the pooled results differ from one thread's (a bug)`] : []),
+            ...(c.peer === null
+              ? []
+              : "skipped" in c.peer
+                ? [`${c.name}: the PyTorch peer BpRhm in the same run: skipped (${c.peer.skipped})`]
+                : [
+                    `${c.name}: the PyTorch peer BpRhm in the same run (torch ${c.peer.torch}, ${c.peer.threads} thread(s), float32, interleaved): ${fmt(c.peer.sequencesPerSecond)} seq/s; runBP/peer ${fmt(c.vsPeerSameRun?.median ?? NaN)}x (pairs ${fmt(c.vsPeerSameRun?.min ?? NaN)}-${fmt(c.vsPeerSameRun?.max ?? NaN)}x)` +
+                      (c.pool?.vsPeerSameRun ? `, pooled ${fmt(c.pool.vsPeerSameRun.median)}x` : "") +
+                      `; its marginals agree with runBP's to ${c.peer.agreement.maxAbsLeafMarginal.toExponential(1)} (leaves) and ${c.peer.agreement.maxAbsRoot.toExponential(1)} (root)`,
+                  ]),
             ...(c.vsPeer
               ? [
-                  `${c.name}: PyTorch peer BpRhm ${c.vsPeer.recorded.join("-")} seq/s as recorded in issue 14 (not run here): runBP/peer ${fmt(c.vsPeer.ratio[0])}-${fmt(c.vsPeer.ratio[1])}x` +
+                  `${c.name}: PyTorch peer BpRhm ${c.vsPeer.recorded.join("-")} seq/s as recorded in issue 14: runBP/peer ${fmt(c.vsPeer.ratio[0])}-${fmt(c.vsPeer.ratio[1])}x` +
                     (c.pool?.vsPeer ? `, pooled ${fmt(c.pool.vsPeer.ratio[0])}-${fmt(c.pool.vsPeer.ratio[1])}x` : ""),
                 ]
               : []),
