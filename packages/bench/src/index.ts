@@ -6,6 +6,7 @@ export {
   levelsOf,
   PYTORCH_CPU_DEFAULT_SHAPE_STEPS_PER_SEC,
   PYTORCH_CPU_STEPS_PER_SEC,
+  PYTORCH_ROUND_STEPS,
 } from "./train";
 export type { BenchOptions, BenchResult, BenchRun, BenchTrainConfig, PytorchRun } from "./train";
 export { gemmFloor, stepProducts } from "./train_gemm_floor";

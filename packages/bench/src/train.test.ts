@@ -56,6 +56,10 @@ describe("benchTrainStep", () => {
     else {
       if (!r.pytorch.ok) throw new Error(r.pytorch.error);
       expect(r.pytorch.ratio).toBeCloseTo(r.pytorch.stepsPerSec / r.pytorch.pytorchStepsPerSec, 10);
+      // 2 steps: rounds of one step each (at least four rounds, or one per step).
+      expect(r.pytorch.rounds.count).toBe(2);
+      expect(r.pytorch.rounds.min).toBeLessThanOrEqual(r.pytorch.rounds.median);
+      expect(r.pytorch.rounds.median).toBeLessThanOrEqual(r.pytorch.rounds.max);
       expect(r.pytorch.pytorchStepsPerSec).toBe(Math.max(...r.pytorch.settings.map((s) => s.stepsPerSec)));
       expect(Number.isFinite(r.pytorch.pytorchFinalLoss)).toBe(true);
     }

@@ -57,6 +57,9 @@ export interface BenchTrainConfig {
   seed: number;
 }
 
+/** Steps per side in one round of the PyTorch comparison, at most (see compareWithPytorch). */
+export const PYTORCH_ROUND_STEPS = 25;
+
 /** Timed steps, at most, of the slow comparisons (JS loops, stock kernels). */
 export const SLOW_STEPS = 20;
 
@@ -185,7 +188,8 @@ export interface BenchResult {
 /**
  * The same-run PyTorch-CPU reference (train_pytorch.ts): a fresh run of `ghm train`'s step
  * (its defaults, as `active`) and the same network's step in PyTorch, `steps` timed steps
- * each in four blocks taken in turns, PyTorch's blocks stepping each of its thread settings.
+ * each in rounds of at most PYTORCH_ROUND_STEPS steps (and at least four rounds) taken in
+ * turns, PyTorch's blocks stepping each of its thread settings.
  */
 export type PytorchRun =
   | {
@@ -196,6 +200,8 @@ export type PytorchRun =
       pytorchStepsPerSec: number;
       /** stepsPerSec / pytorchStepsPerSec. */
       ratio: number;
+      /** The same ratio in each round (ghm's block against the fastest setting's block after it): median and range. */
+      rounds: { count: number; median: number; min: number; max: number };
       settings: (PytorchSetting & { stepsPerSec: number })[];
       torch: string;
       python: string;
@@ -337,27 +343,38 @@ async function compareWithPytorch(
     let i = 0;
     const step = (): void => void trainStep(st, st.stream.next(), learningRate(cfg, i++));
     for (let k = 0; k < warmup; k++) step();
-    let ms = 0;
-    const theirs = torch.settings.map(() => 0);
+    // Rounds of at most PYTORCH_ROUND_STEPS steps each side: the VM's speed swings within
+    // seconds, so short rounds pair each of ghm's blocks with PyTorch's under the same swing.
+    const block = Math.max(1, Math.min(PYTORCH_ROUND_STEPS, Math.floor(steps / 4)));
+    const rounds: { ms: number; theirs: number[]; n: number }[] = [];
     let loss = NaN;
-    const block = Math.max(1, Math.floor(steps / 4));
     for (let done = 0; done < steps; done += block) {
       const n = Math.min(block, steps - done);
       const t = performance.now();
       for (let k = 0; k < n; k++) step();
-      ms += performance.now() - t;
+      const ms = performance.now() - t;
       const r = await torch.block(n);
-      r.ms.forEach((x, k) => (theirs[k] += x));
+      rounds.push({ ms, theirs: r.ms, n });
       loss = r.loss;
     }
-    const settings = torch.settings.map((s, k) => ({ ...s, stepsPerSec: (1000 * steps) / theirs[k] }));
-    const stepsPerSec = (1000 * steps) / ms;
-    const pytorchStepsPerSec = Math.max(...settings.map((s) => s.stepsPerSec));
+    const total = (f: (r: (typeof rounds)[number]) => number): number => rounds.reduce((a, r) => a + f(r), 0);
+    const settings = torch.settings.map((s, k) => ({ ...s, stepsPerSec: (1000 * steps) / total((r) => r.theirs[k]) }));
+    const stepsPerSec = (1000 * steps) / total((r) => r.ms);
+    const best = settings.reduce((b, s, k) => (s.stepsPerSec > settings[b].stepsPerSec ? k : b), 0);
+    const pytorchStepsPerSec = settings[best].stepsPerSec;
+    const pairs = rounds.map((r) => r.theirs[best] / r.ms).sort((a, b) => a - b);
     return {
       ok: true,
       stepsPerSec,
       pytorchStepsPerSec,
       ratio: stepsPerSec / pytorchStepsPerSec,
+      rounds: {
+        count: rounds.length,
+        median:
+          pairs.length % 2 ? pairs[pairs.length >> 1] : (pairs[pairs.length / 2 - 1] + pairs[pairs.length / 2]) / 2,
+        min: pairs[0],
+        max: pairs[pairs.length - 1],
+      },
       settings,
       torch: torch.torch,
       python: torch.python,

@@ -318,7 +318,7 @@ export function registerBench(program: Command, ctx: Context): void {
         const smallTorch = small.pytorch?.ok ? small.pytorch : null;
         lines.push(
           small.active.ok
-            ? `ghm train's default shape (d=8 S=8, ${small.config.params} parameters), ${small.config.steps} steps: ${fmt(small.active.stepsPerSec)} steps/s with products on ${small.config.kernelThreads} thread(s)${smallTorch ? ` (in turns with PyTorch-CPU: ${fmt(smallTorch.ratio, 3)}x)` : ""}; PyTorch-CPU ${lo}-${hi} steps/s as recorded in issue 14: ${fmt(small.active.stepsPerSec / hi, 3)}-${fmt(small.active.stepsPerSec / lo, 3)}x${small.oneKernelThread?.ok ? `; ${fmt(small.oneKernelThread.stepsPerSec)} with products on 1 thread` : ""}${small.gemmFloor?.stepsPerSec ? `; ${fmt(small.active.stepsPerSec / small.gemmFloor.stepsPerSec, 3)}x its GEMM floor` : ""}\n${pytorchLine(small)}\n${gemmFloorLine(small)}`
+            ? `ghm train's default shape (d=8 S=8, ${small.config.params} parameters), ${small.config.steps} steps: ${fmt(small.active.stepsPerSec)} steps/s with products on ${small.config.kernelThreads} thread(s)${smallTorch ? ` (in turns with PyTorch-CPU: ${fmt(smallTorch.ratio, 3)}x; per round ${fmt(smallTorch.rounds.min, 3)}-${fmt(smallTorch.rounds.max, 3)}x)` : ""}; PyTorch-CPU ${lo}-${hi} steps/s as recorded in issue 14: ${fmt(small.active.stepsPerSec / hi, 3)}-${fmt(small.active.stepsPerSec / lo, 3)}x${small.oneKernelThread?.ok ? `; ${fmt(small.oneKernelThread.stepsPerSec)} with products on 1 thread` : ""}${small.gemmFloor?.stepsPerSec ? `; ${fmt(small.active.stepsPerSec / small.gemmFloor.stepsPerSec, 3)}x its GEMM floor` : ""}\n${pytorchLine(small)}\n${gemmFloorLine(small)}`
             : `ghm train's default shape: failed (${small.active.error})`,
         );
         const t = r.threads;
@@ -384,7 +384,7 @@ function pytorchLine(r: BenchResult): string {
   const settings = p.settings
     .map((s) => `${fmt(s.stepsPerSec)} (torch ${s.torchThreads} thread(s), BLAS ${s.blasThreads ?? "its own"})`)
     .join(", ");
-  return `PyTorch-CPU (same run): the same network, loss, Adam and batch in torch ${p.torch} (${p.python}; fixed random batches), ${r.config.steps} steps per setting in four blocks taken in turns with a fresh run of ghm train's defaults: PyTorch ${settings} steps/s; ghm ${fmt(p.stepsPerSec)} steps/s, ${fmt(p.ratio, 3)}x the fastest setting`;
+  return `PyTorch-CPU (same run): the same network, loss, Adam and batch in torch ${p.torch} (${p.python}; fixed random batches), ${r.config.steps} steps per setting in ${p.rounds.count} rounds taken in turns with a fresh run of ghm train's defaults: PyTorch ${settings} steps/s; ghm ${fmt(p.stepsPerSec)} steps/s, ${fmt(p.ratio, 3)}x the fastest setting (per round: median ${fmt(p.rounds.median, 3)}x, ${fmt(p.rounds.min, 3)}-${fmt(p.rounds.max, 3)}x)`;
 }
 
 function gemmFloorLine(r: BenchResult): string {
