@@ -38,6 +38,9 @@ describe("benchTrainStep", () => {
     expect(r.config.kernelThreads).toBe(2);
     if (r.oneKernelThread === undefined || !r.oneKernelThread.ok) throw new Error("the 1-kernel-thread run failed");
     expect(r.oneKernelThread.finalLoss).toBe(r.active.finalLoss);
+    // The step without the tape is the tape's step, bit for bit.
+    if (r.tape === undefined || !r.tape.ok) throw new Error("the tape run failed");
+    expect(r.tape.finalLoss).toBe(r.active.finalLoss);
     expect(r.active.ratioToPytorch).toBeCloseTo(r.active.stepsPerSec / PYTORCH_CPU_STEPS_PER_SEC, 10);
     expect(r.active.stepsPerSec).toBeCloseTo(1000 / r.active.msPerStep, 10);
     expect(r.active.dataMsPerStep).toBeLessThanOrEqual(r.active.msPerStep);

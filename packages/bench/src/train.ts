@@ -21,7 +21,14 @@ import {
   setKernelThreads,
   tf,
 } from "@ghmkit/tensor";
-import { learningRate, makeTrainConfig, openTrainingState, resolveThreads, trainStep } from "@ghmkit/train";
+import {
+  learningRate,
+  makeTrainConfig,
+  openTrainingState,
+  resolveThreads,
+  setGraphStep,
+  trainStep,
+} from "@ghmkit/train";
 import type { TrainConfig } from "@ghmkit/train";
 import { type GemmFloor, gemmFloor, type StepProduct, stepProducts } from "./train_gemm_floor";
 import { type ModelGraph, modelGraph, type PytorchSetting, PytorchStep } from "./train_pytorch";
@@ -157,6 +164,11 @@ export interface BenchResult {
    */
   plainMultiplyAdd?: BenchRun;
   /**
+   * The same step through tfjs's gradient tape (train's setGraphStep(false)), stepped
+   * alternately with `active`: what the step without the tape buys (the same bits).
+   */
+  tape?: BenchRun;
+  /**
    * Stock wasm plus only the kernel it lacks for training (Conv2DBackpropFilter): what the
    * other custom kernels buy. Absent unless the backend is wasm and compareStock is on.
    */
@@ -251,14 +263,20 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
   const before = products && gemmFloor(products);
   const kt = kernelThreads();
   const fma = gemmFma();
-  const setting = (threads: number, fused: boolean) => (): void => {
-    setKernelThreads(threads);
-    setGemmFma(fused);
-  };
-  // Stepped alternately with `active`: what the kernel threads and what fusing buy, where they are on.
-  const variants: ["active" | "oneKernelThread" | "plainMultiplyAdd", () => void][] = [["active", setting(kt, fma)]];
+  const setting =
+    (threads: number, fused: boolean, graph = true) =>
+    (): void => {
+      setKernelThreads(threads);
+      setGemmFma(fused);
+      setGraphStep(graph);
+    };
+  // Stepped alternately with `active`: what the kernel threads, fusing and the step without the tape buy.
+  const variants: ["active" | "oneKernelThread" | "plainMultiplyAdd" | "tape", () => void][] = [
+    ["active", setting(kt, fma)],
+  ];
   if (kt > 1) variants.push(["oneKernelThread", setting(1, fma)]);
   if (fma) variants.push(["plainMultiplyAdd", setting(kt, false)]);
+  variants.push(["tape", setting(kt, fma, false)]);
   const runs = timeAlternately(
     trainConfig,
     variants.map(([, set]) => set),

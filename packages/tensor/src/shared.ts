@@ -9,7 +9,14 @@ export type {
   BrowserBackendPreference,
   NodeBackendName,
 } from "./backendCore";
-export { CUSTOM_WASM_KERNELS, setCustomWasmKernels, useCustomWasmKernels } from "./kernels/register";
+export {
+  CUSTOM_WASM_KERNELS,
+  denseKernelsActive,
+  setCustomWasmKernels,
+  useCustomWasmKernels,
+} from "./kernels/register";
+export { denseGradInputOp, denseGradOp, denseOp } from "./kernels/dense";
+export type { DenseAttrs } from "./kernels/dense";
 export { setHeapSimd } from "./kernels/heap_simd";
 export { gemmFma } from "./kernels/gemm_fma";
 export { adam, FusedAdamOptimizer } from "./adam";

@@ -271,6 +271,7 @@ export function registerBench(program: Command, ctx: Context): void {
           ],
           ["custom kernels, products on 1 thread (GHM_KERNEL_THREADS=1)", r.oneKernelThread],
           ["custom kernels, plain multiply-add (GHM_GEMM_FMA=0)", r.plainMultiplyAdd],
+          ["custom kernels, through tfjs's gradient tape (train's setGraphStep(false))", r.tape],
           ["custom kernels, heap SIMD loops off (JS loops, XNNPACK products)", r.jsLoops],
           ["stock wasm + Conv2DBackpropFilter", r.minimal],
           ["stock wasm", r.stock],
@@ -318,7 +319,7 @@ export function registerBench(program: Command, ctx: Context): void {
         const smallTorch = small.pytorch?.ok ? small.pytorch : null;
         lines.push(
           small.active.ok
-            ? `ghm train's default shape (d=8 S=8, ${small.config.params} parameters), ${small.config.steps} steps: ${fmt(small.active.stepsPerSec)} steps/s with products on ${small.config.kernelThreads} thread(s)${smallTorch ? ` (in turns with PyTorch-CPU: ${fmt(smallTorch.ratio, 3)}x; per round ${fmt(smallTorch.rounds.min, 3)}-${fmt(smallTorch.rounds.max, 3)}x)` : ""}; PyTorch-CPU ${lo}-${hi} steps/s as recorded in issue 14: ${fmt(small.active.stepsPerSec / hi, 3)}-${fmt(small.active.stepsPerSec / lo, 3)}x${small.oneKernelThread?.ok ? `; ${fmt(small.oneKernelThread.stepsPerSec)} with products on 1 thread` : ""}${small.gemmFloor?.stepsPerSec ? `; ${fmt(small.active.stepsPerSec / small.gemmFloor.stepsPerSec, 3)}x its GEMM floor` : ""}\n${pytorchLine(small)}\n${gemmFloorLine(small)}`
+            ? `ghm train's default shape (d=8 S=8, ${small.config.params} parameters), ${small.config.steps} steps: ${fmt(small.active.stepsPerSec)} steps/s with products on ${small.config.kernelThreads} thread(s)${smallTorch ? ` (in turns with PyTorch-CPU: ${fmt(smallTorch.ratio, 3)}x; per round ${fmt(smallTorch.rounds.min, 3)}-${fmt(smallTorch.rounds.max, 3)}x)` : ""}; PyTorch-CPU ${lo}-${hi} steps/s as recorded in issue 14: ${fmt(small.active.stepsPerSec / hi, 3)}-${fmt(small.active.stepsPerSec / lo, 3)}x${small.oneKernelThread?.ok ? `; ${fmt(small.oneKernelThread.stepsPerSec)} with products on 1 thread` : ""}${small.tape?.ok ? `; ${fmt(small.tape.stepsPerSec)} through tfjs's gradient tape` : ""}${small.gemmFloor?.stepsPerSec ? `; ${fmt(small.active.stepsPerSec / small.gemmFloor.stepsPerSec, 3)}x its GEMM floor` : ""}\n${pytorchLine(small)}\n${gemmFloorLine(small)}`
             : `ghm train's default shape: failed (${small.active.error})`,
         );
         const t = r.threads;

@@ -138,6 +138,27 @@ export function registerDenseGrad(): void {
   });
 }
 
+/**
+ * GhmDenseGrad through the engine, as the gradient registered above runs it: dW and dbias,
+ * and dz (dy through the ReLU; dy itself for "linear"), the input of denseGradInputOp.
+ */
+export function denseGradOp(
+  dy: tf.Tensor,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  activation: DenseAttrs["activation"],
+): { dW: tf.Tensor; db: tf.Tensor; dz: tf.Tensor } {
+  const out = tf
+    .engine()
+    .runKernel(DENSE_GRAD, { dy, x, y }, { activation } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  return { dW: out[0], db: out[1], dz: activation === "relu" ? out[2] : dy };
+}
+
+/** dx = dz W^T in x's shape, through GhmDenseGradInput. */
+export function denseGradInputOp(dz: tf.Tensor, W: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel(DENSE_GRAD_INPUT, { dz, W }) as tf.Tensor;
+}
+
 /** y = activation(x W + bias) through GhmDense (wasm with ghmkit's kernels only). */
 export function denseOp(x: tf.Tensor, W: tf.Tensor, bias: tf.Tensor, activation: DenseAttrs["activation"]): tf.Tensor {
   return tf.engine().runKernel(DENSE, { x, W, bias }, { activation } as unknown as tf.NamedAttrMap) as tf.Tensor;

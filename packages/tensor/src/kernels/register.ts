@@ -103,6 +103,11 @@ export function setCustomWasmKernels(names: readonly string[]): string[] {
   return CUSTOM_WASM_KERNELS.filter((n) => installed.has(n));
 }
 
+/** Whether GhmDense and its gradients run now: the engine's backend is wasm and they are installed. */
+export function denseKernelsActive(): boolean {
+  return installed.has(DENSE) && tf.getBackend() === "wasm";
+}
+
 /** Switch all of ghmkit's custom wasm kernels on or off. */
 export function useCustomWasmKernels(on: boolean): string[] {
   return setCustomWasmKernels(on ? CUSTOM_WASM_KERNELS : []);
