@@ -36,13 +36,14 @@ import { type ModelGraph, modelGraph, type PytorchSetting, PytorchStep } from ".
 /**
  * PyTorch-CPU steps/s for batch 64, d = 64, S = 8, 64 filters, Adam, recorded once (a
  * U-Net of that shape; issue 14 measured PyTorch at 40.6-46.4 on nets' exact U-Net with
- * its 188,680 parameters on this machine).
+ * its 188,680 parameters, with another PyTorch build on another day): shown beside the
+ * same-run PyTorch reference (`pytorch`), which is the one to read.
  */
 export const PYTORCH_CPU_STEPS_PER_SEC = 41.5;
 
 /**
  * PyTorch-CPU steps/s of the same network at `ghm train`'s default shape (RHM d = 8, S = 8,
- * width 64, batch 64), as issue 14 recorded it on this machine (not run here: no PyTorch).
+ * width 64, batch 64), as issue 14 recorded it (another build, another day; see above).
  */
 export const PYTORCH_CPU_DEFAULT_SHAPE_STEPS_PER_SEC: readonly [number, number] = [120.8, 137.7];
 
