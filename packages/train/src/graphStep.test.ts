@@ -1,9 +1,9 @@
 import { initBackend, setCustomWasmKernels, tf } from "@ghmkit/tensor";
 import { type Arch, type Task, makeTrainConfig } from "./config";
-import { graphPlan, graphStepGrads, graphStepReady } from "./graphStep";
+import { graphPlan, graphStepGrads, graphStepReady, setGraphStep } from "./graphStep";
 import { openTrainingState } from "./setup";
 import { batchLoss } from "./stepLoss";
-import { setGraphStep, trainStep } from "./trainer";
+import { trainStep } from "./trainer";
 
 beforeAll(async () => {
   await initBackend("wasm");

@@ -12,7 +12,7 @@
 import { denseGradInputOp, denseGradOp, denseKernelsActive, denseOp, tf } from "@ghmkit/tensor";
 import type { Batch } from "./data";
 import type { Task } from "./config";
-import { softmaxCrossEntropy } from "./stepLoss";
+import { batchLoss, softmaxCrossEntropy } from "./stepLoss";
 
 type Node =
   | { kind: "input"; name: string }
@@ -153,4 +153,46 @@ export function graphStepGrads(
       return g;
     }),
   };
+}
+
+let enabled = true;
+
+/**
+ * Whether training steps may run without tfjs's gradient tape (default true): where false,
+ * batchGrads always takes the tape. Returns the previous setting; the benchmark times both.
+ */
+export function setGraphStep(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
+
+const plans = new WeakMap<tf.LayersModel, GraphPlan | null>();
+
+function planOf(model: tf.LayersModel): GraphPlan | null {
+  let plan = plans.get(model);
+  if (plan === undefined) {
+    plan = graphPlan(model);
+    plans.set(model, plan);
+  }
+  return plan;
+}
+
+/**
+ * The batch's loss and the gradients of `vars` (in their order) for every training step
+ * (this thread's, and each data-parallel worker's): without the tape where the plan runs,
+ * through tf.variableGrads otherwise; the same bits either way. Call inside tf.tidy.
+ */
+export function batchGrads(
+  model: tf.LayersModel,
+  vars: tf.Variable[],
+  task: Task,
+  batch: Batch,
+  classes: number,
+  S: number,
+): { value: tf.Scalar; grads: tf.Tensor[] } {
+  const plan = enabled ? planOf(model) : null;
+  if (graphStepReady(plan)) return graphStepGrads(plan, vars, task, batch, classes, S);
+  const { value, grads } = tf.variableGrads(batchLoss(model, task, batch, classes, S), vars);
+  return { value, grads: vars.map((v) => grads[v.name]) };
 }

@@ -15,7 +15,8 @@ import { gemmFma, type NodeBackendName, setKernelThreads, tf } from "@ghmkit/ten
 import type { Task } from "./config";
 import type { Batch } from "./data";
 import type { StepState } from "./setup";
-import { batchLoss, batchRows } from "./stepLoss";
+import { batchRows } from "./stepLoss";
+import { batchGrads } from "./graphStep";
 import { drainPort, startWorker } from "./workerThread";
 
 /** How long a new worker may take to load tfjs and build its replica (ms). */
@@ -217,9 +218,9 @@ export class StepPool {
     const own = { loss: 0, grads: [] as Float32Array[] };
     tf.tidy(() => {
       const rows0 = batchRows(batch, 0, n0);
-      const { value, grads } = tf.variableGrads(batchLoss(r.model, r.cfg.task, rows0, classes, leafS), r.vars);
+      const { value, grads } = batchGrads(r.model, r.vars, r.cfg.task, rows0, classes, leafS);
       own.loss = value.dataSync()[0];
-      own.grads = r.vars.map((v) => grads[v.name].dataSync() as Float32Array);
+      own.grads = grads.map((g) => g.dataSync() as Float32Array);
     });
     let failure: unknown = null;
     for (let v = Atomics.load(this.done, 0); v < parts - 1; v = Atomics.load(this.done, 0))

@@ -9,7 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { buildModel } from "@ghmkit/nets";
 import { initBackend, setGemmFma, setKernelThreads, tf } from "@ghmkit/tensor";
 import type { StepJob, StepWorkerInit } from "./stepPool";
-import { batchLoss } from "./stepLoss";
+import { batchGrads } from "./graphStep";
 
 const init = workerData as StepWorkerInit;
 let vars: tf.Variable[] = [];
@@ -52,11 +52,11 @@ function run(job: StepJob): void {
     y: job.y.slice(a, b),
   };
   tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(batchLoss(model!, init.task, rows, init.classes, init.S), vars);
+    const { value, grads } = batchGrads(model!, vars, init.task, rows, init.classes, init.S);
     job.losses[job.slot] = value.dataSync()[0];
     let off = 0;
-    vars.forEach((v, i) => {
-      job.grads.set(grads[v.name].dataSync() as Float32Array, off);
+    grads.forEach((g, i) => {
+      job.grads.set(g.dataSync() as Float32Array, off);
       off += sizes[i];
     });
   });

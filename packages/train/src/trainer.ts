@@ -14,8 +14,7 @@ import { type TestMetrics, evaluate } from "./evaluate";
 import { learningRate } from "./lrSchedule";
 import { appendMetrics, readMetrics } from "./metricsLog";
 import { type Run, type StepState, openRun, runPaths } from "./setup";
-import { batchLoss } from "./stepLoss";
-import { type GraphPlan, graphPlan, graphStepGrads, graphStepReady } from "./graphStep";
+import { batchGrads } from "./graphStep";
 import { validateTrainConfig } from "./validate";
 
 /** One line of metrics.jsonl. */
@@ -101,52 +100,15 @@ export interface TrainRunOptions {
 export function trainStep(r: StepState, batch: Batch, lr: number): number {
   if (r.pool) return r.pool.step(r, batch, lr);
   r.opt.setLearningRate(lr);
-  const plan = graphStep ? planOf(r.model) : null;
-  if (graphStepReady(plan))
-    return tf.tidy(() => {
-      const { value, grads } = graphStepGrads(plan, r.vars, r.cfg.task, batch, r.g.vocab[0], r.g.vocab[r.g.depth]);
-      // As below: held-at-0 entries get a gradient of exactly 0.
-      r.opt.applyGradients(
-        r.vars.map((v, i) => ({ name: v.name, tensor: r.masks === null ? grads[i] : tf.mul(grads[i], r.masks[i]) })),
-      );
-      return value.dataSync()[0];
-    });
   return tf.tidy(() => {
-    const f = batchLoss(r.model, r.cfg.task, batch, r.g.vocab[0], r.g.vocab[r.g.depth]);
-    if (r.masks === null) {
-      const cost = r.opt.minimize(f, true, r.vars);
-      return cost!.dataSync()[0];
-    }
-    // minimize() = variableGrads + applyGradients; here the held-at-0 entries get a gradient of exactly 0,
-    // so Adam's moments and update stay 0 there.
-    const { value, grads } = tf.variableGrads(f, r.vars);
-    r.opt.applyGradients(r.vars.map((v, i) => ({ name: v.name, tensor: tf.mul(grads[v.name], r.masks![i]) })));
+    const { value, grads } = batchGrads(r.model, r.vars, r.cfg.task, batch, r.g.vocab[0], r.g.vocab[r.g.depth]);
+    // The held-at-0 entries (net.init "compiled") get a gradient of exactly 0, so Adam's moments
+    // and update stay 0 there.
+    r.opt.applyGradients(
+      r.vars.map((v, i) => ({ name: v.name, tensor: r.masks === null ? grads[i] : tf.mul(grads[i], r.masks[i]) })),
+    );
     return value.dataSync()[0];
   });
-}
-
-let graphStep = true;
-
-/**
- * Whether trainStep may run without tfjs's gradient tape (graphStep.ts: the same bits, where
- * the model is made of nets' layers on wasm with ghmkit's kernels; default true). Returns the
- * previous setting; the benchmark times both.
- */
-export function setGraphStep(on: boolean): boolean {
-  const was = graphStep;
-  graphStep = on;
-  return was;
-}
-
-const plans = new WeakMap<tf.LayersModel, GraphPlan | null>();
-
-function planOf(model: tf.LayersModel): GraphPlan | null {
-  let plan = plans.get(model);
-  if (plan === undefined) {
-    plan = graphPlan(model);
-    plans.set(model, plan);
-  }
-  return plan;
 }
 
 function updateEarlyStop(st: LoopState, m: TestMetrics, es: TrainConfig["earlyStop"]): StopReason | null {
