@@ -12,7 +12,7 @@
 import { denseGradInputOp, denseGradOp, denseKernelsActive, denseOp, tf } from "@ghmkit/tensor";
 import type { Batch } from "./data";
 import type { Task } from "./config";
-import { batchLoss, softmaxCrossEntropy } from "./stepLoss";
+import { batchLoss, batchTarget, softmaxCrossEntropy } from "./stepLoss";
 
 type Node =
   | { kind: "input"; name: string }
@@ -77,6 +77,12 @@ export function graphPlan(model: tf.LayersModel): GraphPlan | null {
   return { nodes, output: model.outputs[0].sourceLayer.name };
 }
 
+/** A batch's loss and the gradients of the variables asked for, in their order. */
+export interface BatchGrads {
+  value: tf.Scalar;
+  grads: tf.Tensor[];
+}
+
 /** Whether graphStepGrads can run `plan` now. */
 export function graphStepReady(plan: GraphPlan | null): plan is GraphPlan {
   return plan !== null && denseKernelsActive();
@@ -94,7 +100,7 @@ export function graphStepGrads(
   batch: Batch,
   classes: number,
   S: number,
-): { value: tf.Scalar; grads: tf.Tensor[] } {
+): BatchGrads {
   const acts = new Map<string, tf.Tensor>();
   const input = tf.tensor3d(batch.input, [batch.n, batch.d, batch.S]);
   for (const node of plan.nodes) {
@@ -110,10 +116,7 @@ export function graphStepGrads(
       );
     else acts.set(node.name, denseOp(acts.get(node.input)!, node.kernel.read(), node.bias.read(), node.activation));
   }
-  const target =
-    task === "classifier"
-      ? tf.oneHot(tf.tensor1d(batch.y, "int32"), classes)
-      : tf.oneHot(tf.tensor2d(batch.x, [batch.n, batch.d], "int32"), S);
+  const target = batchTarget(task, batch, classes, S);
   const { value, grad } = tf.valueAndGrad((logits: tf.Tensor) => softmaxCrossEntropy(logits, target))(
     acts.get(plan.output)!,
   );
@@ -190,7 +193,7 @@ export function batchGrads(
   batch: Batch,
   classes: number,
   S: number,
-): { value: tf.Scalar; grads: tf.Tensor[] } {
+): BatchGrads {
   const plan = enabled ? planOf(model) : null;
   if (graphStepReady(plan)) return graphStepGrads(plan, vars, task, batch, classes, S);
   const { value, grads } = tf.variableGrads(batchLoss(model, task, batch, classes, S), vars);

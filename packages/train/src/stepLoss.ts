@@ -25,11 +25,15 @@ export function batchLoss(
   S: number,
 ): () => tf.Scalar {
   const input = tf.tensor3d(batch.input, [batch.n, batch.d, batch.S]);
-  const target =
-    task === "classifier"
-      ? tf.oneHot(tf.tensor1d(batch.y, "int32"), classes)
-      : tf.oneHot(tf.tensor2d(batch.x, [batch.n, batch.d], "int32"), S);
+  const target = batchTarget(task, batch, classes, S);
   return () => softmaxCrossEntropy(model.apply(input, { training: true }) as tf.Tensor, target);
+}
+
+/** The one-hot targets of batchLoss: the class (classifier) or each clean leaf (denoiser). */
+export function batchTarget(task: Task, batch: Batch, classes: number, S: number): tf.Tensor {
+  return task === "classifier"
+    ? tf.oneHot(tf.tensor1d(batch.y, "int32"), classes)
+    : tf.oneHot(tf.tensor2d(batch.x, [batch.n, batch.d], "int32"), S);
 }
 
 /** Rows [start, end) of a batch, as views (no copy). */
