@@ -259,8 +259,11 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
   const trainConfig = benchTrainConfig(config);
 
   const backend = backendInfo() ?? (await initBackend());
-  const refs = referencesOf(trainConfig);
-  const products = (options.gemmFloor ?? true) ? refs.products : null;
+  const wantFloor = options.gemmFloor ?? true;
+  const wantTorch = options.pytorch ?? true;
+  // Building the network to read its products and graph is start-up work: only for a reference asked for.
+  const refs = wantFloor || wantTorch ? referencesOf(trainConfig) : null;
+  const products = wantFloor && refs ? refs.products : null;
   const before = products && gemmFloor(products);
   const kt = kernelThreads();
   const fma = gemmFma();
@@ -301,7 +304,7 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
     const ok = [before, after].flatMap((f) => (f.ok ? [f.stepsPerSec] : []));
     result.gemmFloor = { before, after, stepsPerSec: meanOf(ok) };
   }
-  if (options.pytorch ?? true) result.pytorch = await compareWithPytorch(trainConfig, refs.graph, steps, warmup);
+  if (wantTorch && refs) result.pytorch = await compareWithPytorch(trainConfig, refs.graph, steps, warmup);
   const n = resolveThreads(
     threads ?? availableParallelism(),
     backend.name,
@@ -331,6 +334,12 @@ export async function benchTrainStep(options: BenchOptions = {}): Promise<BenchR
 
 function meanOf(a: number[]): number | null {
   return a.length ? a.reduce((x, y) => x + y) / a.length : null;
+}
+
+/** The median (the mean of the middle two for an even count). */
+function medianOf(a: number[]): number {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 /**
@@ -389,8 +398,7 @@ async function compareWithPytorch(
       ratio: stepsPerSec / pytorchStepsPerSec,
       rounds: {
         count: rounds.length,
-        median:
-          pairs.length % 2 ? pairs[pairs.length >> 1] : (pairs[pairs.length / 2 - 1] + pairs[pairs.length / 2]) / 2,
+        median: medianOf(pairs),
         min: pairs[0],
         max: pairs[pairs.length - 1],
       },
@@ -427,11 +435,7 @@ function compareThreads(cfg: TrainConfig, threads: number, steps: number, warmup
       const ms = step(r);
       if (timed) r.ms.push(ms);
     });
-    const median = (a: number[]): number => {
-      const s = [...a].sort((x, y) => x - y);
-      return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    };
-    const [a, b] = runs.map((r) => 1000 / median(r.ms));
+    const [a, b] = runs.map((r) => 1000 / medianOf(r.ms));
     return {
       ok: true,
       threads,

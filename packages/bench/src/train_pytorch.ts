@@ -10,6 +10,7 @@
  */
 import { spawnSync } from "node:child_process";
 import type { tf } from "@ghmkit/tensor";
+import { graphPlan } from "@ghmkit/train";
 import { LineProcess } from "./line_process";
 
 /** A layer of the graph the python side rebuilds, in the model's order (inputs come first). */
@@ -30,34 +31,25 @@ export interface ModelGraph {
 }
 
 /**
- * The graph of a tfjs LayersModel made of the layers nets' ConvNet and U-Net use, or why it
- * cannot be rebuilt (another layer class or activation).
+ * The graph of a tfjs LayersModel for the python side, from train's graphPlan (the layers
+ * the training step runs without the tape are the layers PyTorch rebuilds), or why it cannot
+ * be rebuilt.
  */
 export function modelGraph(model: tf.LayersModel): ModelGraph | string {
-  const layers: GraphLayer[] = [];
-  for (const layer of model.layers) {
-    const node = layer.inboundNodes[0] as unknown as { inboundLayers: tf.layers.Layer[] };
-    const inputs = node.inboundLayers.map((l) => l.name);
-    const cls = layer.getClassName();
-    const config = layer.getConfig();
-    if (cls === "InputLayer") layers.push({ kind: "input", name: layer.name });
-    else if (cls === "Dense") {
-      const activation = config.activation as string;
-      if (activation !== "relu" && activation !== "linear")
-        return `layer ${layer.name}: activation ${activation} has no PyTorch twin here (relu and linear do)`;
-      const [K, N] = layer.getWeights()[0].shape as [number, number];
-      layers.push({ kind: "dense", name: layer.name, inputs: [inputs[0]], in: K, units: N, activation });
-    } else if (cls === "Reshape")
-      layers.push({ kind: "reshape", name: layer.name, inputs: [inputs[0]], shape: config.targetShape as number[] });
-    else if (cls === "Concatenate" && (config.axis === -1 || config.axis === undefined))
-      layers.push({ kind: "concat", name: layer.name, inputs });
-    else
-      return `layer ${layer.name}: ${cls} has no PyTorch twin here (Dense, Reshape, Concatenate on the last axis do)`;
-  }
+  const plan = graphPlan(model);
+  if (typeof plan === "string") return `no PyTorch twin: ${plan}`;
+  const layers = plan.nodes.map((n): GraphLayer => {
+    if (n.kind === "dense") {
+      const [K, N] = n.kernel.shape as [number, number];
+      return { kind: "dense", name: n.name, inputs: [n.input], in: K, units: N, activation: n.activation };
+    }
+    if (n.kind === "reshape") return { kind: "reshape", name: n.name, inputs: [n.input], shape: n.shape };
+    return n;
+  });
   const outShape = model.outputs[0].shape;
   return {
     layers,
-    output: model.outputs[0].sourceLayer.name,
+    output: plan.output,
     inputShape: model.inputs[0].shape.slice(1) as number[],
     classes: outShape[outShape.length - 1] as number,
     params: model.countParams(),

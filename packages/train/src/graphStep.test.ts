@@ -31,13 +31,13 @@ describe.each([
     const st = openTrainingState(cfg);
     try {
       const plan = graphPlan(st.model);
-      expect(graphStepReady(plan)).toBe(true);
+      if (!graphStepReady(plan)) throw new Error(`no plan: ${String(plan)}`);
       // A few steps first, so that the weights are not the initial ones (and ReLUs are cut both ways).
       for (let i = 0; i < 3; i++) trainStep(st, st.stream.next(), 0.01);
       const batch = st.stream.next();
       const { S, classes } = { S: st.g.vocab[st.g.depth], classes: st.g.vocab[0] };
       tf.tidy(() => {
-        const fused = graphStepGrads(plan!, st.vars, task, batch, classes, S);
+        const fused = graphStepGrads(plan, st.vars, task, batch, classes, S);
         const tape = tf.variableGrads(batchLoss(st.model, task, batch, classes, S), st.vars);
         expect(bits(fused.value)).toEqual(bits(tape.value));
         st.vars.forEach((v, i) => {
@@ -55,7 +55,7 @@ test("trainStep takes the tape where the plan cannot run: other layers, other ke
   // lse blocks use softmax and ghmLog activations: no plan.
   const lse = openTrainingState(config("denoiser", "unet", "lse"));
   try {
-    expect(graphPlan(lse.model)).toBeNull();
+    expect(graphPlan(lse.model)).toMatch(/^layer enc3_conv: activation softmax/);
     expect(Number.isFinite(trainStep(lse, lse.stream.next(), 0.01))).toBe(true);
   } finally {
     lse.dispose();
@@ -80,7 +80,7 @@ test("trainStep takes the tape where the plan cannot run: other layers, other ke
   const st = openTrainingState(cfg);
   const before = setCustomWasmKernels([]);
   try {
-    expect(graphPlan(st.model)).not.toBeNull();
+    expect(typeof graphPlan(st.model)).toBe("object");
     expect(graphStepReady(graphPlan(st.model))).toBe(false);
   } finally {
     setCustomWasmKernels(before);

@@ -15,7 +15,7 @@ import type { Batch } from "./data";
 import type { Task } from "./config";
 import { batchLoss, batchTarget, softmaxCrossEntropy } from "./stepLoss";
 
-type Node =
+export type GraphNode =
   | { kind: "input"; name: string }
   | {
       kind: "dense";
@@ -32,17 +32,20 @@ type Node =
 
 /** A model's layers as the step runs them, in the model's (topological) order. */
 export interface GraphPlan {
-  nodes: Node[];
+  nodes: GraphNode[];
   output: string;
 }
 
-/** The plan of `model`, or null where a layer is not one of nets' (the step then takes the tape). */
-export function graphPlan(model: tf.LayersModel): GraphPlan | null {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) return null;
-  const nodes: Node[] = [];
+/**
+ * The plan of `model`, or why there is none (the layer it cannot run, named): then the step
+ * takes the tape. @ghmkit/bench rebuilds the same graph in PyTorch from this plan.
+ */
+export function graphPlan(model: tf.LayersModel): GraphPlan | string {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) return "the model has more than one input or output";
+  const nodes: GraphNode[] = [];
   const fromData = new Set<string>();
   for (const layer of model.layers) {
-    if (layer.inboundNodes.length !== 1) return null; // a layer applied twice
+    if (layer.inboundNodes.length !== 1) return `layer ${layer.name}: applied ${layer.inboundNodes.length} times`;
     const inputs = (layer.inboundNodes[0] as unknown as { inboundLayers: tf.layers.Layer[] }).inboundLayers.map(
       (l) => l.name,
     );
@@ -63,7 +66,9 @@ export function graphPlan(model: tf.LayersModel): GraphPlan | null {
         bias?: tf.LayerVariable | null;
       };
       const activation = d.activation?.getClassName();
-      if ((activation !== "relu" && activation !== "linear") || !d.kernel || !d.bias) return null;
+      if (activation !== "relu" && activation !== "linear")
+        return `layer ${layer.name}: activation ${activation} (relu and linear are planned)`;
+      if (!d.kernel || !d.bias) return `layer ${layer.name}: a Dense layer without a bias`;
       nodes.push({
         kind: "dense",
         name: layer.name,
@@ -73,7 +78,7 @@ export function graphPlan(model: tf.LayersModel): GraphPlan | null {
         bias: d.bias,
         needsDx: !fromData.has(inputs[0]),
       });
-    } else return null;
+    } else return `layer ${layer.name}: ${cls} (Dense, Reshape and Concatenate on the last axis are planned)`;
   }
   return { nodes, output: model.outputs[0].sourceLayer.name };
 }
@@ -85,8 +90,8 @@ export interface BatchGrads {
 }
 
 /** Whether graphStepGrads can run `plan` now. */
-export function graphStepReady(plan: GraphPlan | null): plan is GraphPlan {
-  return plan !== null && denseKernelsActive();
+export function graphStepReady(plan: GraphPlan | string | null): plan is GraphPlan {
+  return typeof plan === "object" && plan !== null && denseKernelsActive();
 }
 
 /**
@@ -171,9 +176,9 @@ export function setGraphStep(on: boolean): boolean {
   return was;
 }
 
-const plans = new WeakMap<tf.LayersModel, GraphPlan | null>();
+const plans = new WeakMap<tf.LayersModel, GraphPlan | string>();
 
-function planOf(model: tf.LayersModel): GraphPlan | null {
+function planOf(model: tf.LayersModel): GraphPlan | string {
   let plan = plans.get(model);
   if (plan === undefined) {
     plan = graphPlan(model);

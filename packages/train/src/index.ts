@@ -67,7 +67,7 @@ export { abarSampler, scheduleLevels } from "./noiseLevel";
 export type { AbarSampler } from "./noiseLevel";
 export { evalInterval, resumeRun, trainRun, trainStep } from "./trainer";
 export { batchGrads, graphPlan, graphStepGrads, graphStepReady, setGraphStep } from "./graphStep";
-export type { BatchGrads, GraphPlan } from "./graphStep";
+export type { BatchGrads, GraphNode, GraphPlan } from "./graphStep";
 export type { EvalRecord, StopReason, TrainProgress, TrainResult, TrainRunOptions } from "./trainer";
 export { loadUNetDenoiser } from "./unetDenoiser";
 export type { LoadedDenoiser } from "./unetDenoiser";
